@@ -1,0 +1,64 @@
+// One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
+// parameters always bound (never spliced into SQL), rows returned as plain JS values.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { readFileSync } from "node:fs";
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export class Db {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) a database file; ":memory:" for a scratch database. */
+  static async open(path: string, options: Record<string, string> = {}): Promise<Db> {
+    const instance = await DuckDBInstance.create(path, options);
+    const connection = await instance.connect();
+    return new Db(path, instance, connection);
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows as plain objects (BIGINT as number where safe). */
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((r) => normaliseRow(r)) as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
+  async runFile(path: string): Promise<void> {
+    await this.connection.run(readFileSync(path, "utf8"));
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function normaliseRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] = typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+/** Quotes an identifier for SQL (table and column names we generate; never user values). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for the rare statements that cannot take parameters (e.g. COPY paths). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
