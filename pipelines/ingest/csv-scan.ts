@@ -1,0 +1,168 @@
+// One streaming pass over a CSV file, in bounded memory, before DuckDB reads it: we need
+// facts DuckDB's reader does not give back — the SHA-256, whether the bytes are UTF-8,
+// the header as written, how many records there are (to reconcile DuckDB's count) and on
+// which line each record starts (quoted fields may hold newlines, blank lines count).
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+
+const NL = 0x0a, CR = 0x0d, QUOTE = 0x22, COMMA = 0x2c;
+
+export interface CsvScan {
+  bytes: number;
+  sha256: string;
+  /** false as soon as a byte sequence is not valid UTF-8 (then we read it as Windows-1252). */
+  utf8: boolean;
+  bom: boolean;
+  /** A NUL byte: a binary file (spreadsheet, zip, UTF-16) saved under a .csv name. */
+  binary: boolean;
+  /** Line (1-based) on which the header record starts; 0 if the file has no non-blank line. */
+  headerLine: number;
+  /** The header record's raw bytes (without line ending). */
+  headerBytes: Buffer;
+  /** Data records after the header, counted as DuckDB counts them (a line holding only a line ending is no record). */
+  records: number;
+  minFields: number;
+  maxFields: number;
+  /** Some quoted field spans lines. */
+  quotedNewlines: boolean;
+  /** A quote is still open at the end of the file. */
+  unterminatedQuote: boolean;
+  /** Line of the last opening quote (names the culprit when one is never closed). */
+  quoteOpenLine: number;
+  /** Number of (record, offset) pairs written to the line-index file. */
+  breakpoints: number;
+}
+
+/**
+ * Scans `path`. Where a data record's line stops being `record + 1` (header on line 1),
+ * writes `record,offset` to `lineIndexPath` (CSV, no header): record n starts on line
+ * n + 1 + offset of the last pair with record ≤ n. Usually only a handful of pairs.
+ * `checkUtf8` false skips the UTF-8 test (the file was converted by us).
+ */
+export async function scanCsv(
+  path: string,
+  lineIndexPath: string,
+  onBytes?: (done: number) => void,
+  checkUtf8 = true,
+): Promise<CsvScan> {
+  const hash = createHash("sha256");
+  const out = openSync(lineIndexPath, "w");
+  let pending = "";
+  const emit = (record: number, offset: number) => {
+    pending += `${record},${offset}\n`;
+    scan.breakpoints++;
+    if (pending.length > 1 << 16) { writeSync(out, pending); pending = ""; }
+  };
+
+  const scan: CsvScan = {
+    bytes: 0, sha256: "", utf8: true, bom: false, binary: false, headerLine: 0, headerBytes: Buffer.alloc(0),
+    records: 0, minFields: Infinity, maxFields: 0, quotedNewlines: false, unterminatedQuote: false, quoteOpenLine: 0, breakpoints: 0,
+  };
+  let carry: Buffer | null = null; // incomplete UTF-8 sequence at a chunk's end
+  let line = 1; // line of the current byte
+  let inQuote = false;
+  let recordStartLine = 1;
+  let hasContent = false; // current record has a byte other than CR
+  let fields = 1;
+  let headerParts: Buffer[] | null = null; // collecting header bytes while on the header record
+  let lastOffset = Number.NaN;
+  let first = true;
+
+  const endRecord = () => {
+    if (!hasContent) return;
+    if (scan.headerLine === 0) {
+      scan.headerLine = recordStartLine;
+    } else {
+      scan.records++;
+      if (fields < scan.minFields) scan.minFields = fields;
+      if (fields > scan.maxFields) scan.maxFields = fields;
+      const offset = recordStartLine - (scan.records + 1);
+      if (offset !== lastOffset) { emit(scan.records, offset); lastOffset = offset; }
+    }
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    let start = 0;
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) { scan.bom = true; start = 3; }
+    }
+    if (checkUtf8 && scan.utf8) scan.utf8 = utf8Chunk(chunk, carry, (rest) => (carry = rest));
+    if (chunk.indexOf(0) !== -1) scan.binary = true;
+
+    let headerFrom = scan.headerLine === 0 ? start : -1;
+    for (let i = start; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === NL) {
+        if (inQuote) { scan.quotedNewlines = true; line++; continue; }
+        if (scan.headerLine === 0 && hasContent) {
+          (headerParts ??= []).push(chunk.subarray(headerFrom, i));
+          scan.headerBytes = Buffer.concat(headerParts);
+          headerParts = null;
+        }
+        endRecord();
+        line++;
+        recordStartLine = line;
+        hasContent = false;
+        fields = 1;
+        if (scan.headerLine === 0) headerFrom = i + 1;
+        continue;
+      }
+      if (b === QUOTE) {
+        inQuote = !inQuote;
+        if (inQuote) scan.quoteOpenLine = line;
+      }
+      else if (b === COMMA && !inQuote) fields++;
+      if (b !== CR) hasContent = true;
+    }
+    if (scan.headerLine === 0 && hasContent && headerFrom >= 0) (headerParts ??= []).push(Buffer.from(chunk.subarray(headerFrom)));
+    scan.bytes += chunk.length;
+    onBytes?.(scan.bytes);
+  }
+  if (checkUtf8 && carry) scan.utf8 = false; // file ends inside a multi-byte sequence
+  if (scan.headerLine === 0 && hasContent) scan.headerBytes = Buffer.concat(headerParts ?? []);
+  endRecord();
+  scan.unterminatedQuote = inQuote;
+  if (pending) writeSync(out, pending);
+  closeSync(out);
+  if (scan.records === 0) scan.minFields = 0;
+  scan.sha256 = hash.digest("hex");
+  return scan;
+}
+
+/** Checks one chunk is valid UTF-8, carrying an incomplete trailing sequence to the next chunk. */
+function utf8Chunk(chunk: Buffer, carry: Buffer | null, setCarry: (rest: Buffer | null) => void): boolean {
+  const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+  // Find where a multi-byte sequence starts in the last 3 bytes and is not complete.
+  let cut = buf.length;
+  for (let k = 1; k <= Math.min(3, buf.length); k++) {
+    const b = buf[buf.length - k];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (need > k) cut = buf.length - k;
+    break;
+  }
+  setCarry(cut < buf.length ? Buffer.from(buf.subarray(cut)) : null);
+  return isUtf8(buf.subarray(0, cut));
+}
+
+/** Splits one CSV record (the header) into fields: RFC 4180 quoting, `""` inside quotes. */
+export function splitCsvRecord(text: string): string[] {
+  const out: string[] = [];
+  let field = "";
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuote) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else inQuote = false;
+      } else field += ch;
+    } else if (ch === '"') inQuote = true;
+    else if (ch === ",") { out.push(field); field = ""; }
+    else if (ch !== "\r") field += ch;
+  }
+  out.push(field);
+  return out;
+}

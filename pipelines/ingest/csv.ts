@@ -1,0 +1,92 @@
+// Reads one CSV file into raw_<dataset>. We work out the encoding, header and line
+// numbers ourselves (csv-scan.ts) and let DuckDB's reader do the bulk parsing with
+// everything pinned (no sniffing), then check that both agree on the number of records.
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { ident, literal, type Db } from "../core/db.ts";
+import { scanCsv, splitCsvRecord } from "./csv-scan.ts";
+import type { Dataset } from "./datasets.ts";
+import { InputError } from "./errors.ts";
+import { mapHeaders } from "./headers.ts";
+import { createRawTable } from "./raw.ts";
+
+export interface FileRead {
+  encoding: string;
+  bytes: number;
+  sha256: string;
+  rows_read: number;
+  extra_columns: string[];
+}
+
+export async function readCsvFile(
+  db: Db,
+  dataset: Dataset,
+  path: string,
+  file: string,
+  tmp: string,
+  aliases: Record<string, Record<string, string[]>>,
+  onBytes?: (done: number) => void,
+): Promise<FileRead> {
+  const index = join(tmp, `${dataset}.lines.csv`);
+  const scan = await scanCsv(path, index, onBytes);
+  if (scan.binary)
+    throw new InputError(file, "is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as \"CSV UTF-8\" or as an .xlsx workbook.");
+  if (scan.headerLine === 0) throw new InputError(file, "is empty: it has no header line and no rows.");
+  if (scan.unterminatedQuote)
+    throw new InputError(file, `a quoted value opened on line ${scan.quoteOpenLine} is never closed (an odd number of " characters). Fix the quotes on that line.`);
+
+  // Windows-1252 is the only other encoding Excel on Windows writes for "CSV"; every byte is
+  // defined in it, so a file that is not UTF-8 is read as 1252 rather than refused.
+  let readPath = path;
+  let encoding = scan.bom ? "utf-8-bom" : "utf-8";
+  let headerText: string;
+  if (!scan.utf8) {
+    encoding = "windows-1252";
+    readPath = join(tmp, `${dataset}.utf8.csv`);
+    await pipeline(createReadStream(path), iconv.decodeStream("win1252"), iconv.encodeStream("utf8"), createWriteStream(readPath));
+    headerText = iconv.decode(scan.headerBytes, "win1252");
+  } else headerText = scan.headerBytes.toString("utf8");
+
+  const header = splitCsvRecord(headerText);
+  const { fields, extra } = mapHeaders(dataset, file, header, aliases);
+  const width = Math.max(header.length, scan.maxFields);
+  const names = Array.from({ length: width }, (_, i) => `f${i}`);
+  const columns = names.map((_, i) => (i < fields.length ? fields[i] : null));
+
+  // DuckDB skips lines holding only a line ending, as our scan does; `skip` passes over
+  // blank lines above the header so `header=true` lands on the header itself.
+  const nullPadding = scan.minFields < width;
+  const spec = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}}`;
+  const table = ident(`_csv_${dataset}`);
+  try {
+    await db.run(`create or replace temp table ${table} as
+      select * from read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
+        delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
+        null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)})`);
+  } catch (e) {
+    throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
+  }
+  const got = Number((await db.one<{ n: number }>(`select count(*) as n from ${table}`))!.n);
+  if (got !== scan.records)
+    throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
+
+  await db.run(`create or replace temp table _lines as
+    select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
+  await createRawTable(
+    db,
+    dataset,
+    file,
+    `(select rowid + 1 as _rec, * from ${table}) s asof join _lines l on s._rec >= l.rec`,
+    "s._rec + 1 + l.off",
+    { names, columns, headerWidth: header.length },
+  );
+  await db.run(`drop table ${table}; drop table _lines`);
+  const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
+  return { encoding, bytes: scan.bytes, sha256: scan.sha256, rows_read: rows, extra_columns: extra };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n").slice(0, 2).join(" ").trim();
+}

@@ -1,0 +1,63 @@
+// The seven input datasets of shared/spec/inputs.md: their canonical columns, which
+// headers may be absent, which columns hold dates (Excel serials are converted on read),
+// and the header aliases we recognise without any setting.
+export const DATASETS = ["schools", "pupils", "attainment", "tuition", "sessions", "viewpoints", "allocations"] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+export const REQUIRED_DATASETS: readonly Dataset[] = ["schools", "pupils", "attainment", "tuition"];
+
+export const COLUMNS: Record<Dataset, readonly string[]> = {
+  schools: ["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"],
+  pupils: ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "cla", "first_language", "sen", "ethnicity"],
+  attainment: ["upn", "subject", "assessment", "assessed_on", "result"],
+  tuition: [
+    "tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date",
+    "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met",
+  ],
+  sessions: ["tuition_id", "session_date", "minutes", "in_school_day", "attended"],
+  viewpoints: ["response_id", "tuition_id", "respondent", "stage", "item", "response", "comment"],
+  allocations: ["academic_year", "la_code", "urn", "key_stage", "subject", "places", "funding_gbp"],
+};
+
+/** Columns inputs.md marks optional: the header may be missing (the column is then all blank). */
+export const OPTIONAL_HEADERS: Partial<Record<Dataset, readonly string[]>> = {
+  viewpoints: ["comment"],
+  allocations: ["urn"],
+};
+
+export const DATE_COLUMNS = new Set(["assessed_on", "start_date", "end_date", "session_date"]);
+
+/**
+ * Header spellings seen in school MIS and DfE extracts, per canonical column. Compared after
+ * normaliseHeader, so case, spaces, `_` and `-` do not matter. Settings add more per dataset.
+ */
+const COMMON_ALIASES: Record<string, readonly string[]> = {
+  upn: ["Pupil UPN", "Unique Pupil Number"],
+  urn: ["School URN", "Unique Reference Number"],
+  laestab: ["LA Estab", "LAEstab number", "DfE number", "DfE no"],
+  la_code: ["LA", "LA number", "Old LA code"],
+  school_name: ["School", "School name", "Establishment name"],
+  academic_year: ["Academic yr", "Acad year"],
+  nc_year: ["NC year group", "Year group", "NCYearActual", "NC yr"],
+  gender: ["Sex"],
+  fsm: ["FSM eligible", "FSM eligibility"],
+  cla: ["Looked after", "In care", "LAC"],
+  first_language: ["Language", "Home language"],
+  sen: ["SEN provision", "SEN status"],
+  ethnicity: ["Ethnic code", "Ethnic group", "Ethnicity code"],
+  assessed_on: ["Assessment date", "Date assessed", "Date"],
+  tuition_id: ["Course ID", "Tuition ref"],
+  tutor_id: ["Tutor", "Tutor ref"],
+  start_date: ["Start", "Date started"],
+  end_date: ["End", "Date ended"],
+  session_date: ["Session", "Date of session"],
+  minutes: ["Duration minutes", "Duration (minutes)", "Length minutes"],
+  response_id: ["Return ID", "Questionnaire ID"],
+  funding_gbp: ["Funding", "Funding (£)", "Funding £"],
+};
+
+export function builtInAliases(dataset: Dataset): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const column of COLUMNS[dataset]) out[column] = [column, ...(COMMON_ALIASES[column] ?? [])];
+  return out;
+}

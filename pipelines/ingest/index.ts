@@ -1,0 +1,93 @@
+// Ingest: find the dataset files in the input folder and read each, as text, into
+// raw_<dataset>; record what was read in ingest_files. Nothing is judged here (that is
+// validate's job) except whether a file can be used at all.
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import type { Db } from "../core/db.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+import { readCsvFile, type FileRead } from "./csv.ts";
+import { DATASETS, REQUIRED_DATASETS, type Dataset } from "./datasets.ts";
+import { InputError } from "./errors.ts";
+import { createEmptyRawTable } from "./raw.ts";
+import { readXlsxFile } from "./xlsx.ts";
+
+export { InputError } from "./errors.ts";
+export { DATASETS, REQUIRED_DATASETS, type Dataset } from "./datasets.ts";
+
+export interface IngestedFile extends FileRead {
+  dataset: Dataset;
+  file: string;
+  format: "csv" | "xlsx";
+}
+
+export interface IngestSummary {
+  files: IngestedFile[];
+  /** Optional datasets with no file (their measures are reported as not available). */
+  absent: Dataset[];
+}
+
+export type IngestProgress = (msg: string, done?: number, total?: number) => void;
+
+/** Finds one file per dataset: `<dataset>.csv` or `<dataset>.xlsx`, names case-insensitive. */
+export function findDatasetFiles(folder: string): Map<Dataset, { file: string; format: "csv" | "xlsx" }> {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    throw new InputError(folder, "is not a folder that can be read. Give the folder holding schools.csv, pupils.csv, ...");
+  }
+  const found = new Map<Dataset, { file: string; format: "csv" | "xlsx" }>();
+  for (const file of names.sort()) {
+    const ext = extname(file).toLowerCase();
+    const stem = file.slice(0, file.length - ext.length).toLowerCase();
+    const dataset = DATASETS.find((d) => d === stem);
+    if (!dataset || !statSync(join(folder, file)).isFile()) continue;
+    if (ext !== ".csv" && ext !== ".xlsx")
+      throw new InputError(file, `is not a CSV or .xlsx file; save the ${dataset} data as ${dataset}.csv or ${dataset}.xlsx.`);
+    const other = found.get(dataset);
+    if (other) throw new InputError(file, `is a second file for ${dataset} (besides ${other.file}); keep only one of them in the folder.`);
+    found.set(dataset, { file, format: ext === ".csv" ? "csv" : "xlsx" });
+  }
+  for (const dataset of REQUIRED_DATASETS)
+    if (!found.has(dataset))
+      throw new InputError(`${dataset}.csv`, `is missing from ${folder}: ${dataset} is required (as ${dataset}.csv or ${dataset}.xlsx).`);
+  return found;
+}
+
+export async function ingest(db: Db, folder: string, settings: ResolvedSettings, onProgress?: IngestProgress): Promise<IngestSummary> {
+  const found = findDatasetFiles(folder);
+  const total = [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
+  const tmp = mkdtempSync(join(tmpdir(), "tuition-ingest-"));
+  const files: IngestedFile[] = [];
+  const absent: Dataset[] = [];
+  let before = 0;
+  try {
+    for (const dataset of DATASETS) {
+      const entry = found.get(dataset);
+      if (!entry) {
+        absent.push(dataset);
+        await createEmptyRawTable(db, dataset);
+        continue;
+      }
+      const path = join(folder, entry.file);
+      const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
+      const read = entry.format === "csv"
+        ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes)
+        : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes);
+      before += read.bytes;
+      files.push({ dataset, file: entry.file, format: entry.format, ...read });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  await db.run(`create or replace table ingest_files (dataset VARCHAR, file VARCHAR, format VARCHAR, encoding VARCHAR,
+    bytes BIGINT, sha256 VARCHAR, rows_read BIGINT, extra_columns VARCHAR[])`);
+  for (const f of files)
+    await db.run(`insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'))`, [
+      f.dataset, f.file, f.format, f.encoding, f.bytes, f.sha256, f.rows_read, JSON.stringify(f.extra_columns),
+    ]);
+  onProgress?.("read", total, total);
+  return { files, absent };
+}

@@ -1,0 +1,46 @@
+// Turns a source relation of positional text fields (from a CSV, or a sheet written out
+// as CSV) into raw_<dataset>: canonical column names, trimmed, blank → NULL, `_file`,
+// `_line`, and `_overflow` for values past the last header column. Rows whose every field is
+// blank are blank lines (inputs.md: not rows) and are dropped here, before anything is counted.
+import { ident, literal, type Db } from "../core/db.ts";
+import { COLUMNS, type Dataset } from "./datasets.ts";
+
+/** Characters trimmed from every value: spaces, tabs, stray CR/LF and Excel's non-breaking space. */
+const WS = " \t\r\n\u00a0";
+
+export function trimmed(expr: string): string {
+  return `nullif(trim(${expr}, ${literal(WS)}), '')`;
+}
+
+export interface SourceLayout {
+  /** Field names in the source relation, in file order. */
+  names: string[];
+  /** Canonical column held by each field, or null (extra column, or beyond the header). */
+  columns: (string | null)[];
+  /** Number of header fields; fields at or past this position are overflow. */
+  headerWidth: number;
+}
+
+export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lineExpr: string, layout: SourceLayout): Promise<void> {
+  const select = COLUMNS[dataset].map((column) => {
+    const at = layout.columns.indexOf(column);
+    return at === -1 ? `null::VARCHAR as ${ident(column)}` : `${trimmed(`s.${ident(layout.names[at])}`)} as ${ident(column)}`;
+  });
+  const overflow = layout.names.slice(layout.headerWidth).map((n) => trimmed(`s.${ident(n)}`));
+  const everything = layout.names.map((n) => `coalesce(${trimmed(`s.${ident(n)}`)}, '')`);
+  await db.run(`
+    create or replace table ${ident(`raw_${dataset}`)} as
+    select ${select.join(", ")},
+      ${overflow.length ? `nullif(concat_ws(',', ${overflow.join(", ")}), '')` : "null::VARCHAR"} as _overflow,
+      ${literal(file)} as _file,
+      (${lineExpr})::INTEGER as _line
+    from ${source}
+    where (${everything.join(" || ")}) <> ''
+    order by _line`);
+}
+
+/** An empty raw table for a dataset whose (optional) file is absent, so later SQL need not care. */
+export async function createEmptyRawTable(db: Db, dataset: Dataset): Promise<void> {
+  const cols = COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");
+  await db.run(`create or replace table ${ident(`raw_${dataset}`)} (${cols}, _overflow VARCHAR, _file VARCHAR, _line INTEGER)`);
+}
