@@ -1,0 +1,64 @@
+-- int_eligible_untutored: eligible pupils with no tuition in a subject (loaded or refused),
+-- with their baseline at the median start date of all tuition in that subject, year and LA
+-- (measures.md §7; earlier middle date for an even count), classified against ARE as a
+-- baseline is (end of the previous NC year; GCSE scale against grade C).
+-- Grain: one row per academic year × subject × eligible pupil without tuition in it, for
+-- subjects with tuition in the pupil's LA that year.
+create or replace table int_eligible_untutored as
+with tutee_starts as (
+    select
+        pu.academic_year, pu.la_code, pl.subject, pl.start_date,
+        row_number() over w as start_rank,
+        count(*) over (partition by pu.academic_year, pu.la_code, pl.subject) as n_places
+    from int_places as pl
+    join int_pupils as pu using (academic_year, upn)
+    window w as (partition by pu.academic_year, pu.la_code, pl.subject order by pl.start_date)
+),
+
+median_start as (
+    select academic_year, la_code, subject, max(start_date) as median_start
+    from tutee_starts
+    where start_rank = (n_places + 1) // 2
+    group by academic_year, la_code, subject
+),
+
+any_tuition as (
+    select academic_year, upn, case subject when 'english' then 'English' else 'Mathematics' end as subject
+    from stg_tuition
+    union
+    select academic_year, upn, case lower(subject) when 'english' then 'English' when 'maths' then 'Mathematics' end
+    from stg_tuition_refused
+),
+
+untutored as (
+    select pu.academic_year, pu.time_period, pu.la_code, pu.urn, pu.upn, pu.nc_year, m.subject, m.median_start
+    from int_pupils as pu
+    join median_start as m using (academic_year, la_code)
+    anti join any_tuition as t
+        on t.academic_year = pu.academic_year and t.upn = pu.upn and t.subject = m.subject
+    where pu.eligible
+),
+
+with_baseline as (
+    select
+        u.*,
+        case when s.assessed_on >= u.median_start - 365 then s.points end as baseline,
+        case when s.assessed_on >= u.median_start - 365 then s.assessed_on end as baseline_on,
+        case when s.assessed_on >= u.median_start - 365 then s.scale end as baseline_scale
+    from untutored as u
+    asof left join int_scores as s
+        on s.upn = u.upn and s.subject = u.subject and u.median_start >= s.assessed_on
+),
+
+final as (
+    select
+        *,
+        case
+            when baseline is null then null
+            when baseline_scale = 'gcse' then baseline < 40
+            when nc_year - 1 between 2 and 9 then baseline < 15 + 3 * (nc_year - 1 - 2)
+        end as below_are_baseline
+    from with_baseline
+)
+
+select * from final;

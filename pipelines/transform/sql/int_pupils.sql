@@ -1,0 +1,90 @@
+-- int_pupils: the census of the analysed LAs and years, with the characteristics every
+-- measure groups by and their EES labels (outputs.md §1, measures.md §5, §7).
+-- Grain: one row per pupil (upn) per academic year (census row), for schools of the LAs in
+-- run_las and the years in run_years.
+create or replace table int_pupils as
+with census as (
+    select p.*, s.la_code, s.national_challenge, s.ecaw
+    from stg_pupils as p
+    join stg_schools as s on s.urn = p.urn
+    where s.la_code in (select la_code from run_las)
+      and p.academic_year in (select academic_year from run_years)
+),
+
+ethnicity as (
+    select
+        c.upn,
+        c.academic_year,
+        coalesce(
+            any_value(g.ethnicity_major) filter (where g.match_kind = 'code'),
+            any_value(g.ethnicity_major) filter (where g.match_kind = 'prefix'),
+            'Unknown'
+        ) as ethnicity_major
+    from census as c
+    left join int_ethnicity_groups as g
+        on (g.match_kind = 'code' and c.ethnicity = g.pattern)
+        or (g.match_kind = 'prefix' and left(c.ethnicity, 1) = g.pattern)
+    group by c.upn, c.academic_year
+),
+
+characteristics as (
+    select
+        -- keys
+        c.academic_year,
+        replace(c.academic_year, '/', '') as time_period,
+        c.la_code,
+        c.urn,
+        c.upn,
+        -- year group
+        c.nc_year,
+        case
+            when c.nc_year between 3 and 6 then 'Key stage 2'
+            when c.nc_year between 7 and 9 then 'Key stage 3'
+            when c.nc_year between 10 and 11 then 'Key stage 4'
+        end as key_stage,
+        -- model covariates (NULL = unknown; measures.md §3)
+        c.fsm,
+        c.cla,
+        case
+            when c.first_language is null or c.first_language in ('NOT', 'REF') then null
+            else c.first_language not in ('ENG', 'ENB')
+        end as eal,
+        c.gender = 'F' as female,
+        c.sen,
+        case when c.sen is null then null else c.sen in ('A', 'P', 'S') end as sen_any,
+        e.ethnicity_major,
+        -- eligible cohort (measures.md §7)
+        c.nc_year between 3 and 9 or (c.nc_year between 10 and 11 and c.national_challenge) as eligible,
+        -- source codes and school flags kept for the data-quality report
+        c.first_language as first_language_code,
+        c.ethnicity as ethnicity_code,
+        c.gender,
+        c.national_challenge,
+        c.ecaw
+    from census as c
+    join ethnicity as e using (upn, academic_year)
+),
+
+final as (
+    select
+        *,
+        -- EES group labels; NULL sen_provision (sen blank) is left out of the SEN breakdown
+        -- but kept in every total
+        case when fsm then 'FSM eligible' else 'Not known to be FSM eligible' end as fsm_status,
+        case when cla then 'Looked after' else 'Not looked after' end as cla_status,
+        case
+            when eal is null then 'Unknown'
+            when eal then 'Known or believed to be other than English'
+            else 'Known or believed to be English'
+        end as first_language,
+        case when female then 'Female' else 'Male' end as sex,
+        case sen
+            when 'N' then 'No SEN provision'
+            when 'A' then 'School Action'
+            when 'P' then 'School Action Plus'
+            when 'S' then 'Statement'
+        end as sen_provision
+    from characteristics
+)
+
+select * from final;

@@ -1,0 +1,87 @@
+-- int_results: every attainment result with its NC points, or the reason it has none
+-- (measures.md §1). Grain: one row per stg_attainment row (upn × subject × assessment × date).
+-- The NC year at the date decides whether a letter is a GCSE grade (ks4, or ta in Y10–11)
+-- or a code (A B D N T elsewhere); it is the census NC year of the academic year holding the
+-- date, else inferred from the nearest census row by the difference in years.
+create or replace table int_results as
+with results as (
+    select
+        upn, subject, assessment, assessed_on, result,
+        case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date
+    from stg_attainment
+),
+
+census_years as (
+    select distinct upn, cast(left(academic_year, 4) as integer) as census_year, nc_year
+    from stg_pupils
+),
+
+nc_year_at_date as (
+    -- exact year first (distance 0), else the nearest census year, earlier one on a tie
+    select
+        r.upn, r.subject, r.assessment, r.assessed_on,
+        arg_min(
+            c.nc_year + (r.year_of_date - c.census_year),
+            abs(r.year_of_date - c.census_year) * 2 + (r.year_of_date < c.census_year)::integer
+        ) as nc_year
+    from results as r
+    join census_years as c using (upn)
+    group by r.upn, r.subject, r.assessment, r.assessed_on
+),
+
+classified as (
+    select
+        r.*,
+        n.nc_year as nc_year_at_date,
+        r.assessment = 'ks4' or (r.assessment = 'ta' and n.nc_year between 10 and 11) as gcse_context,
+        r.assessment <> 'ta' as statutory
+    from results as r
+    left join nc_year_at_date as n using (upn, subject, assessment, assessed_on)
+),
+
+scored as (
+    select
+        *,
+        case
+            when result = 'W' then 3
+            when result = 'EP' then 57
+            when regexp_full_match(result, '[1-8]') then 6 * cast(result as integer) + 3
+            when regexp_full_match(result, '[1-8][abc]') then
+                6 * cast(left(result, 1) as integer)
+                + case right(result, 1) when 'c' then 1 when 'b' then 3 else 5 end
+            when regexp_full_match(result, 'P[1-8].*') then null
+            when not gcse_context and result in ('A', 'B', 'D', 'N', 'T') then null
+            when result = 'A*' then 58
+            when result = 'A' then 52
+            when result = 'B' then 46
+            when result = 'C' then 40
+            when result = 'D' then 34
+            when result = 'E' then 28
+            when result = 'F' then 22
+            when result = 'G' then 16
+            when result = 'U' then 0
+        end as points,
+        case
+            when result in ('A*', 'C', 'E', 'F', 'G', 'U') then 'gcse'
+            when gcse_context and result in ('A', 'B', 'D') then 'gcse'
+            else 'nc'
+        end as scale,
+        case
+            when regexp_full_match(result, 'P[1-8].*') then 'p_scale'
+            when not gcse_context and result in ('A', 'B', 'D', 'N', 'T') then 'code_' || lower(result)
+        end as unscored_reason
+    from classified
+),
+
+final as (
+    select
+        -- keys
+        upn, subject, assessment, assessed_on,
+        -- result and its context
+        result, statutory, nc_year_at_date, gcse_context,
+        -- score
+        points::double as points, scale, unscored_reason
+    from scored
+)
+
+select * from final;
