@@ -1,0 +1,111 @@
+// The indicator catalogue: which mart columns are published, how (label, unit, dp), which
+// counts their suppression follows, and which file of the return they go in. The measures
+// engineers keep it as CSVs under pipelines/measures/catalogue/; disclosure control, the
+// return and the combiner all read it from table indicator_catalogue.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { type Db, literal } from "../core/db.ts";
+
+export const DEFAULT_CATALOGUE_DIR = "pipelines/measures/catalogue";
+
+const snake = /^[a-z][a-z0-9_]*$/;
+
+/** How the combiner turns LA figures into a National figure (see combine.ts). */
+export const Combine = z.enum(["sum", "weighted_mean", "not_combinable"]);
+export type Combine = z.infer<typeof Combine>;
+
+export const CatalogueRow = z.object({
+  indicator: z.string().regex(snake, "indicator is a snake_case column name"),
+  mart: z.string().regex(snake, "mart is a table name such as mart_impact"),
+  label: z.string().min(1, "label is required"),
+  grouping: z.string().default(""),
+  unit: z.enum(["", "%", "pp", "£", "£m"]).default(""),
+  dp: z.coerce.number().int().min(0).max(10),
+  /** Count column(s) of the same mart, `;`-separated; the first is the denominator (weights means/% when combining). */
+  count_basis: z
+    .string()
+    .min(1, "count_basis names the count column(s) the indicator is derived from")
+    .transform((s) => s.split(";").map((c) => c.trim()).filter(Boolean))
+    .refine((cs) => cs.length > 0 && cs.every((c) => snake.test(c)), "count_basis entries are snake_case column names"),
+  level: z.enum(["la", "school", "both", "none"]),
+  combine: Combine.optional(),
+});
+export type CatalogueRow = z.infer<typeof CatalogueRow>;
+
+export class CatalogueError extends Error {}
+
+/** Table name of a catalogue `mart` value: `impact` and `mart_impact` both mean table mart_impact. */
+export function martTable(mart: string): string {
+  return mart.startsWith("mart_") ? mart : `mart_${mart}`;
+}
+
+/** published_<topic> for mart_<topic>. */
+export function publishedTable(mart: string): string {
+  return `published_${martTable(mart).slice("mart_".length)}`;
+}
+
+/**
+ * The combine rule: explicit `combine` column if the catalogue gives one; otherwise a count
+ * (an indicator that is its own count basis) sums, a percentage or a `mean_` is weighted by its
+ * first count basis, and anything else (impact, CIs, ratios, medians) is not combinable, so a
+ * wrong National figure is never published.
+ */
+export function combineRule(row: CatalogueRow): Combine {
+  if (row.combine) return row.combine;
+  if (row.count_basis.includes(row.indicator)) return "sum";
+  if (row.unit === "%" || row.indicator.startsWith("mean_")) return "weighted_mean";
+  return "not_combinable";
+}
+
+/**
+ * Loads every *.csv of `dir` into table indicator_catalogue (replacing it). When `dir` holds no
+ * CSV, an existing indicator_catalogue table is kept (tests and other stages may build it).
+ */
+export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promise<CatalogueRow[]> {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")).sort() : [];
+  let raw: Record<string, unknown>[];
+  if (files.length > 0) {
+    const paths = files.map((f) => literal(join(dir, f))).join(", ");
+    raw = await db.all(
+      `select * from read_csv([${paths}], all_varchar = true, union_by_name = true, filename = true, header = true)`,
+    );
+  } else {
+    const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'indicator_catalogue'`);
+    if (!exists) throw new CatalogueError(`No indicator catalogue: no CSV files in ${dir} and no table indicator_catalogue.`);
+    raw = await db.all(`select * from indicator_catalogue`);
+    for (const r of raw) delete r.ord;
+  }
+  const rows: CatalogueRow[] = raw.map((r, i) => {
+    const where = r.filename ? `${r.filename} line ${i + 2}` : `indicator_catalogue row ${i + 1}`;
+    const cleaned = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v == null ? undefined : String(v)]));
+    if (cleaned.combine === "") delete cleaned.combine;
+    const parsed = CatalogueRow.safeParse({ ...cleaned, grouping: cleaned.grouping ?? "", unit: cleaned.unit ?? "" });
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ");
+      throw new CatalogueError(`Indicator catalogue ${where} (${cleaned.indicator ?? "?"}): ${msg}. Fix the catalogue CSV.`);
+    }
+    return parsed.data;
+  });
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const key = `${martTable(r.mart)}.${r.indicator}`;
+    if (seen.has(key)) throw new CatalogueError(`Indicator catalogue lists ${key} twice; keep one row.`);
+    seen.add(key);
+  }
+  await db.run(`create or replace table indicator_catalogue (
+    indicator VARCHAR, mart VARCHAR, label VARCHAR, grouping VARCHAR, unit VARCHAR, dp INTEGER,
+    count_basis VARCHAR, level VARCHAR, combine VARCHAR, ord INTEGER)`);
+  for (const [i, r] of rows.entries()) {
+    await db.run(`insert into indicator_catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      r.indicator, r.mart, r.label, r.grouping, r.unit, r.dp, r.count_basis.join(";"), r.level, combineRule(r), i,
+    ]);
+  }
+  return rows;
+}
+
+/** Reads indicator_catalogue back (after loadCatalogue), in its own order. */
+export async function readCatalogue(db: Db): Promise<CatalogueRow[]> {
+  const raw = await db.all(`select * exclude (ord) from indicator_catalogue order by ord`);
+  return raw.map((r) => CatalogueRow.parse({ ...r, dp: Number(r.dp), combine: r.combine ?? undefined }));
+}
