@@ -1,0 +1,455 @@
+// The impact models of measures.md §3 (primary and dose), §4 (exact matching), the gap
+// measures of §5, cost per point of §9 and the school comparisons of §11.
+//
+// Scales to national data without pulling pupil rows into JavaScript: DuckDB sums the
+// cross-products X'X, X'y per model and cell (comparison / full place / partial place),
+// TypeScript solves each small system (ols.ts), the coefficients go back into DuckDB, and
+// a second SQL pass sums each school's scores for the CR1 sandwich.
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import type { Db, Row } from "../core/db.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+import { roundHalfAway } from "../core/round.ts";
+import { cr1Factor, eefMonths, solveNormalEquations, studentTQuantile, type DropReason } from "./ols.ts";
+
+const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
+
+/** Minimums of measures.md §3. */
+export const MIN_TUTEES = 10;
+export const MIN_COMPARISON = 10;
+export const MIN_SCHOOLS = 5;
+export const MIN_DOSE_GROUP = 10;
+
+/** Design columns shared by every variant, in fitting order (intercept first). */
+const COMMON = [
+  "one", "x_bl2", "x_bl3", "x_bl4",
+  "x_y3", "x_y4", "x_y5", "x_y6", "x_y7", "x_y8", "x_y9", "x_y10", "x_y11",
+  "x_fsm", "x_cla", "x_eal", "x_female", "x_sen_any",
+] as const;
+type Common = (typeof COMMON)[number];
+const NC_DUMMIES: Common[] = ["x_y3", "x_y4", "x_y5", "x_y6", "x_y7", "x_y8", "x_y9", "x_y10", "x_y11"];
+const BINARY_COVARIATES: Common[] = ["x_fsm", "x_cla", "x_eal", "x_female", "x_sen_any"];
+const LABEL: Record<string, string> = {
+  one: "intercept", tutored: "tutored", full: "full place", partial: "partial place",
+  x_bl2: "baseline (key stage 2)", x_bl3: "baseline (key stage 3)", x_bl4: "baseline (key stage 4)",
+  x_y3: "year 3", x_y4: "year 4", x_y5: "year 5", x_y6: "year 6", x_y7: "year 7", x_y8: "year 8",
+  x_y9: "year 9", x_y10: "year 10", x_y11: "year 11",
+  x_fsm: "fsm", x_cla: "cla", x_eal: "eal", x_female: "female", x_sen_any: "sen_any",
+};
+const KEY = ["time_period", "la_code", "subject", "breakdown", "group_label"] as const;
+const CELLS = ["comparison", "full", "partial"] as const;
+type Cell = (typeof CELLS)[number];
+
+/** SQL column holding Σ a·b for two design columns (or y). */
+function sumName(a: string, b: string): string {
+  return `s__${a}__${b}`;
+}
+function sqlExpr(c: string): string {
+  return c === "one" ? "1.0" : c;
+}
+const PAIRS: [string, string][] = [];
+{
+  const cols = [...COMMON, "y"];
+  for (let i = 0; i < cols.length; i++) for (let j = i; j < cols.length; j++) PAIRS.push([cols[i]!, cols[j]!]);
+}
+
+interface CellSums {
+  n: number;
+  nExcluded: number;
+  cost: number;
+  s: (a: string, b: string) => number;
+}
+
+interface ModelKey {
+  time_period: string;
+  la_code: string;
+  subject: string;
+  breakdown: string;
+  group_label: string;
+}
+
+/** One variant's solved system: the design columns used and what the sandwich needs. */
+interface Solved {
+  columns: string[];
+  beta: number[];
+  /** Rows of (X'X)^-1 for the coefficients whose SE we report, zero for dropped columns. */
+  weights: Record<string, number[]>;
+  dropped: { name: string; reason: DropReason }[];
+  k: number;
+  n: number;
+}
+
+/** Builds the cross-product system of one variant from the cells and solves it. */
+function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: string[], use: Cell[]): Solved {
+  // Treatment columns are indicators of cells: tutored = full ∪ partial, full, partial.
+  const treatCells: Record<string, Cell[]> = { tutored: ["full", "partial"], full: ["full"], partial: ["partial"] };
+  const present = use.filter((c) => cells[c] && cells[c]!.n > 0);
+  const total = (a: string, b: string, only: Cell[] = present) =>
+    only.filter((c) => present.includes(c)).reduce((acc, c) => acc + cells[c]!.s(a, b), 0);
+  const n = total("one", "one");
+  // The lowest NC year present is the reference category (left out, not "dropped").
+  const ncPresent = NC_DUMMIES.filter((d) => total("one", d) > 0);
+  const reference = ncPresent[0];
+  const columns = ["one", ...treatment, ...COMMON.filter((c) => c !== "one" && c !== reference)];
+  const k = columns.length;
+  const xtx: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const xty = new Array<number>(k).fill(0);
+  const constant = new Array<boolean>(k).fill(false);
+  const value = (a: string, b: string): number => {
+    const ta = treatCells[a];
+    const tb = treatCells[b];
+    if (ta && tb) return total("one", "one", ta.filter((c) => tb.includes(c)));
+    if (ta) return total("one", b, ta);
+    if (tb) return total(a, "one", tb);
+    return total(a, b);
+  };
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) xtx[i]![j] = value(columns[i]!, columns[j]!);
+    xty[i] = value(columns[i]!, "y");
+    const c = columns[i]!;
+    if (BINARY_COVARIATES.includes(c as Common)) {
+      const s = xtx[i]![i]!;
+      constant[i] = s === n || s === 0;
+    }
+  }
+  const fit = solveNormalEquations(xtx, xty, constant);
+  const weights: Record<string, number[]> = {};
+  for (const t of treatment) {
+    const pos = fit.kept.indexOf(columns.indexOf(t));
+    const w = new Array<number>(k).fill(0);
+    if (pos >= 0) fit.kept.forEach((col, q) => (w[col] = fit.inverse[pos]![q]!));
+    weights[t] = w;
+  }
+  return {
+    columns,
+    beta: fit.beta.map((b) => (Number.isNaN(b) ? 0 : b)),
+    weights,
+    dropped: fit.dropped
+      .filter((d) => columns[d.index] !== "one")
+      .map((d) => ({ name: columns[d.index]!, reason: d.reason })),
+    k: fit.kept.length,
+    n,
+  };
+}
+
+function keyOf(r: Row): string {
+  return KEY.map((k) => String(r[k])).join("\u0001");
+}
+
+/** Builds mart_impact, mart_balance, mart_matched, mart_gaps and mart_school_progress. */
+export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Promise<void> {
+  await db.run("create or replace temp table impact_las (la_code varchar)");
+  for (const la of settings.las) await db.run("insert into impact_las values (?)", [la.old_code]);
+  await db.runFile(join(SQL_DIR, "mart_impact_design.sql"));
+
+  await aggregateCrossProducts(db, settings.las.length >= 2);
+  const sums = await db.all("select * from impact_sums");
+  const schools = new Map((await db.all("select * from impact_schools")).map((r) => [keyOf(r), Number(r.g)]));
+  const models = new Map<string, { key: ModelKey; cells: Partial<Record<Cell, CellSums>>; raw: Partial<Record<Cell, Row>> }>();
+  for (const r of sums) {
+    const id = keyOf(r);
+    let m = models.get(id);
+    if (!m) {
+      m = { key: Object.fromEntries(KEY.map((k) => [k, String(r[k])])) as unknown as ModelKey, cells: {}, raw: {} };
+      models.set(id, m);
+    }
+    const cell = r.cell as Cell;
+    m.raw[cell] = r;
+    m.cells[cell] = {
+      n: Number(r.n),
+      nExcluded: Number(r.n_excluded),
+      cost: Number(r.cost_gbp ?? 0),
+      s: (a, b) => {
+        const v = r[sumName(a, b)] ?? r[sumName(b, a)];
+        if (a === "one" && b === "one") return Number(r.n);
+        if (a === "one") return Number(r[sumName("one", b)] ?? 0);
+        return Number(v ?? 0);
+      },
+    };
+  }
+
+  const estimates: Row[] = [];
+  const coefficients: Row[] = [];
+  for (const { key, cells } of models.values()) {
+    const est = estimateModel(key, cells, schools.get(keyOf(key as unknown as Row)) ?? 0);
+    estimates.push(est.row);
+    if (est.coef) coefficients.push({ ...key, ...est.coef });
+  }
+  await writeCoefficients(db, coefficients);
+  await scoreSchools(db);
+  await finishEstimates(db, estimates);
+
+  for (const file of ["mart_impact.sql", "mart_matched.sql", "mart_balance.sql", "mart_gaps.sql", "mart_school_progress.sql"]) {
+    await db.runFile(join(SQL_DIR, file));
+  }
+}
+
+/** First SQL pass: Σ of every cross-product per model and cell, plus schools per model. */
+async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> {
+  const sumsSql = PAIRS.map(([a, b]) => {
+    const expr = a === "one" ? sqlExpr(b) : `${a} * ${b}`;
+    return `sum(${expr}) filter (where known) as ${sumName(a, b)}`;
+  }).join(",\n  ");
+  await db.run(`
+    create or replace temp table impact_sums as
+    select time_period, la_code, subject, breakdown, group_label, cell,
+      count(*) filter (where known) as n,
+      count(*) filter (where not known) as n_excluded,
+      sum(cost_gbp) filter (where known) as cost_gbp,
+      ${sumsSql}
+    from impact_design
+    group by all`);
+  // Schools per model: a school lies in one LA, so National G is the sum over LAs.
+  await db.run(`
+    create or replace temp table impact_schools as
+    select time_period, la_code, subject, breakdown, group_label, count(distinct urn) as g
+    from impact_design where known
+    group by all`);
+  if (national) {
+    const cols = ["n", "n_excluded", "cost_gbp", ...PAIRS.map(([a, b]) => sumName(a, b))];
+    await db.run(`
+      insert into impact_sums
+      select time_period, 'National', subject, breakdown, group_label, cell, ${cols.map((c) => `sum(${c})`).join(", ")}
+      from impact_sums group by time_period, subject, breakdown, group_label, cell`);
+    await db.run(`
+      insert into impact_schools
+      select time_period, 'National', subject, breakdown, group_label, sum(g)
+      from impact_schools group by time_period, subject, breakdown, group_label`);
+  }
+}
+
+interface Estimate {
+  row: Row;
+  coef?: Row;
+}
+
+/** Solves the primary, dose and comparison-only systems of one model. */
+function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g: number): Estimate {
+  const n = (c: Cell) => cells[c]?.n ?? 0;
+  const nT = n("full") + n("partial");
+  const nC = n("comparison");
+  const nExcluded = CELLS.reduce((acc, c) => acc + (cells[c]?.nExcluded ?? 0), 0);
+  const cost = (cells.full?.cost ?? 0) + (cells.partial?.cost ?? 0);
+  // Outcome SDs from the sums of the (shifted) outcome: shifting leaves variances alone.
+  const moments = (use: Cell[]) => {
+    const m = use.reduce((a, c) => a + n(c), 0);
+    const s1 = use.reduce((a, c) => a + (cells[c] ? cells[c]!.s("one", "y") : 0), 0);
+    const s2 = use.reduce((a, c) => a + (cells[c] ? cells[c]!.s("y", "y") : 0), 0);
+    return { m, ss: Math.max(0, s2 - (s1 * s1) / m) };
+  };
+  const row: Row = {
+    ...key, n_t: nT, n_c: nC, n_full: n("full"), n_partial: n("partial"), n_schools: g,
+    n_excluded_unknown_covariate: nExcluded, tutee_cost_gbp: cost,
+  };
+  let na: string | null = null;
+  if (nT < MIN_TUTEES) na = `fewer than ${MIN_TUTEES} tutees in the model`;
+  else if (nC < MIN_COMPARISON) na = `fewer than ${MIN_COMPARISON} comparison pupils in the model`;
+  else if (g < MIN_SCHOOLS) na = `fewer than ${MIN_SCHOOLS} schools in the model`;
+  const coef: Row = {};
+  let any = false;
+  if (!na) {
+    const main = solveVariant(cells, ["tutored"], ["comparison", "full", "partial"]);
+    const t = main.columns.indexOf("tutored");
+    if (main.dropped.some((d) => d.name === "tutored")) na = "tuition is collinear with the covariates in this group";
+    else if (main.n - main.k < 1) na = "more parameters than pupils";
+    else {
+      const mt = moments(["full", "partial"]);
+      const mc = moments(["comparison"]);
+      Object.assign(row, {
+        b: main.beta[t], k_params: main.k, df: g - 1, t_crit: studentTQuantile(0.975, g - 1),
+        cr1: cr1Factor(g, main.n, main.k),
+        s_pooled: Math.sqrt((mt.ss + mc.ss) / (nT + nC - 2)),
+        j_correction: 1 - 3 / (4 * (nT + nC) - 9),
+        dropped_covariates: main.dropped.map((d) => `${LABEL[d.name]} (${d.reason})`).join("; ") || null,
+      });
+      Object.assign(coef, packCoefficients("m", main, ["tutored"]));
+      any = true;
+      const fullN = n("full");
+      const partialN = n("partial");
+      if (fullN < MIN_DOSE_GROUP || partialN < MIN_DOSE_GROUP) row.dose_na_reason = `fewer than ${MIN_DOSE_GROUP} tutees with a ${fullN < MIN_DOSE_GROUP ? "full" : "partial"} place in the model`;
+      else {
+        const dose = solveVariant(cells, ["full", "partial"], ["comparison", "full", "partial"]);
+        const lost = dose.dropped.find((d) => d.name === "full" || d.name === "partial");
+        if (lost) row.dose_na_reason = `${LABEL[lost.name]} is collinear with the covariates in this group`;
+        else if (dose.n - dose.k < 1) row.dose_na_reason = "more parameters than pupils";
+        else {
+          Object.assign(row, {
+            b_full: dose.beta[dose.columns.indexOf("full")], b_partial: dose.beta[dose.columns.indexOf("partial")],
+            cr1_dose: cr1Factor(g, dose.n, dose.k),
+          });
+          Object.assign(coef, packCoefficients("d", dose, ["full", "partial"]));
+        }
+      }
+    }
+  }
+  row.na_reason = na;
+  if (na) row.dose_na_reason = "impact not estimated";
+  // §11: comparison-only LA model on the whole cohort, for schools' adjusted progress.
+  if (key.breakdown === "total" && key.la_code !== "National" && nC > 0) {
+    const comp = solveVariant(cells, [], ["comparison"]);
+    if (comp.n - comp.k >= 1) {
+      Object.assign(coef, packCoefficients("c", comp, []));
+      coef.c_df = comp.n - comp.k;
+      any = true;
+    }
+  }
+  return { row, coef: any ? coef : undefined };
+}
+
+/** Flattens a variant's coefficients (and SE weights) into named columns for SQL. */
+function packCoefficients(prefix: string, s: Solved, treatment: string[]): Row {
+  const out: Row = {};
+  for (const c of [...COMMON, ...treatment]) {
+    const i = s.columns.indexOf(c);
+    out[`${prefix}_${c}`] = i >= 0 ? s.beta[i] : 0;
+    for (const t of treatment) out[`${prefix}w_${t}_${c}`] = i >= 0 ? s.weights[t]![i] : 0;
+  }
+  return out;
+}
+
+const TREATMENTS: Record<string, string[]> = { m: ["tutored"], d: ["full", "partial"], c: [] };
+const TREATMENT_SQL: Record<string, string> = {
+  tutored: "(cell <> 'comparison')::double",
+  full: "(cell = 'full')::double",
+  partial: "(cell = 'partial')::double",
+};
+
+function coefficientColumns(): string[] {
+  const cols: string[] = [];
+  for (const [p, treat] of Object.entries(TREATMENTS)) {
+    for (const c of [...COMMON, ...treat]) {
+      cols.push(`${p}_${c}`);
+      for (const t of treat) cols.push(`${p}w_${t}_${c}`);
+    }
+  }
+  return [...cols, "c_df"];
+}
+
+/** Loads the coefficients into DuckDB (bound parameters, in batches). */
+async function writeCoefficients(db: Db, rows: Row[]): Promise<void> {
+  const cols = coefficientColumns();
+  await db.run(`create or replace temp table impact_coef (
+    ${KEY.map((k) => `${k} varchar`).join(", ")}, ${cols.map((c) => `${c} double`).join(", ")})`);
+  const all = [...KEY, ...cols];
+  const batch = 200;
+  for (let i = 0; i < rows.length; i += batch) {
+    const chunk = rows.slice(i, i + batch);
+    const values: (string | number | null)[] = [];
+    for (const r of chunk) for (const c of all) values.push((r[c] as string | number | undefined) ?? null);
+    const placeholders = chunk.map(() => `(${all.map(() => "?").join(", ")})`).join(", ");
+    await db.run(`insert into impact_coef values ${placeholders}`, values);
+  }
+}
+
+/** Second SQL pass: residuals, per-school scores and their squares; schools' adjusted progress. */
+async function scoreSchools(db: Db): Promise<void> {
+  const linear = (p: string, treat: string[], w?: string) => {
+    const parts = COMMON.map((c) => `coalesce(${w ? `${p}w_${w}_${c}` : `${p}_${c}`}, 0) * ${sqlExpr(c)}`);
+    for (const t of treat) parts.push(`coalesce(${w ? `${p}w_${w}_${t}` : `${p}_${t}`}, 0) * ${TREATMENT_SQL[t]}`);
+    return parts.join(" + ");
+  };
+  const keyCols = KEY.join(", ");
+  await db.run(`
+    create or replace temp table impact_meat as
+    with
+    joined as (
+        select r.*, c.* exclude (${keyCols})
+        from impact_model_rows as r
+        join impact_coef as c using (${keyCols})
+        where c.m_one is not null
+    ),
+    scored as (
+        select ${keyCols}, urn,
+            (y - (${linear("m", ["tutored"])})) * (${linear("m", ["tutored"], "tutored")}) as u_main,
+            (y - (${linear("d", ["full", "partial"])})) * (${linear("d", ["full", "partial"], "full")}) as u_full,
+            (y - (${linear("d", ["full", "partial"])})) * (${linear("d", ["full", "partial"], "partial")}) as u_partial
+        from joined
+    ),
+    per_school as (
+        select ${keyCols}, urn, sum(u_main) as u_main, sum(u_full) as u_full, sum(u_partial) as u_partial
+        from scored group by all
+    ),
+    final as (
+        select ${keyCols}, sum(u_main * u_main) as meat_main, sum(u_full * u_full) as meat_full,
+            sum(u_partial * u_partial) as meat_partial
+        from per_school group by all
+    )
+    select * from final`);
+  // §11: residuals of the comparison-only model; RSS from comparison pupils, schools' means from tutees.
+  await db.run(`
+    create or replace temp table impact_school_residuals as
+    with
+    joined as (
+        select r.*, c.c_df, y - (${linear("c", [])}) as residual
+        from impact_model_rows as r
+        join impact_coef as c using (${keyCols})
+        where c.c_one is not null and r.breakdown = 'total' and r.la_code <> 'National'
+    ),
+    final as (
+        select time_period, la_code, subject, urn, cell, c_df,
+            count(*) as n, sum(residual) as sum_residual, sum(residual * residual) as rss,
+            sum(progress) as sum_progress
+        from joined group by all
+    )
+    select * from final`);
+}
+
+/** Turns the solved systems and meats into the estimate columns mart_impact reads. */
+async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
+  const meat = new Map((await db.all("select * from impact_meat")).map((r) => [keyOf(r), r]));
+  const out = estimates.map((e) => {
+    const m = meat.get(keyOf(e));
+    const r: Row = { ...e };
+    const t = Number(e.t_crit);
+    if (e.b !== undefined && m) {
+      const se = Math.sqrt(Number(e.cr1) * Number(m.meat_main));
+      const b = Number(e.b);
+      const scale = Number(e.j_correction) / Number(e.s_pooled);
+      Object.assign(r, { se, ci_low: b - t * se, ci_high: b + t * se });
+      if (Number(e.s_pooled) > 0) {
+        const g = b * scale;
+        Object.assign(r, { g, g_ci_low: (b - t * se) * scale, g_ci_high: (b + t * se) * scale, months: eefMonths(roundHalfAway(g, 2)) });
+      } else r.na_reason = "outcomes do not vary";
+      const nT = Number(e.n_t);
+      if (!(b > 0)) r.cost_per_point_na_reason = "impact is not positive";
+      else if (!(b - t * se > 0)) r.cost_per_point_na_reason = "confidence interval of the impact includes 0";
+      else r.cost_per_point_gbp = Number(e.tutee_cost_gbp) / (b * nT);
+    } else r.cost_per_point_na_reason = "impact not estimated";
+    if (e.b_full !== undefined && m) {
+      const c = Number(e.cr1_dose);
+      const seF = Math.sqrt(c * Number(m.meat_full));
+      const seP = Math.sqrt(c * Number(m.meat_partial));
+      const bF = Number(e.b_full);
+      const bP = Number(e.b_partial);
+      Object.assign(r, {
+        se_full: seF, ci_full_low: bF - t * seF, ci_full_high: bF + t * seF,
+        se_partial: seP, ci_partial_low: bP - t * seP, ci_partial_high: bP + t * seP,
+      });
+    }
+    return r;
+  });
+  const cols = [
+    ...KEY, "n_t", "n_c", "n_full", "n_partial", "n_schools", "n_excluded_unknown_covariate", "tutee_cost_gbp",
+    "b", "se", "ci_low", "ci_high", "t_crit", "df", "k_params", "g", "g_ci_low", "g_ci_high", "months", "s_pooled",
+    "j_correction", "dropped_covariates", "na_reason",
+    "b_full", "se_full", "ci_full_low", "ci_full_high", "b_partial", "se_partial", "ci_partial_low", "ci_partial_high",
+    "dose_na_reason", "cost_per_point_gbp", "cost_per_point_na_reason",
+  ];
+  const text = new Set([...KEY, "dropped_covariates", "na_reason", "dose_na_reason", "cost_per_point_na_reason"]);
+  const ints = new Set(["n_t", "n_c", "n_full", "n_partial", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months"]);
+  await db.run(`create or replace temp table impact_estimates (${cols
+    .map((c) => `${c} ${text.has(c) ? "varchar" : ints.has(c) ? "integer" : "double"}`)
+    .join(", ")})`);
+  const batch = 200;
+  for (let i = 0; i < out.length; i += batch) {
+    const chunk = out.slice(i, i + batch);
+    const values: (string | number | null)[] = [];
+    for (const r of chunk) {
+      for (const c of cols) {
+        const v = r[c];
+        values.push(v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v)) ? null : (v as string | number));
+      }
+    }
+    await db.run(`insert into impact_estimates values ${chunk.map(() => `(${cols.map(() => "?").join(", ")})`).join(", ")}`, values);
+  }
+}

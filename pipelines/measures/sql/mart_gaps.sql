@@ -1,0 +1,89 @@
+-- mart_gaps: gap measures of measures.md §5 for the two-valued groups.
+-- Grain: one row per time_period × la_code × subject × breakdown (fsm_status, cla_status,
+-- first_language, sex), labelled with the group of concern (FSM eligible, Looked after,
+-- other than English, Male): gap = that group − the other.
+-- Progress gaps among tutees and among comparison pupils of the model sample; the
+-- difference in impact b(group) − b(others) with SE √(SE₁² + SE₂²) (the two models use
+-- disjoint pupils) and a normal 95% CI ± 1.96·SE.
+create or replace table mart_gaps as
+with
+
+pairs as (
+    select * from (values
+        ('fsm_status', 'FSM eligible', 'Not known to be FSM eligible'),
+        ('cla_status', 'Looked after', 'Not looked after'),
+        ('first_language', 'Known or believed to be other than English', 'Known or believed to be English'),
+        ('sex', 'Male', 'Female')
+    ) as t(breakdown, concern, other)
+),
+
+progress as (
+    select
+        time_period, la_code, subject, breakdown, group_label,
+        count(*) filter (where cell <> 'comparison') as n_t,
+        count(*) filter (where cell = 'comparison') as n_c,
+        avg(progress) filter (where cell <> 'comparison') as mean_progress_t,
+        avg(progress) filter (where cell = 'comparison') as mean_progress_c
+    from impact_model_rows
+    where breakdown in (select breakdown from pairs)
+    group by all
+),
+
+estimates as (
+    select time_period, la_code, subject, breakdown, group_label, b, se
+    from impact_estimates
+),
+
+spine as (
+    select distinct e.time_period, e.la_code, e.subject, p.breakdown, p.concern, p.other
+    from impact_estimates as e
+    join pairs as p on e.breakdown = p.breakdown and e.group_label in (p.concern, p.other)
+),
+
+joined as (
+    select
+        s.time_period, s.la_code, null::varchar as urn, s.subject, s.breakdown, s.concern as group_label,
+        -- counts
+        coalesce(pg.n_t, 0) as n_t_group, coalesce(po.n_t, 0) as n_t_other,
+        coalesce(pg.n_c, 0) as n_c_group, coalesce(po.n_c, 0) as n_c_other,
+        -- progress gaps (points)
+        pg.mean_progress_t - po.mean_progress_t as gap_progress_t,
+        pg.mean_progress_c - po.mean_progress_c as gap_progress_c,
+        -- difference in impact (points)
+        eg.b - eo.b as gap_impact,
+        sqrt(eg.se * eg.se + eo.se * eo.se) as gap_impact_se
+    from spine as s
+    left join progress as pg
+        on (pg.time_period, pg.la_code, pg.subject, pg.breakdown, pg.group_label) = (s.time_period, s.la_code, s.subject, s.breakdown, s.concern)
+    left join progress as po
+        on (po.time_period, po.la_code, po.subject, po.breakdown, po.group_label) = (s.time_period, s.la_code, s.subject, s.breakdown, s.other)
+    left join estimates as eg
+        on (eg.time_period, eg.la_code, eg.subject, eg.breakdown, eg.group_label) = (s.time_period, s.la_code, s.subject, s.breakdown, s.concern)
+    left join estimates as eo
+        on (eo.time_period, eo.la_code, eo.subject, eo.breakdown, eo.group_label) = (s.time_period, s.la_code, s.subject, s.breakdown, s.other)
+),
+
+subject_rows as (
+    select *,
+        gap_impact - 1.959963984540054 * gap_impact_se as gap_impact_ci_low,
+        gap_impact + 1.959963984540054 * gap_impact_se as gap_impact_ci_high,
+        case when gap_progress_t is null then 'no tutees in one of the two groups' end as gap_progress_t_na_reason,
+        case when gap_progress_c is null then 'no comparison pupils in one of the two groups' end as gap_progress_c_na_reason,
+        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_na_reason
+    from joined
+),
+
+total_rows as (
+    select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
+        'z' as gap_progress_t_na_reason, 'z' as gap_progress_c_na_reason, 'z' as gap_impact_na_reason
+    from subject_rows
+),
+
+final as (
+    select * from subject_rows
+    union all by name
+    select * from total_rows
+)
+
+select * from final
+order by time_period, la_code, subject, breakdown, group_label;
