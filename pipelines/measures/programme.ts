@@ -1,0 +1,79 @@
+// The programme marts (measures.md §8 delivery and places vs funded, §9 value for money,
+// §10 viewpoints): SQL models over int_places, int_pupils and the staged tuition,
+// sessions, viewpoints and allocations. The only arithmetic done here is the t quantile
+// of the viewpoints' paired-t intervals, once per distinct number of pairs.
+import { listValue } from "@duckdb/node-api";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Db } from "../core/db.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+import { studentTQuantile } from "./ols.ts";
+
+const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
+
+/** In dependency order: mart_value reads mart_places. */
+export const PROGRAMME_MARTS = [
+  "mart_delivery",
+  "mart_delivery_hours_dist",
+  "mart_places",
+  "mart_value",
+  "mart_viewpoints",
+] as const;
+
+/**
+ * Staged tables of the optional input files (inputs.md: sessions, viewpoints and allocations
+ * may be absent). When validate made no table for one, an empty temp table with the
+ * contract's columns (docs/architecture.md) stands in, so the models still run and the
+ * measures that need the file come out not available.
+ */
+const OPTIONAL_INPUTS: Record<string, string> = {
+  stg_sessions: `tuition_id VARCHAR, session_date DATE, minutes INTEGER, in_school_day BOOLEAN, attended BOOLEAN`,
+  stg_viewpoints: `response_id VARCHAR, tuition_id VARCHAR, respondent VARCHAR, stage VARCHAR, item VARCHAR, response INTEGER, comment VARCHAR`,
+  stg_allocations: `academic_year VARCHAR, la_code VARCHAR, urn VARCHAR, key_stage INTEGER, subject VARCHAR, places INTEGER, funding_gbp DOUBLE`,
+};
+
+/** Builds mart_delivery, mart_delivery_hours_dist, mart_places, mart_value and mart_viewpoints. */
+export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): Promise<void> {
+  for (const [table, columns] of Object.entries(OPTIONAL_INPUTS)) {
+    if (!(await tableExists(db, table))) await db.run(`create or replace temp table ${table} (${columns})`);
+  }
+  const sessions = await db.one<{ n: number }>(`select count(*) as n from stg_sessions`);
+  await db.run(
+    `create or replace temp table programme_params as
+     select ?::boolean as national, ?::boolean as has_sessions, ?::varchar[] as academic_years`,
+    [
+      settings.las.length >= 2,
+      (sessions?.n ?? 0) > 0,
+      settings.academic_years ? listValue(settings.academic_years) : null,
+    ],
+  );
+  for (const mart of PROGRAMME_MARTS) await db.runFile(join(SQL_DIR, `${mart}.sql`));
+  await addPairedIntervals(db);
+}
+
+/**
+ * Paired-t 95% CI of the viewpoints' mean change: mean ± t(0.975, n − 1) · sd / √n, n ≥ 2.
+ * The quantile depends only on n, so it is computed for each distinct n and joined back.
+ */
+async function addPairedIntervals(db: Db): Promise<void> {
+  const ns = (await db.all<{ n: number }>(`select distinct n_pairs as n from mart_viewpoints where n_pairs >= 2 order by n`)).map(
+    (r) => r.n,
+  );
+  if (ns.length === 0) return;
+  await db.run(
+    `create or replace temp table viewpoints_t_quantiles as
+     select unnest(?::INTEGER[]) as n_pairs, unnest(?::DOUBLE[]) as t`,
+    [listValue(ns), listValue(ns.map((n) => studentTQuantile(0.975, n - 1)))],
+  );
+  await db.run(`update mart_viewpoints as m
+    set change_ci_lower = m.change_mean - q.t * m.change_sd / sqrt(m.n_pairs),
+        change_ci_upper = m.change_mean + q.t * m.change_sd / sqrt(m.n_pairs)
+    from viewpoints_t_quantiles as q
+    where q.n_pairs = m.n_pairs`);
+  await db.run(`drop table viewpoints_t_quantiles`);
+}
+
+async function tableExists(db: Db, table: string): Promise<boolean> {
+  const row = await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table]);
+  return row !== undefined;
+}

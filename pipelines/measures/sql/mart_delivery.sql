@@ -1,0 +1,213 @@
+-- mart_delivery: how tuition was delivered (measures.md §8), counted per place with
+-- its courses beside it.
+-- Grain: one row per time_period × la_code × urn × subject × breakdown × group_label.
+--   la_code: LA of the arranging school, or 'National' (only when the run has ≥ 2 LAs).
+--   urn: the school that arranged the place (int_places.arranging_urn); NULL = whole LA.
+--   subject: English | Mathematics | Total (Total sums places, counts distinct pupils).
+-- Every percentage keeps its numerator and denominator counts beside it: disclosure
+-- control (pipelines/export) suppresses from them. Tutor ids are only ever counted.
+-- Reads programme_params (temp table written by programme.ts).
+create or replace table mart_delivery as
+with
+
+params as (
+    select * from programme_params
+),
+
+places as (
+    select
+        p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
+        p.hours, p.full_place
+    from int_places as p
+    where (select academic_years from params) is null
+       or list_contains((select academic_years from params), p.academic_year)
+),
+
+-- a course belongs to the place of its pupil, subject and year, and is counted at
+-- the place's arranging school so a place and its courses land in the same row
+courses as (
+    select
+        pl.academic_year, pl.time_period, pl.la_code, pl.urn, pl.upn, pl.subject,
+        t.tuition_id, t.tutor_id, t.itp_agreed, t.mid_check, t.targets_set, t.targets_met
+    from stg_tuition as t
+    join places as pl
+      on pl.academic_year = t.academic_year
+     and pl.upn = t.upn
+     and pl.subject = case t.subject when 'english' then 'English' when 'maths' then 'Mathematics' end
+),
+
+course_sessions as (
+    select
+        s.tuition_id,
+        count(*)                                                        as sessions,
+        count(*) filter (where s.attended)                              as sessions_attended,
+        count(*) filter (where s.attended and s.minutes >= 60)          as sessions_60_min,
+        count(*) filter (where s.attended and s.in_school_day is not null) as sessions_day_known,
+        count(*) filter (where s.attended and not s.in_school_day)      as sessions_outside_day
+    from stg_sessions as s
+    group by s.tuition_id
+),
+
+-- places and courses stacked, so one grouped pass counts both
+facts as (
+    select
+        'place' as kind, time_period, academic_year, la_code, urn, upn, subject,
+        hours, full_place,
+        null::varchar as tutor_id, null::boolean as itp_agreed, null::boolean as mid_check,
+        null::integer as targets_set, null::integer as targets_met,
+        0 as sessions, 0 as sessions_attended, 0 as sessions_60_min,
+        0 as sessions_day_known, 0 as sessions_outside_day
+    from places
+    union all
+    select
+        'course', c.time_period, c.academic_year, c.la_code, c.urn, c.upn, c.subject,
+        null, null,
+        c.tutor_id, c.itp_agreed, c.mid_check, c.targets_set, c.targets_met,
+        coalesce(cs.sessions, 0), coalesce(cs.sessions_attended, 0), coalesce(cs.sessions_60_min, 0),
+        coalesce(cs.sessions_day_known, 0), coalesce(cs.sessions_outside_day, 0)
+    from courses as c
+    left join course_sessions as cs using (tuition_id)
+),
+
+-- the pupil's census characteristics that year give the group of each breakdown;
+-- a pupil without a census row (or outside a key stage) counts in the total only
+labelled as (
+    select
+        f.*,
+        'Total' as total,
+        ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
+        ip.ethnicity_major, ip.key_stage
+    from facts as f
+    left join int_pupils as ip
+      on ip.academic_year = f.academic_year and ip.upn = f.upn
+),
+
+grouped as (
+    unpivot labelled
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
+aggregated as (
+    select
+        time_period, breakdown, group_label,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn,
+        case when grouping(subject) = 1 then 'Total' else subject end as subject,
+        grouping(la_code) = 1 as is_national,
+        -- places and pupils
+        count(*) filter (where kind = 'place')                           as places,
+        count(distinct upn) filter (where kind = 'place')                as pupils,
+        count(*) filter (where kind = 'course')                          as courses,
+        -- hours per place
+        avg(hours) filter (where kind = 'place')                         as hours_mean,
+        quantile_cont(hours, 0.5) filter (where kind = 'place')          as hours_median,
+        quantile_cont(hours, 0.25) filter (where kind = 'place')         as hours_p25,
+        quantile_cont(hours, 0.75) filter (where kind = 'place')         as hours_p75,
+        count(*) filter (where kind = 'place' and full_place)            as full_places,
+        -- sessions
+        sum(sessions)                                                    as sessions,
+        sum(sessions_attended)                                           as sessions_attended,
+        sum(sessions_60_min)                                             as sessions_60_min,
+        sum(sessions_day_known)                                          as sessions_day_known,
+        sum(sessions_outside_day)                                        as sessions_outside_day,
+        -- courses: plans, checks, targets (blank flags and targets are unknown, left out)
+        count(itp_agreed) filter (where kind = 'course')                 as courses_itp_recorded,
+        count(*) filter (where kind = 'course' and itp_agreed)           as courses_itp_agreed,
+        count(mid_check) filter (where kind = 'course')                  as courses_mid_check_recorded,
+        count(*) filter (where kind = 'course' and mid_check)            as courses_mid_check,
+        count(*) filter (where kind = 'course' and targets_set is not null and targets_met is not null)
+                                                                         as courses_targets_recorded,
+        coalesce(sum(targets_set) filter (where targets_set is not null and targets_met is not null), 0)
+                                                                         as targets_set,
+        coalesce(sum(targets_met) filter (where targets_set is not null and targets_met is not null), 0)
+                                                                         as targets_met,
+        -- tutors: counted, never listed
+        count(distinct tutor_id) filter (where kind = 'course')          as tutors
+    from grouped
+    group by grouping sets (
+        (time_period, breakdown, group_label, la_code, urn, subject),
+        (time_period, breakdown, group_label, la_code, urn),
+        (time_period, breakdown, group_label, la_code, subject),
+        (time_period, breakdown, group_label, la_code),
+        (time_period, breakdown, group_label, subject),
+        (time_period, breakdown, group_label)
+    )
+),
+
+-- reasons a figure is not available (x) travel with it, one column per indicator,
+-- worded as the footnote the export writes
+reasons as (
+    select
+        *,
+        case when not (select has_sessions from params)
+             then 'Not available: no sessions file was supplied, so hours delivered are unknown' end
+                                                                          as no_sessions_file,
+        case when not (select has_sessions from params)
+             then 'Not available: no sessions file was supplied'
+             when sessions = 0 then 'Not available: no sessions recorded' end
+                                                                          as no_sessions,
+        case when not (select has_sessions from params)
+             then 'Not available: no sessions file was supplied'
+             when sessions_attended = 0 then 'Not available: no sessions attended' end
+                                                                          as no_attended
+    from aggregated
+    -- National rows only when the run covers several LAs
+    where not is_national or (select national from params)
+),
+
+final as (
+    select
+        -- key
+        time_period, la_code, urn, subject, breakdown, group_label,
+        -- counts (pupils: distinct pupils, the count disclosure control protects)
+        places, pupils, courses,
+        -- hours delivered per place (not available without a sessions file)
+        case when no_sessions_file is null then hours_mean end            as hours_mean,
+        no_sessions_file                                                  as hours_mean_na_reason,
+        case when no_sessions_file is null then hours_median end          as hours_median,
+        no_sessions_file                                                  as hours_median_na_reason,
+        case when no_sessions_file is null then hours_p25 end             as hours_p25,
+        no_sessions_file                                                  as hours_p25_na_reason,
+        case when no_sessions_file is null then hours_p75 end             as hours_p75,
+        no_sessions_file                                                  as hours_p75_na_reason,
+        case when no_sessions_file is null then full_places end           as full_places,
+        no_sessions_file                                                  as full_places_na_reason,
+        case when no_sessions_file is null
+             then 100.0 * full_places / nullif(places, 0) end             as full_place_pct,
+        no_sessions_file                                                  as full_place_pct_na_reason,
+        -- sessions: attendance of all session rows; length and timing of attended ones
+        sessions, sessions_attended,
+        100.0 * sessions_attended / nullif(sessions, 0)                   as attendance_pct,
+        no_sessions                                                       as attendance_pct_na_reason,
+        sessions_60_min,
+        100.0 * sessions_60_min / nullif(sessions_attended, 0)            as sessions_60_min_pct,
+        no_attended                                                       as sessions_60_min_pct_na_reason,
+        sessions_day_known, sessions_outside_day,
+        100.0 * sessions_outside_day / nullif(sessions_day_known, 0)      as sessions_outside_day_pct,
+        coalesce(no_attended, case when sessions_day_known = 0
+            then 'Not available: whether sessions were in the school day was not recorded' end)
+                                                                          as sessions_outside_day_pct_na_reason,
+        -- courses: plans and checks (blank flags are unknown and left out of both counts)
+        courses_itp_recorded, courses_itp_agreed,
+        100.0 * courses_itp_agreed / nullif(courses_itp_recorded, 0)      as itp_agreed_pct,
+        case when courses_itp_recorded = 0
+             then 'Not available: no course recorded whether an ITP was agreed' end
+                                                                          as itp_agreed_pct_na_reason,
+        courses_mid_check_recorded, courses_mid_check,
+        100.0 * courses_mid_check / nullif(courses_mid_check_recorded, 0) as mid_check_pct,
+        case when courses_mid_check_recorded = 0
+             then 'Not available: no course recorded whether a mid-tuition check was held' end
+                                                                          as mid_check_pct_na_reason,
+        -- targets, over courses recording both figures
+        courses_targets_recorded, targets_set, targets_met,
+        100.0 * targets_met / nullif(targets_set, 0)                      as targets_met_pct,
+        case when targets_set = 0 then 'Not available: no targets recorded' end
+                                                                          as targets_met_pct_na_reason,
+        -- tutors (a count only: tutor ids never reach a mart)
+        tutors,
+        courses / nullif(tutors, 0)                                       as courses_per_tutor
+    from reasons
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- mart_delivery_hours_dist: the distribution of hours delivered per place (measures.md §8),
+-- in bins of one hour, ready for a histogram.
+-- Grain: one row per time_period × la_code × urn × subject × breakdown × group_label × hours_from
+--   (keys as mart_delivery; a bin [hours_from, hours_from + 1) with no places has no row).
+-- Empty when there is no sessions file (hours are then not available).
+create or replace table mart_delivery_hours_dist as
+with
+
+params as (
+    select * from programme_params
+),
+
+places as (
+    select
+        p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
+        floor(p.hours)::integer as hours_from
+    from int_places as p
+    where (select has_sessions from params)
+      and ((select academic_years from params) is null
+           or list_contains((select academic_years from params), p.academic_year))
+),
+
+labelled as (
+    select
+        pl.*,
+        'Total' as total,
+        ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
+        ip.ethnicity_major, ip.key_stage
+    from places as pl
+    left join int_pupils as ip
+      on ip.academic_year = pl.academic_year and ip.upn = pl.upn
+),
+
+grouped as (
+    unpivot labelled
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
+aggregated as (
+    select
+        time_period, breakdown, group_label,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn,
+        case when grouping(subject) = 1 then 'Total' else subject end as subject,
+        grouping(la_code) = 1 as is_national,
+        hours_from,
+        count(*) as places
+    from grouped
+    group by grouping sets (
+        (time_period, breakdown, group_label, hours_from, la_code, urn, subject),
+        (time_period, breakdown, group_label, hours_from, la_code, urn),
+        (time_period, breakdown, group_label, hours_from, la_code, subject),
+        (time_period, breakdown, group_label, hours_from, la_code),
+        (time_period, breakdown, group_label, hours_from, subject),
+        (time_period, breakdown, group_label, hours_from)
+    )
+),
+
+final as (
+    select
+        time_period, la_code, urn, subject, breakdown, group_label,
+        hours_from, hours_from + 1 as hours_to,
+        places
+    from aggregated
+    where not is_national or (select national from params)
+)
+
+select * from final
