@@ -1,0 +1,112 @@
+// Builds the report site into dist/ so that a failed build never destroys the last good one:
+// clears Framework's loader cache (a new database must never be served from a stale cache),
+// builds into a temporary folder, copies the return files in as downloads, and only then
+// swaps the new folder into place.
+// Usage: tsx scripts/build-site.ts [--out dist]   (database: env TUITION_DB)
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
+import { publishableDownloads } from "../src/data/downloadable.ts";
+
+export interface BuildSiteOptions {
+  /** Folder the finished site ends up in (default dist/ in the project root). */
+  out?: string;
+  /** Database to publish (default env TUITION_DB, else output/tuition-impact.duckdb). */
+  db?: string;
+  /** Return folder to offer as downloads (default return/ beside the database). */
+  returnDir?: string;
+  /** Print Framework's output (default true). */
+  verbose?: boolean;
+}
+
+export interface BuildSiteResult {
+  out: string;
+  seconds: number;
+}
+
+const cacheDir = join(projectRoot, "src", ".observablehq", "cache");
+const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
+
+/** Builds one site at a time: Framework's cache folder is shared by every build of src/. */
+async function withLock<T>(body: () => Promise<T>): Promise<T> {
+  mkdirSync(join(projectRoot, "src", ".observablehq"), { recursive: true });
+  for (let waited = 0; ; waited += 1) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      if (waited > 900) throw new Error(`Another site build has held ${lockDir} for 15 minutes; if none is running, delete that folder.`);
+      await sleep(1000);
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function runFramework(env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
+  const bin = join(projectRoot, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "build"], { cwd: projectRoot, env, stdio: verbose ? "inherit" : "pipe" });
+    let log = "";
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`The site build failed (exit ${code}); dist/ was left as it was.\n${log.slice(-4000)}`)),
+    );
+  });
+}
+
+export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSiteResult> {
+  const started = performance.now();
+  const abs = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
+  const out = abs(options.out ?? "dist");
+  const db = options.db ? abs(options.db) : databasePath();
+  if (!existsSync(db)) throw new Error(`No database at ${db}: run the pipeline first, or set TUITION_DB to the database to publish.`);
+  const downloadsFrom = options.returnDir ? abs(options.returnDir) : returnDir({ ...process.env, TUITION_DB: db });
+  const temp = `${out}.building-${process.pid}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TUITION_DB: db,
+    TUITION_RETURN_DIR: downloadsFrom,
+    TUITION_SITE_OUT: temp,
+    // Framework runs .ts loaders with `tsx`, found on PATH.
+    PATH: [join(projectRoot, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+  };
+  await withLock(async () => {
+    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true });
+    try {
+      await runFramework(env, options.verbose ?? true);
+      if (existsSync(downloadsFrom)) {
+        mkdirSync(join(temp, "downloads"), { recursive: true });
+        for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));
+      }
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+    const old = `${out}.old-${process.pid}`;
+    if (existsSync(out)) renameSync(out, old);
+    renameSync(temp, out);
+    rmSync(old, { recursive: true, force: true });
+  });
+  return { out, seconds: (performance.now() - started) / 1000 };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf("--out");
+  try {
+    const { out, seconds } = await buildSite({ out: i >= 0 ? args[i + 1] : undefined });
+    console.log(`Site built into ${out} in ${seconds.toFixed(1)} s.`);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+}
