@@ -1,0 +1,159 @@
+-- mart_attainment: attainment and progress, tutees and comparison pupils side by side
+-- (measures.md §6), with the count each figure is based on so disclosure control can suppress.
+-- Grain: one row per time_period × la_code × urn × subject × breakdown × group_label:
+--   LA rows (urn NULL), school rows (urn = census school, schools with tutees), and
+--   la_code 'National' rows (urn NULL) when the run holds several LAs; subjects English,
+--   Mathematics and Total; every group label of int_group_labels (a complete grid, zeros as 0).
+-- Pupils: int_analysis_pupils in the model sample (baseline and outcome; §2 "tutees").
+-- _t = tutees, _c = comparison pupils. Percentages are of the pupils that can be classified
+-- (an unclassifiable ARE is counted out, §1). Subject Total: pupils_att_* count distinct
+-- pupils across both subjects; every other figure is not applicable (z, measures.md §5).
+-- A figure with no pupils to base it on is NULL with its *_na_reason (published as x).
+create or replace table mart_attainment as
+with pupils as (
+    select *, 'Total' as total
+    from int_analysis_pupils
+    where in_model_sample
+),
+
+long as (
+    unpivot pupils
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
+by_subject as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn, subject, breakdown, group_label,
+        count(*) filter (where tutored) as pupils_att_t,
+        avg(baseline) filter (where tutored) as mean_baseline_t,
+        avg(outcome) filter (where tutored) as mean_outcome_t,
+        avg(progress) filter (where tutored) as mean_progress_t,
+        count(*) filter (where tutored and below_are_baseline is not null) as are_baseline_t,
+        count(*) filter (where tutored and below_are_baseline) as below_are_baseline_t,
+        count(*) filter (where tutored and at_are_outcome is not null) as are_outcome_t,
+        count(*) filter (where tutored and at_are_outcome) as at_are_outcome_t,
+        count(*) filter (where tutored and below_are_baseline and at_are_outcome is not null) as conversion_base_t,
+        count(*) filter (where tutored and below_are_baseline and at_are_outcome) as converted_t,
+        count(*) filter (where tutored and expected_progress is not null) as ks_pair_t,
+        count(*) filter (where tutored and expected_progress) as expected_progress_t,
+        count(*) filter (where not tutored) as pupils_att_c,
+        avg(baseline) filter (where not tutored) as mean_baseline_c,
+        avg(outcome) filter (where not tutored) as mean_outcome_c,
+        avg(progress) filter (where not tutored) as mean_progress_c,
+        count(*) filter (where not tutored and below_are_baseline is not null) as are_baseline_c,
+        count(*) filter (where not tutored and below_are_baseline) as below_are_baseline_c,
+        count(*) filter (where not tutored and at_are_outcome is not null) as are_outcome_c,
+        count(*) filter (where not tutored and at_are_outcome) as at_are_outcome_c,
+        count(*) filter (where not tutored and below_are_baseline and at_are_outcome is not null) as conversion_base_c,
+        count(*) filter (where not tutored and below_are_baseline and at_are_outcome) as converted_c,
+        count(*) filter (where not tutored and expected_progress is not null) as ks_pair_c,
+        count(*) filter (where not tutored and expected_progress) as expected_progress_c
+    from long
+    group by grouping sets (
+        (time_period, la_code, subject, breakdown, group_label),
+        (time_period, la_code, urn, subject, breakdown, group_label),
+        (time_period, subject, breakdown, group_label)
+    )
+),
+
+across_subjects as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn, 'Total' as subject, breakdown, group_label,
+        count(distinct upn) filter (where tutored) as pupils_att_t,
+        count(distinct upn) filter (where not tutored) as pupils_att_c
+    from long
+    group by grouping sets (
+        (time_period, la_code, breakdown, group_label),
+        (time_period, la_code, urn, breakdown, group_label),
+        (time_period, breakdown, group_label)
+    )
+),
+
+aggregated as (
+    select * from by_subject
+    union all by name
+    select * from across_subjects
+),
+
+geographies as (
+    select distinct time_period, la_code, null::varchar as urn from int_analysis_pupils
+    union
+    select distinct time_period, la_code, urn from int_analysis_pupils where tutored
+    union
+    select distinct time_period, 'National', null::varchar from int_analysis_pupils
+    where (select several_las from run_settings)
+),
+
+grid as (
+    select g.time_period, g.la_code, g.urn, s.subject, l.breakdown, l.group_label, l.sort_order
+    from geographies as g
+    cross join (values ('English'), ('Mathematics'), ('Total')) as s(subject)
+    cross join int_group_labels as l
+),
+
+final as (
+    select
+        -- key
+        g.time_period, g.la_code, g.urn, g.subject, g.breakdown, g.group_label,
+        -- tutees (_t) then comparison pupils (_c)
+        coalesce(a.pupils_att_t, 0) as pupils_att_t,
+        case when g.subject = 'Total' then null else coalesce(a.are_baseline_t, 0) end as are_baseline_t,
+        case when g.subject = 'Total' then null else coalesce(a.below_are_baseline_t, 0) end as below_are_baseline_t,
+        case when g.subject = 'Total' then null else coalesce(a.are_outcome_t, 0) end as are_outcome_t,
+        case when g.subject = 'Total' then null else coalesce(a.at_are_outcome_t, 0) end as at_are_outcome_t,
+        case when g.subject = 'Total' then null else coalesce(a.conversion_base_t, 0) end as conversion_base_t,
+        case when g.subject = 'Total' then null else coalesce(a.converted_t, 0) end as converted_t,
+        case when g.subject = 'Total' then null else coalesce(a.ks_pair_t, 0) end as ks_pair_t,
+        case when g.subject = 'Total' then null else coalesce(a.expected_progress_t, 0) end as expected_progress_t,
+        a.mean_baseline_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_t, 0) = 0 then 'no tutees with a baseline and an outcome' end as mean_baseline_t_na_reason,
+        a.mean_outcome_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_t, 0) = 0 then 'no tutees with a baseline and an outcome' end as mean_outcome_t_na_reason,
+        a.mean_progress_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_t, 0) = 0 then 'no tutees with a baseline and an outcome' end as mean_progress_t_na_reason,
+        100.0 * a.below_are_baseline_t / nullif(a.are_baseline_t, 0) as pct_below_are_baseline_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.are_baseline_t, 0) = 0 then 'no pupils with a baseline that can be held against ARE (tutees)' end as pct_below_are_baseline_t_na_reason,
+        100.0 * a.at_are_outcome_t / nullif(a.are_outcome_t, 0) as pct_at_are_outcome_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.are_outcome_t, 0) = 0 then 'no pupils with an outcome that can be held against ARE (tutees)' end as pct_at_are_outcome_t_na_reason,
+        100.0 * a.converted_t / nullif(a.conversion_base_t, 0) as conversion_pct_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.conversion_base_t, 0) = 0 then 'no pupils below ARE at baseline with a classifiable outcome (tutees)' end as conversion_pct_t_na_reason,
+        100.0 * a.expected_progress_t / nullif(a.ks_pair_t, 0) as pct_expected_progress_t,
+        case when g.subject = 'Total' then 'z' when coalesce(a.ks_pair_t, 0) = 0 then 'no pupils with both key-stage results (tutees)' end as pct_expected_progress_t_na_reason,
+        coalesce(a.pupils_att_c, 0) as pupils_att_c,
+        case when g.subject = 'Total' then null else coalesce(a.are_baseline_c, 0) end as are_baseline_c,
+        case when g.subject = 'Total' then null else coalesce(a.below_are_baseline_c, 0) end as below_are_baseline_c,
+        case when g.subject = 'Total' then null else coalesce(a.are_outcome_c, 0) end as are_outcome_c,
+        case when g.subject = 'Total' then null else coalesce(a.at_are_outcome_c, 0) end as at_are_outcome_c,
+        case when g.subject = 'Total' then null else coalesce(a.conversion_base_c, 0) end as conversion_base_c,
+        case when g.subject = 'Total' then null else coalesce(a.converted_c, 0) end as converted_c,
+        case when g.subject = 'Total' then null else coalesce(a.ks_pair_c, 0) end as ks_pair_c,
+        case when g.subject = 'Total' then null else coalesce(a.expected_progress_c, 0) end as expected_progress_c,
+        a.mean_baseline_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_c, 0) = 0 then 'no comparison pupils with a baseline and an outcome' end as mean_baseline_c_na_reason,
+        a.mean_outcome_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_c, 0) = 0 then 'no comparison pupils with a baseline and an outcome' end as mean_outcome_c_na_reason,
+        a.mean_progress_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.pupils_att_c, 0) = 0 then 'no comparison pupils with a baseline and an outcome' end as mean_progress_c_na_reason,
+        100.0 * a.below_are_baseline_c / nullif(a.are_baseline_c, 0) as pct_below_are_baseline_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.are_baseline_c, 0) = 0 then 'no pupils with a baseline that can be held against ARE (comparison pupils)' end as pct_below_are_baseline_c_na_reason,
+        100.0 * a.at_are_outcome_c / nullif(a.are_outcome_c, 0) as pct_at_are_outcome_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.are_outcome_c, 0) = 0 then 'no pupils with an outcome that can be held against ARE (comparison pupils)' end as pct_at_are_outcome_c_na_reason,
+        100.0 * a.converted_c / nullif(a.conversion_base_c, 0) as conversion_pct_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.conversion_base_c, 0) = 0 then 'no pupils below ARE at baseline with a classifiable outcome (comparison pupils)' end as conversion_pct_c_na_reason,
+        100.0 * a.expected_progress_c / nullif(a.ks_pair_c, 0) as pct_expected_progress_c,
+        case when g.subject = 'Total' then 'z' when coalesce(a.ks_pair_c, 0) = 0 then 'no pupils with both key-stage results (comparison pupils)' end as pct_expected_progress_c_na_reason,
+        case when g.subject = 'Total' then 'z' end as na_reason
+    from grid as g
+    left join aggregated as a
+        on a.time_period = g.time_period and a.la_code = g.la_code
+        and a.urn is not distinct from g.urn and a.subject = g.subject
+        and a.breakdown = g.breakdown and a.group_label = g.group_label
+    order by g.time_period, g.la_code, g.urn nulls first, g.subject, g.breakdown, g.sort_order
+)
+
+select * from final;

@@ -1,0 +1,114 @@
+-- mart_data_quality: what the measures could not use, and tuition outside the programme's
+-- scope (inputs.md "What the pipeline does not refuse"; measures.md §1, §2). Counted, never
+-- refused. Grain: one row per time_period × la_code × subject (English, Mathematics, Total),
+-- breakdown 'total', group 'Total', urn NULL; la_code 'National' when the run has several LAs.
+-- Results: attainment rows of the year's census pupils (reading and writing count as English),
+--   scored or not scored by reason (P-scale, codes A B D N T). Total = both subjects.
+-- Places: int_places, by the LA of the school that arranged them. no baseline / no outcome /
+--   unclassifiable baseline from int_analysis_pupils. Out of scope (by the arranging school):
+--   KS4 (Y10–11) outside National Challenge schools; NC years outside 3–11 except Y1–2 at an
+--   ECaW school; a place type that does not fit (fsm for a pupil not FSM, cla for a pupil not
+--   looked after, ecaw outside an ECaW school or outside Y3–4). Pupils with no census row in
+--   the year are counted as out of scope by year (their NC year is unknown).
+create or replace table mart_data_quality as
+with results as (
+    select
+        pu.time_period, pu.la_code,
+        case r.subject when 'maths' then 'Mathematics' else 'English' end as subject,
+        r.points is not null as scored,
+        r.unscored_reason
+    from int_results as r
+    join int_pupils as pu using (upn)
+),
+
+places as (
+    select
+        pl.time_period, pl.la_code, pl.subject,
+        a.upn is not null and a.baseline is null as no_baseline,
+        a.upn is not null and a.outcome is null as no_outcome,
+        a.baseline is not null and a.below_are_baseline is null as baseline_unclassifiable,
+        pu.nc_year between 10 and 11 and not s.national_challenge as out_of_scope_ks4,
+        pu.nc_year is null
+            or (pu.nc_year not between 3 and 11 and not (pu.nc_year between 1 and 2 and s.ecaw)) as out_of_scope_year,
+        (list_contains(pl.allocations, 'fsm') and not coalesce(pu.fsm, false))
+            or (list_contains(pl.allocations, 'cla') and not coalesce(pu.cla, false))
+            or (list_contains(pl.allocations, 'ecaw') and not (s.ecaw and coalesce(pu.nc_year between 3 and 4, false)))
+            as out_of_scope_place_type
+    from int_places as pl
+    join stg_schools as s on s.urn = pl.arranging_urn
+    left join int_pupils as pu on pu.academic_year = pl.academic_year and pu.upn = pl.upn
+    left join int_analysis_pupils as a
+        on a.academic_year = pl.academic_year and a.upn = pl.upn and a.subject = pl.subject and a.tutored
+),
+
+result_counts as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        case when grouping(subject) = 1 then 'Total' else subject end as subject,
+        count(*) filter (where scored) as dq_results_scored,
+        count(*) filter (where unscored_reason = 'p_scale') as dq_unscored_p_scale,
+        count(*) filter (where unscored_reason = 'code_a') as dq_unscored_code_a,
+        count(*) filter (where unscored_reason = 'code_b') as dq_unscored_code_b,
+        count(*) filter (where unscored_reason = 'code_d') as dq_unscored_code_d,
+        count(*) filter (where unscored_reason = 'code_n') as dq_unscored_code_n,
+        count(*) filter (where unscored_reason = 'code_t') as dq_unscored_code_t
+    from results
+    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+),
+
+place_counts as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        case when grouping(subject) = 1 then 'Total' else subject end as subject,
+        count(*) as dq_places,
+        count(*) filter (where no_baseline) as dq_no_baseline,
+        count(*) filter (where no_outcome) as dq_no_outcome,
+        count(*) filter (where baseline_unclassifiable) as dq_baseline_unclassifiable,
+        count(*) filter (where out_of_scope_ks4) as dq_out_of_scope_ks4,
+        count(*) filter (where out_of_scope_year) as dq_out_of_scope_year,
+        count(*) filter (where out_of_scope_place_type) as dq_out_of_scope_place_type
+    from places
+    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+),
+
+geographies as (
+    select distinct time_period, la_code from int_pupils
+    union
+    select distinct time_period, 'National' from int_pupils where (select several_las from run_settings)
+),
+
+grid as (
+    select g.time_period, g.la_code, s.subject
+    from geographies as g
+    cross join (values ('English'), ('Mathematics'), ('Total')) as s(subject)
+),
+
+final as (
+    select
+        -- key
+        g.time_period, g.la_code, null::varchar as urn, g.subject, 'total' as breakdown, 'Total' as group_label,
+        -- results
+        coalesce(r.dq_results_scored, 0) as dq_results_scored,
+        coalesce(r.dq_unscored_p_scale, 0) as dq_unscored_p_scale,
+        coalesce(r.dq_unscored_code_a, 0) as dq_unscored_code_a,
+        coalesce(r.dq_unscored_code_b, 0) as dq_unscored_code_b,
+        coalesce(r.dq_unscored_code_d, 0) as dq_unscored_code_d,
+        coalesce(r.dq_unscored_code_n, 0) as dq_unscored_code_n,
+        coalesce(r.dq_unscored_code_t, 0) as dq_unscored_code_t,
+        -- places
+        coalesce(p.dq_places, 0) as dq_places,
+        coalesce(p.dq_no_baseline, 0) as dq_no_baseline,
+        coalesce(p.dq_no_outcome, 0) as dq_no_outcome,
+        coalesce(p.dq_baseline_unclassifiable, 0) as dq_baseline_unclassifiable,
+        coalesce(p.dq_out_of_scope_ks4, 0) as dq_out_of_scope_ks4,
+        coalesce(p.dq_out_of_scope_year, 0) as dq_out_of_scope_year,
+        coalesce(p.dq_out_of_scope_place_type, 0) as dq_out_of_scope_place_type
+    from grid as g
+    left join result_counts as r using (time_period, la_code, subject)
+    left join place_counts as p using (time_period, la_code, subject)
+    order by g.time_period, g.la_code, g.subject
+)
+
+select * from final;
