@@ -1,0 +1,113 @@
+// Validate: every rule of inputs.md, as set-based SQL over raw_* (sql/*.sql), in the
+// order references need (a child is checked against its parent's *loaded* rows):
+// schools → pupils → attainment, tuition → sessions, viewpoints; allocations → schools.
+// Each dataset runs typed_<d> (parse), q_<d> (its rules), the generic rules below, then
+// stg_<d> (rows with no quarantine row). Ends by proving rows read = loaded + quarantined.
+import { join } from "node:path";
+import { ident, literal, type Db } from "../core/db.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+import { COLUMNS, DATASETS, type Dataset } from "../ingest/datasets.ts";
+import { InputError } from "../ingest/errors.ts";
+
+const SQL = join(import.meta.dirname, "sql");
+
+/** Columns where inputs.md lets a blank mean "unknown"; a blank anywhere else quarantines the row. */
+export const BLANK_ALLOWED: Record<Dataset, readonly string[]> = {
+  schools: ["academy", "national_challenge", "ecaw"],
+  pupils: ["fsm", "cla", "first_language", "sen", "ethnicity"],
+  attainment: [],
+  tuition: ["itp_agreed", "mid_check", "targets_set", "targets_met"],
+  sessions: ["in_school_day", "attended"],
+  viewpoints: ["comment"],
+  allocations: ["urn"],
+};
+
+export type FileCounts = {
+  dataset: string;
+  file: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+};
+
+export interface ValidateSummary {
+  files: FileCounts[];
+  /** Quarantine rows per rule (a row breaking two rules counts under both). */
+  rules: { rule: string; rows: number }[];
+}
+
+export async function validate(db: Db, settings: ResolvedSettings): Promise<ValidateSummary> {
+  await db.runFile(join(SQL, "macros.sql"));
+  await checkLaCodes(db, settings);
+  for (const dataset of DATASETS) {
+    await db.runFile(join(SQL, `typed_${dataset}.sql`));
+    await db.runFile(join(SQL, `q_${dataset}.sql`));
+    await addGenericRules(db, dataset);
+    await db.runFile(join(SQL, `stg_${dataset}.sql`));
+    if (dataset === "tuition") await db.runFile(join(SQL, "stg_tuition_refused.sql"));
+  }
+  await db.run(`create or replace table quarantine as
+    select dataset, file, line, "column", value, rule, message from (
+      ${DATASETS.map((d) => `select * from q_${d}`).join(" union all ")})
+    order by file, line, "column", rule, value`);
+  await db.run(`create or replace table validate_counts as
+    with loaded as (
+      ${DATASETS.map((d) => `select '${d}' as dataset, _file as file, count(*) as n from stg_${d} group by _file`).join(" union all ")}
+    ),
+    held as (select dataset, file, count(distinct line) as n from quarantine group by dataset, file)
+    select f.dataset, f.file, f.rows_read, coalesce(l.n, 0) as rows_loaded, coalesce(h.n, 0) as rows_quarantined
+    from ingest_files f left join loaded l using (dataset, file) left join held h using (dataset, file)
+    order by f.dataset`);
+  for (const d of DATASETS) await db.run(`drop table if exists typed_${d}; drop table if exists q_${d}`);
+
+  const files = await db.all<FileCounts>(`select dataset, file, rows_read::INTEGER as rows_read, rows_loaded::INTEGER as rows_loaded,
+    rows_quarantined::INTEGER as rows_quarantined from validate_counts order by dataset`);
+  for (const f of files)
+    if (f.rows_read !== f.rows_loaded + f.rows_quarantined)
+      throw new Error(`${f.file}: ${f.rows_read} rows read but ${f.rows_loaded} loaded + ${f.rows_quarantined} quarantined; this is a bug in the pipeline, please report it.`);
+  const rules = await db.all<{ rule: string; rows: number }>(`select rule, count(*)::INTEGER as rows from quarantine group by rule order by rule`);
+  return { files, rules };
+}
+
+/** A school in an LA the settings do not name means the wrong folder or settings: stop (inputs.md). */
+async function checkLaCodes(db: Db, settings: ResolvedSettings): Promise<void> {
+  const codes = settings.las.map((la) => la.old_code);
+  const bad = await db.one<{ file: string; line: number; la_code: string; n: number }>(
+    `select any_value(_file) as file, min(_line) as line, la_code, count(*)::INTEGER as n from raw_schools
+     where regexp_full_match(la_code, '\\d{3}') and not list_contains(?::VARCHAR[], la_code)
+     group by la_code order by line limit 1`,
+    [JSON.stringify(codes)],
+  );
+  if (bad)
+    throw new InputError(
+      bad.file,
+      `line ${bad.line}: la_code ${bad.la_code} (on ${bad.n} row${bad.n > 1 ? "s" : ""}) is not an LA in the settings (${codes.join(", ")}). ` +
+        `Check the folder is the right LA's, or add the LA to settings.json.`,
+    );
+}
+
+/** Rules that follow from the column contract alone: required values, and values past the header. */
+async function addGenericRules(db: Db, dataset: Dataset): Promise<void> {
+  const required = COLUMNS[dataset].filter((c) => !BLANK_ALLOWED[dataset].includes(c));
+  const parts = required.map(
+    (c) => `select _file, _line, ${literal(c)} as "column", null::VARCHAR as value, 'missing_value' as rule,
+      ${literal(`${c} is blank; every ${dataset} row needs one`)} as message from raw_${dataset} where ${ident(c)} is null`,
+  );
+  parts.push(`select _file, _line, null, _overflow, 'too_many_fields',
+    'this row has more values than the header has columns (' || _overflow || '); a comma inside a value needs the value in double quotes'
+    from raw_${dataset} where _overflow is not null`);
+  await db.run(`insert into q_${dataset} select ${literal(dataset)}, _file, _line, "column", value, rule, message from (${parts.join(" union all ")})`);
+}
+
+/**
+ * The quarantine report for the officer: one line per row and broken rule. Values that a
+ * spreadsheet would run as a formula (= + - @, tab, CR) get a leading ' so opening the
+ * file in Excel cannot execute anything.
+ */
+export async function writeQuarantineReport(db: Db, path: string): Promise<void> {
+  const safe = (col: string) => `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') then '''' || ${col} else ${col} end`;
+  await db.run(`copy (
+      select ${safe("file")} as file, line, ${safe('"column"')} as "column", ${safe("value")} as value, rule, ${safe("message")} as message
+      from quarantine order by file, line, "column", rule
+    ) to ${literal(path)} (header, delimiter ',', quote '"', force_quote (value, message))`);
+}

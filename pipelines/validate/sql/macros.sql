@@ -1,0 +1,73 @@
+-- Shared parsing macros for the validate stage. Temporary: they live only for the
+-- connection that runs validation, so the database file holds tables, not code.
+-- Each macro returns NULL when the text cannot be read; a NULL input stays NULL and
+-- the caller decides whether blank is allowed.
+
+-- Flags: Y/N, Yes/No, TRUE/FALSE, 1/0, any case (inputs.md).
+create or replace temp macro ti_flag(s) as
+  case when upper(s) in ('Y', 'YES', 'TRUE', '1') then true
+       when upper(s) in ('N', 'NO', 'FALSE', '0') then false end;
+
+-- Dates: ISO 2009-10-05 (a midnight time from a database export is tolerated) or UK
+-- day-first 05/10/2009. strptime refuses impossible dates (29/02/2010, 31/04/2010), and
+-- an American 10/25/2009 fails as month 25.
+create or replace temp macro ti_date(s) as
+  case when regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}([ T]00:00(:00(\.0+)?)?)?')
+         then try_strptime(regexp_extract(s, '^\d{4}-\d{1,2}-\d{1,2}'), '%Y-%m-%d')::DATE
+       when regexp_full_match(s, '\d{1,2}/\d{1,2}/\d{4}')
+         then try_strptime(s, '%d/%m/%Y')::DATE end;
+
+-- Academic year 2009/10: two consecutive years.
+create or replace temp macro ti_academic_year_ok(s) as
+  coalesce(regexp_full_match(s, '\d{4}/\d{2}')
+    and (left(s, 4)::INTEGER + 1) % 100 = right(s, 2)::INTEGER, false);
+
+-- Whole numbers (an optional sign, digits only: "3.0" is not whole, by design).
+create or replace temp macro ti_int(s) as
+  case when regexp_full_match(s, '[+-]?\d{1,9}') then s::INTEGER end;
+
+-- Money: digits with optional £, thousands commas and decimals.
+create or replace temp macro ti_money(s) as
+  case when regexp_full_match(s, '-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|-?£?\.\d+')
+       then replace(replace(s, '£', ''), ',', '')::DOUBLE end;
+
+-- UPN check letter (DfE algorithm; mirrors pipelines/validate/upn.ts): characters 2..13
+-- weighted by position, letters valued by their place in ABCDEFGHJKLMNPQRTUVWXYZ, sum mod 23.
+create or replace temp macro ti_upn_char(u, i) as
+  case when substr(u, i, 1) between '0' and '9' then ascii(substr(u, i, 1)) - 48
+       else strpos('ABCDEFGHJKLMNPQRTUVWXYZ', substr(u, i, 1)) - 1 end;
+create or replace temp macro ti_upn_check_letter(u) as
+  substr('ABCDEFGHJKLMNPQRTUVWXYZ', 1 + ((
+      2 * ti_upn_char(u, 2) + 3 * ti_upn_char(u, 3) + 4 * ti_upn_char(u, 4) + 5 * ti_upn_char(u, 5)
+    + 6 * ti_upn_char(u, 6) + 7 * ti_upn_char(u, 7) + 8 * ti_upn_char(u, 8) + 9 * ti_upn_char(u, 9)
+    + 10 * ti_upn_char(u, 10) + 11 * ti_upn_char(u, 11) + 12 * ti_upn_char(u, 12) + 13 * ti_upn_char(u, 13)) % 23), 1);
+
+-- 'ok', 'temporary', 'bad_upn' (shape) or 'bad_upn_check_letter'; NULL for NULL.
+-- Input is upper-cased first: lower-case UPNs are accepted (see upn.ts).
+create or replace temp macro ti_upn_status(s) as
+  case when s is null then null
+       when not regexp_full_match(upper(s), '[A-HJ-NPQRT-Z]\d{11}[0-9A-HJ-NPQRT-Z]') then 'bad_upn'
+       when ti_upn_check_letter(upper(s)) <> left(upper(s), 1) then 'bad_upn_check_letter'
+       when regexp_full_match(right(upper(s), 1), '[A-Z]') then 'temporary'
+       else 'ok' end;
+
+-- Attainment results, normalised to the case of architecture.md ('4a', 'W', 'EP', 'P1i',
+-- 'A*', codes 'A' 'B' 'D' 'N' 'T'). `Level 4`/`L4` → '4'. In a GCSE context (gcse true) a
+-- letter is a grade and there are no codes; outside it A B D N T are codes and grades are
+-- refused; gcse NULL (NC year unknown) accepts either reading.
+create or replace temp macro ti_result_text(s) as
+  regexp_replace(upper(replace(s, ' ', '')), '^(LEVEL|L)([1-8])', '\2');
+create or replace temp macro ti_result(s, gcse) as
+  case
+    when regexp_full_match(ti_result_text(s), '[1-8][ABC]?') then lower(ti_result_text(s))
+    when ti_result_text(s) in ('W', 'EP') then ti_result_text(s)
+    when regexp_full_match(ti_result_text(s), 'P[1-3](I|II)') then 'P' || lower(substr(ti_result_text(s), 2))
+    when regexp_full_match(ti_result_text(s), 'P[4-8]') then ti_result_text(s)
+    when gcse is distinct from false and ti_result_text(s) in ('A*', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'U') then ti_result_text(s)
+    when gcse is distinct from true and ti_result_text(s) in ('A', 'B', 'D', 'N', 'T') then ti_result_text(s)
+  end;
+
+-- Viewpoints: 1..4 or the agreement labels.
+create or replace temp macro ti_response(s) as
+  case lower(s) when 'strongly disagree' then 1 when 'disagree' then 2 when 'agree' then 3
+                when 'strongly agree' then 4 else ti_int(s) end;

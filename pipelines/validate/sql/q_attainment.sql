@@ -1,0 +1,63 @@
+-- q_attainment: grain one row per attainment row and broken rule. The pupil must be
+-- loaded (stg_pupils, any year); one held back in quarantine gives parent_quarantined.
+create or replace temp table q_attainment as
+with typed as (select * from typed_attainment),
+keyed as (
+    select _line, upn_n, lower(subject) as subject_key, lower(assessment) as assessment_key,
+        coalesce(strftime(assessed_on_d, '%Y-%m-%d'), assessed_on) as date_key from typed
+),
+dups as (
+    select upn_n, subject_key, assessment_key, date_key, count(*) as n, list_sort(list(_line))[1:5] as lines
+    from keyed
+    where upn_n is not null and subject_key is not null and assessment_key is not null and date_key is not null
+    group by all having count(*) > 1
+),
+held_pupils as (
+    select upper(r.upn) as upn_n, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
+    from raw_pupils r semi join q_pupils q on q.line = r._line
+    where r.upn is not null group by upper(r.upn)
+),
+loaded_pupils as (select distinct upn as upn_n from stg_pupils),
+checks as (
+    select _file, _line, 'upn' as "column", upn as value, upn_status as rule,
+        case upn_status
+            when 'bad_upn' then format('upn "{}" is not a UPN: 13 characters, a letter, 11 digits, then a digit or letter (no I, O or S)', upn)
+            else format('upn {} has the wrong check letter (DfE algorithm gives {}); check the UPN against the school''s records', upn, ti_upn_check_letter(upn_n)) end as message
+    from typed where upn_status in ('bad_upn', 'bad_upn_check_letter')
+    union all
+    select t._file, t._line, 'upn', t.upn, 'parent_quarantined',
+        format('pupil {} is held back in quarantine ({} line {}); fix that row and this one loads', t.upn_n, h.file, array_to_string(h.lines, ', '))
+    from typed t join held_pupils h using (upn_n)
+    where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from loaded_pupils)
+    union all
+    select t._file, t._line, 'upn', t.upn, 'unknown_pupil',
+        format('pupil {} is not in the pupils file; add their census row or correct the upn', t.upn_n)
+    from typed t
+    where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from loaded_pupils)
+      and t.upn_n not in (select upn_n from held_pupils)
+    union all
+    select t._file, t._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', t.upn_n, k.subject_key, k.assessment_key, k.date_key), 'duplicate_key',
+        format('{} rows (lines {}) give pupil {} a {} {} result on {}; there is no telling which is right, so all are held back: keep one',
+            d.n, array_to_string(d.lines, ', '), t.upn_n, k.subject_key, k.assessment_key, k.date_key)
+    from typed t join keyed k using (_line) join dups d on d.upn_n = k.upn_n and d.subject_key = k.subject_key
+        and d.assessment_key = k.assessment_key and d.date_key = k.date_key
+    union all
+    select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not reading, writing, english or maths', subject)
+    from typed where subject is not null and subject_n is null
+    union all
+    select _file, _line, 'assessment', assessment, 'bad_code', format('assessment "{}" is not ks1, ks2, ks3, ks4 or ta', assessment)
+    from typed where assessment is not null and assessment_n is null
+    union all
+    select _file, _line, 'assessed_on', assessed_on, 'bad_date',
+        format('assessed_on "{}" is not a real date written 2009-10-05 or 05/10/2009 (day first)', assessed_on)
+    from typed where assessed_on is not null and assessed_on_d is null
+    union all
+    select _file, _line, 'result', result, 'bad_result',
+        case when gcse then format('result "{}" is not a GCSE grade (A* to G, U) or NC level; in a GCSE context letters are grades, not codes', result)
+             else format('result "{}" is not an NC level (W, 1c..8a, EP), P-scale (P1i..P8) or code (A, B, D, N, T); GCSE grades only count at ks4 or for Y10-11', result) end
+    from typed where result is not null and result_n is null
+),
+final as (
+    select 'attainment' as dataset, _file as file, _line as line, "column", value, rule, message from checks
+)
+select * from final;

@@ -1,0 +1,72 @@
+-- q_pupils: grain one row per pupils row and broken rule. References resolve against
+-- stg_schools (loaded schools); a school held back in quarantine gives parent_quarantined.
+create or replace temp table q_pupils as
+with typed as (select * from typed_pupils),
+dups as (
+    select upn_n, academic_year, count(*) as n, list_sort(list(_line))[1:5] as lines
+    from typed where upn_n is not null and academic_year is not null
+    group by upn_n, academic_year having count(*) > 1
+),
+held_schools as (
+    select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
+    from raw_schools r semi join q_schools q on q.line = r._line
+    where r.urn is not null group by r.urn
+),
+checks as (
+    select _file, _line, 'upn' as "column", upn as value, upn_status as rule,
+        case upn_status
+            when 'bad_upn' then format('upn "{}" is not a UPN: 13 characters, a letter, 11 digits, then a digit or letter (no I, O or S)', upn)
+            else format('upn {} has the wrong check letter (DfE algorithm gives {}); check the UPN against the school''s records', upn, ti_upn_check_letter(upn_n)) end as message
+    from typed where upn_status in ('bad_upn', 'bad_upn_check_letter')
+    union all
+    select t._file, t._line, 'upn+academic_year', t.upn_n || ' ' || t.academic_year, 'duplicate_key',
+        format('pupil {} has {} census rows for {} (lines {}); there is no telling which is right, so all are held back: keep one', t.upn_n, d.n, t.academic_year, array_to_string(d.lines, ', '))
+    from typed t join dups d using (upn_n, academic_year)
+    union all
+    select _file, _line, 'academic_year', academic_year, 'bad_academic_year',
+        format('academic_year "{}" is not written like 2009/10', academic_year)
+    from typed where academic_year is not null and not academic_year_ok
+    union all
+    select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN', urn)
+    from typed where urn is not null and not urn_ok
+    union all
+    select t._file, t._line, 'urn', t.urn, 'parent_quarantined',
+        format('school {} is itself held back ({} line {}); fix that row and this one loads', t.urn, h.file, array_to_string(h.lines, ', '))
+    from typed t join held_schools h using (urn)
+    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
+    union all
+    select t._file, t._line, 'urn', t.urn, 'unknown_school',
+        format('school {} is not in the schools file; add it there or correct the urn', t.urn)
+    from typed t
+    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
+      and not exists (select 1 from held_schools h where h.urn = t.urn)
+    union all
+    select _file, _line, 'nc_year', nc_year, case when nc_year_i is null then 'bad_code' else 'out_of_range' end,
+        format('nc_year "{}" is not a National Curriculum year: write R or 1 to 13', nc_year)
+    from typed where nc_year is not null and (nc_year_i is null or (nc_year_i not between 1 and 13 and upper(nc_year) <> 'R'))
+    union all
+    select _file, _line, 'gender', gender, 'bad_code', format('gender "{}" is not M or F', gender)
+    from typed where gender is not null and gender_n is null
+    union all
+    select _file, _line, 'first_language', first_language, 'bad_code',
+        format('first_language "{}" is not a CBDS language code such as ENG, ENB, OTH, POL', first_language)
+    from typed where first_language is not null and first_language_n is null
+    union all
+    select _file, _line, 'sen', sen, 'bad_code', format('sen "{}" is not N, A, P or S (blank = unknown)', sen)
+    from typed where sen is not null and sen_n is null
+    union all
+    select _file, _line, 'ethnicity', ethnicity, 'bad_code',
+        format('ethnicity "{}" is not a 4-letter CBDS ethnicity code such as WBRI, ABAN, REFU', ethnicity)
+    from typed where ethnicity is not null and ethnicity_n is null
+    union all
+    select _file, _line, f.col, f.val, 'bad_flag',
+        format('{} "{}" is not a flag; write Y or N (blank means N)', f.col, f.val)
+    from (select _file, _line, unnest([
+            {'col': 'fsm', 'val': fsm, 'ok': fsm_b is not null},
+            {'col': 'cla', 'val': cla, 'ok': cla_b is not null}]) as f from typed)
+    where f.val is not null and not f.ok
+),
+final as (
+    select 'pupils' as dataset, _file as file, _line as line, "column", value, rule, message from checks
+)
+select * from final;

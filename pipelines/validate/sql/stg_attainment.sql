@@ -1,0 +1,13 @@
+-- stg_attainment: grain one row per pupil, subject, assessment and date (its key), rows
+-- that broke no rule; result normalised (see macros.sql ti_result).
+create or replace table stg_attainment as
+with typed as (select * from typed_attainment),
+kept as (select * from typed anti join q_attainment q on q.line = typed._line),
+final as (
+    select
+        upn_n as upn, subject_n as subject, assessment_n as assessment,
+        assessed_on_d as assessed_on, result_n as result,
+        _file, _line
+    from kept
+)
+select * from final order by _line;

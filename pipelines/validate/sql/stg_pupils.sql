@@ -1,0 +1,16 @@
+-- stg_pupils: grain one row per pupil (upn) per academic year, rows that broke no rule.
+create or replace table stg_pupils as
+with typed as (select * from typed_pupils),
+kept as (select * from typed anti join q_pupils q on q.line = typed._line),
+final as (
+    select
+        -- ids
+        upn_n as upn, upn_status = 'temporary' as upn_temporary, academic_year, urn,
+        -- characteristics
+        nc_year_i as nc_year, gender_n as gender,
+        coalesce(fsm_b, false) as fsm, coalesce(cla_b, false) as cla,
+        first_language_n as first_language, sen_n as sen, ethnicity_n as ethnicity,
+        _file, _line
+    from kept
+)
+select * from final order by _line;

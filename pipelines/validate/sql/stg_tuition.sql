@@ -1,0 +1,20 @@
+-- stg_tuition: grain one row per tuition course (tuition_id), rows that broke no rule.
+create or replace table stg_tuition as
+with typed as (select * from typed_tuition),
+kept as (select * from typed anti join q_tuition q on q.line = typed._line),
+final as (
+    select
+        -- ids
+        tuition_id, upn_n as upn, urn, academic_year, subject_n as subject, tutor_id,
+        -- dates
+        start_date_d as start_date, end_date_d as end_date,
+        -- codes
+        allocation_n as allocation, entry_reason_n as entry_reason,
+        -- flags
+        itp_agreed_b as itp_agreed, mid_check_b as mid_check,
+        -- counts
+        targets_set_i as targets_set, targets_met_i as targets_met,
+        _file, _line
+    from kept
+)
+select * from final order by _line;
