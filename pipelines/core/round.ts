@@ -6,9 +6,15 @@ export function roundHalfAway(value: number, dp: number): number {
   const abs = Math.abs(value);
   // toPrecision(15) strips binary noise (1.0049999999999999 -> 1.005) before rounding.
   const clean = Number(abs.toPrecision(15));
-  const shifted = Number(`${clean}e${dp}`);
+  const shifted = shiftDecimal(clean, dp);
   const rounded = Math.round(shifted);
-  return sign * Number(`${rounded}e-${dp}`);
+  return sign * shiftDecimal(rounded, -dp);
+}
+
+// x·10^n through the decimal string; String(x) may already be exponential (1e-9, 1e+21).
+function shiftDecimal(x: number, n: number): number {
+  const [mantissa, exponent = "0"] = String(x).split("e");
+  return Number(`${mantissa}e${Number(exponent) + n}`);
 }
 
 /** Formats a rounded number with exactly dp decimals, no thousands separators. */
