@@ -13,13 +13,15 @@ import { createRawTable } from "./raw.ts";
 import type { FileRead } from "./csv.ts";
 
 const MS_PER_DAY = 86_400_000;
-/** Excel's day 0 in the 1900 date system, allowing for its phantom 29 February 1900. */
+/** Excel's day 0 in the 1900 date system, counting its phantom 29 February 1900 (serial 60). */
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 
 /** Excel serial day number → ISO date; the time of day, if any, is dropped. */
 export function excelSerialToIso(serial: number): string | null {
   if (!Number.isFinite(serial) || serial < 1 || serial >= 2_958_466) return null;
-  return new Date(EXCEL_EPOCH + Math.floor(serial) * MS_PER_DAY).toISOString().slice(0, 10);
+  const day = Math.floor(serial);
+  if (day === 60) return null; // 29/02/1900 never existed
+  return new Date(EXCEL_EPOCH + (day < 60 ? day + 1 : day) * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** The text a person sees for a cell, with dates as ISO text (Excel serials only in date columns). */

@@ -109,5 +109,5 @@ export async function writeQuarantineReport(db: Db, path: string): Promise<void>
   await db.run(`copy (
       select ${safe("file")} as file, line, ${safe('"column"')} as "column", ${safe("value")} as value, rule, ${safe("message")} as message
       from quarantine order by file, line, "column", rule
-    ) to ${literal(path)} (header, delimiter ',', quote '"'))`);
+    ) to ${literal(path)} (header, delimiter ',', quote '"')`);
 }
