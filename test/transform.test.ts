@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { parseSettings } from "../pipelines/core/settings.ts";
+import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { transform } from "../pipelines/transform/index.ts";
 
 const LA = { old_code: "999", name: "Testshire", gss_code: "E10000999", region_code: "E12000009", region_name: "South West" };
@@ -401,6 +402,10 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
       pupils: [pupil("H1", 5), pupil("H2", 5)],
       tuition: [["H1", "maths", "2009-11-01", "2010-02-01"], ["H2", "maths", "2009-11-01", "2010-02-01"]],
     });
+    // No session rows at all (sessions file absent): hours, full place and cost are not available.
+    expect(await db.all(`select hours, full_place, cost_gbp from int_places where upn = 'H1'`)).toEqual([
+      { hours: null, full_place: null, cost_gbp: null },
+    ]);
     // C1 (H1): 10 attended sessions of 60 min + 1 missed (0 min, not attended) = 10 hours → full place.
     // C2 (H2): 9 attended of 60 + 1 attended of 59 = 9h59m → not full.
     for (let i = 0; i < 10; i++) await db.run(`insert into stg_sessions values ('C1', '2009-11-10', 60, true, true, 's', 2)`);
@@ -414,5 +419,30 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
       { upn: "H1", sessions: 11, sessions_attended: 10, hours: 10, full_place: true, cost_gbp: 424 },
       { upn: "H2", sessions: 10, sessions_attended: 10, hours: 9 + 59 / 60, full_place: false, cost_gbp: expect.closeTo((11 + 59 / 60) * 27 + 100, 9) },
     ]);
+  });
+});
+
+describe("out-of-scope tuition is loaded and counted, not refused (inputs.md; mart_data_quality)", () => {
+  it("counts KS4 outside National Challenge, years outside the programme and place types that do not fit", async () => {
+    const c = (upn: string, allocation: string): Course => [upn, "maths", "2009-11-01", "2010-02-01", allocation];
+    db = await build({
+      pupils: [
+        pupil("K1", 10, { urn: "100004" }), // KS4 at a school outside National Challenge → ks4
+        pupil("K2", 1), // Y1 at a school without ECaW → year
+        pupil("K3", 1, { urn: "100003" }), // Y1 at an ECaW school: year in scope; ecaw place outside Y3–4 → place type
+        pupil("K4", 5), // fsm place for a pupil not FSM → place type
+        pupil("K5", 12), // Y12 → year
+        pupil("K6", 4, { urn: "100003" }), // ecaw place, Y4 at an ECaW school: fits
+        pupil("K7", 5, { cla: true }), // cla place for a looked-after pupil: fits
+        pupil("K8", 11), // KS4 at a National Challenge school: fits
+      ],
+      tuition: [c("K1", "core"), c("K2", "core"), c("K3", "ecaw"), c("K4", "fsm"), c("K5", "core"), c("K6", "ecaw"), c("K7", "cla"), c("K8", "core")],
+    });
+    await buildDescriptiveMarts(db, SETTINGS);
+    const row = await db.one(`select dq_places, dq_out_of_scope_ks4, dq_out_of_scope_year, dq_out_of_scope_place_type
+      from mart_data_quality where subject = 'Mathematics'`);
+    expect(row).toEqual({ dq_places: 8, dq_out_of_scope_ks4: 1, dq_out_of_scope_year: 2, dq_out_of_scope_place_type: 2 });
+    // ... and all eight are still places, and tutees in the analysis
+    expect(await db.one(`select count(*) as n from int_analysis_pupils where tutored`)).toEqual({ n: 8 });
   });
 });

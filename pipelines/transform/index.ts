@@ -22,8 +22,8 @@ export const TRANSFORM_MODELS = [
 
 /**
  * Optional inputs (inputs.md: sessions may be absent) and the refused-tuition list: when
- * validate did not create them, empty typed tables stand in, so a missing sessions file gives
- * places with 0 hours delivered rather than a failed run.
+ * validate did not create them, empty temp tables with the contract's columns stand in, so the
+ * models run; with no session rows at all, hours, full place and cost are NULL (not available).
  */
 const OPTIONAL_STAGING: Record<string, string> = {
   stg_sessions:
@@ -32,7 +32,6 @@ const OPTIONAL_STAGING: Record<string, string> = {
 };
 
 export async function transform(db: Db, settings: ResolvedSettings): Promise<void> {
-  await createOptionalStaging(db);
   await writeRunSettings(db, settings);
   for (const model of TRANSFORM_MODELS) {
     try {
@@ -46,16 +45,18 @@ export async function transform(db: Db, settings: ResolvedSettings): Promise<voi
 async function createOptionalStaging(db: Db): Promise<void> {
   for (const [table, columns] of Object.entries(OPTIONAL_STAGING)) {
     const found = await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table]);
-    if (!found) await db.run(`create table ${table} (${columns})`);
+    if (!found) await db.run(`create or replace temp table ${table} (${columns})`);
   }
 }
 
 /** run_settings (one row), run_las (LA codes analysed), run_years (academic years analysed). */
 export async function writeRunSettings(db: Db, settings: ResolvedSettings): Promise<void> {
+  await createOptionalStaging(db);
   await db.run(
     `create or replace table run_settings as
      select ?::double as tutor_hourly_rate_gbp, ?::double as school_payment_per_place_gbp,
-            ?::integer as suppression_threshold, ?::boolean as several_las`,
+            ?::integer as suppression_threshold, ?::boolean as several_las,
+            exists (select 1 from stg_sessions) as sessions_available`,
     [settings.tutor_hourly_rate_gbp, settings.school_payment_per_place_gbp, settings.suppression_threshold, settings.las.length >= 2],
   );
   await db.run(`create or replace table run_las (la_code VARCHAR)`);

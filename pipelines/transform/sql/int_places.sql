@@ -56,13 +56,15 @@ final as (
         p.n_courses,
         p.start_date,
         p.end_date,
-        -- delivery
+        -- delivery (NULL when the LA gave no sessions at all: not available)
         p.sessions,
         p.sessions_attended,
-        p.minutes_attended / 60.0 as hours,
-        p.minutes_attended / 60.0 >= 10 as full_place,
+        case when r.sessions_available then p.minutes_attended / 60.0 end as hours,
+        case when r.sessions_available then p.minutes_attended / 60.0 >= 10 end as full_place,
         -- cost (measures.md §9): (hours + 2 hours' liaison) × rate + payment to the school
-        (p.minutes_attended / 60.0 + 2) * r.tutor_hourly_rate_gbp + r.school_payment_per_place_gbp as cost_gbp,
+        case when r.sessions_available
+            then (p.minutes_attended / 60.0 + 2) * r.tutor_hourly_rate_gbp + r.school_payment_per_place_gbp
+        end as cost_gbp,
         -- what the courses recorded (targeting, data quality)
         p.allocations,
         p.entry_reasons
