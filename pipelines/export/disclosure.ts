@@ -15,7 +15,8 @@
 // so we protect conservatively. A set with exactly one hidden cell that is suppressed gets one
 // more cell suppressed: the smallest non-zero part; failing that the total; zeros last (a zero
 // is published as 0 whenever that is safe). Ties: (la_code, urn, subject, breakdown, group_label)
-// in byte order. All sets are re-examined until nothing changes.
+// in byte order. All sets are re-examined until nothing changes. Text columns of a mart beyond
+// the key (e.g. a questionnaire item) are kept in published_* and separate the sets.
 import type { Db } from "../core/db.ts";
 import { ident } from "../core/db.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
@@ -48,6 +49,7 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
   const threshold = settings.suppression_threshold;
   const marts = [...new Set(catalogue.map((r) => martTable(r.mart)))];
   const countCols = new Map<string, string[]>();
+  const dimsByMart = new Map<string, string[]>();
   for (const mart of marts) {
     const cols = await columnsOf(db, mart);
     if (cols.size === 0) throw new DisclosureError(`The indicator catalogue lists mart ${mart}, but there is no such table. Run the measures stage first or fix the catalogue.`);
@@ -64,8 +66,16 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
       }
     }
     countCols.set(mart, [...counts].sort());
+    // Text columns beyond the key (e.g. a questionnaire item) are further dimensions: cells
+    // differing in them are never parts of one additive set.
+    const published = new Set([...rows.map((r) => r.indicator), ...counts]);
+    const dims = (await textColumnsOf(db, mart)).filter(
+      (c) => !(KEY_COLUMNS as readonly string[]).includes(c) && !published.has(c) && !c.endsWith("na_reason"));
+    dimsByMart.set(mart, dims);
+    const dimKey = dims.length === 0 ? "''" : `concat_ws('|', ${dims.map((d) => `coalesce(cast(${ident(d)} as varchar), '')`).join(", ")})`;
     await db.run(`create or replace temp table ${ident(`_rows_${mart}`)} as
-      select row_number() over (order by time_period, la_code, urn nulls first, subject, breakdown, group_label) as row_id, *
+      select row_number() over (order by time_period, la_code, urn nulls first, subject, breakdown, group_label${dims.map((d) => `, ${ident(d)}`).join("")}) as row_id,
+        ${dimKey} as _dim_key, *
       from ${ident(mart)}`);
   }
 
@@ -74,13 +84,19 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
   await protect(db);
 
   for (const mart of marts) {
-    await buildPublished(db, mart, catalogue.filter((r) => martTable(r.mart) === mart), countCols.get(mart)!);
+    await buildPublished(db, mart, catalogue.filter((r) => martTable(r.mart) === mart), countCols.get(mart)!, dimsByMart.get(mart)!);
   }
   await buildFootnotes(db, marts, catalogue);
   for (const mart of marts) {
     await db.run(`drop table if exists ${ident(`_rows_${mart}`)}`);
     await db.run(`drop table if exists ${ident(`_pub_${mart}`)}`);
   }
+}
+
+async function textColumnsOf(db: Db, table: string): Promise<string[]> {
+  const rows = await db.all<{ column_name: string }>(
+    `select column_name from information_schema.columns where table_name = ? and data_type = 'VARCHAR' order by ordinal_position`, [table]);
+  return rows.map((r) => r.column_name);
 }
 
 async function columnsOf(db: Db, table: string): Promise<Set<string>> {
@@ -94,7 +110,7 @@ async function buildCells(db: Db, marts: string[], countCols: Map<string, string
   const parts: string[] = [];
   for (const mart of marts) {
     for (const col of countCols.get(mart)!) {
-      parts.push(`select '${mart}' as mart, row_id, '${col}' as count_col, time_period, la_code, urn, subject, breakdown, group_label,
+      parts.push(`select '${mart}' as mart, row_id, '${col}' as count_col, _dim_key as dim_key, time_period, la_code, urn, subject, breakdown, group_label,
         cast(${ident(col)} as double) as value from ${ident(`_rows_${mart}`)}`);
     }
   }
@@ -104,7 +120,7 @@ async function buildCells(db: Db, marts: string[], countCols: Map<string, string
       select row_number() over (order by mart, count_col, row_id) as cell_id, *,
         value > 0 and value < ${Number(threshold)} as suppressed,
         value > 0 and value < ${Number(threshold)} as primary_suppressed,
-        concat_ws('|', la_code, coalesce(urn, ''), subject, breakdown, group_label) as tie_key
+        concat_ws('|', la_code, coalesce(urn, ''), subject, breakdown, group_label, dim_key) as tie_key
       from unpivoted
     )
     select * from final`);
@@ -115,33 +131,33 @@ async function buildSets(db: Db): Promise<void> {
   await db.run(`create or replace temp table disclosure_sets as
     with c as (select * from disclosure_cells),
     by_breakdown as (
-      select concat_ws('|', 'b', p.mart, p.count_col, p.time_period, p.la_code, coalesce(p.urn, ''), p.subject, p.breakdown) as set_id,
+      select concat_ws('|', 'b', p.mart, p.count_col, p.dim_key, p.time_period, p.la_code, coalesce(p.urn, ''), p.subject, p.breakdown) as set_id,
         p.cell_id as part_id, t.cell_id as total_id
-      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.time_period = p.time_period
+      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.dim_key = p.dim_key and t.time_period = p.time_period
         and t.la_code = p.la_code and t.urn is not distinct from p.urn and t.subject = p.subject
         and t.breakdown = 'total'
       where p.breakdown <> 'total'
     ),
     by_subject as (
-      select concat_ws('|', 's', p.mart, p.count_col, p.time_period, p.la_code, coalesce(p.urn, ''), p.breakdown, p.group_label),
+      select concat_ws('|', 's', p.mart, p.count_col, p.dim_key, p.time_period, p.la_code, coalesce(p.urn, ''), p.breakdown, p.group_label),
         p.cell_id, t.cell_id
-      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.time_period = p.time_period
+      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.dim_key = p.dim_key and t.time_period = p.time_period
         and t.la_code = p.la_code and t.urn is not distinct from p.urn and t.breakdown = p.breakdown
         and t.group_label = p.group_label and t.subject = 'Total'
       where p.subject in ('English', 'Mathematics')
     ),
     by_school as (
-      select concat_ws('|', 'u', p.mart, p.count_col, p.time_period, p.la_code, p.subject, p.breakdown, p.group_label),
+      select concat_ws('|', 'u', p.mart, p.count_col, p.dim_key, p.time_period, p.la_code, p.subject, p.breakdown, p.group_label),
         p.cell_id, t.cell_id
-      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.time_period = p.time_period
+      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.dim_key = p.dim_key and t.time_period = p.time_period
         and t.la_code = p.la_code and t.urn is null and t.subject = p.subject and t.breakdown = p.breakdown
         and t.group_label = p.group_label
       where p.urn is not null
     ),
     by_la as (
-      select concat_ws('|', 'n', p.mart, p.count_col, p.time_period, p.subject, p.breakdown, p.group_label),
+      select concat_ws('|', 'n', p.mart, p.count_col, p.dim_key, p.time_period, p.subject, p.breakdown, p.group_label),
         p.cell_id, t.cell_id
-      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.time_period = p.time_period
+      from c p join c t on t.mart = p.mart and t.count_col = p.count_col and t.dim_key = p.dim_key and t.time_period = p.time_period
         and t.la_code = 'National' and t.urn is null and t.subject = p.subject and t.breakdown = p.breakdown
         and t.group_label = p.group_label
       where p.urn is null and p.la_code <> 'National'
@@ -197,7 +213,7 @@ function isNotApplicable(reason: string): string {
   return `(lower(trim(${reason})) = 'z' or lower(trim(${reason})) like 'not applicable%')`;
 }
 
-async function buildPublished(db: Db, mart: string, rows: CatalogueRow[], counts: string[]): Promise<void> {
+async function buildPublished(db: Db, mart: string, rows: CatalogueRow[], counts: string[], dims: string[]): Promise<void> {
   const cols = await columnsOf(db, mart);
   const flags = counts.map(
     (c) => `bool_or(suppressed) filter (where count_col = '${c}') as ${ident(`${c}__c`)}`,
@@ -215,7 +231,7 @@ async function buildPublished(db: Db, mart: string, rows: CatalogueRow[], counts
       select row_id, ${flags.join(",\n      ")} from disclosure_cells where mart = '${mart}' group by row_id
     ),
     final as (
-      select m.row_id, ${KEY_COLUMNS.map((k) => `m.${k}`).join(", ")},
+      select m.row_id, ${[...KEY_COLUMNS, ...dims].map((k) => `m.${ident(k)}`).join(", ")},
         ${values.join(",\n        ")}
       from ${ident(`_rows_${mart}`)} m left join flags f using (row_id)
     )
