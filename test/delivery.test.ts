@@ -144,13 +144,13 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
     await buildProgrammeMarts(db, settings);
     const r = await row(db, { subject: "Total" });
     // hours 4.75, 1, 10, 12 -> sorted 1, 4.75, 10, 12
-    expect(r.hours_mean).toBeCloseTo(27.75 / 4, 12); // 6.9375
-    expect(r.hours_median).toBeCloseTo((4.75 + 10) / 2, 12); // 7.375
+    expect(r.mean_hours).toBeCloseTo(27.75 / 4, 12); // 6.9375
+    expect(r.median_hours).toBeCloseTo((4.75 + 10) / 2, 12); // 7.375
     expect(r.hours_p25).toBeCloseTo(1 + 0.75 * (4.75 - 1), 12); // position 0.75 -> 3.8125
     expect(r.hours_p75).toBeCloseTo(10 + 0.25 * (12 - 10), 12); // position 2.25 -> 10.5
     expect(r.full_places).toBe(2); // B Maths (exactly 10 h) and C English
-    expect(r.full_place_pct).toBeCloseTo(50, 12);
-    expect(r.hours_mean_na_reason).toBeNull();
+    expect(r.pct_full_places).toBeCloseTo(50, 12);
+    expect(r.mean_hours_na_reason).toBeNull();
   });
 
   it("attendance is attended over all session rows; 60-minute and outside-day shares are of attended sessions", async () => {
@@ -158,27 +158,27 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
     const r = await row(db, { subject: "Total" });
     expect(r.sessions).toBe(31); // 4 + 2 + 11 + 12 + 2
     expect(r.sessions_attended).toBe(29); // 3 + 2 + 10 + 12 + 2
-    expect(r.attendance_pct).toBeCloseTo((100 * 29) / 31, 12);
+    expect(r.attendance_rate).toBeCloseTo((100 * 29) / 31, 12);
     // attended and >= 60 min: C1 2 (the 45 is not), C2 1 (90), C3 10, C4 12, C5 0 = 25
-    expect(r.sessions_60_min).toBe(25);
-    expect(r.sessions_60_min_pct).toBeCloseTo((100 * 25) / 29, 12);
+    expect(r.sessions_60min).toBe(25);
+    expect(r.pct_sessions_60min).toBeCloseTo((100 * 25) / 29, 12);
     // attended with the school-day flag known: 3 + 1 + 10 + 12 + 2 = 28 (C2's 30-minute one unknown);
     // outside the day: C1 1, C2 1, C4 12 = 14
     expect(r.sessions_day_known).toBe(28);
     expect(r.sessions_outside_day).toBe(14);
-    expect(r.sessions_outside_day_pct).toBeCloseTo(50, 12);
+    expect(r.pct_sessions_outside_day).toBeCloseTo(50, 12);
   });
 
   it("ITP and mid-check shares leave unknown flags out; targets met over set where both are recorded", async () => {
     await buildProgrammeMarts(db, settings);
     const r = await row(db, { subject: "Total" });
     expect([r.courses_itp_recorded, r.courses_itp_agreed]).toEqual([4, 3]); // C4 unknown
-    expect(r.itp_agreed_pct).toBeCloseTo(75, 12);
+    expect(r.pct_itp_agreed).toBeCloseTo(75, 12);
     expect([r.courses_mid_check_recorded, r.courses_mid_check]).toEqual([4, 2]); // C2 unknown; C1, C4 held
-    expect(r.mid_check_pct).toBeCloseTo(50, 12);
+    expect(r.pct_mid_check).toBeCloseTo(50, 12);
     // C1 3/2, C3 4/4, C5 1/0; C2 (met unknown) and C4 left out
     expect([r.courses_targets_recorded, r.targets_set, r.targets_met]).toEqual([3, 8, 6]);
-    expect(r.targets_met_pct).toBeCloseTo(75, 12);
+    expect(r.pct_targets_met).toBeCloseTo(75, 12);
   });
 
   it("counts tutors and courses per tutor", async () => {
@@ -194,7 +194,7 @@ describe("mart_delivery: by subject, school and group", () => {
     await buildProgrammeMarts(db, settings);
     const en = await row(db, { subject: "English" });
     expect([en.places, en.pupils, en.courses, en.tutors]).toEqual([2, 2, 3, 3]); // C1 T1, C2 T2, C4 T3
-    expect(en.hours_mean).toBeCloseTo((4.75 + 12) / 2, 12);
+    expect(en.mean_hours).toBeCloseTo((4.75 + 12) / 2, 12);
     const ma = await row(db, { subject: "Mathematics" });
     expect([ma.places, ma.pupils, ma.courses, ma.tutors]).toEqual([2, 2, 2, 1]); // C3, C5 both T1
     expect(ma.courses_per_tutor).toBeCloseTo(2, 12);
@@ -216,8 +216,8 @@ describe("mart_delivery: by subject, school and group", () => {
     await buildProgrammeMarts(db, settings);
     const fsm = await row(db, { subject: "Total", breakdown: "fsm_status", group: "FSM eligible" });
     expect([fsm.places, fsm.pupils]).toEqual([2, 1]); // pupil A's two places
-    expect(fsm.hours_mean).toBeCloseTo((4.75 + 1) / 2, 12);
-    expect(fsm.full_place_pct).toBeCloseTo(0, 12);
+    expect(fsm.mean_hours).toBeCloseTo((4.75 + 1) / 2, 12);
+    expect(fsm.pct_full_places).toBeCloseTo(0, 12);
     const notFsm = await row(db, { subject: "Total", breakdown: "fsm_status", group: "Not known to be FSM eligible" });
     expect([notFsm.places, notFsm.full_places]).toEqual([2, 2]);
     const breakdowns = await db.all(`select distinct breakdown from mart_delivery where urn is null order by 1`);
@@ -259,12 +259,12 @@ describe("without a sessions file", () => {
     await buildProgrammeMarts(db, settings);
     const r = await row(db, { subject: "Total" });
     expect(r.places).toBe(4);
-    expect(r.hours_mean).toBeNull();
-    expect(r.full_place_pct).toBeNull();
-    expect(r.attendance_pct).toBeNull();
-    expect(String(r.hours_mean_na_reason)).toMatch(/no sessions file/);
-    expect(String(r.attendance_pct_na_reason)).toMatch(/no sessions file/);
-    expect(r.itp_agreed_pct).toBeCloseTo(75, 12); // course figures do not need sessions
+    expect(r.mean_hours).toBeNull();
+    expect(r.pct_full_places).toBeNull();
+    expect(r.attendance_rate).toBeNull();
+    expect(String(r.mean_hours_na_reason)).toMatch(/no sessions file/);
+    expect(String(r.attendance_rate_na_reason)).toMatch(/no sessions file/);
+    expect(r.pct_itp_agreed).toBeCloseTo(75, 12); // course figures do not need sessions
     expect(await db.all(`select * from mart_delivery_hours_dist`)).toHaveLength(0);
   });
 });

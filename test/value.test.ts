@@ -1,7 +1,12 @@
 // mart_places (measures.md §8: places used vs funded, 3.5% benchmark) and mart_value
 // (§9: cost) on a hand-built case; every expected figure is worked out by hand below.
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Db, type Row } from "../pipelines/core/db.ts";
+import { loadCatalogue } from "../pipelines/export/catalogue.ts";
+import { publish } from "../pipelines/export/disclosure.ts";
 import { parseSettings, type ResolvedSettings } from "../pipelines/core/settings.ts";
 import { buildProgrammeMarts } from "../pipelines/measures/programme.ts";
 
@@ -184,6 +189,29 @@ describe("mart_places: places used against places funded", () => {
   });
 });
 
+describe("mart_delivery carries places funded", () => {
+  it("beside places used on the total and key stage rows, not applicable by pupil group", async () => {
+    await buildProgrammeMarts(db, one);
+    const total = await get(db, "mart_delivery", { subject: "Total" });
+    expect([total.places, total.places_funded]).toEqual([8, 20]);
+    expect(total.pct_funded_places_used).toBeCloseTo(40, 12);
+    expect(total.benchmark_places).toBeCloseTo(8.4, 12);
+    const fsm = await get(db, "mart_delivery", { subject: "Total", breakdown: "fsm_status", group: "Not known to be FSM eligible" });
+    expect(fsm.places_funded).toBeNull();
+    expect(String(fsm.places_funded_na_reason)).toMatch(/^Not applicable/);
+  });
+
+  it("with a row for a school funded for places it did not use", async () => {
+    await allocation(db, "919", "100004", 3, "english", 3, 1200);
+    await buildProgrammeMarts(db, one);
+    const s4 = await get(db, "mart_delivery", { urn: "100004", subject: "English", breakdown: "key_stage", group: "Key stage 3" });
+    expect([s4.places, s4.pupils, s4.places_funded, s4.pct_funded_places_used]).toEqual([0, 0, 3, 0]);
+    expect(s4.mean_hours).toBeNull();
+    expect(String(s4.mean_hours_na_reason)).toMatch(/no places used/);
+    expect(s4.eligible_cohort).toBe(20); // S4's 20 Y7 pupils
+  });
+});
+
 describe("mart_value: cost with the settings' rates", () => {
   it("totals the cost of places and divides by tutees, places and full places", async () => {
     await buildProgrammeMarts(db, one);
@@ -200,10 +228,10 @@ describe("mart_value: cost with the settings' rates", () => {
     await buildProgrammeMarts(db, one);
     const r = await get(db, "mart_value", { subject: "Total" });
     expect(r.funding_received_gbp).toBe(8000);
-    expect(r.funding_spent_pct).toBeCloseTo((100 * 2980) / 8000, 9); // 37.25
+    expect(r.pct_funding_spent).toBeCloseTo((100 * 2980) / 8000, 9); // 37.25
     const ks2 = await get(db, "mart_value", { subject: "Total", breakdown: "key_stage", group: "Key stage 2" });
     expect(ks2.total_cost_gbp).toBeCloseTo(2980 - 560, 9);
-    expect(ks2.funding_spent_pct).toBeCloseTo((100 * 2420) / 7200, 9);
+    expect(ks2.pct_funding_spent).toBeCloseTo((100 * 2420) / 7200, 9);
     const en = await get(db, "mart_value", { subject: "English" });
     expect([en.tutees, en.full_places]).toEqual([5, 3]);
     expect(en.cost_per_full_place_gbp).toBeCloseTo(1750 / 3, 9);
@@ -213,14 +241,14 @@ describe("mart_value: cost with the settings' rates", () => {
     await buildProgrammeMarts(db, one);
     const fsm = await get(db, "mart_value", { subject: "Total", breakdown: "fsm_status", group: "Not known to be FSM eligible" });
     expect(fsm.funding_received_gbp).toBeNull();
-    expect(String(fsm.funding_spent_pct_na_reason)).toMatch(/^Not applicable/);
+    expect(String(fsm.pct_funding_spent_na_reason)).toMatch(/^Not applicable/);
     const s2ma = await db.all(`select * from mart_value where urn = '100002' and subject = 'Mathematics'`);
     expect(s2ma).toHaveLength(0);
     // S2's English places: b1 full, b2 not; S2 has no allocation (academy)
     const s2 = await get(db, "mart_value", { urn: "100002", subject: "English" });
     expect(s2.cost_per_full_place_gbp).toBeCloseTo(520, 9);
     expect(s2.funding_received_gbp).toBeNull();
-    expect(String(s2.funding_spent_pct_na_reason)).toMatch(/academies/);
+    expect(String(s2.pct_funding_spent_na_reason)).toMatch(/academies/);
   });
 
   it("without full places, cost per full place is not available", async () => {
@@ -249,5 +277,49 @@ describe("several LAs", () => {
     const natPlaces = await get(db, "mart_places", { la: "National", subject: "English", breakdown: "key_stage", group: "Key stage 2" });
     expect([natPlaces.places_used, natPlaces.places_funded, natPlaces.eligible_cohort]).toEqual([6, 15, 70]);
     expect(await db.all(`select * from mart_delivery where la_code = 'National' and urn is not null`)).toHaveLength(0);
+  });
+});
+
+describe("pipelines/measures/catalogue/programme.csv", () => {
+  const CATALOGUE_DIR = "pipelines/measures/catalogue";
+  // ees-rules.md rule 13: an indicator name holding one of these fails the screener
+  const SMUSHED = ["male", "female", "asian", "chinese", "indian", "pakistani", "bangladeshi", "black", "african",
+    "caribbean", "white", "roma", "irish", "english", "british", "scottish", "welsh", "northern irish", "arab"];
+
+  it("names real mart columns, follows the EES naming rules and measures.md §12 decimal places", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "programme-catalogue-"));
+    try {
+      copyFileSync(join(CATALOGUE_DIR, "programme.csv"), join(dir, "programme.csv"));
+      await buildProgrammeMarts(db, one);
+      const rows = await loadCatalogue(db, dir);
+      expect(rows.length).toBeGreaterThan(30);
+      for (const r of rows) {
+        const cols = (await db.all<{ column_name: string }>(
+          `select column_name from information_schema.columns where table_name = ?`, [r.mart])).map((c) => c.column_name);
+        expect(cols, `${r.mart}.${r.indicator}`).toContain(r.indicator);
+        for (const c of r.count_basis) expect(cols, `${r.indicator} count_basis ${c}`).toContain(c);
+        for (const word of SMUSHED) expect(r.indicator.toLowerCase(), r.indicator).not.toContain(word);
+        if (r.unit === "%") expect(r.dp, r.indicator).toBe(1);
+        if (r.unit === "£") expect(r.dp, r.indicator).toBe(0);
+        if (/hours/.test(r.indicator)) expect(r.dp, r.indicator).toBe(1);
+      }
+      // publishes through disclosure control without error, never carrying a comment or a tutor id
+      await publish(db, one, { catalogueDir: dir });
+      const pub = await db.all(`select * from published_delivery where la_code = '919' and urn is null and subject = 'Total' and breakdown = 'total'`);
+      expect(pub).toHaveLength(1);
+      expect(pub[0]!.places).toBe("8");
+      expect(pub[0]!.places_funded).toBe("20");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("uses labels and indicator names no other catalogue file uses", async () => {
+    const all = await loadCatalogue(db, CATALOGUE_DIR);
+    const names = all.map((r) => r.indicator);
+    const labels = all.map((r) => r.label);
+    expect(new Set(names).size).toBe(names.length);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(readdirSync(CATALOGUE_DIR)).toContain("programme.csv");
   });
 });

@@ -100,11 +100,11 @@ describe("mart_viewpoints: pre and post", () => {
     await buildProgrammeMarts(db, settings);
     const r = await get(db, { subject: "English", respondent: "pupil" });
     // pre 2, 1, 3: mean 2, one agrees; post 4, 2, 3: mean 3, two agree
-    expect([r.pre_n, r.pre_agree, r.post_n, r.post_agree]).toEqual([3, 1, 3, 2]);
-    expect(r.pre_mean).toBeCloseTo(2, 12);
-    expect(r.pre_agree_pct).toBeCloseTo(100 / 3, 12);
-    expect(r.post_mean).toBeCloseTo(3, 12);
-    expect(r.post_agree_pct).toBeCloseTo(200 / 3, 12);
+    expect([r.n_pre, r.agree_pre, r.n_post, r.agree_post]).toEqual([3, 1, 3, 2]);
+    expect(r.mean_pre).toBeCloseTo(2, 12);
+    expect(r.pct_agree_pre).toBeCloseTo(100 / 3, 12);
+    expect(r.mean_post).toBeCloseTo(3, 12);
+    expect(r.pct_agree_post).toBeCloseTo(200 / 3, 12);
     expect([r.respondent, r.item]).toEqual(["pupil", "confidence"]);
   });
 
@@ -112,21 +112,21 @@ describe("mart_viewpoints: pre and post", () => {
     await buildProgrammeMarts(db, settings);
     const r = await get(db, { subject: "English", respondent: "parent" });
     // pre 2, 3, 1, 2: n 4, mean 2, one agrees; post 4, 2, 4: n 3, mean 10/3, two agree
-    expect([r.pre_n, r.pre_agree, r.post_n, r.post_agree]).toEqual([4, 1, 3, 2]);
-    expect(r.pre_mean).toBeCloseTo(2, 12);
-    expect(r.post_mean).toBeCloseTo(10 / 3, 12);
+    expect([r.n_pre, r.agree_pre, r.n_post, r.agree_post]).toEqual([4, 1, 3, 2]);
+    expect(r.mean_pre).toBeCloseTo(2, 12);
+    expect(r.mean_post).toBeCloseTo(10 / 3, 12);
   });
 
   it("keeps items apart and marks a stage with no answers as not available", async () => {
     await buildProgrammeMarts(db, settings);
     const enjoy = await get(db, { subject: "English", respondent: "pupil", item: "enjoyment" });
-    expect([enjoy.pre_n, enjoy.post_n, enjoy.n_pairs]).toEqual([1, 0, 0]);
+    expect([enjoy.n_pre, enjoy.n_post, enjoy.n_paired]).toEqual([1, 0, 0]);
     const teacher = await get(db, { subject: "English", respondent: "teacher" });
-    expect(teacher.pre_n).toBe(0);
-    expect(teacher.pre_mean).toBeNull();
-    expect(String(teacher.pre_mean_na_reason)).toMatch(/no answers before tuition/);
-    expect(teacher.change_mean).toBeNull();
-    expect(String(teacher.change_mean_na_reason)).toMatch(/both before and after/);
+    expect(teacher.n_pre).toBe(0);
+    expect(teacher.mean_pre).toBeNull();
+    expect(String(teacher.mean_pre_na_reason)).toMatch(/no answers before tuition/);
+    expect(teacher.mean_change).toBeNull();
+    expect(String(teacher.mean_change_na_reason)).toMatch(/both before and after/);
   });
 });
 
@@ -135,13 +135,13 @@ describe("mart_viewpoints: paired change", () => {
     await buildProgrammeMarts(db, settings);
     const r = await get(db, { subject: "English", respondent: "pupil" });
     // changes V1 +2, V2 +1, V4 0: mean 1, SD √((1 + 0 + 1)/2) = 1, CI 1 ± t(.975, 2)·1/√3
-    expect(r.n_pairs).toBe(3);
-    expect(r.change_mean).toBeCloseTo(1, 12);
-    expect(r.change_sd).toBeCloseTo(1, 12);
+    expect(r.n_paired).toBe(3);
+    expect(r.mean_change).toBeCloseTo(1, 12);
+    expect(r.sd_change).toBeCloseTo(1, 12);
     const half = (T_975[2] * 1) / Math.sqrt(3); // 2.48414
-    expect(r.change_ci_lower).toBeCloseTo(1 - half, 7);
-    expect(r.change_ci_upper).toBeCloseTo(1 + half, 7);
-    expect(r.change_ci_lower).toBeCloseTo(-1.48414, 4);
+    expect(r.mean_change_ci_low).toBeCloseTo(1 - half, 7);
+    expect(r.mean_change_ci_high).toBeCloseTo(1 + half, 7);
+    expect(r.mean_change_ci_low).toBeCloseTo(-1.48414, 4);
   });
 
   it("averages several respondents of one type on one course and stage before pairing", async () => {
@@ -149,33 +149,33 @@ describe("mart_viewpoints: paired change", () => {
     const r = await get(db, { subject: "English", respondent: "parent" });
     // V1: pre mean (2 + 3)/2 = 2.5, post 4 → +1.5; V2: pre 1, post (2 + 4)/2 = 3 → +2; V4 has no post.
     // mean 1.75, SD |2 − 1.5|/√2 = 0.353553, CI 1.75 ± 12.7062·0.353553/√2 = 1.75 ± 3.176551
-    expect(r.n_pairs).toBe(2);
-    expect(r.change_mean).toBeCloseTo(1.75, 12);
-    expect(r.change_sd).toBeCloseTo(0.5 / Math.SQRT2, 12);
-    expect(r.change_ci_lower).toBeCloseTo(1.75 - (T_975[1] * (0.5 / Math.SQRT2)) / Math.SQRT2, 7);
-    expect(r.change_ci_upper).toBeCloseTo(4.926551, 5);
+    expect(r.n_paired).toBe(2);
+    expect(r.mean_change).toBeCloseTo(1.75, 12);
+    expect(r.sd_change).toBeCloseTo(0.5 / Math.SQRT2, 12);
+    expect(r.mean_change_ci_low).toBeCloseTo(1.75 - (T_975[1] * (0.5 / Math.SQRT2)) / Math.SQRT2, 7);
+    expect(r.mean_change_ci_high).toBeCloseTo(4.926551, 5);
   });
 
   it("pools both subjects in Total", async () => {
     await buildProgrammeMarts(db, settings);
     const r = await get(db, { subject: "Total", respondent: "pupil" });
     // adds V3 (+1): changes 2, 1, 0, 1: mean 1, SD √(2/3), CI 1 ± t(.975, 3)·√(2/3)/2
-    expect([r.pre_n, r.post_n, r.n_pairs]).toEqual([4, 4, 4]);
-    expect(r.pre_agree_pct).toBeCloseTo(25, 12);
-    expect(r.post_agree_pct).toBeCloseTo(75, 12);
-    expect(r.change_sd).toBeCloseTo(Math.sqrt(2 / 3), 12);
-    expect(r.change_ci_upper).toBeCloseTo(1 + (T_975[3] * Math.sqrt(2 / 3)) / 2, 7);
+    expect([r.n_pre, r.n_post, r.n_paired]).toEqual([4, 4, 4]);
+    expect(r.pct_agree_pre).toBeCloseTo(25, 12);
+    expect(r.pct_agree_post).toBeCloseTo(75, 12);
+    expect(r.sd_change).toBeCloseTo(Math.sqrt(2 / 3), 12);
+    expect(r.mean_change_ci_high).toBeCloseTo(1 + (T_975[3] * Math.sqrt(2 / 3)) / 2, 7);
   });
 
   it("gives no CI from a single pair, per school, and saying why", async () => {
     await buildProgrammeMarts(db, settings);
     const s2 = await get(db, { urn: "100002", subject: "English", respondent: "pupil" });
-    expect([s2.n_pairs, s2.change_mean]).toEqual([1, 0]);
-    expect(s2.change_ci_lower).toBeNull();
-    expect(String(s2.change_ci_lower_na_reason)).toMatch(/at least two/);
+    expect([s2.n_paired, s2.mean_change]).toEqual([1, 0]);
+    expect(s2.mean_change_ci_low).toBeNull();
+    expect(String(s2.mean_change_ci_low_na_reason)).toMatch(/at least two/);
     const s1 = await get(db, { urn: "100001", subject: "English", respondent: "pupil" });
-    expect(s1.n_pairs).toBe(2); // V1 +2, V2 +1
-    expect(s1.change_mean).toBeCloseTo(1.5, 12);
+    expect(s1.n_paired).toBe(2); // V1 +2, V2 +1
+    expect(s1.mean_change).toBeCloseTo(1.5, 12);
   });
 });
 

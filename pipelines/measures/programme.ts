@@ -11,11 +11,11 @@ import { studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
-/** In dependency order: mart_value reads mart_places. */
+/** In dependency order: mart_delivery and mart_value read mart_places. */
 export const PROGRAMME_MARTS = [
+  "mart_places",
   "mart_delivery",
   "mart_delivery_hours_dist",
-  "mart_places",
   "mart_value",
   "mart_viewpoints",
 ] as const;
@@ -32,7 +32,7 @@ const OPTIONAL_INPUTS: Record<string, string> = {
   stg_allocations: `academic_year VARCHAR, la_code VARCHAR, urn VARCHAR, key_stage INTEGER, subject VARCHAR, places INTEGER, funding_gbp DOUBLE`,
 };
 
-/** Builds mart_delivery, mart_delivery_hours_dist, mart_places, mart_value and mart_viewpoints. */
+/** Builds mart_places, mart_delivery, mart_delivery_hours_dist, mart_value and mart_viewpoints. */
 export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): Promise<void> {
   for (const [table, columns] of Object.entries(OPTIONAL_INPUTS)) {
     if (!(await tableExists(db, table))) await db.run(`create or replace temp table ${table} (${columns})`);
@@ -56,20 +56,20 @@ export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): P
  * The quantile depends only on n, so it is computed for each distinct n and joined back.
  */
 async function addPairedIntervals(db: Db): Promise<void> {
-  const ns = (await db.all<{ n: number }>(`select distinct n_pairs as n from mart_viewpoints where n_pairs >= 2 order by n`)).map(
+  const ns = (await db.all<{ n: number }>(`select distinct n_paired as n from mart_viewpoints where n_paired >= 2 order by n`)).map(
     (r) => r.n,
   );
   if (ns.length === 0) return;
   await db.run(
     `create or replace temp table viewpoints_t_quantiles as
-     select unnest(?::INTEGER[]) as n_pairs, unnest(?::DOUBLE[]) as t`,
+     select unnest(?::INTEGER[]) as n_paired, unnest(?::DOUBLE[]) as t`,
     [listValue(ns), listValue(ns.map((n) => studentTQuantile(0.975, n - 1)))],
   );
   await db.run(`update mart_viewpoints as m
-    set change_ci_lower = m.change_mean - q.t * m.change_sd / sqrt(m.n_pairs),
-        change_ci_upper = m.change_mean + q.t * m.change_sd / sqrt(m.n_pairs)
+    set mean_change_ci_low = m.mean_change - q.t * m.sd_change / sqrt(m.n_paired),
+        mean_change_ci_high = m.mean_change + q.t * m.sd_change / sqrt(m.n_paired)
     from viewpoints_t_quantiles as q
-    where q.n_pairs = m.n_pairs`);
+    where q.n_paired = m.n_paired`);
   await db.run(`drop table viewpoints_t_quantiles`);
 }
 

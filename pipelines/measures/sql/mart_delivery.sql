@@ -6,6 +6,9 @@
 --   subject: English | Mathematics | Total (Total sums places, counts distinct pupils).
 -- Every percentage keeps its numerator and denominator counts beside it: disclosure
 -- control (pipelines/export) suppresses from them. Tutor ids are only ever counted.
+-- Places funded, their use and the 3.5% benchmark come from mart_places (built first) on
+-- the total and key_stage breakdowns; a school with an allocation but no places used
+-- still gets a row (places 0), so under-used allocations show.
 -- Reads programme_params (temp table written by programme.ts).
 create or replace table mart_delivery as
 with
@@ -135,25 +138,69 @@ aggregated as (
     )
 ),
 
--- reasons a figure is not available (x) travel with it, one column per indicator,
--- worded as the footnote the export writes
+-- places funded (allocations) sit beside places used; a key only mart_places has is a
+-- school or key stage with funded places and none used
+with_funded as (
+    select
+        coalesce(a.time_period, p.time_period)   as time_period,
+        coalesce(a.la_code, p.la_code)           as la_code,
+        coalesce(a.urn, p.urn)                   as urn,
+        coalesce(a.subject, p.subject)           as subject,
+        coalesce(a.breakdown, p.breakdown)       as breakdown,
+        coalesce(a.group_label, p.group_label)   as group_label,
+        coalesce(a.places, 0)                    as places,
+        coalesce(a.pupils, 0)                    as pupils,
+        coalesce(a.courses, 0)                   as courses,
+        a.hours_mean, a.hours_median, a.hours_p25, a.hours_p75,
+        coalesce(a.full_places, 0)               as full_places,
+        coalesce(a.sessions, 0)                  as sessions,
+        coalesce(a.sessions_attended, 0)         as sessions_attended,
+        coalesce(a.sessions_60_min, 0)           as sessions_60_min,
+        coalesce(a.sessions_day_known, 0)        as sessions_day_known,
+        coalesce(a.sessions_outside_day, 0)      as sessions_outside_day,
+        coalesce(a.courses_itp_recorded, 0)      as courses_itp_recorded,
+        coalesce(a.courses_itp_agreed, 0)        as courses_itp_agreed,
+        coalesce(a.courses_mid_check_recorded, 0) as courses_mid_check_recorded,
+        coalesce(a.courses_mid_check, 0)         as courses_mid_check,
+        coalesce(a.courses_targets_recorded, 0)  as courses_targets_recorded,
+        coalesce(a.targets_set, 0)               as targets_set,
+        coalesce(a.targets_met, 0)               as targets_met,
+        coalesce(a.tutors, 0)                    as tutors,
+        p.places_funded, p.places_funded_na_reason, p.utilisation_pct, p.utilisation_pct_na_reason,
+        p.eligible_cohort, p.benchmark_places
+    from (
+        select * from aggregated
+        -- National rows only when the run covers several LAs
+        where not is_national or (select national from params)
+    ) as a
+    full join mart_places as p
+      on p.time_period = a.time_period
+     and p.la_code = a.la_code
+     and p.urn is not distinct from a.urn
+     and p.subject = a.subject
+     and p.breakdown = a.breakdown
+     and p.group_label = a.group_label
+),
+
+-- reasons a figure is not available (x) or not applicable (z) travel with it, one
+-- column per indicator, worded as the footnote the export writes
 reasons as (
     select
         *,
+        case when places = 0 then 'Not available: no places used'
+             when not (select has_sessions from params)
+                 then 'Not available: no sessions file was supplied, so hours delivered are unknown' end
+                                                                                    as why_hours,
         case when not (select has_sessions from params)
-             then 'Not available: no sessions file was supplied, so hours delivered are unknown' end
-                                                                          as no_sessions_file,
+                 then 'Not available: no sessions file was supplied'
+             when sessions = 0 then 'Not available: no sessions recorded' end       as why_sessions,
         case when not (select has_sessions from params)
-             then 'Not available: no sessions file was supplied'
-             when sessions = 0 then 'Not available: no sessions recorded' end
-                                                                          as no_sessions,
-        case when not (select has_sessions from params)
-             then 'Not available: no sessions file was supplied'
-             when sessions_attended = 0 then 'Not available: no sessions attended' end
-                                                                          as no_attended
-    from aggregated
-    -- National rows only when the run covers several LAs
-    where not is_national or (select national from params)
+                 then 'Not available: no sessions file was supplied'
+             when sessions_attended = 0 then 'Not available: no sessions attended' end as why_attended,
+        case when breakdown not in ('total', 'key_stage')
+             then 'Not applicable: places are funded by key stage and subject, not by pupil group' end
+                                                                                    as why_not_by_group
+    from with_funded
 ),
 
 final as (
@@ -162,51 +209,58 @@ final as (
         time_period, la_code, urn, subject, breakdown, group_label,
         -- counts (pupils: distinct pupils, the count disclosure control protects)
         places, pupils, courses,
+        -- places funded and used (allocations; total and key stage breakdowns only)
+        places_funded,
+        coalesce(why_not_by_group, places_funded_na_reason, case when places_funded is null
+            then 'Not available: no allocation recorded' end)                      as places_funded_na_reason,
+        utilisation_pct                                                             as pct_funded_places_used,
+        coalesce(why_not_by_group, utilisation_pct_na_reason)                       as pct_funded_places_used_na_reason,
+        eligible_cohort,
+        benchmark_places,
+        why_not_by_group                                                            as benchmark_places_na_reason,
         -- hours delivered per place (not available without a sessions file)
-        case when no_sessions_file is null then hours_mean end            as hours_mean,
-        no_sessions_file                                                  as hours_mean_na_reason,
-        case when no_sessions_file is null then hours_median end          as hours_median,
-        no_sessions_file                                                  as hours_median_na_reason,
-        case when no_sessions_file is null then hours_p25 end             as hours_p25,
-        no_sessions_file                                                  as hours_p25_na_reason,
-        case when no_sessions_file is null then hours_p75 end             as hours_p75,
-        no_sessions_file                                                  as hours_p75_na_reason,
-        case when no_sessions_file is null then full_places end           as full_places,
-        no_sessions_file                                                  as full_places_na_reason,
-        case when no_sessions_file is null
-             then 100.0 * full_places / nullif(places, 0) end             as full_place_pct,
-        no_sessions_file                                                  as full_place_pct_na_reason,
+        case when why_hours is null then hours_mean end                             as mean_hours,
+        why_hours                                                                   as mean_hours_na_reason,
+        case when why_hours is null then hours_median end                           as median_hours,
+        why_hours                                                                   as median_hours_na_reason,
+        case when why_hours is null then hours_p25 end                              as hours_p25,
+        why_hours                                                                   as hours_p25_na_reason,
+        case when why_hours is null then hours_p75 end                              as hours_p75,
+        why_hours                                                                   as hours_p75_na_reason,
+        case when (select has_sessions from params) then full_places end            as full_places,
+        case when not (select has_sessions from params) then why_hours end          as full_places_na_reason,
+        case when why_hours is null then 100.0 * full_places / nullif(places, 0) end           as pct_full_places,
+        why_hours                                                                   as pct_full_places_na_reason,
         -- sessions: attendance of all session rows; length and timing of attended ones
         sessions, sessions_attended,
-        100.0 * sessions_attended / nullif(sessions, 0)                   as attendance_pct,
-        no_sessions                                                       as attendance_pct_na_reason,
-        sessions_60_min,
-        100.0 * sessions_60_min / nullif(sessions_attended, 0)            as sessions_60_min_pct,
-        no_attended                                                       as sessions_60_min_pct_na_reason,
+        100.0 * sessions_attended / nullif(sessions, 0)                             as attendance_rate,
+        why_sessions                                                                as attendance_rate_na_reason,
+        sessions_60_min                                                             as sessions_60min,
+        100.0 * sessions_60_min / nullif(sessions_attended, 0)                      as pct_sessions_60min,
+        why_attended                                                                as pct_sessions_60min_na_reason,
         sessions_day_known, sessions_outside_day,
-        100.0 * sessions_outside_day / nullif(sessions_day_known, 0)      as sessions_outside_day_pct,
-        coalesce(no_attended, case when sessions_day_known = 0
+        100.0 * sessions_outside_day / nullif(sessions_day_known, 0)                as pct_sessions_outside_day,
+        coalesce(why_attended, case when sessions_day_known = 0
             then 'Not available: whether sessions were in the school day was not recorded' end)
-                                                                          as sessions_outside_day_pct_na_reason,
+                                                                                    as pct_sessions_outside_day_na_reason,
         -- courses: plans and checks (blank flags are unknown and left out of both counts)
         courses_itp_recorded, courses_itp_agreed,
-        100.0 * courses_itp_agreed / nullif(courses_itp_recorded, 0)      as itp_agreed_pct,
+        100.0 * courses_itp_agreed / nullif(courses_itp_recorded, 0)                as pct_itp_agreed,
         case when courses_itp_recorded = 0
-             then 'Not available: no course recorded whether an ITP was agreed' end
-                                                                          as itp_agreed_pct_na_reason,
+             then 'Not available: no course recorded whether an ITP was agreed' end as pct_itp_agreed_na_reason,
         courses_mid_check_recorded, courses_mid_check,
-        100.0 * courses_mid_check / nullif(courses_mid_check_recorded, 0) as mid_check_pct,
+        100.0 * courses_mid_check / nullif(courses_mid_check_recorded, 0)           as pct_mid_check,
         case when courses_mid_check_recorded = 0
              then 'Not available: no course recorded whether a mid-tuition check was held' end
-                                                                          as mid_check_pct_na_reason,
+                                                                                    as pct_mid_check_na_reason,
         -- targets, over courses recording both figures
         courses_targets_recorded, targets_set, targets_met,
-        100.0 * targets_met / nullif(targets_set, 0)                      as targets_met_pct,
-        case when targets_set = 0 then 'Not available: no targets recorded' end
-                                                                          as targets_met_pct_na_reason,
+        100.0 * targets_met / nullif(targets_set, 0)                                as pct_targets_met,
+        case when targets_set = 0 then 'Not available: no targets recorded' end     as pct_targets_met_na_reason,
         -- tutors (a count only: tutor ids never reach a mart)
         tutors,
-        courses / nullif(tutors, 0)                                       as courses_per_tutor
+        courses / nullif(tutors, 0)                                                 as courses_per_tutor,
+        case when tutors = 0 then 'Not available: no courses' end                   as courses_per_tutor_na_reason
     from reasons
 )
 

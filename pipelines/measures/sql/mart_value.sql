@@ -82,12 +82,12 @@ final as (
                 then 'Not applicable: places are funded by key stage and subject, not by pupil group'
             when p.funding_gbp is null then coalesce(p.funding_gbp_na_reason, 'Not available: no allocation recorded')
         end                                                         as funding_received_gbp_na_reason,
-        100.0 * a.total_cost_gbp / nullif(p.funding_gbp, 0)         as funding_spent_pct,
+        100.0 * a.total_cost_gbp / nullif(p.funding_gbp, 0)         as pct_funding_spent,
         case
             when a.breakdown not in ('total', 'key_stage')
                 then 'Not applicable: places are funded by key stage and subject, not by pupil group'
             when coalesce(p.funding_gbp, 0) = 0 then coalesce(p.funding_gbp_na_reason, 'Not available: no funding recorded')
-        end                                                         as funding_spent_pct_na_reason
+        end                                                         as pct_funding_spent_na_reason
     from aggregated as a
     left join mart_places as p
       on p.time_period = a.time_period

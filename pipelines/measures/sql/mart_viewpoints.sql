@@ -8,7 +8,7 @@
 -- Paired change: for each course, respondent type and item, answers of several
 -- respondents of that type at one stage are averaged first; courses with both a pre
 -- and a post mean are pairs, change = post − pre. The paired-t CI needs a t quantile,
--- so programme.ts fills change_ci_lower/upper after this model runs.
+-- so programme.ts fills mean_change_ci_low/high after this model runs.
 -- Comments never leave stg_viewpoints: this model does not read the column.
 create or replace table mart_viewpoints as
 with
@@ -100,36 +100,38 @@ final as (
         item       as group_label,
         respondent, item,
         -- before tuition
-        pre_n, pre_mean,
-        case when pre_n = 0 then 'Not available: no answers before tuition' end   as pre_mean_na_reason,
-        pre_agree,
-        100.0 * pre_agree / nullif(pre_n, 0)                                       as pre_agree_pct,
-        case when pre_n = 0 then 'Not available: no answers before tuition' end   as pre_agree_pct_na_reason,
+        pre_n                                                                      as n_pre,
+        pre_mean                                                                   as mean_pre,
+        case when pre_n = 0 then 'Not available: no answers before tuition' end   as mean_pre_na_reason,
+        pre_agree                                                                  as agree_pre,
+        100.0 * pre_agree / nullif(pre_n, 0)                                       as pct_agree_pre,
+        case when pre_n = 0 then 'Not available: no answers before tuition' end   as pct_agree_pre_na_reason,
         -- after tuition
-        post_n, post_mean,
-        case when post_n = 0 then 'Not available: no answers after tuition' end   as post_mean_na_reason,
-        post_agree,
-        100.0 * post_agree / nullif(post_n, 0)                                     as post_agree_pct,
-        case when post_n = 0 then 'Not available: no answers after tuition' end   as post_agree_pct_na_reason,
+        post_n                                                                     as n_post,
+        post_mean                                                                  as mean_post,
+        case when post_n = 0 then 'Not available: no answers after tuition' end   as mean_post_na_reason,
+        post_agree                                                                 as agree_post,
+        100.0 * post_agree / nullif(post_n, 0)                                     as pct_agree_post,
+        case when post_n = 0 then 'Not available: no answers after tuition' end   as pct_agree_post_na_reason,
         -- paired change (CI filled in by programme.ts)
-        n_pairs,
-        change_mean,
+        n_pairs                                                                    as n_paired,
+        change_mean                                                                as mean_change,
         case when n_pairs = 0
              then 'Not available: no course has answers both before and after tuition' end
-                                                                                   as change_mean_na_reason,
-        change_sd,
-        null::double as change_ci_lower,
-        null::double as change_ci_upper,
+                                                                                   as mean_change_na_reason,
+        change_sd                                                                  as sd_change,
+        null::double                                                               as mean_change_ci_low,
+        null::double                                                               as mean_change_ci_high,
         case when n_pairs = 0
                  then 'Not available: no course has answers both before and after tuition'
              when n_pairs = 1
                  then 'Not available: a confidence interval needs at least two paired courses' end
-                                                                                   as change_ci_lower_na_reason,
+                                                                                   as mean_change_ci_low_na_reason,
         case when n_pairs = 0
                  then 'Not available: no course has answers both before and after tuition'
              when n_pairs = 1
                  then 'Not available: a confidence interval needs at least two paired courses' end
-                                                                                   as change_ci_upper_na_reason
+                                                                                   as mean_change_ci_high_na_reason
     from aggregated
     where not is_national or (select national from params)
 )
