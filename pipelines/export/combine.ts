@@ -198,8 +198,8 @@ function nationalRowsOf(
       if (values.every((v) => v === "z")) out[ind] = "z";
       else if (a.combine === "not_combinable") out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
       else if (parts.length < las.length) out[ind] = x("Not every LA return has this row, so a national figure would be incomplete.");
-      else if (values.includes("c")) out[ind] = x("An LA figure in this national total is suppressed (c), so the total cannot be computed exactly.");
-      else if (!values.every((v) => PLAIN_NUMBER.test(v))) out[ind] = x("An LA figure in this national total is not available (x) or not applicable (z).");
+      else if (values.includes("c")) out[ind] = x("An LA figure behind this national figure is suppressed (c), so it cannot be computed exactly.");
+      else if (!values.every((v) => PLAIN_NUMBER.test(v))) out[ind] = x("An LA figure behind this national figure is not available (x) or not applicable (z).");
       else if (a.combine === "sum") out[ind] = formatFixed(values.reduce((s, v) => s + Number(v), 0), dp.get(ind) ?? 0);
       else {
         const weights = parts.map((p) => p[a.weight]);
