@@ -423,10 +423,10 @@ async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
         Object.assign(r, { g, g_ci_low: (b - t * se) * scale, g_ci_high: (b + t * se) * scale, months: eefMonths(roundHalfAway(g, 2)) });
       } else r.na_reason = "outcomes do not vary";
       const nT = Number(e.n_t);
-      if (!(b > 0)) r.cost_per_point_na_reason = "impact is not positive";
-      else if (!(b - t * se > 0)) r.cost_per_point_na_reason = "confidence interval of the impact includes 0";
+      if (!(b > 0)) r.cost_per_point_gbp_na_reason = "impact is not positive";
+      else if (!(b - t * se > 0)) r.cost_per_point_gbp_na_reason = "confidence interval of the impact includes 0";
       else r.cost_per_point_gbp = Number(e.tutee_cost_gbp) / (b * nT);
-    } else r.cost_per_point_na_reason = "impact not estimated";
+    } else r.cost_per_point_gbp_na_reason = "impact not estimated";
     if (e.b_full !== undefined && m) {
       const c = Number(e.cr1_dose);
       const seF = Math.sqrt(c * Number(m.meat_full));
@@ -445,9 +445,9 @@ async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
     "b", "se", "ci_low", "ci_high", "t_crit", "df", "k_params", "g", "g_ci_low", "g_ci_high", "months", "s_pooled",
     "j_correction", "dropped_covariates", "na_reason",
     "b_full", "se_full", "ci_full_low", "ci_full_high", "b_partial", "se_partial", "ci_partial_low", "ci_partial_high",
-    "dose_na_reason", "cost_per_point_gbp", "cost_per_point_na_reason",
+    "dose_na_reason", "cost_per_point_gbp", "cost_per_point_gbp_na_reason",
   ];
-  const text = new Set([...KEY, "dropped_covariates", "na_reason", "dose_na_reason", "cost_per_point_na_reason"]);
+  const text = new Set([...KEY, "dropped_covariates", "na_reason", "dose_na_reason", "cost_per_point_gbp_na_reason"]);
   const ints = new Set(["n_t", "n_c", "n_full", "n_partial", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months"]);
   await db.run(`create or replace temp table impact_estimates (${cols
     .map((c) => `${c} ${text.has(c) ? "varchar" : ints.has(c) ? "integer" : "double"}`)

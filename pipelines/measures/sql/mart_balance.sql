@@ -90,7 +90,7 @@ pooled as (
 subject_rows as (
     select
         time_period, la_code, null::varchar as urn, subject, breakdown, group_label,
-        n_t, n_c, n_matched_t, n_matched_c,
+        n_t as bal_n_t, n_c as bal_n_c, n_matched_t as mbal_n_t, n_matched_c as mbal_n_c,
         baseline_mean_t as bal_baseline_t,
         baseline_mean_c as bal_baseline_c,
         (baseline_mean_t - baseline_mean_c) / nullif(baseline_sd_pooled, 0) as bal_baseline_std_diff,
@@ -136,15 +136,15 @@ models as (
 
 total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as balance_na_reason
+        'z' as na_reason
     from models
 ),
 
 final as (
     select m.time_period, m.la_code, null::varchar as urn, m.subject, m.breakdown, m.group_label,
         s.* exclude (time_period, la_code, urn, subject, breakdown, group_label),
-        case when coalesce(s.n_t, 0) = 0 or coalesce(s.n_c, 0) = 0 then 'no tutees or no comparison pupils in the model' end
-            as balance_na_reason
+        case when coalesce(s.bal_n_t, 0) = 0 or coalesce(s.bal_n_c, 0) = 0 then 'no tutees or no comparison pupils in the model' end
+            as na_reason
     from models as m
     left join subject_rows as s using (time_period, la_code, subject, breakdown, group_label)
     union all by name

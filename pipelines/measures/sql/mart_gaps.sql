@@ -44,8 +44,8 @@ joined as (
     select
         s.time_period, s.la_code, null::varchar as urn, s.subject, s.breakdown, s.concern as group_label,
         -- counts
-        coalesce(pg.n_t, 0) as n_t_group, coalesce(po.n_t, 0) as n_t_other,
-        coalesce(pg.n_c, 0) as n_c_group, coalesce(po.n_c, 0) as n_c_other,
+        coalesce(pg.n_t, 0) as gap_n_t_group, coalesce(po.n_t, 0) as gap_n_t_other,
+        coalesce(pg.n_c, 0) as gap_n_c_group, coalesce(po.n_c, 0) as gap_n_c_other,
         -- progress gaps (points)
         pg.mean_progress_t - po.mean_progress_t as gap_progress_t,
         pg.mean_progress_c - po.mean_progress_c as gap_progress_c,
@@ -69,13 +69,14 @@ subject_rows as (
         gap_impact + 1.959963984540054 * gap_impact_se as gap_impact_ci_high,
         case when gap_progress_t is null then 'no tutees in one of the two groups' end as gap_progress_t_na_reason,
         case when gap_progress_c is null then 'no comparison pupils in one of the two groups' end as gap_progress_c_na_reason,
-        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_na_reason
+        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_na_reason,
+        null::varchar as na_reason
     from joined
 ),
 
 total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as gap_progress_t_na_reason, 'z' as gap_progress_c_na_reason, 'z' as gap_impact_na_reason
+        'z' as gap_progress_t_na_reason, 'z' as gap_progress_c_na_reason, 'z' as gap_impact_na_reason, 'z' as na_reason
     from subject_rows
 ),
 

@@ -17,7 +17,9 @@ subject_rows as (
         -- counts (the basis of every figure below)
         n_t, n_c, n_schools, n_excluded_unknown_covariate,
         -- primary model
-        b, se, ci_low, ci_high, t_crit, df, k_params, dropped_covariates,
+        b, se, ci_low, ci_high, t_crit, df, k_params,
+        -- covariates left out (name and reason), a list so it is never mistaken for a filter
+        string_split(dropped_covariates, '; ') as dropped_covariates,
         -- effect size and months
         g, g_ci_low, g_ci_high, months, s_pooled, j_correction,
         na_reason,
@@ -27,14 +29,14 @@ subject_rows as (
         b_partial, se_partial, ci_partial_low, ci_partial_high,
         dose_na_reason,
         -- value for money
-        tutee_cost_gbp, cost_per_point_gbp, cost_per_point_na_reason
+        tutee_cost_gbp, cost_per_point_gbp, cost_per_point_gbp_na_reason
     from estimates
 ),
 
 total_rows as (
     select distinct
         time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as na_reason, 'z' as dose_na_reason, 'z' as cost_per_point_na_reason
+        'z' as na_reason, 'z' as dose_na_reason, 'z' as cost_per_point_gbp_na_reason
     from estimates
 ),
 

@@ -68,14 +68,15 @@ subject_rows as (
         coalesce(p.n_unmatched_t, 0) as n_unmatched_t,
         coalesce(p.n_matched_c, 0) as n_matched_c,
         p.att,
-        case when p.att is null then 'no tutee has an exact match' end as att_na_reason
+        case when p.att is null then 'no tutee has an exact match' end as att_na_reason,
+        null::varchar as na_reason
     from models as m
     left join per_model as p using (time_period, la_code, subject, breakdown, group_label)
 ),
 
 total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as att_na_reason
+        'z' as att_na_reason, 'z' as na_reason
     from models
 ),
 

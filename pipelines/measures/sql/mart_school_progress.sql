@@ -5,7 +5,7 @@
 -- LA's comparison-only model of §3, without `tutored`; residuals from impact.ts), 95% CI
 -- ± 1.96·σ/√n with σ = √(RSS/(N − K)) of that model. Funnel around the LA mean adjusted
 -- progress of tutees, limits ± z·σ/√n (z 1.96 for 95%, 3.09 for 99.8%); "above"/"below"
--- only outside the 95% limits.
+-- only outside the 95% limits (funnel_flag 1 / -1).
 create or replace table mart_school_progress as
 with
 
@@ -51,19 +51,20 @@ limits as (
 final as (
     select
         time_period, la_code, urn, subject, breakdown, group_label,
-        n_tutees, mean_progress, adjusted_progress,
+        n_tutees as adj_tutees, mean_progress as adj_mean_progress, adjusted_progress,
         adjusted_progress - 1.959963984540054 * se_adjusted as adjusted_ci_low,
         adjusted_progress + 1.959963984540054 * se_adjusted as adjusted_ci_high,
-        sigma, la_mean_adjusted_progress,
+        sigma as adj_sigma, la_mean_adjusted_progress as funnel_centre,
         la_mean_adjusted_progress - 1.959963984540054 * se_adjusted as funnel_95_low,
         la_mean_adjusted_progress + 1.959963984540054 * se_adjusted as funnel_95_high,
         la_mean_adjusted_progress - 3.090232306167814 * se_adjusted as funnel_998_low,
         la_mean_adjusted_progress + 3.090232306167814 * se_adjusted as funnel_998_high,
+        -- 1 above, -1 below the 95% limits, 0 within (a number, so it is never taken for a filter)
         case
-            when adjusted_progress > la_mean_adjusted_progress + 1.959963984540054 * se_adjusted then 'above'
-            when adjusted_progress < la_mean_adjusted_progress - 1.959963984540054 * se_adjusted then 'below'
-            else 'within'
-        end as funnel_position
+            when adjusted_progress > la_mean_adjusted_progress + 1.959963984540054 * se_adjusted then 1
+            when adjusted_progress < la_mean_adjusted_progress - 1.959963984540054 * se_adjusted then -1
+            else 0
+        end as funnel_flag
     from limits
 )
 
