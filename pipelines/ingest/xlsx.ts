@@ -62,6 +62,7 @@ export async function readXlsxFile(
   const out = join(tmp, `${dataset}.sheet.csv`);
   let chosen: { name: string; fields: (string | null)[]; extra: string[]; headerWidth: number; width: number; rows: number } | null = null;
   let sheetIndex = 0;
+  let firstSheetError: InputError | null = null;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
       sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "ignore",
@@ -71,10 +72,17 @@ export async function readXlsxFile(
       const name: string = (sheet as unknown as { name?: string }).name ?? `Sheet${sheetIndex}`;
       const named = normaliseHeader(name) === dataset;
       // Inputs.md: the sheet named like the dataset, otherwise the first sheet.
-      if (!named && chosen) continue;
-      chosen = await sheetToCsv(sheet as AsyncIterable<ExcelJS.Row>, out, dataset, file, aliases, name);
+      if (!named && (chosen || firstSheetError)) continue;
+      try {
+        chosen = await sheetToCsv(sheet as AsyncIterable<ExcelJS.Row>, out, dataset, file, aliases, name);
+      } catch (e) {
+        // The first sheet may be a cover sheet; its header only matters if no sheet is named like the dataset.
+        if (named || !(e instanceof InputError)) throw e;
+        firstSheetError = e;
+      }
       if (named) break;
     }
+    if (!chosen && firstSheetError) throw firstSheetError;
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(file, `could not be read as an .xlsx workbook: ${(e as Error).message}`);
