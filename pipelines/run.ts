@@ -1,0 +1,181 @@
+// Orchestrates one run: ingest → validate → transform → measures → export, into a new
+// database file that replaces the last good one only when every stage has passed.
+// A run that fails or is killed leaves the previous database, return and site untouched.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Db } from "./core/db.ts";
+import { makeReporter, type Reporter } from "./core/progress.ts";
+import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
+import { ingest } from "./ingest/index.ts";
+import { validate } from "./validate/index.ts";
+import { writeQuarantineReport } from "./validate/index.ts";
+import { transform } from "./transform/index.ts";
+import { buildDescriptiveMarts } from "./measures/descriptive.ts";
+import { buildImpactMarts } from "./measures/impact.ts";
+import { buildProgrammeMarts } from "./measures/programme.ts";
+import { publish } from "./export/disclosure.ts";
+import { writeReturn } from "./export/return.ts";
+import { writePrivateOutputs } from "./export/private.ts";
+
+export const DATABASE_NAME = "tuition-impact.duckdb";
+const ROOT = resolve(import.meta.dirname, "..");
+
+export interface RunOptions {
+  input: string;
+  out: string;
+  settingsPath?: string;
+  reporter?: Reporter;
+  /** Stop after validation, in a scratch database, writing nothing (the `validate` command). */
+  dryRun?: boolean;
+}
+
+export interface FileCounts {
+  dataset: string;
+  file: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+}
+
+export interface RunResult {
+  database?: string;
+  files: FileCounts[];
+  timings: { stage: string; seconds: number }[];
+  quarantine: { rule: string; rows: number }[];
+}
+
+export function toolVersion(): string {
+  return JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+}
+
+export async function runPipeline(options: RunOptions): Promise<RunResult> {
+  const reporter = options.reporter ?? makeReporter(process.stderr, true);
+  const settings = loadSettings(options.settingsPath ?? join(options.input, "settings.json"));
+  if (options.dryRun) {
+    const db = await Db.open(":memory:");
+    try {
+      await loadAndValidate(db, options.input, settings, reporter);
+      return { files: await fileCounts(db), timings: reporter.timings, quarantine: await ruleCounts(db) };
+    } finally {
+      db.close();
+    }
+  }
+
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  removeLeftovers(out);
+  const building = join(out, `.building-${process.pid}.duckdb`);
+  const staging = join(out, `.staging-${process.pid}`);
+  // A bounded memory limit makes DuckDB spill to disk rather than grow past it (national runs).
+  const db = await Db.open(building, { memory_limit: process.env.TUITION_MEMORY_LIMIT ?? "6GB" });
+  try {
+    await loadAndValidate(db, options.input, settings, reporter);
+    await reporter.stage("transform", () => transform(db, settings));
+    await reporter.stage("measures", async () => {
+      await buildDescriptiveMarts(db, settings);
+      await buildProgrammeMarts(db, settings);
+      await buildImpactMarts(db, settings);
+    });
+    await reporter.stage("publish", () => publish(db, settings));
+    await recordRun(db, settings, options);
+    await reporter.stage("export", async () => {
+      await writeReturn(db, settings, join(staging, "return"));
+      await writePrivateOutputs(db, join(staging, "private"));
+      await writeQuarantineReport(db, join(staging, "private", "quarantine.csv"));
+    });
+    const result: RunResult = {
+      database: join(out, DATABASE_NAME),
+      files: await fileCounts(db),
+      timings: reporter.timings,
+      quarantine: await ruleCounts(db),
+    };
+    await db.run("CHECKPOINT");
+    db.close();
+    // Swap in: the database first (the site and return are built from it), then the folders.
+    renameSync(building, join(out, DATABASE_NAME));
+    for (const folder of ["return", "private"]) swapFolder(join(staging, folder), join(out, folder));
+    rmSync(staging, { recursive: true, force: true });
+    return result;
+  } catch (error) {
+    try {
+      db.close();
+    } catch {
+      // already closed: the failure came after the checkpoint
+    }
+    rmSync(building, { force: true });
+    rmSync(`${building}.wal`, { force: true });
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings, reporter: Reporter) {
+  await reporter.stage("ingest", (progress) => ingest(db, input, settings, progress));
+  await reporter.stage("validate", () => validate(db, settings));
+}
+
+/** Provenance: what went in, with which settings and tool version, and when. */
+async function recordRun(db: Db, settings: ResolvedSettings, options: RunOptions) {
+  await db.run(
+    `create or replace table run_info as select
+       $version::varchar as tool_version,
+       $build_date::varchar as build_date,
+       $settings::json as settings,
+       from_json($years, '["VARCHAR"]') as academic_years,
+       from_json($las, '["VARCHAR"]') as la_names,
+       current_timestamp as run_at`,
+    {
+      version: toolVersion(),
+      build_date: settings.build_date,
+      settings: JSON.stringify(settings),
+      years: JSON.stringify((await db.all<{ y: string }>("select distinct academic_year y from stg_tuition order by 1")).map((r) => r.y)),
+      las: JSON.stringify(settings.las.map((l) => l.name)),
+    },
+  );
+  await db.run(`create or replace table provenance as
+    select f.dataset, f.file, f.format, f.encoding, f.bytes, f.sha256, f.rows_read,
+           c.rows_loaded, c.rows_quarantined
+    from ingest_files f left join validate_counts c using (dataset, file)
+    order by f.dataset, f.file`);
+  void options;
+}
+
+async function fileCounts(db: Db): Promise<FileCounts[]> {
+  return db.all<FileCounts & Record<string, unknown>>(
+    "select dataset, file, rows_read, rows_loaded, rows_quarantined from validate_counts order by dataset, file",
+  );
+}
+
+async function ruleCounts(db: Db) {
+  return db.all<{ rule: string; rows: number }>(
+    "select rule, count(distinct (file, line)) as rows from quarantine group by rule order by rows desc, rule",
+  );
+}
+
+/** Replaces `target` by `fresh` with renames only, so a reader never sees a half-written folder. */
+function swapFolder(fresh: string, target: string) {
+  if (!existsSync(fresh)) return;
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(fresh, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Removes what killed runs left behind (their pid is gone), so the next run needs no manual step. */
+function removeLeftovers(out: string) {
+  for (const name of readdirSync(out)) {
+    const m = /^\.(building|staging)-(\d+)/.exec(name) ?? /\.old-(\d+)$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[m.length - 1]);
+    if (pid !== process.pid && !isAlive(pid)) rmSync(join(out, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
