@@ -174,13 +174,16 @@ async function buildSets(db: Db): Promise<void> {
 }
 
 // Adds secondary suppressions until no set has exactly one hidden cell that is suppressed.
+// Only sets holding a cell changed in the last round can have become exposed, so each round
+// looks at those alone (the first round at all of them).
 async function protect(db: Db): Promise<void> {
+  await db.run(`create or replace temp table disclosure_dirty as select distinct set_id from disclosure_sets`);
   for (let round = 0; ; round++) {
     if (round > 10_000) throw new DisclosureError("secondary suppression did not settle (internal error)");
     await db.run(`create or replace temp table disclosure_pick as
       with state as (
         select s.set_id, s.is_total, c.cell_id, c.value, c.suppressed, c.suppressed or c.value is null as hidden, c.tie_key
-        from disclosure_sets s join disclosure_cells c using (cell_id)
+        from disclosure_sets s semi join disclosure_dirty d using (set_id) join disclosure_cells c using (cell_id)
       ),
       exposed as (
         select set_id from state group by set_id
@@ -197,8 +200,11 @@ async function protect(db: Db): Promise<void> {
     const picked = await db.one<{ n: number }>(`select count(*) as n from disclosure_pick`);
     if (!picked || picked.n === 0) break;
     await db.run(`update disclosure_cells set suppressed = true where cell_id in (select cell_id from disclosure_pick)`);
+    await db.run(`create or replace temp table disclosure_dirty as
+      select distinct set_id from disclosure_sets semi join disclosure_pick using (cell_id)`);
   }
   await db.run(`drop table if exists disclosure_pick`);
+  await db.run(`drop table if exists disclosure_dirty`);
 }
 
 function naReasonExpr(cols: Set<string>, indicator: string): string {
