@@ -47,4 +47,21 @@ describe("line numbers", () => {
     const { rows } = await lines(`${H}\nR1,T1,pupil\n"R2",T1,pupil,pre,"multi\nline",2,x\nR3,T1\n`);
     expect(rows.map((r) => [r.response_id, r._line])).toEqual([["R1", 2], ["R2", 3], ["R3", 5]]);
   });
+
+  it("numbers lines the same way when many rows span lines (the line index is then joined, not inlined)", async () => {
+    // Row k (1-based) holds a comment of k % 3 + 1 lines; blank line after every 10th row.
+    const parts = [H];
+    const expected: [string, number][] = [];
+    let line = 2;
+    for (let k = 1; k <= 150; k++) {
+      const extra = k % 3;
+      expected.push([`R${k}`, line]);
+      parts.push(`R${k},T1,pupil,pre,item,1,"${["c"].concat(Array(extra).fill("more")).join("\n")}"`);
+      line += extra + 1;
+      if (k % 10 === 0) { parts.push(""); line++; }
+    }
+    const { rows, read } = await lines(parts.join("\n") + "\n");
+    expect(read).toBe(150);
+    expect(rows.map((r) => [r.response_id, r._line])).toEqual(expected);
+  });
 });

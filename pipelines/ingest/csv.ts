@@ -1,7 +1,7 @@
 // Reads one CSV file into raw_<dataset>. We work out the encoding, header and line
 // numbers ourselves (csv-scan.ts) and let DuckDB's reader do the bulk parsing with
 // everything pinned (no sniffing), then check that both agree on the number of records.
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -72,17 +72,23 @@ export async function readCsvFile(
   if (got !== scan.records)
     throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
 
-  await db.run(`create or replace temp table _lines as
-    select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
-  await createRawTable(
-    db,
-    dataset,
-    file,
-    `(select rowid + 1 as _rec, * from ${table}) s asof join _lines l on s._rec >= l.rec`,
-    "s._rec + 1 + l.off",
-    { names, columns, headerWidth: header.length },
-  );
-  await db.run(`drop table ${table}; drop table _lines`);
+  // Record n starts on line n + 1 + offset, the offset changing only after blank lines or
+  // quoted newlines. Few changes (the usual case) become a CASE expression; many, an ASOF join.
+  const layout = { names, columns, headerWidth: header.length };
+  const numbered = `(select rowid + 1 as _rec, * from ${table}) s`;
+  if (scan.breakpoints <= 64) {
+    const points = scan.breakpoints ? readFileSync(index, "utf8").trim().split("\n").map((l) => l.split(",").map(Number)) : [];
+    const offset = points.length <= 1
+      ? String(points[0]?.[1] ?? 0)
+      : `case ${points.reverse().map(([rec, off]) => `when s._rec >= ${rec} then ${off}`).join(" ")} end`;
+    await createRawTable(db, dataset, file, numbered, `s._rec + 1 + ${offset}`, layout);
+  } else {
+    await db.run(`create or replace temp table _lines as
+      select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
+    await createRawTable(db, dataset, file, `${numbered} asof join _lines l on s._rec >= l.rec`, "s._rec + 1 + l.off", layout);
+    await db.run(`drop table _lines`);
+  }
+  await db.run(`drop table ${table}`);
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
   return { encoding, bytes: scan.bytes, sha256: scan.sha256, rows_read: rows, extra_columns: extra };
 }

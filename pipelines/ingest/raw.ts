@@ -21,6 +21,7 @@ export interface SourceLayout {
   headerWidth: number;
 }
 
+/** Rows keep the source's order (DuckDB preserves insertion order), i.e. file order. */
 export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lineExpr: string, layout: SourceLayout): Promise<void> {
   const select = COLUMNS[dataset].map((column) => {
     const at = layout.columns.indexOf(column);
@@ -35,8 +36,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
       ${literal(file)} as _file,
       (${lineExpr})::INTEGER as _line
     from ${source}
-    where (${everything.join(" || ")}) <> ''
-    order by _line`);
+    where (${everything.join(" || ")}) <> ''`);
 }
 
 /** An empty raw table for a dataset whose (optional) file is absent, so later SQL need not care. */
