@@ -224,3 +224,25 @@ describe("publish: generated marts with small groups", () => {
     expect(snapshots[0]).toBe(snapshots[1]);
   });
 });
+
+describe("publish: a mart with a further dimension (e.g. questionnaire item)", () => {
+  it("keeps the dimension in published_* and protects each item's sets separately", async () => {
+    const db = await Db.open(":memory:");
+    await db.run(`create table mart_items as select * from (values
+      ('200910', '100', null, 'English', 'total', 'Total', 'A', 13), ('200910', '100', null, 'English', 'sex', 'Female', 'A', 3),
+      ('200910', '100', null, 'English', 'sex', 'Male', 'A', 10),
+      ('200910', '100', null, 'English', 'total', 'Total', 'B', 5), ('200910', '100', null, 'English', 'sex', 'Female', 'B', 2),
+      ('200910', '100', null, 'English', 'sex', 'Male', 'B', 3)
+    ) t(time_period, la_code, urn, subject, breakdown, group_label, item, n)`);
+    const dir = join(tmp, "items");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "items.csv"), "indicator,mart,label,grouping,unit,dp,count_basis,level\nn,mart_items,Responses,Counts,,0,n,none\n");
+    await publish(db, fakeSettings([HERTS]), { catalogueDir: dir });
+    const rows = await db.all<{ item: string; group_label: string; n: string }>(`select item, group_label, n from published_items order by item, group_label`);
+    expect(rows).toEqual([
+      { item: "A", group_label: "Female", n: "c" }, { item: "A", group_label: "Male", n: "c" }, { item: "A", group_label: "Total", n: "13" },
+      { item: "B", group_label: "Female", n: "c" }, { item: "B", group_label: "Male", n: "c" }, { item: "B", group_label: "Total", n: "5" },
+    ]);
+    db.close();
+  });
+});
