@@ -21,6 +21,7 @@ rows as (
 
 weighted as (
     select *,
+        cell <> 'comparison' as tutee,
         case
             when n_c_cell is null then 0.0
             when cell = 'comparison' then n_t_cell / n_c_cell
@@ -29,51 +30,69 @@ weighted as (
     from rows
 ),
 
-per_model as (
+-- one row per model and side (tutees, comparison): plain GROUP BY, no FILTER clauses,
+-- which DuckDB evaluates far more slowly
+per_side as (
     select
-        time_period, la_code, subject, breakdown, group_label,
-        count(*) filter (where cell <> 'comparison') as n_t,
-        count(*) filter (where cell = 'comparison') as n_c,
-        count(*) filter (where cell <> 'comparison' and w_matched > 0) as n_matched_t,
-        count(*) filter (where cell = 'comparison' and w_matched > 0) as n_matched_c,
-        avg(baseline) filter (where cell <> 'comparison') as baseline_mean_t,
-        avg(baseline) filter (where cell = 'comparison') as baseline_mean_c,
-        var_samp(baseline) filter (where cell <> 'comparison') as baseline_var_t,
-        var_samp(baseline) filter (where cell = 'comparison') as baseline_var_c,
-        sum(w_matched * baseline) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as baseline_mmean_t,
-        sum(w_matched * baseline) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as baseline_mmean_c,
-        avg(x_fsm) filter (where cell <> 'comparison') as fsm_mean_t,
-        avg(x_fsm) filter (where cell = 'comparison') as fsm_mean_c,
-        var_samp(x_fsm) filter (where cell <> 'comparison') as fsm_var_t,
-        var_samp(x_fsm) filter (where cell = 'comparison') as fsm_var_c,
-        sum(w_matched * x_fsm) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as fsm_mmean_t,
-        sum(w_matched * x_fsm) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as fsm_mmean_c,
-        avg(x_cla) filter (where cell <> 'comparison') as cla_mean_t,
-        avg(x_cla) filter (where cell = 'comparison') as cla_mean_c,
-        var_samp(x_cla) filter (where cell <> 'comparison') as cla_var_t,
-        var_samp(x_cla) filter (where cell = 'comparison') as cla_var_c,
-        sum(w_matched * x_cla) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as cla_mmean_t,
-        sum(w_matched * x_cla) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as cla_mmean_c,
-        avg(x_eal) filter (where cell <> 'comparison') as eal_mean_t,
-        avg(x_eal) filter (where cell = 'comparison') as eal_mean_c,
-        var_samp(x_eal) filter (where cell <> 'comparison') as eal_var_t,
-        var_samp(x_eal) filter (where cell = 'comparison') as eal_var_c,
-        sum(w_matched * x_eal) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as eal_mmean_t,
-        sum(w_matched * x_eal) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as eal_mmean_c,
-        avg(x_female) filter (where cell <> 'comparison') as girls_mean_t,
-        avg(x_female) filter (where cell = 'comparison') as girls_mean_c,
-        var_samp(x_female) filter (where cell <> 'comparison') as girls_var_t,
-        var_samp(x_female) filter (where cell = 'comparison') as girls_var_c,
-        sum(w_matched * x_female) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as girls_mmean_t,
-        sum(w_matched * x_female) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as girls_mmean_c,
-        avg(x_sen_any) filter (where cell <> 'comparison') as sen_mean_t,
-        avg(x_sen_any) filter (where cell = 'comparison') as sen_mean_c,
-        var_samp(x_sen_any) filter (where cell <> 'comparison') as sen_var_t,
-        var_samp(x_sen_any) filter (where cell = 'comparison') as sen_var_c,
-        sum(w_matched * x_sen_any) filter (where cell <> 'comparison') / nullif(sum(w_matched) filter (where cell <> 'comparison'), 0) as sen_mmean_t,
-        sum(w_matched * x_sen_any) filter (where cell = 'comparison') / nullif(sum(w_matched) filter (where cell = 'comparison'), 0) as sen_mmean_c
+        time_period, la_code, subject, breakdown, group_label, tutee,
+        count(*) as n,
+        count(*) filter (where w_matched > 0) as n_matched,
+        avg(baseline) as baseline_mean,
+        var_samp(baseline) as baseline_var,
+        sum(w_matched * baseline) / nullif(sum(w_matched), 0) as baseline_mmean,
+        avg(x_fsm) as fsm_mean,
+        var_samp(x_fsm) as fsm_var,
+        sum(w_matched * x_fsm) / nullif(sum(w_matched), 0) as fsm_mmean,
+        avg(x_cla) as cla_mean,
+        var_samp(x_cla) as cla_var,
+        sum(w_matched * x_cla) / nullif(sum(w_matched), 0) as cla_mmean,
+        avg(x_eal) as eal_mean,
+        var_samp(x_eal) as eal_var,
+        sum(w_matched * x_eal) / nullif(sum(w_matched), 0) as eal_mmean,
+        avg(x_female) as girls_mean,
+        var_samp(x_female) as girls_var,
+        sum(w_matched * x_female) / nullif(sum(w_matched), 0) as girls_mmean,
+        avg(x_sen_any) as sen_mean,
+        var_samp(x_sen_any) as sen_var,
+        sum(w_matched * x_sen_any) / nullif(sum(w_matched), 0) as sen_mmean
     from weighted
     group by all
+),
+
+models as (
+    select time_period, la_code, subject, breakdown, group_label from impact_estimates
+),
+
+sides as (
+    select
+        m.time_period, m.la_code, m.subject, m.breakdown, m.group_label,
+        coalesce(t.n, 0) as n_t, coalesce(c.n, 0) as n_c,
+        coalesce(t.n_matched, 0) as n_matched_t, coalesce(c.n_matched, 0) as n_matched_c,
+        t.baseline_mean as baseline_mean_t, c.baseline_mean as baseline_mean_c,
+        t.baseline_var as baseline_var_t, c.baseline_var as baseline_var_c,
+        t.baseline_mmean as baseline_mmean_t, c.baseline_mmean as baseline_mmean_c,
+        t.fsm_mean as fsm_mean_t, c.fsm_mean as fsm_mean_c,
+        t.fsm_var as fsm_var_t, c.fsm_var as fsm_var_c,
+        t.fsm_mmean as fsm_mmean_t, c.fsm_mmean as fsm_mmean_c,
+        t.cla_mean as cla_mean_t, c.cla_mean as cla_mean_c,
+        t.cla_var as cla_var_t, c.cla_var as cla_var_c,
+        t.cla_mmean as cla_mmean_t, c.cla_mmean as cla_mmean_c,
+        t.eal_mean as eal_mean_t, c.eal_mean as eal_mean_c,
+        t.eal_var as eal_var_t, c.eal_var as eal_var_c,
+        t.eal_mmean as eal_mmean_t, c.eal_mmean as eal_mmean_c,
+        t.girls_mean as girls_mean_t, c.girls_mean as girls_mean_c,
+        t.girls_var as girls_var_t, c.girls_var as girls_var_c,
+        t.girls_mmean as girls_mmean_t, c.girls_mmean as girls_mmean_c,
+        t.sen_mean as sen_mean_t, c.sen_mean as sen_mean_c,
+        t.sen_var as sen_var_t, c.sen_var as sen_var_c,
+        t.sen_mmean as sen_mmean_t, c.sen_mmean as sen_mmean_c
+    from models as m
+    left join per_side as t
+        on (t.time_period, t.la_code, t.subject, t.breakdown, t.group_label, t.tutee)
+         = (m.time_period, m.la_code, m.subject, m.breakdown, m.group_label, true)
+    left join per_side as c
+        on (c.time_period, c.la_code, c.subject, c.breakdown, c.group_label, c.tutee)
+         = (m.time_period, m.la_code, m.subject, m.breakdown, m.group_label, false)
 ),
 
 pooled as (
@@ -84,7 +103,7 @@ pooled as (
         sqrt(((n_t - 1) * eal_var_t + (n_c - 1) * eal_var_c) / nullif(n_t + n_c - 2, 0)) as eal_sd_pooled,
         sqrt(((n_t - 1) * girls_var_t + (n_c - 1) * girls_var_c) / nullif(n_t + n_c - 2, 0)) as girls_sd_pooled,
         sqrt(((n_t - 1) * sen_var_t + (n_c - 1) * sen_var_c) / nullif(n_t + n_c - 2, 0)) as sen_sd_pooled
-    from per_model
+    from sides
 ),
 
 subject_rows as (
@@ -126,12 +145,9 @@ subject_rows as (
         (sen_mean_t - sen_mean_c) / nullif(sen_sd_pooled, 0) as bal_sen_std_diff,
         100 * sen_mmean_t as mbal_sen_t,
         100 * sen_mmean_c as mbal_sen_c,
-        (sen_mmean_t - sen_mmean_c) / nullif(sen_sd_pooled, 0) as mbal_sen_std_diff
+        (sen_mmean_t - sen_mmean_c) / nullif(sen_sd_pooled, 0) as mbal_sen_std_diff,
+        case when n_t = 0 or n_c = 0 then 'no tutees or no comparison pupils in the model' end as na_reason
     from pooled
-),
-
-models as (
-    select time_period, la_code, subject, breakdown, group_label from impact_estimates
 ),
 
 total_rows as (
@@ -141,12 +157,7 @@ total_rows as (
 ),
 
 final as (
-    select m.time_period, m.la_code, null::varchar as urn, m.subject, m.breakdown, m.group_label,
-        s.* exclude (time_period, la_code, urn, subject, breakdown, group_label),
-        case when coalesce(s.bal_n_t, 0) = 0 or coalesce(s.bal_n_c, 0) = 0 then 'no tutees or no comparison pupils in the model' end
-            as na_reason
-    from models as m
-    left join subject_rows as s using (time_period, la_code, subject, breakdown, group_label)
+    select * from subject_rows
     union all by name
     select * from total_rows
 )

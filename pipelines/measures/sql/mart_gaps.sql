@@ -17,15 +17,23 @@ pairs as (
     ) as t(breakdown, concern, other)
 ),
 
+progress_sides as (
+    select
+        time_period, la_code, subject, breakdown, group_label, cell <> 'comparison' as tutee,
+        count(*) as n, avg(progress) as mean_progress
+    from impact_model_rows
+    where breakdown in (select breakdown from pairs)
+    group by all
+),
+
 progress as (
     select
         time_period, la_code, subject, breakdown, group_label,
-        count(*) filter (where cell <> 'comparison') as n_t,
-        count(*) filter (where cell = 'comparison') as n_c,
-        avg(progress) filter (where cell <> 'comparison') as mean_progress_t,
-        avg(progress) filter (where cell = 'comparison') as mean_progress_c
-    from impact_model_rows
-    where breakdown in (select breakdown from pairs)
+        coalesce(sum(n) filter (where tutee), 0) as n_t,
+        coalesce(sum(n) filter (where not tutee), 0) as n_c,
+        any_value(mean_progress) filter (where tutee) as mean_progress_t,
+        any_value(mean_progress) filter (where not tutee) as mean_progress_c
+    from progress_sides
     group by all
 ),
 
