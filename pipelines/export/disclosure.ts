@@ -110,7 +110,7 @@ async function buildCells(db: Db, marts: string[], countCols: Map<string, string
   const parts: string[] = [];
   for (const mart of marts) {
     for (const col of countCols.get(mart)!) {
-      parts.push(`select '${mart}' as mart, row_id, '${col}' as count_col, _dim_key as dim_key, time_period, la_code, urn, subject, breakdown, group_label,
+      parts.push(`select '${mart}' as mart, row_id, '${col}' as count_col, _dim_key as dim_key, time_period, la_code, cast(urn as varchar) as urn, subject, breakdown, group_label,
         cast(${ident(col)} as double) as value from ${ident(`_rows_${mart}`)}`);
     }
   }
