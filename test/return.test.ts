@@ -233,3 +233,29 @@ describe("return: a screener FAIL stops the run", () => {
     db2.close();
   });
 });
+
+describe("return: a national run (marts with National rows)", () => {
+  it("also writes impact_national_<period>.csv with every LA's rows and National rows, screened", async () => {
+    const db3 = await Db.open(":memory:");
+    const cat = join(tmp, "cat-national");
+    await buildFakeMarts(db3, { las: LAS, seed: 4, catalogueDir: cat, national: true });
+    await publish(db3, settings, { catalogueDir: cat });
+    const dir = join(tmp, "national-run");
+    const written = (await writeReturn(db3, settings, dir)).files;
+    expect(written).toEqual(expect.arrayContaining(["impact_national_200910.csv", "impact_national_200910.meta.csv", "impact_919_200910.csv"]));
+    expect(written).not.toContain("impact_schools_national_200910.csv");
+    const t = parseTable(readFileSync(join(dir, "impact_national_200910.csv"), "utf8"));
+    const levels = new Set(t.records.map((r) => r.values.geographic_level));
+    expect(levels).toEqual(new Set(["Local authority", "National"]));
+    for (const r of t.records.filter((x) => x.values.geographic_level === "National")) {
+      expect([r.values.region_code, r.values.old_la_code, r.values.new_la_code, r.values.la_name]).toEqual(["", "", "", ""]);
+    }
+    const totals = await db3.one<{ n: number }>(`select n_pupils as n from mart_delivery where la_code = 'National' and subject = 'English' and breakdown = 'total'`);
+    const row = t.records.find((r) => r.values.geographic_level === "National" && r.values.subject === "English" && FILTERS.slice(1).every((f) => r.values[f] === "Total"));
+    expect(row!.values.n_pupils).toBe(String(totals!.n));
+    const results = screen(readFileSync(join(dir, "impact_national_200910.csv"), "utf8"), readFileSync(join(dir, "impact_national_200910.meta.csv"), "utf8"),
+      { data: "impact_national_200910.csv", meta: "impact_national_200910.meta.csv" });
+    expect(results.filter((r) => r.level === "FAIL")).toEqual([]);
+    db3.close();
+  });
+});
