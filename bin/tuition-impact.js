@@ -1,12 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx tuition-impact` works without a build step.
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+// Runs the TypeScript CLI in this same process (tsx's loader registered in-process), so
+// `npx tuition-impact` needs no build step and a signal sent to it reaches the pipeline itself.
+import { register } from "tsx/esm/api";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
-const result = spawnSync(process.execPath, [tsx, join(root, "pipelines", "cli.ts"), ...process.argv.slice(2)], {
-  stdio: "inherit",
-});
-process.exit(result.status ?? 1);
+register();
+await import("../pipelines/cli.ts");
