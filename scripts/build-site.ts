@@ -29,6 +29,15 @@ export interface BuildSiteResult {
 const cacheDir = join(projectRoot, "src", ".observablehq", "cache");
 const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
 
+/**
+ * Removes every cached loader output (so a new database is never served stale), keeping only
+ * _node/: Framework's bundles of node_modules packages, keyed by package version, not by data.
+ */
+export function clearLoaderCache(): void {
+  if (!existsSync(cacheDir)) return;
+  for (const name of readdirSync(cacheDir)) if (name !== "_node") rmSync(join(cacheDir, name), { recursive: true, force: true });
+}
+
 /** Builds one site at a time: Framework's cache folder is shared by every build of src/. */
 async function withLock<T>(body: () => Promise<T>): Promise<T> {
   mkdirSync(join(projectRoot, "src", ".observablehq"), { recursive: true });
@@ -79,7 +88,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     PATH: [join(projectRoot, "node_modules", ".bin"), process.env.PATH].join(delimiter),
   };
   await withLock(async () => {
-    rmSync(cacheDir, { recursive: true, force: true });
+    clearLoaderCache();
     rmSync(temp, { recursive: true, force: true });
     try {
       await runFramework(env, options.verbose ?? true);

@@ -11,38 +11,88 @@ function missingNote(rows, key, label) {
 }
 
 /**
+ * Rows grouped under headings on one y axis: [{key, facet, label}] in order, each facet opened by a
+ * heading row (key "facet|") drawn as its name in capitals, so long group lists need no facets.
+ */
+function groupedAxis(items, facet) {
+  const domain = [];
+  const seen = new Set();
+  for (const d of items) {
+    if (facet && d.facet && !seen.has(d.facet)) {
+      seen.add(d.facet);
+      domain.push(`${d.facet}|`);
+    }
+    if (!domain.includes(d.key)) domain.push(d.key);
+  }
+  const tickFormat = (k) => (k.endsWith("|") ? k.slice(0, -1).toUpperCase() : k.slice(k.indexOf("|") + 1));
+  const longest = d3.max(domain, (k) => tickFormat(k).length) ?? 10;
+  return { domain, tickFormat, marginLeft: Math.min(300, 12 + 6.2 * longest) };
+}
+
+/**
  * Forest plot: estimates with 95% confidence intervals, one line per row.
- * rows: published rows; estimate/low/high: column names; label(row) → y label; facet(row) → panel.
+ * rows: published rows; estimate/low/high: column names; label(row) → y label; facet(row) → heading.
  */
 export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.group_label, facet, xLabel = "Estimate (95% CI)", description } = {}) {
-  const data = rows
-    .filter((r) => num(r[estimate]) !== undefined && num(r[low]) !== undefined && num(r[high]) !== undefined)
-    .map((r) => ({ label: label(r), facet: facet ? facet(r) : undefined, est: num(r[estimate]), lo: num(r[low]), hi: num(r[high]) }));
-  const labels = [...new Set(data.map((d) => d.label))];
-  const facets = facet ? [...new Set(data.map((d) => d.facet))] : [undefined];
-  const rowsPerFacet = facet ? d3.max(facets, (f) => data.filter((d) => d.facet === f).length) ?? 1 : labels.length;
+  width = Math.max(280, width || 640);
+  const keyed = rows.map((r) => ({ r, facet: facet ? facet(r) : "", label: label(r) })).map((d) => ({ ...d, key: `${d.facet}|${d.label}` }));
+  const data = keyed
+    .filter(({ r }) => num(r[estimate]) !== undefined && num(r[low]) !== undefined && num(r[high]) !== undefined)
+    .map((d) => ({ ...d, est: num(d.r[estimate]), lo: num(d.r[low]), hi: num(d.r[high]) }));
+  const axis = groupedAxis(keyed, facet);
   return Plot.plot({
     width,
-    height: Math.max(120, 40 + facets.length * (rowsPerFacet * 22 + 24)),
-    marginLeft: Math.min(260, 8 + 6.5 * (d3.max(labels, (l) => l.length) ?? 10)),
-    marginRight: facet ? 8 : 20,
+    height: 50 + axis.domain.length * 20,
+    marginLeft: Math.min(axis.marginLeft, width / 2),
+    marginRight: 20,
     x: { label: xLabel, grid: true },
-    y: { label: null },
-    fy: facet ? { label: null, axis: "right", tickFormat: () => "" } : undefined,
-    facet: facet ? { data, y: "facet", label: null } : undefined,
+    y: { label: null, domain: axis.domain, tickFormat: axis.tickFormat, tickSize: 0 },
     ariaLabel: description ?? `Forest plot of ${xLabel}`,
-    ariaDescription: `${data.map((d) => `${d.facet ? `${d.facet}, ` : ""}${d.label}: ${d.est} (95% CI ${d.lo} to ${d.hi})`).join("; ")}.${missingNote(rows, estimate, label)}`,
+    ariaDescription: `${data.map((d) => `${d.facet ? `${d.facet}, ` : ""}${d.label}: ${d.est} (95% CI ${d.lo} to ${d.hi})`).join("; ")}.${missingNote(rows, estimate, (r) => `${facet ? `${facet(r)}, ` : ""}${label(r)}`)}`,
     marks: [
       Plot.ruleX([0], { stroke: "currentColor", strokeOpacity: 0.5 }),
-      Plot.ruleY(data, { y: "label", x1: "lo", x2: "hi", stroke: "var(--theme-foreground-focus)", strokeWidth: 2 }),
-      Plot.dot(data, { y: "label", x: "est", r: 4, fill: "var(--theme-foreground-focus)", tip: true, title: (d) => `${d.label}: ${d.est} (${d.lo} to ${d.hi})` }),
-      facet ? Plot.text(data, Plot.selectFirst({ fy: "facet", frameAnchor: "top-left", dy: -14, dx: -4, text: "facet", fontWeight: 600, textAnchor: "end" })) : null,
+      Plot.ruleY(data, { y: "key", x1: "lo", x2: "hi", stroke: "#3b6fb6", strokeWidth: 2 }),
+      Plot.dot(data, { y: "key", x: "est", r: 4, fill: "#3b6fb6", tip: true, title: (d) => `${d.label}: ${d.est} (${d.lo} to ${d.hi})` }),
+      Plot.text(keyed.filter(({ r }) => isSymbol(r[estimate])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[estimate] ?? "–", fill: "currentColor", fontStyle: "italic" }),
+    ],
+  });
+}
+
+/** Dot pairs: two series (e.g. tutees and comparison pupils) per row, grouped under headings. */
+export function dumbbell(rows, { width, series, label = (r) => r.group_label, facet, xLabel, description } = {}) {
+  width = Math.max(280, width || 640);
+  const keyed = rows.map((r) => ({ r, facet: facet ? facet(r) : "", label: label(r) })).map((d) => ({ ...d, key: `${d.facet}|${d.label}` }));
+  const long = keyed.flatMap((d) => series.map((s) => ({ ...d, who: s.name, value: num(d.r[s.key]), raw: d.r[s.key] })));
+  const data = long.filter((d) => d.value !== undefined);
+  const missing = long.filter((d) => d.value === undefined);
+  const axis = groupedAxis(keyed, facet);
+  return Plot.plot({
+    width,
+    height: 70 + axis.domain.length * 20,
+    marginLeft: Math.min(axis.marginLeft, width / 2),
+    x: { label: xLabel, grid: true },
+    y: { label: null, domain: axis.domain, tickFormat: axis.tickFormat, tickSize: 0 },
+    color: { legend: true, domain: series.map((s) => s.name), range: ["#3b6fb6", "#8a8a8a"] },
+    symbol: { domain: series.map((s) => s.name), range: ["circle", "square"] },
+    ariaLabel: description ?? xLabel,
+    ariaDescription: `${data.map((d) => `${d.facet ? `${d.facet}, ` : ""}${d.label}, ${d.who}: ${d.raw}`).join("; ")}.${missing.length ? ` Not shown: ${missing.map((d) => `${d.label}, ${d.who} (${d.raw ?? "–"})`).join(", ")}.` : ""}`,
+    marks: [
+      Plot.link(
+        keyed.filter((d) => series.every((s) => num(d.r[s.key]) !== undefined)),
+        { y: "key", x1: (d) => num(d.r[series[0].key]), x2: (d) => num(d.r[series[1].key]), stroke: "currentColor", strokeOpacity: 0.3 },
+      ),
+      Plot.dot(data, { y: "key", x: "value", fill: "who", symbol: "who", r: 4, tip: true, title: (d) => `${d.label}, ${d.who}: ${d.raw}` }),
+      Plot.text(
+        keyed.filter((d) => series.some((s) => isSymbol(d.r[s.key]))),
+        { y: "key", frameAnchor: "left", dx: 4, text: (d) => series.map((s) => `${s.name}: ${d.r[s.key] ?? "–"}`).join(", "), fill: "currentColor", fontStyle: "italic" },
+      ),
     ],
   });
 }
 
 /** Paired bars: tutees vs comparison pupils, one pair per group. series: [{key, name}]. */
 export function pairedBars(rows, { width, series, label = (r) => r.group_label, xLabel, description } = {}) {
+  width = Math.max(280, width || 640);
   const long = rows.flatMap((r) => series.map((s) => ({ group: label(r), who: s.name, value: num(r[s.key]), raw: r[s.key] })));
   const data = long.filter((d) => d.value !== undefined);
   const missing = long.filter((d) => d.value === undefined);
@@ -64,20 +114,25 @@ export function pairedBars(rows, { width, series, label = (r) => r.group_label, 
   });
 }
 
-/** Horizontal bars of one indicator, one bar per row. */
-export function bars(rows, { width, value, label = (r) => r.group_label, xLabel, description, color } = {}) {
-  const data = rows.map((r) => ({ label: label(r), value: num(r[value]), raw: r[value] })).filter((d) => d.value !== undefined);
+/** Horizontal bars of one indicator, one bar per row (grouped under headings with facet). */
+export function bars(rows, { width, value, label = (r) => r.group_label, facet, xLabel, description, color } = {}) {
+  width = Math.max(280, width || 640);
+  const keyed = rows.map((r) => ({ r, facet: facet ? facet(r) : "", label: label(r) })).map((d) => ({ ...d, key: `${d.facet}|${d.label}` }));
+  const data = keyed.map((d) => ({ ...d, value: num(d.r[value]), raw: d.r[value] })).filter((d) => d.value !== undefined);
+  const axis = groupedAxis(keyed, facet);
   return Plot.plot({
     width,
-    height: Math.max(80, data.length * 26 + 50),
-    marginLeft: Math.min(260, 8 + 6.5 * (d3.max(data, (d) => d.label.length) ?? 10)),
+    height: Math.max(80, axis.domain.length * 24 + 50),
+    marginLeft: Math.min(axis.marginLeft, width / 2),
+    marginRight: 50,
     x: { label: xLabel, grid: true },
-    y: { label: null, domain: data.map((d) => d.label) },
+    y: { label: null, domain: axis.domain, tickFormat: axis.tickFormat, tickSize: 0 },
     ariaLabel: description ?? xLabel,
-    ariaDescription: `${data.map((d) => `${d.label}: ${d.raw}`).join("; ")}.${missingNote(rows, value, label)}`,
+    ariaDescription: `${data.map((d) => `${d.facet ? `${d.facet}, ` : ""}${d.label}: ${d.raw}`).join("; ")}.${missingNote(rows, value, label)}`,
     marks: [
-      Plot.barX(data, { x: "value", y: "label", fill: color ?? "var(--theme-foreground-focus)", tip: true }),
-      Plot.text(data, { x: "value", y: "label", text: "raw", dx: 4, textAnchor: "start", fill: "currentColor" }),
+      Plot.barX(data, { x: "value", y: "key", fill: color ?? "#3b6fb6", insetTop: 3, insetBottom: 3, tip: true, title: (d) => `${d.label}: ${d.raw}` }),
+      Plot.text(data, { x: "value", y: "key", text: "raw", dx: 4, textAnchor: "start", fill: "currentColor" }),
+      Plot.text(keyed.filter(({ r }) => isSymbol(r[value])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[value] ?? "–", fill: "currentColor", fontStyle: "italic" }),
       Plot.ruleX([0]),
     ],
   });
@@ -85,6 +140,7 @@ export function bars(rows, { width, value, label = (r) => r.group_label, xLabel,
 
 /** Places used beside places funded, grouped by label. */
 export function usedVsFunded(rows, { width, used = "places", funded = "places_funded", label = (r) => r.subject, description } = {}) {
+  width = Math.max(280, width || 640);
   return pairedBars(rows, {
     width,
     label,
@@ -102,6 +158,7 @@ export function usedVsFunded(rows, { width, used = "places", funded = "places_fu
  * mean with 95% and 99.8% limits mean ± z·sd/√n (measures.md §11).
  */
 export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "adjusted_progress", name = (r) => r.school_name ?? r.urn, description } = {}) {
+  width = Math.max(280, width || 640);
   const data = schools.map((r) => ({ name: name(r), n: num(r[n]), y: num(r[value]), raw: r[value] })).filter((d) => d.n !== undefined && d.y !== undefined && d.n > 0);
   const maxN = Math.max(10, d3.max(data, (d) => d.n) ?? 10);
   const limits = [];
@@ -126,15 +183,16 @@ export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "
       Plot.line(limits, { x: "n", y: "hi95", stroke: "currentColor", strokeDasharray: "4,3", strokeOpacity: 0.7 }),
       Plot.line(limits, { x: "n", y: "lo998", stroke: "currentColor", strokeOpacity: 0.4 }),
       Plot.line(limits, { x: "n", y: "hi998", stroke: "currentColor", strokeOpacity: 0.4 }),
-      Plot.dot(data, { x: "n", y: "y", r: 3.5, fill: (d) => (outside(d) ? "var(--theme-foreground-focus)" : "#888"), tip: true, title: (d) => `${d.name}\nn = ${d.n}, adjusted progress ${d.raw}` }),
+      Plot.dot(data, { x: "n", y: "y", r: 3.5, fill: (d) => (outside(d) ? "#c0392b" : "#8a8a8a"), tip: true, title: (d) => `${d.name}\nn = ${d.n}, adjusted progress ${d.raw}` }),
     ],
   });
 }
 
 /** Viewpoints: mean response (1–4) before and after, an arrow per item, a panel per respondent. */
 export function prePost(rows, { width, description } = {}) {
+  width = Math.max(280, width || 640);
   const data = rows
-    .map((r) => ({ respondent: r.respondent, item: r.item, pre: num(r.mean_pre), post: num(r.mean_post), rawPre: r.mean_pre, rawPost: r.mean_post }))
+    .map((r) => ({ respondent: r.breakdown, item: r.group_label, pre: num(r.mean_pre), post: num(r.mean_post), rawPre: r.mean_pre, rawPost: r.mean_post }))
     .filter((d) => d.pre !== undefined && d.post !== undefined);
   const respondents = [...new Set(data.map((d) => d.respondent))];
   const items = [...new Set(data.map((d) => d.item))];
@@ -150,7 +208,7 @@ export function prePost(rows, { width, description } = {}) {
     ariaDescription: data.map((d) => `${d.respondent}, ${d.item}: ${d.rawPre} before, ${d.rawPost} after`).join("; "),
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
-      Plot.arrow(data, { x1: "pre", x2: "post", y: "item", stroke: "var(--theme-foreground-focus)", strokeWidth: 2, headLength: 6 }),
+      Plot.arrow(data, { x1: "pre", x2: "post", y: "item", stroke: "#3b6fb6", strokeWidth: 2, headLength: 6 }),
       Plot.dot(data, { x: "pre", y: "item", fill: "#888", r: 3 }),
     ],
   });

@@ -15,11 +15,11 @@ export function indicatorColumns(rows, { only } = {}) {
   return only ? keys.filter(only) : keys;
 }
 
-export function indicatorTable(rows, catalogue, { caption, filename, only, lead = [] } = {}) {
+export function indicatorTable(rows, catalogue, { caption, filename, only, lead = [], keyLabels = {} } = {}) {
   const columns = [
     { key: "subject", label: "Subject" },
-    { key: "breakdown", label: "Breakdown", format: (v) => BREAKDOWN_LABEL[v] ?? v },
-    { key: "group_label", label: "Group" },
+    { key: "breakdown", label: keyLabels.breakdown ?? "Breakdown", format: (v) => BREAKDOWN_LABEL[v] ?? v },
+    { key: "group_label", label: keyLabels.group_label ?? "Group" },
     ...lead,
     ...indicatorColumns(rows, { only })
       .filter((k) => !lead.some((l) => l.key === k))

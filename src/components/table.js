@@ -105,7 +105,7 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
 export function figure(chart, { description, rows, columns, filename, caption }) {
   return el(
     "figure",
-    { "aria-label": description },
+    { class: "chart", "aria-label": description },
     chart,
     el("figcaption", {}, caption ?? description),
     el("details", { class: "data" }, el("summary", {}, "Data table behind this chart"), dataTable(rows, { columns, filename, search: false, caption: description })),

@@ -1,5 +1,8 @@
 // Emits schools.zip: one member <urn>.json per school with its rows of every published table
-// ({"urn": ..., "tables": {"schools": [...], ...}}), read by the page schools/[urn].md.
+// ({"urn": ..., "tables": {"school_progress": [...], ...}}), read by the page schools/[urn].md.
+// Pupil-characteristic breakdowns are left out (at one school they are nearly all suppressed,
+// and they would make the site ~20 times larger); whole-school, key-stage and questionnaire
+// (respondent × item) rows are kept.
 // One loader for all schools: one process and one pass per table, however many schools
 // (a loader per school would start ~600 processes in the largest LAs).
 import JSZip from "jszip";
@@ -7,12 +10,17 @@ import { ident } from "../../pipelines/core/db.ts";
 import { jsonSafe, openDatabase } from "./source.ts";
 import { schoolTables } from "./school-tables.ts";
 
+const PUPIL_BREAKDOWNS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major"];
+
 const db = await openDatabase();
 try {
   const bySchool = new Map<string, Record<string, unknown[]>>();
-  for (const { table } of await schoolTables(db)) {
+  for (const { table, hasBreakdown } of await schoolTables(db)) {
     const mart = table.slice("published_".length);
-    const rows = jsonSafe(await db.all<{ urn: string }>(`select * from ${ident(table)} where urn is not null order by urn`));
+    const where = hasBreakdown ? ` and breakdown not in (${PUPIL_BREAKDOWNS.map(() => "?").join(", ")})` : "";
+    const rows = jsonSafe(
+      await db.all<{ urn: string }>(`select * from ${ident(table)} where urn is not null${where} order by urn`, hasBreakdown ? PUPIL_BREAKDOWNS : []),
+    );
     for (const row of rows) {
       const tables = bySchool.get(row.urn) ?? {};
       (tables[mart] ??= []).push(row);
