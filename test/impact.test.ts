@@ -336,3 +336,34 @@ describe("gaps (measures.md §5) and school comparisons (§11)", () => {
     }
   });
 });
+
+describe("indicator catalogue (pipelines/measures/catalogue/impact.csv)", () => {
+  it("loads through the export's loader and every indicator publishes from the marts", async () => {
+    const { mkdtempSync, copyFileSync, readdirSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadCatalogue } = await import("../pipelines/export/catalogue.ts");
+    const { publish } = await import("../pipelines/export/disclosure.ts");
+    const dir = mkdtempSync(join(tmpdir(), "impact-catalogue-"));
+    copyFileSync("pipelines/measures/catalogue/impact.csv", join(dir, "impact.csv"));
+    const d = await build(handCase());
+    const rows = await loadCatalogue(d, dir);
+    expect(rows.length).toBeGreaterThan(50);
+    // ees-rules.md rule 13: no indicator names a group.
+    const smushed = /male|female|asian|chinese|indian|pakistani|bangladeshi|black|african|caribbean|white|roma|irish|english|british|scottish|welsh|arab/i;
+    for (const r of rows) expect(r.indicator, r.indicator).not.toMatch(smushed);
+    // Labels unique across every catalogue CSV.
+    const labels = readdirSync("pipelines/measures/catalogue").filter((f) => f.endsWith(".csv")).flatMap((f) =>
+      readFileSync(join("pipelines/measures/catalogue", f), "utf8").trim().split("\n").slice(1).map((l) => l.match(/^[^,]*,[^,]*,("(?:[^"]|"")*"|[^,]*)/)![1]));
+    expect(new Set(labels).size).toBe(labels.length);
+    await publish(d, fixtureSettings(), { catalogueDir: dir });
+    const pub = await row(d, "published_impact", TOTAL);
+    expect(pub.n_t).toBe("12");
+    expect(pub.b).toMatch(/^-?\d+\.\d$/);
+    const total = await row(d, "published_impact", { ...TOTAL, subject: "Total" });
+    expect(total.b).toBe("z");
+    expect(total.n_t).toBe("z");
+    const fsm = await row(d, "published_impact", { ...TOTAL, breakdown: "fsm_status", group_label: "FSM eligible" });
+    expect(["x", "c"]).toContain(fsm.b);
+  });
+});
