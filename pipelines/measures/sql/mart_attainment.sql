@@ -59,14 +59,33 @@ by_subject as (
     )
 ),
 
+pupil_across_subjects as (
+    -- one row per pupil for subject Total, so it counts a pupil once across both subjects
+    select
+        time_period, la_code, urn, upn,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
+        'Total' as total,
+        bool_or(tutored) as any_tutored,
+        bool_or(not tutored) as any_comparison
+    from pupils
+    group by time_period, la_code, urn, upn,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+),
+
+long_across_subjects as (
+    unpivot pupil_across_subjects
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
 across_subjects as (
     select
         time_period,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
         urn, 'Total' as subject, breakdown, group_label,
-        count(distinct upn) filter (where tutored) as pupils_att_t,
-        count(distinct upn) filter (where not tutored) as pupils_att_c
-    from long
+        count(*) filter (where any_tutored) as pupils_att_t,
+        count(*) filter (where any_comparison) as pupils_att_c
+    from long_across_subjects
     group by grouping sets (
         (time_period, la_code, breakdown, group_label),
         (time_period, la_code, urn, breakdown, group_label),

@@ -14,9 +14,12 @@ with subjects as (
 
 pupil_subjects as (
     select
-        pu.*, s.subject, 'Total' as total,
+        pu.academic_year, pu.time_period, pu.la_code, pu.upn, pu.eligible,
+        pu.fsm_status, pu.cla_status, pu.first_language, pu.sex, pu.sen_provision, pu.ethnicity_major, pu.key_stage,
+        s.subject,
         pl.upn is not null as tutee,
-        a.below_are_baseline as tutee_below_are,
+        a.below_are_baseline is not null as tutee_classified,
+        coalesce(a.below_are_baseline, false) as tutee_below_are,
         coalesce(list_contains(pl.entry_reasons, 'below_expected_on_entry'), false) as entry_below_expected,
         coalesce(list_contains(pl.entry_reasons, 'falling_behind'), false) as entry_behind,
         coalesce(list_contains(pl.entry_reasons, 'looked_after'), false) as entry_care,
@@ -24,7 +27,7 @@ pupil_subjects as (
         coalesce(list_contains(pl.allocations, 'fsm'), false) as alloc_fsm,
         coalesce(list_contains(pl.allocations, 'cla'), false) as alloc_cla,
         coalesce(list_contains(pl.allocations, 'ecaw'), false) as alloc_ecaw,
-        u.upn is not null and u.below_are_baseline is not null as untutored_classified,
+        u.below_are_baseline is not null as untutored_classified,
         coalesce(u.below_are_baseline, false) as untutored_below
     from int_pupils as pu
     cross join subjects as s
@@ -37,38 +40,63 @@ pupil_subjects as (
     where pu.eligible or pl.upn is not null
 ),
 
+pupil_across_subjects as (
+    -- one row per pupil for subject Total, so it counts a pupil once across both subjects
+    select
+        academic_year, time_period, la_code, upn, eligible,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
+        'Total' as subject,
+        bool_or(tutee) as tutee,
+        bool_or(tutee_classified) as tutee_classified,
+        bool_or(tutee_below_are) as tutee_below_are,
+        bool_or(entry_below_expected) as entry_below_expected,
+        bool_or(entry_behind) as entry_behind,
+        bool_or(entry_care) as entry_care,
+        bool_or(alloc_core) as alloc_core,
+        bool_or(alloc_fsm) as alloc_fsm,
+        bool_or(alloc_cla) as alloc_cla,
+        bool_or(alloc_ecaw) as alloc_ecaw,
+        bool_or(untutored_classified) as untutored_classified,
+        bool_or(untutored_below) as untutored_below
+    from pupil_subjects
+    group by academic_year, time_period, la_code, upn, eligible,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+),
+
+pupils as (
+    select *, 'Total' as total from pupil_subjects
+    union all
+    select *, 'Total' as total from pupil_across_subjects
+),
+
 long as (
-    unpivot pupil_subjects
+    unpivot pupils
     on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
     into name breakdown value group_label
 ),
 
 aggregated as (
-    -- count(distinct upn) so the subject Total counts a pupil once across both subjects
     select
         time_period,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
-        case when grouping(subject) = 1 then 'Total' else subject end as subject,
-        breakdown, group_label,
-        count(distinct upn) filter (where tutee) as tgt_tutees,
-        count(distinct upn) filter (where eligible) as tgt_cohort,
-        count(distinct upn) filter (where tutee and tutee_below_are is not null) as tgt_tutees_are_baseline,
-        count(distinct upn) filter (where tutee and tutee_below_are) as tgt_tutees_below_are,
-        count(distinct upn) filter (where entry_below_expected) as entry_below_expected,
-        count(distinct upn) filter (where entry_behind) as entry_falling_behind,
-        count(distinct upn) filter (where entry_care) as entry_looked_after,
-        count(distinct upn) filter (where alloc_core) as alloc_core,
-        count(distinct upn) filter (where alloc_fsm) as alloc_fsm,
-        count(distinct upn) filter (where alloc_cla) as alloc_cla,
-        count(distinct upn) filter (where alloc_ecaw) as alloc_ecaw,
-        count(distinct upn) filter (where untutored_classified) as untutored_are_baseline,
-        count(distinct upn) filter (where untutored_below) as untutored_below_are
+        subject, breakdown, group_label,
+        count(*) filter (where tutee) as tgt_tutees,
+        count(*) filter (where eligible) as tgt_cohort,
+        count(*) filter (where tutee and tutee_classified) as tgt_tutees_are_baseline,
+        count(*) filter (where tutee and tutee_below_are) as tgt_tutees_below_are,
+        count(*) filter (where entry_below_expected) as entry_below_expected,
+        count(*) filter (where entry_behind) as entry_falling_behind,
+        count(*) filter (where entry_care) as entry_looked_after,
+        count(*) filter (where alloc_core) as alloc_core,
+        count(*) filter (where alloc_fsm) as alloc_fsm,
+        count(*) filter (where alloc_cla) as alloc_cla,
+        count(*) filter (where alloc_ecaw) as alloc_ecaw,
+        count(*) filter (where untutored_classified) as untutored_are_baseline,
+        count(*) filter (where untutored_below) as untutored_below_are
     from long
     group by grouping sets (
         (time_period, la_code, subject, breakdown, group_label),
-        (time_period, la_code, breakdown, group_label),
-        (time_period, subject, breakdown, group_label),
-        (time_period, breakdown, group_label)
+        (time_period, subject, breakdown, group_label)
     )
 ),
 

@@ -2,7 +2,9 @@
 -- (measures.md §1). Grain: one row per stg_attainment row (upn × subject × assessment × date).
 -- The NC year at the date decides whether a letter is a GCSE grade (ks4, or ta in Y10–11)
 -- or a code (A B D N T elsewhere); it is the census NC year of the academic year holding the
--- date, else inferred from the nearest census row by the difference in years.
+-- date, else inferred from the nearest census row by the difference in years. Only a ta
+-- result A, B or D needs it (N, T are never grades; ks1..ks3 never GCSE, ks4 always), so only
+-- those rows are joined to the census: nc_year_at_date is NULL on the others.
 create or replace table int_results as
 with results as (
     select
@@ -26,6 +28,7 @@ nc_year_at_date as (
         ) as nc_year
     from results as r
     join census_years as c using (upn)
+    where r.assessment = 'ta' and r.result in ('A', 'B', 'D')
     group by r.upn, r.subject, r.assessment, r.assessed_on
 ),
 
@@ -33,7 +36,7 @@ classified as (
     select
         r.*,
         n.nc_year as nc_year_at_date,
-        r.assessment = 'ks4' or (r.assessment = 'ta' and n.nc_year between 10 and 11) as gcse_context,
+        r.assessment = 'ks4' or coalesce(r.assessment = 'ta' and n.nc_year between 10 and 11, false) as gcse_context,
         r.assessment <> 'ta' as statutory
     from results as r
     left join nc_year_at_date as n using (upn, subject, assessment, assessed_on)
@@ -50,7 +53,7 @@ scored as (
                 6 * cast(left(result, 1) as integer)
                 + case right(result, 1) when 'c' then 1 when 'b' then 3 else 5 end
             when regexp_full_match(result, 'P[1-8].*') then null
-            when not gcse_context and result in ('A', 'B', 'D', 'N', 'T') then null
+            when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then null
             when result = 'A*' then 58
             when result = 'A' then 52
             when result = 'B' then 46
@@ -68,7 +71,7 @@ scored as (
         end as scale,
         case
             when regexp_full_match(result, 'P[1-8].*') then 'p_scale'
-            when not gcse_context and result in ('A', 'B', 'D', 'N', 'T') then 'code_' || lower(result)
+            when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then 'code_' || lower(result)
         end as unscored_reason
     from classified
 ),
