@@ -41,20 +41,23 @@ describe("sqlRound agrees with core/round.ts formatFixed", () => {
 // A hand-built mart: one count `n`, a mean derived from it, and an estimate with x/z reasons.
 async function handMart(db: Db, rows: [string, string | null, string, string, string, number][]) {
   await db.run(`create or replace table mart_hand (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar,
-    n integer, mean_score double, estimate double, estimate_na_reason varchar)`);
+    n integer, mean_score double, estimate double, estimate_na_reason varchar, share double)`);
   for (const [la, urn, subject, breakdown, group, n] of rows) {
-    await db.run(`insert into mart_hand values ('200910', ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    await db.run(`insert into mart_hand values ('200910', ?, ?, ?, ?, ?, ?, ?, ?, ?, null)`, [
       la, urn, subject, breakdown, group, n, n === 0 ? null : 20 + n / 7,
       subject === "Total" ? null : n >= 10 ? 1.25 : null,
       subject === "Total" ? "not applicable: per subject only" : n >= 10 ? null : "Fewer than 10 tutees",
     ]);
   }
+  await db.run(`update mart_hand set share = 100.0 * n / (select t.n from mart_hand t where t.la_code = mart_hand.la_code
+    and t.urn is not distinct from mart_hand.urn and t.subject = mart_hand.subject and t.breakdown = 'total')`);
   const dir = join(tmp, `hand-${Math.random().toString(36).slice(2)}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "hand.csv"), `indicator,mart,label,grouping,unit,dp,count_basis,level
 n,mart_hand,Pupils,Counts,,0,n,both
 mean_score,mart_hand,Mean score,Attainment,,1,n,both
 estimate,mart_hand,Estimate,Impact,,1,n,la
+share,mart_hand,Share of all pupils,Counts,%,1,n;n@total,both
 `);
   return dir;
 }
@@ -130,6 +133,13 @@ describe("publish: hand-worked suppression patterns", () => {
       if (row.n === "c") expect([row.mean_score, row.estimate]).toEqual(["c", "c"]);
       else if (row.n !== "0") expect(row.mean_score).toBe(formatFixed(20 + Number(row.n) / 7, 1));
     }
+  });
+  it("suppresses a share of the whole when its own count or the Total row's count is suppressed (n@total)", () => {
+    expect(pub.get("100||English|sen_provision|No SEN provision")!.share).toBe(formatFixed((100 * 20) / 29, 1));
+    expect(pub.get("100||English|sex|Female")!.share).toBe("c");
+    expect(pub.get("200||English|key_stage|Key stage 2")!.n).toBe("0");
+    expect(pub.get("200||English|key_stage|Key stage 2")!.share).toBe("c"); // its Total row (8) is suppressed
+    expect(pub.get("100||English|key_stage|Key stage 2")!.share).toBe("0.0");
   });
   it("publishes x with a footnote where not available, z where not applicable", async () => {
     expect(pub.get("100||English|total|Total")!.estimate).toBe("1.3"); // 1.25 half away from zero

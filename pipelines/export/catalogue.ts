@@ -22,12 +22,16 @@ export const CatalogueRow = z.object({
   grouping: z.string().default(""),
   unit: z.enum(["", "%", "pp", "£", "£m"]).default(""),
   dp: z.coerce.number().int().min(0).max(10),
-  /** Count column(s) of the same mart, `;`-separated; the first is the denominator (weights means/% when combining). */
+  /**
+   * Count column(s) of the same mart, `;`-separated; the first is the denominator (weights
+   * means/% when combining). `name@total` means that count on the breakdown's Total row (same
+   * LA, school, subject): for shares of the whole, e.g. a group's share of all tutees.
+   */
   count_basis: z
     .string()
     .min(1, "count_basis names the count column(s) the indicator is derived from")
     .transform((s) => s.split(";").map((c) => c.trim()).filter(Boolean))
-    .refine((cs) => cs.length > 0 && cs.every((c) => snake.test(c)), "count_basis entries are snake_case column names"),
+    .refine((cs) => cs.length > 0 && cs.every((c) => /^[a-z][a-z0-9_]*(@total)?$/.test(c)), "count_basis entries are snake_case column names, optionally ending @total"),
   level: z.enum(["la", "school", "both", "none"]),
   combine: Combine.optional(),
 });
@@ -38,6 +42,11 @@ export class CatalogueError extends Error {}
 /** Table name of a catalogue `mart` value: `impact` and `mart_impact` both mean table mart_impact. */
 export function martTable(mart: string): string {
   return mart.startsWith("mart_") ? mart : `mart_${mart}`;
+}
+
+/** The count column a count_basis entry names (`n@total` → `n`). */
+export function basisColumn(entry: string): string {
+  return entry.replace(/@total$/, "");
 }
 
 /** published_<topic> for mart_<topic>. */

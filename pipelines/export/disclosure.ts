@@ -3,7 +3,8 @@
 // c / x / z), plus published_footnotes giving the reason for each x.
 //
 // Primary suppression: a count of pupils 1..threshold−1 is `c`; every indicator whose
-// count_basis names a suppressed count is `c`.
+// count_basis names a suppressed count is `c` (`n@total`: the count n on the breakdown's Total
+// row, for shares of the whole).
 // Secondary suppression, over the additive sets in which a cell could be recovered by
 // differencing (each set = its parts + the total they add up to, per count column):
 //   b: the group rows of one breakdown + the breakdown='total' row (same LA, school, subject);
@@ -20,7 +21,7 @@
 import type { Db } from "../core/db.ts";
 import { ident } from "../core/db.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
-import { type CatalogueRow, loadCatalogue, martTable, publishedTable } from "./catalogue.ts";
+import { basisColumn, type CatalogueRow, loadCatalogue, martTable, publishedTable } from "./catalogue.ts";
 
 export const KEY_COLUMNS = ["time_period", "la_code", "urn", "subject", "breakdown", "group_label"] as const;
 
@@ -60,8 +61,9 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
     const counts = new Set<string>();
     for (const r of rows) {
       if (!cols.has(r.indicator)) throw new DisclosureError(`Indicator catalogue: ${r.indicator} is not a column of ${mart}.`);
-      for (const c of r.count_basis) {
-        if (!cols.has(c)) throw new DisclosureError(`Indicator catalogue: count_basis ${c} of ${r.indicator} is not a column of ${mart}.`);
+      for (const entry of r.count_basis) {
+        const c = basisColumn(entry);
+        if (!cols.has(c)) throw new DisclosureError(`Indicator catalogue: count_basis ${entry} of ${r.indicator} is not a column of ${mart}.`);
         counts.add(c);
       }
     }
@@ -227,7 +229,9 @@ async function buildPublished(db: Db, mart: string, rows: CatalogueRow[], counts
   const values = rows.map((r) => {
     const v = `cast(m.${ident(r.indicator)} as double)`;
     const reason = naReasonExpr(cols, r.indicator);
-    const suppressed = r.count_basis.map((c) => `coalesce(f.${ident(`${c}__c`)}, false)`).join(" or ");
+    const suppressed = r.count_basis
+      .map((c) => (c.endsWith("@total") ? `coalesce(t.${ident(`${basisColumn(c)}__c`)}, false)` : `coalesce(f.${ident(`${c}__c`)}, false)`))
+      .join(" or ");
     return `case when ${suppressed} then 'c'
       when ${v} is null or isnan(${v}) or isinf(${v}) then case when ${isNotApplicable(reason)} then 'z' else 'x' end
       else ${sqlRound(v, r.dp)} end as ${ident(r.indicator)}`;
@@ -236,10 +240,18 @@ async function buildPublished(db: Db, mart: string, rows: CatalogueRow[], counts
     with flags as (
       select row_id, ${flags.join(",\n      ")} from disclosure_cells where mart = '${mart}' group by row_id
     ),
+    total_flags as (
+      select m.time_period, m.la_code, m.urn, m.subject, m._dim_key, f.* exclude (row_id)
+      from ${ident(`_rows_${mart}`)} m join flags f using (row_id)
+      where m.breakdown = 'total'
+    ),
     final as (
       select m.row_id, ${[...KEY_COLUMNS, ...dims].map((k) => `m.${ident(k)}`).join(", ")},
         ${values.join(",\n        ")}
-      from ${ident(`_rows_${mart}`)} m left join flags f using (row_id)
+      from ${ident(`_rows_${mart}`)} m
+      left join flags f using (row_id)
+      left join total_flags t on t.time_period = m.time_period and t.la_code = m.la_code and t.urn is not distinct from m.urn
+        and t.subject = m.subject and t._dim_key = m._dim_key
     )
     select * from final`);
   await db.run(`create or replace table ${ident(publishedTable(mart))} as
