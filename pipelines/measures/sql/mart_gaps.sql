@@ -78,13 +78,17 @@ subject_rows as (
         case when gap_progress_t is null then 'no tutees in one of the two groups' end as gap_progress_t_na_reason,
         case when gap_progress_c is null then 'no comparison pupils in one of the two groups' end as gap_progress_c_na_reason,
         case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_na_reason,
+        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_se_na_reason,
+        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_ci_low_na_reason,
+        case when gap_impact is null then 'impact not estimated for one of the two groups' end as gap_impact_ci_high_na_reason,
         null::varchar as na_reason
     from joined
 ),
 
 total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as gap_progress_t_na_reason, 'z' as gap_progress_c_na_reason, 'z' as gap_impact_na_reason, 'z' as na_reason
+        'z' as gap_progress_t_na_reason, 'z' as gap_progress_c_na_reason, 'z' as gap_impact_na_reason, 'z' as gap_impact_se_na_reason,
+        'z' as gap_impact_ci_low_na_reason, 'z' as gap_impact_ci_high_na_reason, 'z' as na_reason
     from subject_rows
 ),
 

@@ -28,6 +28,11 @@ subject_rows as (
         b_full, se_full, ci_full_low, ci_full_high,
         b_partial, se_partial, ci_partial_low, ci_partial_high,
         dose_na_reason,
+        -- the export footnotes each x with <indicator>_na_reason: the dose figures share one
+        dose_na_reason as b_full_na_reason, dose_na_reason as se_full_na_reason,
+        dose_na_reason as ci_full_low_na_reason, dose_na_reason as ci_full_high_na_reason,
+        dose_na_reason as b_partial_na_reason, dose_na_reason as se_partial_na_reason,
+        dose_na_reason as ci_partial_low_na_reason, dose_na_reason as ci_partial_high_na_reason,
         -- value for money
         tutee_cost_gbp, cost_per_point_gbp, cost_per_point_gbp_na_reason
     from estimates
