@@ -51,25 +51,33 @@ course_sessions as (
     group by s.tuition_id
 ),
 
--- places and courses stacked, so one grouped pass counts both
-facts as (
+-- everything about a place's courses and sessions is additive, so it is summed to the
+-- place first; only the tutors need counting across places (tutor_groups below)
+place_facts as (
     select
-        'place' as kind, time_period, academic_year, la_code, urn, upn, subject,
-        hours, full_place,
-        null::varchar as tutor_id, null::boolean as itp_agreed, null::boolean as mid_check,
-        null::integer as targets_set, null::integer as targets_met,
-        0 as sessions, 0 as sessions_attended, 0 as sessions_60_min,
-        0 as sessions_day_known, 0 as sessions_outside_day
-    from places
-    union all
-    select
-        'course', c.time_period, c.academic_year, c.la_code, c.urn, c.upn, c.subject,
-        null, null,
-        c.tutor_id, c.itp_agreed, c.mid_check, c.targets_set, c.targets_met,
-        coalesce(cs.sessions, 0), coalesce(cs.sessions_attended, 0), coalesce(cs.sessions_60_min, 0),
-        coalesce(cs.sessions_day_known, 0), coalesce(cs.sessions_outside_day, 0)
-    from courses as c
-    left join course_sessions as cs using (tuition_id)
+        pl.time_period, pl.academic_year, pl.la_code, pl.urn, pl.upn, pl.subject, pl.hours, pl.full_place,
+        count(c.tuition_id)                                              as courses,
+        count(c.itp_agreed)                                              as courses_itp_recorded,
+        count(*) filter (where c.itp_agreed)                             as courses_itp_agreed,
+        count(c.mid_check)                                               as courses_mid_check_recorded,
+        count(*) filter (where c.mid_check)                              as courses_mid_check,
+        count(*) filter (where c.targets_set is not null and c.targets_met is not null)
+                                                                         as courses_targets_recorded,
+        coalesce(sum(c.targets_set) filter (where c.targets_set is not null and c.targets_met is not null), 0)
+                                                                         as targets_set,
+        coalesce(sum(c.targets_met) filter (where c.targets_set is not null and c.targets_met is not null), 0)
+                                                                         as targets_met,
+        coalesce(sum(cs.sessions), 0)                                    as sessions,
+        coalesce(sum(cs.sessions_attended), 0)                           as sessions_attended,
+        coalesce(sum(cs.sessions_60_min), 0)                             as sessions_60_min,
+        coalesce(sum(cs.sessions_day_known), 0)                          as sessions_day_known,
+        coalesce(sum(cs.sessions_outside_day), 0)                        as sessions_outside_day
+    from places as pl
+    left join courses as c
+      on c.academic_year = pl.academic_year and c.upn = pl.upn and c.subject = pl.subject
+    left join course_sessions as cs
+      on cs.tuition_id = c.tuition_id
+    group by all
 ),
 
 -- the pupil's census characteristics that year give the group of each breakdown;
@@ -80,7 +88,7 @@ labelled as (
         'Total' as total,
         ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
         ip.ethnicity_major, ip.key_stage
-    from facts as f
+    from place_facts as f
     left join int_pupils as ip
       on ip.academic_year = f.academic_year and ip.upn = f.upn
 ),
@@ -99,34 +107,29 @@ aggregated as (
         case when grouping(subject) = 1 then 'Total' else subject end as subject,
         grouping(la_code) = 1 as is_national,
         -- places and pupils
-        count(*) filter (where kind = 'place')                           as places,
-        count(distinct upn) filter (where kind = 'place')                as pupils,
-        count(*) filter (where kind = 'course')                          as courses,
+        count(*)                                   as places,
+        count(distinct upn)                        as pupils,
+        sum(courses)                               as courses,
         -- hours per place
-        avg(hours) filter (where kind = 'place')                         as hours_mean,
-        quantile_cont(hours, 0.5) filter (where kind = 'place')          as hours_median,
-        quantile_cont(hours, 0.25) filter (where kind = 'place')         as hours_p25,
-        quantile_cont(hours, 0.75) filter (where kind = 'place')         as hours_p75,
-        count(*) filter (where kind = 'place' and full_place)            as full_places,
+        avg(hours)                                 as hours_mean,
+        quantile_cont(hours, 0.5)                  as hours_median,
+        quantile_cont(hours, 0.25)                 as hours_p25,
+        quantile_cont(hours, 0.75)                 as hours_p75,
+        count(*) filter (where full_place)         as full_places,
         -- sessions
-        sum(sessions)                                                    as sessions,
-        sum(sessions_attended)                                           as sessions_attended,
-        sum(sessions_60_min)                                             as sessions_60_min,
-        sum(sessions_day_known)                                          as sessions_day_known,
-        sum(sessions_outside_day)                                        as sessions_outside_day,
+        sum(sessions)                              as sessions,
+        sum(sessions_attended)                     as sessions_attended,
+        sum(sessions_60_min)                       as sessions_60_min,
+        sum(sessions_day_known)                    as sessions_day_known,
+        sum(sessions_outside_day)                  as sessions_outside_day,
         -- courses: plans, checks, targets (blank flags and targets are unknown, left out)
-        count(itp_agreed) filter (where kind = 'course')                 as courses_itp_recorded,
-        count(*) filter (where kind = 'course' and itp_agreed)           as courses_itp_agreed,
-        count(mid_check) filter (where kind = 'course')                  as courses_mid_check_recorded,
-        count(*) filter (where kind = 'course' and mid_check)            as courses_mid_check,
-        count(*) filter (where kind = 'course' and targets_set is not null and targets_met is not null)
-                                                                         as courses_targets_recorded,
-        coalesce(sum(targets_set) filter (where targets_set is not null and targets_met is not null), 0)
-                                                                         as targets_set,
-        coalesce(sum(targets_met) filter (where targets_set is not null and targets_met is not null), 0)
-                                                                         as targets_met,
-        -- tutors: counted, never listed
-        count(distinct tutor_id) filter (where kind = 'course')          as tutors
+        sum(courses_itp_recorded)                  as courses_itp_recorded,
+        sum(courses_itp_agreed)                    as courses_itp_agreed,
+        sum(courses_mid_check_recorded)            as courses_mid_check_recorded,
+        sum(courses_mid_check)                     as courses_mid_check,
+        sum(courses_targets_recorded)              as courses_targets_recorded,
+        sum(targets_set)                           as targets_set,
+        sum(targets_met)                           as targets_met
     from grouped
     group by grouping sets (
         (time_period, breakdown, group_label, la_code, urn, subject),
@@ -136,6 +139,54 @@ aggregated as (
         (time_period, breakdown, group_label, subject),
         (time_period, breakdown, group_label)
     )
+),
+
+-- tutors: distinct across places, so counted in their own pass (ids go no further)
+tutor_groups as (
+    unpivot (
+        select
+            c.time_period, c.la_code, c.urn, c.subject, c.tutor_id,
+            'Total' as total,
+            ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
+            ip.ethnicity_major, ip.key_stage
+        from courses as c
+        left join int_pupils as ip
+          on ip.academic_year = c.academic_year and ip.upn = c.upn
+    )
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
+tutors as (
+    select
+        time_period, breakdown, group_label,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn,
+        case when grouping(subject) = 1 then 'Total' else subject end as subject,
+        count(distinct tutor_id) as tutors
+    from tutor_groups
+    group by grouping sets (
+        (time_period, breakdown, group_label, la_code, urn, subject),
+        (time_period, breakdown, group_label, la_code, urn),
+        (time_period, breakdown, group_label, la_code, subject),
+        (time_period, breakdown, group_label, la_code),
+        (time_period, breakdown, group_label, subject),
+        (time_period, breakdown, group_label)
+    )
+),
+
+with_tutors as (
+    select a.*, coalesce(t.tutors, 0) as tutors
+    from aggregated as a
+    left join tutors as t
+      on t.time_period = a.time_period
+     and t.la_code = a.la_code
+     and t.urn is not distinct from a.urn
+     and t.subject = a.subject
+     and t.breakdown = a.breakdown
+     and t.group_label = a.group_label
+    -- National rows only when the run covers several LAs
+    where not a.is_national or (select national from params)
 ),
 
 -- places funded (allocations) sit beside places used; a key only mart_places has is a
@@ -168,11 +219,7 @@ with_funded as (
         coalesce(a.tutors, 0)                    as tutors,
         p.places_funded, p.places_funded_na_reason, p.utilisation_pct, p.utilisation_pct_na_reason,
         p.eligible_cohort, p.benchmark_places
-    from (
-        select * from aggregated
-        -- National rows only when the run covers several LAs
-        where not is_national or (select national from params)
-    ) as a
+    from with_tutors as a
     full join mart_places as p
       on p.time_period = a.time_period
      and p.la_code = a.la_code

@@ -2,6 +2,8 @@
 -- in bins of one hour, ready for a histogram.
 -- Grain: one row per time_period × la_code × urn × subject × breakdown × group_label × hours_from
 --   (keys as mart_delivery; a bin [hours_from, hours_from + 1) with no places has no row).
+--   School rows only on the total breakdown, to keep the table small.
+-- Not published (its extra key column does not fit published_*); for analysts and checks.
 -- Empty when there is no sessions file (hours are then not available).
 create or replace table mart_delivery_hours_dist as
 with
@@ -63,7 +65,8 @@ final as (
         hours_from, hours_from + 1 as hours_to,
         places
     from aggregated
-    where not is_national or (select national from params)
+    where (not is_national or (select national from params))
+      and (urn is null or breakdown = 'total')
 )
 
 select * from final
