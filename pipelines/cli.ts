@@ -16,7 +16,7 @@ Usage:
       the return to the Department and the private officer files, into DIR.
   tuition-impact synth [--scale la|national] [--seed N] [--out DIR] [--faults] [--schools N]
       Writes synthetic input files (never real pupils) with planted effects and a truth.json.
-  tuition-impact combine <return.csv>... [--out DIR]
+  tuition-impact combine <return.csv>... [--out DIR] [--settings FILE]
       Screens LA returns, refuses mixed years or conflicting duplicates, stacks them and
       adds National rows where that is valid.
   tuition-impact serve [--dir DIR] [--port N]
@@ -25,7 +25,8 @@ Usage:
 Options:
   --out DIR         output folder (run: default "output"; synth: default "demo/generated";
                     combine: default "output/national")
-  --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md
+  --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md.
+                    combine: its LAs are accepted beside the Department's LA lookup
   --scale la|national   synth: one LA of about 500 schools (default) or 152 LAs
   --seed N          synth: random seed (default 1); the same seed gives identical files
   --faults          synth: plant a known number of bad rows of each kind (listed in truth.json)
@@ -108,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
     case "combine": {
       if (rest.length === 0) throw new UsageError("combine needs one or more LA return files (impact_<la>_<period>.csv)");
       const { combine } = await import("./export/combine.ts");
-      const result = await combine(rest, values.out ?? "output/national");
+      const { loadSettings } = await import("./core/settings.ts");
+      // LAs named in settings (e.g. synthetic ones) join the Department's lookup for the screener.
+      const las = values.settings ? loadSettings(values.settings).las : undefined;
+      const result = await combine(rest, values.out ?? "output/national", { las });
       console.log(`Combined ${rest.length} returns into ${result.files.join(", ")}`);
       return 0;
     }
