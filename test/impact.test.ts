@@ -197,6 +197,25 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     expect(Math.abs(Number(r.cost_per_point_gbp) - cost / (b * 24))).toBeLessThan(1e-6);
   });
 
+  it("counts a tutee with unknown hours as tutored, but then leaves dose and cost per point x", async () => {
+    const pupils = handCase();
+    for (let i = 0; i < 12; i++) {
+      pupils.push({
+        urn: `10000${i % 6}`, upn: `B${i}`, nc_year: 5 + (i % 4), tutored: true, full_place: i === 0 ? null : i % 2 === 0,
+        fsm: i % 3 === 0, eal: i % 4 === 0, female: i % 2 === 1, baseline: 20 + i, outcome: 26 + i + (i % 3),
+      });
+    }
+    const d = await build(pupils);
+    const r = await row(d, "mart_impact", TOTAL);
+    const fit = plainOls(design(pupils, "tutored", ["fsm", "eal", "female"]), pupils.map((p) => p.outcome), pupils.map((p) => p.urn));
+    expect(r.n_t).toBe(24);
+    expect(Math.abs(Number(r.b) - fit.beta[1]!)).toBeLessThan(1e-8);
+    expect(r.b_full).toBeNull();
+    expect(r.dose_na_reason).toMatch(/hours delivered not known/);
+    expect(r.cost_per_point_gbp).toBeNull();
+    expect(r.cost_per_point_gbp_na_reason).toMatch(/cost not known/);
+  });
+
   it("leaves out and counts pupils with an unknown covariate before fitting", async () => {
     const pupils = handCase();
     pupils.push({ urn: "100000", upn: "U1", nc_year: 5, tutored: true, fsm: false, eal: null, female: true, baseline: 20, outcome: 60 });

@@ -57,6 +57,8 @@ interface CellSums {
   n: number;
   nExcluded: number;
   cost: number;
+  doseUnknown: number;
+  costUnknown: number;
   s: (a: string, b: string) => number;
 }
 
@@ -159,6 +161,8 @@ export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Prom
       n: Number(r.n),
       nExcluded: Number(r.n_excluded),
       cost: Number(r.cost_gbp ?? 0),
+      doseUnknown: Number(r.n_dose_unknown ?? 0),
+      costUnknown: Number(r.n_cost_unknown ?? 0),
       s: (a, b) => {
         const v = r[sumName(a, b)] ?? r[sumName(b, a)];
         if (a === "one" && b === "one") return Number(r.n);
@@ -200,6 +204,7 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
     sums as (
         select time_period, la_code, subject, breakdown, group_label, cell,
             count(*) as n, sum(cost_gbp) as cost_gbp,
+            sum(dose_unknown) as n_dose_unknown, sum(cost_unknown) as n_cost_unknown,
             ${sumsSql}
         from impact_design where known
         group by all
@@ -217,7 +222,7 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
     from impact_design where known
     group by all`);
   if (national) {
-    const cols = ["n_excluded", "n", "cost_gbp", ...PAIRS.map(([a, b]) => sumName(a, b))];
+    const cols = ["n_excluded", "n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", ...PAIRS.map(([a, b]) => sumName(a, b))];
     await db.run(`
       insert into impact_sums by name
       select time_period, 'National' as la_code, subject, breakdown, group_label, cell,
@@ -242,6 +247,8 @@ function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g:
   const nC = n("comparison");
   const nExcluded = CELLS.reduce((acc, c) => acc + (cells[c]?.nExcluded ?? 0), 0);
   const cost = (cells.full?.cost ?? 0) + (cells.partial?.cost ?? 0);
+  const doseUnknown = (cells.full?.doseUnknown ?? 0) + (cells.partial?.doseUnknown ?? 0);
+  const costUnknown = (cells.full?.costUnknown ?? 0) + (cells.partial?.costUnknown ?? 0);
   // Outcome SDs from the sums of the (shifted) outcome: shifting leaves variances alone.
   const moments = (use: Cell[]) => {
     const m = use.reduce((a, c) => a + n(c), 0);
@@ -251,7 +258,7 @@ function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g:
   };
   const row: Row = {
     ...key, n_t: nT, n_c: nC, n_full: n("full"), n_partial: n("partial"), n_schools: g,
-    n_excluded_unknown_covariate: nExcluded, tutee_cost_gbp: cost,
+    n_excluded_unknown_covariate: nExcluded, tutee_cost_gbp: costUnknown > 0 ? null : cost,
   };
   let na: string | null = null;
   if (nT < MIN_TUTEES) na = `fewer than ${MIN_TUTEES} tutees in the model`;
@@ -278,7 +285,8 @@ function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g:
       any = true;
       const fullN = n("full");
       const partialN = n("partial");
-      if (fullN < MIN_DOSE_GROUP || partialN < MIN_DOSE_GROUP) row.dose_na_reason = `fewer than ${MIN_DOSE_GROUP} tutees with a ${fullN < MIN_DOSE_GROUP ? "full" : "partial"} place in the model`;
+      if (doseUnknown > 0) row.dose_na_reason = "hours delivered not known for every tutee in the model";
+      else if (fullN < MIN_DOSE_GROUP || partialN < MIN_DOSE_GROUP) row.dose_na_reason = `fewer than ${MIN_DOSE_GROUP} tutees with a ${fullN < MIN_DOSE_GROUP ? "full" : "partial"} place in the model`;
       else {
         const dose = solveVariant(cells, ["full", "partial"], ["comparison", "full", "partial"]);
         const lost = dose.dropped.find((d) => d.name === "full" || d.name === "partial");
@@ -423,7 +431,8 @@ async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
         Object.assign(r, { g, g_ci_low: (b - t * se) * scale, g_ci_high: (b + t * se) * scale, months: eefMonths(roundHalfAway(g, 2)) });
       } else r.na_reason = "outcomes do not vary";
       const nT = Number(e.n_t);
-      if (!(b > 0)) r.cost_per_point_gbp_na_reason = "impact is not positive";
+      if (e.tutee_cost_gbp === null) r.cost_per_point_gbp_na_reason = "cost not known for every tutee in the model";
+      else if (!(b > 0)) r.cost_per_point_gbp_na_reason = "impact is not positive";
       else if (!(b - t * se > 0)) r.cost_per_point_gbp_na_reason = "confidence interval of the impact includes 0";
       else r.cost_per_point_gbp = Number(e.tutee_cost_gbp) / (b * nT);
     } else r.cost_per_point_gbp_na_reason = "impact not estimated";

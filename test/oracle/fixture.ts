@@ -10,7 +10,8 @@ export interface FixturePupil {
   subject?: "English" | "Mathematics";
   nc_year: number;
   tutored: boolean;
-  full_place?: boolean;
+  /** null: hours not known (no session rows), so no full place flag and no cost. */
+  full_place?: boolean | null;
   fsm: boolean;
   cla?: boolean;
   eal: boolean | null;
@@ -58,7 +59,7 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
       p.fsm ? "FSM eligible" : "Not known to be FSM eligible", cla ? "Looked after" : "Not looked after",
       p.eal === null ? "Unknown" : p.eal ? "Known or believed to be other than English" : "Known or believed to be English",
       p.female ? "Female" : "Male", sen_any === null ? null : sen_any ? "School Action" : "No SEN provision",
-      p.subject ?? "English", p.tutored, p.tutored ? (p.full_place ?? true) : null, null, null, p.baseline, p.outcome,
+      p.subject ?? "English", p.tutored, p.tutored ? (p.full_place === null ? null : (p.full_place ?? true)) : null, null, null, p.baseline, p.outcome,
       null, null, p.outcome - p.baseline, null, null, null, true,
     ];
   });
@@ -75,7 +76,7 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
     const chunk = places.slice(i, i + batch);
     await db.run(
       `insert into int_places (academic_year, time_period, la_code, arranging_urn, upn, subject, n_courses, hours, full_place, cost_gbp) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, 1, ?, ?, ?)").join(", ")}`,
-      chunk.flatMap((p) => ["2009/10", "200910", p.la_code ?? "919", p.urn, p.upn, p.subject ?? "English", p.full_place === false ? 6 : 12, p.full_place ?? true, p.cost_gbp ?? 400]),
+      chunk.flatMap((p) => ["2009/10", "200910", p.la_code ?? "919", p.urn, p.upn, p.subject ?? "English", p.full_place === null ? null : p.full_place === false ? 6 : 12, p.full_place === null ? null : (p.full_place ?? true), p.full_place === null ? null : (p.cost_gbp ?? 400)]),
     );
   }
   return db;

@@ -47,6 +47,10 @@ designed as (
         -- raw values (balance, matching, school progress)
         p.nc_year, p.baseline, p.outcome, p.progress,
         case when p.tutored then coalesce(c.cost_gbp, 0) else 0 end as cost_gbp,
+        -- hours (so full place and cost) are not known for a place without session rows:
+        -- such a tutee counts in the primary model; the dose model and cost per point are x
+        (p.tutored and p.full_place is null)::integer as dose_unknown,
+        (p.tutored and c.cost_gbp is null)::integer as cost_unknown,
         -- response and design columns
         p.outcome - s.outcome_shift as y,
         case when p.key_stage = 'Key stage 2' then p.baseline - s.bl2_shift else 0 end as x_bl2,
