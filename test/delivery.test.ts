@@ -212,6 +212,19 @@ describe("mart_delivery: by subject, school and group", () => {
     expect(s3).toHaveLength(0);
   });
 
+  it("counts a pupil with places at two schools once for the LA and once at each school", async () => {
+    await place(db, "C", "100001", "Mathematics", 1, 0); // C: English at S2, now Maths at S1
+    await buildProgrammeMarts(db, settings);
+    const la = await row(db, { subject: "Total" });
+    expect([la.places, la.pupils]).toEqual([5, 3]);
+    const s1 = await row(db, { urn: "100001", subject: "Total" });
+    expect([s1.places, s1.pupils]).toEqual([4, 3]); // A (two places), B, C
+    const s2 = await row(db, { urn: "100002", subject: "Total" });
+    expect([s2.places, s2.pupils]).toEqual([1, 1]);
+    const ma = await row(db, { subject: "Mathematics" });
+    expect([ma.places, ma.pupils]).toEqual([3, 3]);
+  });
+
   it("gives every breakdown for the LA, groups from the census", async () => {
     await buildProgrammeMarts(db, settings);
     const fsm = await row(db, { subject: "Total", breakdown: "fsm_status", group: "FSM eligible" });

@@ -20,7 +20,14 @@ params as (
 places as (
     select
         p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
-        p.hours, p.full_place
+        p.hours, p.full_place,
+        -- a pupil's first place at each level, so distinct pupils are a sum (subject Total)
+        row_number() over (partition by p.academic_year, p.upn, p.la_code, p.arranging_urn order by p.subject) = 1
+                                                                         as first_at_school,
+        row_number() over (partition by p.academic_year, p.upn, p.la_code order by p.arranging_urn, p.subject) = 1
+                                                                         as first_in_la,
+        row_number() over (partition by p.academic_year, p.upn order by p.la_code, p.arranging_urn, p.subject) = 1
+                                                                         as first_in_run
     from int_places as p
     where (select academic_years from params) is null
        or list_contains((select academic_years from params), p.academic_year)
@@ -56,6 +63,7 @@ course_sessions as (
 place_facts as (
     select
         pl.time_period, pl.academic_year, pl.la_code, pl.urn, pl.upn, pl.subject, pl.hours, pl.full_place,
+        pl.first_at_school, pl.first_in_la, pl.first_in_run,
         count(c.tuition_id)                                              as courses,
         count(c.itp_agreed)                                              as courses_itp_recorded,
         count(*) filter (where c.itp_agreed)                             as courses_itp_agreed,
@@ -108,7 +116,14 @@ aggregated as (
         grouping(la_code) = 1 as is_national,
         -- places and pupils
         count(*)                                   as places,
-        count(distinct upn)                        as pupils,
+        -- distinct pupils: one per place within a subject; across subjects, each pupil's
+        -- first place at the level of the row (school, LA or National)
+        case
+            when grouping(subject) = 0 then count(*)
+            when grouping(urn) = 0 then count(*) filter (where first_at_school)
+            when grouping(la_code) = 0 then count(*) filter (where first_in_la)
+            else count(*) filter (where first_in_run)
+        end                                        as pupils,
         sum(courses)                               as courses,
         -- hours per place
         avg(hours)                                 as hours_mean,

@@ -17,7 +17,14 @@ params as (
 places as (
     select
         p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
-        p.full_place, p.cost_gbp
+        p.full_place, p.cost_gbp,
+        -- a pupil's first place at each level, so distinct pupils are a sum (subject Total)
+        row_number() over (partition by p.academic_year, p.upn, p.la_code, p.arranging_urn order by p.subject) = 1
+                                                                         as first_at_school,
+        row_number() over (partition by p.academic_year, p.upn, p.la_code order by p.arranging_urn, p.subject) = 1
+                                                                         as first_in_la,
+        row_number() over (partition by p.academic_year, p.upn order by p.la_code, p.arranging_urn, p.subject) = 1
+                                                                         as first_in_run
     from int_places as p
     where (select academic_years from params) is null
        or list_contains((select academic_years from params), p.academic_year)
@@ -47,7 +54,14 @@ aggregated as (
         urn,
         case when grouping(subject) = 1 then 'Total' else subject end as subject,
         grouping(la_code) = 1 as is_national,
-        count(distinct upn)                    as tutees,
+        -- distinct pupils: one per place within a subject; across subjects, each pupil's
+        -- first place at the level of the row (school, LA or National)
+        case
+            when grouping(subject) = 0 then count(*)
+            when grouping(urn) = 0 then count(*) filter (where first_at_school)
+            when grouping(la_code) = 0 then count(*) filter (where first_in_la)
+            else count(*) filter (where first_in_run)
+        end                                        as tutees,
         count(*)                               as places,
         count(*) filter (where full_place)     as full_places,
         sum(cost_gbp)                          as total_cost_gbp
