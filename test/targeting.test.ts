@@ -96,6 +96,11 @@ describe("mart_targeting (measures.md §7)", () => {
     expect(fsm.representation_ratio).toBeCloseTo(1.2, 12);
     expect([fsm.untutored_are_baseline, fsm.untutored_below_are]).toEqual([1, 1]);
 
+    // T5 (Y2) has no key stage: left out of the key-stage rows, kept in the total.
+    // KS2 tutees T1 T2 T3, KS3 T4: 3 + 1 = 4 of the 5.
+    const ks2 = await get(db, "999", "Mathematics", "Key stage 2");
+    const ks3 = await get(db, "999", "Mathematics", "Key stage 3");
+    expect([ks2.tgt_tutees, ks3.tgt_tutees, ks2.tutee_share_pct, ks3.tutee_share_pct]).toEqual([3, 1, 60, 20]);
     const ks4 = await get(db, "999", "Mathematics", "Key stage 4");
     // No KS4 tutees; KS4 eligible: C4 only (C5 not eligible) → share 0 of tutees, 1 of 9 of the cohort: ratio 0
     expect([ks4.tgt_tutees, ks4.tgt_cohort, ks4.tutee_share_pct, ks4.representation_ratio]).toEqual([0, 1, 0, 0]);

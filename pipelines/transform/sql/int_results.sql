@@ -48,11 +48,11 @@ scored as (
         case
             when result = 'W' then 3
             when result = 'EP' then 57
-            when regexp_full_match(result, '[1-8]') then 6 * cast(result as integer) + 3
-            when regexp_full_match(result, '[1-8][abc]') then
+            when result in ('1', '2', '3', '4', '5', '6', '7', '8') then 6 * cast(result as integer) + 3
+            when length(result) = 2 and left(result, 1) between '1' and '8' and right(result, 1) in ('a', 'b', 'c') then
                 6 * cast(left(result, 1) as integer)
                 + case right(result, 1) when 'c' then 1 when 'b' then 3 else 5 end
-            when regexp_full_match(result, 'P[1-8].*') then null
+            when starts_with(result, 'P') then null
             when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then null
             when result = 'A*' then 58
             when result = 'A' then 52
@@ -70,7 +70,7 @@ scored as (
             else 'nc'
         end as scale,
         case
-            when regexp_full_match(result, 'P[1-8].*') then 'p_scale'
+            when starts_with(result, 'P') then 'p_scale'
             when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then 'code_' || lower(result)
         end as unscored_reason
     from classified

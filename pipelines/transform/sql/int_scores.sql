@@ -8,22 +8,23 @@
 -- U 2: below G), taken from the points so an averaged score has one too.
 -- assessment: the key stage of the statutory results that won (ks1..ks4), else 'ta'.
 create or replace table int_scores as
-with scored as (
-    select
-        *,
-        bool_or(statutory) over (partition by upn, subject, assessed_on) as has_statutory
-    from int_results
-    where points is not null
-),
-
-per_raw_subject as (
+with per_raw_subject as (
+    -- statutory results, where there are any that date, else the ta ones; equals averaged
     select
         upn, subject, assessed_on,
-        avg(points) as points,
-        case when bool_and(scale = 'gcse') then 'gcse' else 'nc' end as scale,
-        case when count(distinct assessment) = 1 then min(assessment) else 'ta' end as assessment
-    from scored
-    where statutory = has_statutory
+        coalesce(avg(points) filter (where statutory), avg(points)) as points,
+        case
+            when bool_or(statutory) then
+                case when bool_and(scale = 'gcse') filter (where statutory) then 'gcse' else 'nc' end
+            else case when bool_and(scale = 'gcse') then 'gcse' else 'nc' end
+        end as scale,
+        case
+            when min(assessment) filter (where statutory) = max(assessment) filter (where statutory)
+                then min(assessment) filter (where statutory)
+            else 'ta'
+        end as assessment
+    from int_results
+    where points is not null
     group by upn, subject, assessed_on
 ),
 
