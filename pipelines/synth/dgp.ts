@@ -73,7 +73,7 @@ export const DGP = {
       "below_are: score at the selection occasion below the ARE of the end of the previous NC year (GCSE: below C); " +
       "falling_behind: that score not above the previous one; selection occasion = July 2009 TA for autumn courses, " +
       "December 2009 TA for spring and summer; s_school ~ N(0, 0.3); P-scale pupils are never tutored",
-    alpha: -4.75,
+    alpha: -4.87,
     b_below_are: 1.7,
     b_falling_behind: 0.8,
     b_fsm: 0.35,

@@ -121,7 +121,8 @@ const SECONDARY_KINDS = ["School", "High School", "Community College", "Upper Sc
 
 /**
  * Schools of one LA. `count` schools in realistic proportions (about 81% primary, 15%
- * secondary, 4% special; middle schools in a few LAs), with the programme's flags.
+ * secondary, 4% special; middle schools in a few LAs), with the programme's flags. Year
+ * groups average about 375 pupils a school, so 20,000 schools hold about 7.5 million.
  */
 export function makeSchools(la: string, count: number, rng: Rng, nextUrn: () => string, names: string[], hasMiddle: boolean): School[] {
   const schools: School[] = [];
@@ -159,11 +160,11 @@ export function makeSchools(la: string, count: number, rng: Rng, nextUrn: () => 
     if (phase === "primary") {
       years = [0, 1, 2, 3, 4, 5, 6];
       const forms = rng.weighted([[1, 0.45], [1.5, 0.15], [2, 0.3], [3, 0.1]] as const);
-      yearSize = years.map(() => Math.max(6, Math.round(forms * 30 * (0.75 + 0.25 * rng.next()))));
+      yearSize = years.map(() => Math.max(6, Math.round(forms * 30 * (0.6 + 0.2 * rng.next()))));
     } else if (phase === "middle") {
       years = [5, 6, 7, 8];
       const forms = rng.int(3, 6);
-      yearSize = years.map(() => Math.round(forms * 30 * (0.8 + 0.2 * rng.next())));
+      yearSize = years.map(() => Math.round(forms * 30 * (0.64 + 0.16 * rng.next())));
     } else if (phase === "special") {
       years = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
       yearSize = years.map(() => rng.int(4, 14));
@@ -172,7 +173,7 @@ export function makeSchools(la: string, count: number, rng: Rng, nextUrn: () => 
       const sixth = rng.bool(0.7);
       years = phase === "all-through" ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] : [7, 8, 9, 10, 11, ...(sixth ? [12, 13] : [])];
       yearSize = years.map((y) => {
-        const full = Math.round(forms * 30 * (0.85 + 0.15 * rng.next()));
+        const full = Math.round(forms * 30 * (0.68 + 0.12 * rng.next()));
         return y >= 12 ? Math.round(full * 0.55) : y <= 6 ? Math.round(full * 0.3) : full;
       });
     }
