@@ -4,7 +4,7 @@
 // swaps the new folder into place.
 // Usage: tsx scripts/build-site.ts [--out dist]   (database: env TUITION_DB)
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
@@ -30,6 +30,27 @@ const cacheDir = join(projectRoot, "src", ".observablehq", "cache");
 const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
 
 /**
+ * Fixes to Framework 1.13's page shell that axe reports as serious: no lang on <html>, the
+ * sidebar toggle labelled only by a title, a <label> directly inside the sidebar's <ol>; and
+ * zoom disabled on phones (maximum-scale=1). Pages' own content is untouched.
+ */
+export function accessibleHtml(html: string): string {
+  return html
+    .replace(/<html(?![^>]*\blang=)/, '<html lang="en-GB"')
+    .replace(/,\s*maximum-scale=1/, "")
+    .replace(/(<input id="observablehq-sidebar-toggle" type="checkbox")(?![^>]*aria-label)/, '$1 aria-label="Show or hide the list of pages"')
+    .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>");
+}
+
+function fixHtmlUnder(dir: string): void {
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) fixHtmlUnder(path);
+    else if (name.name.endsWith(".html")) writeFileSync(path, accessibleHtml(readFileSync(path, "utf8")));
+  }
+}
+
+/**
  * Removes every cached loader output (so a new database is never served stale), keeping only
  * _node/: Framework's bundles of node_modules packages, keyed by package version, not by data.
  */
@@ -38,23 +59,46 @@ export function clearLoaderCache(): void {
   for (const name of readdirSync(cacheDir)) if (name !== "_node") rmSync(join(cacheDir, name), { recursive: true, force: true });
 }
 
-/** Builds one site at a time: Framework's cache folder is shared by every build of src/. */
-async function withLock<T>(body: () => Promise<T>): Promise<T> {
-  mkdirSync(join(projectRoot, "src", ".observablehq"), { recursive: true });
+/** True when the process that wrote a lock folder's pid file is gone (a killed build). */
+function staleLock(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(dir, "pid"), "utf8"));
+    if (!pid) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Runs body holding a lock folder (mkdir is atomic); a lock left by a dead process is taken over. */
+export async function withLockDir<T>(dir: string, body: () => Promise<T>, waitSeconds = 900): Promise<T> {
   for (let waited = 0; ; waited += 1) {
     try {
-      mkdirSync(lockDir);
+      mkdirSync(dir);
+      writeFileSync(join(dir, "pid"), String(process.pid));
       break;
-    } catch {
-      if (waited > 900) throw new Error(`Another site build has held ${lockDir} for 15 minutes; if none is running, delete that folder.`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (staleLock(dir)) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (waited > waitSeconds) throw new Error(`${dir} has been held by another build for ${waitSeconds} s; if none is running, delete that folder.`);
       await sleep(1000);
     }
   }
   try {
     return await body();
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Builds one site at a time: Framework's cache folder is shared by every build of src/. */
+function withLock<T>(body: () => Promise<T>): Promise<T> {
+  mkdirSync(join(projectRoot, "src", ".observablehq"), { recursive: true });
+  return withLockDir(lockDir, body);
 }
 
 function runFramework(env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
@@ -92,6 +136,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     rmSync(temp, { recursive: true, force: true });
     try {
       await runFramework(env, options.verbose ?? true);
+      fixHtmlUnder(temp);
       if (existsSync(downloadsFrom)) {
         mkdirSync(join(temp, "downloads"), { recursive: true });
         for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));

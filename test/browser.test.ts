@@ -2,7 +2,7 @@
 // request blocked: every page opens with no console errors and no failed or outside requests,
 // charts render marks, the school search finds a school, a table downloads as CSV with the
 // expected header, and axe finds no serious or critical accessibility violation.
-import AxeBuilder from "@axe-core/playwright";
+import { AxeBuilder } from "@axe-core/playwright";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -57,12 +57,12 @@ describe("every page, offline", () => {
       try {
         expect(await page.locator("h1").first().textContent()).toBeTruthy();
         // Every page says which academic year, when built and from which inputs.
-        await expect.poll(() => page.locator(".provenance").first().textContent()).toMatch(/Academic year 2009\/10.*Data built 2010-09-30.*from attainment\.csv, pupils\.xlsx, schools\.csv, tuition\.csv/);
+        await expect.poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 }).toMatch(/Academic year 2009\/10.*Data built 2010-09-30.*from attainment\.csv, pupils\.xlsx, schools\.csv, tuition\.csv/);
         const figures = page.locator("figure.chart");
         const want = path === "school page" ? 1 : CHARTS[path] ?? 0;
         expect(await figures.count()).toBeGreaterThanOrEqual(want);
         for (let i = 0; i < want; i++) {
-          const svg = figures.nth(i).locator("svg").first();
+          const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
           expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
           // Marks: circles, rects, lines or paths inside the plot's mark groups.
           expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
@@ -77,7 +77,7 @@ describe("every page, offline", () => {
       } finally {
         await page.close();
       }
-    });
+    }, 300_000);
   }
 });
 
@@ -88,12 +88,12 @@ describe("schools", () => {
     const before = await table.locator("tbody tr").count();
     await table.locator('input[type="search"]').fill(schoolName);
     const rows = table.locator("tbody tr");
-    await expect.poll(() => rows.count()).toBeLessThan(before);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeLessThan(before);
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.allTextContents()) expect(text).toContain(schoolName);
     await rows.first().locator("a").click();
     await page.waitForURL(`**${schoolUrl}`);
-    await expect.poll(() => page.locator("h1").first().textContent()).toBe(schoolName);
+    await expect.poll(() => page.locator("h1").first().textContent(), { timeout: 20_000 }).toBe(schoolName);
     expectClean("school search");
     await page.close();
   });
@@ -136,5 +136,5 @@ describe("phone width and dark mode", () => {
       expect(ctx.errors).toEqual([]);
       await ctx.context.close();
     }
-  });
+  }, 900_000);
 });

@@ -5,6 +5,20 @@ import * as Plot from "@observablehq/plot";
 import * as d3 from "d3";
 import { isSymbol, num } from "./format.js";
 
+/**
+ * Plot labels its mark groups with aria-label, which ARIA allows only on elements with a role:
+ * the chart is one image (role img, its aria-label and aria-description the text alternative)
+ * made of labelled groups.
+ */
+function accessible(chart) {
+  const svgs = chart.tagName.toLowerCase() === "svg" ? [chart] : [...chart.querySelectorAll("svg")];
+  for (const svg of svgs) {
+    for (const g of svg.querySelectorAll("g[aria-label]")) g.setAttribute("role", "group");
+    if (svg.hasAttribute("aria-label")) svg.setAttribute("role", "img");
+  }
+  return chart;
+}
+
 function missingNote(rows, key, label) {
   const missing = rows.filter((r) => isSymbol(r[key]));
   return missing.length ? ` Not plotted: ${missing.map((r) => `${label(r)} (${r[key] ?? "–"})`).join(", ")}.` : "";
@@ -40,7 +54,7 @@ export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.
     .filter(({ r }) => num(r[estimate]) !== undefined && num(r[low]) !== undefined && num(r[high]) !== undefined)
     .map((d) => ({ ...d, est: num(d.r[estimate]), lo: num(d.r[low]), hi: num(d.r[high]) }));
   const axis = groupedAxis(keyed, facet);
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 50 + axis.domain.length * 20,
     marginLeft: Math.min(axis.marginLeft, width / 2),
@@ -55,7 +69,7 @@ export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.
       Plot.dot(data, { y: "key", x: "est", r: 4, fill: "#3b6fb6", tip: true, title: (d) => `${d.label}: ${d.est} (${d.lo} to ${d.hi})` }),
       Plot.text(keyed.filter(({ r }) => isSymbol(r[estimate])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[estimate] ?? "–", fill: "currentColor", fontStyle: "italic" }),
     ],
-  });
+  }));
 }
 
 /** Dot pairs: two series (e.g. tutees and comparison pupils) per row, grouped under headings. */
@@ -66,7 +80,7 @@ export function dumbbell(rows, { width, series, label = (r) => r.group_label, fa
   const data = long.filter((d) => d.value !== undefined);
   const missing = long.filter((d) => d.value === undefined);
   const axis = groupedAxis(keyed, facet);
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 70 + axis.domain.length * 20,
     marginLeft: Math.min(axis.marginLeft, width / 2),
@@ -87,7 +101,7 @@ export function dumbbell(rows, { width, series, label = (r) => r.group_label, fa
         { y: "key", frameAnchor: "left", dx: 4, text: (d) => series.map((s) => `${s.name}: ${d.r[s.key] ?? "–"}`).join(", "), fill: "currentColor", fontStyle: "italic" },
       ),
     ],
-  });
+  }));
 }
 
 /** Paired bars: tutees vs comparison pupils, one pair per group. series: [{key, name}]. */
@@ -97,7 +111,7 @@ export function pairedBars(rows, { width, series, label = (r) => r.group_label, 
   const data = long.filter((d) => d.value !== undefined);
   const missing = long.filter((d) => d.value === undefined);
   const groups = [...new Set(long.map((d) => d.group))];
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: Math.max(100, groups.length * (series.length * 18 + 8) + 60),
     marginLeft: Math.min(260, 8 + 6.5 * (d3.max(groups, (l) => l.length) ?? 10)),
@@ -111,7 +125,7 @@ export function pairedBars(rows, { width, series, label = (r) => r.group_label, 
       Plot.barX(data, { x: "value", y: "who", fy: "group", fill: "who", tip: true }),
       Plot.ruleX([0]),
     ],
-  });
+  }));
 }
 
 /** Horizontal bars of one indicator, one bar per row (grouped under headings with facet). */
@@ -120,7 +134,7 @@ export function bars(rows, { width, value, label = (r) => r.group_label, facet, 
   const keyed = rows.map((r) => ({ r, facet: facet ? facet(r) : "", label: label(r) })).map((d) => ({ ...d, key: `${d.facet}|${d.label}` }));
   const data = keyed.map((d) => ({ ...d, value: num(d.r[value]), raw: d.r[value] })).filter((d) => d.value !== undefined);
   const axis = groupedAxis(keyed, facet);
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: Math.max(80, axis.domain.length * 24 + 50),
     marginLeft: Math.min(axis.marginLeft, width / 2),
@@ -135,7 +149,7 @@ export function bars(rows, { width, value, label = (r) => r.group_label, facet, 
       Plot.text(keyed.filter(({ r }) => isSymbol(r[value])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[value] ?? "–", fill: "currentColor", fontStyle: "italic" }),
       Plot.ruleX([0]),
     ],
-  });
+  }));
 }
 
 /** Places used beside places funded, grouped by label. */
@@ -170,7 +184,7 @@ export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "
   }
   const outside = (d) => limits.length && Math.abs(d.y - mean) > 1.96 * (sd / Math.sqrt(d.n));
   const suppressed = schools.length - data.length;
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 380,
     x: { label: "Tutees in the school (n)", grid: true },
@@ -185,7 +199,7 @@ export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "
       Plot.line(limits, { x: "n", y: "hi998", stroke: "currentColor", strokeOpacity: 0.4 }),
       Plot.dot(data, { x: "n", y: "y", r: 3.5, fill: (d) => (outside(d) ? "#c0392b" : "#8a8a8a"), tip: true, title: (d) => `${d.name}\nn = ${d.n}, adjusted progress ${d.raw}` }),
     ],
-  });
+  }));
 }
 
 /** Viewpoints: mean response (1–4) before and after, an arrow per item, a panel per respondent. */
@@ -196,7 +210,7 @@ export function prePost(rows, { width, description } = {}) {
     .filter((d) => d.pre !== undefined && d.post !== undefined);
   const respondents = [...new Set(data.map((d) => d.respondent))];
   const items = [...new Set(data.map((d) => d.item))];
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: Math.max(120, respondents.length * (items.length * 20 + 30) + 40),
     marginLeft: 110,
@@ -211,5 +225,5 @@ export function prePost(rows, { width, description } = {}) {
       Plot.arrow(data, { x1: "pre", x2: "post", y: "item", stroke: "#3b6fb6", strokeWidth: 2, headLength: 6 }),
       Plot.dot(data, { x: "pre", y: "item", fill: "#888", r: 3 }),
     ],
-  });
+  }));
 }
