@@ -38,6 +38,14 @@ describe("line numbers", () => {
     expect(read).toBe(4);
   });
 
+  it("trims spaces, tabs and Excel's non-breaking spaces, and reads blank values as NULL", async () => {
+    const { rows } = await lines(`${H}\n\t R1\u00a0,T1,pupil,pre,a,1,  two words \nR2,T1,pupil,pre,b,2,"  "\n`);
+    expect(rows).toEqual([
+      { response_id: "R1", _line: 2, comment: "two words" },
+      { response_id: "R2", _line: 3, comment: null },
+    ]);
+  });
+
   it("numbers lines after blank lines above the header", async () => {
     const { rows } = await lines(`\n\n${H}\nR1,T1,pupil,pre,a,1,\n\nR2,T1,pupil,pre,b,2,\n`);
     expect(rows.map((r) => [r.response_id, r._line])).toEqual([["R1", 4], ["R2", 6]]);

@@ -32,6 +32,11 @@ export interface CsvScan {
   quoteOpenLine: number;
   /** Number of (record, offset) pairs written to the line-index file. */
   breakpoints: number;
+  /** Bytes in the longest record (header included): DuckDB must be told to accept it. */
+  longestRecord: number;
+  /** Records ended by CRLF and by a bare LF: a file hand-edited on two systems has both. */
+  crlfEnds: number;
+  lfEnds: number;
 }
 
 /**
@@ -58,6 +63,7 @@ export async function scanCsv(
   const scan: CsvScan = {
     bytes: 0, sha256: "", utf8: true, bom: false, binary: false, headerLine: 0, headerBytes: Buffer.alloc(0),
     records: 0, minFields: Infinity, maxFields: 0, quotedNewlines: false, unterminatedQuote: false, quoteOpenLine: 0, breakpoints: 0,
+    longestRecord: 0, crlfEnds: 0, lfEnds: 0,
   };
   let carry: Buffer | null = null; // incomplete UTF-8 sequence at a chunk's end
   let line = 1; // line of the current byte
@@ -68,6 +74,8 @@ export async function scanCsv(
   let headerParts: Buffer[] | null = null; // collecting header bytes while on the header record
   let lastOffset = Number.NaN;
   let first = true;
+  let recordStartByte = 0; // file offset of the current record's first byte
+  let previous = -1; // the byte before the current one (across chunks)
 
   const endRecord = () => {
     if (!hasContent) return;
@@ -96,7 +104,14 @@ export async function scanCsv(
     for (let i = start; i < chunk.length; i++) {
       const b = chunk[i];
       if (b === NL) {
-        if (inQuote) { scan.quotedNewlines = true; line++; continue; }
+        if (inQuote) { scan.quotedNewlines = true; line++; previous = b; continue; }
+        const at = scan.bytes + i;
+        if (at - recordStartByte > scan.longestRecord) scan.longestRecord = at - recordStartByte;
+        recordStartByte = at + 1;
+        if (hasContent) {
+          if (previous === CR) scan.crlfEnds++;
+          else scan.lfEnds++;
+        }
         if (scan.headerLine === 0 && hasContent) {
           (headerParts ??= []).push(chunk.subarray(headerFrom, i));
           scan.headerBytes = Buffer.concat(headerParts);
@@ -108,6 +123,7 @@ export async function scanCsv(
         hasContent = false;
         fields = 1;
         if (scan.headerLine === 0) headerFrom = i + 1;
+        previous = b;
         continue;
       }
       if (b === QUOTE) {
@@ -116,6 +132,7 @@ export async function scanCsv(
       }
       else if (b === COMMA && !inQuote) fields++;
       if (b !== CR) hasContent = true;
+      previous = b;
     }
     if (scan.headerLine === 0 && hasContent && headerFrom >= 0) (headerParts ??= []).push(Buffer.from(chunk.subarray(headerFrom)));
     scan.bytes += chunk.length;
@@ -123,6 +140,7 @@ export async function scanCsv(
   }
   if (checkUtf8 && carry) scan.utf8 = false; // file ends inside a multi-byte sequence
   if (scan.headerLine === 0 && hasContent) scan.headerBytes = Buffer.concat(headerParts ?? []);
+  if (scan.bytes - recordStartByte > scan.longestRecord) scan.longestRecord = scan.bytes - recordStartByte;
   endRecord();
   scan.unterminatedQuote = inQuote;
   if (pending) writeSync(out, pending);

@@ -58,12 +58,18 @@ export async function readCsvFile(
   // DuckDB skips lines holding only a line ending, as our scan does; `skip` passes over
   // blank lines above the header so `header=true` lands on the header itself.
   const nullPadding = scan.minFields < width;
+  // Strict mode refuses a file whose lines end both in CRLF and in LF (hand-edited on two
+  // systems); our scan has already checked the quoting, and the record counts are compared below.
+  const strict = !(scan.crlfEnds > 0 && scan.lfEnds > 0);
+  // DuckDB refuses lines over 2 MB unless told; a long free-text comment is still a row.
+  // (A Windows-1252 byte may take 3 bytes once converted to UTF-8.)
+  const maxLineSize = Math.max(2 << 20, scan.longestRecord * (scan.utf8 ? 1 : 3) + 1024);
   const spec = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}}`;
   const table = ident(`_csv_${dataset}`);
   try {
     await db.run(`create or replace temp table ${table} as
       select * from read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
-        delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
+        delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
         null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)})`);
   } catch (e) {
     throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
@@ -94,5 +100,6 @@ export async function readCsvFile(
 }
 
 function firstLine(message: string): string {
-  return message.split("\n").slice(0, 2).join(" ").trim();
+  const text = message.split("\n").slice(0, 2).join(" ").trim();
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text; // DuckDB quotes the whole offending line
 }

@@ -33,14 +33,16 @@ create or replace temp macro ti_money(s) as
 
 -- UPN check letter (DfE algorithm; mirrors pipelines/validate/upn.ts): characters 2..13
 -- weighted by position, letters valued by their place in ABCDEFGHJKLMNPQRTUVWXYZ, sum mod 23.
-create or replace temp macro ti_upn_char(u, i) as
-  case when substr(u, i, 1) between '0' and '9' then ascii(substr(u, i, 1)) - 48
-       else strpos('ABCDEFGHJKLMNPQRTUVWXYZ', substr(u, i, 1)) - 1 end;
+-- Expects an upper-case UPN of the right shape (ti_upn_status checks the shape first), so
+-- characters 2..12 are digits and only the 13th may be a letter.
+create or replace temp macro ti_upn_digit(u, i) as ascii(substr(u, i, 1)) - 48;
 create or replace temp macro ti_upn_check_letter(u) as
   substr('ABCDEFGHJKLMNPQRTUVWXYZ', 1 + ((
-      2 * ti_upn_char(u, 2) + 3 * ti_upn_char(u, 3) + 4 * ti_upn_char(u, 4) + 5 * ti_upn_char(u, 5)
-    + 6 * ti_upn_char(u, 6) + 7 * ti_upn_char(u, 7) + 8 * ti_upn_char(u, 8) + 9 * ti_upn_char(u, 9)
-    + 10 * ti_upn_char(u, 10) + 11 * ti_upn_char(u, 11) + 12 * ti_upn_char(u, 12) + 13 * ti_upn_char(u, 13)) % 23), 1);
+      2 * ti_upn_digit(u, 2) + 3 * ti_upn_digit(u, 3) + 4 * ti_upn_digit(u, 4) + 5 * ti_upn_digit(u, 5)
+    + 6 * ti_upn_digit(u, 6) + 7 * ti_upn_digit(u, 7) + 8 * ti_upn_digit(u, 8) + 9 * ti_upn_digit(u, 9)
+    + 10 * ti_upn_digit(u, 10) + 11 * ti_upn_digit(u, 11) + 12 * ti_upn_digit(u, 12)
+    + 13 * (case when right(u, 1) between '0' and '9' then ascii(right(u, 1)) - 48
+                 else strpos('ABCDEFGHJKLMNPQRTUVWXYZ', right(u, 1)) - 1 end)) % 23), 1);
 
 -- 'ok', 'temporary', 'bad_upn' (shape) or 'bad_upn_check_letter'; NULL for NULL.
 -- Input is upper-cased first: lower-case UPNs are accepted (see upn.ts).

@@ -1,7 +1,7 @@
 -- q_allocations: grain one row per allocations row and broken rule. Key academic_year +
 -- la_code + urn (blank = LA total) + key_stage + subject: a repeated row would count places twice.
 create or replace temp table q_allocations as
-with typed as (select * from typed_allocations),
+with typed as not materialized (select * from typed_allocations),
 keyed as (
     select _line, academic_year, la_code, coalesce(urn, '') as urn_key, coalesce(key_stage_i::VARCHAR, key_stage) as ks_key,
         lower(subject) as subject_key from typed

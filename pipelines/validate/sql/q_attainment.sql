@@ -1,16 +1,21 @@
 -- q_attainment: grain one row per attainment row and broken rule. The pupil must be
 -- loaded (stg_pupils, any year); one held back in quarantine gives parent_quarantined.
 create or replace temp table q_attainment as
-with typed as (select * from typed_attainment),
-keyed as (
-    select _line, upn_n, lower(subject) as subject_key, lower(assessment) as assessment_key,
-        coalesce(strftime(assessed_on_d, '%Y-%m-%d'), assessed_on) as date_key from typed
+with typed as not materialized (select * from typed_attainment),
+-- Duplicates are judged on the parsed key (so 2009-11-30 and 30/11/2009 are one date);
+-- a row whose key cannot be read is already quarantined for that.
+dup_keys as (
+    select upn_n, subject_n as subject_key, assessment_n as assessment_key, assessed_on_d as date_key, count(*) as n
+    from typed where upn_n is not null and subject_n is not null and assessment_n is not null and assessed_on_d is not null
+    group by all having count(*) > 1
 ),
 dups as (
-    select upn_n, subject_key, assessment_key, date_key, count(*) as n, list_sort(list(_line))[1:5] as lines
-    from keyed
-    where upn_n is not null and subject_key is not null and assessment_key is not null and date_key is not null
-    group by all having count(*) > 1
+    select t._line, d.upn_n, d.subject_key, d.assessment_key, d.date_key, d.n
+    from dup_keys d join typed t on t.upn_n = d.upn_n and t.subject_n = d.subject_key
+        and t.assessment_n = d.assessment_key and t.assessed_on_d = d.date_key
+),
+dup_lines as (
+    select upn_n, subject_key, assessment_key, date_key, list_sort(list(_line))[1:5] as lines from dups group by all
 ),
 held_pupils as (
     select upper(r.upn) as upn_n, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
@@ -36,11 +41,11 @@ checks as (
     where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from loaded_pupils)
       and t.upn_n not in (select upn_n from held_pupils)
     union all
-    select t._file, t._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', t.upn_n, k.subject_key, k.assessment_key, k.date_key), 'duplicate_key',
+    select t._file, t._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
         format('{} rows (lines {}) give pupil {} a {} {} result on {}; there is no telling which is right, so all are held back: keep one',
-            d.n, array_to_string(d.lines, ', '), t.upn_n, k.subject_key, k.assessment_key, k.date_key)
-    from typed t join keyed k using (_line) join dups d on d.upn_n = k.upn_n and d.subject_key = k.subject_key
-        and d.assessment_key = k.assessment_key and d.date_key = k.date_key
+            d.n, array_to_string(l.lines, ', '), d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d'))
+    from dups d join typed t using (_line)
+        join dup_lines l on l.upn_n = d.upn_n and l.subject_key = d.subject_key and l.assessment_key = d.assessment_key and l.date_key = d.date_key
     union all
     select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not reading, writing, english or maths', subject)
     from typed where subject is not null and subject_n is null

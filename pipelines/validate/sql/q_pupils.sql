@@ -1,11 +1,16 @@
 -- q_pupils: grain one row per pupils row and broken rule. References resolve against
 -- stg_schools (loaded schools); a school held back in quarantine gives parent_quarantined.
 create or replace temp table q_pupils as
-with typed as (select * from typed_pupils),
-dups as (
-    select upn_n, academic_year, count(*) as n, list_sort(list(_line))[1:5] as lines
+with typed as not materialized (select * from typed_pupils),
+dup_keys as (
+    select upn_n, academic_year, count(*) as n
     from typed where upn_n is not null and academic_year is not null
     group by upn_n, academic_year having count(*) > 1
+),
+dups as (
+    select d.upn_n, d.academic_year, d.n, list_sort(list(t._line))[1:5] as lines
+    from dup_keys d join typed t using (upn_n, academic_year)
+    group by all
 ),
 held_schools as (
     select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines

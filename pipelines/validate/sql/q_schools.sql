@@ -1,7 +1,7 @@
 -- q_schools: grain one row per schools row and broken rule (format, domain, key rules;
 -- blanks and stray values are added by validate/index.ts from the column contract).
 create or replace temp table q_schools as
-with typed as (select * from typed_schools),
+with typed as not materialized (select * from typed_schools),
 dups as (
     select urn, count(*) as n, list_sort(list(_line))[1:5] as lines
     from typed where urn is not null group by urn having count(*) > 1

@@ -1,6 +1,6 @@
 -- q_sessions: grain one row per sessions row and broken rule. The course must be loaded.
 create or replace temp table q_sessions as
-with typed as (select * from typed_sessions),
+with typed as not materialized (select * from typed_sessions),
 held_courses as (
     select r.tuition_id, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
     from raw_tuition r semi join q_tuition q on q.line = r._line

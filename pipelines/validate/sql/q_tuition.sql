@@ -1,6 +1,6 @@
 -- q_tuition: grain one row per tuition row and broken rule. Pupil and school must be loaded.
 create or replace temp table q_tuition as
-with typed as (select * from typed_tuition),
+with typed as not materialized (select * from typed_tuition),
 dups as (
     select tuition_id, count(*) as n, list_sort(list(_line))[1:5] as lines
     from typed where tuition_id is not null group by tuition_id having count(*) > 1

@@ -1,6 +1,6 @@
 -- q_viewpoints: grain one row per viewpoints row and broken rule. Key response_id + item.
 create or replace temp table q_viewpoints as
-with typed as (select * from typed_viewpoints),
+with typed as not materialized (select * from typed_viewpoints),
 dups as (
     select response_id, item_n, count(*) as n, list_sort(list(_line))[1:5] as lines
     from typed where response_id is not null and item_n is not null

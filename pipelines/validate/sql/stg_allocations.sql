@@ -1,7 +1,7 @@
 -- stg_allocations: grain one row per academic year, LA, school (NULL = LA total), key
 -- stage and subject, rows that broke no rule.
 create or replace table stg_allocations as
-with typed as (select * from typed_allocations),
+with typed as not materialized (select * from typed_allocations),
 kept as (select * from typed anti join q_allocations q on q.line = typed._line),
 final as (
     select

@@ -1,7 +1,7 @@
 -- stg_attainment: grain one row per pupil, subject, assessment and date (its key), rows
 -- that broke no rule; result normalised (see macros.sql ti_result).
 create or replace table stg_attainment as
-with typed as (select * from typed_attainment),
+with typed as not materialized (select * from typed_attainment),
 kept as (select * from typed anti join q_attainment q on q.line = typed._line),
 final as (
     select

@@ -1,6 +1,6 @@
 -- stg_pupils: grain one row per pupil (upn) per academic year, rows that broke no rule.
 create or replace table stg_pupils as
-with typed as (select * from typed_pupils),
+with typed as not materialized (select * from typed_pupils),
 kept as (select * from typed anti join q_pupils q on q.line = typed._line),
 final as (
     select

@@ -1,6 +1,6 @@
 -- stg_schools: grain one row per school (urn) that broke no rule; typed as architecture.md.
 create or replace table stg_schools as
-with typed as (select * from typed_schools),
+with typed as not materialized (select * from typed_schools),
 kept as (select * from typed anti join q_schools q on q.line = typed._line),
 final as (
     select

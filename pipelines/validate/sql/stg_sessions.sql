@@ -1,6 +1,6 @@
 -- stg_sessions: grain one row per tuition session, rows that broke no rule.
 create or replace table stg_sessions as
-with typed as (select * from typed_sessions),
+with typed as not materialized (select * from typed_sessions),
 kept as (select * from typed anti join q_sessions q on q.line = typed._line),
 final as (
     select

@@ -1,6 +1,6 @@
 -- stg_tuition: grain one row per tuition course (tuition_id), rows that broke no rule.
 create or replace table stg_tuition as
-with typed as (select * from typed_tuition),
+with typed as not materialized (select * from typed_tuition),
 kept as (select * from typed anti join q_tuition q on q.line = typed._line),
 final as (
     select

@@ -1,6 +1,6 @@
 -- stg_viewpoints: grain one row per questionnaire return (response_id) and item.
 create or replace table stg_viewpoints as
-with typed as (select * from typed_viewpoints),
+with typed as not materialized (select * from typed_viewpoints),
 kept as (select * from typed anti join q_viewpoints q on q.line = typed._line),
 final as (
     select
