@@ -27,17 +27,8 @@ export class CsvWriter {
     this.buf.push(columns.join(",") + "\n");
   }
 
-  /** Append one row (values already formatted; callers quote free text with csvField). */
-  async row(values: string): Promise<number> {
-    this.buf.push(values + "\n");
-    this.bufLen += values.length + 1;
-    this.rows++;
-    this.line++;
-    if (this.bufLen >= CHUNK) await this.flush();
-    return this.line;
-  }
-
-  /** Synchronous append for hot loops; call `maybeFlush` once per batch. */
+  /** Append one row (values already formatted; free text quoted with csvField); call
+   * `maybeFlush` once per batch. Returns the row's line number. */
   push(values: string): number {
     this.buf.push(values + "\n");
     this.bufLen += values.length + 1;

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "./prng.js";
-import { CsvWriter } from "./csv-writer.js";
+import { CsvWriter, csvField } from "./csv-writer.js";
 import { HERTFORDSHIRE, makeLas, makeSchools, placeNames, type School } from "./geography.js";
 import { generateSchool, newTruth, type GroupSums, type Run, type Writers } from "./pupils.js";
 import { plantFaults, type Fault } from "./faults.js";
@@ -127,9 +127,6 @@ export async function synthesise(
 }
 
 const Y = (b: boolean) => (b ? "Y" : "N");
-function csvField(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 /** Schools per LA: Hertfordshire about 2.5% of the country, the rest log-normally spread. */
 function splitSchools(las: LocalAuthority[], total: number, national: boolean, rng: Rng): number[] {
