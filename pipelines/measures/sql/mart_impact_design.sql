@@ -14,7 +14,9 @@ with
 
 pupils as (
     select * from int_analysis_pupils
-    where in_model_sample and la_code in (select la_code from impact_las)
+    -- in_model_sample already requires both scores; restated so a NULL can never reach the sums
+    where in_model_sample and baseline is not null and outcome is not null
+        and la_code in (select la_code from impact_las)
 ),
 
 place_costs as (
