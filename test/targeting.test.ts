@@ -50,7 +50,9 @@ async function build(las: string[], pupils: P[]): Promise<Db> {
     tutor_id VARCHAR, start_date DATE, end_date DATE, allocation VARCHAR, entry_reason VARCHAR, itp_agreed BOOLEAN,
     mid_check BOOLEAN, targets_set INTEGER, targets_met INTEGER, _file VARCHAR, _line INTEGER)`);
   for (const [upn, nc, fsm, urn, base, course] of pupils) {
-    await db.run(`insert into stg_pupils values (?, false, ?, ?, ?, 'F', ?, ?, 'ENG', 'N', 'WBRI', 'p', 2)`, [upn, YEAR, urn, nc, fsm, upn === "T4"]);
+    // C6 has a blank SEN: no SEN row of the breakdown, but counted in every total
+    await db.run(`insert into stg_pupils values (?, false, ?, ?, ?, 'F', ?, ?, 'ENG', ?, 'WBRI', 'p', 2)`,
+      [upn, YEAR, urn, nc, fsm, upn === "T4", upn === "C6" ? null : "N"]);
     if (base) await db.run(`insert into stg_attainment values (?, 'maths', 'ta', '2009-10-01', ?, 'a', 2)`, [upn, base]);
     if (course) {
       await db.run(`insert into stg_tuition values (?, ?, ?, ?, 'maths', 'TU1', '2009-11-01', '2010-02-01', ?, ?, true, true, 2, 1, 't', 2)`,
@@ -101,6 +103,13 @@ describe("mart_targeting (measures.md §7)", () => {
     const ks2 = await get(db, "999", "Mathematics", "Key stage 2");
     const ks3 = await get(db, "999", "Mathematics", "Key stage 3");
     expect([ks2.tgt_tutees, ks3.tgt_tutees, ks2.tutee_share_pct, ks3.tutee_share_pct]).toEqual([3, 1, 60, 20]);
+    // SEN: the 9 eligible less C6 (blank) = 8 with no SEN provision; the other SEN labels 0
+    const sen = await db.all(`select group_label, tgt_cohort from mart_targeting
+      where la_code = '999' and subject = 'Mathematics' and breakdown = 'sen_provision' order by group_label`);
+    expect(sen).toEqual([
+      { group_label: "No SEN provision", tgt_cohort: 8 }, { group_label: "School Action", tgt_cohort: 0 },
+      { group_label: "School Action Plus", tgt_cohort: 0 }, { group_label: "Statement", tgt_cohort: 0 },
+    ]);
     const ks4 = await get(db, "999", "Mathematics", "Key stage 4");
     // No KS4 tutees; KS4 eligible: C4 only (C5 not eligible) → share 0 of tutees, 1 of 9 of the cohort: ratio 0
     expect([ks4.tgt_tutees, ks4.tgt_cohort, ks4.tutee_share_pct, ks4.representation_ratio]).toEqual([0, 1, 0, 0]);
