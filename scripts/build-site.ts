@@ -122,10 +122,12 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   const db = options.db ? abs(options.db) : databasePath();
   if (!existsSync(db)) throw new Error(`No database at ${db}: run the pipeline first, or set TUITION_DB to the database to publish.`);
   const downloadsFrom = options.returnDir ? abs(options.returnDir) : returnDir({ ...process.env, TUITION_DB: db });
+  if (/(^|[\\/])private([\\/]|$)/.test(downloadsFrom)) throw new Error(`Refusing to publish downloads from ${downloadsFrom}: nothing under private/ may reach the site.`);
   const temp = `${out}.building-${process.pid}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TUITION_DB: db,
+    TUITION_RETURN: downloadsFrom,
     TUITION_RETURN_DIR: downloadsFrom,
     TUITION_SITE_OUT: temp,
     // Framework runs .ts loaders with `tsx`, found on PATH.

@@ -171,9 +171,9 @@ export function usedVsFunded(rows, { width, used = "places", funded = "places_fu
  * Funnel plot of schools' adjusted progress against their number of tutees, centred on the LA
  * mean with 95% and 99.8% limits mean ± z·sd/√n (measures.md §11).
  */
-export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "adjusted_progress", name = (r) => r.school_name ?? r.urn, description } = {}) {
+export function funnelPlot(schools, { width, mean, sd, n = "adj_tutees", value = "adjusted_progress", flag = "funnel_flag", name = (r) => r.school_name ?? r.urn, description } = {}) {
   width = Math.max(280, width || 640);
-  const data = schools.map((r) => ({ name: name(r), n: num(r[n]), y: num(r[value]), raw: r[value] })).filter((d) => d.n !== undefined && d.y !== undefined && d.n > 0);
+  const data = schools.map((r) => ({ name: name(r), n: num(r[n]), y: num(r[value]), raw: r[value], flag: r[flag] })).filter((d) => d.n !== undefined && d.y !== undefined && d.n > 0);
   const maxN = Math.max(10, d3.max(data, (d) => d.n) ?? 10);
   const limits = [];
   if (Number.isFinite(mean) && Number.isFinite(sd)) {
@@ -182,7 +182,8 @@ export function funnelPlot(schools, { width, mean, sd, n = "n_tutees", value = "
       limits.push({ n: k, lo95: mean - 1.96 * h, hi95: mean + 1.96 * h, lo998: mean - 3.09 * h, hi998: mean + 3.09 * h });
     }
   }
-  const outside = (d) => limits.length && Math.abs(d.y - mean) > 1.96 * (sd / Math.sqrt(d.n));
+  // Above/below as published (funnel_flag 1 / -1), never re-derived from rounded figures.
+  const outside = (d) => d.flag === "1" || d.flag === "-1";
   const suppressed = schools.length - data.length;
   return accessible(Plot.plot({
     width,

@@ -14,9 +14,9 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   return isAbsolute(given) ? given : join(projectRoot, given);
 }
 
-/** Where the return files are: env TUITION_RETURN_DIR, else `return/` beside the database. */
+/** Where the return files are: env TUITION_RETURN (or TUITION_RETURN_DIR), else `return/` beside the database. */
 export function returnDir(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.TUITION_RETURN_DIR;
+  const given = env.TUITION_RETURN || env.TUITION_RETURN_DIR;
   if (given) return isAbsolute(given) ? given : join(projectRoot, given);
   return join(dirname(databasePath(env)), "return");
 }
