@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { type Db, literal } from "../core/db.ts";
 
-export const DEFAULT_CATALOGUE_DIR = "pipelines/measures/catalogue";
+/** Beside this module, not relative to the working directory: the CLI runs from anywhere. */
+export const DEFAULT_CATALOGUE_DIR = join(import.meta.dirname, "..", "measures", "catalogue");
 
 const snake = /^[a-z][a-z0-9_]*$/;
 
