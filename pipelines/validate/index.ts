@@ -105,7 +105,8 @@ async function addGenericRules(db: Db, dataset: Dataset): Promise<void> {
  * file in Excel cannot execute anything.
  */
 export async function writeQuarantineReport(db: Db, path: string): Promise<void> {
-  const safe = (col: string) => `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') then '''' || ${col} else ${col} end`;
+  // A plain number such as -1.5 cannot run and is left as written.
+  const safe = (col: string) => `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') and not regexp_full_match(${col}, '-?[0-9]+(\\.[0-9]+)?') then '''' || ${col} else ${col} end`;
   await db.run(`copy (
       select ${safe("file")} as file, line, ${safe('"column"')} as "column", ${safe("value")} as value, rule, ${safe("message")} as message
       from quarantine order by file, line, "column", rule
