@@ -2,7 +2,7 @@
 // re-implementation of measures.md §1-3 (DuckDB for baselines/outcomes, a plain OLS here)
 // run on generated data must find the tutees truth.json counts, estimate b close to the
 // planted mean effect, and see the naive progress difference fall short of it.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +11,10 @@ import { synthesise } from "../pipelines/synth/index.ts";
 
 let db: Db;
 let truth: any;
+let dir: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "synth-impact-"));
+  dir = mkdtempSync(join(tmpdir(), "synth-impact-"));
   await synthesise({ scale: "la", seed: 5, out: dir, schools: 110, pupilsPerSchool: 320 });
   truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
   db = await Db.open(":memory:");
@@ -83,7 +84,10 @@ beforeAll(async () => {
     group by all`);
 }, 300_000);
 
-afterAll(() => db?.close());
+afterAll(() => {
+  db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** OLS coefficients by the normal equations (Gauss-Jordan with partial pivoting). */
 function ols(X: number[][], y: number[]): number[] {

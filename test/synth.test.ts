@@ -2,15 +2,25 @@
 // (checks written from shared/spec/inputs.md, not from the generator), referential
 // integrity, the planted rates, and the planted faults.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesise, type SynthOptions } from "../pipelines/synth/index.ts";
 import { parseSettings } from "../pipelines/core/settings.ts";
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "synth-test-"));
+  made.push(d);
+  return d;
+};
+
 async function generate(o: Partial<SynthOptions>): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), "synth-test-"));
+  const out = tempDir();
   await synthesise({ scale: "la", seed: 7, out, schools: 24, pupilsPerSchool: 150, ...o });
   return out;
 }
@@ -316,7 +326,7 @@ describe("synthetic data generator", () => {
   });
 
   it("national scale: 152 LAs in settings, Hertfordshire among them, LA codes matching the schools", async () => {
-    const out = mkdtempSync(join(tmpdir(), "synth-test-"));
+    const out = tempDir();
     await synthesise({ scale: "national", seed: 3, out, schools: 320, pupilsPerSchool: 12 });
     const s = parseSettings(JSON.parse(readFileSync(join(out, "settings.json"), "utf8")));
     expect(s.las.length).toBe(152);
