@@ -3,14 +3,14 @@
 // the fixture must never appear), a new database never served from a stale cache, and a failed
 // build leaves the previous dist/ in place.
 import JSZip from "jszip";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { buildSite } from "../scripts/build-site.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
-import { CANARY, LA_CODE, THRESHOLD, TIME_PERIOD } from "./fixtures/site/make-db.ts";
+import { CANARY, LA_CODE, makeSiteDb, THRESHOLD, TIME_PERIOD } from "./fixtures/site/make-db.ts";
 
 const UPN = /[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]/;
 const PAGES = ["index", "pages/impact", "pages/schools", "pages/targeting", "pages/delivery", "pages/viewpoints", "pages/data-quality", "pages/methodology", "pages/downloads"];
@@ -151,7 +151,7 @@ describe("build-site.ts", () => {
   it("rebuilds from a new database instead of serving the loader cache, and a failed build keeps the previous dist/", async () => {
     const dir = mkdtempSync(join(tmpdir(), "site-rebuild-"));
     const db2 = join(dir, "tuition-impact.duckdb");
-    copyFileSync(site.db, db2);
+    await makeSiteDb(db2, { schools: 2 }); // small: this test builds twice
     const out = join(dir, "dist");
     await buildSite({ db: db2, out, verbose: false });
     const before = (dataFile(out, "published-la") as { impact: Record<string, string>[] }).impact.find((r) => r.subject === "English" && r.breakdown === "total");
