@@ -114,7 +114,7 @@ async function loaderOutputs(out: string): Promise<Record<string, string>> {
     }
     if (loader === "run.json.ts") text = JSON.stringify({ ...JSON.parse(text), run_at: null });
     if (loader === "downloads.json.ts") // the workbook's bytes carry the inputs' SHA-256 (see above)
-      text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => (String(f.name).endsWith(".xlsx") ? { ...f, sha256: null } : f)));
+      text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => (String(f.name).endsWith(".xlsx") ? { ...f, bytes: null, sha256: null } : f)));
     if (loader === "inputs.json.ts") text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => ({ ...f, sha256: null })));
     result[loader] = text;
   }
