@@ -1,12 +1,12 @@
 // Orchestrates one run: ingest → validate → transform → measures → export, into a new
 // database file that replaces the last good one only when every stage has passed.
 // A run that fails or is killed leaves the previous database, return and site untouched.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Db } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
 import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
-import { ingest } from "./ingest/index.ts";
+import { ingest, InputError } from "./ingest/index.ts";
 import { validate } from "./validate/index.ts";
 import { writeQuarantineReport } from "./validate/index.ts";
 import { transform } from "./transform/index.ts";
@@ -62,8 +62,15 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   }
 
   const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
-  removeLeftovers(out);
+  try {
+    makeFolder(out);
+    removeLeftovers(out);
+  } catch (error) {
+    throw new InputError(out, `cannot be used as the output folder (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`);
+  }
+  const previous = join(out, DATABASE_NAME);
+  if (existsSync(previous) && !looksLikeDuckDb(previous))
+    process.stderr.write(`warning: ${previous} is not a readable DuckDB database (damaged or overwritten?); this run will replace it.\n`);
   const building = join(out, `.building-${process.pid}.duckdb`);
   const staging = join(out, `.staging-${process.pid}`);
   // A bounded memory limit makes DuckDB spill to disk rather than grow past it (national runs).
@@ -105,7 +112,36 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     rmSync(building, { force: true });
     rmSync(`${building}.wal`, { force: true });
     rmSync(staging, { recursive: true, force: true });
+    if (/No space left on device|ENOSPC|disk is full/i.test(String((error as Error)?.message)))
+      throw new InputError(out, `ran out of disk space during the run (${firstLine((error as Error).message)}). The previous outputs were left as they were; free some space or choose another --out folder, and run again.`);
     throw error;
+  }
+}
+
+/** mkdir -p, one level at a time: Node's recursive mkdirSync never returns for a path under /proc. */
+function makeFolder(path: string): void {
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new Error(`${path} is a file, not a folder`);
+    return;
+  }
+  const parent = dirname(path);
+  if (parent !== path) makeFolder(parent);
+  mkdirSync(path);
+}
+
+function firstLine(message: string): string {
+  const text = message.split("\n")[0];
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** DuckDB files carry "DUCK" at byte 8; anything else in the database's place is damage. */
+function looksLikeDuckDb(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(12);
+    return readSync(fd, head, 0, 12, 0) === 12 && head.subarray(8, 12).toString("latin1") === "DUCK";
+  } finally {
+    closeSync(fd);
   }
 }
 
