@@ -30,7 +30,7 @@ Options:
   --scale la|national   synth: one LA of about 500 schools (default) or 152 LAs
   --seed N          synth: random seed (default 1); the same seed gives identical files
   --faults          synth: plant a known number of bad rows of each kind (listed in truth.json)
-  --schools N       synth: number of schools per LA (smaller data for tests)
+  --schools N       synth: total number of schools (smaller data for tests)
   --quiet           no progress output
   --help            this text
 

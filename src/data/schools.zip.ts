@@ -5,8 +5,8 @@
 // (respondent × item) rows are kept.
 // One loader for all schools: one process and one pass per table, however many schools
 // (a loader per school would start ~600 processes in the largest LAs).
-import JSZip from "jszip";
 import { ident } from "../../pipelines/core/db.ts";
+import { zip } from "../../pipelines/export/zip.ts";
 import { jsonSafe, openDatabase } from "./source.ts";
 import { schoolTables } from "./school-tables.ts";
 
@@ -19,7 +19,7 @@ try {
     const mart = table.slice("published_".length);
     const where = hasBreakdown ? ` and breakdown not in (${PUPIL_BREAKDOWNS.map(() => "?").join(", ")})` : "";
     const rows = jsonSafe(
-      await db.all<{ urn: string }>(`select * from ${ident(table)} where urn is not null${where} order by urn`, hasBreakdown ? PUPIL_BREAKDOWNS : []),
+      await db.all<{ urn: string }>(`select * from ${ident(table)} where urn is not null${where} order by all`, hasBreakdown ? PUPIL_BREAKDOWNS : []),
     );
     for (const row of rows) {
       const tables = bySchool.get(row.urn) ?? {};
@@ -27,9 +27,10 @@ try {
       bySchool.set(row.urn, tables);
     }
   }
-  const zip = new JSZip();
-  for (const [urn, tables] of bySchool) zip.file(`${urn}.json`, JSON.stringify({ urn, tables }));
-  process.stdout.write(await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+  // Fixed member dates and order: the same database always gives the same bytes.
+  const members = [...bySchool].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = members.map(([urn, tables]) => ({ name: `${urn}.json`, data: Buffer.from(JSON.stringify({ urn, tables })) }));
+  process.stdout.write(zip(entries, new Date("1980-01-01T00:00:00Z")));
 } finally {
   db.close();
 }
