@@ -62,10 +62,10 @@ if (!values["skip-site"]) {
   const t0 = performance.now();
   const siteOut = join(work, "dist");
   rmSync(siteOut, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [...tsx, join(root, "scripts", "build-site.ts")], {
+  const r = spawnSync(process.execPath, [...tsx, join(root, "scripts", "build-site.ts"), "--out", siteOut], {
     cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, TUITION_DB: join(out, "tuition-impact.duckdb"), TUITION_RETURN: join(out, "return"), TUITION_DIST: siteOut },
+    stdio: "ignore",
+    env: { ...process.env, TUITION_DB: join(out, "tuition-impact.duckdb"), TUITION_RETURN: join(out, "return") },
   });
   if (r.status === 0) site = { seconds: (performance.now() - t0) / 1000 };
 }
