@@ -4,11 +4,11 @@
 // (SIGKILL at each stage is test/run.test.ts.) Tests run as root in CI, where chmod does not
 // stop writes, so an unwritable folder is a path under a file, or under /proc.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashTree } from "./helpers/files.ts";
 import { Db } from "../pipelines/core/db.ts";
 import { buildSite } from "../scripts/build-site.ts";
 
@@ -21,18 +21,6 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd: tmpdir(), encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" } });
 }
 
-function hashTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 async function validateCountRows(db: string): Promise<number> {
   const d = await Db.open(db, { access_mode: "READ_ONLY" });

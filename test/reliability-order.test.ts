@@ -8,13 +8,13 @@
 // (when the run happened).
 // test/run.test.ts already checks the same inputs twice in the same order.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashTree } from "./helpers/files.ts";
 import { Db } from "../pipelines/core/db.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -54,18 +54,6 @@ function run(input: string, out: string) {
   expect(r.status, r.stderr).toBe(0);
 }
 
-function hashTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Every table but run_info, positional columns left out, rows sorted: what "identical tables" means here. */
 async function tables(path: string): Promise<Record<string, string>> {

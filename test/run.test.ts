@@ -2,10 +2,11 @@
 // and a run killed at any stage leaves the last good outputs untouched and readable.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashTree } from "./helpers/files.ts";
 import { Db } from "../pipelines/core/db.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -16,19 +17,6 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" } });
 }
 
-/** SHA-256 of every file under dir, by relative path. */
-function hashTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** The files a killed run may leave behind (removed by the next run), left out of comparisons. */
 function withoutScratch(tree: Record<string, string>): Record<string, string> {
