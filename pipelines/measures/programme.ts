@@ -11,8 +11,9 @@ import { studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
-/** In dependency order: mart_delivery and mart_value read mart_places. */
+/** In dependency order: mart_delivery and mart_value read int_programme_places and mart_places. */
 export const PROGRAMME_MARTS = [
+  "int_programme_places",
   "mart_places",
   "mart_delivery",
   "mart_delivery_hours_dist",

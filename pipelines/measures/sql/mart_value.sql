@@ -15,19 +15,7 @@ params as (
 ),
 
 places as (
-    select
-        p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
-        p.full_place, p.cost_gbp,
-        -- a pupil's first place at each level, so distinct pupils are a sum (subject Total)
-        row_number() over (partition by p.academic_year, p.upn, p.la_code, p.arranging_urn order by p.subject) = 1
-                                                                         as first_at_school,
-        row_number() over (partition by p.academic_year, p.upn, p.la_code order by p.arranging_urn, p.subject) = 1
-                                                                         as first_in_la,
-        row_number() over (partition by p.academic_year, p.upn order by p.la_code, p.arranging_urn, p.subject) = 1
-                                                                         as first_in_run
-    from int_places as p
-    where (select academic_years from params) is null
-       or list_contains((select academic_years from params), p.academic_year)
+    select * from int_programme_places
 ),
 
 labelled as (
