@@ -42,23 +42,33 @@ Exit code 0 on success, 1 on a problem with the inputs or settings, 2 on a usage
 
 class UsageError extends Error {}
 
+/** parseArgs, with its complaints (unknown option, missing value) turned into usage errors. */
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        settings: { type: "string" },
+        scale: { type: "string", default: "la" },
+        seed: { type: "string", default: "1" },
+        faults: { type: "boolean", default: false },
+        schools: { type: "string" },
+        dir: { type: "string", default: "dist" },
+        port: { type: "string", default: "3000" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    const message = (error as Error).message.split(". To specify")[0];
+    throw new UsageError(`${message}; try tuition-impact --help`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      settings: { type: "string" },
-      scale: { type: "string", default: "la" },
-      seed: { type: "string", default: "1" },
-      faults: { type: "boolean", default: false },
-      schools: { type: "string" },
-      dir: { type: "string", default: "dist" },
-      port: { type: "string", default: "3000" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
   if (values.help || !command || command === "help") {
     console.log(HELP);

@@ -111,6 +111,10 @@ describe("tuition-impact run", () => {
 
   it("prints usage with exit 2 for an unknown command, and --help explains every option", () => {
     expect(runCli(["frobnicate"]).status).toBe(2);
+    const unknown = runCli(["run", "--input", FIXTURE]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--input'; try tuition-impact --help/);
+    expect(unknown.stderr).not.toMatch(/unexpected error/);
     const help = runCli(["--help"]);
     expect(help.status).toBe(0);
     for (const option of ["--out", "--settings", "--scale", "--seed", "--faults", "--schools", "--quiet"]) expect(help.stdout).toContain(option);

@@ -1,7 +1,25 @@
 // One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
 // parameters always bound (never spliced into SQL), rows returned as plain JS values.
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+
+/**
+ * TUITION_PROFILE=<file> appends one line per statement (seconds, then what ran) so the
+ * benchmark can say where the time goes from measurement, not guesses.
+ */
+const PROFILE = process.env.TUITION_PROFILE;
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return work();
+  const t0 = performance.now();
+  try {
+    return await work();
+  } finally {
+    const what = label.replace(/\s+/g, " ").trim().slice(0, 160);
+    appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\n`);
+  }
+}
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -21,12 +39,12 @@ export class Db {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    await timed(sql, () => this.connection.run(sql, params));
   }
 
   /** Runs a query and returns its rows as plain objects (BIGINT as number where safe). */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await timed(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS().map((r) => normaliseRow(r)) as T[];
   }
 
@@ -36,7 +54,7 @@ export class Db {
 
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
   async runFile(path: string): Promise<void> {
-    await this.connection.run(readFileSync(path, "utf8"));
+    await timed(`file ${basename(path)}`, () => this.connection.run(readFileSync(path, "utf8")));
   }
 
   close(): void {
