@@ -3,7 +3,7 @@
 import type { Db } from "../core/db.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS } from "./layout.ts";
-import type { ReturnFile } from "./return.ts";
+import type { ReturnFileSummary } from "./return.ts";
 
 const COLUMN_NOTES: Record<string, string> = {
   time_period: "Academic year as six digits, e.g. 200910 for 2009/10.",
@@ -23,14 +23,14 @@ const COLUMN_NOTES: Record<string, string> = {
 
 const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
-export async function renderGuidance(db: Db, files: ReturnFile[], settings: ResolvedSettings): Promise<string> {
+export async function renderGuidance(db: Db, files: ReturnFileSummary[], settings: ResolvedSettings): Promise<string> {
   const out: string[] = [];
   out.push("# One-to-one tuition impact: data guidance", "");
   out.push(`Made on ${settings.build_date} from the published (suppressed) tables of one pipeline run. Every file is a tidy data file in the conventions of Explore Education Statistics (EES) with its metadata file (\`.meta.csv\`), and passes the EES screener's FAIL rules as implemented in \`pipelines/export/screener.ts\`.`, "");
   out.push("## Files", "");
   for (const f of files) {
     const what = f.level === "school" ? "School rows only (EES ignores School rows mixed with other levels, so they have their own file)" : "Local authority rows (and National rows in a combined return)";
-    out.push(`- \`${f.name}\` (${f.rows.length} rows) with \`${f.metaName}\`: ${what}.`);
+    out.push(`- \`${f.name}\` (${f.rowCount} rows) with \`${f.metaName}\`: ${what}.`);
   }
   out.push("- `impact_<la>_<period>.aggregation.csv`: for the national combiner, how each indicator of the LA file becomes a National figure (`sum`, `weighted_mean` weighted by `weight_col`, or `not_combinable`).");
   out.push("- `impact_<la>_<period>.xlsx`: the same tables as a workbook, with a cover sheet.", "");

@@ -2,10 +2,10 @@
 // schools file in EES tidy form with their metadata, a side file telling the combiner how each
 // indicator aggregates, an .xlsx workbook of the same tables, and data-guidance.md. Built
 // from published_* only; every file is screened before anything is written.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Db } from "../core/db.ts";
-import { ident } from "../core/db.ts";
+import { ident, literal } from "../core/db.ts";
 import type { LocalAuthority, ResolvedSettings } from "../core/settings.ts";
 import { type CatalogueRow, combineRule, loadCatalogue, martTable, publishedTable, readCatalogue } from "./catalogue.ts";
 import { toCsv } from "./csv.ts";
@@ -31,6 +31,9 @@ export interface ReturnFile {
   indicators: CatalogueRow[];
 }
 
+/** What the data guidance needs of a written file. */
+export type ReturnFileSummary = Pick<ReturnFile, "name" | "metaName" | "level" | "columns" | "indicators"> & { rowCount: number };
+
 export interface ReturnOptions {
   /** Folder of catalogue CSVs when indicator_catalogue is not yet loaded. */
   catalogueDir?: string;
@@ -41,35 +44,56 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
   const catalogue = (await tableExists(db, "indicator_catalogue")) ? await readCatalogue(db) : await loadCatalogue(db, options.catalogueDir);
   const periods = await timePeriods(db, catalogue);
   const hasNational = await nationalRowsExist(db, catalogue);
-  const pending: { name: string; content: string | Buffer }[] = [];
-  const scopes: { scope: string; las: LocalAuthority[]; national: boolean }[] = settings.las.map((la) => ({ scope: la.old_code, las: [la], national: false }));
-  if (hasNational) scopes.push({ scope: "national", las: settings.las, national: true });
-  const built: ReturnFile[] = [];
-  for (const tp of periods) {
-    for (const { scope, las, national } of scopes) {
-      const names = returnNames(scope, tp);
-      const laFile = await buildFile(db, catalogue, tp, las, national, "la", names.la, names.laMeta);
-      const files = [laFile];
-      if (!national) files.push(await buildFile(db, catalogue, tp, las, false, "school", names.schools, names.schoolsMeta));
-      const sheets: WorkbookSheet[] = [];
-      for (const f of files) {
-        if (f.rows.length === 0) continue;
-        const data = toCsv(f.columns, f.rows);
-        const meta = toCsv(META_COLUMNS, f.meta);
-        assertScreened(f.name, screen(data, meta, { data: f.name, meta: f.metaName }, { las: settings.las }));
-        pending.push({ name: f.name, content: data }, { name: f.metaName, content: meta });
-        built.push(f);
-        sheets.push(...sheetsOf(f));
+  // Files are written as they are made (a national return does not fit in memory at once), into
+  // a scratch folder that becomes outDir only when every file has passed the screener.
+  const scratch = `${resolve(outDir)}.writing-${process.pid}`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, content: string | Buffer) => {
+    writeFileSync(join(scratch, name), content);
+    written.push(name);
+  };
+  try {
+    const scopes: { scope: string; las: LocalAuthority[]; national: boolean }[] = settings.las.map((la) => ({ scope: la.old_code, las: [la], national: false }));
+    if (hasNational) scopes.push({ scope: "national", las: settings.las, national: true });
+    const built: ReturnFileSummary[] = [];
+    const columns = {
+      la: await buildReturnTable(db, catalogue, settings.las, "la"),
+      school: await buildReturnTable(db, catalogue, settings.las, "school"),
+    };
+    const inputs = await inputFiles(db);
+    for (const tp of periods) {
+      for (const { scope, las, national } of scopes) {
+        const names = returnNames(scope, tp);
+        const laFile = await readFile(db, catalogue, columns.la, tp, las, national, "la", names.la, names.laMeta);
+        const files = [laFile];
+        if (!national) files.push(await readFile(db, catalogue, columns.school, tp, las, false, "school", names.schools, names.schoolsMeta));
+        const sheets: WorkbookSheet[] = [];
+        for (const f of files) {
+          if (f.rows.length === 0) continue;
+          const data = toCsv(f.columns, f.rows);
+          const meta = toCsv(META_COLUMNS, f.meta);
+          assertScreened(f.name, screen(data, meta, { data: f.name, meta: f.metaName }, { las: settings.las }));
+          write(f.name, data);
+          write(f.metaName, meta);
+          // Only the shape is kept for the guidance: a national run's rows would not fit in memory twice.
+          built.push({ name: f.name, metaName: f.metaName, level: f.level, columns: f.columns, indicators: f.indicators, rowCount: f.rows.length });
+          sheets.push(...sheetsOf(f));
+        }
+        write(names.aggregation, toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)));
+        write(names.workbook, await writeWorkbook({ title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, files: files.filter((f) => f.rows.length > 0).map((f) => f.name), sheets }));
       }
-      pending.push({ name: names.aggregation, content: toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)) });
-      const inputs = await inputFiles(db);
-      pending.push({ name: names.workbook, content: await writeWorkbook({ title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, files: files.filter((f) => f.rows.length > 0).map((f) => f.name), sheets }) });
     }
+    write("data-guidance.md", await renderGuidance(db, built, settings));
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
   }
-  pending.push({ name: "data-guidance.md", content: await renderGuidance(db, built, settings) });
   mkdirSync(outDir, { recursive: true });
-  for (const p of pending) writeFileSync(join(outDir, p.name), p.content);
-  return { files: pending.map((p) => p.name) };
+  for (const name of written) renameSync(join(scratch, name), join(outDir, name));
+  rmSync(scratch, { recursive: true, force: true });
+  return { files: written };
 }
 
 async function tableExists(db: Db, name: string): Promise<boolean> {
@@ -94,73 +118,95 @@ async function nationalRowsExist(db: Db, catalogue: CatalogueRow[]): Promise<boo
   return false;
 }
 
-/** Builds one data file: rows from every published mart holding indicators of that level, joined on the key. */
-export async function buildFile(
-  db: Db, catalogue: CatalogueRow[], tp: string, las: LocalAuthority[], national: boolean, level: "la" | "school", name: string, metaName: string,
-): Promise<ReturnFile> {
+/**
+ * Builds _return_<level>: every row of that level's data file for every period and LA of the
+ * run, as text in the file's column order, with the columns the files are sorted by. One SQL
+ * pass for all LAs; each file then only selects its rows (no per-row JavaScript).
+ */
+async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAuthority[], level: "la" | "school"): Promise<string[]> {
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const marts = [...new Set(indicators.map((r) => publishedTable(r.mart)))];
-  const laCodes = las.map((l) => l.old_code);
-  if (national) laCodes.push("National");
   const urnCond = level === "la" ? "urn is null" : "urn is not null";
-  const codeList = laCodes.map((_, i) => `$${i + 2}`).join(", ");
-  const where = `time_period = $1 and la_code in (${codeList}) and ${urnCond}`;
-  const params = [tp, ...laCodes];
+  const columns = [...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...(level === "school" ? SCHOOL_COLUMNS : []), ...FILTER_COLUMNS, ...indicators.map((r) => r.indicator)];
+  const table = ident(`_return_${level}`);
   for (const m of marts) {
     const dup = await db.one<{ n: number }>(
-      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${where} group by all having count(*) > 1)`, params);
+      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${urnCond} group by all having count(*) > 1)`);
     if (dup && dup.n > 0) throw new ReturnCheckError(`${m} has ${dup.n} keys with more than one row; the return needs one row per (${KEY_COLUMNS.join(", ")}). Give the extra dimension a level of 'none' in the catalogue or fold it into the key.`);
-    const bad = await db.one<{ breakdown: string }>(`select breakdown from ${ident(m)} where ${where} and breakdown not in (${BREAKDOWNS.map((b) => `'${b}'`).join(", ")}) limit 1`, params);
+    const bad = await db.one<{ breakdown: string }>(`select breakdown from ${ident(m)} where ${urnCond} and breakdown not in (${BREAKDOWNS.map(literal).join(", ")}) limit 1`);
     if (bad) throw new ReturnCheckError(`${m} has breakdown '${bad.breakdown}', which is not a filter of the return (${BREAKDOWNS.join(", ")}).`);
   }
-  let rows: Record<string, unknown>[] = [];
-  if (marts.length > 0) {
-    const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${where}`).join(" union ");
-    const joins = marts.map((m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
-      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label`);
-    const cols = indicators.map((r) => `p${marts.indexOf(publishedTable(r.mart))}.${ident(r.indicator)} as ${ident(r.indicator)}`);
-    const school = level === "school" && (await tableExists(db, "stg_schools"));
-    rows = await db.all(
-      `with k as (${keys})
-       select k.*, ${school ? "s.laestab as school_laestab, s.school_name" : "null as school_laestab, null as school_name"}, ${cols.join(", ")}
-       from k ${joins.join(" ")}
-       ${school ? "left join (select distinct on (urn) urn, laestab, school_name from stg_schools order by urn, laestab) s on s.urn = k.urn" : ""}`,
-      params,
-    );
+  if (marts.length === 0) {
+    await db.run(`create or replace temp table ${table} as select ${columns.map((c) => `null::VARCHAR as ${ident(c)}`).join(", ")},
+      null::VARCHAR as la_code, null::VARCHAR as _urn, 0 as _subject, 0 as _breakdown, '' as _group limit 0`);
+    return columns;
   }
-  const byCode = new Map(las.map((l) => [l.old_code, l]));
-  const columns = [...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...(level === "school" ? SCHOOL_COLUMNS : []), ...FILTER_COLUMNS, ...indicators.map((r) => r.indicator)];
-  const out = rows.map((r) => {
-    const la = byCode.get(String(r.la_code));
-    const isNational = r.la_code === "National";
-    if (!la && !isNational) throw new ReturnCheckError(`Published row for LA ${String(r.la_code)} has no LA in the settings.`);
-    const geo: Record<string, string> = {
-      geographic_level: isNational ? "National" : level === "school" ? "School" : "Local authority",
-      country_code: COUNTRY.code, country_name: COUNTRY.name,
-      region_code: la?.region_code ?? "", region_name: la?.region_name ?? "",
-      old_la_code: la?.old_code ?? "", new_la_code: la?.gss_code ?? "", la_name: la?.name ?? "",
-      school_urn: level === "school" ? String(r.urn) : "",
-      school_laestab: r.school_laestab == null ? "" : String(r.school_laestab),
-      school_name: r.school_name == null ? "" : String(r.school_name),
-    };
-    const filters = Object.fromEntries(FILTER_COLUMNS.map((c) => [c, "Total"]));
-    filters.subject = String(r.subject);
-    if (r.breakdown !== "total") filters[String(r.breakdown)] = String(r.group_label);
-    const values: Record<string, string> = { time_period: tp, time_identifier: TIME_IDENTIFIER, ...geo, ...filters };
+  await db.run(`create or replace temp table _return_geo (la_code VARCHAR, gss_code VARCHAR, la_name VARCHAR, region_code VARCHAR, region_name VARCHAR)`);
+  for (const la of las) await db.run(`insert into _return_geo values (?, ?, ?, ?, ?)`, [la.old_code, la.gss_code, la.name, la.region_code, la.region_name]);
+  const stranger = await db.one<{ la_code: string }>(`select la_code from (${marts.map((m) => `select distinct la_code from ${ident(m)} where ${urnCond}`).join(" union ")})
+    where la_code <> 'National' and la_code not in (select la_code from _return_geo) limit 1`);
+  if (stranger) throw new ReturnCheckError(`Published row for LA ${stranger.la_code} has no LA in the settings.`);
+
+  const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${urnCond}`).join(" union ");
+  const joins = marts.map((m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
+      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label`);
+  const school = level === "school" && (await tableExists(db, "stg_schools"));
+  const national = "k.la_code = 'National'";
+  const geo: Record<string, string> = {
+    geographic_level: `case when ${national} then 'National' else ${literal(level === "school" ? "School" : "Local authority")} end`,
+    country_code: literal(COUNTRY.code),
+    country_name: literal(COUNTRY.name),
+    region_code: "g.region_code",
+    region_name: "g.region_name",
+    old_la_code: "g.la_code",
+    new_la_code: "g.gss_code",
+    la_name: "g.la_name",
+    school_urn: "cast(k.urn as VARCHAR)",
+    school_laestab: school ? "cast(s.laestab as VARCHAR)" : "null",
+    school_name: school ? "cast(s.school_name as VARCHAR)" : "null",
+  };
+  const select = columns.map((c) => {
+    let expr: string;
+    if (c === "time_period") expr = "k.time_period";
+    else if (c === "time_identifier") expr = literal(TIME_IDENTIFIER);
+    else if (c in geo) expr = geo[c];
+    else if (c === "subject") expr = "k.subject";
+    else if (FILTER_COLUMNS.includes(c)) expr = `case when k.breakdown = ${literal(c)} then k.group_label else 'Total' end`;
     // A mart without a row for this combination does not produce that measure there: not applicable.
-    for (const ind of indicators) values[ind.indicator] = r[ind.indicator] == null ? "z" : String(r[ind.indicator]);
-    return { sort: sortKey(r), cells: columns.map((c) => values[c] ?? "") };
+    else expr = `coalesce(p${marts.indexOf(publishedTable(indicators.find((r) => r.indicator === c)!.mart))}.${ident(c)}, 'z')`;
+    return `coalesce(cast(${expr} as VARCHAR), '') as ${ident(c)}`;
   });
-  out.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
-  const dataRows = out.map((o) => o.cells);
-  return { name, metaName, level, columns, rows: dataRows, meta: metaRows(columns, dataRows, indicators), indicators };
+  const subjectOrder = `coalesce(list_position(${listLiteral(SUBJECT_ORDER)}, k.subject), 100)`;
+  await db.run(`create or replace temp table ${table} as
+    with k as (${keys})
+    select ${select.join(",\n      ")},
+      k.la_code, coalesce(cast(k.urn as VARCHAR), '') as _urn, ${subjectOrder} as _subject,
+      list_position(${listLiteral(BREAKDOWNS)}, k.breakdown) as _breakdown,
+      case when k.group_label = 'Total' then '' else k.group_label end as _group
+    from k ${joins.join(" ")}
+    left join _return_geo g on g.la_code = k.la_code
+    ${school ? "left join (select distinct on (urn) urn, laestab, school_name from stg_schools order by urn, laestab) s on s.urn = k.urn" : ""}`);
+  return columns;
 }
 
-function sortKey(r: Record<string, unknown>): string {
-  const pad = (n: number) => String(n).padStart(3, "0");
-  const subject = SUBJECT_ORDER.indexOf(String(r.subject));
-  return [r.la_code === "National" ? "~" : String(r.la_code), String(r.urn ?? ""), pad(subject < 0 ? 99 : subject), pad(BREAKDOWNS.indexOf(String(r.breakdown))),
-    r.group_label === "Total" ? "" : String(r.group_label)].join("\u0001");
+/** One data file: the rows of the period and LAs (and National rows for a combined return), sorted. */
+async function readFile(
+  db: Db, catalogue: CatalogueRow[], columns: string[], tp: string, las: LocalAuthority[], national: boolean, level: "la" | "school", name: string, metaName: string,
+): Promise<ReturnFile> {
+  const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
+  const laCodes = las.map((l) => l.old_code);
+  if (national) laCodes.push("National");
+  const rows = await db.rows(
+    `select ${columns.map(ident).join(", ")} from ${ident(`_return_${level}`)}
+     where time_period = $1 and la_code in (${laCodes.map((_, i) => `$${i + 2}`).join(", ")})
+     order by la_code = 'National', la_code, _urn, _subject, _breakdown, _group`,
+    [tp, ...laCodes],
+  ) as string[][];
+  return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators), indicators };
+}
+
+function listLiteral(values: readonly string[]): string {
+  return `[${values.map(literal).join(", ")}]`;
 }
 
 /** Filters with at least two values (a one-valued filter fails EES rule 38; it stays in the data as Total) and indicators. */
