@@ -10,7 +10,7 @@ import { scanCsv, splitCsvRecord } from "./csv-scan.ts";
 import type { Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { mapHeaders } from "./headers.ts";
-import { createRawTable } from "./raw.ts";
+import { createRawTable, type LineNumbers } from "./raw.ts";
 
 export interface FileRead {
   encoding: string;
@@ -65,36 +65,36 @@ export async function readCsvFile(
   // (A Windows-1252 byte may take 3 bytes once converted to UTF-8.)
   const maxLineSize = Math.max(2 << 20, scan.longestRecord * (scan.utf8 ? 1 : 3) + 1024);
   const spec = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}}`;
-  const table = ident(`_csv_${dataset}`);
-  try {
-    await db.run(`create or replace temp table ${table} as
-      select * from read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
+  const source = `read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
         delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
-        null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)})`);
-  } catch (e) {
-    throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
-  }
-  const got = Number((await db.one<{ n: number }>(`select count(*) as n from ${table}`))!.n);
-  if (got !== scan.records)
-    throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
+        null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)}) s`;
 
   // Record n starts on line n + 1 + offset, the offset changing only after blank lines or
   // quoted newlines. Few changes (the usual case) become a CASE expression; many, an ASOF join.
   const layout = { names, columns, headerWidth: header.length };
-  const numbered = `(select rowid + 1 as _rec, * from ${table}) s`;
+  let lines: LineNumbers;
   if (scan.breakpoints <= 64) {
     const points = scan.breakpoints ? readFileSync(index, "utf8").trim().split("\n").map((l) => l.split(",").map(Number)) : [];
-    const offset = points.length <= 1
-      ? String(points[0]?.[1] ?? 0)
-      : `case ${points.reverse().map(([rec, off]) => `when s._rec >= ${rec} then ${off}`).join(" ")} end`;
-    await createRawTable(db, dataset, file, numbered, `s._rec + 1 + ${offset}`, layout);
+    lines = {
+      offset: (record) => points.length <= 1
+        ? String(points[0]?.[1] ?? 0)
+        : `case ${[...points].reverse().map(([rec, off]) => `when ${record} >= ${rec} then ${off}`).join(" ")} end`,
+    };
   } else {
-    await db.run(`create or replace temp table _lines as
+    const table = ident(`_lines_${dataset}`);
+    await db.run(`create or replace table ${table} as
       select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
-    await createRawTable(db, dataset, file, `${numbered} asof join _lines l on s._rec >= l.rec`, "s._rec + 1 + l.off", layout);
-    await db.run(`drop table _lines`);
+    lines = { offsets: table };
   }
-  await db.run(`drop table ${table}`);
+  try {
+    await createRawTable(db, dataset, file, source, lines, layout);
+  } catch (e) {
+    throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
+  }
+  // The base table holds every record DuckDB read, blank ones included: compare with our count.
+  const got = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`_src_${dataset}`)}`))!.n);
+  if (got !== scan.records)
+    throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
   return { encoding, bytes: scan.bytes, sha256: scan.sha256, rows_read: rows, extra_columns: extra };
 }

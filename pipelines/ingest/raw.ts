@@ -26,8 +26,24 @@ export interface SourceLayout {
   headerWidth: number;
 }
 
-/** Rows keep the source's order (DuckDB preserves insertion order), i.e. file order. */
-export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lineExpr: string, layout: SourceLayout): Promise<void> {
+/**
+ * How a row's line number is found: from a column of the source (sheets written out with their
+ * row numbers), or from its record number (the base table's rowid + 1, since rows keep the
+ * source's order) for CSV, plus the lines skipped before it (blank lines, quoted newlines).
+ */
+export type LineNumbers =
+  | { column: string }
+  | { offset: (record: string) => string }
+  /** Many offsets: a table (rec, off) of the first record from which each offset holds. */
+  | { offsets: string };
+
+/**
+ * One pass over the source into _src_<dataset> (trimmed text, canonical names, every record
+ * including blank ones, so its rowid is the record number), and raw_<dataset> as a view over it
+ * that adds `_file` and `_line` and leaves out blank lines. The biggest input is read and
+ * copied once, not twice.
+ */
+export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lines: LineNumbers, layout: SourceLayout): Promise<void> {
   const fields = layout.names.map((n, i) => `${trimmed(`s.${ident(n)}`)} as _t${i}`);
   const select = COLUMNS[dataset].map((column) => {
     const at = layout.columns.indexOf(column);
@@ -35,18 +51,35 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
   });
   const overflow = layout.names.map((_, i) => i).filter((i) => i >= layout.headerWidth).map((i) => `_t${i}`);
   const all = layout.names.map((_, i) => `_t${i}`);
+  const base = ident(`_src_${dataset}`);
+  await dropRelation(db, `raw_${dataset}`);
   await db.run(`
-    create or replace table ${ident(`raw_${dataset}`)} as
+    create or replace table ${base} as
     select ${select.join(", ")},
       ${overflow.length ? `nullif(concat_ws(',', ${overflow.join(", ")}), '')` : "null::VARCHAR"} as _overflow,
-      ${literal(file)} as _file,
-      _line
-    from (select ${fields.join(", ")}, (${lineExpr})::INTEGER as _line from ${source})
-    where ${all.length > 1 ? `coalesce(${all.join(", ")})` : all[0]} is not null`);
+      ${all.length > 1 ? `coalesce(${all.join(", ")})` : all[0]} is null as _blank
+      ${"column" in lines ? ", _lsrc::INTEGER as _line" : ""}
+    from (select ${fields.join(", ")}${"column" in lines ? `, ${lines.column} as _lsrc` : ""} from ${source})`);
+  const record = "(b.rowid + 1)";
+  const line = "column" in lines ? "b._line" : `(${record} + 1 + ${"offset" in lines ? lines.offset(record) : "l.off"})::INTEGER`;
+  await db.run(`
+    create view ${ident(`raw_${dataset}`)} as
+    select ${COLUMNS[dataset].map((c) => `b.${ident(c)}`).join(", ")}, b._overflow, ${literal(file)} as _file, ${line} as _line
+    from ${base} b ${"offsets" in lines ? `asof join ${lines.offsets} l on ${record} >= l.rec` : ""}
+    where not b._blank`);
+}
+
+/** Drops raw_<dataset> whether an earlier ingest made it a table or a view. */
+async function dropRelation(db: Db, name: string): Promise<void> {
+  const kind = await db.one<{ kind: string }>(
+    `select 'table' as kind from duckdb_tables() where table_name = ? and not temporary
+     union all select 'view' from duckdb_views() where view_name = ? and not temporary`, [name, name]);
+  if (kind) await db.run(`drop ${kind.kind} ${ident(name)}`);
 }
 
 /** An empty raw table for a dataset whose (optional) file is absent, so later SQL need not care. */
 export async function createEmptyRawTable(db: Db, dataset: Dataset): Promise<void> {
   const cols = COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");
+  await dropRelation(db, `raw_${dataset}`);
   await db.run(`create or replace table ${ident(`raw_${dataset}`)} (${cols}, _overflow VARCHAR, _file VARCHAR, _line INTEGER)`);
 }

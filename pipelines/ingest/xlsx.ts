@@ -98,7 +98,7 @@ export async function readXlsxFile(
     dataset,
     file,
     `read_csv(${literal(out)}, header = false, columns = ${spec}, delim = ',', quote = '"', escape = '"', auto_detect = false, null_padding = true, parallel = false) s`,
-    "s._line",
+    { column: "s._line" },
     { names: names.slice(1), columns: names.slice(1).map((_, i) => chosen!.fields[i] ?? null), headerWidth: chosen.headerWidth },
   );
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from raw_${dataset}`))!.n);
