@@ -34,15 +34,20 @@ create or replace temp macro ti_money(s) as
 -- UPN check letter (DfE algorithm; mirrors pipelines/validate/upn.ts): characters 2..13
 -- weighted by position, letters valued by their place in ABCDEFGHJKLMNPQRTUVWXYZ, sum mod 23.
 -- Expects an upper-case UPN of the right shape (ti_upn_status checks the shape first), so
--- characters 2..12 are digits and only the 13th may be a letter.
-create or replace temp macro ti_upn_digit(u, i) as ascii(substr(u, i, 1)) - 48;
+-- characters 2..12 are digits and only the 13th may be a letter. Those eleven digits are read
+-- as one number and taken apart with integer arithmetic: far cheaper than eleven substrings
+-- on the millions of UPNs of a national run.
+create or replace temp macro ti_upn_digit(n, place) as (n // place) % 10;
+create or replace temp macro ti_upn_weighted(n) as
+    2 * ti_upn_digit(n, 10000000000) + 3 * ti_upn_digit(n, 1000000000) + 4 * ti_upn_digit(n, 100000000)
+  + 5 * ti_upn_digit(n, 10000000) + 6 * ti_upn_digit(n, 1000000) + 7 * ti_upn_digit(n, 100000)
+  + 8 * ti_upn_digit(n, 10000) + 9 * ti_upn_digit(n, 1000) + 10 * ti_upn_digit(n, 100)
+  + 11 * ti_upn_digit(n, 10) + 12 * ti_upn_digit(n, 1);
 create or replace temp macro ti_upn_check_letter(u) as
   substr('ABCDEFGHJKLMNPQRTUVWXYZ', 1 + ((
-      2 * ti_upn_digit(u, 2) + 3 * ti_upn_digit(u, 3) + 4 * ti_upn_digit(u, 4) + 5 * ti_upn_digit(u, 5)
-    + 6 * ti_upn_digit(u, 6) + 7 * ti_upn_digit(u, 7) + 8 * ti_upn_digit(u, 8) + 9 * ti_upn_digit(u, 9)
-    + 10 * ti_upn_digit(u, 10) + 11 * ti_upn_digit(u, 11) + 12 * ti_upn_digit(u, 12)
+      ti_upn_weighted(try_cast(substr(u, 2, 11) as BIGINT))
     + 13 * (case when right(u, 1) between '0' and '9' then ascii(right(u, 1)) - 48
-                 else strpos('ABCDEFGHJKLMNPQRTUVWXYZ', right(u, 1)) - 1 end)) % 23), 1);
+                 else strpos('ABCDEFGHJKLMNPQRTUVWXYZ', right(u, 1)) - 1 end)) % 23)::INTEGER, 1);
 
 -- 'ok', 'temporary', 'bad_upn' (shape) or 'bad_upn_check_letter'; NULL for NULL.
 -- Input is upper-cased first: lower-case UPNs are accepted (see upn.ts).

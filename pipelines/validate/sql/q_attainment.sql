@@ -1,5 +1,7 @@
 -- q_attainment: grain one row per attainment row and broken rule. The pupil must be
--- loaded (stg_pupils, any year); one held back in quarantine gives parent_quarantined.
+-- loaded (stg_pupils, any year: typed_attainment marks those upn_status 'loaded', so a
+-- well-formed UPN still 'ok' or 'temporary' is not a loaded pupil's); one held back in
+-- quarantine gives parent_quarantined.
 create or replace temp table q_attainment as
 with typed as not materialized (select * from typed_attainment),
 -- Duplicates are judged on the parsed key (so 2009-11-30 and 30/11/2009 are one date);
@@ -22,7 +24,6 @@ held_pupils as (
     from raw_pupils r semi join q_pupils q on q.line = r._line
     where r.upn is not null group by upper(r.upn)
 ),
-loaded_pupils as (select distinct upn as upn_n from stg_pupils),
 checks as (
     select _file, _line, 'upn' as "column", upn as value, upn_status as rule,
         case upn_status
@@ -33,13 +34,12 @@ checks as (
     select t._file, t._line, 'upn', t.upn, 'parent_quarantined',
         format('pupil {} is held back in quarantine ({} line {}); fix that row and this one loads', t.upn_n, h.file, array_to_string(h.lines, ', '))
     from typed t join held_pupils h using (upn_n)
-    where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from loaded_pupils)
+    where t.upn_status in ('ok', 'temporary')
     union all
     select t._file, t._line, 'upn', t.upn, 'unknown_pupil',
         format('pupil {} is not in the pupils file; add their census row or correct the upn', t.upn_n)
     from typed t
-    where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from loaded_pupils)
-      and t.upn_n not in (select upn_n from held_pupils)
+    where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from held_pupils)
     union all
     select t._file, t._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
         format('{} rows (lines {}) give pupil {} a {} {} result on {}; there is no telling which is right, so all are held back: keep one',

@@ -4,8 +4,13 @@
 -- date, from 1 September; else inferred from the nearest census year, measures.md §1).
 -- This is the biggest input (tens of millions of rows nationally): one pass over it, and
 -- the census lookup only for ta rows whose letter result reads differently by context.
+-- upn_status is 'loaded' where the UPN is a loaded pupil's (already checked in pupils, so
+-- the costly check-letter arithmetic runs only on the few UPNs that are not).
 create or replace temp table typed_attainment as
-with census as (
+with loaded_pupils as (
+    select distinct upn as upn_n from stg_pupils
+),
+census as (
     select upn, nc_year, left(academic_year, 4)::INTEGER as ay from stg_pupils
 ),
 letter_ta as (
@@ -24,7 +29,7 @@ parsed as (
     select
         s._file, s._line, s.upn, s.subject, s.assessment, s.assessed_on, s.result,
         upper(s.upn) as upn_n,
-        ti_upn_status(s.upn) as upn_status,
+        case when p.upn_n is not null then 'loaded' else ti_upn_status(s.upn) end as upn_status,
         case when lower(s.subject) in ('reading', 'writing', 'english', 'maths') then lower(s.subject) end as subject_n,
         case when lower(s.assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(s.assessment) end as assessment_n,
         ti_date(s.assessed_on) as assessed_on_d,
@@ -32,6 +37,7 @@ parsed as (
              when lower(s.assessment) = 'ta' then n.nc_year between 10 and 11
              when lower(s.assessment) in ('ks1', 'ks2', 'ks3') then false end as gcse
     from raw_attainment s left join ta_nc_year n on n._line = s._line
+        left join loaded_pupils p on p.upn_n = upper(s.upn)
 ),
 final as (
     select *, ti_result(result, gcse) as result_n from parsed
