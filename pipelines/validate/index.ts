@@ -86,17 +86,25 @@ async function checkLaCodes(db: Db, settings: ResolvedSettings): Promise<void> {
     );
 }
 
-/** Rules that follow from the column contract alone: required values, and values past the header. */
+/**
+ * Rules that follow from the column contract alone: required values, and values past the
+ * header. One scan of the dataset picks the rows breaking any of them; each rule then reads
+ * only those few rows.
+ */
 async function addGenericRules(db: Db, dataset: Dataset): Promise<void> {
   const required = COLUMNS[dataset].filter((c) => !BLANK_ALLOWED[dataset].includes(c));
+  const broken = [...required.map((c) => `${ident(c)} is null`), "_overflow is not null"];
+  await db.run(`create or replace temp table _generic_rows as
+    select _file, _line, ${[...required.map(ident), "_overflow"].join(", ")} from raw_${dataset} where ${broken.join(" or ")}`);
   const parts = required.map(
     (c) => `select _file, _line, ${literal(c)} as "column", null::VARCHAR as value, 'missing_value' as rule,
-      ${literal(`${c} is blank; every ${dataset} row needs one`)} as message from raw_${dataset} where ${ident(c)} is null`,
+      ${literal(`${c} is blank; every ${dataset} row needs one`)} as message from _generic_rows where ${ident(c)} is null`,
   );
   parts.push(`select _file, _line, null, _overflow, 'too_many_fields',
     'this row has more values than the header has columns (' || _overflow || '); a comma inside a value needs the value in double quotes'
-    from raw_${dataset} where _overflow is not null`);
+    from _generic_rows where _overflow is not null`);
   await db.run(`insert into q_${dataset} select ${literal(dataset)}, _file, _line, "column", value, rule, message from (${parts.join(" union all ")})`);
+  await db.run("drop table _generic_rows");
 }
 
 /**

@@ -4,16 +4,24 @@
 -- quarantine gives parent_quarantined.
 create or replace temp table q_attainment as
 with typed as not materialized (select * from typed_attainment),
+flagged as materialized (select * from typed where flagged),
 -- Duplicates are judged on the parsed key (so 2009-11-30 and 30/11/2009 are one date);
--- a row whose key cannot be read is already quarantined for that.
+-- a row whose key cannot be read is already quarantined for that. Tens of millions of
+-- keys are nearly all unique: group an 8-byte hash of the key first, then compare the
+-- whole key only among the rows whose hash repeats (a hash collision is never reported).
+keyed as not materialized (
+    select _file, _line, upn_n, subject_n, assessment_n, assessed_on_d, hash(upn_n, subject_n, assessment_n, assessed_on_d) as h
+    from typed where upn_n is not null and subject_n is not null and assessment_n is not null and assessed_on_d is not null
+),
+repeated as (select h from keyed group by h having count(*) > 1),
+candidates as materialized (select * from keyed semi join repeated using (h)),
 dup_keys as (
     select upn_n, subject_n as subject_key, assessment_n as assessment_key, assessed_on_d as date_key, count(*) as n
-    from typed where upn_n is not null and subject_n is not null and assessment_n is not null and assessed_on_d is not null
-    group by all having count(*) > 1
+    from candidates group by all having count(*) > 1
 ),
 dups as (
-    select t._line, d.upn_n, d.subject_key, d.assessment_key, d.date_key, d.n
-    from dup_keys d join typed t on t.upn_n = d.upn_n and t.subject_n = d.subject_key
+    select t._file, t._line, d.upn_n, d.subject_key, d.assessment_key, d.date_key, d.n
+    from dup_keys d join candidates t on t.upn_n = d.upn_n and t.subject_n = d.subject_key
         and t.assessment_n = d.assessment_key and t.assessed_on_d = d.date_key
 ),
 dup_lines as (
@@ -29,38 +37,38 @@ checks as (
         case upn_status
             when 'bad_upn' then format('upn "{}" is not a UPN: 13 characters, a letter, 11 digits, then a digit or letter (no I, O or S)', upn)
             else format('upn {} has the wrong check letter (DfE algorithm gives {}); check the UPN against the school''s records', upn, ti_upn_check_letter(upn_n)) end as message
-    from typed where upn_status in ('bad_upn', 'bad_upn_check_letter')
+    from flagged where upn_status in ('bad_upn', 'bad_upn_check_letter')
     union all
     select t._file, t._line, 'upn', t.upn, 'parent_quarantined',
         format('pupil {} is held back in quarantine ({} line {}); fix that row and this one loads', t.upn_n, h.file, array_to_string(h.lines, ', '))
-    from typed t join held_pupils h using (upn_n)
+    from flagged t join held_pupils h using (upn_n)
     where t.upn_status in ('ok', 'temporary')
     union all
     select t._file, t._line, 'upn', t.upn, 'unknown_pupil',
         format('pupil {} is not in the pupils file; add their census row or correct the upn', t.upn_n)
-    from typed t
+    from flagged t
     where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from held_pupils)
     union all
-    select t._file, t._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
+    select d._file, d._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
         format('{} rows (lines {}) give pupil {} a {} {} result on {}; there is no telling which is right, so all are held back: keep one',
             d.n, array_to_string(l.lines, ', '), d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d'))
-    from dups d join typed t using (_line)
+    from dups d
         join dup_lines l on l.upn_n = d.upn_n and l.subject_key = d.subject_key and l.assessment_key = d.assessment_key and l.date_key = d.date_key
     union all
     select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not reading, writing, english or maths', subject)
-    from typed where subject is not null and subject_n is null
+    from flagged where subject is not null and subject_n is null
     union all
     select _file, _line, 'assessment', assessment, 'bad_code', format('assessment "{}" is not ks1, ks2, ks3, ks4 or ta', assessment)
-    from typed where assessment is not null and assessment_n is null
+    from flagged where assessment is not null and assessment_n is null
     union all
     select _file, _line, 'assessed_on', assessed_on, 'bad_date',
         format('assessed_on "{}" is not a real date written 2009-10-05 or 05/10/2009 (day first)', assessed_on)
-    from typed where assessed_on is not null and assessed_on_d is null
+    from flagged where assessed_on is not null and assessed_on_d is null
     union all
     select _file, _line, 'result', result, 'bad_result',
         case when gcse then format('result "{}" is not a GCSE grade (A* to G, U) or NC level; in a GCSE context letters are grades, not codes', result)
              else format('result "{}" is not an NC level (W, 1c..8a, EP), P-scale (P1i..P8) or code (A, B, D, N, T); GCSE grades only count at ks4 or for Y10-11', result) end
-    from typed where result is not null and result_n is null
+    from flagged where result is not null and result_n is null
 ),
 final as (
     select 'attainment' as dataset, _file as file, _line as line, "column", value, rule, message from checks

@@ -2,7 +2,8 @@
 -- that broke no rule; result normalised (see macros.sql ti_result).
 create or replace table stg_attainment as
 with typed as not materialized (select * from typed_attainment),
-kept as (select * from typed anti join q_attainment q on q.line = typed._line),
+-- A flagged row always has a quarantine row; the others can still be duplicates or too long.
+kept as (select * from typed anti join q_attainment q on q.line = typed._line where not typed.flagged),
 final as (
     select
         upn_n as upn, subject_n as subject, assessment_n as assessment,

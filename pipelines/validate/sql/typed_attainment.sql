@@ -5,7 +5,9 @@
 -- This is the biggest input (tens of millions of rows nationally): one pass over it, and
 -- the census lookup only for ta rows whose letter result reads differently by context.
 -- upn_status is 'loaded' where the UPN is a loaded pupil's (already checked in pupils, so
--- the costly check-letter arithmetic runs only on the few UPNs that are not).
+-- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
+-- marks rows with something to report; only they keep their text as written (for the
+-- quarantine report), so the table holds little more than the parsed values.
 create or replace temp table typed_attainment as
 with loaded_pupils as (
     select distinct upn as upn_n from stg_pupils
@@ -39,7 +41,24 @@ parsed as (
     from raw_attainment s left join ta_nc_year n on n._line = s._line
         left join loaded_pupils p on p.upn_n = upper(s.upn)
 ),
-final as (
+results as (
     select *, ti_result(result, gcse) as result_n from parsed
+),
+judged as (
+    select *,
+        upn_status is distinct from 'loaded' or subject_n is null or assessment_n is null
+            or assessed_on_d is null or result_n is null as flagged
+    from results
+),
+final as (
+    select
+        _file, _line, flagged,
+        upn_n, upn_status, subject_n, assessment_n, assessed_on_d, gcse, result_n,
+        case when flagged then upn end as upn,
+        case when flagged then subject end as subject,
+        case when flagged then assessment end as assessment,
+        case when flagged then assessed_on end as assessed_on,
+        case when flagged then result end as result
+    from judged
 )
 select * from final;
