@@ -133,7 +133,7 @@ describe("the order of files and rows does not matter", () => {
     const lines = async (out: string) => {
       const db = await Db.open(join(out, "tuition-impact.duckdb"), { access_mode: "READ_ONLY" });
       try {
-        return await db.all(`select _line, upn from raw_pupils order by upn, _line`);
+        return await db.all(`select _line, upn from stg_pupils order by upn, _line`);
       } finally {
         db.close();
       }

@@ -82,7 +82,7 @@ export async function readCsvFile(
     };
   } else {
     const table = ident(`_lines_${dataset}`);
-    await db.run(`create or replace table ${table} as
+    await db.run(`create or replace temp table ${table} as
       select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
     lines = { offsets: table };
   }

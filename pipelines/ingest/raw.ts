@@ -41,7 +41,9 @@ export type LineNumbers =
  * One pass over the source into _src_<dataset> (trimmed text, canonical names, every record
  * including blank ones, so its rowid is the record number), and raw_<dataset> as a view over it
  * that adds `_file` and `_line` and leaves out blank lines. The biggest input is read and
- * copied once, not twice.
+ * copied once, not twice. Both are temporary, the scratch of one run: the input files are the
+ * raw record (their SHA-256 is in provenance), and the database keeps stg_* onwards and the
+ * quarantine; writing tens of millions of raw text rows into the file took longer than reading them.
  */
 export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lines: LineNumbers, layout: SourceLayout): Promise<void> {
   const fields = layout.names.map((n, i) => `${trimmed(`s.${ident(n)}`)} as _t${i}`);
@@ -54,7 +56,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
   const base = ident(`_src_${dataset}`);
   await dropRelation(db, `raw_${dataset}`);
   await db.run(`
-    create or replace table ${base} as
+    create or replace temp table ${base} as
     select ${select.join(", ")},
       ${overflow.length ? `nullif(concat_ws(',', ${overflow.join(", ")}), '')` : "null::VARCHAR"} as _overflow,
       ${all.length > 1 ? `coalesce(${all.join(", ")})` : all[0]} is null as _blank
@@ -63,7 +65,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
   const record = "(b.rowid + 1)";
   const line = "column" in lines ? "b._line" : `(${record} + 1 + ${"offset" in lines ? lines.offset(record) : "l.off"})::INTEGER`;
   await db.run(`
-    create view ${ident(`raw_${dataset}`)} as
+    create temp view ${ident(`raw_${dataset}`)} as
     select ${COLUMNS[dataset].map((c) => `b.${ident(c)}`).join(", ")}, b._overflow, ${literal(file)} as _file, ${line} as _line
     from ${base} b ${"offsets" in lines ? `asof join ${lines.offsets} l on ${record} >= l.rec` : ""}
     where not b._blank`);
@@ -72,8 +74,8 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
 /** Drops raw_<dataset> whether an earlier ingest made it a table or a view. */
 async function dropRelation(db: Db, name: string): Promise<void> {
   const kind = await db.one<{ kind: string }>(
-    `select 'table' as kind from duckdb_tables() where table_name = ? and not temporary
-     union all select 'view' from duckdb_views() where view_name = ? and not temporary`, [name, name]);
+    `select 'table' as kind from duckdb_tables() where table_name = ?
+     union all select 'view' from duckdb_views() where view_name = ?`, [name, name]);
   if (kind) await db.run(`drop ${kind.kind} ${ident(name)}`);
 }
 
@@ -81,5 +83,5 @@ async function dropRelation(db: Db, name: string): Promise<void> {
 export async function createEmptyRawTable(db: Db, dataset: Dataset): Promise<void> {
   const cols = COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");
   await dropRelation(db, `raw_${dataset}`);
-  await db.run(`create or replace table ${ident(`raw_${dataset}`)} (${cols}, _overflow VARCHAR, _file VARCHAR, _line INTEGER)`);
+  await db.run(`create temp table ${ident(`raw_${dataset}`)} (${cols}, _overflow VARCHAR, _file VARCHAR, _line INTEGER)`);
 }
