@@ -59,6 +59,7 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
     from ingest_files f left join loaded l using (dataset, file) left join held h using (dataset, file)
     order by f.dataset`);
   for (const d of DATASETS) await db.run(`drop table if exists typed_${d}; drop table if exists q_${d}`);
+  await db.run("drop table if exists flagged_attainment");
 
   const files = await db.all<FileCounts>(`select dataset, file, rows_read::INTEGER as rows_read, rows_loaded::INTEGER as rows_loaded,
     rows_quarantined::INTEGER as rows_quarantined from validate_counts order by dataset`);

@@ -4,13 +4,14 @@
 -- quarantine gives parent_quarantined.
 create or replace temp table q_attainment as
 with typed as not materialized (select * from typed_attainment),
-flagged as materialized (select * from typed where flagged),
+flagged as (select * from flagged_attainment),
+source_file as (select file as _file from ingest_files where dataset = 'attainment'),
 -- Duplicates are judged on the parsed key (so 2009-11-30 and 30/11/2009 are one date);
 -- a row whose key cannot be read is already quarantined for that. Tens of millions of
 -- keys are nearly all unique: group an 8-byte hash of the key first, then compare the
 -- whole key only among the rows whose hash repeats (a hash collision is never reported).
 keyed as not materialized (
-    select _file, _line, upn_n, subject_n, assessment_n, assessed_on_d, hash(upn_n, subject_n, assessment_n, assessed_on_d) as h
+    select _line, upn_n, subject_n, assessment_n, assessed_on_d, hash(upn_n, subject_n, assessment_n, assessed_on_d) as h
     from typed where upn_n is not null and subject_n is not null and assessment_n is not null and assessed_on_d is not null
 ),
 repeated as (select h from keyed group by h having count(*) > 1),
@@ -20,7 +21,7 @@ dup_keys as (
     from candidates group by all having count(*) > 1
 ),
 dups as (
-    select t._file, t._line, d.upn_n, d.subject_key, d.assessment_key, d.date_key, d.n
+    select t._line, d.upn_n, d.subject_key, d.assessment_key, d.date_key, d.n
     from dup_keys d join candidates t on t.upn_n = d.upn_n and t.subject_n = d.subject_key
         and t.assessment_n = d.assessment_key and t.assessed_on_d = d.date_key
 ),
@@ -49,10 +50,10 @@ checks as (
     from flagged t
     where t.upn_status in ('ok', 'temporary') and t.upn_n not in (select upn_n from held_pupils)
     union all
-    select d._file, d._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
+    select source_file._file, d._line, 'upn+subject+assessment+assessed_on', concat_ws(' ', d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d')), 'duplicate_key',
         format('{} rows (lines {}) give pupil {} a {} {} result on {}; there is no telling which is right, so all are held back: keep one',
             d.n, array_to_string(l.lines, ', '), d.upn_n, d.subject_key, d.assessment_key, strftime(d.date_key, '%Y-%m-%d'))
-    from dups d
+    from dups d cross join source_file
         join dup_lines l on l.upn_n = d.upn_n and l.subject_key = d.subject_key and l.assessment_key = d.assessment_key and l.date_key = d.date_key
     union all
     select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not reading, writing, english or maths', subject)

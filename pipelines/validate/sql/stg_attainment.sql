@@ -8,7 +8,7 @@ final as (
     select
         upn_n as upn, subject_n as subject, assessment_n as assessment,
         assessed_on_d as assessed_on, result_n as result,
-        _file, _line
+        (select file from ingest_files where dataset = 'attainment') as _file, _line
     from kept
 )
 select * from final order by _line;

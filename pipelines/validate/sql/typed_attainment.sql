@@ -6,8 +6,8 @@
 -- the census lookup only for ta rows whose letter result reads differently by context.
 -- upn_status is 'loaded' where the UPN is a loaded pupil's (already checked in pupils, so
 -- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
--- marks rows with something to report; only they keep their text as written (for the
--- quarantine report), so the table holds little more than the parsed values.
+-- marks rows with something to report; only they are copied with their text as written
+-- (flagged_attainment, for the quarantine report), so the big table holds only parsed values.
 create or replace temp table typed_attainment as
 with loaded_pupils as (
     select distinct upn as upn_n from stg_pupils
@@ -51,14 +51,11 @@ judged as (
     from results
 ),
 final as (
-    select
-        _file, _line, flagged,
-        upn_n, upn_status, subject_n, assessment_n, assessed_on_d, gcse, result_n,
-        case when flagged then upn end as upn,
-        case when flagged then subject end as subject,
-        case when flagged then assessment end as assessment,
-        case when flagged then assessed_on end as assessed_on,
-        case when flagged then result end as result
+    select _line, flagged, upn_n, upn_status, subject_n, assessment_n, assessed_on_d, gcse, result_n
     from judged
 )
 select * from final;
+
+create or replace temp table flagged_attainment as
+select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result
+from raw_attainment r join (select * from typed_attainment where flagged) t using (_line);
