@@ -36,6 +36,26 @@ describe("sqlRound agrees with core/round.ts formatFixed", () => {
       expect(mismatches).toEqual([]);
     }
   });
+
+  it("on both sides of its fast path's edges (near halves, 1e8) at dp 0..6", async () => {
+    const values: number[] = [];
+    for (let dp = 0; dp <= 6; dp++) {
+      const unit = 10 ** -dp;
+      for (const base of [0, 1, 2.5, 17, 123.4, 99999.9, 12345678, 99999999]) {
+        for (const off of [0.5, 0.5 - 1e-5, 0.5 + 1e-5, 0.5 - 1e-4, 0.5 + 1e-4, 0.5 - 2e-4, 0.5 + 2e-4, 0.4999, 0.25, 0, 1 - 1e-9]) {
+          const v = Number(((base / unit + off) * unit).toPrecision(15));
+          if (Math.abs(v) < 1e9) values.push(v, -v);
+        }
+      }
+    }
+    await db.run("create or replace table w (i integer, x double)");
+    for (const [i, x] of values.entries()) await db.run("insert into w values (?, ?)", [i, x]);
+    for (let dp = 0; dp <= 6; dp++) {
+      const rows = await db.all<{ i: number; s: string }>(`select i, ${sqlRound("x", dp)} as s from w order by i`);
+      const mismatches = rows.filter((r) => r.s !== formatFixed(values[r.i], dp)).map((r) => `${values[r.i]} dp${dp}: sql ${r.s} js ${formatFixed(values[r.i], dp)}`);
+      expect(mismatches).toEqual([]);
+    }
+  });
 });
 
 // A hand-built mart: one count `n`, a mean derived from it, and an estimate with x/z reasons.
