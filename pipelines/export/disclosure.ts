@@ -41,9 +41,10 @@ export interface PublishOptions {
  * That exact path costs microseconds a value (printf, then DECIMAL(38) casts), which is most of
  * publishing at scale, so a fast path takes every value it gives the same answer for: y = |expr|
  * · 10^dp below 1e8 and at least 1e-4 from a half (y − floor(y) not within 1e-4 of 0.5). There
- * the 15-digit text, its 12-decimal cast and the double product all lie within 1e-6 of y, so the
- * exact path rounds to the integer nearest y too, floor(y + 0.5); it is printed by the same
- * DECIMAL to VARCHAR cast. Halves, near-halves, large values and dp > 6 take the exact path.
+ * the 15-digit text (off by at most y·5e-15), its 12-decimal cast (10^dp·1e-12) and the double
+ * product (y·2^-53) all lie within 2e-6 of y, so the exact path rounds to the integer nearest y
+ * too, floor(y + 0.5), printed by the same DECIMAL to VARCHAR cast. Halves, near-halves, large
+ * values and dp > 6 take the exact path.
  */
 export function sqlRound(expr: string, dp: number): string {
   if (!Number.isInteger(dp) || dp < 0 || dp > 10) throw new DisclosureError(`dp must be an integer 0..10, got ${dp}`);
