@@ -5,7 +5,9 @@
 -- date, else inferred from the nearest census row by the difference in years. Only a ta
 -- result A, B or D needs it (N, T are never grades; ks1..ks3 never GCSE, ks4 always), so only
 -- those rows are joined to the census: nc_year_at_date is NULL on the others.
-create or replace table int_results as
+-- A view: a copy of every attainment row would be written for the three queries that read
+-- it (int_scores twice, mart_data_quality), which cost more on a national run than scoring.
+create or replace view int_results as
 with results as (
     select
         upn, subject, assessment, assessed_on, result,
