@@ -47,26 +47,26 @@ export type LineNumbers =
  */
 export async function createRawTable(db: Db, dataset: Dataset, file: string, source: string, lines: LineNumbers, layout: SourceLayout): Promise<void> {
   const fields = layout.names.map((n, i) => `${trimmed(`s.${ident(n)}`)} as _t${i}`);
-  const select = COLUMNS[dataset].map((column) => {
-    const at = layout.columns.indexOf(column);
-    return at === -1 ? `null::VARCHAR as ${ident(column)}` : `_t${at} as ${ident(column)}`;
-  });
+  // Only columns the file has are stored; absent ones and an empty overflow are constants of
+  // the view (a column of NULLs still takes 16 bytes a row in a temporary table).
+  const present = COLUMNS[dataset].filter((column) => layout.columns.includes(column));
+  const stored = present.map((column) => `_t${layout.columns.indexOf(column)} as ${ident(column)}`);
   const overflow = layout.names.map((_, i) => i).filter((i) => i >= layout.headerWidth).map((i) => `_t${i}`);
+  if (overflow.length) stored.push(`nullif(concat_ws(',', ${overflow.join(", ")}), '') as _overflow`);
   const all = layout.names.map((_, i) => `_t${i}`);
   const base = ident(`_src_${dataset}`);
   await dropRelation(db, `raw_${dataset}`);
   await db.run(`
     create or replace temp table ${base} as
-    select ${select.join(", ")},
-      ${overflow.length ? `nullif(concat_ws(',', ${overflow.join(", ")}), '')` : "null::VARCHAR"} as _overflow,
-      ${all.length > 1 ? `coalesce(${all.join(", ")})` : all[0]} is null as _blank
+    select ${[...stored, `${all.length > 1 ? `coalesce(${all.join(", ")})` : all[0]} is null as _blank`].join(", ")}
       ${"column" in lines ? ", _lsrc::INTEGER as _line" : ""}
     from (select ${fields.join(", ")}${"column" in lines ? `, ${lines.column} as _lsrc` : ""} from ${source})`);
   const record = "(b.rowid + 1)";
   const line = "column" in lines ? "b._line" : `(${record} + 1 + ${"offset" in lines ? lines.offset(record) : "l.off"})::INTEGER`;
+  const columns = COLUMNS[dataset].map((c) => (present.includes(c) ? `b.${ident(c)}` : `null::VARCHAR as ${ident(c)}`));
   await db.run(`
     create temp view ${ident(`raw_${dataset}`)} as
-    select ${COLUMNS[dataset].map((c) => `b.${ident(c)}`).join(", ")}, b._overflow, ${literal(file)} as _file, ${line} as _line
+    select ${columns.join(", ")}, ${overflow.length ? "b._overflow" : "null::VARCHAR as _overflow"}, ${literal(file)} as _file, ${line} as _line
     from ${base} b ${"offsets" in lines ? `asof join ${lines.offsets} l on ${record} >= l.rec` : ""}
     where not b._blank`);
 }
