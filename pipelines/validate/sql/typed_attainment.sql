@@ -7,8 +7,11 @@
 -- upn_status is 'loaded' where the UPN is a loaded pupil's (already checked in pupils, so
 -- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
 -- marks rows with something to report; only they are copied with their text as written
--- (flagged_attainment, for the quarantine report), so the big table holds only parsed values.
-create or replace temp table typed_attainment as
+-- (flagged_attainment, for the quarantine report).
+-- Unlike the other datasets, the parsed rows go straight into stg_attainment (stored
+-- compressed, so tens of millions of rows do not have to be held in memory twice);
+-- stg_attainment.sql then deletes the quarantined rows and the working columns.
+create or replace table stg_attainment as
 with loaded_pupils as (
     select distinct upn as upn_n from stg_pupils
 ),
@@ -51,10 +54,20 @@ judged as (
     from results
 ),
 final as (
-    select _line, flagged, upn_n, upn_status, subject_n, assessment_n, assessed_on_d, gcse, result_n
+    select
+        upn_n as upn, subject_n as subject, assessment_n as assessment, assessed_on_d as assessed_on, result_n as result,
+        (select file from ingest_files where dataset = 'attainment') as _file, _line,
+        -- working columns, dropped by stg_attainment.sql
+        flagged, upn_status, gcse
     from judged
 )
 select * from final;
+
+-- The parsed values under the names the rules use (q_attainment.sql).
+create or replace temp view typed_attainment as
+select _line, flagged, upn as upn_n, upn_status, subject as subject_n, assessment as assessment_n,
+    assessed_on as assessed_on_d, gcse, result as result_n
+from stg_attainment;
 
 create or replace temp table flagged_attainment as
 select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result
