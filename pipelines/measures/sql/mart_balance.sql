@@ -140,12 +140,12 @@ subject_rows as (
         100 * girls_mmean_t as mbal_girls_t,
         100 * girls_mmean_c as mbal_girls_c,
         (girls_mmean_t - girls_mmean_c) / nullif(girls_sd_pooled, 0) as mbal_girls_std_diff,
-        100 * sen_mean_t as bal_sen_t,
-        100 * sen_mean_c as bal_sen_c,
-        (sen_mean_t - sen_mean_c) / nullif(sen_sd_pooled, 0) as bal_sen_std_diff,
-        100 * sen_mmean_t as mbal_sen_t,
-        100 * sen_mmean_c as mbal_sen_c,
-        (sen_mmean_t - sen_mmean_c) / nullif(sen_sd_pooled, 0) as mbal_sen_std_diff,
+        100 * sen_mean_t as bal_senprov_t,
+        100 * sen_mean_c as bal_senprov_c,
+        (sen_mean_t - sen_mean_c) / nullif(sen_sd_pooled, 0) as bal_senprov_std_diff,
+        100 * sen_mmean_t as mbal_senprov_t,
+        100 * sen_mmean_c as mbal_senprov_c,
+        (sen_mmean_t - sen_mmean_c) / nullif(sen_sd_pooled, 0) as mbal_senprov_std_diff,
         -- The pupils behind each share: disclosure control suppresses a share whose
         -- numerator is a small count (outputs.md §2), so the counts travel with it.
         round(fsm_mean_t * n_t)::integer as bal_fsm_n_t,
@@ -160,9 +160,9 @@ subject_rows as (
         round(girls_mean_t * n_t)::integer as bal_girls_n_t,
         round(girls_mean_c * n_c)::integer as bal_girls_n_c,
         round(girls_mmean_t * n_matched_t)::integer as mbal_girls_n_t,
-        round(sen_mean_t * n_t)::integer as bal_sen_n_t,
-        round(sen_mean_c * n_c)::integer as bal_sen_n_c,
-        round(sen_mmean_t * n_matched_t)::integer as mbal_sen_n_t,
+        round(sen_mean_t * n_t)::integer as bal_senprov_n_t,
+        round(sen_mean_c * n_c)::integer as bal_senprov_n_c,
+        round(sen_mmean_t * n_matched_t)::integer as mbal_senprov_n_t,
         case when n_t = 0 or n_c = 0 then 'no tutees or no comparison pupils in the model' end as na_reason
     from pooled
 ),
