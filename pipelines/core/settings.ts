@@ -37,6 +37,14 @@ export const Settings = z
     suppression_threshold: z.number().int().min(2).max(100).default(5),
     /** Extra header names per dataset: { "pupils": { "upn": ["Pupil UPN"] } }. Default none. */
     header_aliases: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+    /**
+     * Raw values read as codes, per dataset and coded column, applied before validation (matched
+     * ignoring case and surrounding spaces): { "tuition": { "entry_reason": { "Falling behind":
+     * "falling_behind" } } }. Which columns, and what a code must be, is checked by validate. Default none.
+     */
+    value_aliases: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.string()))).default({}),
+    /** A file with a larger share of its rows quarantined refuses the run (0 to 1). Default 0.05. */
+    max_quarantine_share: z.number().min(0, "max_quarantine_share is a share from 0 to 1, e.g. 0.05").max(1, "max_quarantine_share is a share from 0 to 1, e.g. 0.05").default(0.05),
     /** Date stamped on outputs (ISO), for reproducible builds. Default: now. */
     build_date: z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "build_date is an ISO date, e.g. 2010-09-30").optional(),
   })
