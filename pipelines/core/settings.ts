@@ -2,6 +2,7 @@
 // is reported as a sentence naming the setting, not as a stack trace three stages later.
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
+import { DATASETS } from "../ingest/datasets.ts";
 
 const academicYear = z
   .string()
@@ -37,6 +38,11 @@ export const Settings = z
     suppression_threshold: z.number().int().min(2).max(100).default(5),
     /** Extra header names per dataset: { "pupils": { "upn": ["Pupil UPN"] } }. Default none. */
     header_aliases: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+    /**
+     * The sheet to read in a dataset's .xlsx workbook, by name: { "pupils": "Census Spring 2010" }.
+     * Default: the sheet named like the dataset, else the sheet whose header row matches the dataset best.
+     */
+    sheets: z.partialRecord(z.enum(DATASETS), z.string().trim().min(1, "give the sheet's name as Excel shows it on its tab")).default({}),
     /**
      * Raw values read as codes, per dataset and coded column, applied before validation (matched
      * ignoring case and surrounding spaces): { "tuition": { "entry_reason": { "Falling behind":
