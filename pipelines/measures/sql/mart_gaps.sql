@@ -2,8 +2,12 @@
 -- Grain: one row per time_period × la_code × subject × breakdown (fsm_status, cla_status,
 -- first_language, sex), labelled with the group of concern (FSM eligible, Looked after,
 -- other than English, Male): gap = that group − the other.
--- Progress gaps among tutees and among comparison pupils of the model sample; the
--- difference in impact b(group) − b(others) with SE √(SE₁² + SE₂²) (the two models use
+-- Progress gaps among tutees and among comparison pupils are over the same pupils as the
+-- §6 means (int_analysis_pupils.in_model_sample, as mart_attainment), not over the model
+-- sample: §5 says a published gap is the difference of the two published §6 mean progress
+-- figures, and the model leaves out pupils with an unknown covariate. gap_n_* count those
+-- §6 pupils (the same counts as mart_attainment.pupils_att_t / _c of each group).
+-- The difference in impact b(group) − b(others) with SE √(SE₁² + SE₂²) (the two models use
 -- disjoint pupils) and a normal 95% CI ± 1.96·SE.
 create or replace table mart_gaps as
 with
@@ -18,12 +22,22 @@ pairs as (
 ),
 
 progress_sides as (
+    -- the §6 pupils of each group, LA rows and (several LAs) National rows, as mart_attainment
     select
-        time_period, la_code, subject, breakdown, group_label, cell <> 'comparison' as tutee,
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        subject, breakdown, group_label, tutored as tutee,
         count(*) as n, avg(progress) as mean_progress
-    from impact_model_rows
-    where breakdown in (select breakdown from pairs)
-    group by all
+    from (
+        unpivot (select * from int_analysis_pupils where in_model_sample)
+        on fsm_status, cla_status, first_language, sex
+        into name breakdown value group_label
+    )
+    group by grouping sets (
+        (time_period, la_code, subject, breakdown, group_label, tutored),
+        (time_period, subject, breakdown, group_label, tutored)
+    )
+    having grouping(la_code) = 0 or (select count(*) from impact_las) >= 2
 ),
 
 progress as (
