@@ -123,6 +123,11 @@ describe("mart_targeting (measures.md §7)", () => {
     // Subject Total: distinct pupils; the % below ARE is z there
     const tot = await get(db, "999", "Total", "Total");
     expect([tot.tgt_tutees, tot.tgt_cohort, tot.tgt_pct_tutees_below_are, tot.tgt_pct_tutees_below_are_na_reason]).toEqual([5, 9, null, "z"]);
+    // ... and so are the untutored pupils below ARE (§7 measures that need a baseline, §5), on
+    // every row of subject Total, although 4 maths baselines were classified above
+    const untutoredTotal = await db.all(`select distinct untutored_are_baseline, untutored_are_baseline_na_reason,
+      untutored_below_are, untutored_below_are_na_reason from mart_targeting where subject = 'Total'`);
+    expect(untutoredTotal).toEqual([{ untutored_are_baseline: null, untutored_are_baseline_na_reason: "z", untutored_below_are: null, untutored_below_are_na_reason: "z" }]);
   });
 
   it("gives each LA of a national run exactly its single-LA figures, plus National rows", async () => {

@@ -6,7 +6,9 @@
 -- Eligible cohort = int_pupils.eligible (NC years 3–9, 10–11 in National Challenge schools).
 -- Shares are of the whole (breakdown 'total') row, so a breakdown with a blank characteristic
 -- (SEN) need not add up to 100. Entry reasons and allocation types count pupils with at least
--- one course recording them. Untutored pupils below ARE: int_eligible_untutored.
+-- one course recording them. Untutored pupils below ARE: int_eligible_untutored. Figures
+-- that need a baseline (tutees and untutored pupils below ARE) are NULL with reason 'z' on
+-- subject Total (published as z, measures.md §5).
 create or replace table mart_targeting as
 with subjects as (
     select * from (values ('English'), ('Mathematics')) as s(subject)
@@ -171,9 +173,13 @@ measures as (
         -- recorded entry reasons and place types (pupils)
         entry_below_expected, entry_falling_behind, entry_looked_after,
         alloc_core, alloc_fsm, alloc_cla, alloc_ecaw,
-        -- eligible pupils below ARE with no tuition in the subject
-        untutored_are_baseline,
-        untutored_below_are,
+        -- eligible pupils below ARE with no tuition in the subject: a baseline is a subject's,
+        -- so on subject Total these are not applicable (measures.md §5, §7), like the % of
+        -- tutees below ARE; the counts are not summed or de-duplicated across subjects
+        case when subject = 'Total' then null else untutored_are_baseline end as untutored_are_baseline,
+        case when subject = 'Total' then 'z' end as untutored_are_baseline_na_reason,
+        case when subject = 'Total' then null else untutored_below_are end as untutored_below_are,
+        case when subject = 'Total' then 'z' end as untutored_below_are_na_reason,
         case when subject = 'Total' then 'z' end as na_reason,
         sort_order
     from shares
