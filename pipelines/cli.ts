@@ -4,13 +4,16 @@ import { parseArgs } from "node:util";
 import { makeReporter, textTable } from "./core/progress.ts";
 import { SettingsError } from "./core/settings.ts";
 import type { RunResult } from "./run.ts";
+import { formatAliasesApplied, formatFiles, formatUnknownValues } from "./validate/report.ts";
 
 const HELP = `tuition-impact: evaluate a local authority's one-to-one tuition programme.
 
 Usage:
-  tuition-impact validate <folder> [--settings FILE]
+  tuition-impact validate <folder> [--out DIR] [--settings FILE]
       Dry run: reads and checks every input file in <folder>, prints what would be
-      loaded and quarantined, and writes nothing.
+      loaded and quarantined (top reasons, unknown code values, a value_aliases block
+      to paste), and refuses input a run would refuse. The only file it writes is the
+      quarantine report, DIR/private/quarantine.csv (default DIR "output").
   tuition-impact run <folder> [--out DIR] [--settings FILE]
       The whole pipeline: ingest, validate, transform, measures, disclosure control,
       the return to the Department and the private officer files, into DIR.
@@ -90,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         dryRun: command === "validate",
       });
       printSummary(result);
-      if (command === "validate") console.log("\nDry run: nothing was written.");
+      if (command === "validate") console.log("\nDry run: nothing was published; the only file written is the quarantine report.");
       else console.log(`\nDatabase: ${result.database}`);
       return 0;
     }
@@ -137,8 +140,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function printSummary(result: RunResult) {
-  console.log("\nRows per input file");
-  console.log(textTable(result.files.map((f) => ({ ...f }))));
+  if (result.report) {
+    // Per file: rows read, loaded, quarantined and the top reasons; then the aliases used and
+    // every unknown code value with the value_aliases block to paste (validate/report.ts).
+    console.log(`\n${formatFiles(result.report)}`);
+    for (const part of [formatAliasesApplied(result.report), formatUnknownValues(result.report)]) if (part) console.log(`\n${part}`);
+  } else {
+    console.log("\nRows per input file");
+    console.log(textTable(result.files.map((f) => ({ ...f }))));
+  }
+  if (result.quarantineCsv) console.log(`\nQuarantine report (every quarantined row; private to the LA): ${result.quarantineCsv}`);
   if (result.quarantine.length) {
     console.log("\nQuarantined rows by rule");
     console.log(textTable(result.quarantine));

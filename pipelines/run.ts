@@ -9,6 +9,8 @@ import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
 import { validate } from "./validate/index.ts";
 import { writeQuarantineReport } from "./validate/index.ts";
+import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
+import { refuseUnusableInput } from "./validate/refusal.ts";
 import { transform } from "./transform/index.ts";
 import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
@@ -42,6 +44,10 @@ export interface RunResult {
   files: FileCounts[];
   timings: { stage: string; seconds: number }[];
   quarantine: { rule: string; rows: number }[];
+  /** Per file counts and top reasons, unknown code values, aliases used (validate/report.ts). */
+  report?: ValidateReport;
+  /** The quarantine report written (validate: <out>/private/quarantine.csv). */
+  quarantineCsv?: string;
 }
 
 export function toolVersion(): string {
@@ -55,7 +61,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const db = await Db.open(":memory:");
     try {
       await loadAndValidate(db, options.input, settings, reporter);
-      return { files: await fileCounts(db), timings: reporter.timings, quarantine: await ruleCounts(db) };
+      const report = await buildValidateReport(db);
+      // The one file validate writes: the officer needs every quarantined row most when refused.
+      const quarantineCsv = await writeDryRunQuarantine(db, options.out);
+      await refuseUnusableInput(db, settings, report, quarantineCsv);
+      return { files: await fileCounts(db), timings: reporter.timings, quarantine: await ruleCounts(db), report, quarantineCsv };
     } finally {
       db.close();
     }
@@ -77,6 +87,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const db = await Db.open(building, { memory_limit: process.env.TUITION_MEMORY_LIMIT ?? "6GB" });
   try {
     await loadAndValidate(db, options.input, settings, reporter);
+    // Refused before anything is written: the catch below removes the scratch database.
+    const report = await buildValidateReport(db);
+    await refuseUnusableInput(db, settings, report);
     await reporter.stage("transform", () => transform(db, settings));
     await reporter.stage("measures", async () => {
       await buildDescriptiveMarts(db, settings);
@@ -95,6 +108,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       files: await fileCounts(db),
       timings: reporter.timings,
       quarantine: await ruleCounts(db),
+      report,
+      quarantineCsv: join(out, "private", "quarantine.csv"),
     };
     await db.run("CHECKPOINT");
     db.close();
@@ -116,6 +131,25 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       throw new InputError(out, `ran out of disk space during the run (${firstLine((error as Error).message)}). The previous outputs were left as they were; free some space or choose another --out folder, and run again.`);
     throw error;
   }
+}
+
+/** validate's quarantine report, <out>/private/quarantine.csv, written whole then renamed into place. */
+async function writeDryRunQuarantine(db: Db, outFolder: string): Promise<string> {
+  const folder = join(resolve(outFolder), "private");
+  try {
+    makeFolder(folder);
+  } catch (error) {
+    throw new InputError(folder, `cannot hold the quarantine report (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`);
+  }
+  const path = join(folder, "quarantine.csv");
+  const partial = `${path}.partial-${process.pid}`;
+  try {
+    await writeQuarantineReport(db, partial);
+    renameSync(partial, path);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return path;
 }
 
 /** mkdir -p, one level at a time: Node's recursive mkdirSync never returns for a path under /proc. */

@@ -24,7 +24,7 @@ const EXPECTED: [string, number, string | null, string][] = [
   ["pupils.csv", 8, "upn", "bad_upn"], // A12345
   ["pupils.csv", 9, "urn", "parent_quarantined"], // school 100004 is schools.csv line 5
   ["pupils.csv", 10, "urn", "unknown_school"], // 999999
-  ["pupils.csv", 11, "academic_year", "bad_academic_year"], // 2009-10
+  ["pupils.csv", 11, "academic_year", "bad_academic_year"], // 2009/11: not consecutive years (2009-10 is a spelling of 2009/10, issue 14)
   ["pupils.csv", 12, "nc_year", "out_of_range"], // 14
   ["pupils.csv", 13, "gender", "bad_code"], // X
   ["pupils.csv", 14, "fsm", "bad_flag"], // maybe

@@ -1,13 +1,16 @@
 // Validate: every rule of inputs.md, as set-based SQL over raw_* (sql/*.sql), in the
 // order references need (a child is checked against its parent's *loaded* rows):
 // schools → pupils → attainment, tuition → sessions, viewpoints; allocations → schools.
+// Rules read aliased_<d> (raw_<d> with settings.value_aliases applied, value-aliases.ts).
 // Each dataset runs typed_<d> (parse), q_<d> (its rules), the generic rules below, then
 // stg_<d> (rows with no quarantine row). Ends by proving rows read = loaded + quarantined.
+// Whether the input as a whole can be used is decided after, on the report (refusal.ts).
 import { join } from "node:path";
 import { ident, literal, type Db } from "../core/db.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { COLUMNS, DATASETS, type Dataset } from "../ingest/datasets.ts";
 import { InputError } from "../ingest/errors.ts";
+import { applyValueAliases, checkValueAliases } from "./value-aliases.ts";
 
 const SQL = join(import.meta.dirname, "sql");
 
@@ -37,8 +40,14 @@ export interface ValidateSummary {
 }
 
 export async function validate(db: Db, settings: ResolvedSettings): Promise<ValidateSummary> {
+  checkValueAliases(settings);
   await db.runFile(join(SQL, "macros.sql"));
   await checkLaCodes(db, settings);
+  // The LAs of the run, for rules that refuse another LA's rows (allocations' unknown_la).
+  await db.run(`create or replace temp table validate_las as select unnest(from_json(?, '["VARCHAR"]')) as la_code`, [
+    JSON.stringify(settings.las.map((la) => la.old_code)),
+  ]);
+  await applyValueAliases(db, settings);
   for (const dataset of DATASETS) {
     await db.runFile(join(SQL, `typed_${dataset}.sql`));
     await db.runFile(join(SQL, `q_${dataset}.sql`));
@@ -70,19 +79,22 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
   return { files, rules };
 }
 
-/** A school in an LA the settings do not name means the wrong folder or settings: stop (inputs.md). */
+/**
+ * A school in an LA the settings do not name means the wrong folder or settings: stop
+ * (inputs.md), naming every such LA at once with its first line.
+ */
 async function checkLaCodes(db: Db, settings: ResolvedSettings): Promise<void> {
   const codes = settings.las.map((la) => la.old_code);
-  const bad = await db.one<{ file: string; line: number; la_code: string; n: number }>(
-    `select any_value(_file) as file, min(_line) as line, la_code, count(*)::INTEGER as n from raw_schools
-     where regexp_full_match(la_code, '\\d{3}') and not list_contains(?::VARCHAR[], la_code)
-     group by la_code order by line limit 1`,
+  const bad = await db.all<{ file: string; line: number; la_code: string; n: number }>(
+    `select any_value(_file) as file, min(_line)::INTEGER as line, la_code, count(*)::INTEGER as n from raw_schools
+     where regexp_full_match(la_code, '\\d{3}') and not list_contains(from_json(?, '["VARCHAR"]'), la_code)
+     group by la_code order by line`,
     [JSON.stringify(codes)],
   );
-  if (bad)
+  if (bad.length)
     throw new InputError(
-      bad.file,
-      `line ${bad.line}: la_code ${bad.la_code} (on ${bad.n} row${bad.n > 1 ? "s" : ""}) is not an LA in the settings (${codes.join(", ")}). ` +
+      bad[0].file,
+      `${bad.map((b) => `line ${b.line}: la_code ${b.la_code} (on ${b.n} row${b.n > 1 ? "s" : ""})`).join("; ")} ${bad.length > 1 ? "are not LAs" : "is not an LA"} in the settings (${codes.join(", ")}). ` +
         `Check the folder is the right LA's, or add the LA to settings.json.`,
     );
 }

@@ -17,10 +17,23 @@ create or replace temp macro ti_date(s) as
        when regexp_full_match(s, '\d{1,2}/\d{1,2}/\d{4}')
          then try_strptime(s, '%d/%m/%Y')::DATE end;
 
--- Academic year 2009/10: two consecutive years.
-create or replace temp macro ti_academic_year_ok(s) as
-  coalesce(regexp_full_match(s, '\d{4}/\d{2}')
-    and (left(s, 4)::INTEGER + 1) % 100 = right(s, 2)::INTEGER, false);
+-- Academic year, as exports write it: 2009/10, 2009-10, 2009/2010, 2009-2010 or the EES
+-- form 200910 (an en dash, as a spreadsheet's autocorrect leaves it, and spaces around the
+-- separator are tolerated). Returns the canonical 2009/10 when the two years are
+-- consecutive, else NULL.
+create or replace temp macro ti_academic_year(s) as
+  case
+    when regexp_full_match(s, '\d{4}\s*[/\x{2013}-]\s*\d{4}')
+      then case when right(s, 4)::INTEGER = left(s, 4)::INTEGER + 1 then left(s, 4) || '/' || right(s, 2) end
+    when regexp_full_match(s, '\d{4}(\s*[/\x{2013}-]\s*)?\d{2}')
+      then case when right(s, 2)::INTEGER = (left(s, 4)::INTEGER + 1) % 100 then left(s, 4) || '/' || right(s, 2) end
+  end;
+create or replace temp macro ti_academic_year_ok(s) as coalesce(ti_academic_year(s) is not null, false);
+
+-- LAESTAB, as exports write it: 9192001, 919/2001 or 919-2001 (the DfE number is LA code
+-- then establishment number; MIS exports often show the separator). Returns the 7 digits, else NULL.
+create or replace temp macro ti_laestab(s) as
+  case when regexp_full_match(s, '\d{3}\s*[/-]?\s*\d{4}') then regexp_replace(s, '\D', '', 'g') end;
 
 -- Whole numbers (an optional sign, digits only: "3.0" is not whole, by design).
 create or replace temp macro ti_int(s) as

@@ -3,7 +3,7 @@
 create or replace temp table q_allocations as
 with typed as not materialized (select * from typed_allocations),
 keyed as (
-    select _line, academic_year, la_code, coalesce(urn, '') as urn_key, coalesce(key_stage_i::VARCHAR, key_stage) as ks_key,
+    select _line, academic_year_n as academic_year, la_code, coalesce(urn, '') as urn_key, coalesce(key_stage_i::VARCHAR, key_stage) as ks_key,
         lower(subject) as subject_key from typed
 ),
 dups as (
@@ -13,7 +13,7 @@ dups as (
 ),
 held_schools as (
     select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_schools r semi join q_schools q on q.line = r._line
+    from aliased_schools r semi join q_schools q on q.line = r._line
     where r.urn is not null group by r.urn
 ),
 checks as (
@@ -25,11 +25,18 @@ checks as (
         and d.urn_key = k.urn_key and d.ks_key = k.ks_key and d.subject_key = k.subject_key
     union all
     select _file, _line, 'academic_year', academic_year, 'bad_academic_year',
-        format('academic_year "{}" is not written like 2009/10', academic_year)
+        format('academic_year "{}" is not an academic year of two consecutive years written like 2009/10 (2009-10, 2009/2010 and 200910 also work)', academic_year)
     from typed where academic_year is not null and not academic_year_ok
     union all
     select _file, _line, 'la_code', la_code, 'bad_code', format('la_code "{}" is not a 3-digit (old) LA code such as 202', la_code)
     from typed where la_code is not null and not la_code_ok
+    union all
+    -- Another LA's row would reach the return as an LA the settings do not name: held back here,
+    -- with its line, rather than stopping the run in the return writer.
+    select _file, _line, 'la_code', la_code, 'unknown_la',
+        format('la_code {} is not an LA in the settings ({}); this row is another LA''s: remove it, or add that LA to settings.json',
+            la_code, (select string_agg(la_code, ', ' order by la_code) from validate_las))
+    from typed where la_code_ok and not la_known
     union all
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN (leave it blank for the LA total)', urn)
     from typed where urn is not null and not urn_ok

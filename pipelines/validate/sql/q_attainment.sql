@@ -30,7 +30,7 @@ dup_lines as (
 ),
 held_pupils as (
     select upper(r.upn) as upn_n, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_pupils r semi join q_pupils q on q.line = r._line
+    from aliased_pupils r semi join q_pupils q on q.line = r._line
     where r.upn is not null group by upper(r.upn)
 ),
 checks as (

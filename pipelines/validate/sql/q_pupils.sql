@@ -3,18 +3,18 @@
 create or replace temp table q_pupils as
 with typed as not materialized (select * from typed_pupils),
 dup_keys as (
-    select upn_n, academic_year, count(*) as n
-    from typed where upn_n is not null and academic_year is not null
-    group by upn_n, academic_year having count(*) > 1
+    select upn_n, academic_year_n, count(*) as n
+    from typed where upn_n is not null and academic_year_n is not null
+    group by upn_n, academic_year_n having count(*) > 1
 ),
 dups as (
-    select d.upn_n, d.academic_year, d.n, list_sort(list(t._line))[1:5] as lines
-    from dup_keys d join typed t using (upn_n, academic_year)
+    select d.upn_n, d.academic_year_n, d.n, list_sort(list(t._line))[1:5] as lines
+    from dup_keys d join typed t using (upn_n, academic_year_n)
     group by all
 ),
 held_schools as (
     select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_schools r semi join q_schools q on q.line = r._line
+    from aliased_schools r semi join q_schools q on q.line = r._line
     where r.urn is not null group by r.urn
 ),
 checks as (
@@ -24,12 +24,12 @@ checks as (
             else format('upn {} has the wrong check letter (DfE algorithm gives {}); check the UPN against the school''s records', upn, ti_upn_check_letter(upn_n)) end as message
     from typed where upn_status in ('bad_upn', 'bad_upn_check_letter')
     union all
-    select t._file, t._line, 'upn+academic_year', t.upn_n || ' ' || t.academic_year, 'duplicate_key',
-        format('pupil {} has {} census rows for {} (lines {}); there is no telling which is right, so all are held back: keep one', t.upn_n, d.n, t.academic_year, array_to_string(d.lines, ', '))
-    from typed t join dups d using (upn_n, academic_year)
+    select t._file, t._line, 'upn+academic_year', t.upn_n || ' ' || t.academic_year_n, 'duplicate_key',
+        format('pupil {} has {} census rows for {} (lines {}); there is no telling which is right, so all are held back: keep one', t.upn_n, d.n, t.academic_year_n, array_to_string(d.lines, ', '))
+    from typed t join dups d using (upn_n, academic_year_n)
     union all
     select _file, _line, 'academic_year', academic_year, 'bad_academic_year',
-        format('academic_year "{}" is not written like 2009/10', academic_year)
+        format('academic_year "{}" is not an academic year of two consecutive years written like 2009/10 (2009-10, 2009/2010 and 200910 also work)', academic_year)
     from typed where academic_year is not null and not academic_year_ok
     union all
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN', urn)

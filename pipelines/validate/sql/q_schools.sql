@@ -16,12 +16,12 @@ checks as (
     from typed t join dups d using (urn)
     union all
     select _file, _line, 'laestab', laestab, 'bad_code',
-        format('laestab "{}" is not 7 digits (3-digit LA code + 4-digit establishment number)', laestab)
+        format('laestab "{}" is not 7 digits (3-digit LA code + 4-digit establishment number, e.g. 9192001 or 919/2001)', laestab)
     from typed where laestab is not null and not laestab_ok
     union all
     select _file, _line, 'laestab', laestab, 'laestab_mismatch',
         format('laestab {} does not start with the school''s la_code {}; one of the two is wrong', laestab, la_code)
-    from typed where laestab_ok and la_code_ok and left(laestab, 3) <> la_code
+    from typed where laestab_ok and la_code_ok and left(laestab_n, 3) <> la_code
     union all
     select _file, _line, 'la_code', la_code, 'bad_code',
         format('la_code "{}" is not a 3-digit (old) LA code such as 202', la_code)

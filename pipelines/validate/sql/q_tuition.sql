@@ -7,12 +7,12 @@ dups as (
 ),
 held_pupils as (
     select upper(r.upn) as upn_n, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_pupils r semi join q_pupils q on q.line = r._line
+    from aliased_pupils r semi join q_pupils q on q.line = r._line
     where r.upn is not null group by upper(r.upn)
 ),
 held_schools as (
     select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_schools r semi join q_schools q on q.line = r._line
+    from aliased_schools r semi join q_schools q on q.line = r._line
     where r.urn is not null group by r.urn
 ),
 loaded_pupils as (select distinct upn as upn_n from stg_pupils),
@@ -53,7 +53,7 @@ checks as (
       and not exists (select 1 from held_schools h where h.urn = t.urn)
     union all
     select _file, _line, 'academic_year', academic_year, 'bad_academic_year',
-        format('academic_year "{}" is not written like 2009/10', academic_year)
+        format('academic_year "{}" is not an academic year of two consecutive years written like 2009/10 (2009-10, 2009/2010 and 200910 also work)', academic_year)
     from typed where academic_year is not null and not academic_year_ok
     union all
     select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not english or maths', subject)

@@ -8,7 +8,7 @@ dups as (
 ),
 held_courses as (
     select r.tuition_id, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from raw_tuition r semi join q_tuition q on q.line = r._line
+    from aliased_tuition r semi join q_tuition q on q.line = r._line
     where r.tuition_id is not null group by r.tuition_id
 ),
 checks as (

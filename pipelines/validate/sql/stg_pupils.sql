@@ -5,7 +5,7 @@ kept as (select * from typed anti join q_pupils q on q.line = typed._line),
 final as (
     select
         -- ids
-        upn_n as upn, upn_status = 'temporary' as upn_temporary, academic_year, urn,
+        upn_n as upn, upn_status = 'temporary' as upn_temporary, academic_year_n as academic_year, urn,
         -- characteristics
         nc_year_i as nc_year, gender_n as gender,
         coalesce(fsm_b, false) as fsm, coalesce(cla_b, false) as cla,

@@ -5,7 +5,7 @@ kept as (select * from typed anti join q_schools q on q.line = typed._line),
 final as (
     select
         -- ids
-        urn, laestab, school_name, la_code,
+        urn, laestab_n as laestab, school_name, la_code,
         -- codes
         phase_n as phase,
         -- flags

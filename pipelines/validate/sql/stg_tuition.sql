@@ -5,7 +5,7 @@ kept as (select * from typed anti join q_tuition q on q.line = typed._line),
 final as (
     select
         -- ids
-        tuition_id, upn_n as upn, urn, academic_year, subject_n as subject, tutor_id,
+        tuition_id, upn_n as upn, urn, academic_year_n as academic_year, subject_n as subject, tutor_id,
         -- dates
         start_date_d as start_date, end_date_d as end_date,
         -- codes

@@ -3,10 +3,10 @@
 -- taken as a comparison pupil (measures.md §2), even though the course cannot be analysed.
 create or replace table stg_tuition_refused as
 with refused as (
-    select r.* from raw_tuition r semi join q_tuition q on q.line = r._line
+    select r.* from aliased_tuition r semi join q_tuition q on q.line = r._line
 ),
 final as (
-    select distinct upper(upn) as upn, academic_year, lower(subject) as subject
+    select distinct upper(upn) as upn, coalesce(ti_academic_year(academic_year), academic_year) as academic_year, lower(subject) as subject
     from refused
     where upn is not null and academic_year is not null and subject is not null
 )

@@ -1,4 +1,4 @@
--- typed_attainment: grain one row per raw_attainment row; values parsed, and the GCSE
+-- typed_attainment: grain one row per aliased_attainment row; values parsed, and the GCSE
 -- context that decides what a letter result means (inputs.md): assessment ks4, or ta of a
 -- pupil in NC year 10-11 on that date (census NC year of the academic year containing the
 -- date, from 1 September; else inferred from the nearest census year, measures.md §1).
@@ -21,7 +21,7 @@ census as (
 letter_ta as (
     select _line, upper(upn) as upn_n,
         year(ti_date(assessed_on)) - (month(ti_date(assessed_on)) < 9)::INTEGER as ay
-    from raw_attainment
+    from aliased_attainment
     where lower(assessment) = 'ta' and regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]')
       and ti_date(assessed_on) is not null
 ),
@@ -41,7 +41,7 @@ parsed as (
         case when lower(s.assessment) = 'ks4' then true
              when lower(s.assessment) = 'ta' then n.nc_year between 10 and 11
              when lower(s.assessment) in ('ks1', 'ks2', 'ks3') then false end as gcse
-    from raw_attainment s left join ta_nc_year n on n._line = s._line
+    from aliased_attainment s left join ta_nc_year n on n._line = s._line
         left join loaded_pupils p on p.upn_n = upper(s.upn)
 ),
 results as (
@@ -71,4 +71,4 @@ from stg_attainment;
 
 create or replace temp table flagged_attainment as
 select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result
-from raw_attainment r join (select * from typed_attainment where flagged) t using (_line);
+from aliased_attainment r join (select * from typed_attainment where flagged) t using (_line);

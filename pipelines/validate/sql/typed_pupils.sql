@@ -1,12 +1,13 @@
--- typed_pupils: grain one row per raw_pupils row; each value parsed (NULL = unreadable).
+-- typed_pupils: grain one row per aliased_pupils row; each value parsed (NULL = unreadable).
 create or replace temp table typed_pupils as
-with source as (select * from raw_pupils),
+with source as (select * from aliased_pupils),
 final as (
     select
         -- ids
         _file, _line, upn, academic_year, urn,
         upper(upn) as upn_n,
         ti_upn_status(upn) as upn_status,
+        ti_academic_year(academic_year) as academic_year_n,
         ti_academic_year_ok(academic_year) as academic_year_ok,
         regexp_full_match(urn, '\d{6}') as urn_ok,
         -- codes

@@ -1,12 +1,13 @@
--- typed_schools: grain one row per raw_schools row; each value parsed (NULL = unreadable).
+-- typed_schools: grain one row per aliased_schools row; each value parsed (NULL = unreadable).
 create or replace temp table typed_schools as
-with source as (select * from raw_schools),
+with source as (select * from aliased_schools),
 final as (
     select
         -- ids
         _file, _line, urn, laestab, school_name, la_code,
         regexp_full_match(urn, '\d{6}') as urn_ok,
-        regexp_full_match(laestab, '\d{7}') as laestab_ok,
+        ti_laestab(laestab) as laestab_n,
+        ti_laestab(laestab) is not null as laestab_ok,
         regexp_full_match(la_code, '\d{3}') as la_code_ok,
         -- codes
         phase,

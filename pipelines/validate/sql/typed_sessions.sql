@@ -1,8 +1,8 @@
--- typed_sessions: grain one row per raw_sessions row; values parsed, with the loaded
+-- typed_sessions: grain one row per aliased_sessions row; values parsed, with the loaded
 -- course's dates alongside. Sessions have no key: two sessions of one course on one day
 -- are possible, and an exact repeat cannot be told from one.
 create or replace temp table typed_sessions as
-with source as (select * from raw_sessions),
+with source as (select * from aliased_sessions),
 final as (
     select
         s._file, s._line, s.tuition_id, s.session_date, s.minutes, s.in_school_day, s.attended,

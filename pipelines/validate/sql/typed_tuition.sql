@@ -1,6 +1,6 @@
--- typed_tuition: grain one row per raw_tuition row; each value parsed (NULL = unreadable).
+-- typed_tuition: grain one row per aliased_tuition row; each value parsed (NULL = unreadable).
 create or replace temp table typed_tuition as
-with source as (select * from raw_tuition),
+with source as (select * from aliased_tuition),
 final as (
     select
         -- ids
@@ -8,6 +8,7 @@ final as (
         upper(upn) as upn_n,
         ti_upn_status(upn) as upn_status,
         regexp_full_match(urn, '\d{6}') as urn_ok,
+        ti_academic_year(academic_year) as academic_year_n,
         ti_academic_year_ok(academic_year) as academic_year_ok,
         -- codes
         subject, allocation, entry_reason,

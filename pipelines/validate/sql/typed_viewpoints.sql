@@ -1,6 +1,6 @@
--- typed_viewpoints: grain one row per raw_viewpoints row; values parsed.
+-- typed_viewpoints: grain one row per aliased_viewpoints row; values parsed.
 create or replace temp table typed_viewpoints as
-with source as (select * from raw_viewpoints),
+with source as (select * from aliased_viewpoints),
 final as (
     select
         s._file, s._line, s.response_id, s.tuition_id, s.respondent, s.stage, s.item, s.response, s.comment,

@@ -1,0 +1,73 @@
+// When the input as a whole cannot give an honest return, the run is refused before anything
+// is written (issue 14): a required dataset that loads no row, a file with more than
+// max_quarantine_share of its rows quarantined, or no loaded tuition or census row in the
+// academic years the run analyses (the return would be nothing but z and x). Checked by
+// `validate` and by `run`, between validation and transform, on the same report.
+import type { Db } from "../core/db.ts";
+import { InputRefusedError } from "../core/exit-codes.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+import { REQUIRED_DATASETS } from "../ingest/datasets.ts";
+import { formatReasons, formatUnknownValues, shareText, type ValidateReport } from "./report.ts";
+
+/** One line per refused file: "<file>: <why>". Empty when the input can be used. */
+export async function refusalReasons(db: Db, settings: ResolvedSettings, report: ValidateReport): Promise<string[]> {
+  const reasons: string[] = [];
+  const limit = settings.max_quarantine_share;
+  for (const f of report.files) {
+    const why: string[] = [];
+    const required = (REQUIRED_DATASETS as readonly string[]).includes(f.dataset);
+    if (required && f.rows_loaded === 0)
+      why.push(f.rows_read === 0 ? `no data rows at all (a required dataset)` : `none of its ${f.rows_read} rows loaded (a required dataset)`);
+    else if (f.rows_read > 0 && f.rows_quarantined / f.rows_read > limit)
+      why.push(`${shareText(f.rows_quarantined, f.rows_read)} quarantined, more than max_quarantine_share ${formatShare(limit)}`);
+    if (why.length === 0) continue;
+    const top = formatReasons(f);
+    reasons.push(`${f.file}: ${f.rows_read} rows read, ${f.rows_loaded} loaded, ${f.rows_quarantined} quarantined; ${why.join("; ")}${top ? `. Top reasons: ${top}` : ""}`);
+  }
+  reasons.push(...(await yearReasons(db, settings, report)));
+  return reasons;
+}
+
+/** Tuition and census rows must fall in the years analysed (settings.academic_years, else every tuition year). */
+async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateReport): Promise<string[]> {
+  const fileOf = (dataset: string) => report.files.find((f) => f.dataset === dataset);
+  const tuition = fileOf("tuition");
+  const pupils = fileOf("pupils");
+  if (!tuition?.rows_loaded || !pupils?.rows_loaded) return []; // already refused above
+  const byYear = async (table: string) =>
+    db.all<{ year: string; n: number }>(`select academic_year as year, count(*)::INTEGER as n from ${table} group by 1 order by 1`);
+  const list = (rows: { year: string; n: number }[]) => rows.map((r) => `${r.year} (${r.n} rows)`).join(", ");
+  const out: string[] = [];
+  const tuitionYears = await byYear("stg_tuition");
+  const years = settings.academic_years?.length ? settings.academic_years : tuitionYears.map((r) => r.year);
+  if (settings.academic_years?.length && !tuitionYears.some((r) => years.includes(r.year)))
+    out.push(`${tuition.file}: no loaded course is in the academic years of settings.json (${years.join(", ")}); its courses are in ${list(tuitionYears)}. Correct academic_years in settings.json, or use the right year's file`);
+  const censusYears = await byYear("stg_pupils");
+  if (!censusYears.some((r) => years.includes(r.year)))
+    out.push(`${pupils.file}: no loaded census row is in the academic years analysed (${years.join(", ")}); its rows are in ${list(censusYears)}. Use the census of the year the tuition was in`);
+  return out;
+}
+
+function formatShare(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+/**
+ * Throws InputRefusedError when the input is refused: each file and why, every unknown code
+ * value with the value_aliases block to paste, and where the full quarantine report is.
+ */
+export async function refuseUnusableInput(db: Db, settings: ResolvedSettings, report: ValidateReport, quarantineCsv?: string): Promise<void> {
+  const reasons = await refusalReasons(db, settings, report);
+  if (reasons.length === 0) return;
+  const unknown = formatUnknownValues(report);
+  const message = [
+    `The input was refused, so nothing was published (the last good outputs are as they were):`,
+    ...reasons.map((r) => `  - ${r}`),
+    ...(unknown ? ["", unknown, ""] : []),
+    quarantineCsv
+      ? `Every quarantined row, with its line, column and reason: ${quarantineCsv}`
+      : `For every quarantined row, with its line, column and reason, run: tuition-impact validate <folder> (it writes <out>/private/quarantine.csv).`,
+    `Fix the files, map words to codes with value_aliases in settings.json, or, where this many rows are expected to be unusable, raise max_quarantine_share.`,
+  ].join("\n");
+  throw new InputRefusedError(message, reasons);
+}
