@@ -1,0 +1,204 @@
+// Reads every published figure of a release into one long table, audit_cells, one row per
+// published cell: where it is (place = file, or file and sheet; loc = its row; col = its column)
+// and what it is (the key a reader sees: period, LA, school, subject, breakdown and group, the
+// indicator) and its published text. Return files are unpivoted by DuckDB straight from the CSV;
+// workbook sheets and site JSON are turned into CSV first (as ingest does for .xlsx).
+import ExcelJS from "exceljs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { type Db, ident, literal } from "../../core/db.ts";
+import { parseCsv } from "../csv.ts";
+import { FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, TIME_COLUMNS } from "../layout.ts";
+
+export const CELL_COLUMNS = "place VARCHAR, loc VARCHAR, line BIGINT, col VARCHAR, tp VARCHAR, la VARCHAR, urn VARCHAR, subject VARCHAR, breakdown VARCHAR, grp VARCHAR, indicator VARCHAR, value VARCHAR";
+
+const BASE = new Set<string>([...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...SCHOOL_COLUMNS]);
+const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_attainment"]);
+
+const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** A CSV in EES layout (a return file, or a workbook sheet turned into one) → audit_cells. */
+export async function loadWide(db: Db, source: { place: string; csv: string; columns: string[]; indicators: string[]; lineColumn?: string }): Promise<void> {
+  const { place, csv, columns, indicators } = source;
+  const inds = indicators.filter((c) => columns.includes(c));
+  if (inds.length === 0) return;
+  const has = (c: string) => columns.includes(c);
+  const filters = columns.filter((c) => c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)));
+  const col = (c: string) => (has(c) ? ident(c) : "null");
+  const breakdown = filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${literal(f)}`).join(" ")} else 'total' end` : "'total'";
+  const grp = filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end` : "'Total'";
+  const line = source.lineColumn ? `cast(${ident(source.lineColumn)} as bigint)` : "row_number() over () + 1";
+  await db.run(`insert into audit_cells
+    select ${literal(place)}, 'row ' || line, line, indicator, tp, la, urn, subject, breakdown, grp, indicator, value from (
+      unpivot (
+        select ${line} as line, coalesce(${col("time_period")}, '') as tp,
+          case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
+          coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
+          ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
+        from read_csv(${literal(csv)}, header = true, all_varchar = true, parallel = false, auto_detect = false,
+          columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true)
+      ) on ${inds.map(ident).join(", ")} into name indicator value value
+    )`);
+}
+
+/** The header of a CSV file (first record). */
+export function csvHeader(path: string): string[] {
+  const text = readFileSync(path, "utf8");
+  const end = text.search(/\r?\n/);
+  return parseCsv(end === -1 ? text : text.slice(0, end))[0] ?? [];
+}
+
+/** Turns header texts (col_names, metadata labels, or plain-English forms of col_names) into col_names. */
+export class HeaderMap {
+  private readonly byText = new Map<string, string>();
+  add(text: string, colName: string) {
+    if (text && !this.byText.has(norm(text))) this.byText.set(norm(text), colName);
+  }
+  constructor(colNames: Iterable<string>) {
+    for (const c of colNames) this.add(c, c);
+  }
+  get(text: string): string | undefined {
+    return this.byText.get(norm(text));
+  }
+}
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9£%]+/g, " ").trim();
+
+export interface WorkbookSheetRead {
+  name: string;
+  /** Texts of every cell that is text (not a number), with its reference, for the identifier scan. */
+  texts: { ref: string; text: string }[];
+  /** Header cells whose indicator the audit could not place (a sheet it cannot read). */
+  problem?: string;
+  /** Column letters by col_name, for reporting. */
+  letters: Map<string, string>;
+}
+
+/**
+ * Reads an .xlsx release workbook: each sheet whose header row names a period column and
+ * indicator columns becomes a CSV in tmpDir and then audit_cells rows; every text cell of every
+ * sheet is kept for the identifier scan.
+ */
+export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: string, headers: HeaderMap, indicators: Set<string>): Promise<WorkbookSheetRead[]> {
+  const out: WorkbookSheetRead[] = [];
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "ignore", hyperlinks: "ignore", worksheets: "emit", entries: "ignore" });
+  let k = 0;
+  for await (const sheet of reader) {
+    k++;
+    const name = (sheet as unknown as { name?: string }).name ?? `Sheet${k}`;
+    const read: WorkbookSheetRead = { name, texts: [], letters: new Map() };
+    out.push(read);
+    const csv = join(tmpDir, `wb-${k}-${Math.random().toString(36).slice(2)}.csv`);
+    let fd = -1;
+    let columns: string[] | null = null;
+    let positions: number[] = [];
+    let pending: string[] = [];
+    const flush = () => {
+      if (fd >= 0 && pending.length) writeSync(fd, pending.join(""));
+      pending = [];
+    };
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as unknown[];
+      const cells: string[] = [];
+      for (let i = 1; i < values.length; i++) {
+        const v = cellValue(values[i]);
+        cells[i - 1] = v.text;
+        if (v.isText && v.text) read.texts.push({ ref: `${letters(i - 1)}${row.number}`, text: v.text });
+      }
+      if (columns === null) {
+        // The first row is the header; a sheet that names no indicator is not a data sheet (a cover, a glossary).
+        const mapped = cells.map((c) => (c ? headers.get(c) : undefined));
+        if (!mapped.some((c) => c && indicators.has(c))) {
+          columns = [];
+          continue;
+        }
+        if (!mapped.includes("time_period")) read.problem = `its header names indicators but no time period column the audit can read (headers: ${cells.slice(0, 6).join(", ")}...)`;
+        const unknown = cells.map((c, i) => (c && !mapped[i] ? c : "")).filter(Boolean);
+        if (unknown.length) read.problem = `header cells the audit cannot match to a metadata col_name or label: ${unknown.slice(0, 5).join("; ")}`;
+        positions = mapped.flatMap((c, i) => (c ? [i] : []));
+        columns = ["_row", ...positions.map((i) => mapped[i]!)];
+        positions.forEach((p) => read.letters.set(mapped[p]!, letters(p)));
+        fd = openSync(csv, "w");
+        pending.push(`${columns.map(q).join(",")}\n`);
+        continue;
+      }
+      if (fd < 0) continue;
+      pending.push(`${row.number},${positions.map((i) => q(cells[i] ?? "")).join(",")}\n`);
+      if (pending.length >= 5000) flush();
+    }
+    if (fd >= 0) {
+      flush();
+      closeSync(fd);
+      if (!read.problem) await loadWide(db, { place: `${place} sheet "${name}"`, csv, columns: columns!, indicators: [...indicators], lineColumn: "_row" });
+    }
+  }
+  return out;
+}
+
+function cellValue(v: unknown): { text: string; isText: boolean } {
+  if (v == null) return { text: "", isText: false };
+  if (typeof v === "number") return { text: String(v), isText: false };
+  if (typeof v === "string") return { text: v, isText: true };
+  if (typeof v === "object") {
+    const o = v as { richText?: { text: string }[]; text?: string; result?: unknown; formula?: string };
+    if (o.richText) return { text: o.richText.map((r) => r.text).join(""), isText: true };
+    if (o.formula !== undefined) return { text: `=${o.formula}`, isText: true };
+    if (o.text !== undefined) return { text: String(o.text), isText: true };
+  }
+  return { text: String(v), isText: true };
+}
+
+function letters(i: number): string {
+  let s = "";
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** One site JSON file: every array of published rows (objects with the key columns) → audit_cells; every string → `strings`. */
+export function siteRows(json: unknown, indicators: Set<string>, emit: (loc: string, key: string[], indicator: string, value: string) => void, strings: (path: string, text: string) => void): void {
+  const walk = (v: unknown, path: string) => {
+    if (typeof v === "string") strings(path, v);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      const isRow = "time_period" in o && "la_code" in o && "subject" in o && "breakdown" in o && "group_label" in o;
+      for (const [k, x] of Object.entries(o)) {
+        const p = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
+        strings(p, k);
+        if (isRow && indicators.has(k) && x != null) {
+          emit(path, [String(o.time_period ?? ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")], k, String(x));
+          continue;
+        }
+        walk(x, p);
+      }
+    }
+  };
+  walk(json, "$");
+}
+
+/** Writes long rows (place, loc, col, key..., indicator, value) to a CSV that loadLong reads. */
+export class LongWriter {
+  private readonly fd: number;
+  private pending: string[] = [];
+  rows = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "w");
+  }
+  add(place: string, loc: string, key: string[], indicator: string, value: string) {
+    this.pending.push(`${[place, loc, indicator, ...key, indicator, value].map(q).join(",")}\n`);
+    this.rows++;
+    if (this.pending.length >= 5000) this.flush();
+  }
+  flush() {
+    if (this.pending.length) writeSync(this.fd, this.pending.join(""));
+    this.pending = [];
+  }
+  async load(db: Db) {
+    this.flush();
+    closeSync(this.fd);
+    if (this.rows === 0) return;
+    const cols = ["place", "loc", "col", "tp", "la", "urn", "subject", "breakdown", "grp", "indicator", "value"];
+    await db.run(`insert into audit_cells select place, loc, null, col, tp, la, urn, subject, breakdown, grp, indicator, value
+      from read_csv(${literal(this.path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
+        columns = {${cols.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}})`);
+  }
+}

@@ -1,0 +1,85 @@
+// Identifiers that must never be published (outputs.md §2): UPN-shaped strings always, and,
+// when the audit runs inside a run, the run's own tutor ids and questionnaire comments as canaries.
+//
+// Readings: a UPN shape is a letter and 12 digits, or a letter, 11 digits and a letter (the
+// temporary UPN of pipelines/validate/upn.ts), in either case, standing alone (not inside a
+// longer run of letters and digits, such as a SHA-256). A tutor id is found as a whole token;
+// ids of digits only or under 4 characters are not looked for, since they cannot be told from
+// figures and codes. A comment is found by its words; comments of fewer than 3 words are not
+// looked for, since they cannot be told from ordinary text ("Good", "no change").
+
+export type IdentifierKind = "upn" | "tutor_id" | "comment";
+
+export interface IdentifierHit {
+  kind: IdentifierKind;
+  /** What was found (a UPN is shown masked: the report is read by people too). */
+  shown: string;
+  index: number;
+}
+
+export interface Canaries {
+  tutorIds?: Iterable<string>;
+  comments?: Iterable<string>;
+}
+
+const UPN = /(?<![A-Za-z0-9])[A-Za-z]\d{11}[A-Za-z0-9](?![A-Za-z0-9])/g;
+const TOKEN = /[\p{L}\p{N}_-]+/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+const words = (text: string) => (text.toLowerCase().match(WORD) ?? []) as string[];
+
+export class IdentifierScanner {
+  private readonly tutorIds = new Set<string>();
+  /** First three words of each comment → the comments' full word lists. */
+  private readonly comments = new Map<string, string[][]>();
+
+  constructor(canaries: Canaries = {}) {
+    for (const raw of canaries.tutorIds ?? []) {
+      const id = String(raw).trim();
+      if (id.length >= 4 && !/^\d+$/.test(id)) this.tutorIds.add(id.toLowerCase());
+    }
+    for (const raw of canaries.comments ?? []) {
+      const w = words(String(raw));
+      if (w.length < 3) continue;
+      const key = w.slice(0, 3).join(" ");
+      const list = this.comments.get(key) ?? [];
+      list.push(w);
+      this.comments.set(key, list);
+    }
+  }
+
+  /** Every identifier in `text`, with its index in it. */
+  scan(text: string): IdentifierHit[] {
+    const hits: IdentifierHit[] = [];
+    for (const m of text.matchAll(UPN)) hits.push({ kind: "upn", shown: `${m[0].slice(0, 1)}${"#".repeat(m[0].length - 1)}`, index: m.index });
+    if (this.tutorIds.size > 0) {
+      for (const m of text.matchAll(TOKEN)) if (this.tutorIds.has(m[0].toLowerCase())) hits.push({ kind: "tutor_id", shown: m[0], index: m.index });
+    }
+    if (this.comments.size > 0) {
+      const found = [...text.toLowerCase().matchAll(WORD)];
+      for (let i = 0; i + 2 < found.length; i++) {
+        const list = this.comments.get(`${found[i][0]} ${found[i + 1][0]} ${found[i + 2][0]}`);
+        if (!list) continue;
+        for (const w of list) {
+          if (i + w.length > found.length) continue;
+          if (w.every((x, j) => found[i + j][0] === x)) {
+            hits.push({ kind: "comment", shown: `"${w.slice(0, 6).join(" ")}${w.length > 6 ? " ..." : ""}"`, index: found[i].index });
+            break;
+          }
+        }
+      }
+    }
+    return hits.sort((a, b) => a.index - b.index);
+  }
+}
+
+/** Line (1-based) and the index of its start, for an index into text. */
+export function lineOf(text: string, index: number): { line: number; start: number } {
+  let line = 1;
+  let start = 0;
+  for (let p = text.indexOf("\n"); p !== -1 && p < index; p = text.indexOf("\n", p + 1)) {
+    line++;
+    start = p + 1;
+  }
+  return { line, start };
+}

@@ -1,0 +1,21 @@
+-- The audit's view of a release (grain: one row per published cell; audit_state one row per
+-- key and count a reader can see, over every place that publishes it). Needs audit_cells,
+-- audit_counts(indicator), audit_basis(indicator, basis, at_total), audit_alias(indicator, canon).
+create or replace temp table audit_c as
+with final as (
+  select c.*, coalesce(a.canon, c.indicator) as canon,
+    try_cast(c.value as double) as num, c.value = 'c' as is_c
+  from audit_cells c left join audit_alias a using (indicator)
+)
+select * from final;
+
+-- What a reader of the whole release knows of each figure: shown (a number somewhere), any_c.
+create or replace temp table audit_state as
+with final as (
+  select tp, la, urn, subject, breakdown, grp, canon,
+    bool_or(num is not null) as shown, bool_or(is_c) as any_c,
+    min(place || ' ' || loc || ' ' || col) filter (where is_c) as first_c,
+    min(place || ' ' || loc || ' ' || col || ' = ' || value) filter (where num is not null) as first_shown
+  from audit_c group by all
+)
+select * from final;
