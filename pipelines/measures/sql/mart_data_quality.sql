@@ -10,6 +10,13 @@
 --   ECaW school; a place type that does not fit (fsm for a pupil not FSM, cla for a pupil not
 --   looked after, ecaw outside an ECaW school or outside Y3–4). Pupils with no census row in
 --   the year are counted as out of scope by year (their NC year is unknown).
+-- Values aliased: input values read as codes through settings.value_aliases (validate's
+--   value_aliases_applied). They are counted over the run's input files, not by subject or LA:
+--   on the subject Total row of the run's LA, or of National when the run has several LAs;
+--   elsewhere NULL with dq_values_aliased_na_reason.
+-- A database built without validate (test fixtures) has no aliases: an empty table stands in.
+create table if not exists value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER);
+
 create or replace table mart_data_quality as
 with results as (
     select
@@ -79,6 +86,10 @@ geographies as (
     select distinct time_period, 'National' from int_pupils where (select several_las from run_settings)
 ),
 
+aliased as (
+    select coalesce(sum(rows), 0)::BIGINT as dq_values_aliased from value_aliases_applied
+),
+
 grid as (
     select g.time_period, g.la_code, s.subject
     from geographies as g
@@ -104,7 +115,13 @@ final as (
         coalesce(p.dq_baseline_unclassifiable, 0) as dq_baseline_unclassifiable,
         coalesce(p.dq_out_of_scope_ks4, 0) as dq_out_of_scope_ks4,
         coalesce(p.dq_out_of_scope_year, 0) as dq_out_of_scope_year,
-        coalesce(p.dq_out_of_scope_place_type, 0) as dq_out_of_scope_place_type
+        coalesce(p.dq_out_of_scope_place_type, 0) as dq_out_of_scope_place_type,
+        -- values aliased (whole run)
+        case when g.subject = 'Total' and (g.la_code = 'National') = (select several_las from run_settings)
+            then (select dq_values_aliased from aliased) end as dq_values_aliased,
+        case when g.subject <> 'Total' then 'not applicable: values aliased are counted over the input files, not by subject'
+             when (g.la_code = 'National') <> (select several_las from run_settings)
+                 then 'not applicable: the input files are shared by the LAs of the run; see National' end as dq_values_aliased_na_reason
     from grid as g
     left join result_counts as r using (time_period, la_code, subject)
     left join place_counts as p using (time_period, la_code, subject)
