@@ -1,7 +1,31 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI in this same process (tsx's loader registered in-process), so
-// `npx tuition-impact` needs no build step and a signal sent to it reaches the pipeline itself.
-import { register } from "tsx/esm/api";
+// Starts the CLI in this same process (so a signal sent to it reaches the pipeline itself).
+// It runs the compiled build/ (made by `npm run compile`, which `npm ci` and `npm install` run
+// as the `prepare` script) when that is at least as new as every file under pipelines/;
+// otherwise the TypeScript sources through tsx, so an edited source is never run stale.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-register();
-await import("../pipelines/cli.ts");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const stamp = join(root, "build", "BUILT");
+
+/** True when build/ was compiled after the last change to any file under pipelines/. */
+function buildIsCurrent() {
+  if (existsSync(join(root, "pipelines")) === false) return existsSync(stamp);
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  const sources = join(root, "pipelines");
+  for (const entry of readdirSync(sources, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built) return false;
+  }
+  return true;
+}
+
+if (process.env.TUITION_FROM_SOURCE !== "1" && buildIsCurrent()) {
+  await import(pathToFileURL(join(root, "build", "cli.js")).href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import(pathToFileURL(join(root, "pipelines", "cli.ts")).href);
+}

@@ -1,8 +1,12 @@
 // tuition-impact: the command line. Each command is a thin shell over a pipeline module;
-// failures end with one sentence a person can act on and a non-zero exit code.
+// failures end with one sentence a person can act on and a non-zero exit code (core/exit-codes.ts).
+// Modules are imported per command, so `--help` starts without loading DuckDB or zod.
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { EXIT } from "./core/exit-codes.ts";
+import { stopOnSignals } from "./core/interrupt.ts";
 import { makeReporter, textTable } from "./core/progress.ts";
-import { SettingsError } from "./core/settings.ts";
 import type { RunResult } from "./run.ts";
 import { formatAliasesApplied, formatFiles, formatUnknownValues } from "./validate/report.ts";
 
@@ -22,18 +26,29 @@ Usage:
   tuition-impact combine <return.csv>... [--out DIR] [--settings FILE]
       Screens LA returns, refuses mixed years or conflicting duplicates, stacks them and
       adds National rows where that is valid.
+  tuition-impact site [--db FILE] [--out DIR]
+      Builds the report site from a run's database (default output/tuition-impact.duckdb)
+      into DIR (default dist/), with the return files beside it as downloads.
   tuition-impact serve [--dir DIR] [--port N]
       Serves the built site (default dist/) on 127.0.0.1 for viewing.
+  tuition-impact audit <folder> [--threshold N]
+      Checks a release as published (a return folder, a run's output, a built site) for
+      small counts, figures beside a suppressed group, a count c in one place and shown in
+      another, cells recoverable by differencing, and UPN-shaped strings; one line per
+      breach (file, row, column). Exit 0 with "0 breaches", or 4 listing them.
 
 Options:
   --out DIR         output folder (run: default "output"; synth: default "demo/generated";
-                    combine: default "output/national")
+                    combine: default "output/national"; site: default "dist")
+  --db FILE         site: the database to publish (default output/tuition-impact.duckdb)
   --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md.
                     combine: its LAs are accepted beside the Department's LA lookup
   --scale la|national   synth: one LA of about 500 schools (default) or 152 LAs
   --seed N          synth: random seed (default 1); the same seed gives identical files
   --faults          synth: plant a known number of bad rows of each kind (listed in truth.json)
   --schools N       synth: total number of schools (smaller data for tests)
+  --threshold N     audit: the suppression threshold (default: as data-guidance.md states, else 5)
+  --catalogue DIR   audit: the indicator catalogue to read counts from (default the tool's own)
   --quiet           no progress output
   --help            this text
 
@@ -41,7 +56,14 @@ Outputs of run (in --out):
   tuition-impact.duckdb   the database: every table from raw inputs to published figures
   return/                 impact_<la>_<period>.csv + .meta.csv, schools file, workbook, data-guidance.md
   private/                quarantine.csv and pupil-level lists for the officer; never published
-Exit code 0 on success, 1 on a problem with the inputs or settings, 2 on a usage error.`;
+Exit codes (scripts can branch on them):
+  0    done (run: the outputs were published)
+  1    input refused: a file or its rows cannot be used (each named); nothing was published
+  2    usage error: unknown command or option, missing argument
+  3    settings refused: settings.json is missing or wrong (key and reason named)
+  4    release refused by its own checks (screener, disclosure audit); nothing was published
+  70   internal error: a fault in the tool itself; run again with DEBUG=1 and report it
+  130  stopped by Ctrl-C or SIGTERM; nothing was published, the last good outputs are intact`;
 
 class UsageError extends Error {}
 
@@ -54,12 +76,15 @@ function parseCommandLine(argv: string[]) {
       options: {
         out: { type: "string" },
         settings: { type: "string" },
+        db: { type: "string" },
         scale: { type: "string", default: "la" },
         seed: { type: "string", default: "1" },
         faults: { type: "boolean", default: false },
         schools: { type: "string" },
         dir: { type: "string", default: "dist" },
         port: { type: "string", default: "3000" },
+        threshold: { type: "string" },
+        catalogue: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -84,18 +109,24 @@ async function main(argv: string[]): Promise<number> {
     case "run": {
       const input = rest[0];
       if (!input) throw new UsageError(`${command} needs the input folder, e.g. tuition-impact ${command} demo/generated`);
+      const out = values.out ?? "output";
+      stopOnSignals(
+        command === "validate"
+          ? "validate did not finish, and nothing was published."
+          : `nothing was published: the last good outputs in ${resolve(out)} are as they were.`,
+      );
       const { runPipeline } = await import("./run.ts");
       const result = await runPipeline({
         input,
-        out: values.out ?? "output",
+        out,
         settingsPath: values.settings,
         reporter,
         dryRun: command === "validate",
       });
       printSummary(result);
       if (command === "validate") console.log("\nDry run: nothing was published; the only file written is the quarantine report.");
-      else console.log(`\nDatabase: ${result.database}`);
-      return 0;
+      else console.log(`\n${textTable(publishedPaths(out))}`);
+      return EXIT.ok;
     }
     case "synth": {
       const { synthesise } = await import("./synth/index.ts");
@@ -103,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
       const seed = Number(values.seed);
       if (!Number.isInteger(seed)) throw new UsageError("--seed takes a whole number");
       const out = values.out ?? "demo/generated";
+      stopOnSignals(`the files in ${resolve(out)} may be incomplete: run synth again.`);
       const summary = await reporter.stage("synth", (progress) =>
         synthesise(
           {
@@ -121,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "combine": {
       if (rest.length === 0) throw new UsageError("combine needs one or more LA return files (impact_<la>_<period>.csv)");
+      stopOnSignals("the combined files may be incomplete: run combine again.");
       const { combine } = await import("./export/combine.ts");
       const { loadSettings } = await import("./core/settings.ts");
       // LAs named in settings (e.g. synthetic ones) join the Department's lookup for the screener.
@@ -129,14 +162,48 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Combined ${rest.length} returns into ${result.files.join(", ")}`);
       return 0;
     }
+    case "site": {
+      const out = values.out ?? "dist";
+      stopOnSignals(`the site in ${resolve(out)} is as it was.`);
+      const { buildSiteFromCli } = await import("./site.ts");
+      const { seconds, out: built } = await buildSiteFromCli({ db: values.db, out });
+      console.log(`Site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);
+      return EXIT.ok;
+    }
+    case "audit": {
+      const folder = rest[0];
+      if (!folder) throw new UsageError("audit needs the release folder, e.g. tuition-impact audit output/return");
+      const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+      if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 1)) throw new UsageError("--threshold takes a whole number of 1 or more");
+      const { auditRelease, formatBreach, summarise } = await import("./export/audit.ts");
+      const result = await auditRelease(folder, { threshold, catalogueDir: values.catalogue });
+      for (const b of result.breaches) console.log(formatBreach(b));
+      console.log(summarise(result));
+      return result.breaches.length === 0 ? EXIT.ok : EXIT.releaseRefused;
+    }
     case "serve": {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number (0-65535)");
       const { serve } = await import("./serve.ts");
-      await serve(values.dir, Number(values.port));
-      return 0;
+      await serve(values.dir, port);
+      return EXIT.ok;
     }
     default:
       throw new UsageError(`unknown command "${command}"; try tuition-impact --help`);
   }
+}
+
+/** What a run published, for the officer to open next: one row per output, with its path. */
+function publishedPaths(out: string): { output: string; path: string }[] {
+  const dir = resolve(out);
+  const returns = readdirSync(join(dir, "return")).sort();
+  const rows = [
+    ...returns.filter((f) => /^impact_(?!schools_)[^_]+_\d{6}\.csv$/.test(f)).map((f) => ({ output: "return", path: join(dir, "return", f) })),
+    ...returns.filter((f) => f.endsWith(".xlsx")).map((f) => ({ output: "workbook", path: join(dir, "return", f) })),
+    { output: "site data", path: join(dir, "tuition-impact.duckdb") },
+    { output: "quarantine report", path: join(dir, "private", "quarantine.csv") },
+  ];
+  return rows;
 }
 
 function printSummary(result: RunResult) {
@@ -158,17 +225,40 @@ function printSummary(result: RunResult) {
   console.log(textTable(result.timings.map((t) => ({ stage: t.stage, seconds: Number(t.seconds.toFixed(2)) }))));
 }
 
+/**
+ * The exit code for an error, by name (so the modules that define the classes need not load
+ * first): its `name`, or its class's name for classes that leave `name` as "Error".
+ */
+function exitCodeFor(error: Error): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  const name = error.name && error.name !== "Error" ? error.name : error.constructor?.name;
+  switch (name) {
+    case "UsageError":
+      return EXIT.usage;
+    case "InputError":
+    case "InputRefusedError":
+    case "CombineError":
+      return EXIT.inputRefused;
+    case "SettingsError":
+      return EXIT.settingsRefused;
+    case "ReleaseRefusedError":
+    case "ReturnCheckError":
+      return EXIT.releaseRefused;
+    default:
+      return EXIT.internalError;
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: Error) => {
-    const known = error instanceof SettingsError || error.name === "InputError" || error.name === "ReturnCheckError" || error.name === "CombineError";
-    if (error instanceof UsageError) {
-      console.error(`tuition-impact: ${error.message}`);
-      process.exit(2);
-    }
+  (thrown: unknown) => {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    const code = exitCodeFor(error);
     console.error(`tuition-impact: ${error.message}`);
-    if (!known && process.env.DEBUG) console.error(error.stack);
-    if (!known) console.error("(an unexpected error: run again with DEBUG=1 for details, and report it with that output)");
-    process.exit(1);
+    if (code === EXIT.internalError) {
+      if (process.env.DEBUG) console.error(error.stack);
+      console.error("(an unexpected error: run again with DEBUG=1 for details, and report it with that output)");
+    }
+    process.exit(code);
   },
 );

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { dirname, join, resolve } from "node:path";
 import { Db } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
+import { guard, setStopMessage } from "./core/interrupt.ts";
 import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
 import { validate } from "./validate/index.ts";
@@ -85,6 +86,14 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const staging = join(out, `.staging-${process.pid}`);
   // A bounded memory limit makes DuckDB spill to disk rather than grow past it (national runs).
   const db = await Db.open(building, { memory_limit: process.env.TUITION_MEMORY_LIMIT ?? "6GB" });
+  // Ctrl-C / SIGTERM: stop the running query and remove this run's scratch (the database being
+  // built, its WAL and spill folder, the staged folders) before exiting; nothing is published.
+  const endGuard = guard({
+    abort: () => db.connection.interrupt(),
+    cleanup: () => {
+      for (const path of [building, `${building}.wal`, `${building}.tmp`, staging]) rmSync(path, { recursive: true, force: true });
+    },
+  });
   try {
     await loadAndValidate(db, options.input, settings, reporter);
     // Refused before anything is written: the catch below removes the scratch database.
@@ -114,11 +123,15 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     await db.run("CHECKPOINT");
     db.close();
     // Swap in: the database first (the site and return are built from it), then the folders.
+    // Synchronous, so no signal handler runs between these renames (outputs never half old, half new).
+    endGuard();
     renameSync(building, join(out, DATABASE_NAME));
     for (const folder of ["return", "private"]) swapFolder(join(staging, folder), join(out, folder));
     rmSync(staging, { recursive: true, force: true });
+    setStopMessage(`the run had finished: its outputs in ${out} were published.`);
     return result;
   } catch (error) {
+    endGuard();
     try {
       db.close();
     } catch {

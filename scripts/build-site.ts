@@ -2,11 +2,13 @@
 // clears Framework's loader cache (a new database must never be served from a stale cache),
 // builds into a temporary folder, copies the return files in as downloads, and only then
 // swaps the new folder into place.
-// Usage: tsx scripts/build-site.ts [--out dist]   (database: env TUITION_DB)
+// Usage: tsx scripts/build-site.ts [--out dist] [--db FILE]   (database default: env TUITION_DB)
+// The CLI's `tuition-impact site` runs this same buildSite.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { guard } from "../pipelines/core/interrupt.ts";
 import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
 import { publishableDownloads } from "../src/data/downloadable.ts";
 
@@ -105,6 +107,9 @@ function runFramework(env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
   const bin = join(projectRoot, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, "build"], { cwd: projectRoot, env, stdio: verbose ? "inherit" : "pipe" });
+    // Stopped by a signal (tuition-impact site): Framework stops at once, not after we exit.
+    const endGuard = guard({ abort: () => child.kill("SIGKILL"), cleanup: () => {} });
+    child.on("exit", () => endGuard());
     let log = "";
     child.stdout?.on("data", (d) => (log += d));
     child.stderr?.on("data", (d) => (log += d));
@@ -130,9 +135,14 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     TUITION_RETURN: downloadsFrom,
     TUITION_RETURN_DIR: downloadsFrom,
     TUITION_SITE_OUT: temp,
+    // Framework would otherwise send usage telemetry, and print a notice the first time.
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
     // Framework runs .ts loaders with `tsx`, found on PATH.
     PATH: [join(projectRoot, "node_modules", ".bin"), process.env.PATH].join(delimiter),
   };
+  // Stopped by a signal: the half-built folder goes too (dist/ is untouched; the build lock,
+  // whose pid is then gone, is taken over by the next build).
+  const endGuard = guard({ cleanup: () => rmSync(temp, { recursive: true, force: true }) });
   await withLock(async () => {
     clearLoaderCache();
     rmSync(temp, { recursive: true, force: true });
@@ -151,15 +161,15 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     if (existsSync(out)) renameSync(out, old);
     renameSync(temp, out);
     rmSync(old, { recursive: true, force: true });
-  });
+  }).finally(endGuard);
   return { out, seconds: (performance.now() - started) / 1000 };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const i = args.indexOf("--out");
+  const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   try {
-    const { out, seconds } = await buildSite({ out: i >= 0 ? args[i + 1] : undefined });
+    const { out, seconds } = await buildSite({ out: option("--out"), db: option("--db") });
     console.log(`Site built into ${out} in ${seconds.toFixed(1)} s.`);
   } catch (error) {
     console.error((error as Error).message);

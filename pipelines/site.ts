@@ -1,0 +1,31 @@
+// `tuition-impact site`: builds the report site from a run's database with the same build as
+// `npm run build` (scripts/build-site.ts: Framework into a temporary folder, swapped into place
+// only when it has finished). Paths on the command line are taken relative to where the command
+// is run, as every other command's are.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { InputError } from "./ingest/errors.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+export interface SiteOptions {
+  /** The run's database (default output/tuition-impact.duckdb). */
+  db?: string;
+  /** Folder the site ends up in (default dist). */
+  out?: string;
+  /** Print Framework's own output (a line per page). */
+  verbose?: boolean;
+}
+
+export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: string; seconds: number }> {
+  const db = resolve(options.db ?? join("output", "tuition-impact.duckdb"));
+  if (!existsSync(db))
+    throw new InputError(db, "no database here to build the site from. Run the pipeline first (tuition-impact run <folder>), or name the database with --db FILE.");
+  const out = resolve(options.out ?? "dist");
+  // The site build and its Framework loaders are TypeScript run through tsx; the compiled CLI
+  // (build/) registers tsx for them here, the CLI run from source already has it.
+  if (!import.meta.url.endsWith(".ts")) (await import("tsx/esm/api")).register();
+  const { buildSite } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as typeof import("../scripts/build-site.ts");
+  return buildSite({ db, out, verbose: options.verbose ?? true });
+}
