@@ -131,12 +131,12 @@ describe("combine: refusals", () => {
 
   it("missing column named in the metadata (caught by the screener)", async () => {
     const bad = copyReturn("881", join(tmp, "missing2"), { data: (t) => dropColumn(t, "n_places") });
-    await expect(combine([path("919"), bad], join(tmp, "o1b"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule r08_meta_not_in_data, row \d+, column col_name: Metadata col_name 'n_places' is not a column of the data file/);
+    await expect(combine([path("919"), bad], join(tmp, "o1b"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule project_meta_cols_in_data, metadata row \d+, column col_name: Metadata col_name 'n_places' is not a column of the data file/);
   });
 
   it("duplicate rows", async () => {
     const bad = copyReturn("881", join(tmp, "dupes"), { data: (t) => `${t}${t.split("\n")[1]}\n` });
-    await expect(combine([path("919"), bad], join(tmp, "o2"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule r57_duplicate_rows, row \d+: Row repeats the time, geography and filters of line 2/);
+    await expect(combine([path("919"), bad], join(tmp, "o2"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule general_dupes, row \d+: Row repeats the time, geography and filters of line 2/);
   });
 
   it("bad symbol", async () => {
@@ -149,7 +149,7 @@ describe("combine: refusals", () => {
         return lines.join("\n");
       },
     });
-    await expect(combine([path("919"), bad], join(tmp, "o3"))).rejects.toThrow(/rule ees_indicator_symbol, row 3, column n_places: Indicator 'n_places' holds '\*'/);
+    await expect(combine([path("919"), bad], join(tmp, "o3"))).rejects.toThrow(/rule project_indicator_values, row 3, column n_places: Indicator 'n_places' holds '\*'/);
   });
 
   it("mixed years", async () => {
