@@ -228,7 +228,7 @@ describe("return: a screener FAIL stops the run", () => {
     const s = fakeSettings([HERTS]);
     await publish(db2, s, { catalogueDir: cat });
     const dir = join(tmp, "bad-out");
-    await expect(writeReturn(db2, s, dir)).rejects.toThrow(/impact_919_200910\.csv fails the EES screener:\n {2}- rule r13_indicator_smushed, row \d+, column col_name: Indicator 'pct_female' names a group/);
+    await expect(writeReturn(db2, s, dir)).rejects.toThrow(/impact_919_200910\.csv fails the EES screener:\n {2}- rule col_ind_smushed, metadata row \d+, column col_name: Indicator 'pct_female' names a group/);
     expect(existsSync(dir)).toBe(false);
     db2.close();
   });
