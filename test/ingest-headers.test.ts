@@ -1,7 +1,7 @@
 // Header matching (inputs.md): case-insensitive, ignoring spaces, _ and -; built-in
 // aliases; aliases from settings; missing columns and ambiguous headers stop the run.
 import { describe, expect, it } from "vitest";
-import { InputError } from "../pipelines/ingest/errors.ts";
+import { InputRefusedError } from "../pipelines/core/exit-codes.ts";
 import { folder, HEADERS, ingestOnly, settings } from "./fixtures/ingest/harness.ts";
 
 describe("header matching", () => {
@@ -29,8 +29,9 @@ describe("header matching", () => {
   it("stops with the file, the missing column and the header it found", async () => {
     const dir = folder({ "pupils.csv": "upn,academic_year,urn,gender,fsm,cla,first_language,sen,ethnicity\n" });
     const err = await ingestOnly(dir).catch((e) => e);
-    expect(err).toBeInstanceOf(InputError);
-    expect(err.file).toBe("pupils.csv");
+    expect(err).toBeInstanceOf(InputRefusedError);
+    expect(err.reasons).toHaveLength(1);
+    expect(err.reasons[0]).toMatch(/^pupils\.csv: required column nc_year missing/);
     expect(err.message).toContain("nc_year");
     expect(err.message).toContain('"ethnicity"');
   });
@@ -38,8 +39,8 @@ describe("header matching", () => {
   it("stops when two headers mean the same column", async () => {
     const dir = folder({ "schools.csv": `${HEADERS.schools},URN\n` });
     const err = await ingestOnly(dir).catch((e) => e);
-    expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toMatch(/"urn" and "URN" both mean urn/);
+    expect(err).toBeInstanceOf(InputRefusedError);
+    expect(err.message).toMatch(/schools\.csv: The headers "urn" and "URN" both mean urn/);
   });
 
   it("accepts a missing optional column (viewpoints.comment) as blank", async () => {

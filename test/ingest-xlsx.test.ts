@@ -1,6 +1,6 @@
 // .xlsx inputs (inputs.md): first sheet or the sheet named like the dataset; Excel dates
 // (Date cells and serial numbers in date columns) as ISO text; formulas as their cached
-// result; a merged cell's value in its top-left cell only; sheet row numbers as lines.
+// result; every cell of a merged range reads as its top-left value; sheet row numbers as lines.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +27,7 @@ describe(".xlsx input", () => {
         // Row 2: a Date cell and an Excel serial number in date columns; numbers for ids and counts.
         ws.addRow(["T1", "K201100109001", 100001, "2009/10", "Maths", "TU1", new Date(Date.UTC(2009, 9, 5)), 39814 + 364, "core", "falling_behind", true, "N", 3, 2]);
         ws.addRow([]); // row 3 blank: not a row
-        // Row 4: a formula (cached result) and a merged pair of cells (value only in the first).
+        // Row 4: a formula (cached result) and a merged pair of cells (Excel keeps the value in the first only).
         ws.addRow(["T2", "K201100109001", 100001, "2009/10", { formula: 'LOWER("ENGLISH")', result: "english" }, "TU1", "04/01/2010", "26/03/2010", "core", "falling_behind", "Y", "Y", null, null]);
         ws.mergeCells("M4:N4");
         ws.getCell("M4").value = 4;
@@ -36,7 +36,7 @@ describe(".xlsx input", () => {
     const db = await ingestOnly(dir);
     expect(await db.all(`select tuition_id, urn, subject, start_date, end_date, itp_agreed, targets_set, targets_met, _line from raw_tuition order by _line`)).toEqual([
       { tuition_id: "T1", urn: "100001", subject: "Maths", start_date: "2009-10-05", end_date: "2009-12-31", itp_agreed: "TRUE", targets_set: "3", targets_met: "2", _line: 2 },
-      { tuition_id: "T2", urn: "100001", subject: "english", start_date: "04/01/2010", end_date: "26/03/2010", itp_agreed: "Y", targets_set: "4", targets_met: null, _line: 4 },
+      { tuition_id: "T2", urn: "100001", subject: "english", start_date: "04/01/2010", end_date: "26/03/2010", itp_agreed: "Y", targets_set: "4", targets_met: "4", _line: 4 },
     ]);
     expect(await db.one(`select format, encoding, rows_read from ingest_files where dataset = 'tuition'`)).toEqual({ format: "xlsx", encoding: "xlsx", rows_read: 2 });
     db.close();

@@ -1,7 +1,9 @@
 // Reads one CSV file into raw_<dataset>. We work out the encoding, header and line
 // numbers ourselves (csv-scan.ts) and let DuckDB's reader do the bulk parsing with
 // everything pinned (no sniffing), then check that both agree on the number of records.
-import { createReadStream, createWriteStream, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
 import { pipeline } from "node:stream/promises";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -9,7 +11,10 @@ import { ident, literal, type Db } from "../core/db.ts";
 import { scanCsv, splitCsvRecord } from "./csv-scan.ts";
 import type { Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
-import { mapHeaders } from "./headers.ts";
+import { footerRecords, describeFooter } from "./footer.ts";
+import { readHead } from "./csv-head.ts";
+import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS } from "./header-row.ts";
+import { headerLookup, mapHeaders, type HeaderAliases } from "./headers.ts";
 import { createRawTable, type LineNumbers } from "./raw.ts";
 
 export interface FileRead {
@@ -18,7 +23,18 @@ export interface FileRead {
   sha256: string;
   rows_read: number;
   extra_columns: string[];
+  /** The sheet read (workbooks only). */
+  sheet: string | null;
+  /** The separator of a CSV file: `,`, `;` or a tab. */
+  delimiter: string | null;
+  /** Line (sheet row) of the header. */
+  header_line: number;
+  /** What was passed over around the table, for the report; null if nothing. */
+  skipped: string | null;
 }
+
+/** Separators we read, in order of preference when two fit the header equally. */
+const DELIMITERS = [",", ";", "\t"] as const;
 
 export async function readCsvFile(
   db: Db,
@@ -26,11 +42,41 @@ export async function readCsvFile(
   path: string,
   file: string,
   tmp: string,
-  aliases: Record<string, Record<string, string[]>>,
+  aliases: HeaderAliases,
   onBytes?: (done: number) => void,
 ): Promise<FileRead> {
+  // UTF-16 ("Unicode text" in Excel) is converted to UTF-8 first; the hash is of the file as given.
+  const utf16 = utf16Kind(path);
+  let source = path;
+  let originalHash: string | null = null;
+  if (utf16) {
+    source = join(tmp, `${dataset}.from-utf16.csv`);
+    await pipeline(createReadStream(path), iconv.decodeStream(utf16), iconv.encodeStream("utf8"), createWriteStream(source));
+    originalHash = await hashFile(path);
+  }
+
+  const head = readHead(source, 200);
+  if (head.some((r) => r.bytes.includes(0)))
+    throw new InputError(file, looksLikeUtf16WithoutBom(head[0].bytes)
+      ? "is UTF-16 text without a byte-order mark, which cannot be read reliably. Save it from Excel as \"CSV UTF-8 (Comma delimited)\"."
+      : "is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as \"CSV UTF-8\" or as an .xlsx workbook.");
+  const headText = (bytes: Buffer) => (isUtf8(bytes) ? bytes.toString("utf8") : iconv.decode(bytes, "win1252"));
+  // Candidates for the header: the first non-blank records (a record of separators only is blank).
+  const candidates = head.map((r) => ({ ...r, text: headText(r.bytes) })).filter((r) => /[^\s,;"\u00a0]/.test(r.text)).slice(0, HEADER_SEARCH_ROWS);
+  if (candidates.length === 0)
+    throw new InputError(file, head.length ? "is empty: every line is blank (spaces or separators only), so it has no header and no rows." : "is empty: it has no header line and no rows.");
+
+  // The separator and the header row together: whichever split names the most columns.
+  const lookup = headerLookup(dataset, file, aliases);
+  let choice = { delimiter: ",", index: 0, score: { exact: -1, near: -1, cells: -1 } };
+  for (const delimiter of DELIMITERS) {
+    const found = findHeaderRow(dataset, lookup, candidates.map((c) => splitCsvRecord(c.text, delimiter)), aliases);
+    if (compareScores(found.score, choice.score) < 0) choice = { delimiter, ...found };
+  }
+  const headerRecord = candidates[choice.index].index;
+
   const index = join(tmp, `${dataset}.lines.csv`);
-  const scan = await scanCsv(path, index, onBytes);
+  const scan = await scanCsv(source, index, onBytes, true, choice.delimiter.charCodeAt(0), headerRecord);
   if (scan.binary)
     throw new InputError(file, "is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as \"CSV UTF-8\" or as an .xlsx workbook.");
   if (scan.headerLine === 0) throw new InputError(file, "is empty: it has no header line and no rows.");
@@ -39,21 +85,27 @@ export async function readCsvFile(
 
   // Windows-1252 is the only other encoding Excel on Windows writes for "CSV"; every byte is
   // defined in it, so a file that is not UTF-8 is read as 1252 rather than refused.
-  let readPath = path;
-  let encoding = scan.bom ? "utf-8-bom" : "utf-8";
-  let headerText: string;
+  let readPath = source;
+  let encoding = utf16 ? (utf16 === "utf16le" ? "utf-16le" : "utf-16be") : scan.bom ? "utf-8-bom" : "utf-8";
+  const decode = (bytes: Buffer) => (scan.utf8 ? bytes.toString("utf8") : iconv.decode(bytes, "win1252"));
   if (!scan.utf8) {
     encoding = "windows-1252";
     readPath = join(tmp, `${dataset}.utf8.csv`);
-    await pipeline(createReadStream(path), iconv.decodeStream("win1252"), iconv.encodeStream("utf8"), createWriteStream(readPath));
-    headerText = iconv.decode(scan.headerBytes, "win1252");
-  } else headerText = scan.headerBytes.toString("utf8");
+    await pipeline(createReadStream(source), iconv.decodeStream("win1252"), iconv.encodeStream("utf8"), createWriteStream(readPath));
+  }
+  const headerText = decode(scan.headerBytes);
 
-  const header = splitCsvRecord(headerText);
-  const { fields, extra } = mapHeaders(dataset, file, header, aliases);
+  const header = splitCsvRecord(headerText, choice.delimiter);
+  const { fields, extra } = mapHeaders(dataset, file, header, aliases, `line ${scan.headerLine}`);
   const width = Math.max(header.length, scan.maxFields);
   const names = Array.from({ length: width }, (_, i) => `f${i}`);
   const columns = names.map((_, i) => (i < fields.length ? fields[i] : null));
+
+  const footer = footerRecords(scan.tail.map((t) => ({ ...t, cells: t.blank ? [] : splitCsvRecord(decode(t.bytes), choice.delimiter) })));
+  const skipped = [
+    scan.headerLine > 1 ? `line${scan.headerLine > 2 ? `s 1-${scan.headerLine - 1}` : " 1"} above the header` : "",
+    footer.length ? `${describeFooter(footer, "line")} after the table` : "",
+  ].filter(Boolean).join("; ") || null;
 
   // DuckDB skips lines holding only a line ending, as our scan does; `skip` passes over
   // blank lines above the header so `header=true` lands on the header itself.
@@ -65,13 +117,13 @@ export async function readCsvFile(
   // (A Windows-1252 byte may take 3 bytes once converted to UTF-8.)
   const maxLineSize = Math.max(2 << 20, scan.longestRecord * (scan.utf8 ? 1 : 3) + 1024);
   const spec = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}}`;
-  const source = `read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
-        delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
+  const relation = `read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
+        delim = ${literal(choice.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
         null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)}) s`;
 
   // Record n starts on line n + 1 + offset, the offset changing only after blank lines or
   // quoted newlines. Few changes (the usual case) become a CASE expression; many, an ASOF join.
-  const layout = { names, columns, headerWidth: header.length };
+  const layout = { names, columns, headerWidth: header.length, dataRecords: footer.length ? footer[0].record - 1 : undefined };
   let lines: LineNumbers;
   if (scan.breakpoints <= 64) {
     const points = scan.breakpoints ? readFileSync(index, "utf8").trim().split("\n").map((l) => l.split(",").map(Number)) : [];
@@ -87,7 +139,7 @@ export async function readCsvFile(
     lines = { offsets: table };
   }
   try {
-    await createRawTable(db, dataset, file, source, lines, layout);
+    await createRawTable(db, dataset, file, relation, lines, layout);
   } catch (e) {
     throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
   }
@@ -96,7 +148,40 @@ export async function readCsvFile(
   if (got !== scan.records)
     throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
-  return { encoding, bytes: scan.bytes, sha256: scan.sha256, rows_read: rows, extra_columns: extra };
+  // Rows are the records with a value, less the footer: counted by our scan, independently of DuckDB.
+  if (rows !== scan.valueRecords - footer.length)
+    throw new Error(`${file}: ${rows} rows read but the file has ${scan.valueRecords - footer.length} records with values after the header; this is a bug in the pipeline, please report it.`);
+  return {
+    encoding, bytes: utf16 ? statSync(path).size : scan.bytes, sha256: originalHash ?? scan.sha256, rows_read: rows, extra_columns: extra,
+    sheet: null, delimiter: choice.delimiter, header_line: scan.headerLine, skipped,
+  };
+}
+
+/** "utf16le" or "utf16be" when the file starts with that byte-order mark. */
+function utf16Kind(path: string): "utf16le" | "utf16be" | null {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(2);
+    const n = readSync(fd, b, 0, 2, 0);
+    if (n < 2) return null;
+    return b[0] === 0xff && b[1] === 0xfe ? "utf16le" : b[0] === 0xfe && b[1] === 0xff ? "utf16be" : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Text as UTF-16 without a BOM: a NUL in every other byte of a line. */
+function looksLikeUtf16WithoutBom(bytes: Buffer): boolean {
+  let even = 0, odd = 0;
+  for (let i = 0; i < Math.min(bytes.length, 512); i++) if (bytes[i] === 0) (i % 2 ? odd++ : even++);
+  const half = Math.min(bytes.length, 512) / 2;
+  return half >= 4 && (even >= half * 0.8 || odd >= half * 0.8);
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 function firstLine(message: string): string {

@@ -1,7 +1,12 @@
 // Maps the header a file actually has onto canonical column names (inputs.md: matched
 // case-insensitively, ignoring spaces, `_` and `-`), with built-in and settings aliases.
+// A header that lacks required columns is reported with the closest header the file has for
+// each, so one run can list every file's problems and offer the aliases that would fix them.
 import { COLUMNS, OPTIONAL_HEADERS, builtInAliases, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
+import { closestHeaders } from "./similar.ts";
+
+export type HeaderAliases = Record<string, Record<string, string[]>>;
 
 export function normaliseHeader(name: string): string {
   return name.replace(/^\uFEFF/, "").toLowerCase().replace(/[\s_\-]+/g, "");
@@ -14,12 +19,8 @@ export interface HeaderMap {
   extra: string[];
 }
 
-export function mapHeaders(
-  dataset: Dataset,
-  file: string,
-  header: string[],
-  settingsAliases: Record<string, Record<string, string[]>> = {},
-): HeaderMap {
+/** Normalised header → canonical column, from the built-in aliases and then the settings'. */
+export function headerLookup(dataset: Dataset, file: string, settingsAliases: HeaderAliases = {}): Map<string, string> {
   const lookup = new Map<string, string>();
   const add = (alias: string, column: string) => {
     const key = normaliseHeader(alias);
@@ -35,9 +36,68 @@ export function mapHeaders(
       throw new InputError(file, `settings header_aliases.${dataset} names "${column}", which is not a column of ${dataset} (columns: ${COLUMNS[dataset].join(", ")}).`);
     for (const a of aliases) lookup.set(normaliseHeader(a), column);
   }
+  return lookup;
+}
 
+/** How many distinct columns of the dataset a row of cells names: how header-like the row is. */
+export function columnsNamed(lookup: Map<string, string>, cells: readonly string[]): number {
+  const seen = new Set<string>();
+  for (const cell of cells) {
+    const column = cell.trim() ? lookup.get(normaliseHeader(cell.trim())) : undefined;
+    if (column) seen.add(column);
+  }
+  return seen.size;
+}
+
+/** A header that cannot be used: what is missing or doubled, and the closest header for each missing column. */
+export interface HeaderProblem {
+  dataset: Dataset;
+  file: string;
+  /** Where the header is, for the message: `line 3`, or `sheet "Census", row 4`. */
+  where: string;
+  header: string[];
+  missing: string[];
+  /** Sentences about headers that mean the same column. */
+  duplicates: string[];
+  closest: Map<string, { header: string; score: number }>;
+}
+
+/** Thrown for a header problem; ingest collects them from every file before refusing the input. */
+export class HeaderProblemError extends InputError {
+  constructor(readonly problem: HeaderProblem) {
+    super(problem.file, describeProblem(problem));
+    this.name = "InputError";
+  }
+}
+
+function describeProblem(p: HeaderProblem): string {
+  const parts: string[] = [];
+  if (p.missing.length) {
+    const closest = p.missing.map((c) => {
+      const near = p.closest.get(c);
+      return near ? `${c}: perhaps "${near.header}"` : `${c}: no header resembles it`;
+    });
+    parts.push(
+      `required column${p.missing.length > 1 ? "s" : ""} ${p.missing.join(", ")} missing (${closest.join("; ")}). ` +
+        `The header (${p.where}) has: ${p.header.filter((h) => h.trim()).map((h) => `"${h.trim()}"`).join(", ") || "(nothing)"}. ` +
+        `Rename the column, or add its header to settings header_aliases.${p.dataset}.`,
+    );
+  }
+  parts.push(...p.duplicates);
+  return parts.join(" ");
+}
+
+export function mapHeaders(
+  dataset: Dataset,
+  file: string,
+  header: string[],
+  settingsAliases: HeaderAliases = {},
+  where = "line 1",
+): HeaderMap {
+  const lookup = headerLookup(dataset, file, settingsAliases);
   const fields: (string | null)[] = [];
   const extra: string[] = [];
+  const duplicates: string[] = [];
   const seen = new Map<string, string>();
   for (const raw of header) {
     const name = raw.trim();
@@ -48,18 +108,21 @@ export function mapHeaders(
       continue;
     }
     const earlier = seen.get(column);
-    if (earlier !== undefined)
-      throw new InputError(file, `the headers "${earlier}" and "${name}" both mean ${column}; remove or rename one of them.`);
+    if (earlier !== undefined) {
+      duplicates.push(`The headers "${earlier}" and "${name}" both mean ${column}; remove or rename one of them.`);
+      fields.push(null);
+      continue;
+    }
     seen.set(column, name);
     fields.push(column);
   }
   const optional = OPTIONAL_HEADERS[dataset] ?? [];
   const missing = COLUMNS[dataset].filter((c) => !seen.has(c) && !optional.includes(c));
-  if (missing.length)
-    throw new InputError(
-      file,
-      `required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing. The header has: ${header.map((h) => `"${h}"`).join(", ") || "(nothing)"}. ` +
-        `Rename the column, or add its header to settings header_aliases.${dataset}.`,
-    );
+  if (missing.length || duplicates.length) {
+    const builtIn = builtInAliases(dataset);
+    const names = (column: string) => [...(builtIn[column] ?? [column]), ...(settingsAliases[dataset]?.[column] ?? [])];
+    const closest = closestHeaders(missing, names, extra);
+    throw new HeaderProblemError({ dataset, file, where, header, missing, duplicates, closest });
+  }
   return { fields, extra };
 }

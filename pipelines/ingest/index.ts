@@ -10,6 +10,7 @@ import { readCsvFile, type FileRead } from "./csv.ts";
 import { DATASETS, REQUIRED_DATASETS, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { createEmptyRawTable } from "./raw.ts";
+import { refuseInput } from "./refusal.ts";
 import { readXlsxFile } from "./xlsx.ts";
 
 export { InputError } from "./errors.ts";
@@ -61,6 +62,8 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
   const tmp = mkdtempSync(join(tmpdir(), "tuition-ingest-"));
   const files: IngestedFile[] = [];
   const absent: Dataset[] = [];
+  // A file that cannot be used does not stop the others being read: every problem is reported at once.
+  const problems: InputError[] = [];
   let before = 0;
   try {
     for (const dataset of DATASETS) {
@@ -72,21 +75,29 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
       }
       const path = join(folder, entry.file);
       const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
-      const read = entry.format === "csv"
-        ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes)
-        : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes);
-      before += read.bytes;
-      files.push({ dataset, file: entry.file, format: entry.format, ...read });
+      try {
+        const read = entry.format === "csv"
+          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes)
+          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset]);
+        files.push({ dataset, file: entry.file, format: entry.format, ...read });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        problems.push(e);
+      }
+      before += statSync(path).size;
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  if (problems.length) throw refuseInput(problems, settings.header_aliases);
 
   await db.run(`create or replace table ingest_files (dataset VARCHAR, file VARCHAR, format VARCHAR, encoding VARCHAR,
-    bytes BIGINT, sha256 VARCHAR, rows_read BIGINT, extra_columns VARCHAR[])`);
+    bytes BIGINT, sha256 VARCHAR, rows_read BIGINT, extra_columns VARCHAR[], sheet VARCHAR, delimiter VARCHAR,
+    header_line INTEGER, skipped VARCHAR)`);
   for (const f of files)
-    await db.run(`insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'))`, [
+    await db.run(`insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'), ?, ?, ?, ?)`, [
       f.dataset, f.file, f.format, f.encoding, f.bytes, f.sha256, f.rows_read, JSON.stringify(f.extra_columns),
+      f.sheet, f.delimiter, f.header_line, f.skipped,
     ]);
   onProgress?.("read", total, total);
   return { files, absent };

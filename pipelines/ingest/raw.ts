@@ -24,6 +24,8 @@ export interface SourceLayout {
   columns: (string | null)[];
   /** Number of header fields; fields at or past this position are overflow. */
   headerWidth: number;
+  /** Records past this one are a footer under the table (footer.ts): read, but not rows. */
+  dataRecords?: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
     create temp view ${ident(`raw_${dataset}`)} as
     select ${columns.join(", ")}, ${overflow.length ? "b._overflow" : "null::VARCHAR as _overflow"}, ${literal(file)} as _file, ${line} as _line
     from ${base} b ${"offsets" in lines ? `asof join ${lines.offsets} l on ${record} >= l.rec` : ""}
-    where not b._blank`);
+    where not b._blank${layout.dataRecords === undefined ? "" : ` and b.rowid < ${layout.dataRecords}`}`);
 }
 
 /** Drops raw_<dataset> whether an earlier ingest made it a table or a view. */

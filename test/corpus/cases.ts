@@ -2,7 +2,9 @@
 // (base.ts) and states what must happen, written from shared/spec/inputs.md and
 // docs/architecture.md — never from what the code printed:
 //   - quarantine: exactly these (file, line, column, rule) rows, every other row loaded; or
-//   - refused: ingest/validate throws an InputError naming `file`, its message matching.
+//   - refused: ingest/validate throws an InputError naming `file`, its message matching (or,
+//     for header problems, which ingest collects from every file, an InputRefusedError whose
+//     reasons include that file's).
 // `rows` gives the rows a changed file holds (counted by hand from its text: blank lines
 // are not rows, a quoted newline does not start one); every file must then show
 // rows read = that count = loaded + quarantined, so no row is ever lost.
@@ -79,9 +81,11 @@ export const CASES: Case[] = [
       { sql: `select encoding from ingest_files where dataset = 'schools'`, rows: [{ encoding: "windows-1252" }] }],
   },
   {
-    id: "schools-utf16", dataset: "schools", what: "wrong encoding: UTF-16 (Excel's \"Unicode text\") under a .csv name",
+    id: "schools-utf16", dataset: "schools", what: "another encoding: UTF-16 with its byte-order mark (Excel's \"Unicode text\") under a .csv name: read as UTF-16 (issue 14)",
     files: () => ({ "schools.csv": Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(baseCsv("schools"), "utf16le")]) }),
-    refused: { file: "schools.csv", message: /not a CSV text file.*UTF-16/ },
+    quarantine: [], rows: { "schools.csv": 2 },
+    check: [{ sql: `select urn, school_name from stg_schools order by urn`, rows: [{ urn: "100001", school_name: "Synthetic Primary" }, { urn: "100002", school_name: "Synthetic High" }] },
+      { sql: `select encoding from ingest_files where dataset = 'schools'`, rows: [{ encoding: "utf-16le" }] }],
   },
   {
     id: "schools-header-typo", dataset: "schools", what: "header typo: scool_name",
@@ -358,7 +362,7 @@ export const CASES: Case[] = [
       { upn: UPN.p1, nc_year: 6, _line: 2 }, { upn: UPN.p2, nc_year: 6, _line: 3 }, { upn: UPN.p3, nc_year: 6, _line: 4 }, { upn: UPN.p4, nc_year: 10, _line: 5 }] }],
   },
   {
-    id: "xlsx-merged-cells", dataset: "schools", what: "schools.xlsx with the phase of two schools in one merged cell: the lower row's phase is blank",
+    id: "xlsx-merged-cells", dataset: "schools", what: "schools.xlsx with the phase of two schools in one merged cell: both rows read its top-left value (issue 14)",
     files: async () => ({ "schools.xlsx": await xlsx({
       Schools: (ws) => {
         ws.addRow(split(HEADER.schools));
@@ -366,8 +370,8 @@ export const CASES: Case[] = [
         ws.mergeCells("E3:E4");
       },
     }) }),
-    quarantine: [["schools.xlsx", 4, "phase", "missing_value"]], rows: { "schools.xlsx": 3 },
-    check: [{ sql: `select urn, laestab, phase from stg_schools order by urn`, rows: [{ urn: "100001", laestab: "9192001", phase: "primary" }, { urn: "100002", laestab: "9194002", phase: "secondary" }] }],
+    quarantine: [], rows: { "schools.xlsx": 3 },
+    check: [{ sql: `select urn, laestab, phase from stg_schools order by urn`, rows: [{ urn: "100001", laestab: "9192001", phase: "primary" }, { urn: "100002", laestab: "9194002", phase: "secondary" }, { urn: "100003", laestab: "9194003", phase: "secondary" }] }],
   },
   {
     id: "xlsx-formulas", dataset: "tuition", what: "tuition.xlsx with formulas: cached results are read; a formula never calculated is blank",
