@@ -13,7 +13,7 @@
 // itself (as disclosure control reads it); the other entries of a count_basis are the counts the
 // figure is about. Figures under different names that count the same pupils are listed in
 // SAME_PUPILS below. The threshold: --threshold, else the one data-guidance.md states, else 5.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Db } from "../core/db.ts";
@@ -136,7 +136,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     }
     await site.load(db);
 
-    await loadRules(db, catalogue);
+    await loadRules(db, catalogue, options.catalogueDir ?? DEFAULT_CATALOGUE_DIR);
     await db.run(SQL("setup.sql"));
     for (const check of ["small_counts.sql", "attribute.sql", "consistency.sql", "differencing.sql"]) {
       const rows = await db.all<Breach & { line: number } & Record<string, unknown>>(`select * from (${SQL(check).trim().replace(/;$/, "")}) order by place, line nulls first, loc, col`, check === "small_counts.sql" ? { threshold } : undefined);
@@ -174,7 +174,9 @@ function scanCsvText(place: string, text: string, scanText: (place: string, text
 }
 
 /** The counts, what each figure is about, and the names that count the same pupils, as tables. */
-async function loadRules(db: Db, catalogue: { indicator: string; count_basis: string[]; unit: string }[]) {
+async function loadRules(db: Db, catalogue: { indicator: string; count_basis: string[]; unit: string }[], catalogueDir: string) {
+  const declarations = readCsvObjects(join(catalogueDir, "counts", "counts.csv"));
+  const otherGroups = readCsvObjects(join(catalogueDir, "counts", "other_groups.csv")).map((r) => [r.breakdown, r.group_label, r.other_label]);
   await db.run("create or replace temp table audit_counts (indicator VARCHAR)");
   await db.run("create or replace temp table audit_basis (indicator VARCHAR, basis VARCHAR, at_total BOOLEAN)");
   await db.run("create or replace temp table audit_alias (indicator VARCHAR, canon VARCHAR)");
@@ -196,7 +198,22 @@ async function loadRules(db: Db, catalogue: { indicator: string; count_basis: st
   const seen = new Set<string>();
   basis.splice(0, basis.length, ...basis.filter((b) => !seen.has(b.join("|")) && seen.add(b.join("|"))));
   const alias: [string, string][] = SAME_PUPILS.flatMap((group) => group.map((n) => [n, group[0]] as [string, string]));
+  const other: [string][] = [];
+  // Where the catalogue declares which pupils each count counts (counts/counts.csv: population,
+  // the population of the group it is a part of, and `other` for a count of the breakdown's other
+  // group), those declarations name the counts instead: same population and key, same count.
+  for (const d of declarations) {
+    alias.push([d.count, `population:${d.population}`]);
+    if (d.within) basis.push([d.count, `population:${d.within}`, false]);
+    if (d.group === "other") other.push([d.count]);
+    names.add(`population:${d.population}`);
+    if (d.within) names.add(`population:${d.within}`);
+  }
   for (const n of alias) names.add(n[0]);
+  await db.run("create or replace temp table audit_other (indicator VARCHAR)");
+  await insertRows(db, "audit_other", other);
+  await db.run("create or replace temp table audit_other_groups (breakdown VARCHAR, grp VARCHAR, other_grp VARCHAR)");
+  await insertRows(db, "audit_other_groups", otherGroups);
   await insertRows(db, "audit_counts", counts.map((c) => [c]));
   await insertRows(db, "audit_basis", basis);
   await insertRows(db, "audit_alias", alias);
@@ -209,6 +226,13 @@ async function insertRows(db: Db, table: string, rows: unknown[][]) {
   if (rows.length === 0) return;
   const width = rows[0].length;
   await db.run(`insert into ${table} select * from (values ${rows.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ")})`, rows.flat() as never);
+}
+
+/** Rows of a CSV with a header as objects; none when the file is absent. */
+function readCsvObjects(path: string): Record<string, string>[] {
+  if (!existsSync(path)) return [];
+  const [header = [], ...rows] = parseCsv(readFileSync(path, "utf8"));
+  return rows.filter((r) => r.some(Boolean)).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
 }
 
 /** "Counts of pupils from 1 to N are suppressed" in data-guidance.md gives threshold N + 1. */

@@ -197,7 +197,9 @@ export class LongWriter {
     closeSync(this.fd);
     if (this.rows === 0) return;
     const cols = ["place", "loc", "col", "tp", "la", "urn", "subject", "breakdown", "grp", "indicator", "value"];
-    await db.run(`insert into audit_cells select place, loc, null, col, tp, la, urn, subject, breakdown, grp, indicator, value
+    // A quoted empty field may read as NULL: keys are '' where empty, as in loadWide.
+    await db.run(`insert into audit_cells select place, loc, null, col, coalesce(tp, ''), coalesce(la, ''), coalesce(urn, ''),
+        coalesce(subject, ''), coalesce(breakdown, ''), coalesce(grp, ''), indicator, value
       from read_csv(${literal(this.path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
         columns = {${cols.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}})`);
   }
