@@ -114,6 +114,70 @@ export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promis
   return rows;
 }
 
+/**
+ * Which pupils a count column counts (outputs.md §2, "one decision per count"): two count
+ * columns with the same population on the same key (time_period, LA, school, subject,
+ * breakdown, group, further dimensions) are the same count of the same pupils, published under
+ * two names, and get one disclosure decision. `within` names the population of the group the
+ * count is a part of (its size), for attribute disclosure: where that size is `c`, so is this
+ * count. `group` = `other`: the count is about the other group of a two-valued comparison
+ * (counts/other_groups.csv), not the row's own group (mart_gaps' "other group" counts).
+ * A count column not listed is a population of its own with no size above it.
+ */
+export const CountRow = z.object({
+  mart: z.string().regex(snake, "mart is a table name such as mart_attainment"),
+  count: z.string().regex(snake, "count is a snake_case column name"),
+  population: z.string().regex(snake, "population is a snake_case name for which pupils are counted"),
+  within: z.string().regex(snake, "within is a population name").or(z.literal("")).default(""),
+  group: z.enum(["", "other"]).default(""),
+});
+export type CountRow = z.infer<typeof CountRow>;
+
+export interface CountCatalogue {
+  counts: CountRow[];
+  /** breakdown → group label → the other group's label (for `group` = other). */
+  otherGroups: { breakdown: string; group_label: string; other_label: string }[];
+}
+
+/**
+ * Reads `<dir>/counts/counts.csv` and `<dir>/counts/other_groups.csv` (both optional: without
+ * them every count is its own population). Kept in a subfolder so the indicator rows'
+ * `*.csv` files stay one shape.
+ */
+export async function loadCountCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promise<CountCatalogue> {
+  const read = async (name: string): Promise<Record<string, string>[]> => {
+    const path = join(dir, "counts", name);
+    if (!existsSync(path)) return [];
+    return db.all<Record<string, string>>(`select * from read_csv(${literal(path)}, all_varchar = true, header = true)`);
+  };
+  const counts = (await read("counts.csv")).map((r, i) => {
+    const cleaned = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? ""]));
+    const parsed = CountRow.safeParse(cleaned);
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ");
+      throw new CatalogueError(`Count catalogue ${join(dir, "counts", "counts.csv")} line ${i + 2} (${cleaned.mart ?? "?"}.${cleaned.count ?? "?"}): ${msg}. Fix the CSV.`);
+    }
+    return { ...parsed.data, mart: martTable(parsed.data.mart) };
+  });
+  const seen = new Set<string>();
+  for (const [i, r] of counts.entries()) {
+    const key = `${r.mart}.${r.count}`;
+    if (seen.has(key)) throw new CatalogueError(`Count catalogue counts/counts.csv line ${i + 2} lists ${key} a second time; keep one row.`);
+    seen.add(key);
+  }
+  const populations = new Set(counts.map((r) => r.population));
+  for (const [i, r] of counts.entries()) {
+    if (r.within && !populations.has(r.within))
+      throw new CatalogueError(`Count catalogue counts/counts.csv line ${i + 2}: ${r.mart}.${r.count} is within population ${r.within}, which no count column is declared to count.`);
+  }
+  const otherGroups = (await read("other_groups.csv")).map((r, i) => {
+    if (!r.breakdown || !r.group_label || !r.other_label)
+      throw new CatalogueError(`Count catalogue counts/other_groups.csv line ${i + 2}: breakdown, group_label and other_label are all required.`);
+    return { breakdown: r.breakdown, group_label: r.group_label, other_label: r.other_label };
+  });
+  return { counts, otherGroups };
+}
+
 /** Reads indicator_catalogue back (after loadCatalogue), in its own order. */
 export async function readCatalogue(db: Db): Promise<CatalogueRow[]> {
   const raw = await db.all(`select * exclude (ord) from indicator_catalogue order by ord`);
