@@ -5,7 +5,8 @@
 // and expects the same PASS / WARNING / FAIL; the comment on each block names the upstream test.
 import { describe, expect, it } from "vitest";
 import { parseGrid } from "../pipelines/export/csv.ts";
-import { screen, screenReport } from "../pipelines/export/screener.ts";
+import { screeningSection } from "../pipelines/export/guidance.ts";
+import { screen, screenReport, summarise, type ScreenSummary } from "../pipelines/export/screener.ts";
 import { checkApiCharColLabel, checkApiCharColName, checkApiCharFilterItems, checkApiCharLocCode, checkDataDictColName, checkDataDictFilItem } from "../pipelines/export/screener/api.ts";
 import { checkColIndSmushed, checkColNamesSpaces, checkColSnakeCase, checkColVarCharacteristic, checkColVarStart, precheckColInvalidMeta, precheckColReqData, precheckColReqMeta, precheckColToRows } from "../pipelines/export/screener/columns.ts";
 import { precheckCrossDataToMeta, precheckCrossMetaToData } from "../pipelines/export/screener/cross.ts";
@@ -521,5 +522,22 @@ describe("project checks and findings", () => {
   it("findings name the row and column", () => {
     const fails = screen(csvOf(edit(baseRows(), 3, { sex: "" })), metaCsv(baseMetaRows()), names).filter((r) => r.level === "FAIL");
     expect(fails).toEqual([expect.objectContaining({ rule: "filter_blanks", row: 5, column: "sex" })]);
+  });
+});
+
+// data-guidance.md names the checks that ran and their result, and claims no more (issue 15).
+describe("data guidance: the checks that ran", () => {
+  it("lists every check per file with its result, 'not run' after a failing stage, and no claim of passing the Department's screener", () => {
+    const names = { data: "pupils.csv", meta: "pupils.meta.csv" };
+    const ok = summarise(screenReport(csvOf(baseRows()), metaCsv(baseMetaRows()), names));
+    const bad = summarise(screenReport(csvOf(edit(baseRows(), 0, { n_pupils: "" })), metaCsv(baseMetaRows()), names));
+    const file = (name: string, screened: ScreenSummary) => ({ name, metaName: name.replace(".csv", ".meta.csv"), level: "la" as const, columns: [], indicators: [], rowCount: 9, screened });
+    const text = screeningSection([file("a.csv", ok), file("b.csv", bad)]).join("\n");
+    expect(text).toContain("| Check indicators | ind_invalid_entry | PASS | FAIL |");
+    expect(text).toContain("| Check harmonised | harmonised_variables | PASS | not run |");
+    expect(text).toContain("- `a.csv`: no check failed.");
+    expect(text).toContain("- `b.csv`: failed at Check indicators checks.");
+    expect(text).toMatch(/Not run: data_dict_col_name/);
+    expect(text).not.toMatch(/passes the (Department's|EES) screener/i);
   });
 });

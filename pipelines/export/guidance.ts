@@ -26,7 +26,7 @@ const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 export async function renderGuidance(db: Db, files: ReturnFileSummary[], settings: ResolvedSettings): Promise<string> {
   const out: string[] = [];
   out.push("# One-to-one tuition impact: data guidance", "");
-  out.push(`Made on ${settings.build_date} from the published (suppressed) tables of one pipeline run. Every file is a tidy data file in the conventions of Explore Education Statistics (EES) with its metadata file (\`.meta.csv\`), and passes the EES screener's FAIL rules as implemented in \`pipelines/export/screener.ts\`.`, "");
+  out.push(`Made on ${settings.build_date} from the published (suppressed) tables of one pipeline run. Every file is a tidy data file in the conventions of Explore Education Statistics (EES) with its metadata file (\`.meta.csv\`). What was checked before the files were written, and how, is under Checks made on these files.`, "");
   out.push("## Files", "");
   for (const f of files) {
     const what = f.level === "school" ? "School rows only (EES ignores School rows mixed with other levels, so they have their own file)" : "Local authority rows (and National rows in a combined return)";
@@ -58,6 +58,7 @@ export async function renderGuidance(db: Db, files: ReturnFileSummary[], setting
   out.push("- A zero count is published as 0.", "");
   out.push("## Disclosure control", "");
   out.push(`Counts of pupils from 1 to ${settings.suppression_threshold - 1} are suppressed (\`c\`), and so is every figure derived from them (percentages, means, estimates). So that no suppressed value can be recovered by differencing a total and its parts (a breakdown and its Total, English + mathematics and subject Total, the schools of an LA and the LA row), a set of parts and total with exactly one suppressed cell has its next smallest non-zero part suppressed too (then its total, then a zero part), ties broken by LA code, school URN, subject, breakdown and group in that order, repeated until no such set remains. Sets are protected even where the parts do not add up exactly (e.g. pupils with no recorded SEN provision), to be safe. National figures in a combined return are computed from the published LA figures only; a National sum with a suppressed part is \`x\`.`, "");
+  out.push(...screeningSection(files));
   out.push("## Footnotes", "");
   const notes = await footnotes(db);
   if (notes.length === 0) out.push("No cell is `x`.");
@@ -73,4 +74,31 @@ async function footnotes(db: Db): Promise<{ indicator: string; reason: string; n
   const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'published_footnotes'`);
   if (!exists) return [];
   return db.all(`select indicator, reason, count(*) as n from published_footnotes group by indicator, reason order by indicator, reason`);
+}
+
+/**
+ * The checks the screener port (screener.ts) made on each file and their results: only what was
+ * checked and how, so the note never claims more than the port did (it is not the Department's
+ * own run of its R package).
+ */
+export function screeningSection(files: readonly ReturnFileSummary[]): string[] {
+  const screened = files.filter((f) => f.screened !== undefined);
+  if (screened.length === 0) return [];
+  const out = ["## Checks made on these files", ""];
+  out.push("Before any file was written, each data file and its metadata were screened by `pipelines/export/screener.ts`, this project's TypeScript port of the checks in the Department's open-source screener for EES files, the R package eesyscreener (dfe-analytical-services/eesyscreener). The port runs the package's checks in its stages and order, stopping at the first stage with a FAIL as the package does, then this project's own checks (the EES import's row and column rules, the older QA screener's blank rows and columns, and that every indicator cell is a plain number or c, x or z). The checks look at the files' structure, names, codes and symbols; they do not check the figures themselves. A WARNING does not stop a file; in the `Check API` stage it means the file is not yet suited to the EES API.", "");
+  const notRun = [...new Set(screened.flatMap((f) => f.screened!.notRun))];
+  if (notRun.length > 0) out.push(`Not run: ${notRun.join("; ")}.`, "");
+  for (const f of screened) out.push(`- \`${f.name}\`: ${f.screened!.passed ? `no check failed${f.screened!.apiSuitable ? "" : " (with warnings: not yet suited to the EES API)"}` : `failed at ${f.screened!.overallStage}`}.`);
+  out.push("", `| stage | check | ${screened.map((f) => `\`${f.name}\``).join(" | ")} |`, `|---|---|${screened.map(() => "---|").join("")}`);
+  const keys: { stage: string; check: string }[] = [];
+  for (const f of screened) for (const r of f.screened!.results) if (!keys.some((k) => k.stage === r.stage && k.check === r.check)) keys.push({ stage: r.stage, check: r.check });
+  for (const k of keys) {
+    const cells = screened.map((f) => {
+      const rs = f.screened!.results.filter((r) => r.stage === k.stage && r.check === k.check).map((r) => r.result);
+      return rs.length === 0 ? "not run" : rs.includes("FAIL") ? "FAIL" : rs.includes("WARNING") ? "WARNING" : "PASS";
+    });
+    out.push(`| ${k.stage} | ${k.check} | ${cells.join(" | ")} |`);
+  }
+  out.push("");
+  return out;
 }

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ident, literal } from "../core/db.ts";
 import type { LocalAuthority, ResolvedSettings } from "../core/settings.ts";
-import { type CatalogueRow, combineRule, loadCatalogue, martTable, publishedTable, readCatalogue } from "./catalogue.ts";
+import { type CatalogueRow, combineRule, loadCatalogue, publishedTable, readCatalogue } from "./catalogue.ts";
 import { toCsv } from "./csv.ts";
 import { KEY_COLUMNS } from "./disclosure.ts";
 import { renderGuidance } from "./guidance.ts";
@@ -15,8 +15,9 @@ import {
   AGGREGATION_COLUMNS, BREAKDOWNS, COUNTRY, FILTER_COLUMNS, FILTERS, GEOGRAPHY_COLUMNS, returnNames, SCHOOL_COLUMNS,
   SUBJECT_ORDER, TIME_COLUMNS, TIME_IDENTIFIER,
 } from "./layout.ts";
-import { assertScreened, META_COLUMNS, ReturnCheckError, screen } from "./screener.ts";
-import { writeWorkbook, type WorkbookSheet } from "./workbook.ts";
+import { assertScreened, META_COLUMNS, problems, ReturnCheckError, screenReport, summarise, type ScreenSummary } from "./screener.ts";
+import { writeWorkbook } from "./workbook.ts";
+import { workbookSpec } from "./workbook-sheets.ts";
 
 export { ReturnCheckError } from "./screener.ts";
 
@@ -32,7 +33,7 @@ export interface ReturnFile {
 }
 
 /** What the data guidance needs of a written file. */
-export type ReturnFileSummary = Pick<ReturnFile, "name" | "metaName" | "level" | "columns" | "indicators"> & { rowCount: number };
+export type ReturnFileSummary = Pick<ReturnFile, "name" | "metaName" | "level" | "columns" | "indicators"> & { rowCount: number; screened?: ScreenSummary };
 
 export interface ReturnOptions {
   /** Folder of catalogue CSVs when indicator_catalogue is not yet loaded. */
@@ -69,20 +70,22 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
         const laFile = await readFile(db, catalogue, columns.la, tp, las, national, "la", names.la, names.laMeta);
         const files = [laFile];
         if (!national) files.push(await readFile(db, catalogue, columns.school, tp, las, false, "school", names.schools, names.schoolsMeta));
-        const sheets: WorkbookSheet[] = [];
         for (const f of files) {
           if (f.rows.length === 0) continue;
           const data = toCsv(f.columns, f.rows);
           const meta = toCsv(META_COLUMNS, f.meta);
-          assertScreened(f.name, screen(data, meta, { data: f.name, meta: f.metaName }, { las: settings.las }));
+          const report = screenReport(data, meta, { data: f.name, meta: f.metaName }, { las: settings.las });
+          assertScreened(f.name, problems(report));
           write(f.name, data);
           write(f.metaName, meta);
           // Only the shape is kept for the guidance: a national run's rows would not fit in memory twice.
-          built.push({ name: f.name, metaName: f.metaName, level: f.level, columns: f.columns, indicators: f.indicators, rowCount: f.rows.length });
-          sheets.push(...sheetsOf(f));
+          built.push({ name: f.name, metaName: f.metaName, level: f.level, columns: f.columns, indicators: f.indicators, rowCount: f.rows.length, screened: summarise(report) });
         }
         write(names.aggregation, toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)));
-        write(names.workbook, await writeWorkbook({ title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, files: files.filter((f) => f.rows.length > 0).map((f) => f.name), sheets }));
+        write(names.workbook, await writeWorkbook(await workbookSpec(db, catalogue, files.filter((f) => f.rows.length > 0), {
+          title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, timePeriod: tp, las, national,
+          suppressionThreshold: settings.suppression_threshold,
+        })));
       }
     }
     write("data-guidance.md", await renderGuidance(db, built, settings));
@@ -229,22 +232,6 @@ function aggregationRows(file: ReturnFile): string[][] {
     const weight = r.count_basis[0];
     if (rule === "weighted_mean" && !published.has(weight)) return [r.indicator, "not_combinable", ""];
     return [r.indicator, rule, rule === "weighted_mean" ? weight : ""];
-  });
-}
-
-function sheetsOf(f: ReturnFile): WorkbookSheet[] {
-  const base = f.columns.filter((c) => !f.indicators.some((r) => r.indicator === c));
-  const topics = [...new Set(f.indicators.map((r) => martTable(r.mart)))];
-  return topics.map((t) => {
-    const inds = f.indicators.filter((r) => martTable(r.mart) === t);
-    const idx = [...base, ...inds.map((r) => r.indicator)].map((c) => f.columns.indexOf(c));
-    const topic = t.slice("mart_".length).replaceAll("_", " ");
-    return {
-      name: `${topic}${f.level === "school" ? " (schools)" : ""}`,
-      columns: idx.map((i) => f.columns[i]),
-      dp: Object.fromEntries(inds.map((r) => [r.indicator, r.dp])),
-      rows: f.rows.map((row) => idx.map((i) => row[i])),
-    };
   });
 }
 

@@ -211,3 +211,16 @@ export function assertScreened(file: string, results: ScreenResult[]): ScreenRes
   }
   return results;
 }
+
+/** What the guidance states about a screen: each check's result, without the findings. */
+export interface ScreenSummary {
+  overallStage: string;
+  passed: boolean;
+  apiSuitable: boolean;
+  results: { stage: string; check: string; result: CheckResult["result"] }[];
+  notRun: string[];
+}
+
+export function summarise(report: ScreenReport): ScreenSummary {
+  return { overallStage: report.overallStage, passed: report.passed, apiSuitable: report.apiSuitable, notRun: report.notRun, results: report.results.map(({ stage, check, result }) => ({ stage, check, result })) };
+}
