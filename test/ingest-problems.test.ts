@@ -6,13 +6,13 @@ import { describe, expect, it } from "vitest";
 import { InputRefusedError } from "../pipelines/core/exit-codes.ts";
 import { folder, HEADERS, ingestOnly, settings } from "./fixtures/ingest/harness.ts";
 
-/** The JSON block in a refusal's message: from a line "{" to the next line "}". */
+/** The block to paste, as settings.json holds it: from the line `  "header_aliases": {` to its closing `  }`. */
 function pastedBlock(message: string): { header_aliases: Record<string, Record<string, string[]>> } {
   const lines = message.split("\n");
-  const start = lines.indexOf("{");
-  const end = lines.indexOf("}", start);
-  expect(start, "the message holds a JSON block").toBeGreaterThanOrEqual(0);
-  return JSON.parse(lines.slice(start, end + 1).join("\n"));
+  const start = lines.indexOf('  "header_aliases": {');
+  const end = lines.indexOf("  }", start);
+  expect(start, "the message holds a header_aliases block").toBeGreaterThanOrEqual(0);
+  return JSON.parse(`{\n${lines.slice(start, end + 1).join("\n")}\n}`);
 }
 
 async function mis(): Promise<Record<string, string | Buffer>> {

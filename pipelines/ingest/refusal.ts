@@ -31,11 +31,12 @@ export function refuseInput(errors: readonly InputError[], existing: HeaderAlias
   ];
   const suggested = headerProblems.some((e) => e.problem.closest.size > 0);
   if (suggested) {
-    const block = JSON.stringify({ header_aliases: suggestedAliases(headerProblems, existing) }, null, 2);
+    // The key and its value, as they stand inside settings.json's braces (as validate prints value_aliases).
+    const block = JSON.stringify({ header_aliases: suggestedAliases(headerProblems, existing) }, null, 2).split("\n").slice(1, -1).join("\n");
     lines.push(
       "",
-      "Each \"perhaps\" above is the closest header in that file. If they are right, put this header_aliases block in settings.json",
-      "(it keeps the aliases you already have; replace the old header_aliases with it), then run again:",
+      "Each \"perhaps\" above is the closest header in that file. If they are right, put this in settings.json in place of",
+      "any header_aliases already there (it keeps the aliases you have), then run again:",
       block,
     );
   }
