@@ -161,11 +161,14 @@ async function buildRows(db: Db, plan: MartPlan): Promise<void> {
   if (n && n.n >= ROW_SPAN) throw new DisclosureError(`${mart} has ${n.n} rows, more than disclosure control handles (${ROW_SPAN}).`);
 }
 
+// The reason a figure is missing: its own <indicator>_na_reason, else the row's na_reason (a
+// row-wide reason, e.g. 'z' on impact's subject Total rows, applies to every figure the row's
+// own columns say nothing about).
 function naReasonExpr(cols: Set<string>, indicator: string): string {
   const own = `${indicator}_na_reason`;
-  if (cols.has(own)) return `m.${ident(own)}`;
-  if (cols.has("na_reason")) return `m."na_reason"`;
-  return "cast(null as varchar)";
+  const reasons = [own, "na_reason"].filter((c) => cols.has(c)).map((c) => `nullif(trim(m.${ident(c)}), '')`);
+  if (reasons.length === 0) return "cast(null as varchar)";
+  return reasons.length === 1 ? reasons[0] : `coalesce(${reasons.join(", ")})`;
 }
 
 /** True where the mart marks a missing figure as not applicable (z) rather than not available (x). */
