@@ -179,7 +179,7 @@ describe("return: formula injection and the workbook", () => {
     await db.run(`drop table ingest_files`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, "impact_919_200910.xlsx"));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Cover", "Delivery", "Impact", "Delivery (schools)"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Cover", "Glossary", "Delivery", "Impact", "Delivery (schools)"]);
     const cover: string[] = [];
     wb.getWorksheet("Cover")!.eachRow((row) => cover.push(row.values.toString()));
     const text = cover.join("\n");
@@ -187,13 +187,15 @@ describe("return: formula injection and the workbook", () => {
     expect(text).toContain("2010-09-30");
     expect(text).toContain("pupils.csv,abc123");
     const sheet = wb.getWorksheet("Delivery")!;
+    // headed by the catalogue labels (test/workbook.test.ts checks the layout in full)
     const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    const LABEL: Record<string, string> = { n_pupils: "Pupils with tuition", mean_hours: "Mean hours delivered per place", total_cost_gbp: "Total cost" };
     const csv = read("impact_919_200910.csv");
     expect(sheet.rowCount - 1).toBe(csv.records.length);
     csv.records.forEach((r, i) => {
       const row = (sheet.getRow(i + 2).values as unknown[]).slice(1);
       for (const c of ["n_pupils", "mean_hours", "total_cost_gbp"]) {
-        const v = row[header.indexOf(c)];
+        const v = row[header.indexOf(LABEL[c])];
         expect(typeof v === "number" ? formatFixed(v, DP[c]) : v).toBe(r.values[c]);
       }
     });

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ident, literal } from "../core/db.ts";
 import type { LocalAuthority, ResolvedSettings } from "../core/settings.ts";
-import { type CatalogueRow, combineRule, loadCatalogue, martTable, publishedTable, readCatalogue } from "./catalogue.ts";
+import { type CatalogueRow, combineRule, loadCatalogue, publishedTable, readCatalogue } from "./catalogue.ts";
 import { toCsv } from "./csv.ts";
 import { KEY_COLUMNS } from "./disclosure.ts";
 import { renderGuidance } from "./guidance.ts";
@@ -16,7 +16,8 @@ import {
   SUBJECT_ORDER, TIME_COLUMNS, TIME_IDENTIFIER,
 } from "./layout.ts";
 import { assertScreened, META_COLUMNS, problems, ReturnCheckError, screenReport, summarise, type ScreenSummary } from "./screener.ts";
-import { writeWorkbook, type WorkbookSheet } from "./workbook.ts";
+import { writeWorkbook } from "./workbook.ts";
+import { workbookSpec } from "./workbook-sheets.ts";
 
 export { ReturnCheckError } from "./screener.ts";
 
@@ -69,7 +70,6 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
         const laFile = await readFile(db, catalogue, columns.la, tp, las, national, "la", names.la, names.laMeta);
         const files = [laFile];
         if (!national) files.push(await readFile(db, catalogue, columns.school, tp, las, false, "school", names.schools, names.schoolsMeta));
-        const sheets: WorkbookSheet[] = [];
         for (const f of files) {
           if (f.rows.length === 0) continue;
           const data = toCsv(f.columns, f.rows);
@@ -80,10 +80,12 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
           write(f.metaName, meta);
           // Only the shape is kept for the guidance: a national run's rows would not fit in memory twice.
           built.push({ name: f.name, metaName: f.metaName, level: f.level, columns: f.columns, indicators: f.indicators, rowCount: f.rows.length, screened: summarise(report) });
-          sheets.push(...sheetsOf(f));
         }
         write(names.aggregation, toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)));
-        write(names.workbook, await writeWorkbook({ title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, files: files.filter((f) => f.rows.length > 0).map((f) => f.name), sheets }));
+        write(names.workbook, await writeWorkbook(await workbookSpec(db, catalogue, files.filter((f) => f.rows.length > 0), {
+          title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, timePeriod: tp, las, national,
+          suppressionThreshold: settings.suppression_threshold,
+        })));
       }
     }
     write("data-guidance.md", await renderGuidance(db, built, settings));
@@ -230,22 +232,6 @@ function aggregationRows(file: ReturnFile): string[][] {
     const weight = r.count_basis[0];
     if (rule === "weighted_mean" && !published.has(weight)) return [r.indicator, "not_combinable", ""];
     return [r.indicator, rule, rule === "weighted_mean" ? weight : ""];
-  });
-}
-
-function sheetsOf(f: ReturnFile): WorkbookSheet[] {
-  const base = f.columns.filter((c) => !f.indicators.some((r) => r.indicator === c));
-  const topics = [...new Set(f.indicators.map((r) => martTable(r.mart)))];
-  return topics.map((t) => {
-    const inds = f.indicators.filter((r) => martTable(r.mart) === t);
-    const idx = [...base, ...inds.map((r) => r.indicator)].map((c) => f.columns.indexOf(c));
-    const topic = t.slice("mart_".length).replaceAll("_", " ");
-    return {
-      name: `${topic}${f.level === "school" ? " (schools)" : ""}`,
-      columns: idx.map((i) => f.columns[i]),
-      dp: Object.fromEntries(inds.map((r) => [r.indicator, r.dp])),
-      rows: f.rows.map((row) => idx.map((i) => row[i])),
-    };
   });
 }
 

@@ -1,7 +1,8 @@
 // The .xlsx workbook beside the return, for people who open returns in Excel: a cover sheet
-// (what it is, when made, from which inputs) and one sheet per topic. Numbers are written as
-// numbers with their decimal places; symbols and names as text, neutralised against formula
-// injection. Written as SpreadsheetML directly (inline strings, one style per decimal-place
+// (what it is, when made, from which inputs, what c, x and z mean) and the sheets it is given
+// (workbook-sheets.ts lays them out: one per topic, headed by labels, and a glossary). Numbers
+// are written as numbers with their decimal places; symbols and names as text, neutralised
+// against formula injection. Written as SpreadsheetML directly (inline strings, one style per decimal-place
 // count): a general-purpose library spent minutes styling cell by cell for a 500-school LA.
 // Byte-identical for identical inputs: the zip entries carry the build date. A topic sheet of a
 // 500-school LA is ~100 MB of XML, so it is written as UTF-8 bytes straight into ~1 MB chunks
@@ -12,7 +13,10 @@ import { zipAsync } from "./zip.ts";
 
 export interface WorkbookSheet {
   name: string;
+  /** Column codes: `dp` is keyed by them. */
   columns: string[];
+  /** Header row as shown (default: the codes). */
+  labels?: string[];
   /** Decimal places of the numeric (indicator) columns. */
   dp: Record<string, number>;
   rows: string[][];
@@ -24,23 +28,33 @@ export interface WorkbookSpec {
   inputs: { file: string; sha256: string }[];
   files: string[];
   sheets: WorkbookSheet[];
+  /** Further cover lines (heading, text), after the symbols. */
+  notes?: [string, string][];
+  /** Counts of pupils from 1 to this − 1 are suppressed (said on the cover; omitted: "small counts"). */
+  suppressionThreshold?: number;
 }
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-// cellXfs: 0 default, 1 bold header, 2 title, 3 + dp numbers with dp decimals (dp 0..MAX_DP)
-const STYLE = { header: 1, title: 2, number: (dp: number) => 3 + Math.min(dp, MAX_DP) };
+// cellXfs: 0 default, 1 bold header (wrapped), 2 title, 3 + dp numbers with dp decimals
+// (dp 0..MAX_DP), then wrapped text (the cover's explanations)
 const MAX_DP = 4;
+const STYLE = { header: 1, title: 2, number: (dp: number) => 3 + Math.min(dp, MAX_DP), wrap: 4 + MAX_DP };
 
 export async function writeWorkbook(spec: WorkbookSpec): Promise<Buffer> {
   const when = new Date(spec.buildDate.length === 10 ? `${spec.buildDate}T00:00:00Z` : spec.buildDate);
   const cover: Cell[][] = [[{ text: spec.title, style: STYLE.title }]];
-  const line = (a: string, b = "") => cover.push([{ text: a }, { text: b }]);
+  const line = (a: string, b = "") => cover.push([{ text: a, style: STYLE.header }, { text: b, style: STYLE.wrap }]);
   line("What this is", "The return of a local authority's one-to-one tuition evaluation to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.");
   line("Made on", spec.buildDate);
   line("Data files", spec.files.join(", "));
-  line("Symbols", "c = suppressed to protect confidentiality (small numbers); x = not available (see data-guidance.md for the reason); z = not applicable.");
+  const small = spec.suppressionThreshold === undefined ? "a small count of pupils" : `a count of 1 to ${spec.suppressionThreshold - 1} pupils`;
+  line("Numbers", "Figures are stored as numbers, shown to the decimal places of the metadata; a cell that is not a figure holds one of the letters below, as text.");
+  line("c", `Suppressed to protect confidentiality: ${small}, a figure worked out from one (a percentage, mean or estimate), a figure about a group that small, or a figure that would let one be worked out by subtraction from a total and its other parts.`);
+  line("x", "Not available: for example too few pupils or schools to estimate an impact. The reason for every x is listed under Footnotes in data-guidance.md, beside this workbook.");
+  line("z", "Not applicable: the figure has no meaning for that row, for example an impact for both subjects together, or a tutee percentage for a school with no tutees.");
   line("Rounding", "Half away from zero, to the decimal places given in the metadata; figures are rounded independently.");
+  for (const [a, b] of spec.notes ?? []) line(a, b);
   line("Inputs", spec.inputs.length === 0 ? "not recorded" : `${spec.inputs.length} files, SHA-256 below`);
   for (const i of spec.inputs) line(i.file, i.sha256);
   const used = new Set<string>(["cover"]);
@@ -182,9 +196,11 @@ class SheetBytes implements Iterable<Buffer>, Iterator<Buffer> {
     this.p = 0;
     if (this.r === -1) {
       const s = this.sheet;
-      const widths = s.columns.map((c) => Math.min(40, Math.max(10, c.length + 2)));
+      const heads = s.labels ?? s.columns;
+      // long labels wrap in a column of at most 40 characters (the header style wraps)
+      const widths = heads.map((c) => Math.min(40, Math.max(10, c.length + 2)));
       this.text(sheetHead(widths, true));
-      const header = s.columns.map((c, i) => cellXml({ text: c, style: STYLE.header }, `${columnLetters(i)}1`));
+      const header = heads.map((c, i) => cellXml({ text: c, style: STYLE.header }, `${columnLetters(i)}1`));
       this.text(`<row r="1">${header.join("")}</row>`);
       this.r = 0;
     }
@@ -337,7 +353,7 @@ function styles(): string {
   const dps = Array.from({ length: MAX_DP + 1 }, (_, dp) => dp);
   const numFmts = dps.map((dp) => `<numFmt numFmtId="${164 + dp}" formatCode="${dp === 0 ? "0" : `0.${"0".repeat(dp)}`}"/>`).join("");
   const numberXfs = dps.map((dp) => `<xf numFmtId="${164 + dp}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`).join("");
-  return `${XML}<styleSheet ${NS}><numFmts count="${dps.length}">${numFmts}</numFmts><fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${3 + dps.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numberXfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
+  return `${XML}<styleSheet ${NS}><numFmts count="${dps.length}">${numFmts}</numFmts><fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${4 + dps.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numberXfs}<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
 }
 
 /** Excel sheet names: at most 31 characters, none of []:*?/\, unique ignoring case. */
