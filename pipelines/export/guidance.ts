@@ -33,7 +33,7 @@ export async function renderGuidance(db: Db, files: ReturnFileSummary[], setting
     out.push(`- \`${f.name}\` (${f.rowCount} rows) with \`${f.metaName}\`: ${what}.`);
   }
   out.push("- `impact_<la>_<period>.aggregation.csv`: for the national combiner, how each indicator of the LA file becomes a National figure (`sum`, `weighted_mean` weighted by `weight_col`, or `not_combinable`).");
-  out.push("- `impact_<la>_<period>.xlsx`: the same tables as a workbook, with a cover sheet.", "");
+  out.push("- `impact_<la>_<period>.xlsx`: the same figures as a workbook for reading in Excel: a cover (what c, x and z mean), a Glossary pairing each column heading (the metadata label) with its column name here, a sheet per topic, the viewpoints shown on the report site, and each school's figures for all its pupils (the schools' breakdowns by pupil group are in the schools file only). Every cell is the same as in these files; figures are stored as numbers.", "");
   out.push("A row breaks down by at most one pupil characteristic; the other filters are `Total` on it. Subject `Total` counts distinct pupils across English and mathematics and sums places; impact and attainment measures do not apply to it (`z`).", "");
   for (const f of files) {
     out.push(`## Columns of \`${f.name}\``, "", "| column | kind | description |", "|---|---|---|");
