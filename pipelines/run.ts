@@ -18,6 +18,7 @@ import { buildImpactMarts } from "./measures/impact.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
+import { assertReleaseClean, canariesFromDb } from "./export/audit.ts";
 import { writePrivateOutputs } from "./export/private.ts";
 
 export const DATABASE_NAME = "tuition-impact.duckdb";
@@ -112,6 +113,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       await writePrivateOutputs(db, join(staging, "private"));
       await writeQuarantineReport(db, join(staging, "private", "quarantine.csv"));
     });
+    // The release is audited as it will be published (outputs.md §2), with the run's own tutor
+    // ids and comments as canaries: a breach refuses it here, before anything is swapped in.
+    await reporter.stage("audit", async () =>
+      assertReleaseClean(join(staging, "return"), "the return", { threshold: settings.suppression_threshold, canaries: await canariesFromDb(db) }));
     const result: RunResult = {
       database: join(out, DATABASE_NAME),
       files: await fileCounts(db),

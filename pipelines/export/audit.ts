@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Db } from "../core/db.ts";
 import { ReleaseRefusedError } from "../core/exit-codes.ts";
-import { CELL_COLUMNS, csvHeader, HeaderMap, loadWide, loadWorkbook, LongWriter, siteRows } from "./audit/cells.ts";
+import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadWorkbook, LongWriter, siteRows } from "./audit/cells.ts";
 import { countFiles, discover, rel } from "./audit/discover.ts";
 import { type Canaries, IdentifierScanner, lineOf } from "./audit/identifiers.ts";
 import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue } from "./catalogue.ts";
@@ -91,6 +91,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     const headers = new HeaderMap([...indicators, ...FILTERS.map((f) => f.col), "prior_attainment", "time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "school_urn", "school_laestab", "school_name"]);
     for (const r of catalogue) headers.add(r.label, r.indicator);
     for (const f of FILTERS) headers.add(f.label, f.col);
+    for (const [heading, col] of DIMENSION_HEADINGS) headers.add(heading, col);
 
     for (const { path, meta } of files.data) {
       const place = rel(folder, path);

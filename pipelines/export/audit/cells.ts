@@ -14,6 +14,9 @@ export const CELL_COLUMNS = "place VARCHAR, loc VARCHAR, line BIGINT, col VARCHA
 
 const BASE = new Set<string>([...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...SCHOOL_COLUMNS]);
 const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_attainment"]);
+/** Text columns of a questionnaire table beyond the key (published_viewpoints), with the workbook's headings for them. */
+export const DIMENSIONS = ["respondent", "item"];
+export const DIMENSION_HEADINGS: [string, string][] = [["Respondent", "respondent"], ["Respondent type", "respondent"], ["Questionnaire item", "item"], ["Item", "item"]];
 
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
@@ -23,10 +26,12 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
   const inds = indicators.filter((c) => columns.includes(c));
   if (inds.length === 0) return;
   const has = (c: string) => columns.includes(c);
-  const filters = columns.filter((c) => c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)));
+  const filters = columns.filter((c) => c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)));
   const col = (c: string) => (has(c) ? ident(c) : "null");
-  const breakdown = filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${literal(f)}`).join(" ")} else 'total' end` : "'total'";
-  const grp = filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end` : "'Total'";
+  // Questionnaire rows (mart_viewpoints) are keyed by respondent type and item where other rows have breakdown and group.
+  const viewpoints = has("respondent") && has("item");
+  const breakdown = viewpoints ? `coalesce(${ident("respondent")}, '')` : filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${literal(f)}`).join(" ")} else 'total' end` : "'total'";
+  const grp = viewpoints ? `coalesce(${ident("item")}, '')` : filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end` : "'Total'";
   const line = source.lineColumn ? `cast(${ident(source.lineColumn)} as bigint)` : "row_number() over () + 1";
   await db.run(`insert into audit_cells
     select ${literal(place)}, 'row ' || line, line, indicator, tp, la, urn, subject, breakdown, grp, indicator, value from (
