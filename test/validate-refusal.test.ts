@@ -127,6 +127,15 @@ describe("refusals", () => {
     expectRefused(dir, "tuition.csv: no loaded course is in the academic years of settings.json (2012/13)");
   });
 
+  it("an LA of the settings with no school in the files (its return would be nothing but z and x)", () => {
+    const dir = copy();
+    editSettings(dir, (s) => {
+      s.las = [s.la, { old_code: "202", name: "Camden", gss_code: "E09000007", region_code: "E12000007", region_name: "London" }];
+      delete s.la;
+    });
+    expectRefused(dir, "schools.csv: settings.json names LA 202 (Camden), but no loaded school is in it");
+  });
+
   it("the refusal lists every unknown code value with the value_aliases block to paste", () => {
     const dir = copy();
     const n = edit(dir, "tuition.csv", (row) => {

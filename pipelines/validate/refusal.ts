@@ -28,7 +28,7 @@ export async function refusalReasons(db: Db, settings: ResolvedSettings, report:
   return reasons;
 }
 
-/** Tuition and census rows must fall in the years analysed (settings.academic_years, else every tuition year). */
+/** Tuition and census rows must fall in the years analysed (settings.academic_years, else every tuition year), and each LA needs courses there. */
 async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateReport): Promise<string[]> {
   const fileOf = (dataset: string) => report.files.find((f) => f.dataset === dataset);
   const tuition = fileOf("tuition");
@@ -45,6 +45,23 @@ async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateR
   const censusYears = await byYear("stg_pupils");
   if (!censusYears.some((r) => years.includes(r.year)))
     out.push(`${pupils.file}: no loaded census row is in the academic years analysed (${years.join(", ")}); its rows are in ${list(censusYears)}. Use the census of the year the tuition was in`);
+  // Each LA of the settings gets its own return: one with no course would be nothing but z and x.
+  const schools = fileOf("schools");
+  const las = await db.all<{ la_code: string; schools: number; courses: number }>(
+    `select l.la_code,
+       (select count(*) from stg_schools s where s.la_code = l.la_code)::INTEGER as schools,
+       (select count(*) from stg_tuition t join stg_schools s using (urn)
+         where s.la_code = l.la_code and list_contains(from_json(?, '["VARCHAR"]'), t.academic_year))::INTEGER as courses
+     from validate_las l order by l.la_code`,
+    [JSON.stringify(years)],
+  );
+  const name = (code: string) => `LA ${code} (${settings.las.find((la) => la.old_code === code)?.name})`;
+  for (const la of las) {
+    if (la.schools === 0 && schools)
+      out.push(`${schools.file}: settings.json names ${name(la.la_code)}, but no loaded school is in it. Add its schools, or take the LA out of settings.json`);
+    else if (la.courses === 0)
+      out.push(`${tuition.file}: no loaded course in the academic years analysed (${years.join(", ")}) was arranged by a school of ${name(la.la_code)}, so its return would have no figures. Add its courses, or take the LA out of settings.json`);
+  }
   return out;
 }
 
