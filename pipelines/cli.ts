@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "./core/exit-codes.ts";
+import { exitCodeFor } from "./core/exit-for.ts";
 import { stopOnSignals } from "./core/interrupt.ts";
 import { makeReporter, textTable } from "./core/progress.ts";
 import type { RunResult } from "./run.ts";
@@ -65,7 +66,9 @@ Exit codes (scripts can branch on them):
   70   internal error: a fault in the tool itself; run again with DEBUG=1 and report it
   130  stopped by Ctrl-C or SIGTERM; nothing was published, the last good outputs are intact`;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  override name = "UsageError";
+}
 
 /** parseArgs, with its complaints (unknown option, missing value) turned into usage errors. */
 function parseCommandLine(argv: string[]) {
@@ -223,30 +226,6 @@ function printSummary(result: RunResult) {
   }
   console.log("\nTime per stage");
   console.log(textTable(result.timings.map((t) => ({ stage: t.stage, seconds: Number(t.seconds.toFixed(2)) }))));
-}
-
-/**
- * The exit code for an error, by name (so the modules that define the classes need not load
- * first): its `name`, or its class's name for classes that leave `name` as "Error".
- */
-function exitCodeFor(error: Error): number {
-  if (error instanceof UsageError) return EXIT.usage;
-  const name = error.name && error.name !== "Error" ? error.name : error.constructor?.name;
-  switch (name) {
-    case "UsageError":
-      return EXIT.usage;
-    case "InputError":
-    case "InputRefusedError":
-    case "CombineError":
-      return EXIT.inputRefused;
-    case "SettingsError":
-      return EXIT.settingsRefused;
-    case "ReleaseRefusedError":
-    case "ReturnCheckError":
-      return EXIT.releaseRefused;
-    default:
-      return EXIT.internalError;
-  }
 }
 
 main(process.argv.slice(2)).then(
