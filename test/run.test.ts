@@ -88,13 +88,15 @@ describe("tuition-impact run", () => {
     expect(hashTree(join(again, "return"))).toEqual(hashTree(join(out, "return")));
   });
 
-  it("validate is a dry run: reports and writes nothing", () => {
+  it("validate is a dry run: reports, and writes only the quarantine report (issue 14)", () => {
     const dry = mkdtempSync(join(tmpdir(), "dry-"));
     const r = runCli(["validate", FIXTURE, "--out", dry]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Rows per input file/);
     expect(r.stdout).toMatch(/duplicate_key/);
-    expect(readdirSync(dry)).toEqual([]);
+    expect(readdirSync(dry)).toEqual(["private"]);
+    expect(readdirSync(join(dry, "private"))).toEqual(["quarantine.csv"]);
+    expect(r.stdout).toContain(join(dry, "private", "quarantine.csv"));
   });
 
   it("fails with one clear sentence and exit 1 when an input folder is unusable, leaving the last good outputs", () => {
