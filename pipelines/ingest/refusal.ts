@@ -10,11 +10,20 @@ import { HeaderProblemError, type HeaderAliases } from "./headers.ts";
 export function suggestedAliases(problems: readonly HeaderProblemError[], existing: HeaderAliases): HeaderAliases {
   const out: HeaderAliases = structuredClone(existing);
   for (const { problem } of problems)
-    for (const [column, { header }] of problem.closest) {
+    for (const column of problem.missing) {
+      const near = problem.closest.get(column);
+      if (!near) continue;
       const list = ((out[problem.dataset] ??= {})[column] ??= []);
-      if (!list.includes(header)) list.push(header);
+      if (!list.includes(near.header)) list.push(near.header);
     }
   return out;
+}
+
+/** The key and its value as they stand inside settings.json's braces, a column to a line. */
+export function aliasBlock(aliases: HeaderAliases): string {
+  const datasets = Object.entries(aliases).map(([dataset, columns]) =>
+    `    ${JSON.stringify(dataset)}: {\n${Object.entries(columns).map(([c, list]) => `      ${JSON.stringify(c)}: ${JSON.stringify(list)}`).join(",\n")}\n    }`);
+  return `  "header_aliases": {\n${datasets.join(",\n")}\n  }`;
 }
 
 /**
@@ -31,8 +40,8 @@ export function refuseInput(errors: readonly InputError[], existing: HeaderAlias
   ];
   const suggested = headerProblems.some((e) => e.problem.closest.size > 0);
   if (suggested) {
-    // The key and its value, as they stand inside settings.json's braces (as validate prints value_aliases).
-    const block = JSON.stringify({ header_aliases: suggestedAliases(headerProblems, existing) }, null, 2).split("\n").slice(1, -1).join("\n");
+    // As validate prints value_aliases: the key and its value, to go inside settings.json's braces.
+    const block = aliasBlock(suggestedAliases(headerProblems, existing));
     lines.push(
       "",
       "Each \"perhaps\" above is the closest header in that file. If they are right, put this in settings.json in place of",
