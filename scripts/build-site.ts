@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { delimiter, isAbsolute, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { guard } from "../pipelines/core/interrupt.ts";
+import { assertReleaseClean, auditOptionsFromDatabase } from "../pipelines/export/audit.ts";
 import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
 import { publishableDownloads } from "../src/data/downloadable.ts";
 
@@ -153,6 +154,9 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
         mkdirSync(join(temp, "downloads"), { recursive: true });
         for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));
       }
+      // The site and its downloads are audited as published (outputs.md §2) before dist/ is
+      // replaced, with the database's tutor ids and comments as canaries; a breach keeps the old dist/.
+      await assertReleaseClean(temp, "the site", await auditOptionsFromDatabase(db));
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
       throw error;

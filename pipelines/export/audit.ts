@@ -276,3 +276,16 @@ export async function canariesFromDb(db: Db): Promise<Canaries> {
   const comments = (await has("stg_viewpoints")) ? (await db.all<{ v: string }>("select distinct comment as v from stg_viewpoints where comment is not null")).map((r) => r.v) : [];
   return { tutorIds, comments };
 }
+
+/** What a built site is audited with: the database's canaries and its run's threshold. */
+export async function auditOptionsFromDatabase(path: string): Promise<AuditOptions> {
+  const db = await Db.open(path, { access_mode: "READ_ONLY" });
+  try {
+    const settings = (await db.one(`select 1 as x from information_schema.tables where table_name = 'run_settings'`))
+      ? await db.one<{ t: number }>("select suppression_threshold as t from run_settings limit 1")
+      : undefined;
+    return { canaries: await canariesFromDb(db), threshold: settings?.t == null ? undefined : Number(settings.t) };
+  } finally {
+    db.close();
+  }
+}
