@@ -226,6 +226,8 @@ describe("unknown code values, every coded column in one pass", () => {
     const none = () => Number.POSITIVE_INFINITY;
     expect(suggestCode(col("tuition", "entry_reason"), "Below expected", none)).toBe("below_expected_on_entry");
     expect(suggestCode(col("schools", "phase"), "All Through", none)).toBe("all-through");
+    expect(suggestCode(col("tuition", "entry_reason"), "Below expected level on entry", none)).toBe("below_expected_on_entry");
+    expect(suggestCode(col("tuition", "entry_reason"), "Looked after child", none)).toBe("looked_after");
     expect(suggestCode(col("pupils", "sen"), "SA+", none)).toBe("P");
     expect(suggestCode(col("pupils", "nc_year"), "Reception", none)).toBe("R");
     // One letter is never a guess from a first letter (S could be Statement or School Action).

@@ -168,7 +168,7 @@ export function codedColumn(dataset: string, column: string): CodedColumn | unde
 /**
  * The closest accepted code to an unknown value, or null when there is no good guess: a known
  * spelling in words, the same letters ignoring case and punctuation, a code the value starts
- * with (or that starts with it), then one or two typing slips (DuckDB's levenshtein, computed
+ * with (or that starts with it), a code all of whose words the value has, then one or two typing slips (DuckDB's levenshtein, computed
  * by the caller and passed in as `distance`).
  */
 export function suggestCode(col: CodedColumn, value: string, distance: (a: string, b: string) => number): string | null {
@@ -184,6 +184,14 @@ export function suggestCode(col: CodedColumn, value: string, distance: (a: strin
   // more, so a one-letter code (SEN's S, gender's M) is never guessed from a first letter.
   const prefixed = unique(codes.filter((c) => normalise(c).length >= 3 && (n.startsWith(normalise(c)) || (n.length >= 4 && normalise(c).startsWith(n)))));
   if (prefixed) return prefixed;
+  // Every word of a code of two words or more among the value's words:
+  // "Below expected level on entry" → below_expected_on_entry, "Looked after child" → looked_after.
+  const words = new Set(value.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  const covered = unique(codes.filter((c) => {
+    const parts = c.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    return parts.length >= 2 && parts.every((w) => words.has(w));
+  }));
+  if (covered) return covered;
   if (n.length >= 4) {
     const scored = codes.filter((c) => normalise(c).length >= 3).map((c) => ({ c, d: distance(n, normalise(c)) }));
     const best = Math.min(...scored.map((s) => s.d));
