@@ -3,16 +3,23 @@
 // of transpiling every module through tsx first. The .sql and catalogue files are copied
 // beside the compiled modules, which read them relative to themselves (import.meta.dirname).
 // Plain JavaScript, so that it runs before anything else is built.
+//   node scripts/compile.mjs [--out DIR]   (default build/; the tests compile elsewhere)
 import { spawnSync } from "node:child_process";
-import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const build = join(root, "build");
+const i = process.argv.indexOf("--out");
+const build = i > 0 ? resolve(process.argv[i + 1]) : join(root, "build");
 const started = performance.now();
 
+// Only ever delete a folder this script made (a mistyped --out must not cost anything).
+if (existsSync(build) && readdirSync(build).length > 0 && !existsSync(join(build, "cli.js")) && !existsSync(join(build, "BUILT"))) {
+  console.error(`compile: ${build} is not a build folder (no cli.js, no BUILT stamp); not replacing it.`);
+  process.exit(1);
+}
 // A half-made build/ has no stamp, so bin/ runs the sources meanwhile.
 rmSync(build, { recursive: true, force: true });
 let tsc;
@@ -24,7 +31,7 @@ try {
   console.error("compile: typescript is not installed (devDependencies omitted?); tuition-impact will run from the TypeScript sources.");
   process.exit(0);
 }
-const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", build], { stdio: "inherit" });
 if (r.status !== 0) {
   console.error(`compile: tsc failed (exit ${r.status}); build/ was removed, so tuition-impact runs from the TypeScript sources (slower start) until this is fixed.`);
   process.exit(1);
@@ -32,4 +39,4 @@ if (r.status !== 0) {
 cpSync(join(root, "pipelines"), build, { recursive: true, filter: (src) => !src.endsWith(".ts") });
 // Written last: bin/tuition-impact.js uses build/ only when this stamp is newer than every source file.
 writeFileSync(join(build, "BUILT"), `${new Date().toISOString()}\n`);
-console.error(`compile: pipelines/ compiled into build/ in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+console.error(`compile: pipelines/ compiled into ${build} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
