@@ -68,7 +68,7 @@ function printedBlock(output: string, key: "header_aliases" | "value_aliases"): 
 }
 
 /** What the fixture wrote for each dataset and column: its MIS header (make.ts's table). */
-const MIS_HEADER = new Map(EXPORTS.flatMap((e) => e.headers.map(([column, header]) => [`${e.dataset}.${column}`, header] as const)));
+const MIS_HEADER = new Map<string, string>(EXPORTS.flatMap((e) => e.headers.map(([column, header]) => [`${e.dataset}.${column}`, header] as const)));
 /** What the fixture's words mean, per coded column: word → code (make.ts's table, inverted). */
 const CODE_OF_WORD: Record<string, Record<string, string>> = Object.fromEntries(
   Object.entries(WORDS).map(([column, table]) => [column, Object.fromEntries(Object.entries(table).map(([code, word]) => [word, code]))]),
@@ -138,7 +138,7 @@ describe("first contact: the MIS-shaped folder, as an officer meets it", () => {
   const settings = () => JSON.parse(readFileSync(settingsPath, "utf8"));
   const save = (s: unknown) => writeFileSync(settingsPath, JSON.stringify(s, null, 2) + "\n");
   /** Each `validate` round: its exit code and what it printed. */
-  const rounds: { status: number | null; all: string }[] = [];
+  const rounds: ReturnType<typeof cli>[] = [];
   /** What the officer had to write themselves, beyond pasting what the tool printed. */
   const filledByHand: string[] = [];
   let headerBlock: Record<string, Record<string, unknown>> | undefined;
