@@ -41,7 +41,8 @@ Usage:
 Options:
   --out DIR         output folder (run: default "output"; synth: default "demo/generated";
                     combine: default "output/national"; site: default "dist")
-  --db FILE         site: the database to publish (default output/tuition-impact.duckdb)
+  --db FILE         site: the database to publish (default $TUITION_DB, else
+                    output/tuition-impact.duckdb)
   --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md.
                     combine: its LAs are accepted beside the Department's LA lookup
   --scale la|national   synth: one LA of about 500 schools (default) or 152 LAs

@@ -10,7 +10,7 @@ import { InputError } from "./ingest/errors.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 
 export interface SiteOptions {
-  /** The run's database (default output/tuition-impact.duckdb). */
+  /** The run's database (default env TUITION_DB, else output/tuition-impact.duckdb). */
   db?: string;
   /** Folder the site ends up in (default dist). */
   out?: string;
@@ -19,7 +19,7 @@ export interface SiteOptions {
 }
 
 export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: string; seconds: number }> {
-  const db = resolve(options.db ?? join("output", "tuition-impact.duckdb"));
+  const db = resolve(options.db ?? process.env.TUITION_DB ?? join("output", "tuition-impact.duckdb"));
   if (!existsSync(db))
     throw new InputError(db, "no database here to build the site from. Run the pipeline first (tuition-impact run <folder>), or name the database with --db FILE.");
   const out = resolve(options.out ?? "dist");

@@ -25,8 +25,6 @@ if (input === DEMO && !existsSync(join(DEMO, "settings.json"))) {
   step("Generating the synthetic demo LA (seed 1)", process.execPath, [cli, "synth", "--scale", "la", "--seed", "1", "--out", DEMO]);
 }
 step(`Running the pipeline on ${input}`, process.execPath, [cli, "run", input, "--out", out]);
-step("Building the site", process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "build-site.ts")], {
-  TUITION_DB: join(out, "tuition-impact.duckdb"),
-  TUITION_RETURN: join(out, "return"),
-});
+// The same command an officer runs (tuition-impact site): Framework's telemetry off, dist/ swapped in whole.
+step("Building the site", process.execPath, [cli, "site", "--db", join(out, "tuition-impact.duckdb"), "--out", join(root, "dist")]);
 console.error(`\nDone. Database and return in ${out}; site in dist/ (view it with: npx tuition-impact serve).`);
