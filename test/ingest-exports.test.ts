@@ -45,6 +45,13 @@ describe("CSV exports", () => {
     expect(file.skipped).toBe('lines 1-3 above the header; line 9 "Total rows: 2" after the table');
   });
 
+  it("skips a title whose quoted text spans two lines, still numbering lines as an editor does", async () => {
+    const csv = `"Census extract,\nspring 2010",,,\n${HEADERS.pupils}\n${PUPIL(UPN1)}\n`;
+    const { rows, file } = await readPupils({ "pupils.csv": csv });
+    expect(rows.map((r) => [r.upn, r._line])).toEqual([[UPN1, 4]]);
+    expect(file).toMatchObject({ header_line: 3, rows_read: 1, skipped: "lines 1-2 above the header" });
+  });
+
   it("keeps a short last row that is not a footer (no footer word, no blank line before it) as a row", async () => {
     const { rows, file } = await readPupils({ "pupils.csv": `${HEADERS.pupils}\n${PUPIL(UPN1)}\n${UPN2}\n` });
     expect(rows.map((r) => [r.upn, r._line])).toEqual([[UPN1, 2], [UPN2, 3]]);

@@ -74,6 +74,8 @@ export async function readCsvFile(
     if (compareScores(found.score, choice.score) < 0) choice = { delimiter, ...found };
   }
   const headerRecord = candidates[choice.index].index;
+  // DuckDB's `skip` counts lines, but a record whose quoted value spans lines counts once.
+  const spanned = head.slice(0, headerRecord).reduce((n, r) => n + r.bytes.filter((b) => b === 0x0a).length, 0);
 
   const index = join(tmp, `${dataset}.lines.csv`);
   const scan = await scanCsv(source, index, onBytes, true, choice.delimiter.charCodeAt(0), headerRecord);
@@ -117,7 +119,7 @@ export async function readCsvFile(
   // (A Windows-1252 byte may take 3 bytes once converted to UTF-8.)
   const maxLineSize = Math.max(2 << 20, scan.longestRecord * (scan.utf8 ? 1 : 3) + 1024);
   const spec = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}}`;
-  const relation = `read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1}, columns = ${spec},
+  const relation = `read_csv(${literal(readPath)}, header = true, skip = ${scan.headerLine - 1 - spanned}, columns = ${spec},
         delim = ${literal(choice.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
         null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)}) s`;
 

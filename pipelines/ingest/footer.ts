@@ -41,7 +41,7 @@ export function footerRecords(tail: readonly TailRecord[]): TailRecord[] {
 /** "line 14 "Total rows: 12"" for the report (the text cut short: it is a footer, not data). */
 export function describeFooter(records: readonly TailRecord[], unit: "line" | "row"): string {
   return records.map((r) => {
-    const text = r.cells.map((c) => c.trim()).find(Boolean) ?? "";
+    const text = (r.cells.map((c) => c.trim()).find(Boolean) ?? "").replace(/\s+/g, " ");
     return `${unit} ${r.line} "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
   }).join(", ");
 }
