@@ -1,6 +1,6 @@
 // `tuition-impact site`: builds the report site from the last run's database, with
 // Observable Framework's telemetry off (nothing sent, no notice printed, nothing written to ~).
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,12 +13,12 @@ const CLI = join(ROOT, "bin", "tuition-impact.js");
 describe("tuition-impact site", () => {
   let dir: string;
   let home: string;
-  let site: ReturnType<typeof spawnSync<string>>;
+  let site: SpawnSyncReturns<string>;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "site-cmd-"));
     // An empty home: Framework with telemetry on would write ~/.observablehq and print a notice.
     home = mkdtempSync(join(tmpdir(), "site-cmd-home-"));
-    const env = { ...process.env, HOME: home, TUITION_MEMORY_LIMIT: "1GB" };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TUITION_MEMORY_LIMIT: "1GB" };
     delete env.OBSERVABLE_TELEMETRY_DISABLE;
     const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env });
     const synth = cli(["synth", "--schools", "6", "--seed", "3", "--out", "in", "--quiet"]);
