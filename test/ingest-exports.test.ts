@@ -122,6 +122,8 @@ describe("workbook exports", () => {
     expect(named.rows.map((r) => r.upn)).toEqual([UPN2]);
     expect(named.file.sheet).toBe("Census Spring 2010");
 
+    // The setting's keys are datasets: a typo is a settings error naming it, before anything is read.
+    expect(() => settings({ sheets: { pupil: "Census Spring 2010" } })).toThrow(/sheets: Unrecognized key: "pupil"/);
     const err = await readPupils({ "pupils.xlsx": two }, { sheets: { pupils: "Census Summer 2010" } }).catch((e) => e);
     expect(err.message).toBe(
       'pupils.xlsx: has no sheet named "Census Summer 2010" (settings sheets.pupils); its sheets are "Census Autumn 2009", "Census Spring 2010". Correct the name in settings.json.');

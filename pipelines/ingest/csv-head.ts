@@ -14,7 +14,13 @@ export interface HeadRecord {
   bytes: Buffer;
 }
 
-/** Up to `max` records from the top of the file, reading at most `maxBytes`. */
+/** Bytes that are no value in any separator we read: space, tab, CR, quote, `,`, `;`, no-break space. */
+const NO_VALUE = new Set([0x20, 0x09, 0x0d, 0x22, 0x2c, 0x3b, 0xa0, 0xc2]);
+
+/**
+ * Records from the top of the file until `max` of them hold a value (blank ones, such as a
+ * line of separators, come along but do not count), reading at most `maxBytes`.
+ */
 export function readHead(path: string, max: number, maxBytes = 4 << 20): HeadRecord[] {
   const fd = openSync(path, "r");
   let buf: Buffer;
@@ -26,22 +32,24 @@ export function readHead(path: string, max: number, maxBytes = 4 << 20): HeadRec
   }
   let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const out: HeadRecord[] = [];
-  let line = 1, startLine = 1, inQuote = false, content = false;
-  for (let i = start; i < buf.length && out.length < max; i++) {
+  let line = 1, startLine = 1, inQuote = false, content = false, value = false, valued = 0;
+  for (let i = start; i < buf.length && valued < max; i++) {
     const b = buf[i];
     if (b === QUOTE) inQuote = !inQuote;
     if (b === NL) {
       line++;
       if (inQuote) continue;
       if (content) out.push({ index: out.length, line: startLine, bytes: buf.subarray(start, i) });
+      if (value) valued++;
       start = i + 1;
       startLine = line;
-      content = false;
+      content = value = false;
       continue;
     }
     if (b !== CR) content = true;
+    if (!value && !NO_VALUE.has(b)) value = true;
   }
   // The last record, if the file ends without a line ending (and was read whole).
-  if (content && out.length < max && !inQuote && buf.length < maxBytes) out.push({ index: out.length, line: startLine, bytes: buf.subarray(start) });
+  if (content && valued < max && !inQuote && buf.length < maxBytes) out.push({ index: out.length, line: startLine, bytes: buf.subarray(start) });
   return out;
 }

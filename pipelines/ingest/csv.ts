@@ -55,7 +55,7 @@ export async function readCsvFile(
     originalHash = await hashFile(path);
   }
 
-  const head = readHead(source, 200);
+  const head = readHead(source, HEADER_SEARCH_ROWS);
   if (head.some((r) => r.bytes.includes(0)))
     throw new InputError(file, looksLikeUtf16WithoutBom(head[0].bytes)
       ? "is UTF-16 text without a byte-order mark, which cannot be read reliably. Save it from Excel as \"CSV UTF-8 (Comma delimited)\"."
