@@ -113,4 +113,19 @@ describe("writeWorkbook", () => {
     expect(xml).toContain("<t xml:space=\"preserve\">St Mary’s</t>");
     expect(xml.match(/<row /g)!.length).toBe(40_001);
   });
+
+  it("heads a sheet with its labels when given, and puts the notes and the threshold on the cover", async () => {
+    const bytes = await writeWorkbook({
+      title: "T", buildDate: "2010-09-30", inputs: [], files: [], suppressionThreshold: 10, notes: [["Schools", "in the CSV"]],
+      sheets: [{ name: "s", columns: ["n", "pct"], labels: ["Pupils", "Share (%)"], dp: { n: 0, pct: 1 }, rows: [["12", "c"]] }],
+    });
+    const zip = await JSZip.loadAsync(bytes);
+    const sheet = await zip.file("xl/worksheets/sheet2.xml")!.async("string");
+    expect(sheet).toContain('<row r="1"><c r="A1" t="inlineStr" s="1"><is><t xml:space="preserve">Pupils</t></is></c><c r="B1" t="inlineStr" s="1"><is><t xml:space="preserve">Share (%)</t></is></c></row>');
+    expect(sheet).not.toContain(">pct<");
+    expect(sheet).toContain('<c r="A2" s="3"><v>12</v></c><c r="B2" t="inlineStr"><is><t xml:space="preserve">c</t></is></c>');
+    const cover = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    expect(cover).toContain("a count of 1 to 9 pupils");
+    expect(cover).toMatch(/>Schools<\/t>.*>in the CSV<\/t>/);
+  });
 });
