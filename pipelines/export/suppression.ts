@@ -20,7 +20,7 @@
 // every name (its uid), its parts follow it (attribute), and all sets are re-examined until
 // nothing changes. Text columns of a mart beyond the key separate the sets.
 import type { Db } from "../core/db.ts";
-import { COL_SPAN, DisclosureError, KIND_SPAN } from "./count-identity.ts";
+import { COL_SPAN, DisclosureError, KIND_SPAN, ROW_SPAN } from "./count-identity.ts";
 
 /** Set ids of the count-level sets: kind · USET_SPAN + smallest part uid (uid < 2^56). */
 const USET_SPAN = 2 ** 56;
@@ -90,35 +90,38 @@ export async function buildSets(db: Db): Promise<void> {
   await db.run(`create or replace temp table _dc_members as
     select set_id as rsid, id as grid, is_total from (
       ${membersSql("(select grid as id, * from _dc_rows)", ["m", "dim_key"], KIND_SPAN)})`);
+  // only a population published by two or more marts can have a set whose parts and total are
+  // in different marts; the sets within one mart are the row sets above
   await db.run(`create or replace temp table _dc_umembers as
     select set_id as usid, id as uid, is_total from (
-      ${membersSql("(select distinct uid as id, population, dim_key, time_period, la_code, urn, subject, breakdown, group_label from _dc_ident)", ["population", "dim_key"], USET_SPAN)})`);
+      ${membersSql(`(select distinct uid as id, population, dim_key, time_period, la_code, urn, subject, breakdown, group_label from _dc_ident
+        where population in (select population from _dc_ident group by population having count(distinct cell_id // ${COL_SPAN * ROW_SPAN}) > 1))`,
+        ["population", "dim_key"], USET_SPAN)})`);
 }
 
 /**
- * Hides every count below a hidden count with a value (attribute disclosure), starting from the
- * uids in `seed` (table with column uid), until none is left; returns nothing, leaving in
- * _dc_spread the uids it hid.
+ * Hides every count below a count in `seed` (table with column uid: counts just suppressed),
+ * through _dc_below (attribute disclosure), leaving in _dc_spread the uids it hid. Being "within"
+ * is transitive (a part of a part of a group is a part of the group), so one join does it.
  */
 async function spread(db: Db, seed: string): Promise<void> {
-  await db.run(`create or replace temp table _dc_spread (uid bigint)`);
-  await db.run(`create or replace temp table _dc_front as select distinct uid from ${seed}`);
-  for (let depth = 0; ; depth++) {
-    if (depth > 1000) throw new DisclosureError("attribute suppression did not settle: the count catalogue's `within` declarations form a cycle.");
-    await db.run(`create or replace temp table _dc_next as
-      select distinct e.child as uid
-      from _dc_front f join _dc_edges e on e.parent = f.uid
-      join _dc_cells c on c.cell_id = e.child
-      where not c.hidden`);
-    const n = await db.one<{ n: number }>(`select count(*) as n from _dc_next`);
-    if (!n || Number(n.n) === 0) break;
-    await db.run(`update _dc_cells set hidden = true where uid in (select uid from _dc_next)`);
-    await db.run(`insert into _dc_spread select uid from _dc_next`);
-    // a NULL count is not `c`, so the counts below it are not about a suppressed size
-    await db.run(`create or replace temp table _dc_front as
-      select n.uid from _dc_next n join _dc_cells c on c.cell_id = n.uid where c.value is not null`);
-  }
-  for (const t of ["_dc_front", "_dc_next"]) await db.run(`drop table if exists ${t}`);
+  await db.run(`create or replace temp table _dc_spread as
+    select distinct b.descendant as uid
+    from (select distinct uid from ${seed}) s join _dc_below b on b.ancestor = s.uid
+    join _dc_cells c on c.cell_id = b.descendant
+    where not c.hidden`);
+  await db.run(`update _dc_cells set hidden = true where uid in (select uid from _dc_spread)`);
+}
+
+/** _dc_below(ancestor, descendant): the transitive closure of _dc_edges (a cycle ends it). */
+export async function buildBelow(db: Db): Promise<void> {
+  await db.run(`create or replace temp table _dc_below as
+    with recursive below(ancestor, descendant) as (
+      select parent, child from _dc_edges
+      union
+      select b.ancestor, e.child from below b join _dc_edges e on e.parent = b.descendant
+    )
+    select * from below where ancestor <> descendant`);
 }
 
 // Sets with exactly one hidden member, and that one with a value (a suppressed count, not an x).
@@ -166,6 +169,7 @@ const pickSql = (open: string) => `
  * Leaves _dc_c(cell_id): every cell published as `c`.
  */
 export async function protect(db: Db): Promise<void> {
+  await buildBelow(db);
   await db.run(`create or replace temp table _dc_seed as select distinct uid from _dc_cells where hidden and value is not null`);
   await spread(db, "_dc_seed");
   await db.run(`create or replace temp table _dc_exposed as
@@ -207,7 +211,7 @@ export async function protect(db: Db): Promise<void> {
     await db.run(`create or replace temp table _dc_uexposed as ${exposedCountSets("_dc_udirty")}`);
   }
   await db.run(`create or replace temp table _dc_c as select cell_id from _dc_cells where hidden and value is not null`);
-  for (const t of ["_dc_seed", "_dc_spread", "_dc_pick", "_dc_new", "_dc_dirty", "_dc_udirty", "_dc_exposed", "_dc_uexposed"]) {
+  for (const t of ["_dc_below", "_dc_seed", "_dc_spread", "_dc_pick", "_dc_new", "_dc_dirty", "_dc_udirty", "_dc_exposed", "_dc_uexposed"]) {
     await db.run(`drop table if exists ${t}`);
   }
 }
