@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { csvParse, csvParseRows } from "d3";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Db } from "../pipelines/core/db.ts";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { EXPORTS, FILES, WORDS, makeContractForm, makeMisExport } from "./fixtures/mis-export/make.ts";
 
@@ -238,5 +239,26 @@ describe("first contact: the MIS-shaped folder, as an officer meets it", () => {
     const mis = returnFiles(out);
     expect(Object.keys(mis).sort()).toEqual(Object.keys(contractReturn).sort());
     expect(cellDifferences(mis, contractReturn)).toEqual([]);
+  });
+
+  it("the run records, per workbook, the data sheet read, its header row, and what was passed over (notes sheet, title rows, total line, merges)", async () => {
+    // Runs after the run above (tests in a file run in order); its database holds ingest_files.
+    const db = await Db.open(join(out, "tuition-impact.duckdb"), { access_mode: "READ_ONLY" });
+    try {
+      const files = await db.all<{ file: string; sheet: string | null; header_line: number; skipped: string | null }>(
+        "select file, sheet, header_line, skipped from ingest_files",
+      );
+      for (const e of EXPORTS.filter((x) => x.sheet !== "csv")) {
+        const f = files.find((r) => r.file === fileOf(e.dataset));
+        expect(f, e.dataset).toBeDefined();
+        expect(f!.sheet).toBe(e.sheet);
+        expect(f!.header_line, e.dataset).toBe(4);
+        expect(f!.skipped, e.dataset).toContain('"Notes"');
+        expect(f!.skipped, e.dataset).toContain("Total rows:");
+        expect(f!.skipped?.includes("merged range"), `${e.dataset}: merged values reported`).toBe(Boolean(e.mergeDown));
+      }
+    } finally {
+      db.close();
+    }
   });
 });
