@@ -19,14 +19,47 @@ export function num(value) {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** A published value as text for a reader: numbers as published (with unit), symbols as is. */
-export function show(value, unit = "") {
+/**
+ * A published number as people read it: thousands separated ("90,218"), its published decimals
+ * kept ("0.50" stays "0.50": the decimals are part of the figure), with the metadata's unit:
+ * £ before ("£1,370,576"), % and pp after ("12.5%", "1.2 pp"). Symbols stay symbols; text that
+ * is not a plain number is left as it is.
+ */
+export function formatNumber(value, unit = "") {
   if (value == null || value === "") return "–";
-  if (isSymbol(value)) return value;
-  if (unit === "£") return `£${Number(value).toLocaleString("en-GB")}`;
-  if (unit === "%") return `${value}%`;
-  if (unit === "pp") return `${value} pp`;
-  return String(value);
+  if (isSymbol(value)) return String(value);
+  const s = String(value).trim();
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return s;
+  const dp = s.includes(".") ? s.length - s.indexOf(".") - 1 : 0;
+  const text = new Intl.NumberFormat("en-GB", { minimumFractionDigits: dp, maximumFractionDigits: dp }).format(Number(s));
+  if (unit === "£") return text.startsWith("-") ? `-£${text.slice(1)}` : `£${text}`;
+  if (unit === "%") return `${text}%`;
+  if (unit === "pp") return `${text} pp`;
+  return text;
+}
+
+/** A published value as text for a reader: numbers formatted with their unit, symbols as is. */
+export function show(value, unit = "") {
+  return formatNumber(value, unit);
+}
+
+/**
+ * A published value rounded for display to dp decimals, half away from zero (measures.md §12):
+ * the return carries impact estimates to 3 dp for the national combiner; the site shows 1 dp.
+ * Symbols are returned unchanged.
+ */
+export function rounded(value, dp) {
+  const n = num(value);
+  if (n === undefined) return value;
+  const f = 10 ** dp;
+  const r = (Math.sign(n) * Math.round(Math.abs(n) * f * (1 + Number.EPSILON))) / f;
+  return (Object.is(r, -0) ? 0 : r).toFixed(dp);
+}
+
+/** "3,217 tutees and 90,218 comparison pupils" (a symbol stays: "c tutees" reads as suppressed). */
+export function countsPhrase(nTutees, nComparison) {
+  const word = (v, one, many) => (num(v) === 1 ? one : many);
+  return `${formatNumber(nTutees)} ${word(nTutees, "tutee", "tutees")} and ${formatNumber(nComparison)} comparison ${word(nComparison, "pupil", "pupils")}`;
 }
 
 /** "0.21 (0.05 to 0.37)" with symbols shown as they are. */

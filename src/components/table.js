@@ -1,9 +1,33 @@
 // A small searchable, sortable data table with CSV download: Framework's Inputs.table would be
 // fetched from a CDN, and the site must work offline. Values are shown exactly as published
-// (symbols c/x/z included); sorting puts symbols after numbers.
-import { el, isSymbol } from "./format.js";
+// (symbols c/x/z included, each explained in a one-line legend under the table); numbers are
+// shown for people (90,218, £1,370,576, 12.5%) while the CSV download keeps the published values.
+// Sorting puts symbols after numbers.
+import { el, formatNumber, isSymbol, SYMBOL_MEANING } from "./format.js";
 
 let counter = 0;
+
+// Identifiers are numbers that must never be shown as quantities ("100,001").
+const IDENTIFIER = /^(urn|school_urn|school_laestab|laestab|la_code|old_la_code|time_period)$/;
+
+/** A cell as a reader sees it: the column's own format, else a number formatted with the column's unit. */
+export function cellText(column, value, row) {
+  if (column.format) return column.format(value, row);
+  if (value == null || value === "") return "–";
+  if (column.raw || IDENTIFIER.test(column.key)) return String(value);
+  return formatNumber(value, column.unit ?? "");
+}
+
+/** "c suppressed to protect confidentiality … · x not available …" for the symbols that occur, or null. */
+export function symbolLegend(values) {
+  const present = ["c", "x", "z"].filter((sym) => values.some((v) => v === sym));
+  if (!present.length) return null;
+  return el(
+    "p",
+    { class: "symbol-legend muted" },
+    present.flatMap((sym, i) => [i ? " · " : "", el("span", { class: "symbol" }, sym), ` ${SYMBOL_MEANING[sym]}`]),
+  );
+}
 
 /** RFC 4180 CSV; cells a spreadsheet would run as a formula are prefixed with ' (outputs.md §2). */
 export function toCsv(rows, columns) {
@@ -45,7 +69,7 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
 
   function visible() {
     const q = query.trim().toLowerCase();
-    let out = q ? rows.filter((r) => cols.some((c) => String(r[c.key] ?? "").toLowerCase().includes(q))) : rows.slice();
+    let out = q ? rows.filter((r) => cols.some((c) => String(r[c.key] ?? "").toLowerCase().includes(q) || String(cellText(c, r[c.key], r)).toLowerCase().includes(q))) : rows.slice();
     if (sortKey) out.sort((a, b) => (descending ? -1 : 1) * compare(a[sortKey], b[sortKey]));
     return out;
   }
@@ -59,9 +83,10 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
           {},
           cols.map((c, i) => {
             const v = r[c.key];
-            const text = c.format ? c.format(v, r) : v == null || v === "" ? "–" : String(v);
+            const text = cellText(c, v, r);
             const content = i === 0 && link ? el("a", { href: link(r) }, text) : text;
-            return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null }, content);
+            const symbol = v === "c" || v === "x" || v === "z";
+            return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, title: symbol ? SYMBOL_MEANING[v] : null, class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null }, content);
           }),
         ),
       ),
@@ -98,7 +123,8 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
   );
   const table = el("table", {}, caption ? el("caption", {}, caption) : null, el("thead", {}, el("tr", {}, headers)), tbody);
   render();
-  return el("div", { class: "data-table" }, tools, el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption ?? "Data table" }, table));
+  const legend = symbolLegend(rows.flatMap((r) => cols.map((c) => r[c.key])));
+  return el("div", { class: "data-table" }, tools, el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption ?? "Data table" }, table), legend);
 }
 
 /** A chart with its text alternative and the data table behind it. */
