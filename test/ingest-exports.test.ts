@@ -4,6 +4,7 @@
 // as a person reads it: the rows of the table, by the line or sheet row they see.
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { folder, HEADERS, ingestOnly, settings } from "./fixtures/ingest/harness.ts";
 
@@ -96,6 +97,20 @@ describe("workbook exports", () => {
     expect(rows).toEqual([{ upn: UPN1, urn: "100001", _line: 4 }, { upn: UPN2, urn: "100001", _line: 5 }]);
     expect(file).toMatchObject({ encoding: "xlsx", sheet: "Census Spring 2010", header_line: 3, rows_read: 2, delimiter: null });
     expect(file.skipped).toBe('rows 1-2 above the header; row 7 "Total rows: 2" after the table; 1 merged range read as its top-left value; sheet "Read me" not read');
+  });
+
+  it("knows sheets by their tab names when the workbook's writer used absolute paths (openpyxl, MIS exports)", async () => {
+    const zip = await JSZip.loadAsync(await workbook({
+      Notes: (ws) => { ws.addRow(["About this extract"]); },
+      "Census Spring 2010": (ws) => { ws.addRow(HEADERS.pupils.split(",")); ws.addRow(PUPIL(UPN1).split(",")); },
+    }));
+    const rels = await zip.file("xl/_rels/workbook.xml.rels")!.async("string");
+    expect(rels).toContain('Target="worksheets/sheet2.xml"');
+    zip.file("xl/_rels/workbook.xml.rels", rels.replaceAll('Target="worksheets/', 'Target="/xl/worksheets/'));
+    const xlsx = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    const { rows, file } = await readPupils({ "pupils.xlsx": xlsx }, { sheets: { pupils: "Census Spring 2010" } });
+    expect(rows.map((r) => r.upn)).toEqual([UPN1]);
+    expect(file.sheet).toBe("Census Spring 2010");
   });
 
   it("reads a header merged across two columns as one header, in its top-left cell", async () => {

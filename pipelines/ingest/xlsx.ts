@@ -13,6 +13,7 @@ import { describeFooter, FOOTER_MAX, footerRecords, type TailRecord } from "./fo
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS, type HeaderScore } from "./header-row.ts";
 import { headerLookup, mapHeaders, normaliseHeader, type HeaderAliases } from "./headers.ts";
 import { fillMerges, watchMerges, type Merge } from "./merges.ts";
+import { sheetNames } from "./xlsx-sheets.ts";
 import { createRawTable } from "./raw.ts";
 import type { FileRead } from "./csv.ts";
 
@@ -90,11 +91,19 @@ export async function readXlsxFile(
   let bestNamed = false;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-      sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "ignore",
+      sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit",
     });
+    // The names on the tabs, read from the workbook's own index: exceljs's streaming reader loses
+    // them when the workbook lists its sheets by absolute path, or reads its index too late.
+    const tabs = sheetNames(path);
+    let sheetFile = 0; // N of the xl/worksheets/sheetN.xml being emitted
+    (reader as unknown as NodeJS.EventEmitter).on("entry", (entry: { type?: string; id?: string }) => { if (entry.type === "worksheet") sheetFile = Number(entry.id); });
+    const emitted = new Set<number>();
+    let stopped = false;
     for await (const sheet of reader) {
-      const name: string = (sheet as unknown as { name?: string }).name ?? `Sheet${names.length + 1}`;
+      const name: string = tabs.get(sheetFile) ?? (sheet as unknown as { name?: string }).name ?? `Sheet${names.length + 1}`;
       names.push(name);
+      emitted.add(sheetFile);
       const wanted = sheetSetting !== undefined && sameSheetName(name, sheetSetting);
       // Inputs.md: the sheet named like the dataset; else (our addition) the best-fitting header.
       const named = sheetSetting === undefined && normaliseHeader(name) === dataset;
@@ -109,8 +118,13 @@ export async function readXlsxFile(
       read.merges = merges;
       best = read;
       bestNamed = named;
-      if (wanted) break;
+      if (wanted) { stopped = true; break; }
     }
+    // exceljs's streaming unzip can lose a part of a workbook whose parts are stored uncompressed
+    // (Excel always compresses them): never read such a workbook as if that sheet were not there.
+    const lost = [...tabs].filter(([n]) => !emitted.has(n)).map(([, name]) => `"${name}"`);
+    if (!stopped && lost.length)
+      throw new InputError(file, `could not be read whole: sheet${lost.length > 1 ? "s" : ""} ${lost.join(", ")} did not come through the workbook reader (this happens with workbooks whose parts are stored uncompressed). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(file, `is damaged or incomplete, so it cannot be opened as a workbook (${plainReason(e as Error)}). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`);
