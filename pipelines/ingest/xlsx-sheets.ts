@@ -76,7 +76,7 @@ export function sheetNames(path: string): Map<number, string> {
   }
   for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
     const name = attribute(m[0], "name"), rid = attribute(m[0], "(?:\\w+:)?id");
-    const file = rid ? /sheet(\d+)\.xml$/i.exec(targets.get(rid) ?? "") : null;
+    const file = rid ? /worksheets\/sheet(\d+)\.xml$/i.exec(targets.get(rid) ?? "") : null; // not chartsheets/
     if (name !== undefined && file) out.set(Number(file[1]), name);
   }
   return out;
