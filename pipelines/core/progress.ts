@@ -22,7 +22,9 @@ export function makeReporter(stream: NodeJS.WriteStream = process.stderr, quiet 
         const bar = total ? renderBar(done ?? 0, total) : "";
         stream.write(`\r\x1b[2K${name.padEnd(10)} ${bar} ${message}`.slice(0, stream.columns ?? 120));
       };
-      if (!quiet && !live) stream.write(`${name}...\n`);
+      // A terminal shows the stage at once (then a bar, if the stage reports progress); a log gets one line.
+      if (live) stream.write(`\r\x1b[2K${name.padEnd(10)} ...`);
+      else if (!quiet) stream.write(`${name}...\n`);
       const result = await work(progress);
       const seconds = (performance.now() - started) / 1000;
       timings.push({ stage: name, seconds });
