@@ -94,14 +94,11 @@ describe("the committed MIS-shaped fixture", () => {
     await makeMisExport(again);
     const committed = readdirSync(FILES).sort();
     expect(readdirSync(again).sort()).toEqual(committed);
-    for (const name of committed) {
-      const [x, y] = [readFileSync(join(FILES, name)), readFileSync(join(again, name))];
-      if (!name.endsWith(".xlsx")) {
-        expect(y.toString("utf8"), name).toBe(x.toString("utf8"));
-        continue;
-      }
-      // A workbook is a zip whose entry dates are written in local time: compare the entries, in order.
-      const [zx, zy] = [await JSZip.loadAsync(x), await JSZip.loadAsync(y)];
+    for (const name of committed.filter((n) => !n.endsWith(".xlsx")))
+      expect(readFileSync(join(again, name), "utf8"), name).toBe(readFileSync(join(FILES, name), "utf8"));
+    // A workbook is a zip whose entry dates are written in local time: compare the entries, in order.
+    for (const name of committed.filter((n) => n.endsWith(".xlsx"))) {
+      const [zx, zy] = [await JSZip.loadAsync(readFileSync(join(FILES, name))), await JSZip.loadAsync(readFileSync(join(again, name)))];
       const entries = Object.keys(zx.files);
       expect(Object.keys(zy.files), name).toEqual(entries);
       for (const e of entries) expect(await zy.file(e)?.async("string"), `${name} ${e}`).toBe(await zx.file(e)?.async("string"));
