@@ -8,8 +8,12 @@
 //                  return's .aggregation.csv); x where any part or weight is not a number. The
 //                  parts are the published (rounded) figures, so the result can differ from one
 //                  computed on unrounded data in the last decimal place;
-//   not_combinable impact estimates, CIs, ratios: x (a national model is needed; run the
-//                  pipeline on national data instead).
+//   not_combinable CIs, ratios, dose and matched estimates: x (a national model is needed; run
+//                  the pipeline on national data instead);
+//   the impact     b, its SE and CI: a random-effects meta-analysis of the LAs' published b and
+//                  se (REML, as R's metafor; national-impact.ts), with k, τ², I² and the prediction
+//                  interval in National-only columns (z on LA rows); effect size and months from
+//                  the pooled b; x with the reason where fewer than 3 LAs have an estimate.
 // A National figure is z only where every LA part is z. National figures are functions of
 // published LA figures only, so they disclose nothing the LA returns do not.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +21,7 @@ import { basename, dirname, join } from "node:path";
 import { formatFixed } from "../core/round.ts";
 import { parseTable, PLAIN_NUMBER, type Table, toCsv } from "./csv.ts";
 import { AGGREGATION_COLUMNS, FILTER_COLUMNS, FILTERS, returnNames } from "./layout.ts";
+import { type Cell, canPool, loadNationalIndicators, nationalImpact, type NationalIndicator } from "./national-impact.ts";
 import { assertScreened, META_COLUMNS, ReturnCheckError, screen, type ScreenOptions } from "./screener.ts";
 
 export class CombineError extends Error {
@@ -87,25 +92,33 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
   }
   const las = [...byLa.values()].sort((a, b) => (a.laCode < b.laCode ? -1 : a.laCode > b.laCode ? 1 : 0));
 
-  const columns = first.data.columns;
+  const national = canPool(first.data.columns) ? loadNationalIndicators() : [];
+  const columns = [...first.data.columns, ...national.map((n) => n.indicator)];
   const indicators = first.meta.records.filter((m) => m.values.col_type === "Indicator").map((m) => m.values.col_name);
-  const dp = new Map(first.meta.records.map((m) => [m.values.col_name, Number(m.values.indicator_dp || 0)]));
-  const laRows = las.flatMap((r) => r.data.records.map((rec) => columns.map((c) => rec.values[c])));
-  const { rows: nationalRows, notes } = nationalRowsOf(las, columns, indicators, first.aggregation, dp);
+  const dp = new Map([
+    ...first.meta.records.map((m) => [m.values.col_name, Number(m.values.indicator_dp || 0)] as const),
+    ...national.map((n) => [n.indicator, n.dp] as const),
+  ]);
+  // A meta-analysis of one LA's estimate does not apply: its National-only columns are z.
+  const laRows = las.flatMap((r) => r.data.records.map((rec) => columns.map((c) => rec.values[c] ?? "z")));
+  const { rows: nationalRows, notes } = nationalRowsOf(las, columns, indicators, first.aggregation, dp, national);
   const rows = [...laRows, ...nationalRows];
 
   const tp = periods[0];
   const names = returnNames("national", tp);
   const data = toCsv(columns, rows);
-  const meta = toCsv(META_COLUMNS, combinedMeta(first.meta, columns, rows));
+  const meta = toCsv(META_COLUMNS, combinedMeta(first.meta, columns, rows, national));
   assertScreened(names.la, screen(data, meta, { data: names.la, meta: names.laMeta }, options));
   mkdirSync(outDir, { recursive: true });
-  const aggregation = toCsv([...AGGREGATION_COLUMNS], indicators.map((i) => [i, first.aggregation.get(i)?.combine ?? "not_combinable", first.aggregation.get(i)?.weight ?? ""]));
+  const aggregation = toCsv([...AGGREGATION_COLUMNS], [
+    ...indicators.map((i) => [i, first.aggregation.get(i)?.combine ?? "not_combinable", first.aggregation.get(i)?.weight ?? ""]),
+    ...national.map((n) => [n.indicator, "not_combinable", ""]),
+  ]);
   const files: [string, string][] = [
     [names.la, data],
     [names.laMeta, meta],
     [names.aggregation, aggregation],
-    [`data-guidance-national-${tp}.md`, guidance(names.la, las, notes)],
+    [`data-guidance-national-${tp}.md`, guidance(names.la, las, notes, national.length > 0)],
   ];
   for (const [n, content] of files) writeFileSync(join(outDir, n), content);
   return { files: files.map(([n]) => n), warnings };
@@ -171,6 +184,7 @@ interface Note {
 
 function nationalRowsOf(
   las: LaReturn[], columns: string[], indicators: string[], aggregation: LaReturn["aggregation"], dp: Map<string, number>,
+  national: NationalIndicator[],
 ): { rows: string[][]; notes: Note[] } {
   const groups = new Map<string, Record<string, string>[]>();
   for (const r of las) {
@@ -188,6 +202,14 @@ function nationalRowsOf(
       country_code: parts[0].country_code, country_name: parts[0].country_name,
     };
     for (const c of FILTER_COLUMNS) out[c] = parts[0][c];
+    const pooled = national.length > 0 ? nationalImpact(parts, columns, national) : new Map<string, Cell>();
+    const cell = (ind: string, c: Cell): string => {
+      if ("value" in c) return formatFixed(c.value, dp.get(ind) ?? 0);
+      if ("z" in c) return "z";
+      notes.push({ indicator: ind, reason: c.x });
+      return "x";
+    };
+    for (const n of national) out[n.indicator] = cell(n.indicator, pooled.get(n.indicator)!);
     for (const ind of indicators) {
       const a = aggregation.get(ind)!;
       const values = parts.map((p) => p[ind]);
@@ -195,7 +217,9 @@ function nationalRowsOf(
         notes.push({ indicator: ind, reason });
         return "x";
       };
-      if (values.every((v) => v === "z")) out[ind] = "z";
+      const fromPool = pooled.get(ind);
+      if (fromPool) out[ind] = cell(ind, fromPool);
+      else if (values.every((v) => v === "z")) out[ind] = "z";
       else if (a.combine === "not_combinable") out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
       else if (parts.length < las.length) out[ind] = x("Not every LA return has this row, so a national figure would be incomplete.");
       else if (values.includes("c")) out[ind] = x("An LA figure behind this national figure is suppressed (c), so it cannot be computed exactly.");
@@ -216,7 +240,7 @@ function nationalRowsOf(
 }
 
 /** The first return's indicator rows, with filter rows for every filter that has ≥ 2 values in the stacked data. */
-function combinedMeta(meta: Table, columns: string[], rows: string[][]): string[][] {
+function combinedMeta(meta: Table, columns: string[], rows: string[][], national: NationalIndicator[]): string[][] {
   const out: string[][] = [];
   for (const f of FILTERS) {
     const i = columns.indexOf(f.col);
@@ -225,15 +249,27 @@ function combinedMeta(meta: Table, columns: string[], rows: string[][]): string[
     out.push(given ? META_COLUMNS.map((c) => given.values[c] ?? "") : [f.col, "Filter", f.label, "", "", "", f.hint, ""]);
   }
   for (const m of meta.records.filter((x) => x.values.col_type === "Indicator")) out.push(META_COLUMNS.map((c) => m.values[c] ?? ""));
+  for (const n of national) {
+    const values: Record<string, string> = {
+      col_name: n.indicator, col_type: "Indicator", label: n.label, indicator_grouping: n.grouping, indicator_unit: n.unit, indicator_dp: String(n.dp),
+    };
+    out.push(META_COLUMNS.map((c) => values[c] ?? ""));
+  }
   return out;
 }
 
-function guidance(file: string, las: LaReturn[], notes: Note[]): string {
+function guidance(file: string, las: LaReturn[], notes: Note[], pooled: boolean): string {
   const counts = new Map<string, number>();
   for (const n of notes) counts.set(`${n.indicator}\u0001${n.reason}`, (counts.get(`${n.indicator}\u0001${n.reason}`) ?? 0) + 1);
   const lines = [
     `# ${file}: combined LA returns`, "",
-    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; estimates (impact, CIs) not combined.`, "",
+    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? "the impact pooled (below); other estimates (dose, matched, gaps, ratios) not combined" : "estimates (impact, CIs) not combined"}.`, "",
+    ...(pooled ? [
+      "## The National impact", "",
+      "The National impact of a subject and group (`b`, `se`, `ci_low`, `ci_high`) is a random-effects meta-analysis of the LAs' published estimates (`b` with its `se`, as published to 3 decimal places): τ² by restricted maximum likelihood, estimate and 95% CI on the normal scale, as R's `metafor::rma(yi, sei = se, method = \"REML\")` gives with its defaults. Only the LAs with an estimate are pooled (an LA's `c` or `x` is left out); with fewer than 3 the National impact is `x`.", "",
+      "`pooled_k` is the number of LAs pooled; `pooled_tau2` the variance of the true impact between LAs (points squared); `pooled_i2` the share of the variation in the LA estimates that is between LAs rather than chance (%); `pooled_pi_low` and `pooled_pi_high` the 95% prediction interval (estimate ± 1.96 √(SE² + τ²)), the range in which a new LA's true impact is expected to fall. These columns are `z` on LA rows.", "",
+      "The effect size (`g` and its CI) and months come from the pooled `b` as for an LA (b / s_pooled × J), where `s_pooled` is the pooled LAs' within-LA SD of the outcome (their `s_pooled` weighted by n_t + n_c − 2) and J uses all their pupils in the model; differences in mean outcome between LAs are not in it, as the LA returns do not publish them.", "",
+    ] : []),
     "## Footnotes of National rows", "",
     "| indicator | reason | cells |", "|---|---|---|",
     ...[...counts.entries()].sort().map(([k, n]) => {
