@@ -84,7 +84,7 @@ export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.
       axis.axis,
       // The zero line: no difference between tutees and comparison pupils.
       Plot.ruleX([0], { stroke: "currentColor", strokeWidth: 1.5 }),
-      Plot.text([0], { x: (d) => d, frameAnchor: "top", dy: -10, text: () => zeroLabel, fill: "currentColor", fontSize: 10 }),
+      Plot.text([0], { x: (d) => d, frameAnchor: "top", dy: -10, dx: 3, textAnchor: "start", text: () => zeroLabel, fill: "currentColor", fontSize: 10 }),
       Plot.ruleY(data, { y: "key", x1: "lo", x2: "hi", stroke: "#3b6fb6", strokeWidth: 2 }),
       Plot.dot(data, { y: "key", x: "est", r: 4, fill: "#3b6fb6", tip: true, title: (d) => `${d.label}: ${d.est} (${d.lo} to ${d.hi})` }),
       Plot.text(keyed.filter(({ r }) => isSymbol(r[estimate])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[estimate] ?? "–", fill: "currentColor", fontStyle: "italic" }),

@@ -56,6 +56,13 @@ export function rounded(value, dp) {
   return (Object.is(r, -0) ? 0 : r).toFixed(dp);
 }
 
+/**
+ * Impact estimates and their SEs that the return carries to 3 dp for the national combiner (the
+ * catalogue's dp 3) but the site shows to 1 dp (measures.md §12). test/site-words.test.ts checks
+ * this list against the catalogue files.
+ */
+export const SHOWN_TO_1DP = new Set(["b", "se", "b_full", "se_full", "b_partial", "se_partial", "gap_impact", "gap_impact_se", "att"]);
+
 /** "3,217 tutees and 90,218 comparison pupils" (a symbol stays: "c tutees" reads as suppressed). */
 export function countsPhrase(nTutees, nComparison) {
   const word = (v, one, many) => (num(v) === 1 ? one : many);

@@ -1,6 +1,6 @@
 // Tables of every published indicator of a mart, labelled from indicator_catalogue, so that
 // a figure a page has no chart for is still visible, searchable and downloadable.
-import { BREAKDOWN_LABEL } from "./format.js";
+import { BREAKDOWN_LABEL, SHOWN_TO_1DP } from "./format.js";
 import { inReportOrder } from "./order.js";
 import { dataTable } from "./table.js";
 
@@ -33,7 +33,7 @@ export function indicatorTable(rows, catalogue, { caption, filename, only, lead 
     ...lead,
     ...indicatorColumns(rows, { only })
       .filter((k) => !lead.some((l) => l.key === k))
-      .map((key) => ({ key, label: labelOf(catalogue, key), unit: unitOf(catalogue, key) })),
+      .map((key) => ({ key, label: labelOf(catalogue, key), unit: unitOf(catalogue, key), dp: SHOWN_TO_1DP.has(key) ? 1 : undefined })),
   ];
   return dataTable(order(rows), { columns, caption, filename });
 }

@@ -3,19 +3,19 @@
 // (symbols c/x/z included, each explained in a one-line legend under the table); numbers are
 // shown for people (90,218, £1,370,576, 12.5%) while the CSV download keeps the published values.
 // Sorting puts symbols after numbers.
-import { el, formatNumber, isSymbol, SYMBOL_MEANING } from "./format.js";
+import { el, formatNumber, isSymbol, rounded, SYMBOL_MEANING } from "./format.js";
 
 let counter = 0;
 
 // Identifiers are numbers that must never be shown as quantities ("100,001").
 const IDENTIFIER = /^(urn|school_urn|school_laestab|laestab|la_code|old_la_code|time_period)$/;
 
-/** A cell as a reader sees it: the column's own format, else a number formatted with the column's unit. */
+/** A cell as a reader sees it: the column's own format, else a number (to the column's dp, if any) with the column's unit. */
 export function cellText(column, value, row) {
   if (column.format) return column.format(value, row);
   if (value == null || value === "") return "–";
   if (column.raw || IDENTIFIER.test(column.key)) return String(value);
-  return formatNumber(value, column.unit ?? "");
+  return formatNumber(column.dp === undefined ? value : rounded(value, column.dp), column.unit ?? "");
 }
 
 /** "c suppressed to protect confidentiality … · x not available …" for the symbols that occur, or null. */
@@ -102,7 +102,9 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
   }
 
   function download() {
-    const blob = new Blob([toCsv(visible(), cols)], { type: "text/csv;charset=utf-8" });
+    // A byte order mark first: without it Excel reads UTF-8 as Windows-1252 ("Â£", "â€“"). The
+    // return's own CSVs (Downloads page) stay without one, as Explore Education Statistics wants.
+    const blob = new Blob(["\uFEFF", toCsv(visible(), cols)], { type: "text/csv;charset=utf-8" });
     const a = el("a", { href: URL.createObjectURL(blob), download: filename });
     document.body.append(a);
     a.click();
