@@ -185,3 +185,24 @@ describe("groups in the return's order", () => {
     expect((inReportOrder(shuffled) as Row[]).map(key)).toEqual(want.map(key));
   });
 });
+
+describe("precision on the site", () => {
+  it("shows to 1 dp exactly the figures the catalogue carries to 3 dp for the combiner (measures.md §12)", async () => {
+    // @ts-expect-error: plain-JS site component
+    const { SHOWN_TO_1DP } = await import("../src/components/format.js");
+    const dir = join(process.cwd(), "pipelines/measures/catalogue");
+    const threeDp = new Set<string>();
+    for (const file of ["impact.csv", "descriptive.csv", "programme.csv"]) {
+      const [head, ...lines] = readFileSync(join(dir, file), "utf8").trim().split(/\r?\n/);
+      const cols = head!.split(",");
+      for (const line of lines) {
+        // Labels may hold quoted commas: indicator is the first field, dp the sixth counted from a split
+        // that keeps quoted fields whole.
+        const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
+        if (cells[cols.indexOf("dp")] === "3") threeDp.add(cells[0]!);
+      }
+    }
+    expect([...SHOWN_TO_1DP].sort()).toEqual([...threeDp].sort());
+    expect(cellText({ key: "b", dp: 1 }, "1.163", {})).toBe("1.2");
+  });
+});
