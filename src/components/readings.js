@@ -3,7 +3,7 @@
 // clear evidence of a difference", and then never "N months". A suppressed or unavailable
 // estimate says so with its symbol. Points are shown to 1 dp as the site shows impact
 // (measures.md §12), whatever the published precision.
-import * as d3 from "d3";
+// No d3 or Plot import here: the overview imports this module and must stay light (issue 17).
 import { BREAKDOWN_LABEL, el, formatNumber, isSymbol, num, rounded } from "./format.js";
 
 const SUBJECT_WORD = { English: "English", Mathematics: "maths" };
@@ -141,7 +141,8 @@ export function gapReading(row) {
 
 /** Readings of every group, as a list under each breakdown's label (rows already in the report's order). */
 export function groupReadings(rows, reading) {
-  const byBreakdown = d3.group(rows.filter((r) => r.breakdown !== "total"), (r) => r.breakdown);
+  const byBreakdown = new Map();
+  for (const r of rows) if (r.breakdown !== "total") byBreakdown.set(r.breakdown, [...(byBreakdown.get(r.breakdown) ?? []), r]);
   return el("ul", { class: "readings" }, [...byBreakdown].map(([breakdown, groupRows]) =>
     el("li", {}, el("strong", {}, BREAKDOWN_LABEL[breakdown] ?? breakdown), el("ul", {}, groupRows.map((r) => el("li", {}, reading(r)))))));
 }
