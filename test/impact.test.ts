@@ -378,7 +378,7 @@ describe("indicator catalogue (pipelines/measures/catalogue/impact.csv)", () => 
     await publish(d, fixtureSettings(), { catalogueDir: dir });
     const pub = await row(d, "published_impact", TOTAL);
     expect(pub.n_t).toBe("12");
-    expect(pub.b).toMatch(/^-?\d+\.\d$/);
+    expect(pub.b).toMatch(/^-?\d+\.\d{3}$/); // outputs.md §1: impact estimates to 3 dp, for pooling
     const total = await row(d, "published_impact", { ...TOTAL, subject: "Total" });
     expect(total.b).toBe("z");
     expect(total.n_t).toBe("z");
