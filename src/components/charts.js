@@ -119,7 +119,8 @@ export function dumbbell(rows, { width, series, label = (r) => r.group_label, fa
       Plot.dot(data, { y: "key", x: "value", fill: "who", symbol: "who", r: 4, tip: true, title: (d) => `${d.label}, ${d.who}: ${d.raw}` }),
       Plot.text(
         keyed.filter((d) => series.some((s) => isSymbol(d.r[s.key]))),
-        { y: "key", frameAnchor: "left", dx: 4, text: (d) => series.map((s) => `${s.name}: ${d.r[s.key] ?? "–"}`).join(", "), fill: "currentColor", fontStyle: "italic" },
+        // At the right edge, clear of the dots, which sit mostly left of it.
+        { y: "key", frameAnchor: "right", textAnchor: "end", dx: -2, text: (d) => series.map((s) => `${s.name}: ${d.r[s.key] ?? "–"}`).join(", "), fill: "currentColor", fontStyle: "italic" },
       ),
     ],
   }));

@@ -131,7 +131,8 @@ export function gapReading(row) {
   const who = `${row.group_label} (${SUBJECT_WORD[row.subject] ?? row.subject})`;
   const d = row.gap_impact;
   if (d === "c") return `${who}: suppressed (c) to protect the confidentiality of a small number of pupils.`;
-  if (isSymbol(d)) return `${who}: not available (${d ?? "x"}).`;
+  if (d === "z") return `${who}: not applicable (z).`;
+  if (isSymbol(d)) return `${who}: not available (x): too few pupils in one of the two groups to estimate it.`;
   const ci = isSymbol(row.gap_impact_ci_low) || isSymbol(row.gap_impact_ci_high) ? "" : `, 95% CI ${points(row.gap_impact_ci_low)} to ${points(row.gap_impact_ci_high)}`;
   if (ciIncludesZero(row.gap_impact_ci_low, row.gap_impact_ci_high)) {
     return `${who}: no clear evidence that tuition did more or less for these pupils than for the others (difference ${points(d)} points${ci}).`;
