@@ -1,17 +1,15 @@
-// Emits schools.json: the school rows (whole cohort, no breakdown) of the school comparisons
-// (published_school_progress), keyed by mart name, for the Schools page's table and funnel
-// plot. Other school figures are on each school's page (schools.zip), keeping this file small.
-import { emitJson, jsonSafe } from "./source.ts";
-import { ident } from "../../pipelines/core/db.ts";
-import { schoolTables } from "./school-tables.ts";
+// Emits schools.json: the Schools page's data: every school's whole-cohort comparison
+// (published_school_progress, latest year) for its table and funnel plots, the names of those
+// schools, and the run's provenance. The 99.8% limits are left out: the page draws those curves
+// from the centre and the 95% limits (they are on each school's page and in the return).
+import { pageData } from "./page-data.ts";
+import { schoolNames } from "./school-names.ts";
+import { emitJson } from "./source.ts";
 
 await emitJson(async (db) => {
-  const out: Record<string, unknown[]> = {};
-  for (const { table, hasBreakdown } of (await schoolTables(db)).filter((t) => t.table === "published_school_progress")) {
-    const where = hasBreakdown ? " and breakdown = 'total'" : "";
-    out[table.slice("published_".length)] = jsonSafe(
-      await db.all(`select * from ${ident(table)} where urn is not null${where} order by urn`),
-    );
-  }
-  return out;
+  const data = await pageData(db, [{ mart: "school_progress", schools: true, totalOnly: true, drop: ["funnel_998_low", "funnel_998_high"] }], { catalogue: false });
+  const all = await schoolNames();
+  const names: Record<string, string> = {};
+  for (const r of data.tables.school_progress) if (all[String(r.urn)]) names[String(r.urn)] = all[String(r.urn)];
+  return { ...data, names };
 });

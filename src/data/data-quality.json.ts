@@ -1,0 +1,17 @@
+// Emits data-quality.json: the Data quality page's figures, the input files (rows read,
+// loaded, quarantined) and how many rows of each file broke each rule: rule ids and counts
+// only, never the values, lines or messages (they can hold UPNs).
+import { pageData } from "./page-data.ts";
+import { emitJson, jsonSafe, tableExists } from "./source.ts";
+
+await emitJson(async (db) => ({
+  ...(await pageData(db, [{ mart: "data_quality" }])),
+  rules: (await tableExists(db, "quarantine"))
+    ? jsonSafe(
+        await db.all(
+          `select dataset, file, rule, count(distinct line)::int as rows
+             from quarantine group by dataset, file, rule order by dataset, rows desc, rule`,
+        ),
+      )
+    : [],
+}));

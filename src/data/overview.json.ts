@@ -1,0 +1,12 @@
+// Emits overview.json: what the overview (src/index.md) shows and nothing else: whole-cohort
+// impact of every year (headline and trend), delivery and value, with the run's provenance.
+import { pageData } from "./page-data.ts";
+import { emitJson } from "./source.ts";
+
+await emitJson((db) =>
+  pageData(db, [
+    { mart: "impact", allYears: true, totalOnly: true },
+    { mart: "delivery", totalOnly: true },
+    { mart: "value", totalOnly: true },
+  ], { catalogue: false }),
+);

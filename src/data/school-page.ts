@@ -1,0 +1,36 @@
+// What a school's page holds (schools.zip, one member per school; school-la.json, shared): the
+// school's rows of every published table with school rows, latest year, whole school, key stage
+// and questionnaire (respondent × item) rows. Pupil-characteristic breakdowns are left out: at
+// one school they are nearly all suppressed, and they would make the site ~20 times larger.
+import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
+import { columnsOf, latestPeriod } from "./page-data.ts";
+import { jsonSafe } from "./source.ts";
+import { schoolTables } from "./school-tables.ts";
+
+export const PUPIL_BREAKDOWNS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major"];
+
+/** Columns of the school tables (for their labels). */
+export async function schoolColumns(db: Db): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const { table } of await schoolTables(db)) for (const c of await columnsOf(db, table)) out.add(c);
+  return out;
+}
+
+/** urn → {mart: rows}: one pass per table, however many schools. */
+export async function schoolRows(db: Db): Promise<Map<string, Record<string, Row[]>>> {
+  const period = (await latestPeriod(db)) ?? "";
+  const bySchool = new Map<string, Record<string, Row[]>>();
+  for (const { table, hasBreakdown } of await schoolTables(db)) {
+    const mart = table.slice("published_".length);
+    const where = hasBreakdown ? ` and breakdown not in (${PUPIL_BREAKDOWNS.map(() => "?").join(", ")})` : "";
+    const rows = jsonSafe(
+      await db.all<Row & { urn: string }>(`select * from ${ident(table)} where urn is not null and time_period = ?${where} order by all`, [period, ...(hasBreakdown ? PUPIL_BREAKDOWNS : [])]),
+    );
+    for (const row of rows) {
+      const tables = bySchool.get(row.urn) ?? {};
+      (tables[mart] ??= []).push(row);
+      bySchool.set(row.urn, tables);
+    }
+  }
+  return bySchool;
+}
