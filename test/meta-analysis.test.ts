@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MetaAnalysisError, randomEffects } from "../pipelines/export/meta-analysis.ts";
+import { loadNationalIndicators, nationalImpact } from "../pipelines/export/national-impact.ts";
 
 interface Case {
   name: string;
@@ -66,5 +67,37 @@ describe("random-effects meta-analysis: as metafor's rma(method = 'REML')", () =
     expect(() => randomEffects([1, 2], [0.5])).toThrow(/2 estimates but 1 standard errors/);
     expect(() => randomEffects([1, 2, 3], [0.5, 0, 0.4])).toThrow(/standard error 2 is 0; it must be a positive number/);
     expect(() => randomEffects([1, Number.NaN], [0.5, 0.5])).toThrow(/estimate 2 is NaN/);
+  });
+});
+
+describe("nationalImpact: which LA rows are pooled, and why a figure is x", () => {
+  const national = loadNationalIndicators();
+  const k3 = byName("k3");
+  const la = (b: string, se: string, extra: Record<string, string> = {}) => ({ b, se, n_t: "50", n_c: "400", s_pooled: "6.00", ...extra });
+  const columns = ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "g", "g_ci_low", "g_ci_high", "months", "s_pooled"];
+  const published = k3.yi.map((y, i) => la(y.toFixed(3), k3.sei[i].toFixed(3)));
+
+  it("pools the LAs with a number for b and a positive SE; c, x and an SE of 0.000 are left out", () => {
+    const cells = nationalImpact([...published, la("c", "c"), la("x", "x"), la("5.000", "0.000")], columns, national);
+    expect(cells.get("pooled_k")).toEqual({ value: 3 });
+    const b = cells.get("b");
+    expect(b !== undefined && "value" in b && Math.abs(b.value - k3.b)).toBeLessThan(1e-8);
+  });
+
+  it("two LAs with an estimate: every pooled figure is x with the reason", () => {
+    const cells = nationalImpact([published[0], published[1], la("c", "c")], columns, national);
+    expect(cells.size).toBe(columns.length - 2 + national.length);
+    for (const [col, c] of cells) expect([col, c]).toEqual([col, { x: expect.stringMatching(/^Fewer than 3 LAs have a published impact estimate/) }]);
+  });
+
+  it("an LA's s_pooled suppressed: the pooled impact stands, the effect size and months are x", () => {
+    const cells = nationalImpact([published[0], published[1], { ...published[2], s_pooled: "c" }], columns, national);
+    expect(cells.get("pooled_k")).toEqual({ value: 3 });
+    for (const col of ["g", "g_ci_low", "g_ci_high", "months", "s_pooled"]) expect([col, cells.get(col)]).toEqual([col, { x: expect.stringMatching(/s_pooled, n_t, n_c\) behind the pooled impact is suppressed/) }]);
+  });
+
+  it("subject Total (every LA z) is z", () => {
+    const cells = nationalImpact([la("z", "z"), la("z", "z"), la("z", "z")], columns, national);
+    expect(new Set([...cells.values()].map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify({ z: true })]));
   });
 });

@@ -13,7 +13,7 @@ import { roundHalfAway } from "../core/round.ts";
 import { eefMonths } from "../measures/ols.ts";
 import { DEFAULT_CATALOGUE_DIR } from "./catalogue.ts";
 import { parseTable, PLAIN_NUMBER } from "./csv.ts";
-import { randomEffects } from "./meta-analysis.ts";
+import { MetaAnalysisError, type RandomEffects, randomEffects } from "./meta-analysis.ts";
 
 /** Fewest LA estimates pooled into a National impact (outputs.md §1). */
 export const MIN_LAS_POOLED = 3;
@@ -70,7 +70,15 @@ export function nationalImpact(parts: Record<string, string>[], columns: string[
   if (usable.length < MIN_LAS_POOLED) {
     return all({ x: `Fewer than ${MIN_LAS_POOLED} LAs have a published impact estimate for this subject and group (suppressed, not available, or an SE of 0 are not pooled), so no national estimate is made.` });
   }
-  const re = randomEffects(usable.map((p) => Number(p[ESTIMATE])), usable.map((p) => Number(p[SE])));
+  let re: RandomEffects;
+  try {
+    re = randomEffects(usable.map((p) => Number(p[ESTIMATE])), usable.map((p) => Number(p[SE])));
+  } catch (e) {
+    // Where metafor would stop (no convergence), the National figure is not available; the
+    // rest of the combined return still stands.
+    if (e instanceof MetaAnalysisError) return all({ x: `${e.message.replace(/^Meta-analysis: /, "The national meta-analysis failed: ")}` });
+    throw e;
+  }
   const cells = new Map<string, Cell>([
     ["b", { value: re.estimate }], ["se", { value: re.se }], ["ci_low", { value: re.ciLow }], ["ci_high", { value: re.ciHigh }],
     ["pooled_k", { value: re.k }], ["pooled_tau2", { value: re.tau2 }], ["pooled_i2", { value: re.i2 }],
