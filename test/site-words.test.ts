@@ -102,7 +102,7 @@ describe("balance paragraph (standardised difference beyond 0.25 in size)", () =
 
   it("speaks of groups when only a group is unbalanced", () => {
     const rows = [total({}), total({ breakdown: "sex", group_label: "Female", bal_fsm_std_diff: "0.40" }), total({ breakdown: "sex", group_label: "Male" })];
-    expect(balanceReading(rows, catalogue, { subject: "English" })).toMatch(/In 1 of 2 groups .*leans on the model's adjustment/);
+    expect(balanceReading(rows, catalogue, { subject: "English" })).toMatch(/alike before tuition, but in 1 of 2 groups .*lean on the model's adjustment/);
   });
 });
 

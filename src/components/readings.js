@@ -105,11 +105,12 @@ export function balanceReading(balance, catalogue, { subject, limit = 0.25 } = {
   if (!overall.length && !groupsOff) return "";
   const s = subject ? `${SUBJECT_WORD[subject] ?? subject} ` : "";
   const list = (items) => items.map((d) => `${formatNumber(d.value)} for ${d.label}`).join(", ").replace(/, ([^,]*)$/, " and $1");
-  const first = overall.length
-    ? `Before tuition, ${s}tutees and comparison pupils were not alike: standardised ${plural(overall.length, "difference", "differences")} of ${list(overall)}, beyond the ±${limit} usually read as a poor match.`
-    : `Overall, ${s}tutees and comparison pupils were alike before tuition, but within groups they were not.`;
-  const inGroups = groupsOff ? ` In ${groupsOff} of ${groups.length} groups at least one standardised difference is beyond ±${limit}.` : "";
-  return `${first}${inGroups} The estimate therefore leans on the model's adjustment for these characteristics: it is only as good as that adjustment, and a difference the model does not see (such as why a pupil was chosen for tuition) would remain in it. The exact-matching estimate, which compares tutees only with identical comparison pupils, is the check.`;
+  const poor = `beyond ±${limit} is usually read as a poor match`;
+  const inGroups = `${groupsOff} of ${groups.length} groups`;
+  const first = !overall.length
+    ? `Overall, ${s}tutees and comparison pupils were alike before tuition, but in ${inGroups} at least one standardised difference is beyond ±${limit} (${poor}). The estimates for those groups lean`
+    : `Before tuition, ${s}tutees and comparison pupils were not alike: standardised ${plural(overall.length, "difference", "differences")} of ${list(overall)} (${poor})${groupsOff ? `, and in ${inGroups} at least one is beyond ±${limit}` : ""}. The estimate therefore leans`;
+  return `${first} on the model's adjustment for these characteristics, and anything the model does not see, such as why a pupil was chosen, stays in it. The exact-matching estimate, which compares tutees only with identical comparison pupils, is the check.`;
 }
 
 /** "English: 249 places used of 300 funded (83.0% of the funded places)." from a delivery row. */
