@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { formatFixed } from "../pipelines/core/round.ts";
+import { auditRelease } from "../pipelines/export/audit.ts";
 import { combine } from "../pipelines/export/combine.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { publish } from "../pipelines/export/disclosure.ts";
@@ -322,6 +323,12 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
     const names = meta.records.map((r) => r.values.col_name);
     expect(names).toEqual(expect.arrayContaining(["pooled_k", "pooled_tau2", "pooled_i2", "pooled_pi_low", "pooled_pi_high"]));
     expect(meta.records.find((r) => r.values.col_name === "pooled_i2")!.values.indicator_unit).toBe("%");
+  });
+
+  it("the release audit reads the National-only columns as figures about LAs, not as unknown indicators", async () => {
+    const result = await auditRelease(join(tmp, "pooled-out"));
+    const unreadable = result.breaches.filter((b) => b.kind === "unreadable").map((b) => b.col);
+    expect(unreadable).toEqual([]);
   });
 });
 

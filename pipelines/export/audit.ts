@@ -22,6 +22,7 @@ import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadW
 import { countFiles, discover, rel } from "./audit/discover.ts";
 import { type Canaries, IdentifierScanner, lineOf } from "./audit/identifiers.ts";
 import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue } from "./catalogue.ts";
+import { loadNationalIndicators } from "./national-impact.ts";
 import { parseCsv } from "./csv.ts";
 import { FILTERS } from "./layout.ts";
 
@@ -76,6 +77,9 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     const catalogue = await loadCatalogue(db, options.catalogueDir ?? DEFAULT_CATALOGUE_DIR);
     const threshold = options.threshold ?? thresholdFromGuidance(files.guidance) ?? 5;
     const indicators = new Set(catalogue.map((r) => r.indicator));
+    // A combined folder's National-only pooling columns (k LAs, tau², I², prediction interval)
+    // describe LAs' published estimates, not pupils: nothing in them can disclose a pupil.
+    const pooling = new Set(loadNationalIndicators(options.catalogueDir ?? DEFAULT_CATALOGUE_DIR).map((r) => r.indicator));
     const scanner = new IdentifierScanner(options.canaries);
     const found = (kind: Breach["kind"], place: string, loc: string, col: string, message: string) => breaches.push({ kind, place, loc, col, message });
     const scanText = (place: string, text: string, locate: (index: number) => { loc: string; col: string }) => {
@@ -101,7 +105,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
       const metaIndicators = metaRows.slice(1).filter((r) => r[ti] === "Indicator").map((r) => r[ci]);
       for (const r of metaRows.slice(1)) if (r[ci] && r[li]) headers.add(r[li], r[ci]);
       for (const name of metaIndicators) {
-        if (!indicators.has(name)) found("unreadable", rel(folder, meta), "", name, "an indicator the catalogue does not list: the audit cannot tell whether it is a count or what it is about");
+        if (!indicators.has(name) && !pooling.has(name)) found("unreadable", rel(folder, meta), "", name, "an indicator the catalogue does not list: the audit cannot tell whether it is a count or what it is about");
       }
       const columns = csvHeader(path);
       await loadWide(db, { place, csv: path, columns, indicators: metaIndicators.filter((n) => indicators.has(n)) });

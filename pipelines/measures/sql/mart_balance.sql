@@ -163,6 +163,20 @@ subject_rows as (
         round(sen_mean_t * n_t)::integer as bal_senprov_n_t,
         round(sen_mean_c * n_c)::integer as bal_senprov_n_c,
         round(sen_mmean_t * n_matched_t)::integer as mbal_senprov_n_t,
+        -- A standardised difference has no meaning where every pupil of the group has the same
+        -- value (pooled SD 0: e.g. FSM on the FSM-eligible row): `z`, not an unexplained `x`.
+        case when baseline_sd_pooled = 0 then 'z' end as bal_baseline_std_diff_na_reason,
+        case when baseline_sd_pooled = 0 then 'z' end as mbal_baseline_std_diff_na_reason,
+        case when fsm_sd_pooled = 0 then 'z' end as bal_fsm_std_diff_na_reason,
+        case when fsm_sd_pooled = 0 then 'z' end as mbal_fsm_std_diff_na_reason,
+        case when cla_sd_pooled = 0 then 'z' end as bal_cla_std_diff_na_reason,
+        case when cla_sd_pooled = 0 then 'z' end as mbal_cla_std_diff_na_reason,
+        case when eal_sd_pooled = 0 then 'z' end as bal_eal_std_diff_na_reason,
+        case when eal_sd_pooled = 0 then 'z' end as mbal_eal_std_diff_na_reason,
+        case when girls_sd_pooled = 0 then 'z' end as bal_girls_std_diff_na_reason,
+        case when girls_sd_pooled = 0 then 'z' end as mbal_girls_std_diff_na_reason,
+        case when sen_sd_pooled = 0 then 'z' end as bal_senprov_std_diff_na_reason,
+        case when sen_sd_pooled = 0 then 'z' end as mbal_senprov_std_diff_na_reason,
         case when n_t = 0 or n_c = 0 then 'no tutees or no comparison pupils in the model' end as na_reason
     from pooled
 ),
