@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { guard } from "../pipelines/core/interrupt.ts";
 import { assertReleaseClean, auditOptionsFromDatabase } from "../pipelines/export/audit.ts";
 import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
-import { publishableDownloads } from "../src/data/downloadable.ts";
+import { offeredBytes, offeredName, publishableDownloads } from "../src/data/downloadable.ts";
 
 export interface BuildSiteOptions {
   /** Folder the finished site ends up in (default dist/ in the project root). */
@@ -157,6 +157,14 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       // The site and its downloads are audited as published (outputs.md §2) before dist/ is
       // replaced, with the database's tutor ids and comments as canaries; a breach keeps the old dist/.
       await assertReleaseClean(temp, "the site", await auditOptionsFromDatabase(db));
+      // Only after the audit has read them: a large CSV is offered zipped (downloadable.ts).
+      for (const name of existsSync(downloadsFrom) ? publishableDownloads(readdirSync(downloadsFrom)) : []) {
+        const path = join(temp, "downloads", name);
+        const data = readFileSync(path);
+        if (offeredName(name, data.length) === name) continue;
+        writeFileSync(join(temp, "downloads", offeredName(name, data.length)), offeredBytes(name, data));
+        rmSync(path);
+      }
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
       throw error;

@@ -1,19 +1,22 @@
-// Emits downloads.json: the files of the return folder (CSV data and metadata, workbook,
-// data guidance) that scripts/build-site.ts copies into dist/downloads/. Only the return
-// folder is listed; output/private/ is never read.
+// Emits downloads.json: the files of the return folder (CSV data and metadata, workbook, data
+// guidance) that scripts/build-site.ts copies into dist/downloads/, each under the name it is
+// offered as (a large CSV zipped; see downloadable.ts) with that file's size, and the SHA-256 of
+// the return file itself (inside the zip where zipped), to check against the return as sent.
+// Only the return folder is listed; output/private/ is never read.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { returnDir } from "./source.ts";
-import { publishableDownloads } from "./downloadable.ts";
+import { offeredBytes, offeredName, publishableDownloads } from "./downloadable.ts";
 
 const dir = returnDir();
 const files = existsSync(dir) ? publishableDownloads(readdirSync(dir)) : [];
 process.stdout.write(
   JSON.stringify(
-    files.map((name) => {
-      const bytes = readFileSync(join(dir, name));
-      return { name, bytes: statSync(join(dir, name)).size, sha256: createHash("sha256").update(bytes).digest("hex") };
+    files.map((file) => {
+      const bytes = readFileSync(join(dir, file));
+      const name = offeredName(file, bytes.length);
+      return { name, bytes: offeredBytes(file, bytes).length, sha256: createHash("sha256").update(bytes).digest("hex"), ...(name === file ? {} : { zipped: file }) };
     }),
   ),
 );
