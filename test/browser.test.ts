@@ -3,7 +3,7 @@
 // charts render marks, the school search finds a school, a table downloads as CSV with the
 // expected header, and axe finds no serious or critical accessibility violation.
 import { AxeBuilder } from "@axe-core/playwright";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,7 +101,10 @@ describe("schools", () => {
   it("the schools table downloads as CSV with the expected header and every published school row", async () => {
     const page = await openPage(watched, `${server.origin}/pages/schools`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".data-table button.download").first().click()]);
-    const csv = readFileSync((await download.path())!, "utf8").trim().split(/\r?\n/);
+    const bytes = readFileSync((await download.path())!);
+    // A byte order mark, so that Excel reads the file as UTF-8 (issue 17).
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.toString("utf8").slice(1).trim().split(/\r?\n/);
     expect(csv[0]).toBe("School,URN,Subject,Tutees,Mean progress,Adjusted progress,Lower 95%,Upper 95%,Against the LA (outside the 95% limits)");
     const db = await Db.open(site.db, { access_mode: "READ_ONLY" });
     const n = await db.one<{ n: number }>("select count(*)::int as n from published_school_progress where urn is not null");
@@ -137,4 +140,102 @@ describe("phone width and dark mode", () => {
       await ctx.context.close();
     }
   }, 900_000);
+});
+
+/**
+ * What a reader would find cut off: text of a chart outside its chart, or anything (text,
+ * control) outside the screen's width or inside a box that hides its overflow, unless it sits
+ * in a box one can scroll sideways (the data tables' scroll region).
+ */
+function clippedOnPage(): string[] {
+  const vw = document.documentElement.clientWidth;
+  const out: string[] = [];
+  const scrollable = (el: Element | null): boolean => {
+    for (let e = el?.parentElement; e; e = e.parentElement) {
+      const o = getComputedStyle(e).overflowX;
+      if ((o === "auto" || o === "scroll") && e !== document.documentElement && e !== document.body) return true;
+    }
+    return false;
+  };
+  const shown = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("#observablehq-sidebar, details:not([open])");
+  };
+  for (const t of document.querySelectorAll("#observablehq-main svg text")) {
+    if (!shown(t)) continue;
+    const svg = t.closest("svg")!.getBoundingClientRect();
+    const r = t.getBoundingClientRect();
+    if (r.left < svg.left - 1 || r.right > svg.right + 1 || r.left < -1 || r.right > vw + 1) out.push(`chart label "${t.textContent}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
+  }
+  for (const el of document.querySelectorAll("#observablehq-main :is(h1, h2, h3, p, li, a, button, input, label, summary, th, td, figcaption, caption)")) {
+    if (!shown(el) || scrollable(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.left < -1 || r.right > vw + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
+    const style = getComputedStyle(el);
+    if (/hidden|clip/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" cut (${el.scrollWidth}px in ${el.clientWidth}px)`);
+  }
+  return out;
+}
+
+describe("desktop and phone: nothing cut off, no control hidden", () => {
+  for (const width of [1280, 390]) {
+    it(`every page type at ${width}px: no sideways scroll, no clipped label, the list of pages reachable`, async () => {
+      const ctx = await watchedContext(browser, server.origin, { width });
+      try {
+        for (const path of [...PAGES, schoolUrl]) {
+          const page = await openPage(ctx, server.origin + path);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
+          expect(await page.evaluate(clippedOnPage), `${path} at ${width}px`).toEqual([]);
+          // The list of pages: on a phone behind the toggle, which must be on screen and open it.
+          const link = page.locator('#observablehq-sidebar a[href$="pages/methodology"]').first();
+          if (width < 900) {
+            const toggle = page.locator("#observablehq-sidebar-toggle");
+            const box = (await toggle.boundingBox())!;
+            expect(box.width, `${path}: toggle`).toBeGreaterThanOrEqual(24);
+            expect(box.height, `${path}: toggle`).toBeGreaterThanOrEqual(24);
+            expect(box.x + box.width).toBeLessThanOrEqual(width);
+            await toggle.click();
+          }
+          await expect.poll(() => link.isVisible(), { timeout: 5_000 }).toBe(true);
+          const inView = await link.evaluate((a) => { const r = a.getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; });
+          expect(inView, `${path}: link to Methodology on screen`).toBe(true);
+          await page.close();
+        }
+        expect(ctx.outside).toEqual([]);
+        expect(ctx.errors).toEqual([]);
+      } finally {
+        await ctx.context.close();
+      }
+    }, 600_000);
+  }
+});
+
+describe("print", () => {
+  it("every page type prints on A4 with no table wider than the page", async () => {
+    const ctx = await watchedContext(browser, server.origin, { width: 1280 });
+    // A4 less the print stylesheet's 15 mm margins, in CSS pixels (96 per inch).
+    const printable = Math.floor(((210 - 2 * 15) / 25.4) * 96);
+    try {
+      for (const path of [...PAGES, schoolUrl]) {
+        const page = await openPage(ctx, server.origin + path);
+        await page.emulateMedia({ media: "print" });
+        await page.setViewportSize({ width: printable, height: 1000 });
+        await page.waitForTimeout(300);
+        const wide = await page.evaluate((limit) =>
+          [...document.querySelectorAll("#observablehq-main table")]
+            .map((t) => ({ caption: t.querySelector("caption")?.textContent?.slice(0, 60) ?? "", width: Math.max(t.getBoundingClientRect().width, t.scrollWidth) }))
+            .filter((t) => t.width > limit + 1), printable);
+        expect(wide, `${path}: tables wider than A4`).toEqual([]);
+        const pdf = await page.pdf({ format: "A4", printBackground: false });
+        expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+        const name = path === schoolUrl ? "school" : path === "/" ? "index" : path.slice(1).replace("/", "_");
+        writeFileSync(join(SHOTS, `${name}.pdf`), pdf);
+        await page.close();
+      }
+      expect(ctx.outside).toEqual([]);
+    } finally {
+      await ctx.context.close();
+    }
+  }, 600_000);
 });

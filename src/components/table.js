@@ -86,7 +86,8 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
             const text = cellText(c, v, r);
             const content = i === 0 && link ? el("a", { href: link(r) }, text) : text;
             const symbol = v === "c" || v === "x" || v === "z";
-            return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, title: symbol ? SYMBOL_MEANING[v] : null, class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null }, content);
+            // data-label: the column's name, shown beside each value where print CSS stacks a wide table's cells.
+            return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, "data-label": c.label ?? c.key, title: symbol ? SYMBOL_MEANING[v] : null, class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null }, content);
           }),
         ),
       ),

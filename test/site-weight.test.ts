@@ -1,0 +1,104 @@
+// Light pages (issue 17): each page loads only the data it shows. Over the fixture site, in
+// Chromium with the network cut off: the overview under 300 KB in under 15 requests, no page over
+// 1 MB; and the site's size per school page, scaled to the demo LA's 500 schools, under 20 MB.
+// (The demo build itself takes minutes; its measured size and build time are in the issue's note.)
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import JSZip from "jszip";
+import { offeredBytes, offeredName, ZIP_ABOVE_BYTES } from "../src/data/downloadable.ts";
+import { launch, watchedContext, type Watched } from "./fixtures/site/browser.ts";
+import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
+import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
+
+const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/downloads"];
+const DEMO_SCHOOLS = 500;
+
+function bytesUnder(path: string): number {
+  const s = statSync(path);
+  return s.isDirectory() ? readdirSync(path).reduce((sum, n) => sum + bytesUnder(join(path, n)), 0) : s.size;
+}
+
+let site: BuiltSite;
+let server: StaticServer;
+let browser: Browser;
+let watched: Watched;
+
+beforeAll(async () => {
+  site = await builtFixtureSite();
+  server = await serveStatic(site.dist);
+  browser = await launch();
+  watched = await watchedContext(browser, server.origin, { width: 1280 });
+}, 1_200_000);
+
+afterAll(async () => {
+  await watched?.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Every response a page's load makes (HTML, CSS, modules, data), with its body's size. */
+async function weigh(path: string): Promise<{ requests: number; bytes: number; urls: string[] }> {
+  const page = await watched.context.newPage();
+  const sizes: Promise<number>[] = [];
+  const urls: string[] = [];
+  page.on("response", (r) => {
+    urls.push(r.url());
+    sizes.push(r.body().then((b) => b.length, () => 0));
+  });
+  await page.goto(server.origin + path, { waitUntil: "networkidle" });
+  await page.waitForFunction(() => !document.querySelector(".observablehq--loading, .observablehq--running"), undefined, { timeout: 15_000 });
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  await page.close();
+  return { requests: urls.length, bytes, urls };
+}
+
+describe("page weight", () => {
+  it("the overview loads under 300 KB in under 15 requests", async () => {
+    const { requests, bytes, urls } = await weigh("/");
+    expect(bytes, urls.join("\n")).toBeLessThan(300 * 1024);
+    expect(requests, urls.join("\n")).toBeLessThan(15);
+    expect(watched.outside).toEqual([]);
+  }, 120_000);
+
+  it("no page, a school's included, loads over 1 MB", async () => {
+    const school = readdirSync(join(site.dist, "schools")).find((f) => f.endsWith(".html"))!.replace(/\.html$/, "");
+    for (const path of [...PAGES, `/schools/${school}`]) {
+      const { bytes } = await weigh(path);
+      expect(bytes, path).toBeLessThan(1024 * 1024);
+    }
+    expect(watched.outside).toEqual([]);
+    expect(watched.failed).toEqual([]);
+  }, 300_000);
+
+  it("no page loads another page's data: each loads one data file of its own (a school's page also the shared LA file)", async () => {
+    for (const path of PAGES.filter((p) => p !== "/pages/downloads")) {
+      const data = (await weigh(path)).urls.filter((u) => u.includes("/_file/"));
+      expect(data, path).toHaveLength(1);
+    }
+  }, 300_000);
+
+  it("the site, scaled to the demo LA's 500 school pages, stays under 20 MB", () => {
+    const schools = readdirSync(join(site.dist, "schools")).filter((f) => f.endsWith(".html")).length;
+    expect(schools).toBeGreaterThan(5);
+    const perSchool = (bytesUnder(join(site.dist, "schools")) + bytesUnder(join(site.dist, "_file", "data", "schools"))) / schools;
+    const shared = bytesUnder(site.dist) - perSchool * schools;
+    expect(shared + perSchool * DEMO_SCHOOLS).toBeLessThan(20e6);
+  });
+});
+
+describe("downloads", () => {
+  it("offers a CSV over the limit zipped, the file unchanged inside; smaller files and other kinds as they are", async () => {
+    const big = Buffer.from(`a,b\r\n${"1,2\r\n".repeat(ZIP_ABOVE_BYTES / 5 + 10)}`);
+    expect(offeredName("impact_schools_919_200910.csv", big.length)).toBe("impact_schools_919_200910.csv.zip");
+    const zipped = offeredBytes("impact_schools_919_200910.csv", big);
+    expect(zipped.length).toBeLessThan(big.length / 10);
+    const member = await (await JSZip.loadAsync(zipped)).file("impact_schools_919_200910.csv")!.async("nodebuffer");
+    expect(member.equals(big)).toBe(true);
+    const small = Buffer.from("a,b\r\n1,2\r\n");
+    expect(offeredName("impact_919_200910.csv", small.length)).toBe("impact_919_200910.csv");
+    expect(offeredBytes("impact_919_200910.csv", small)).toBe(small);
+    expect(offeredName("impact_919_200910.xlsx", big.length)).toBe("impact_919_200910.xlsx");
+  });
+});
