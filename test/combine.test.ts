@@ -19,7 +19,7 @@ import { buildFakeMarts, ESSEX, fakeSettings, HERTS, KENT } from "./fixtures/ret
 const LAS = [HERTS, ESSEX, KENT];
 const tmp = mkdtempSync(join(tmpdir(), "combine-"));
 const returns = join(tmp, "returns");
-const FILTERS = ["subject", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage"];
+const FILTERS = ["subject", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
 const path = (code: string, dir = returns, tp = "200910") => join(dir, `impact_${code}_${tp}.csv`);
 
 async function makeReturns(las: typeof LAS, dir: string, timePeriod = "200910", seed = 21): Promise<void> {

@@ -23,7 +23,7 @@ const settings = fakeSettings(LAS);
 
 // Written out from outputs.md §1, not taken from the code.
 const TIME_GEO = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name"];
-const FILTERS = ["subject", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage"];
+const FILTERS = ["subject", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
 const LA_INDICATORS = ["n_pupils", "n_places", "mean_hours", "pct_full_places", "total_cost_gbp", "impact_points"];
 const SCHOOL_INDICATORS = ["n_pupils", "n_places", "mean_hours", "pct_full_places"];
 const DP: Record<string, number> = { n_pupils: 0, n_places: 0, mean_hours: 1, pct_full_places: 1, total_cost_gbp: 0, impact_points: 1 };

@@ -19,7 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), "workbook-"));
 const outDir = join(tmp, "out");
 const settings = fakeSettings([HERTS]);
 // Filters of outputs.md §1 other than subject, written out here rather than taken from the code.
-const GROUP_FILTERS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage"];
+const GROUP_FILTERS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
 
 let db: Db;
 let wb: ExcelJS.Workbook;

@@ -17,6 +17,8 @@ export const FILTERS = [
   { col: "sen_provision", label: "SEN provision", hint: "" },
   { col: "ethnicity_major", label: "Ethnicity (major group)", hint: "" },
   { col: "key_stage", label: "Key stage", hint: "" },
+  // a band of the subject's baseline (measures.md §5): on English and Mathematics rows only
+  { col: "prior_attainment", label: "Prior attainment", hint: "Baseline against the age-related expectation" },
 ] as const;
 export const FILTER_COLUMNS: string[] = FILTERS.map((f) => f.col);
 /** Breakdowns of the marts: `total`, or one of the filter columns other than subject. */

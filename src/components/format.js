@@ -102,6 +102,7 @@ export const BREAKDOWN_LABEL = {
   sen_provision: "Special educational needs",
   ethnicity_major: "Ethnicity (major group)",
   key_stage: "Key stage",
+  prior_attainment: "Prior attainment",
 };
 
 /** Minimal DOM building (no html template global: Framework would fetch it from a CDN). */

@@ -8,7 +8,7 @@
 export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
 
 /** `total` first, then the filter columns of the return in its column order. */
-export const BREAKDOWN_ORDER = ["total", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage"];
+export const BREAKDOWN_ORDER = ["total", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
 
 /** Each filter's values in the vocabulary's order (the overall row, Total, comes first). */
 export const GROUP_ORDER = {
@@ -20,6 +20,7 @@ export const GROUP_ORDER = {
   sen_provision: ["No SEN provision", "School Action", "School Action Plus", "Statement"],
   ethnicity_major: ["White", "Mixed / Multiple ethnic groups", "Asian / Asian British", "Black / African / Caribbean / Black British", "Other ethnic group", "Unknown"],
   key_stage: ["Key stage 2", "Key stage 3", "Key stage 4"],
+  prior_attainment: ["Well below expected", "Below expected", "At or above expected", "Unknown"],
 };
 
 /** Viewpoint respondents in the order inputs.md lists them. */

@@ -7,7 +7,7 @@ import { columnsOf, latestPeriod } from "./page-data.ts";
 import { jsonSafe } from "./source.ts";
 import { schoolTables } from "./school-tables.ts";
 
-export const PUPIL_BREAKDOWNS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major"];
+export const PUPIL_BREAKDOWNS = ["fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "prior_attainment"];
 
 /** Columns of the school tables (for their labels). */
 export async function schoolColumns(db: Db): Promise<Set<string>> {

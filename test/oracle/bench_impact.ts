@@ -46,7 +46,7 @@ await db.run(`
     null::date as baseline_on, null::date as outcome_on,
     3 + (case when tutored then 1.5 else 0 end) - fsm::int + 6 * (noise - 0.5) as progress,
     null::boolean as below_are_baseline, null::boolean as at_are_outcome, null::boolean as expected_progress,
-    true as in_model_sample, school
+    true as in_model_sample, null::varchar as prior_attainment, school
   from pupils`, [rows, schools, "x"]);
 await db.run("create table la_map (la_code varchar, k integer)");
 for (const [k, c] of codes.entries()) await db.run("insert into la_map values (?, ?)", [c, k]);

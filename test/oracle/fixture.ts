@@ -21,6 +21,9 @@ export interface FixturePupil {
   baseline: number;
   outcome: number;
   cost_gbp?: number;
+  /** The §5 prior-attainment band; by default none, so these pupils fit no band model
+   * (test/prior-attainment.test.ts derives bands from baselines through the transform). */
+  prior_attainment?: string | null;
 }
 
 function keyStage(y: number): string | null {
@@ -35,6 +38,7 @@ const COLUMNS = [
   "sen", "sen_any", "ethnicity_major", "eligible", "fsm_status", "cla_status", "first_language", "sex",
   "sen_provision", "subject", "tutored", "full_place", "anchor_start", "anchor_end", "baseline", "outcome",
   "baseline_on", "outcome_on", "progress", "below_are_baseline", "at_are_outcome", "expected_progress", "in_model_sample",
+  "prior_attainment",
 ];
 
 export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
@@ -45,7 +49,8 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
     ethnicity_major varchar, eligible boolean, fsm_status varchar, cla_status varchar, first_language varchar,
     sex varchar, sen_provision varchar, subject varchar, tutored boolean, full_place boolean, anchor_start date,
     anchor_end date, baseline double, outcome double, baseline_on date, outcome_on date, progress double,
-    below_are_baseline boolean, at_are_outcome boolean, expected_progress boolean, in_model_sample boolean)`);
+    below_are_baseline boolean, at_are_outcome boolean, expected_progress boolean, in_model_sample boolean,
+    prior_attainment varchar)`);
   await db.run(`create table int_places (
     academic_year varchar, time_period varchar, la_code varchar, arranging_urn varchar, upn varchar, subject varchar,
     n_courses integer, start_date date, end_date date, sessions integer, sessions_attended integer, hours double,
@@ -60,7 +65,7 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
       p.eal === null ? "Unknown" : p.eal ? "Known or believed to be other than English" : "Known or believed to be English",
       p.female ? "Female" : "Male", sen_any === null ? null : sen_any ? "School Action" : "No SEN provision",
       p.subject ?? "English", p.tutored, p.tutored ? (p.full_place === null ? null : (p.full_place ?? true)) : null, null, null, p.baseline, p.outcome,
-      null, null, p.outcome - p.baseline, null, null, null, true,
+      null, null, p.outcome - p.baseline, null, null, null, true, p.prior_attainment ?? null,
     ];
   });
   const batch = 100;

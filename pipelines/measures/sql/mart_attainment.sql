@@ -8,6 +8,7 @@
 -- _t = tutees, _c = comparison pupils. Percentages are of the pupils that can be classified
 -- (an unclassifiable ARE is counted out, §1). Subject Total: pupils_att_* count distinct
 -- pupils across both subjects; every other figure is not applicable (z, measures.md §5).
+-- prior_attainment (the band of the subject's baseline) has English and Mathematics rows only.
 -- A figure with no pupils to base it on is NULL with its *_na_reason (published as x).
 create or replace table mart_attainment as
 with pupils as (
@@ -18,7 +19,7 @@ with pupils as (
 
 long as (
     unpivot pupils
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment
     into name breakdown value group_label
 ),
 
@@ -113,6 +114,8 @@ grid as (
     from geographies as g
     cross join (values ('English'), ('Mathematics'), ('Total')) as s(subject)
     cross join int_group_labels as l
+    -- a prior-attainment band is a subject's (its baseline), so no band has a subject Total row
+    where not (s.subject = 'Total' and l.breakdown = 'prior_attainment')
 ),
 
 final as (

@@ -185,6 +185,8 @@ total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
         'z' as na_reason
     from models
+    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5)
+    where breakdown <> 'prior_attainment'
 ),
 
 final as (

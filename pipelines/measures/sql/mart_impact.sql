@@ -43,6 +43,8 @@ total_rows as (
         time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
         'z' as na_reason, 'z' as dose_na_reason, 'z' as cost_per_point_gbp_na_reason
     from estimates
+    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5)
+    where breakdown <> 'prior_attainment'
 ),
 
 final as (

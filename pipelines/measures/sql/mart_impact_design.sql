@@ -5,7 +5,7 @@
 -- impact_design repeats each row once per model the pupil belongs to: the whole cohort
 -- (breakdown 'total') and their own group in each breakdown of §5. impact_pupils is
 -- materialised once because every later pass (sums, scores, matching, balance, gaps)
--- reads it; the ×8 expansion stays a view so it is never stored.
+-- reads it; the ×9 expansion stays a view so it is never stored.
 -- Baselines and outcomes are shifted by their mean over the whole table per subject
 -- (and key stage) so the cross-products DuckDB sums are centred enough not to lose
 -- digits; a shift changes only the intercept and nc-year terms, never b or its SE.
@@ -46,6 +46,7 @@ designed as (
             and p.eal is not null and p.female is not null and p.sen_any is not null) as known,
         -- group labels
         p.fsm_status, p.cla_status, p.first_language, p.sex, p.sen_provision, p.ethnicity_major, p.key_stage,
+        p.prior_attainment,
         -- raw values (balance, matching, school progress)
         p.nc_year, p.baseline, p.outcome, p.progress,
         case when p.tutored then coalesce(c.cost_gbp, 0) else 0 end as cost_gbp,
@@ -84,11 +85,11 @@ designed as (
 breakdowns as (
     select * from (values
         ('total'), ('fsm_status'), ('cla_status'), ('first_language'), ('sex'),
-        ('sen_provision'), ('ethnicity_major'), ('key_stage')
+        ('sen_provision'), ('ethnicity_major'), ('key_stage'), ('prior_attainment')
     ) as t(breakdown)
 ),
 
--- a cross join with the eight breakdowns and a CASE (rather than unnesting a list of
+-- a cross join with the nine breakdowns and a CASE (rather than unnesting a list of
 -- structs) is cheap, and lets a filter on breakdown reach the scan
 expanded as (
     select * from (
@@ -102,6 +103,7 @@ expanded as (
                 when 'sen_provision' then d.sen_provision
                 when 'ethnicity_major' then d.ethnicity_major
                 when 'key_stage' then d.key_stage
+                when 'prior_attainment' then d.prior_attainment
             end as group_label
         from designed as d
         cross join breakdowns as b
@@ -110,7 +112,7 @@ expanded as (
 ),
 
 final as (
-    select * exclude (fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage)
+    select * exclude (fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment)
     from expanded
 )
 

@@ -113,6 +113,10 @@ grid as (
     from geographies as g
     cross join (values ('English'), ('Mathematics'), ('Total')) as s(subject)
     cross join int_group_labels as l
+    -- prior attainment bands a subject's analysed pupils by their baseline (measures.md §5);
+    -- targeting counts every pupil with tuition and the whole eligible cohort, most of whom
+    -- have no baseline of that subject, so it has no rows for that breakdown (z in the return)
+    where l.breakdown <> 'prior_attainment'
 ),
 
 counted as (

@@ -8,6 +8,8 @@
 -- ARE is relative to the NC year of the analysed year: baseline against the end of the
 -- previous NC year, outcome against the end of the current one; a GCSE-scale score against
 -- grade C (40). NULL ARE flags: no score, or unclassifiable (NC scale, year outside 2..9).
+-- prior_attainment: the baseline's band against that same ARE (well below = under ARE − 6,
+-- below = ARE − 6 up to ARE, at or above = from ARE; Unknown where it has no ARE; NULL without one).
 create or replace table int_analysis_pupils as
 with tutees as (
     select
@@ -112,6 +114,22 @@ final as (
             when w.outcome_scale = 'gcse' then w.outcome >= 40
             when pu.nc_year between 2 and 9 then w.outcome >= 15 + 3 * (pu.nc_year - 2)
         end as at_are_outcome,
+        -- prior-attainment band (measures.md §5): the baseline against the same ARE as
+        -- below_are_baseline, so a KS1 result of a Y3 pupil is held against Y2's 15 and a KS2
+        -- result of a Y7 pupil against Y6's 27; a band is the subject's, and a pupil with no
+        -- baseline is in no band (NULL, so the unpivots and impact_design leave them out)
+        case
+            when w.baseline is null then null
+            when w.baseline_scale = 'gcse' then
+                case when w.baseline < 40 - 6 then 'Well below expected'
+                     when w.baseline < 40 then 'Below expected'
+                     else 'At or above expected' end
+            when pu.nc_year - 1 between 2 and 9 then
+                case when w.baseline < 15 + 3 * (pu.nc_year - 1 - 2) - 6 then 'Well below expected'
+                     when w.baseline < 15 + 3 * (pu.nc_year - 1 - 2) then 'Below expected'
+                     else 'At or above expected' end
+            else 'Unknown'
+        end as prior_attainment,
         -- expected progress over the key stage (KS1→KS2 ≥ 2 whole levels, KS2→KS4 ≥ 3)
         case pu.key_stage
             when 'Key stage 2' then k.ks2_level - k.ks1_level >= 2

@@ -26,7 +26,12 @@ with labels as (
         ('ethnicity_major', 'Unknown',                                      6),
         ('key_stage',       'Key stage 2',                                  1),
         ('key_stage',       'Key stage 3',                                  2),
-        ('key_stage',       'Key stage 4',                                  3)
+        ('key_stage',       'Key stage 4',                                  3),
+        -- a subject's band (measures.md §5): the marts publish it on English and Mathematics only
+        ('prior_attainment', 'Well below expected',                         1),
+        ('prior_attainment', 'Below expected',                              2),
+        ('prior_attainment', 'At or above expected',                        3),
+        ('prior_attainment', 'Unknown',                                     4)
     ) as t(breakdown, group_label, sort_order)
 ),
 
