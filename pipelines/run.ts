@@ -15,6 +15,7 @@ import { refuseUnusableInput } from "./validate/refusal.ts";
 import { transform } from "./transform/index.ts";
 import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
+import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
@@ -105,6 +106,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       await buildDescriptiveMarts(db, settings);
       await buildProgrammeMarts(db, settings);
       await buildImpactMarts(db, settings);
+      await buildEvidenceMart(db); // reads mart_impact and mart_balance
     });
     await reporter.stage("publish", () => publish(db, settings));
     await recordRun(db, settings, options);
