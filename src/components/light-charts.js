@@ -75,7 +75,9 @@ function rowChart(items, values, { width, xLabel, description, detail, draw, for
     svgEl("rect", { x: marginLeft + i * 130, y: 6, width: 10, height: 10, fill: l.color }),
     svgEl("text", { x: marginLeft + i * 130 + 14, y: 15, fill: "currentColor" }, l.name),
   ])));
-  const ticks = niceTicks(lo, hi);
+  // As many ticks as fit their labels (about 75 px each for "£1,000,000"), so none overlap on a phone.
+  const longestTick = Math.max(...niceTicks(lo, hi).map((t) => format(t).length));
+  const ticks = niceTicks(lo, hi, Math.max(2, Math.floor((width - marginLeft - marginRight) / (CHAR * longestTick + 16))));
   svg.append(svgEl("g", { "aria-hidden": "true" }, ticks.flatMap((t) => [
     svgEl("line", { x1: x(t), x2: x(t), y1: top, y2: top + plotHeight, stroke: "currentColor", "stroke-opacity": t === 0 && zero ? 1 : 0.1, "stroke-width": t === 0 && zero ? 1.5 : 1 }),
     svgEl("text", { x: x(t), y: top + plotHeight + 14, "text-anchor": "middle", fill: "currentColor" }, format(t)),
