@@ -41,6 +41,7 @@ export default {
     { name: "Viewpoints", path: "/pages/viewpoints" },
     { name: "Data quality", path: "/pages/data-quality" },
     { name: "Methodology", path: "/pages/methodology" },
+    { name: "Table tool", path: "/pages/table-tool" },
     { name: "Downloads", path: "/pages/downloads" },
   ],
   async *dynamicPaths() {

@@ -1,0 +1,26 @@
+// Emits table-tool.zip, read by the table tool page (src/pages/table-tool.md): la.json (loaded
+// with the page), schools-rows.json and one schools-<part>.json per published table with school
+// rows (loaded only when the reader picks the schools data). What each holds: table-tool.ts.
+// One loader and one database pass for every file; fixed member dates: the same database
+// always gives the same bytes.
+import { zip } from "../../pipelines/export/zip.ts";
+import { openDatabase } from "./source.ts";
+import { schoolNames } from "./school-names.ts";
+import { laData, schoolParts } from "./table-tool.ts";
+
+const db = await openDatabase();
+try {
+  const { rows, parts } = await schoolParts(db);
+  const all = await schoolNames();
+  // Names of the schools that have rows here only (the return's schools file lists the same).
+  const names: Record<string, string> = {};
+  for (const urn of rows.schools as string[]) names[urn] = all[urn] ?? `School ${urn}`;
+  const entries = [
+    { name: "la.json", data: Buffer.from(JSON.stringify(await laData(db, names))) },
+    { name: "schools-rows.json", data: Buffer.from(JSON.stringify(rows)) },
+    ...Object.entries(parts).map(([part, values]) => ({ name: `schools-${part}.json`, data: Buffer.from(JSON.stringify(values)) })),
+  ];
+  process.stdout.write(zip(entries, new Date("1980-01-01T00:00:00Z")));
+} finally {
+  db.close();
+}
