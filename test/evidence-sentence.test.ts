@@ -51,10 +51,18 @@ describe("evidenceSentence", () => {
     );
   });
 
-  it("exactly 0.25 is within the limit; suppressed figures are neither caution nor support", () => {
-    expect(say(clear, agrees, { ...good, max_std_diff: "0.25" })).toMatch(/^Nothing here weakens/);
+  it("exactly 0.25 is within the limit; none lost is said in words", () => {
+    expect(say(clear, agrees, { ...good, max_std_diff: "0.25", lost_share: "0.0" })).toBe(
+      "Nothing here weakens the figure beyond the limits of any comparison with pupils who were not chosen at random: the design could reliably detect an effect size of 0.12, the exact-matching estimate (2.2 points) agrees in direction, tutees and comparison pupils were alike before tuition and no tutee was lost for want of a baseline or an outcome.",
+    );
+  });
+
+  it("a suppressed largest difference is never read as balance; other suppressed figures are neither caution nor support", () => {
     const s = say(clear, agrees, { mdes: "c", lost_share: "c", max_std_diff: "c", max_std_diff_matched: "c" });
-    expect(s).toBe("Nothing here weakens the figure beyond the limits of any comparison with pupils who were not chosen at random: the exact-matching estimate (2.2 points) agrees in direction.");
+    expect(s).toBe("Read the figure with caution: how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page).");
+    expect(say(clear, agrees, { mdes: "x", lost_share: "c", max_std_diff: "x", max_std_diff_matched: "c" })).toBe(
+      "Nothing here weakens the figure beyond the limits of any comparison with pupils who were not chosen at random: the exact-matching estimate (2.2 points) agrees in direction.",
+    );
   });
 });
 

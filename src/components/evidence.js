@@ -59,10 +59,13 @@ export function evidenceSentence(impact, matched, evidence, subject) {
   if (before !== undefined && before > IMBALANCE_LIMIT)
     cautions.push(`tutees and comparison pupils differed by up to ${formatNumber(evidence.max_std_diff)} standard deviations before adjustment, beyond the ±${IMBALANCE_LIMIT} usually read as a poor match`);
   else if (before !== undefined) supports.push("tutees and comparison pupils were alike before tuition");
+  // A suppressed largest difference may hide a poor match: never read its absence as balance.
+  else if (evidence?.max_std_diff === "c") cautions.push("how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page)");
   if (after !== undefined && after > IMBALANCE_LIMIT)
     cautions.push(`even exactly matched pupils differ by ${formatNumber(evidence.max_std_diff_matched)} standard deviations in a characteristic not matched on`);
   const lost = num(evidence?.lost_share);
   if (lost !== undefined && lost >= LOST_LIMIT) cautions.push(`${formatNumber(evidence.lost_share, "%")} of tutees had no baseline or no outcome and are not in it`);
+  else if (lost === 0) supports.push("no tutee was lost for want of a baseline or an outcome");
   else if (lost !== undefined) supports.push(`${formatNumber(evidence.lost_share, "%")} of tutees were lost for want of a baseline or an outcome`);
   if (cautions.length) return `Read the ${s}figure with caution: ${list(cautions)}.`;
   const why = supports.length ? `: ${list(supports)}` : "";

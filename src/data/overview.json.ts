@@ -8,5 +8,8 @@ await emitJson((db) =>
     { mart: "impact", allYears: true, totalOnly: true },
     { mart: "delivery", totalOnly: true },
     { mart: "value", totalOnly: true },
+    // strength of evidence beside the headline (issue 19 item 5): its figures and the matched estimate
+    { mart: "evidence", totalOnly: true },
+    { mart: "matched", totalOnly: true },
   ], { catalogue: false }),
 );
