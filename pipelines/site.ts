@@ -18,6 +18,9 @@ export interface SiteOptions {
   verbose?: boolean;
 }
 
+/** scripts/build-site.ts's buildSite, as this command uses it. */
+type BuildSite = (options: { db: string; out: string; verbose: boolean }) => Promise<{ out: string; seconds: number }>;
+
 export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: string; seconds: number }> {
   const db = resolve(options.db ?? process.env.TUITION_DB ?? join("output", "tuition-impact.duckdb"));
   if (!existsSync(db))
@@ -26,6 +29,7 @@ export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: str
   // The site build and its Framework loaders are TypeScript run through tsx; the compiled CLI
   // (build/) registers tsx for them here, the CLI run from source already has it.
   if (!import.meta.url.endsWith(".ts")) (await import("tsx/esm/api")).register();
-  const { buildSite } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as typeof import("../scripts/build-site.ts");
+  // Imported by URL, not by a relative specifier: the compile of pipelines/ must not pull scripts/ in.
+  const { buildSite } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as { buildSite: BuildSite };
   return buildSite({ db, out, verbose: options.verbose ?? true });
 }
