@@ -22,7 +22,7 @@ Usage:
   tuition-impact run <folder> [--out DIR] [--settings FILE]
       The whole pipeline: ingest, validate, transform, measures, disclosure control,
       the return to the Department and the private officer files, into DIR.
-  tuition-impact synth [--scale la|national] [--seed N] [--out DIR] [--faults] [--schools N]
+  tuition-impact synth [--scale la|national] [--seed N] [--out DIR] [--faults] [--schools N] [--years N]
       Writes synthetic input files (never real pupils) with planted effects and a truth.json.
   tuition-impact combine <return.csv>... [--out DIR] [--settings FILE]
       Screens LA returns, refuses mixed years or conflicting duplicates, stacks them and
@@ -49,6 +49,8 @@ Options:
   --seed N          synth: random seed (default 1); the same seed gives identical files
   --faults          synth: plant a known number of bad rows of each kind (listed in truth.json)
   --schools N       synth: total number of schools (smaller data for tests)
+  --years N         synth: N consecutive academic years from 2009/10 (default 1), the same
+                    schools and pupils moving up a year (1 to 5)
   --threshold N     audit: the suppression threshold (default: as data-guidance.md states, else 5)
   --catalogue DIR   audit: the indicator catalogue to read counts from (default the tool's own)
   --quiet           no progress output
@@ -85,6 +87,7 @@ function parseCommandLine(argv: string[]) {
         seed: { type: "string", default: "1" },
         faults: { type: "boolean", default: false },
         schools: { type: "string" },
+        years: { type: "string" },
         dir: { type: "string", default: "dist" },
         port: { type: "string", default: "3000" },
         threshold: { type: "string" },
@@ -137,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.scale !== "la" && values.scale !== "national") throw new UsageError("--scale is la or national");
       const seed = Number(values.seed);
       if (!Number.isInteger(seed)) throw new UsageError("--seed takes a whole number");
+      if (values.years !== undefined && !/^[1-5]$/.test(values.years)) throw new UsageError("--years takes a whole number from 1 to 5");
       const out = values.out ?? "demo/generated";
       stopOnSignals(`the files in ${resolve(out)} may be incomplete: run synth again.`);
       const summary = await reporter.stage("synth", (progress) =>
@@ -147,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
             out,
             faults: values.faults,
             schools: values.schools ? Number(values.schools) : undefined,
+            years: values.years ? Number(values.years) : undefined,
           },
           (stage, done, total) => progress(stage, done, total),
         ),

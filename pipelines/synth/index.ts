@@ -9,6 +9,7 @@ import { generateSchool, newTruth, type GroupSums, type Run, type Writers } from
 import { plantFaults, type Fault } from "./faults.js";
 import { DGP, TA_DATES, TERMS } from "./dgp.js";
 import { parseSettings, type LocalAuthority } from "../core/settings.js";
+import { academicYearLabel, laterYearWriters, UpnRegister } from "./years.js";
 
 export interface SynthOptions {
   scale: "la" | "national";
@@ -21,8 +22,8 @@ export interface SynthOptions {
   las?: number;
   /** Mean pupils per school (scales every year group). */
   pupilsPerSchool?: number;
-  /** Academic years; only 2009/10 is generated. */
-  years?: string[];
+  /** Consecutive academic years from 2009/10 (default 1): the same schools, pupils moving up a year (years.ts). */
+  years?: number;
   /** Bad rows of each kind with `faults` (default 3). */
   faultsPerKind?: number;
 }
@@ -46,9 +47,8 @@ export async function synthesise(
   onProgress?: (stage: string, done: number, total: number) => void,
 ): Promise<{ files: Record<string, number>; seconds: number }> {
   const t0 = performance.now();
-  if (opts.years && opts.years.some((y) => y !== "2009/10")) {
-    throw new Error(`The generator makes the 2009/10 programme only; --years ${opts.years.join(",")} is not supported.`);
-  }
+  const nYears = opts.years ?? 1;
+  if (!Number.isInteger(nYears) || nYears < 1 || nYears > 5) throw new Error(`--years must be a whole number from 1 to 5, got ${opts.years}`);
   if (!Number.isInteger(opts.seed)) throw new Error(`--seed must be a whole number, got ${opts.seed}`);
   mkdirSync(opts.out, { recursive: true });
   const national = opts.scale === "national";
@@ -86,18 +86,30 @@ export async function synthesise(
     anchors: { y1Pupils: [], courses: [] },
     placesUsed: new Map(),
   };
-  const writers: Writers = w;
+  const register = new UpnRegister();
+  const schoolByUrn = new Map(allSchools.map((s) => [s.urn, s]));
+  const baseTruth = run.truth;
   let freeKeys: [string, string, string][] = [];
   let done = 0;
-  for (let i = 0; i < las.length; i++) {
-    run.placesUsed = new Map();
-    for (const s of schoolsByLa[i]) {
-      await generateSchool(s, las[i].old_code, writers, run, i === 0);
-      onProgress?.("schools", ++done, allSchools.length);
+  for (let k = 0; k < nYears; k++) {
+    // Year 0 is the generator's own 2009/10; a later year is the same process on its own random
+    // stream, dated k years on (years.ts). truth.json describes 2009/10.
+    const writers: Writers = k === 0 ? { ...w, pupils: register.wrap(w.pupils, schoolByUrn) } : laterYearWriters(w, k, schoolByUrn, register);
+    if (k > 0) {
+      run.rng = new Rng(opts.seed, 100 + k);
+      run.truth = newTruth();
     }
-    const free = await writeAllocations(las[i].old_code, schoolsByLa[i], run, w.allocations);
-    if (i === 0) freeKeys = free;
+    for (let i = 0; i < las.length; i++) {
+      run.placesUsed = new Map();
+      for (const s of schoolsByLa[i]) {
+        await generateSchool(s, las[i].old_code, writers, run, k === 0 && i === 0);
+        onProgress?.("schools", ++done, allSchools.length * nYears);
+      }
+      const free = await writeAllocations(las[i].old_code, schoolsByLa[i], run, w.allocations, academicYearLabel(k));
+      if (k === 0 && i === 0) freeKeys = free;
+    }
   }
+  run.truth = baseTruth;
 
   let faults: Fault[] = [];
   if (opts.faults) {
@@ -112,7 +124,7 @@ export async function synthesise(
 
   const settings = {
     ...(national ? { las } : { la: las[0] }),
-    academic_years: ["2009/10"],
+    academic_years: Array.from({ length: nYears }, (_, k) => academicYearLabel(k)),
     tutor_hourly_rate_gbp: 27,
     school_payment_per_place_gbp: 100,
     suppression_threshold: 5,
@@ -122,7 +134,7 @@ export async function synthesise(
   writeFileSync(join(opts.out, "settings.json"), JSON.stringify(settings, null, 2) + "\n");
   writeFileSync(join(opts.out, "README.txt"), readme(opts, files));
   writeFileSync(join(opts.out, "truth.json"), JSON.stringify(truthJson(opts, run, files, faults, allSchools), null, 2) + "\n");
-  onProgress?.("done", allSchools.length, allSchools.length);
+  onProgress?.("done", allSchools.length * nYears, allSchools.length * nYears);
   return { files, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -144,7 +156,7 @@ function splitSchools(las: LocalAuthority[], total: number, national: boolean, r
  * central reserve). Academies, funded directly, have no rows. Returns (urn, key stage,
  * subject) keys of this LA's schools that have no row, where planted faults can go.
  */
-async function writeAllocations(la: string, schools: School[], run: Run, out: CsvWriter): Promise<[string, string, string][]> {
+async function writeAllocations(la: string, schools: School[], run: Run, out: CsvWriter, year: string): Promise<[string, string, string][]> {
   const totals = new Map<string, number>();
   const free: [string, string, string][] = [];
   const hasKs4 = schools.some((s) => s.nationalChallenge);
@@ -164,12 +176,12 @@ async function writeAllocations(la: string, schools: School[], run: Run, out: Cs
       if (used === 0 || s.academy) continue;
       const places = used + run.rng.int(0, 2);
       totals.set(`${ks}|${subject}`, totals.get(`${ks}|${subject}`)! + places);
-      schoolRows.push(["2009/10", la, s.urn, ks, subject, places, places * FUNDING_PER_PLACE].join(","));
+      schoolRows.push([year, la, s.urn, ks, subject, places, places * FUNDING_PER_PLACE].join(","));
     }
   }
   for (const [ks, subject] of keys) {
     const places = totals.get(`${ks}|${subject}`)! + run.rng.int(0, 10);
-    out.push(["2009/10", la, "", ks, subject, places, places * FUNDING_PER_PLACE].join(","));
+    out.push([year, la, "", ks, subject, places, places * FUNDING_PER_PLACE].join(","));
   }
   for (const r of schoolRows) out.push(r);
   await out.maybeFlush();
@@ -186,7 +198,7 @@ function readme(opts: SynthOptions, files: Record<string, number>): string {
     "",
     `Generated with: --scale ${opts.scale} --seed ${opts.seed}${opts.faults ? " --faults" : ""}` +
       (opts.schools ? ` --schools ${opts.schools}` : "") + (opts.las ? ` --las ${opts.las}` : "") +
-      (opts.pupilsPerSchool ? ` --pupils-per-school ${opts.pupilsPerSchool}` : ""),
+      (opts.pupilsPerSchool ? ` --pupils-per-school ${opts.pupilsPerSchool}` : "") + (opts.years && opts.years > 1 ? ` --years ${opts.years}` : ""),
     "",
     "Rows per file:",
     ...Object.entries(files).map(([f, n]) => `  ${f}: ${n}`),
@@ -232,6 +244,10 @@ function truthJson(opts: SynthOptions, run: Run, files: Record<string, number>, 
     synthetic: true,
     generator: { scale: opts.scale, seed: opts.seed, faults: !!opts.faults, schools: schools.length, options: { ...opts, out: undefined } },
     academic_year: "2009/10",
+    academic_years: Array.from({ length: nYearsOf(opts) }, (_, k) => academicYearLabel(k)),
+    academic_years_note:
+      "planted_effects, naive_comparison and rates describe 2009/10. Later years (synth --years) run the same process on their own random stream, " +
+      "dated on, with the pupils of 2009/10 moving up a year; their tutees' baselines may come from the year before (see pipelines/synth/years.ts).",
     files,
     ta_dates: TA_DATES,
     terms: TERMS,
@@ -273,3 +289,5 @@ function truthJson(opts: SynthOptions, run: Run, files: Record<string, number>, 
     },
   };
 }
+
+const nYearsOf = (opts: SynthOptions) => opts.years ?? 1;

@@ -12,10 +12,11 @@ const { values } = parseArgs({
     las: { type: "string" },
     "pupils-per-school": { type: "string" },
     "faults-per-kind": { type: "string" },
+    years: { type: "string" },
   },
 });
 if (!values.out) {
-  console.error("Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N]");
+  console.error("Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N] [--years N]");
   process.exit(2);
 }
 if (values.scale !== "la" && values.scale !== "national") {
@@ -34,6 +35,7 @@ const result = await synthesise(
     las: num(values.las),
     pupilsPerSchool: num(values["pupils-per-school"]),
     faultsPerKind: num(values["faults-per-kind"]),
+    years: num(values.years),
   },
   (stage, done, total) => {
     const now = Date.now();
