@@ -175,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
       const out = values.out ?? "dist";
       stopOnSignals(`the site in ${resolve(out)} is as it was.`);
       const { buildSiteFromCli } = await import("./site.ts");
-      const { seconds, out: built } = await buildSiteFromCli({ db: values.db, out });
+      const { seconds, out: built } = await buildSiteFromCli({ db: values.db, out, verbose: !values.quiet });
       console.log(`Site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);
       return EXIT.ok;
     }
