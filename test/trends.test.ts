@@ -14,6 +14,10 @@ import { parseTable } from "../pipelines/export/csv.ts";
 import { screen } from "../pipelines/export/screener.ts";
 import { runPipeline } from "../pipelines/run.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
+import { Db } from "../pipelines/core/db.ts";
+import { martRows } from "../src/data/page-data.ts";
+// @ts-expect-error plain JS module of the site (no declarations)
+import { CHANGE_SHARE, changeNotes, yearColumns, yearKey, yearsSideBySide } from "../src/components/trends.js";
 
 const YEARS = ["2009/10", "2010/11"];
 const PERIODS = ["200910", "201011"];
@@ -112,4 +116,55 @@ describe("a run over two academic years", () => {
     expect(result.breaches).toEqual([]);
     expect(result.files).toBeGreaterThan(4);
   }, 120_000);
+});
+
+describe("the overview's years side by side (src/components/trends.js)", () => {
+  it("shows every headline figure of both years of the two-year run, each from that year's published row", async () => {
+    const db = await Db.open(join(tmp, "both", "tuition-impact.duckdb"));
+    try {
+      const tables = {
+        impact: await martRows(db, { mart: "impact", allYears: true, totalOnly: true }, undefined),
+        delivery: await martRows(db, { mart: "delivery", allYears: true, totalOnly: true }, undefined),
+        value: await martRows(db, { mart: "value", allYears: true, totalOnly: true }, undefined),
+      };
+      const rows = yearsSideBySide(tables, { laCode: "919", periods: PERIODS, subjects: ["English", "Mathematics"] });
+      expect(yearColumns(PERIODS).map((c: { label: string }) => c.label)).toEqual(["Subject", "Figure", ...YEARS]);
+      for (const [i, tp] of PERIODS.entries()) {
+        const own = tables.impact.find((r) => r.time_period === tp && r.la_code === "919" && r.subject === "Mathematics");
+        expect(own, tp).toBeDefined();
+        const tutees = rows.find((r: Record<string, string>) => r.subject === "Mathematics" && r.figure === "Tutees in the model");
+        expect(tutees[yearKey(tp)], YEARS[i]).toBe(Number(own!.n_t).toLocaleString("en-GB"));
+        const none = rows.filter((r: Record<string, string>) => r[yearKey(tp)] === "–").map((r: Record<string, string>) => `${r.subject} ${r.figure}`);
+        expect(none, YEARS[i]).toEqual([]);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  const impact = (tp: string, n_c: string) => ({ time_period: tp, la_code: "919", urn: null, subject: "English", breakdown: "total", group_label: "Total", n_c });
+  const delivery = (tp: string, places_funded: string) => ({ time_period: tp, la_code: "919", urn: null, subject: "English", breakdown: "total", group_label: "Total", places_funded });
+  const scope = { laCode: "919", periods: ["200910", "201011", "201112"], subjects: ["English"] };
+
+  it("notes a count that moved by more than a quarter, and only that", () => {
+    const within = 1000 * (1 + CHANGE_SHARE);
+    const notes: string[] = changeNotes({
+      impact: [impact("200910", "1000"), impact("201011", String(within)), impact("201112", String(Math.floor(within * (1 - CHANGE_SHARE)) - 1))],
+      delivery: [delivery("200910", "100"), delivery("201011", "100"), delivery("201112", "100")],
+    }, scope);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain("comparison pupils");
+    expect(notes[0]).toContain("2010/11 and 2011/12");
+    expect(notes[0]).toContain("down");
+  });
+
+  it("notes places funded that changed, and a count published in one year only; two symbols say nothing", () => {
+    const notes: string[] = changeNotes({
+      impact: [impact("200910", "c"), impact("201011", "c"), impact("201112", "40")],
+      delivery: [delivery("200910", "100"), delivery("201011", "200"), delivery("201112", "200")],
+    }, scope);
+    expect(notes).toHaveLength(2);
+    expect(notes.filter((n) => n.includes("places funded") && n.includes("up 100%"))).toHaveLength(1);
+    expect(notes.filter((n) => n.includes("comparison pupils") && n.includes("cannot be compared") && n.includes("2011/12"))).toHaveLength(1);
+  });
 });

@@ -6,8 +6,9 @@ import { emitJson } from "./source.ts";
 await emitJson((db) =>
   pageData(db, [
     { mart: "impact", allYears: true, totalOnly: true },
-    { mart: "delivery", totalOnly: true },
-    { mart: "value", totalOnly: true },
+    // every year too: the overview's headline figures per year side by side (issue 19 item 4)
+    { mart: "delivery", allYears: true, totalOnly: true },
+    { mart: "value", allYears: true, totalOnly: true },
     // strength of evidence beside the headline (issue 19 item 5): its figures and the matched estimate
     { mart: "evidence", totalOnly: true },
     { mart: "matched", totalOnly: true },
