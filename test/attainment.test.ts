@@ -116,8 +116,8 @@ describe("mart_attainment (measures.md §6)", () => {
       where la_code = '999' and urn is null and subject = 'English' group by breakdown order by breakdown`);
     expect(labels).toEqual([
       { breakdown: "cla_status", n: 2 }, { breakdown: "ethnicity_major", n: 6 }, { breakdown: "first_language", n: 3 },
-      { breakdown: "fsm_status", n: 2 }, { breakdown: "key_stage", n: 3 }, { breakdown: "sen_provision", n: 4 },
-      { breakdown: "sex", n: 2 }, { breakdown: "total", n: 1 },
+      { breakdown: "fsm_status", n: 2 }, { breakdown: "key_stage", n: 3 }, { breakdown: "prior_attainment", n: 4 },
+      { breakdown: "sen_provision", n: 4 }, { breakdown: "sex", n: 2 }, { breakdown: "total", n: 1 },
     ]);
   });
 
@@ -134,9 +134,10 @@ describe("mart_attainment (measures.md §6)", () => {
     // Total: distinct tutees over both subjects = T1 T2 T3 T4 T5 T7 = 6; comparison C1 C2 C3 = 3
     const tot = await row(`la_code = '999' and urn is null and subject = 'Total' and breakdown = 'total'`, []);
     expect([tot.pupils_att_t, tot.pupils_att_c, tot.mean_progress_t, tot.mean_progress_t_na_reason, tot.na_reason]).toEqual([6, 3, null, "z", "z"]);
-    // one LA: no National rows; grid = (LA + 2 schools) × 3 subjects × 23 labels
+    // one LA: no National rows; grid = (LA + 2 schools) × (3 subjects × 23 labels + the 4 prior-attainment
+    // bands, which are a subject's: English and Mathematics only, measures.md §5)
     const n = await db.one<{ n: number; national: number }>(`select count(*) as n, count(*) filter (where la_code = 'National') as national from mart_attainment`);
-    expect(n).toEqual({ n: 3 * 3 * 23, national: 0 });
+    expect(n).toEqual({ n: 3 * (3 * 23 + 2 * 4), national: 0 });
   });
 });
 
