@@ -12,7 +12,7 @@ import { launch, openPage, watchedContext, type Watched } from "./fixtures/site/
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
-const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/downloads"];
+const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
 /** Pages whose charts must render: the number of chart figures each must have at least. */
 const CHARTS: Record<string, number> = { "/": 3, "/pages/impact": 6, "/pages/schools": 2, "/pages/targeting": 2, "/pages/delivery": 4, "/pages/viewpoints": 2 };
 const SHOTS = join(process.cwd(), "test-results", "site");

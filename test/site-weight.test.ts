@@ -12,7 +12,7 @@ import { launch, watchedContext, type Watched } from "./fixtures/site/browser.ts
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
-const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/downloads"];
+const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
 const DEMO_SCHOOLS = 500;
 
 function bytesUnder(path: string): number {

@@ -167,10 +167,11 @@ export function tableTool(la, { loadSchools }) {
       { id: `${id}-schools`, multiple: true, size: 8, onchange: (e) => ((state.schools = [...e.target.selectedOptions].map((x) => x.value)), update()) },
       schoolList.map(([urn, name]) => el("option", { value: urn, selected: state.schools.includes(urn) }, `${name} (${urn})`)),
     );
-    controls.replaceChildren(
+    controls.replaceChildren(...[
       el("fieldset", {}, el("legend", {}, "1. Data"),
         radio("dataset", "la", "Local authority figures (the return's LA file)", state.dataset === "la", () => ((state.dataset = "la"), (state.indicators = []), refresh())),
-        radio("dataset", "schools", "School figures (the return's schools file)", state.dataset === "schools", () => ((state.dataset = "schools"), (state.indicators = []), refresh()))),
+        // A run whose catalogue has no school indicators has no schools data to offer.
+        la.schools.indicators.length ? radio("dataset", "schools", "School figures (the return's schools file)", state.dataset === "schools", () => ((state.dataset = "schools"), (state.indicators = []), refresh())) : null),
       o.periods.length > 1
         ? el("fieldset", {}, el("legend", {}, "Academic years"), o.periods.map((p) => checkbox("period", p, academicYear(p), state.periods.includes(p), (e) => ((state.periods = toggle(state.periods, p, e.target.checked)), update()))))
         : null,
@@ -190,7 +191,7 @@ export function tableTool(la, { loadSchools }) {
           return el("details", { open: n > 0 || null }, el("summary", {}, g || "Other", n ? ` (${n} chosen)` : ""),
             inGroup.map((i) => checkbox("ind", i.indicator, i.label, state.indicators.includes(i.indicator), (e) => ((state.indicators = toggle(state.indicators, i.indicator, e.target.checked)), update()))));
         })),
-    );
+    ].filter(Boolean));
   }
 
   function renderTable() {
@@ -209,11 +210,11 @@ export function tableTool(la, { loadSchools }) {
       setTimeout(() => (URL.revokeObjectURL(a.href), a.remove()), 1000);
     };
     const caption = `${state.dataset === "schools" ? "Schools" : "Local authority"}: ${columns.filter((c) => c.indicator).map((c) => c.label).join("; ")}, by ${filterLabel(state.breakdown).toLowerCase()}`;
-    result.replaceChildren(
+    result.replaceChildren(...[
       el("div", { class: "table-tools" }, el("button", { type: "button", class: "download", onclick: download }, "Download CSV"), el("span", { class: "muted" }, `${rows.length} rows`)),
       el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, el("table", { class: "tt-table" }, el("caption", {}, caption), el("thead", {}, el("tr", {}, headers)), el("tbody", {}, body))),
       symbolLegend(rows.flatMap((r) => columns.filter((c) => c.indicator).map((c) => r[c.key]))),
-    );
+    ].filter(Boolean));
   }
 
   async function update() {

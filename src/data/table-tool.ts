@@ -12,7 +12,7 @@
 //   the schools file on the Downloads page.
 // A cell a table has no row for is `z`, as the return writes it (pipelines/export/return.ts).
 import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
-import { type CatalogueRow, publishedTable, readCatalogue } from "../../pipelines/export/catalogue.ts";
+import { publishedTable } from "../../pipelines/export/catalogue.ts";
 import { BREAKDOWNS, FILTERS, SUBJECT_ORDER } from "../../pipelines/export/layout.ts";
 import { columnsOf, provenanceData } from "./page-data.ts";
 import { PUPIL_BREAKDOWNS } from "./school-page.ts";
@@ -37,10 +37,27 @@ export interface ToolIndicator {
   part: string;
 }
 
-function indicatorsOf(catalogue: CatalogueRow[], level: "la" | "school"): ToolIndicator[] {
+type CatalogueEntry = Row & {
+  indicator: string;
+  mart: string;
+  label: string;
+  grouping: string | null;
+  unit: string | null;
+  dp: number;
+  level: string;
+};
+
+/** The catalogue in its own order (the return's column order), read as the site needs it. */
+async function catalogueOf(db: Db): Promise<CatalogueEntry[]> {
+  if (!(await tableExists(db, "indicator_catalogue"))) return [];
+  const order = (await columnsOf(db, "indicator_catalogue")).includes("ord") ? "ord" : "rowid";
+  return jsonSafe(await db.all<CatalogueEntry>(`select indicator, mart, label, grouping, unit, dp::int as dp, level from indicator_catalogue order by ${order}`));
+}
+
+function indicatorsOf(catalogue: CatalogueEntry[], level: "la" | "school"): ToolIndicator[] {
   return catalogue
     .filter((r) => r.level === "both" || r.level === level)
-    .map((r) => ({ indicator: r.indicator, label: r.label, grouping: r.grouping, unit: r.unit, dp: r.dp, part: publishedTable(r.mart).slice("published_".length) }));
+    .map((r) => ({ indicator: r.indicator, label: r.label, grouping: r.grouping ?? "", unit: r.unit ?? "", dp: Number(r.dp), part: publishedTable(r.mart).slice("published_".length) }));
 }
 
 const keyOf = (r: Row, cols: readonly string[]) => JSON.stringify(cols.map((c) => r[c] ?? null));
@@ -83,7 +100,7 @@ async function mergedRows(db: Db, indicators: ToolIndicator[], level: "la" | "sc
 
 /** la.json: the LA rows, the labels, and what the schools files hold (names, indicators). */
 export async function laData(db: Db, names: Record<string, string>): Promise<Record<string, unknown>> {
-  const catalogue = (await tableExists(db, "indicator_catalogue")) ? await readCatalogue(db) : [];
+  const catalogue = await catalogueOf(db);
   const la = indicatorsOf(catalogue, "la");
   const school = indicatorsOf(catalogue, "school");
   const schoolPartsUsed = [...new Set(school.map((i) => i.part))];
@@ -112,7 +129,7 @@ export function compactValue(value: unknown, dp: number): string | number {
  * published text back exactly; anything else (c, x, z) stays text.
  */
 export async function schoolParts(db: Db): Promise<{ rows: Record<string, unknown>; parts: Record<string, Record<string, (string | number)[]>> }> {
-  const catalogue = (await tableExists(db, "indicator_catalogue")) ? await readCatalogue(db) : [];
+  const catalogue = await catalogueOf(db);
   const indicators = indicatorsOf(catalogue, "school");
   const key = ["time_period", "la_code", "urn", "subject", "breakdown", "group_label"];
   const rows = await mergedRows(db, indicators, "school", key);
