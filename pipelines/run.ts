@@ -8,6 +8,7 @@ import { makeReporter, type Reporter } from "./core/progress.ts";
 import { guard, setStopMessage } from "./core/interrupt.ts";
 import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
+import { refuseInput } from "./ingest/refusal.ts";
 import { validate } from "./validate/index.ts";
 import { writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
@@ -63,11 +64,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   if (options.dryRun) {
     const db = await Db.open(":memory:");
     try {
-      await loadAndValidate(db, options.input, settings, reporter);
-      const report = await buildValidateReport(db);
+      const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
       // The one file validate writes: the officer needs every quarantined row most when refused.
       const quarantineCsv = await writeDryRunQuarantine(db, options.out);
-      await refuseUnusableInput(db, settings, report, quarantineCsv);
+      await refuseUnusableInput(db, settings, report, quarantineCsv, problems);
       return { files: await fileCounts(db), timings: reporter.timings, quarantine: await ruleCounts(db), report, quarantineCsv };
     } finally {
       db.close();
@@ -97,10 +97,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     },
   });
   try {
-    await loadAndValidate(db, options.input, settings, reporter);
+    const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
     // Refused before anything is written: the catch below removes the scratch database.
-    const report = await buildValidateReport(db);
-    await refuseUnusableInput(db, settings, report);
+    await refuseUnusableInput(db, settings, report, undefined, problems);
     await reporter.stage("transform", () => transform(db, settings));
     await reporter.stage("measures", async () => {
       await buildDescriptiveMarts(db, settings);
@@ -199,9 +198,21 @@ function looksLikeDuckDb(path: string): boolean {
   }
 }
 
+/**
+ * Ingest reads a file whose headers are refused on with the guessed headers (issue 14: one
+ * pass), so validate's report also lists its values; the input is then refused once, with both.
+ */
 async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings, reporter: Reporter) {
-  await reporter.stage("ingest", (progress) => ingest(db, input, settings, progress));
-  await reporter.stage("validate", () => validate(db, settings));
+  const ingested = await reporter.stage("ingest", (progress) => ingest(db, input, settings, progress, { guessHeaders: true }));
+  try {
+    await reporter.stage("validate", () => validate(db, settings));
+  } catch (error) {
+    // A stop in validate (e.g. another LA's schools) joins the files refused by ingest.
+    if (ingested.problems.length && error instanceof InputError) throw refuseInput([...ingested.problems, error], settings.header_aliases);
+    throw error;
+  }
+  const guesses = ingested.files.flatMap((f) => Object.entries(f.guessed ?? {}).map(([column, header]) => ({ file: f.file, column, header })));
+  return { problems: ingested.problems, report: await buildValidateReport(db, guesses) };
 }
 
 /** Provenance: what went in, with which settings and tool version, and when. */

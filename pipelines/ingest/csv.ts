@@ -14,7 +14,7 @@ import { InputError } from "./errors.ts";
 import { footerRecords, describeFooter } from "./footer.ts";
 import { readHead } from "./csv-head.ts";
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS } from "./header-row.ts";
-import { headerLookup, mapHeaders, type HeaderAliases } from "./headers.ts";
+import { guessHeaders, headerLookup, mapHeaders, type HeaderAliases, type HeaderProblemError } from "./headers.ts";
 import { createRawTable, type LineNumbers } from "./raw.ts";
 
 export interface FileRead {
@@ -31,6 +31,10 @@ export interface FileRead {
   header_line: number;
   /** What was passed over around the table, for the report; null if nothing. */
   skipped: string | null;
+  /** Read with guessed headers (ingest's guess mode): the header's problem, still to be refused. */
+  headerProblem?: HeaderProblemError | null;
+  /** The columns read from a guessed header: column → header. */
+  guessed?: Record<string, string>;
 }
 
 /** Separators we read, in order of preference when two fit the header equally. */
@@ -44,6 +48,8 @@ export async function readCsvFile(
   tmp: string,
   aliases: HeaderAliases,
   onBytes?: (done: number) => void,
+  /** Read on with the closest header for each missing column instead of throwing (ingest.ts). */
+  guess = false,
 ): Promise<FileRead> {
   // UTF-16 ("Unicode text" in Excel) is converted to UTF-8 first; the hash is of the file as given.
   const utf16 = utf16Kind(path);
@@ -98,7 +104,10 @@ export async function readCsvFile(
   const headerText = decode(scan.headerBytes);
 
   const header = splitCsvRecord(headerText, choice.delimiter);
-  const { fields, extra } = mapHeaders(dataset, file, header, aliases, `line ${scan.headerLine}`);
+  const where = `line ${scan.headerLine}`;
+  const { fields, extra, problem, guessed } = guess
+    ? guessHeaders(dataset, file, header, aliases, where)
+    : { ...mapHeaders(dataset, file, header, aliases, where), problem: null, guessed: {} };
   const width = Math.max(header.length, scan.maxFields);
   const names = Array.from({ length: width }, (_, i) => `f${i}`);
   const columns = names.map((_, i) => (i < fields.length ? fields[i] : null));
@@ -155,7 +164,7 @@ export async function readCsvFile(
     throw new Error(`${file}: ${rows} rows read but the file has ${scan.valueRecords - footer.length} records with values after the header; this is a bug in the pipeline, please report it.`);
   return {
     encoding, bytes: utf16 ? statSync(path).size : scan.bytes, sha256: originalHash ?? scan.sha256, rows_read: rows, extra_columns: extra,
-    sheet: null, delimiter: choice.delimiter, header_line: scan.headerLine, skipped,
+    sheet: null, delimiter: choice.delimiter, header_line: scan.headerLine, skipped, headerProblem: problem, guessed,
   };
 }
 

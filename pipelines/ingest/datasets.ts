@@ -56,6 +56,20 @@ const COMMON_ALIASES: Record<string, readonly string[]> = {
   funding_gbp: ["Funding", "Funding (£)", "Funding £"],
 };
 
+/**
+ * Words with the same meaning as a column's name, from inputs.md's own description of it, that
+ * share no letters with the name: "one row per answer to one questionnaire item" (a question and
+ * its answer), mid_check "mid-tuition progress check held" (a mid-point review). They are never
+ * read as the column by themselves (a header could mean something else in another export): they
+ * only let the header-problem report offer such a header as its "perhaps", which the officer
+ * confirms by pasting the header_aliases block.
+ */
+export const HEADER_SYNONYMS: Record<string, readonly string[]> = {
+  item: ["Question", "Question code"],
+  response: ["Answer", "Rating"],
+  mid_check: ["Mid-point review", "Mid-point check", "Progress check"],
+};
+
 export function builtInAliases(dataset: Dataset): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};
   for (const column of COLUMNS[dataset]) out[column] = [column, ...(COMMON_ALIASES[column] ?? [])];

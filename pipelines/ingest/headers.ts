@@ -2,7 +2,7 @@
 // case-insensitively, ignoring spaces, `_` and `-`), with built-in and settings aliases.
 // A header that lacks required columns is reported with the closest header the file has for
 // each, so one run can list every file's problems and offer the aliases that would fix them.
-import { COLUMNS, OPTIONAL_HEADERS, builtInAliases, type Dataset } from "./datasets.ts";
+import { COLUMNS, HEADER_SYNONYMS, OPTIONAL_HEADERS, builtInAliases, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { closestHeaders } from "./similar.ts";
 
@@ -94,6 +94,48 @@ export function mapHeaders(
   settingsAliases: HeaderAliases = {},
   where = "line 1",
 ): HeaderMap {
+  const { problem, ...map } = matchHeaders(dataset, file, header, settingsAliases, where);
+  if (problem) throw problem;
+  return map;
+}
+
+/** A header read as well as it can be: with each missing column's closest header taken as its alias. */
+export interface GuessedHeaderMap extends HeaderMap {
+  /** What is wrong with the header as it stands (the refusal to report), or null when nothing is. */
+  problem: HeaderProblemError | null;
+  /** The columns read from a guessed header: column → the header read as it. */
+  guessed: Record<string, string>;
+}
+
+/**
+ * The header mapped with the closest header of each missing column taken as its alias, so the
+ * rest of the run can still look at the values (issue 14: every problem in one pass). A column
+ * nothing resembles stays absent (all blank); of two headers meaning one column the first is read.
+ * The problem is returned, never thrown: the caller must still refuse the input.
+ */
+export function guessHeaders(
+  dataset: Dataset,
+  file: string,
+  header: string[],
+  settingsAliases: HeaderAliases = {},
+  where = "line 1",
+): GuessedHeaderMap {
+  const first = matchHeaders(dataset, file, header, settingsAliases, where);
+  if (!first.problem) return { ...first, guessed: {} };
+  const guessed = Object.fromEntries([...first.problem.problem.closest].map(([column, near]) => [column, near.header]));
+  const withGuesses = structuredClone(settingsAliases);
+  for (const [column, near] of Object.entries(guessed)) ((withGuesses[dataset] ??= {})[column] ??= []).push(near);
+  const second = matchHeaders(dataset, file, header, withGuesses, where);
+  return { fields: second.fields, extra: second.extra, problem: first.problem, guessed };
+}
+
+function matchHeaders(
+  dataset: Dataset,
+  file: string,
+  header: string[],
+  settingsAliases: HeaderAliases,
+  where: string,
+): HeaderMap & { problem: HeaderProblemError | null } {
   const lookup = headerLookup(dataset, file, settingsAliases);
   const fields: (string | null)[] = [];
   const extra: string[] = [];
@@ -120,9 +162,10 @@ export function mapHeaders(
   const missing = COLUMNS[dataset].filter((c) => !seen.has(c) && !optional.includes(c));
   if (missing.length || duplicates.length) {
     const builtIn = builtInAliases(dataset);
-    const names = (column: string) => [...(builtIn[column] ?? [column]), ...(settingsAliases[dataset]?.[column] ?? [])];
+    // Synonyms only make guesses: the officer confirms each by pasting it (datasets.ts).
+    const names = (column: string) => [...(builtIn[column] ?? [column]), ...(HEADER_SYNONYMS[column] ?? []), ...(settingsAliases[dataset]?.[column] ?? [])];
     const closest = closestHeaders(missing, names, extra);
-    throw new HeaderProblemError({ dataset, file, where, header, missing, duplicates, closest });
+    return { fields, extra, problem: new HeaderProblemError({ dataset, file, where, header, missing, duplicates, closest }) };
   }
-  return { fields, extra };
+  return { fields, extra, problem: null };
 }

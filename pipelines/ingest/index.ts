@@ -26,6 +26,21 @@ export interface IngestSummary {
   files: IngestedFile[];
   /** Optional datasets with no file (their measures are reported as not available). */
   absent: Dataset[];
+  /**
+   * Guess mode only: every file that cannot be read as it is (header problems, read on with
+   * guessed headers; files not read at all, left empty). The caller must refuse the input.
+   */
+  problems: InputError[];
+}
+
+export interface IngestOptions {
+  /**
+   * Read a file whose header lacks columns on, with the closest header of each taken as its
+   * alias (a column nothing resembles left blank), and an unreadable file as empty, returning
+   * the problems instead of throwing them: `validate` and `run` then look at the values too and
+   * refuse once with everything (issue 14). Without it, ingest throws as soon as all files are read.
+   */
+  guessHeaders?: boolean;
 }
 
 export type IngestProgress = (msg: string, done?: number, total?: number) => void;
@@ -56,7 +71,8 @@ export function findDatasetFiles(folder: string): Map<Dataset, { file: string; f
   return found;
 }
 
-export async function ingest(db: Db, folder: string, settings: ResolvedSettings, onProgress?: IngestProgress): Promise<IngestSummary> {
+export async function ingest(db: Db, folder: string, settings: ResolvedSettings, onProgress?: IngestProgress, options: IngestOptions = {}): Promise<IngestSummary> {
+  const guess = options.guessHeaders ?? false;
   const found = findDatasetFiles(folder);
   const total = [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
   const tmp = mkdtempSync(join(tmpdir(), "tuition-ingest-"));
@@ -77,19 +93,22 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
       const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
       try {
         const read = entry.format === "csv"
-          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes)
-          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset]);
+          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess)
+          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess);
         files.push({ dataset, file: entry.file, format: entry.format, ...read });
+        if (read.headerProblem) problems.push(read.headerProblem);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         problems.push(e);
+        // Guess mode reads on: the dataset is empty, so the checks of the other files still run.
+        if (guess) await createEmptyRawTable(db, dataset);
       }
       before += statSync(path).size;
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  if (problems.length) throw refuseInput(problems, settings.header_aliases);
+  if (problems.length && !guess) throw refuseInput(problems, settings.header_aliases);
 
   await db.run(`create or replace table ingest_files (dataset VARCHAR, file VARCHAR, format VARCHAR, encoding VARCHAR,
     bytes BIGINT, sha256 VARCHAR, rows_read BIGINT, extra_columns VARCHAR[], sheet VARCHAR, delimiter VARCHAR,
@@ -100,5 +119,5 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
       f.sheet, f.delimiter, f.header_line, f.skipped,
     ]);
   onProgress?.("read", total, total);
-  return { files, absent };
+  return { files, absent, problems };
 }

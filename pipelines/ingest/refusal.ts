@@ -33,6 +33,16 @@ export function aliasBlock(aliases: HeaderAliases): string {
 export function refuseInput(errors: readonly InputError[], existing: HeaderAliases): Error {
   const headerProblems = errors.filter((e): e is HeaderProblemError => e instanceof HeaderProblemError);
   if (errors.length === 1 && headerProblems.length === 0) return errors[0];
+  const { text, reasons } = describeInputProblems(errors, existing);
+  return new InputRefusedError(text, reasons);
+}
+
+/**
+ * Every file that cannot be read as it is, one line each, then the header_aliases block to paste
+ * and the columns nothing resembles. Also the head of validate's one-pass refusal (validate/refusal.ts).
+ */
+export function describeInputProblems(errors: readonly InputError[], existing: HeaderAliases): { text: string; reasons: string[] } {
+  const headerProblems = errors.filter((e): e is HeaderProblemError => e instanceof HeaderProblemError);
   const reasons = errors.map((e) => e.message);
   const lines = [
     `${errors.length === 1 ? "One input file cannot" : `${errors.length} input files cannot`} be read as ${errors.length === 1 ? "it is" : "they are"}:`,
@@ -52,5 +62,5 @@ export function refuseInput(errors: readonly InputError[], existing: HeaderAlias
   const unmatched = headerProblems.flatMap((e) => e.problem.missing.filter((c) => !e.problem.closest.has(c)).map((c) => `${e.problem.dataset}.${c}`));
   if (unmatched.length)
     lines.push("", `No header resembles ${unmatched.join(", ")}: add ${unmatched.length > 1 ? "those columns" : "that column"} to the file, or name ${unmatched.length > 1 ? "their headers" : "its header"} in header_aliases yourself.`);
-  return new InputRefusedError(lines.join("\n"), reasons);
+  return { text: lines.join("\n"), reasons };
 }

@@ -11,7 +11,7 @@ import { DATE_COLUMNS, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { describeFooter, FOOTER_MAX, footerRecords, type TailRecord } from "./footer.ts";
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS, type HeaderScore } from "./header-row.ts";
-import { headerLookup, mapHeaders, normaliseHeader, type HeaderAliases } from "./headers.ts";
+import { guessHeaders, headerLookup, HeaderProblemError, mapHeaders, normaliseHeader, type HeaderAliases } from "./headers.ts";
 import { fillMerges, watchMerges, type Merge } from "./merges.ts";
 import { sheetNames } from "./xlsx-sheets.ts";
 import { createRawTable } from "./raw.ts";
@@ -68,6 +68,8 @@ interface SheetRead {
   merges: Merge[];
   /** The header does not fit (missing or doubled columns): reported if this sheet is the one read. */
   problem: InputError | null;
+  /** Guess mode: the columns read from a guessed header (column → header). */
+  guessed: Record<string, string>;
 }
 
 export async function readXlsxFile(
@@ -80,6 +82,8 @@ export async function readXlsxFile(
   onBytes?: (done: number) => void,
   /** The sheet to read, from settings `sheets` (else: named like the dataset, else the best header). */
   sheetSetting?: string,
+  /** Read on with the closest header for each missing column instead of throwing (ingest.ts). */
+  guess = false,
 ): Promise<FileRead> {
   const bytes = statSync(path).size;
   const sha256 = await hashFile(path);
@@ -110,7 +114,7 @@ export async function readXlsxFile(
       if ((sheetSetting !== undefined && !wanted) || bestNamed) continue;
       const merges = watchMerges(sheet);
       const read = await readSheet(sheet as AsyncIterable<ExcelJS.Row>, {
-        name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases,
+        name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases, guess,
         // A later sheet is kept only if its header fits better (or it is the one asked for).
         beat: wanted || named || !best ? null : best.score,
       });
@@ -136,7 +140,8 @@ export async function readXlsxFile(
   if (!best) throw new InputError(file, "has no worksheets: it is not an Excel workbook, or it is damaged. Save the data from Excel as \"Excel Workbook (.xlsx)\" or as CSV.");
   if (best.empty)
     throw new InputError(file, names.length > 1 ? `is empty: none of its sheets (${listed}) has a row.` : `sheet "${best.name}" is empty: it has no header row and no rows.`);
-  if (best.problem) throw best.problem;
+  // In guess mode a header problem was read past (the sheet's rows are written): it is returned below.
+  if (best.problem && !(guess && best.problem instanceof HeaderProblemError)) throw best.problem;
 
   const chosen = best;
   const cols = ["_line", ...Array.from({ length: chosen.width }, (_, i) => `f${i}`)];
@@ -164,6 +169,7 @@ export async function readXlsxFile(
   return {
     encoding: "xlsx", bytes, sha256, rows_read: rows, extra_columns: chosen.extra,
     sheet: chosen.name, delimiter: null, header_line: chosen.headerRow, skipped,
+    headerProblem: chosen.problem as HeaderProblemError | null, guessed: chosen.guessed,
   };
 }
 
@@ -184,11 +190,11 @@ const DISPLAY_ROWS = HEADER_SEARCH_ROWS;
 
 async function readSheet(
   sheet: AsyncIterable<ExcelJS.Row>,
-  ctx: { name: string; out: string; dataset: Dataset; file: string; lookup: Map<string, string>; aliases: HeaderAliases; beat: HeaderScore | null },
+  ctx: { name: string; out: string; dataset: Dataset; file: string; lookup: Map<string, string>; aliases: HeaderAliases; guess: boolean; beat: HeaderScore | null },
 ): Promise<SheetRead | null> {
   const read: SheetRead = {
     name: ctx.name, score: { exact: -1, near: -1, cells: -1 }, empty: true, headerRow: 0, header: [], fields: [], extra: [],
-    headerWidth: 0, width: 0, rows: 0, out: ctx.out, footer: [], merges: [], problem: null,
+    headerWidth: 0, width: 0, rows: 0, out: ctx.out, footer: [], merges: [], problem: null, guessed: {},
   };
   const texts = (values: unknown[], dated: boolean) => {
     const out: string[] = [];
@@ -225,10 +231,13 @@ async function readSheet(
     if (ctx.beat && compareScores(found.score, ctx.beat) >= 0) { state = "drain"; return; }
     read.headerRow = head[found.index].row;
     read.header = rows[found.index];
+    const where = `sheet "${ctx.name}", row ${read.headerRow}`;
     try {
-      const map = mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, `sheet "${ctx.name}", row ${read.headerRow}`);
+      const map = ctx.guess ? guessHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where) : { ...mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where), problem: null, guessed: {} };
       read.fields = map.fields;
       read.extra = map.extra;
+      read.problem = map.problem;
+      read.guessed = map.guessed;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       read.problem = e;

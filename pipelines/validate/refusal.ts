@@ -7,6 +7,9 @@ import type { Db } from "../core/db.ts";
 import { InputRefusedError } from "../core/exit-codes.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { REQUIRED_DATASETS } from "../ingest/datasets.ts";
+import { InputError } from "../ingest/errors.ts";
+import { HeaderProblemError } from "../ingest/headers.ts";
+import { describeInputProblems } from "../ingest/refusal.ts";
 import { formatReasons, formatUnknownValues, shareText, type ValidateReport } from "./report.ts";
 
 /** One line per refused file: "<file>: <why>". Empty when the input can be used. */
@@ -73,7 +76,15 @@ function formatShare(share: number): string {
  * Throws InputRefusedError when the input is refused: each file and why, every unknown code
  * value with the value_aliases block to paste, and where the full quarantine report is.
  */
-export async function refuseUnusableInput(db: Db, settings: ResolvedSettings, report: ValidateReport, quarantineCsv?: string): Promise<void> {
+export async function refuseUnusableInput(
+  db: Db,
+  settings: ResolvedSettings,
+  report: ValidateReport,
+  quarantineCsv?: string,
+  /** Files ingest could not read as they are (its guess mode): refused here, with everything else. */
+  ingestProblems: readonly InputError[] = [],
+): Promise<void> {
+  if (ingestProblems.length) throw await refuseInOnePass(db, settings, report, ingestProblems, quarantineCsv);
   const reasons = await refusalReasons(db, settings, report);
   if (reasons.length === 0) return;
   const unknown = formatUnknownValues(report);
@@ -87,4 +98,45 @@ export async function refuseUnusableInput(db: Db, settings: ResolvedSettings, re
     `Fix the files, map words to codes with value_aliases in settings.json, or, where this many rows are expected to be unusable, raise max_quarantine_share.`,
   ].join("\n");
   throw new InputRefusedError(message, reasons);
+}
+
+/**
+ * Issue 14's one pass: files whose headers were refused were read on with the guessed headers,
+ * so one refusal lists every header problem with its header_aliases block, every unknown code
+ * value (those of a guessed column marked) with its value_aliases block, and the reasons the rows
+ * as read give, which may only follow from the problems above.
+ */
+async function refuseInOnePass(
+  db: Db,
+  settings: ResolvedSettings,
+  report: ValidateReport,
+  problems: readonly InputError[],
+  quarantineCsv?: string,
+): Promise<InputRefusedError> {
+  const head = describeInputProblems(problems, settings.header_aliases);
+  const guessed = problems.some((e) => e instanceof HeaderProblemError && e.problem.closest.size > 0);
+  const rest = await refusalReasons(db, settings, report);
+  const unknown = formatUnknownValues(report);
+  const message = [
+    `The input was refused, so nothing was published (the last good outputs are as they were).`,
+    head.text,
+    "",
+    guessed
+      ? `To find every other problem in this same pass, those files were read on with the guessed headers (a column with no guess read as blank).`
+      : `To find every other problem in this same pass, the other files were read on.`,
+    ...(unknown ? ["", unknown] : []),
+    ...(rest.length
+      ? ["", `As the files were read this time, before any of the settings above (so some of these may only follow from the problems above):`, ...rest.map((r) => `  - ${r}`)]
+      : []),
+    "",
+    ...(quarantineCsv ? [`Every quarantined row, with its line, column and reason: ${quarantineCsv}`] : []),
+    blocks(Number(guessed) + Number(Boolean(unknown))),
+  ].join("\n");
+  return new InputRefusedError(message, [...head.reasons, ...rest]);
+}
+
+function blocks(n: number): string {
+  return n === 0
+    ? `Fix the files named above and run again.`
+    : `Put ${n === 2 ? "both blocks" : "the block"} above into settings.json (checking each guess), fix what no setting can, and run again.`;
 }

@@ -22,9 +22,14 @@ export type FileReport = {
   rows_read: number;
   rows_loaded: number;
   rows_quarantined: number;
+  /** Where the rows came from: the sheet and header row, and what was passed over (ingest_files). */
+  read_from: string;
   /** The most frequent reasons, most rows first (a row breaking two rules counts under both). */
   reasons: Reason[];
 };
+
+/** A column read from a guessed header (ingest's guess mode): its values are reported as such. */
+export type HeaderGuess = { file: string; column: string; header: string };
 
 export type UnknownValue = {
   dataset: string;
@@ -36,6 +41,8 @@ export type UnknownValue = {
   lines: number[];
   /** The closest accepted code, or null when there is no good guess. */
   suggestion: string | null;
+  /** The header the column was read from when it was a guess (not yet confirmed in settings), else null. */
+  guessed_header: string | null;
 };
 
 export type AliasApplied = {
@@ -58,17 +65,19 @@ const UNKNOWN_VALUE_RULES = ["bad_code", "bad_flag", "bad_result", "out_of_range
 const TOP_REASONS = 5;
 const EXAMPLE_LINES = 3;
 
-export async function buildValidateReport(db: Db): Promise<ValidateReport> {
-  const counts = await db.all<Omit<FileReport, "reasons">>(
-    `select dataset, file, rows_read::INTEGER as rows_read, rows_loaded::INTEGER as rows_loaded,
-       rows_quarantined::INTEGER as rows_quarantined from validate_counts order by dataset, file`,
+export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[] = []): Promise<ValidateReport> {
+  const counts = await db.all<Omit<FileReport, "reasons" | "read_from"> & ReadFrom>(
+    `select c.dataset, c.file, c.rows_read::INTEGER as rows_read, c.rows_loaded::INTEGER as rows_loaded,
+       c.rows_quarantined::INTEGER as rows_quarantined, f.format, f.sheet, f.header_line::INTEGER as header_line, f.delimiter, f.skipped
+     from validate_counts c left join ingest_files f using (dataset, file) order by c.dataset, c.file`,
   );
   const reasons = await db.all<Reason & { file: string }>(
     `select file, rule, "column", count(distinct line)::INTEGER as rows, list_sort(list(distinct line))[1:${EXAMPLE_LINES}] as lines
      from quarantine group by file, rule, "column" order by file, rows desc, rule, "column"`,
   );
-  const files = counts.map((f) => ({
+  const files = counts.map(({ format, sheet, header_line, delimiter, skipped, ...f }) => ({
     ...f,
+    read_from: readFrom({ format, sheet, header_line, delimiter, skipped }),
     reasons: reasons.filter((r) => r.file === f.file).slice(0, TOP_REASONS).map(({ rule, column, rows, lines }) => ({ rule, column, rows, lines: lines.map(Number) })),
   }));
 
@@ -83,10 +92,26 @@ export async function buildValidateReport(db: Db): Promise<ValidateReport> {
     return col ? [{ ...c, lines: c.lines.map(Number), col }] : [];
   });
   const distance = await distances(db, coded.flatMap(({ value, col }) => (col.codes ?? []).map((code) => [normalise(value), normalise(code)] as const)));
-  const unknownValues = coded.map(({ col, ...c }) => ({ ...c, suggestion: suggestCode(col, c.value, distance) }));
+  const unknownValues = coded.map(({ col, ...c }) => ({
+    ...c,
+    suggestion: suggestCode(col, c.value, distance),
+    guessed_header: guesses.find((g) => g.file === c.file && g.column === c.column)?.header ?? null,
+  }));
 
   const aliasesApplied = await db.all<AliasApplied>(`select dataset, file, "column", raw_value, code, rows from value_aliases_applied order by dataset, "column", raw_value`);
   return { files, unknownValues, aliasesApplied };
+}
+
+type ReadFrom = { format: string | null; sheet: string | null; header_line: number | null; delimiter: string | null; skipped: string | null };
+
+const SEPARATORS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+
+/** `sheet "Census Spring 2010", header row 4; passed over rows 1-3 above the header; ...` */
+export function readFrom(f: ReadFrom): string {
+  const where = f.format === "xlsx"
+    ? `sheet "${f.sheet}", header row ${f.header_line}`
+    : `header line ${f.header_line}${f.delimiter && f.delimiter !== "," ? `, ${SEPARATORS[f.delimiter] ?? JSON.stringify(f.delimiter)}-separated` : ""}`;
+  return `${where}${f.skipped ? `; passed over ${f.skipped}` : "; nothing passed over"}`;
 }
 
 /** Edit distances by DuckDB's levenshtein, for the handful of (value, code) pairs a report needs. */
@@ -138,19 +163,24 @@ export function formatFiles(report: ValidateReport): string {
       share: f.rows_read ? `${((100 * f.rows_quarantined) / f.rows_read).toFixed(1)}%` : "-",
     })),
   );
+  // Which sheet and header row each file was read from, and what around the table was not counted.
+  const readFromLines = `\n\nWhere each file's rows were read from (and what was passed over, never counted as rows)\n${report.files.map((f) => `  ${f.file}: ${f.read_from}`).join("\n")}`;
   const held = report.files.filter((f) => f.reasons.length);
   const reasons = held.length
     ? `\n\nTop quarantine reasons per file (rule in column: rows, example lines)\n${held.map((f) => `  ${f.file}\n${f.reasons.map((r) => `    ${reasonText(r)}`).join("\n")}`).join("\n")}`
     : "";
-  return `Rows per input file\n${table}${reasons}`;
+  return `Rows per input file\n${table}${readFromLines}${reasons}`;
 }
 
 /** Every unknown coded value, then the value_aliases block to paste; "" when there is none. */
 export function formatUnknownValues(report: ValidateReport): string {
   if (report.unknownValues.length === 0) return "";
+  // Values of a column read from a guessed header are shown with that header: the guess is not yet confirmed.
+  const anyGuessed = report.unknownValues.some((u) => u.guessed_header !== null);
   const rows = report.unknownValues.map((u) => ({
     file: u.file,
     column: u.column,
+    ...(anyGuessed ? { read_from_header: u.guessed_header === null ? "" : `${JSON.stringify(u.guessed_header)} (guessed)` } : {}),
     value: JSON.stringify(u.value),
     rows: u.rows,
     first_lines: u.lines.join(", "),
@@ -160,6 +190,7 @@ export function formatUnknownValues(report: ValidateReport): string {
   return [
     `Values no rule accepts, in every coded column of every file (${report.unknownValues.length})`,
     textTable(rows),
+    ...(anyGuessed ? ["(guessed): the column was read from the header guessed for it above, not yet in settings.json; check that guess too."] : []),
     "",
     "To read them as codes, add this to settings.json (merged with any value_aliases already there);",
     "check each guess, and replace each <...> with the code it means, or fix the value in the file:",
