@@ -7,7 +7,19 @@ import { schoolColumns } from "./school-page.ts";
 import { emitJson } from "./source.ts";
 
 await emitJson(async (db) => {
-  const data = await pageData(db, [{ mart: "attainment", totalOnly: true }], { catalogue: false });
+  const data = await pageData(
+    db,
+    [
+      { mart: "attainment", totalOnly: true },
+      // The LA's delivery figures, beside the school's in the SIP's questions (issue 17).
+      { mart: "delivery", totalOnly: true },
+      // Every school's point of the funnel, so a school's page can mark it among the others; only
+      // what the funnel draws, and only schools with figures (an all-c row is not plotted).
+      { mart: "school_progress", schools: true, totalOnly: true, drop: ["adj_mean_progress", "adjusted_ci_low", "adjusted_ci_high", "funnel_95_low", "funnel_998_low", "funnel_998_high"] },
+    ],
+    { catalogue: false },
+  );
+  data.tables.school_progress = data.tables.school_progress.filter((r) => !["c", "x", "z"].includes(String(r.adjusted_progress)));
   const used = await schoolColumns(db);
   for (const rows of Object.values(data.tables)) for (const r of rows) for (const k of Object.keys(r)) used.add(k);
   return { ...data, catalogue: await labelsOf(db, used) };
