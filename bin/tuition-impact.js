@@ -10,14 +10,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "build", "BUILT");
 
-/** True when build/ was compiled after the last change to any file under pipelines/. */
+/**
+ * True when build/ was compiled after the last change under pipelines/: to any file, or to
+ * any folder (a folder's time changes when a file in it is added, deleted or renamed).
+ */
 function buildIsCurrent() {
-  if (existsSync(join(root, "pipelines")) === false) return existsSync(stamp);
-  if (!existsSync(stamp)) return false;
-  const built = statSync(stamp).mtimeMs;
   const sources = join(root, "pipelines");
+  if (!existsSync(stamp)) return false;
+  if (!existsSync(sources)) return true;
+  const built = statSync(stamp).mtimeMs;
+  if (statSync(sources).mtimeMs > built) return false;
   for (const entry of readdirSync(sources, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built) return false;
+    if (statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // its .sql and catalogue files and gives the same return as the TypeScript sources; and bin/
 // runs it only while it is at least as new as every source file, so an edit is never run stale.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,21 @@ describe("the compiled CLI", () => {
     const stale = help();
     expect(stale.status, stale.stderr).toBe(EXIT.ok);
     expect(stale.stdout.startsWith("tuition-impact: evaluate")).toBe(true);
+  });
+
+  it("bin/ runs the sources once a file under pipelines/ is deleted (its folder changed)", () => {
+    const help = () => spawnSync(process.execPath, [join(pkg, "bin", "tuition-impact.js"), "--help"], { encoding: "utf8" });
+    // Every source an hour old, the build half an hour old: current.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const sources = join(pkg, "pipelines");
+    for (const entry of readdirSync(sources, { recursive: true, withFileTypes: true })) utimesSync(join(entry.parentPath, entry.name), hourAgo, hourAgo);
+    utimesSync(sources, hourAgo, hourAgo);
+    const halfHourAgo = new Date(Date.now() - 1_800_000);
+    utimesSync(join(pkg, "build", "BUILT"), halfHourAgo, halfHourAgo);
+    expect(help().stdout.startsWith(MARK)).toBe(true);
+    const sqlDir = join(sources, "measures", "sql");
+    rmSync(join(sqlDir, readdirSync(sqlDir).find((f) => f.endsWith(".sql"))!));
+    expect(help().stdout.startsWith("tuition-impact: evaluate")).toBe(true);
   });
 });
 
