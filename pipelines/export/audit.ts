@@ -78,8 +78,10 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     const threshold = options.threshold ?? thresholdFromGuidance(files.guidance) ?? 5;
     const indicators = new Set(catalogue.map((r) => r.indicator));
     // A combined folder's National-only pooling columns (k LAs, tau², I², prediction interval)
-    // describe LAs' published estimates, not pupils: nothing in them can disclose a pupil.
-    const pooling = new Set(loadNationalIndicators(options.catalogueDir ?? DEFAULT_CATALOGUE_DIR).map((r) => r.indicator));
+    // describe LAs' published estimates, not pupils: nothing in them can disclose a pupil. They
+    // are the combiner's own columns, so they come from the tool's catalogue even when a test
+    // audits with a catalogue of its own.
+    const pooling = new Set(loadNationalIndicators(DEFAULT_CATALOGUE_DIR).map((r) => r.indicator));
     const scanner = new IdentifierScanner(options.canaries);
     const found = (kind: Breach["kind"], place: string, loc: string, col: string, message: string) => breaches.push({ kind, place, loc, col, message });
     const scanText = (place: string, text: string, locate: (index: number) => { loc: string; col: string }) => {

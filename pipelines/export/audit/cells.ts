@@ -85,11 +85,16 @@ export interface WorkbookSheetRead {
  */
 export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: string, headers: HeaderMap, indicators: Set<string>): Promise<WorkbookSheetRead[]> {
   const out: WorkbookSheetRead[] = [];
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "ignore", hyperlinks: "ignore", worksheets: "emit", entries: "ignore" });
+  // The whole-file reader, not the streaming one: exceljs's streaming reader can lose
+  // xl/workbook.xml when the writer stores it after the sheets (exceljs #3064), and an audit that
+  // sometimes cannot read the release it guards would refuse good runs at random. A release
+  // workbook is small (a few MB), so reading it whole costs little.
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
   let k = 0;
-  for await (const sheet of reader) {
+  for (const sheet of workbook.worksheets) {
     k++;
-    const name = (sheet as unknown as { name?: string }).name ?? `Sheet${k}`;
+    const name = sheet.name ?? `Sheet${k}`;
     const read: WorkbookSheetRead = { name, texts: [], letters: new Map() };
     out.push(read);
     const csv = join(tmpDir, `wb-${k}-${Math.random().toString(36).slice(2)}.csv`);
@@ -101,7 +106,9 @@ export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: 
       if (fd >= 0 && pending.length) writeSync(fd, pending.join(""));
       pending = [];
     };
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row) => rows.push(row));
+    for (const row of rows) {
       const values = row.values as unknown[];
       const cells: string[] = [];
       for (let i = 1; i < values.length; i++) {
@@ -158,10 +165,25 @@ function letters(i: number): string {
   return s;
 }
 
-/** One site JSON file: every array of published rows (objects with the key columns) → audit_cells; every string → `strings`. */
+/**
+ * A table in the site's compact form ({columns: [...], rows: [[...], ...]}: the per-school files,
+ * src/components/compact-rows.js): read as the row objects it stands for.
+ */
+function compactRows(v: unknown): Record<string, unknown>[] | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const { columns, rows } = v as { columns?: unknown; rows?: unknown };
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === "string") || !Array.isArray(rows) || !rows.every(Array.isArray)) return undefined;
+  return rows.map((r: unknown[]) => Object.fromEntries(columns.map((c: string, i) => [c, r[i] ?? null])));
+}
+
+/** One site JSON file: every array of published rows (objects with the key columns, or a compact table) → audit_cells; every string → `strings`. */
 export function siteRows(json: unknown, indicators: Set<string>, emit: (loc: string, key: string[], indicator: string, value: string) => void, strings: (path: string, text: string) => void): void {
   const walk = (v: unknown, path: string) => {
-    if (typeof v === "string") strings(path, v);
+    const compact = compactRows(v);
+    if (compact) {
+      (v as { columns: string[] }).columns.forEach((c, i) => strings(`${path}.columns[${i}]`, c));
+      compact.forEach((row, i) => walk(row, `${path}.rows[${i}]`));
+    } else if (typeof v === "string") strings(path, v);
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
