@@ -133,6 +133,24 @@ describe("audit of a hand-made release", () => {
     expect(result.cells).toBe(25 + 12 + 25 + 10);
   });
 
+  it("reads a school file in the site's compact form ({columns, rows}): every value, a planted small count included", async () => {
+    const dir = join(root, "compact");
+    cpSync(clean, dir, { recursive: true });
+    const columns = ["time_period", "la_code", "urn", "subject", "breakdown", "group_label", "pupils", "below", "pct_below", "mean_score"];
+    const write = (values: string[]) =>
+      writeFileSync(join(dir, "site", "_file", "data", "schools", "100001.9f8e7d6c.json"), JSON.stringify({ urn: "100001", name: "Ash Primary", tables: { attainment: { columns, rows: [["200910", "919", "100001", "English", "total", "Total", ...values]] } } }));
+    mkdirSync(join(dir, "site", "_file", "data", "schools"), { recursive: true });
+    write(["c", "c", "c", "c"]); // as the return publishes school 100001: clean, and its 4 cells read
+    const cleanResult = await auditRelease(dir, options);
+    expect(cleanResult.breaches).toEqual([]);
+    expect(cleanResult.cells).toBe(25 + 12 + 25 + 10 + 4);
+    write(["3", "c", "c", "c"]);
+    const found = (await auditRelease(dir, options)).breaches;
+    const place = "site/_file/data/schools/100001.9f8e7d6c.json";
+    expect(found).toContainEqual(at("small_count", place, "$.tables.attainment.rows[0]", "pupils"));
+    expect(found).toContainEqual(at("inconsistent", place, "$.tables.attainment.rows[0]", "pupils"));
+  });
+
   it("finds a small count (LA file, Mathematics Total row = file row 5)", async () => {
     const found = await plant("small", (r) => (r.la[3][BASE.length + 2] = "3"));
     expect(found).toContainEqual(at("small_count", LA, "row 5", "pupils"));

@@ -1,9 +1,11 @@
-// Emits schools.zip: one member <urn>.json per school ({"urn", "name", "tables": {mart: rows}}),
-// read by the page schools/[urn].md; what the member holds is decided in school-page.ts.
+// Emits schools.zip: one member <urn>.json per school ({"urn", "name", "tables": {mart: {columns,
+// rows}}}: each table compact, src/components/compact-rows.js), read by the page schools/[urn].md;
+// what the member holds is decided in school-page.ts.
 // One loader for all schools: one process and one pass per table, however many schools (a
 // loader per school would start ~600 processes in the largest LAs). Framework reads the whole
 // archive to extract each member, so the archive is kept small: latest year only.
 import { zip } from "../../pipelines/export/zip.ts";
+import { compactTable } from "../components/compact-rows.js";
 import { openDatabase } from "./source.ts";
 import { schoolRows } from "./school-page.ts";
 import { schoolNames } from "./school-names.ts";
@@ -14,7 +16,7 @@ try {
   const bySchool = await schoolRows(db);
   // Fixed member dates and order: the same database always gives the same bytes.
   const members = [...bySchool].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const entries = members.map(([urn, tables]) => ({ name: `${urn}.json`, data: Buffer.from(JSON.stringify({ urn, name: names[urn] ?? null, tables })) }));
+  const entries = members.map(([urn, tables]) => ({ name: `${urn}.json`, data: Buffer.from(JSON.stringify({ urn, name: names[urn] ?? null, tables: Object.fromEntries(Object.entries(tables).map(([mart, rows]) => [mart, compactTable(rows)])) })) }));
   process.stdout.write(zip(entries, new Date("1980-01-01T00:00:00Z")));
 } finally {
   db.close();
