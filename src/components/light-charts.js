@@ -24,8 +24,10 @@ export function niceTicks(lo, hi, count = 5) {
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  // k × 0.1 in binary is 0.30000000000000004 for k = 3: ticks are rounded to the step's decimals.
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const ticks = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.round(t / step) * step);
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number((Math.round(t / step) * step).toFixed(decimals)));
   return ticks;
 }
 
