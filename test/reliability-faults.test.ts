@@ -88,17 +88,19 @@ describe("faults", () => {
       const bytes = Object.keys(hashTree(good)).reduce((n, f) => n + statSync(join(good, f)).size, 0);
       const kb = Math.ceil(bytes / 1024) + 256;
       mkdirSync(mnt, { recursive: true });
-      mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${kb}k`, "tmpfs", mnt]).status === 0;
-      if (mounted) cpSync(good, mnt, { recursive: true });
-      else console.warn("disk-full test skipped: cannot mount a tmpfs here (needs root with mount rights)");
+      // Fails rather than skips without mount rights: CI runs as root, and a skipped
+      // disk-full test would leave the ENOSPC message unchecked without anyone noticing.
+      const m = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${kb}k`, "tmpfs", mnt], { encoding: "utf8" });
+      if (m.status !== 0) throw new Error(`the disk-full test cannot mount a tmpfs at ${mnt} (${(m.stderr || String(m.error)).trim()}): it needs root with mount rights, as CI has`);
+      mounted = true;
+      cpSync(good, mnt, { recursive: true });
     });
     afterAll(() => {
       if (mounted) spawnSync("umount", [mnt]);
       rmSync(mnt, { recursive: true, force: true });
     });
 
-    it("fails saying the disk is full and what to do, leaves the previous outputs, recovers once there is room", async (ctx) => {
-      if (!mounted) ctx.skip();
+    it("fails saying the disk is full and what to do, leaves the previous outputs, recovers once there is room", async () => {
       const before = hashTree(mnt);
       const r = runCli(["run", FIXTURE, "--out", mnt]);
       expect(r.status).toBe(1);

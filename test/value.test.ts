@@ -299,9 +299,12 @@ describe("pipelines/measures/catalogue/programme.csv", () => {
         expect(cols, `${r.mart}.${r.indicator}`).toContain(r.indicator);
         for (const c of r.count_basis) expect(cols, `${r.indicator} count_basis ${c}`).toContain(c);
         for (const word of SMUSHED) expect(r.indicator.toLowerCase(), r.indicator).not.toContain(word);
-        if (r.unit === "%") expect(r.dp, r.indicator).toBe(1);
-        if (r.unit === "£") expect(r.dp, r.indicator).toBe(0);
-        if (/hours/.test(r.indicator)) expect(r.dp, r.indicator).toBe(1);
+      }
+      // measures.md §12: % and hours to 1 dp, £ to 0; each rule's rows exist, so none checks nothing.
+      for (const [rule, want] of [[(r: (typeof rows)[number]) => r.unit === "%", 1], [(r: (typeof rows)[number]) => r.unit === "£", 0], [(r: (typeof rows)[number]) => /hours/.test(r.indicator), 1]] as const) {
+        const hit = rows.filter(rule);
+        expect(hit.length).toBeGreaterThan(0);
+        for (const r of hit) expect(r.dp, r.indicator).toBe(want);
       }
       // publishes through disclosure control without error, never carrying a comment or a tutor id
       await publish(db, one, { catalogueDir: dir });
