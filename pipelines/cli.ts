@@ -2,7 +2,7 @@
 // failures end with one sentence a person can act on and a non-zero exit code (core/exit-codes.ts).
 // Modules are imported per command, so `--help` starts without loading DuckDB or zod.
 import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "./core/exit-codes.ts";
 import { exitCodeFor } from "./core/exit-for.ts";
@@ -27,9 +27,10 @@ Usage:
   tuition-impact combine <return.csv>... [--out DIR] [--settings FILE]
       Screens LA returns, refuses mixed years or conflicting duplicates, stacks them and
       adds National rows where that is valid.
-  tuition-impact site [--db FILE] [--out DIR]
+  tuition-impact site [--db FILE] [--out DIR] [--pdf [--pdf-out DIR]]
       Builds the report site from a run's database (default output/tuition-impact.duckdb)
-      into DIR (default dist/), with the return files beside it as downloads.
+      into DIR (default dist/), with the return files beside it as downloads. --pdf also
+      prints every school's page to an A4 PDF, the pack for a SIP's visit (Debian's chromium).
   tuition-impact serve [--dir DIR] [--port N]
       Serves the built site (default dist/) on 127.0.0.1 for viewing.
   tuition-impact audit <folder> [--threshold N]
@@ -43,6 +44,8 @@ Options:
                     combine: default "output/national"; site: default "dist")
   --db FILE         site: the database to publish (default $TUITION_DB, else
                     output/tuition-impact.duckdb)
+  --pdf             site: also write one A4 PDF per school (<urn>-<name>.pdf)
+  --pdf-out DIR     site --pdf: folder of the PDFs (default school-pdfs/ beside the site folder)
   --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md.
                     combine: its LAs are accepted beside the Department's LA lookup
   --scale la|national   synth: one LA of about 500 schools (default) or 152 LAs
@@ -92,6 +95,8 @@ function parseCommandLine(argv: string[]) {
         port: { type: "string", default: "3000" },
         threshold: { type: "string" },
         catalogue: { type: "string" },
+        pdf: { type: "boolean", default: false },
+        "pdf-out": { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -174,9 +179,16 @@ async function main(argv: string[]): Promise<number> {
     case "site": {
       const out = values.out ?? "dist";
       stopOnSignals(`the site in ${resolve(out)} is as it was.`);
+      if (values["pdf-out"] !== undefined && !values.pdf) throw new UsageError("--pdf-out goes with --pdf: tuition-impact site --pdf --pdf-out DIR");
       const { buildSiteFromCli } = await import("./site.ts");
       const { seconds, out: built } = await buildSiteFromCli({ db: values.db, out, verbose: !values.quiet });
       console.log(`Site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);
+      if (values.pdf) {
+        const { schoolPdfs } = await import("./site/pdf.ts");
+        const pdfOut = values["pdf-out"] ?? join(dirname(resolve(out)), "school-pdfs");
+        const packs = await reporter.stage("pdf", (progress) => schoolPdfs({ site: built, out: pdfOut, progress: (done, total) => progress(`${done} of ${total} schools`, done, total) }));
+        console.log(`${packs.files.length} school PDFs (A4) written into ${packs.out} in ${packs.seconds.toFixed(1)} s.`);
+      }
       return EXIT.ok;
     }
     case "audit": {
