@@ -23,6 +23,7 @@ Usage:
       The whole pipeline: ingest, validate, transform, measures, disclosure control,
       the return to the Department and the private officer files, into DIR.
   tuition-impact synth [--scale la|national] [--seed N] [--out DIR] [--faults] [--schools N] [--years N]
+  tuition-impact synth --programme ntp [--year 2022/23] [--seed N] [--out DIR] [--faults] [--schools N]
       Writes synthetic input files (never real pupils) with planted effects and a truth.json.
   tuition-impact combine <return.csv>... [--out DIR] [--settings FILE]
       Screens LA returns, refuses mixed years or conflicting duplicates, stacks them and
@@ -54,6 +55,9 @@ Options:
   --schools N       synth: total number of schools (smaller data for tests)
   --years N         synth: N consecutive academic years from 2009/10 (default 1), the same
                     schools and pupils moving up a year (1 to 5)
+  --programme ntp   synth: an LA of the National Tutoring Programme instead (120 schools,
+                    routes, groups, standardised tests; programmes.md §5)
+  --year YYYY/YY    synth --programme ntp: the academic year, 2020/21 to 2023/24 (default 2022/23)
   --threshold N     audit: the suppression threshold (default: as data-guidance.md states, else 5)
   --catalogue DIR   audit: the indicator catalogue to read counts from (default the tool's own)
   --quiet           no progress output
@@ -91,6 +95,8 @@ function parseCommandLine(argv: string[]) {
         faults: { type: "boolean", default: false },
         schools: { type: "string" },
         years: { type: "string" },
+        programme: { type: "string" },
+        year: { type: "string" },
         dir: { type: "string", default: "dist" },
         port: { type: "string", default: "3000" },
         threshold: { type: "string" },
@@ -146,6 +152,10 @@ async function main(argv: string[]): Promise<number> {
       const seed = Number(values.seed);
       if (!Number.isInteger(seed)) throw new UsageError("--seed takes a whole number");
       if (values.years !== undefined && !/^[1-5]$/.test(values.years)) throw new UsageError("--years takes a whole number from 1 to 5");
+      if (values.programme !== undefined && values.programme !== "ntp" && values.programme !== "one_to_one_2009") throw new UsageError("--programme is one_to_one_2009 (the default) or ntp");
+      const ntp = values.programme === "ntp";
+      if (values.year !== undefined && !ntp) throw new UsageError("--year goes with --programme ntp (the 2009 programme takes --years)");
+      if (ntp && (values.years !== undefined || values.scale !== "la")) throw new UsageError("synth --programme ntp makes one LA in one year: use --year, not --years or --scale national");
       const out = values.out ?? "demo/generated";
       stopOnSignals(`the files in ${resolve(out)} may be incomplete: run synth again.`);
       const summary = await reporter.stage("synth", (progress) =>
@@ -157,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
             faults: values.faults,
             schools: values.schools ? Number(values.schools) : undefined,
             years: values.years ? Number(values.years) : undefined,
+            ...(ntp ? { programme: "ntp" as const, year: values.year } : {}),
           },
           (stage, done, total) => progress(stage, done, total),
         ),

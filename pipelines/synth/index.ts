@@ -10,6 +10,7 @@ import { plantFaults, type Fault } from "./faults.js";
 import { DGP, TA_DATES, TERMS } from "./dgp.js";
 import { parseSettings, type LocalAuthority } from "../core/settings.js";
 import { academicYearLabel, laterYearWriters, UpnRegister } from "./years.js";
+import { synthesiseNtp } from "./ntp.js";
 
 export interface SynthOptions {
   scale: "la" | "national";
@@ -26,6 +27,10 @@ export interface SynthOptions {
   years?: number;
   /** Bad rows of each kind with `faults` (default 3). */
   faultsPerKind?: number;
+  /** `ntp`: the National Tutoring Programme's LA instead (ntp.ts, programmes.md §5). Default one_to_one_2009. */
+  programme?: "one_to_one_2009" | "ntp";
+  /** ntp only: the academic year, 2020/21–2023/24 (default 2022/23). */
+  year?: string;
 }
 
 export const COLUMNS = {
@@ -46,6 +51,13 @@ export async function synthesise(
   opts: SynthOptions,
   onProgress?: (stage: string, done: number, total: number) => void,
 ): Promise<{ files: Record<string, number>; seconds: number }> {
+  if (opts.programme === "ntp") {
+    if (opts.scale === "national" || opts.las !== undefined || opts.years !== undefined || opts.pupilsPerSchool !== undefined)
+      throw new Error("synth --programme ntp makes one LA in one year: --scale national, --las, --years and --pupils-per-school are for the 2009 programme (use --year for another NTP year)");
+    return synthesiseNtp({ seed: opts.seed, out: opts.out, faults: opts.faults, schools: opts.schools, year: opts.year }, onProgress);
+  }
+  if (opts.year !== undefined) throw new Error("--year goes with --programme ntp (the 2009 programme takes --years)");
+  if (opts.programme !== undefined && opts.programme !== "one_to_one_2009") throw new Error(`--programme is one_to_one_2009 or ntp, got "${opts.programme}"`);
   const t0 = performance.now();
   const nYears = opts.years ?? 1;
   if (!Number.isInteger(nYears) || nYears < 1 || nYears > 5) throw new Error(`--years must be a whole number from 1 to 5, got ${opts.years}`);
@@ -242,7 +254,7 @@ function truthJson(opts: SynthOptions, run: Run, files: Record<string, number>, 
   );
   return {
     synthetic: true,
-    generator: { scale: opts.scale, seed: opts.seed, faults: !!opts.faults, schools: schools.length, options: { ...opts, out: undefined } },
+    generator: { scale: opts.scale, seed: opts.seed, faults: !!opts.faults, schools: schools.length, options: { ...opts, out: undefined, programme: undefined } },
     academic_year: "2009/10",
     academic_years: Array.from({ length: nYearsOf(opts) }, (_, k) => academicYearLabel(k)),
     academic_years_note:

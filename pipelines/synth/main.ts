@@ -13,10 +13,12 @@ const { values } = parseArgs({
     "pupils-per-school": { type: "string" },
     "faults-per-kind": { type: "string" },
     years: { type: "string" },
+    programme: { type: "string" },
+    year: { type: "string" },
   },
 });
 if (!values.out) {
-  console.error("Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N] [--years N]");
+  console.error("Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N] [--years N] [--programme ntp [--year 2022/23]]");
   process.exit(2);
 }
 if (values.scale !== "la" && values.scale !== "national") {
@@ -36,6 +38,8 @@ const result = await synthesise(
     pupilsPerSchool: num(values["pupils-per-school"]),
     faultsPerKind: num(values["faults-per-kind"]),
     years: num(values.years),
+    ...(values.programme ? { programme: values.programme as "one_to_one_2009" | "ntp" } : {}),
+    ...(values.year ? { year: values.year } : {}),
   },
   (stage, done, total) => {
     const now = Date.now();

@@ -65,16 +65,16 @@ export function newTruth(): TruthAccumulator {
 const Y = (b: boolean) => (b ? "Y" : "N");
 const TA = TA_DATES.map(day);
 
-const ETH_NON_EAL: [string, number][] = [
+export const ETH_NON_EAL: [string, number][] = [
   ["WBRI", 0.85], ["WIRI", 0.005], ["WOTH", 0.015], ["MWBC", 0.017], ["MWBA", 0.006], ["MWAS", 0.007], ["MOTH", 0.01],
   ["AIND", 0.007], ["APKN", 0.005], ["ABAN", 0.002], ["BCRB", 0.016], ["BAFR", 0.01], ["BOTH", 0.004], ["OOTH", 0.004],
   ["CHNE", 0.003], ["REFU", 0.004], ["NOBT", 0.01], ["", 0.005],
 ];
-const ETH_EAL: [string, number][] = [
+export const ETH_EAL: [string, number][] = [
   ["WOTH", 0.2], ["AIND", 0.1], ["APKN", 0.15], ["ABAN", 0.1], ["AOTH", 0.05], ["CHNE", 0.03], ["BAFR", 0.15],
   ["OOTH", 0.05], ["MOTH", 0.03], ["WBRI", 0.02], ["REFU", 0.04], ["NOBT", 0.04], ["BOTH", 0.02], ["MWAS", 0.02],
 ];
-const LANG_BY_ETH: Record<string, [string, number][]> = {
+export const LANG_BY_ETH: Record<string, [string, number][]> = {
   WOTH: [["POL", 0.5], ["TUR", 0.2], ["OTH", 0.3]],
   AIND: [["GUJ", 0.4], ["PNJ", 0.3], ["OTH", 0.3]],
   APKN: [["URD", 0.6], ["PNJ", 0.4]],
