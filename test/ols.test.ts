@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  cr1Factor, eefMonths, incompleteBeta, solveNormalEquations, studentTCdf, studentTQuantile,
+  cr1Factor, eefMonths, solveNormalEquations, studentTQuantile,
 } from "../pipelines/measures/ols.ts";
 
 describe("Student t quantile", () => {
@@ -18,24 +18,14 @@ describe("Student t quantile", () => {
       expect(Math.abs(studentTQuantile(p, df) - expected)).toBeLessThan(1e-10);
     });
   }
-  it("is symmetric and inverts the distribution function", () => {
+  it("is symmetric", () => {
     for (const df of [3, 8, 25]) {
-      for (const p of [0.01, 0.2, 0.9, 0.999]) {
-        const t = studentTQuantile(p, df);
-        expect(studentTQuantile(1 - p, df)).toBeCloseTo(-t, 12);
-        expect(Math.abs(studentTCdf(t, df) - p)).toBeLessThan(1e-13);
-      }
+      for (const p of [0.01, 0.2, 0.9, 0.999]) expect(studentTQuantile(1 - p, df)).toBeCloseTo(-studentTQuantile(p, df), 12);
     }
   });
   it("rejects impossible arguments", () => {
     expect(() => studentTQuantile(1, 5)).toThrow(/0 < p < 1/);
     expect(() => studentTQuantile(0.975, 0)).toThrow(/df > 0/);
-  });
-  it("incomplete beta matches closed forms", () => {
-    // I_x(1, 1) = x; I_x(a, 1) = x^a; I_x(1, b) = 1 − (1 − x)^b.
-    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 14);
-    expect(incompleteBeta(0.7, 3, 1)).toBeCloseTo(0.343, 14);
-    expect(incompleteBeta(0.2, 1, 4)).toBeCloseTo(1 - 0.8 ** 4, 14);
   });
 });
 
@@ -78,9 +68,7 @@ describe("EEF months (measures.md §3)", () => {
       [0.36, 5], [0.44, 5], [0.45, 6], [0.52, 6], [0.53, 7], [0.61, 7], [0.62, 8], [0.69, 8], [0.7, 9],
       [0.78, 9], [0.79, 10], [0.87, 10], [0.88, 11], [0.95, 11], [0.96, 12], [1.5, 12],
     ];
-    for (const [g, m] of edges) {
-      expect(eefMonths(g)).toBe(m);
-      if (g > 0) expect(eefMonths(-g)).toBe(-m);
-    }
+    for (const [g, m] of edges) expect(eefMonths(g)).toBe(m);
+    for (const [g, m] of edges.filter(([g]) => g > 0)) expect(eefMonths(-g)).toBe(-m);
   });
 });
