@@ -21,12 +21,13 @@ export function plantNtpFaults(
   const urn = ctx.anchors[0].urn;
   let serial = 0;
   const fresh = () => makeUpn(la, "0999", ctx.start % 100, serial++);
-  const pupil = (o: Partial<Record<"fsm6" | "pla" | "sen" | "nc_year", string>>) =>
-    [fresh(), year, urn, o.nc_year ?? "4", "F", "N", o.fsm6 ?? "N", "N", o.pla ?? "N", "N", "ENG", o.sen ?? "N", "WBRI"];
+  const pupil = (o: Partial<Record<"fsm6" | "pla" | "pp" | "sen" | "nc_year", string>>) =>
+    [fresh(), year, urn, o.nc_year ?? "4", "F", "N", o.fsm6 ?? "N", "N", o.pla ?? "N", o.pp ?? "N", "ENG", o.sen ?? "N", "WBRI"];
   add("pupils.csv", w.pupils, pupil({ sen: "S" }), "sen", "bad_code", "S");
   add("pupils.csv", w.pupils, pupil({ sen: "A" }), "sen", "bad_code", "A");
   add("pupils.csv", w.pupils, pupil({ fsm6: "maybe" }), "fsm6", "bad_flag", "maybe");
   add("pupils.csv", w.pupils, pupil({ pla: "2" }), "pla", "bad_flag", "2");
+  add("pupils.csv", w.pupils, pupil({ pp: "PP" }), "pupil_premium", "bad_flag", "PP");
   // ---- attainment on real pupils, on days no real row uses (the key includes the date) ----
   const p = ctx.anchors.map((a) => a.upn);
   const d = (n: number) => `${ctx.start + 1}-02-${String(n).padStart(2, "0")}`;
@@ -37,6 +38,7 @@ export function plantNtpFaults(
   add("attainment.csv", w.attainment, att(0, "maths", "ks2", d(2), "121", ""), "result", "out_of_range", "121");
   add("attainment.csv", w.attainment, att(0, "reading", "ks2", d(3), "79", ""), "result", "out_of_range", "79");
   add("attainment.csv", w.attainment, att(0, "maths", "ks2", d(4), "N", ""), "result", "bad_result", "N");
+  add("attainment.csv", w.attainment, att(0, "reading", "ks2", d(13), "U", ""), "result", "bad_result", "U");
   add("attainment.csv", w.attainment, att(1, "maths", "ks4", d(5), "C", ""), "result", "bad_result", "C");
   add("attainment.csv", w.attainment, att(1, "reading", "ks1", d(6), "2b", ""), "result", "bad_result", "2b");
   add("attainment.csv", w.attainment, att(1, "writing", "ta", d(7), "4a", ""), "result", "bad_result", "4a");
