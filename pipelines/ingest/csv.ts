@@ -10,6 +10,7 @@ import iconv from "iconv-lite";
 import { ident, literal, type Db } from "../core/db.ts";
 import { scanCsv, splitCsvRecord } from "./csv-scan.ts";
 import type { Dataset } from "./datasets.ts";
+import { DEFAULT_PROGRAMME, type Programme } from "../core/programme.ts";
 import { InputError } from "./errors.ts";
 import { footerRecords, describeFooter } from "./footer.ts";
 import { readHead } from "./csv-head.ts";
@@ -50,6 +51,8 @@ export async function readCsvFile(
   onBytes?: (done: number) => void,
   /** Read on with the closest header for each missing column instead of throwing (ingest.ts). */
   guess = false,
+  /** The programme profile: which columns the file is read for (programmes.md §2). */
+  programme: Programme = DEFAULT_PROGRAMME,
 ): Promise<FileRead> {
   // UTF-16 ("Unicode text" in Excel) is converted to UTF-8 first; the hash is of the file as given.
   const utf16 = utf16Kind(path);
@@ -73,10 +76,10 @@ export async function readCsvFile(
     throw new InputError(file, head.length ? "is empty: every line is blank (spaces or separators only), so it has no header and no rows." : "is empty: it has no header line and no rows.");
 
   // The separator and the header row together: whichever split names the most columns.
-  const lookup = headerLookup(dataset, file, aliases);
+  const lookup = headerLookup(dataset, file, aliases, programme);
   let choice = { delimiter: ",", index: 0, score: { exact: -1, near: -1, cells: -1 } };
   for (const delimiter of DELIMITERS) {
-    const found = findHeaderRow(dataset, lookup, candidates.map((c) => splitCsvRecord(c.text, delimiter)), aliases);
+    const found = findHeaderRow(dataset, lookup, candidates.map((c) => splitCsvRecord(c.text, delimiter)), aliases, programme);
     if (compareScores(found.score, choice.score) < 0) choice = { delimiter, ...found };
   }
   const headerRecord = candidates[choice.index].index;
@@ -106,8 +109,8 @@ export async function readCsvFile(
   const header = splitCsvRecord(headerText, choice.delimiter);
   const where = `line ${scan.headerLine}`;
   const { fields, extra, problem, guessed } = guess
-    ? guessHeaders(dataset, file, header, aliases, where)
-    : { ...mapHeaders(dataset, file, header, aliases, where), problem: null, guessed: {} };
+    ? guessHeaders(dataset, file, header, aliases, where, programme)
+    : { ...mapHeaders(dataset, file, header, aliases, where, programme), problem: null, guessed: {} };
   const width = Math.max(header.length, scan.maxFields);
   const names = Array.from({ length: width }, (_, i) => `f${i}`);
   const columns = names.map((_, i) => (i < fields.length ? fields[i] : null));

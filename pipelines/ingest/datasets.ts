@@ -1,6 +1,8 @@
 // The seven input datasets of shared/spec/inputs.md: their canonical columns, which
 // headers may be absent, which columns hold dates (Excel serials are converted on read),
 // and the header aliases we recognise without any setting.
+import { DEFAULT_PROGRAMME, type Programme } from "../core/programme.ts";
+
 export const DATASETS = ["schools", "pupils", "attainment", "tuition", "sessions", "viewpoints", "allocations"] as const;
 export type Dataset = (typeof DATASETS)[number];
 
@@ -24,6 +26,42 @@ export const OPTIONAL_HEADERS: Partial<Record<Dataset, readonly string[]>> = {
   viewpoints: ["comment"],
   allocations: ["urn"],
 };
+
+/**
+ * Columns the ntp profile adds (programmes.md §2). A 2009 folder's files are not read for them (a
+ * header of that name is an extra column there, as before), but raw_* and stg_* carry them in both
+ * profiles, NULL in a 2009 run, so the SQL of validate is one set of files.
+ */
+export const NTP_COLUMNS: Partial<Record<Dataset, readonly string[]>> = {
+  pupils: ["fsm6", "pla", "pupil_premium"],
+  attainment: ["test_name"],
+  tuition: ["route", "group_size", "group_id", "tutor_type", "tutor_trained", "funding_source", "hourly_cost_gbp"],
+};
+
+/** Headers an ntp file may leave out (programmes.md §2): its new optional columns, and 2009 columns it no longer needs. */
+const NTP_OPTIONAL_HEADERS: Partial<Record<Dataset, readonly string[]>> = {
+  schools: ["national_challenge", "ecaw"],
+  pupils: ["pupil_premium"],
+  attainment: ["test_name"],
+  tuition: ["group_id", "hourly_cost_gbp", "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met"],
+  viewpoints: ["comment"],
+  allocations: ["urn", "key_stage", "subject", "places"],
+};
+
+/** Every column of raw_<dataset> (both profiles): the 2009 contract's, then the ntp profile's. */
+export const RAW_COLUMNS = Object.fromEntries(
+  DATASETS.map((d) => [d, [...COLUMNS[d], ...(NTP_COLUMNS[d] ?? [])]]),
+) as unknown as Record<Dataset, readonly string[]>;
+
+/** The columns a file is read for under a programme profile. */
+export function columnsOf(dataset: Dataset, programme: Programme = DEFAULT_PROGRAMME): readonly string[] {
+  return programme === "ntp" ? RAW_COLUMNS[dataset] : COLUMNS[dataset];
+}
+
+/** The headers a file may leave out under a programme profile. */
+export function optionalHeadersOf(dataset: Dataset, programme: Programme = DEFAULT_PROGRAMME): readonly string[] {
+  return (programme === "ntp" ? NTP_OPTIONAL_HEADERS[dataset] : OPTIONAL_HEADERS[dataset]) ?? [];
+}
 
 export const DATE_COLUMNS = new Set(["assessed_on", "start_date", "end_date", "session_date"]);
 
@@ -70,8 +108,8 @@ export const HEADER_SYNONYMS: Record<string, readonly string[]> = {
   mid_check: ["Mid-point review", "Mid-point check", "Progress check"],
 };
 
-export function builtInAliases(dataset: Dataset): Record<string, readonly string[]> {
+export function builtInAliases(dataset: Dataset, programme: Programme = DEFAULT_PROGRAMME): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};
-  for (const column of COLUMNS[dataset]) out[column] = [column, ...(COMMON_ALIASES[column] ?? [])];
+  for (const column of columnsOf(dataset, programme)) out[column] = [column, ...(COMMON_ALIASES[column] ?? [])];
   return out;
 }

@@ -2,7 +2,8 @@
 // case-insensitively, ignoring spaces, `_` and `-`), with built-in and settings aliases.
 // A header that lacks required columns is reported with the closest header the file has for
 // each, so one run can list every file's problems and offer the aliases that would fix them.
-import { COLUMNS, HEADER_SYNONYMS, OPTIONAL_HEADERS, builtInAliases, type Dataset } from "./datasets.ts";
+import { DEFAULT_PROGRAMME, type Programme } from "../core/programme.ts";
+import { HEADER_SYNONYMS, builtInAliases, columnsOf, optionalHeadersOf, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { closestHeaders } from "./similar.ts";
 
@@ -20,7 +21,8 @@ export interface HeaderMap {
 }
 
 /** Normalised header → canonical column, from the built-in aliases and then the settings'. */
-export function headerLookup(dataset: Dataset, file: string, settingsAliases: HeaderAliases = {}): Map<string, string> {
+export function headerLookup(dataset: Dataset, file: string, settingsAliases: HeaderAliases = {}, programme: Programme = DEFAULT_PROGRAMME): Map<string, string> {
+  const columns = columnsOf(dataset, programme);
   const lookup = new Map<string, string>();
   const add = (alias: string, column: string) => {
     const key = normaliseHeader(alias);
@@ -29,11 +31,11 @@ export function headerLookup(dataset: Dataset, file: string, settingsAliases: He
       throw new InputError(file, `header alias "${alias}" is configured for both ${previous} and ${column}; keep it on one only.`);
     lookup.set(key, column);
   };
-  for (const [column, aliases] of Object.entries(builtInAliases(dataset))) for (const a of aliases) add(a, column);
+  for (const [column, aliases] of Object.entries(builtInAliases(dataset, programme))) for (const a of aliases) add(a, column);
   // Settings come last and win over a built-in alias of another column: the LA knows its files.
   for (const [column, aliases] of Object.entries(settingsAliases[dataset] ?? {})) {
-    if (!COLUMNS[dataset].includes(column))
-      throw new InputError(file, `settings header_aliases.${dataset} names "${column}", which is not a column of ${dataset} (columns: ${COLUMNS[dataset].join(", ")}).`);
+    if (!columns.includes(column))
+      throw new InputError(file, `settings header_aliases.${dataset} names "${column}", which is not a column of ${dataset} (columns: ${columns.join(", ")}).`);
     for (const a of aliases) lookup.set(normaliseHeader(a), column);
   }
   return lookup;
@@ -93,8 +95,9 @@ export function mapHeaders(
   header: string[],
   settingsAliases: HeaderAliases = {},
   where = "line 1",
+  programme: Programme = DEFAULT_PROGRAMME,
 ): HeaderMap {
-  const { problem, ...map } = matchHeaders(dataset, file, header, settingsAliases, where);
+  const { problem, ...map } = matchHeaders(dataset, file, header, settingsAliases, where, programme);
   if (problem) throw problem;
   return map;
 }
@@ -119,13 +122,14 @@ export function guessHeaders(
   header: string[],
   settingsAliases: HeaderAliases = {},
   where = "line 1",
+  programme: Programme = DEFAULT_PROGRAMME,
 ): GuessedHeaderMap {
-  const first = matchHeaders(dataset, file, header, settingsAliases, where);
+  const first = matchHeaders(dataset, file, header, settingsAliases, where, programme);
   if (!first.problem) return { ...first, guessed: {} };
   const guessed = Object.fromEntries([...first.problem.problem.closest].map(([column, near]) => [column, near.header]));
   const withGuesses = structuredClone(settingsAliases);
   for (const [column, near] of Object.entries(guessed)) ((withGuesses[dataset] ??= {})[column] ??= []).push(near);
-  const second = matchHeaders(dataset, file, header, withGuesses, where);
+  const second = matchHeaders(dataset, file, header, withGuesses, where, programme);
   return { fields: second.fields, extra: second.extra, problem: first.problem, guessed };
 }
 
@@ -135,8 +139,9 @@ function matchHeaders(
   header: string[],
   settingsAliases: HeaderAliases,
   where: string,
+  programme: Programme,
 ): HeaderMap & { problem: HeaderProblemError | null } {
-  const lookup = headerLookup(dataset, file, settingsAliases);
+  const lookup = headerLookup(dataset, file, settingsAliases, programme);
   const fields: (string | null)[] = [];
   const extra: string[] = [];
   const duplicates: string[] = [];
@@ -158,10 +163,10 @@ function matchHeaders(
     seen.set(column, name);
     fields.push(column);
   }
-  const optional = OPTIONAL_HEADERS[dataset] ?? [];
-  const missing = COLUMNS[dataset].filter((c) => !seen.has(c) && !optional.includes(c));
+  const optional = optionalHeadersOf(dataset, programme);
+  const missing = columnsOf(dataset, programme).filter((c) => !seen.has(c) && !optional.includes(c));
   if (missing.length || duplicates.length) {
-    const builtIn = builtInAliases(dataset);
+    const builtIn = builtInAliases(dataset, programme);
     // Synonyms only make guesses: the officer confirms each by pasting it (datasets.ts).
     const names = (column: string) => [...(builtIn[column] ?? [column]), ...(HEADER_SYNONYMS[column] ?? []), ...(settingsAliases[dataset]?.[column] ?? [])];
     const closest = closestHeaders(missing, names, extra);

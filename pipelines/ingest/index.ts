@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { Db } from "../core/db.ts";
-import type { ResolvedSettings } from "../core/settings.ts";
+import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
 import { readCsvFile, type FileRead } from "./csv.ts";
 import { DATASETS, REQUIRED_DATASETS, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
@@ -73,6 +73,7 @@ export function findDatasetFiles(folder: string): Map<Dataset, { file: string; f
 
 export async function ingest(db: Db, folder: string, settings: ResolvedSettings, onProgress?: IngestProgress, options: IngestOptions = {}): Promise<IngestSummary> {
   const guess = options.guessHeaders ?? false;
+  const programme = programmeOf(settings);
   const found = findDatasetFiles(folder);
   const total = [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
   const tmp = mkdtempSync(join(tmpdir(), "tuition-ingest-"));
@@ -93,8 +94,8 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
       const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
       try {
         const read = entry.format === "csv"
-          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess)
-          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess);
+          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess, programme)
+          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess, programme);
         files.push({ dataset, file: entry.file, format: entry.format, ...read });
         if (read.headerProblem) problems.push(read.headerProblem);
       } catch (e) {

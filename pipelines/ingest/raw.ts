@@ -3,7 +3,7 @@
 // `_line`, and `_overflow` for values past the last header column. Rows whose every field is
 // blank are blank lines (inputs.md: not rows) and are dropped here, before anything is counted.
 import { ident, literal, type Db } from "../core/db.ts";
-import { COLUMNS, type Dataset } from "./datasets.ts";
+import { RAW_COLUMNS, type Dataset } from "./datasets.ts";
 
 /** Characters trimmed from every value: spaces, tabs, stray CR/LF and Excel's non-breaking space. */
 const WS = " \t\r\n\u00a0";
@@ -51,7 +51,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
   const fields = layout.names.map((n, i) => `${trimmed(`s.${ident(n)}`)} as _t${i}`);
   // Only columns the file has are stored; absent ones and an empty overflow are constants of
   // the view (a column of NULLs still takes 16 bytes a row in a temporary table).
-  const present = COLUMNS[dataset].filter((column) => layout.columns.includes(column));
+  const present = RAW_COLUMNS[dataset].filter((column) => layout.columns.includes(column));
   const stored = present.map((column) => `_t${layout.columns.indexOf(column)} as ${ident(column)}`);
   const overflow = layout.names.map((_, i) => i).filter((i) => i >= layout.headerWidth).map((i) => `_t${i}`);
   if (overflow.length) stored.push(`nullif(concat_ws(',', ${overflow.join(", ")}), '') as _overflow`);
@@ -65,7 +65,7 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
     from (select ${fields.join(", ")}${"column" in lines ? `, ${lines.column} as _lsrc` : ""} from ${source})`);
   const record = "(b.rowid + 1)";
   const line = "column" in lines ? "b._line" : `(${record} + 1 + ${"offset" in lines ? lines.offset(record) : "l.off"})::INTEGER`;
-  const columns = COLUMNS[dataset].map((c) => (present.includes(c) ? `b.${ident(c)}` : `null::VARCHAR as ${ident(c)}`));
+  const columns = RAW_COLUMNS[dataset].map((c) => (present.includes(c) ? `b.${ident(c)}` : `null::VARCHAR as ${ident(c)}`));
   await db.run(`
     create temp view ${ident(`raw_${dataset}`)} as
     select ${columns.join(", ")}, ${overflow.length ? "b._overflow" : "null::VARCHAR as _overflow"}, ${literal(file)} as _file, ${line} as _line
@@ -83,7 +83,7 @@ async function dropRelation(db: Db, name: string): Promise<void> {
 
 /** An empty raw table for a dataset whose (optional) file is absent, so later SQL need not care. */
 export async function createEmptyRawTable(db: Db, dataset: Dataset): Promise<void> {
-  const cols = COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");
+  const cols = RAW_COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");
   await dropRelation(db, `raw_${dataset}`);
   await db.run(`create temp table ${ident(`raw_${dataset}`)} (${cols}, _overflow VARCHAR, _file VARCHAR, _line INTEGER)`);
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { literal, type Db } from "../core/db.ts";
 import { DATE_COLUMNS, type Dataset } from "./datasets.ts";
+import { DEFAULT_PROGRAMME, type Programme } from "../core/programme.ts";
 import { InputError } from "./errors.ts";
 import { describeFooter, FOOTER_MAX, footerRecords, type TailRecord } from "./footer.ts";
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS, type HeaderScore } from "./header-row.ts";
@@ -84,11 +85,13 @@ export async function readXlsxFile(
   sheetSetting?: string,
   /** Read on with the closest header for each missing column instead of throwing (ingest.ts). */
   guess = false,
+  /** The programme profile: which columns the file is read for (programmes.md §2). */
+  programme: Programme = DEFAULT_PROGRAMME,
 ): Promise<FileRead> {
   const bytes = statSync(path).size;
   const sha256 = await hashFile(path);
   checkContainer(path, file);
-  const lookup = headerLookup(dataset, file, aliases);
+  const lookup = headerLookup(dataset, file, aliases, programme);
 
   const names: string[] = [];
   let best: SheetRead | null = null;
@@ -114,7 +117,7 @@ export async function readXlsxFile(
       if ((sheetSetting !== undefined && !wanted) || bestNamed) continue;
       const merges = watchMerges(sheet);
       const read = await readSheet(sheet as AsyncIterable<ExcelJS.Row>, {
-        name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases, guess,
+        name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases, guess, programme,
         // A later sheet is kept only if its header fits better (or it is the one asked for).
         beat: wanted || named || !best ? null : best.score,
       });
@@ -190,7 +193,7 @@ const DISPLAY_ROWS = HEADER_SEARCH_ROWS;
 
 async function readSheet(
   sheet: AsyncIterable<ExcelJS.Row>,
-  ctx: { name: string; out: string; dataset: Dataset; file: string; lookup: Map<string, string>; aliases: HeaderAliases; guess: boolean; beat: HeaderScore | null },
+  ctx: { name: string; out: string; dataset: Dataset; file: string; lookup: Map<string, string>; aliases: HeaderAliases; guess: boolean; programme: Programme; beat: HeaderScore | null },
 ): Promise<SheetRead | null> {
   const read: SheetRead = {
     name: ctx.name, score: { exact: -1, near: -1, cells: -1 }, empty: true, headerRow: 0, header: [], fields: [], extra: [],
@@ -226,14 +229,14 @@ async function readSheet(
     if (head.length === 0) return;
     read.empty = false;
     const rows = head.map((h) => texts(h.values, false));
-    const found = findHeaderRow(ctx.dataset, ctx.lookup, rows, ctx.aliases);
+    const found = findHeaderRow(ctx.dataset, ctx.lookup, rows, ctx.aliases, ctx.programme);
     read.score = found.score;
     if (ctx.beat && compareScores(found.score, ctx.beat) >= 0) { state = "drain"; return; }
     read.headerRow = head[found.index].row;
     read.header = rows[found.index];
     const where = `sheet "${ctx.name}", row ${read.headerRow}`;
     try {
-      const map = ctx.guess ? guessHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where) : { ...mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where), problem: null, guessed: {} };
+      const map = ctx.guess ? guessHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme) : { ...mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme), problem: null, guessed: {} };
       read.fields = map.fields;
       read.extra = map.extra;
       read.problem = map.problem;

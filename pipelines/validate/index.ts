@@ -7,8 +7,9 @@
 // Whether the input as a whole can be used is decided after, on the report (refusal.ts).
 import { join } from "node:path";
 import { ident, literal, type Db } from "../core/db.ts";
-import type { ResolvedSettings } from "../core/settings.ts";
-import { COLUMNS, DATASETS, type Dataset } from "../ingest/datasets.ts";
+import { DEFAULT_STANDARDISED_RANGE, type Programme } from "../core/programme.ts";
+import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
+import { columnsOf, DATASETS, type Dataset } from "../ingest/datasets.ts";
 import { InputError } from "../ingest/errors.ts";
 import { applyValueAliases, checkValueAliases } from "./value-aliases.ts";
 
@@ -23,6 +24,21 @@ export const BLANK_ALLOWED: Record<Dataset, readonly string[]> = {
   sessions: ["in_school_day", "attended"],
   viewpoints: ["comment"],
   allocations: ["urn"],
+};
+
+/**
+ * The same for an ntp folder (programmes.md §2): fsm6 and pla blank = N; pupil_premium, test_name
+ * (a std row's is checked in SQL), group_id, hourly_cost_gbp, tutor_trained (a flag) and the
+ * 2009 course columns may be blank; allocations need only the year, LA and funding.
+ */
+const NTP_BLANK_ALLOWED: Record<Dataset, readonly string[]> = {
+  schools: ["academy", "national_challenge", "ecaw"],
+  pupils: ["fsm", "cla", "first_language", "sen", "ethnicity", "fsm6", "pla", "pupil_premium"],
+  attainment: ["test_name"],
+  tuition: ["itp_agreed", "mid_check", "targets_set", "targets_met", "allocation", "entry_reason", "group_id", "hourly_cost_gbp", "tutor_trained"],
+  sessions: ["in_school_day", "attended"],
+  viewpoints: ["comment"],
+  allocations: ["urn", "key_stage", "subject", "places"],
 };
 
 export type FileCounts = {
@@ -41,7 +57,9 @@ export interface ValidateSummary {
 
 export async function validate(db: Db, settings: ResolvedSettings): Promise<ValidateSummary> {
   checkValueAliases(settings);
+  const programme = programmeOf(settings);
   await db.runFile(join(SQL, "macros.sql"));
+  await defineProfile(db, settings);
   await checkLaCodes(db, settings);
   // The LAs of the run, for rules that refuse another LA's rows (allocations' unknown_la).
   await db.run(`create or replace temp table validate_las as select unnest(from_json(?, '["VARCHAR"]')) as la_code`, [
@@ -51,7 +69,7 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
   for (const dataset of DATASETS) {
     await db.runFile(join(SQL, `typed_${dataset}.sql`));
     await db.runFile(join(SQL, `q_${dataset}.sql`));
-    await addGenericRules(db, dataset);
+    await addGenericRules(db, dataset, programme);
     await db.runFile(join(SQL, `stg_${dataset}.sql`));
     if (dataset === "tuition") await db.runFile(join(SQL, "stg_tuition_refused.sql"));
   }
@@ -67,6 +85,8 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
     select f.dataset, f.file, f.rows_read, coalesce(l.n, 0) as rows_loaded, coalesce(h.n, 0) as rows_quarantined
     from ingest_files f left join loaded l using (dataset, file) left join held h using (dataset, file)
     order by f.dataset`);
+  // Breaches of the programme's own rules load, and are listed for the data-quality report (programmes.md §2).
+  if (programme === "ntp") await db.runFile(join(SQL, "programme_breaches.sql"));
   for (const d of DATASETS) await db.run(`drop table if exists typed_${d}; drop table if exists q_${d}`);
   await db.run("drop table if exists flagged_attainment");
 
@@ -77,6 +97,23 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
       throw new Error(`${f.file}: ${f.rows_read} rows read but ${f.rows_loaded} loaded + ${f.rows_quarantined} quarantined; this is a bug in the pipeline, please report it.`);
   const rules = await db.all<{ rule: string; rows: number }>(`select rule, count(*)::INTEGER as rows from quarantine group by rule order by rule`);
   return { files, rules };
+}
+
+/**
+ * What the SQL of ./sql needs to know of the profile: ti_ntp() (a constant, so DuckDB folds the
+ * branches of the other profile away) and, for an ntp run, the range of each standardised test
+ * (settings.ntp.standardised_tests, matched to test_name ignoring case and surrounding spaces;
+ * any other test 55-145, programmes.md §2).
+ */
+async function defineProfile(db: Db, settings: ResolvedSettings): Promise<void> {
+  const ntp = programmeOf(settings) === "ntp";
+  await db.run(`create or replace temp macro ti_ntp() as ${ntp}`);
+  await db.run(`create or replace temp table validate_std_tests as
+    select lower(trim(t.name)) as test_key, t.min::DOUBLE as min, t.max::DOUBLE as max
+    from (select unnest(from_json(?, '[{"name": "VARCHAR", "min": "DOUBLE", "max": "DOUBLE"}]'), recursive := true)) t`,
+    [JSON.stringify(Object.entries(settings.ntp?.standardised_tests ?? {}).map(([name, r]) => ({ name, ...r })))]);
+  await db.run(`create or replace temp macro ti_std_min() as ${DEFAULT_STANDARDISED_RANGE.min}`);
+  await db.run(`create or replace temp macro ti_std_max() as ${DEFAULT_STANDARDISED_RANGE.max}`);
 }
 
 /**
@@ -104,8 +141,9 @@ async function checkLaCodes(db: Db, settings: ResolvedSettings): Promise<void> {
  * header. One scan of the dataset picks the rows breaking any of them; each rule then reads
  * only those few rows.
  */
-async function addGenericRules(db: Db, dataset: Dataset): Promise<void> {
-  const required = COLUMNS[dataset].filter((c) => !BLANK_ALLOWED[dataset].includes(c));
+async function addGenericRules(db: Db, dataset: Dataset, programme: Programme): Promise<void> {
+  const blank = programme === "ntp" ? NTP_BLANK_ALLOWED : BLANK_ALLOWED;
+  const required = columnsOf(dataset, programme).filter((c) => !blank[dataset].includes(c));
   const broken = [...required.map((c) => `${ident(c)} is null`), "_overflow is not null"];
   await db.run(`create or replace temp table _generic_rows as
     select _file, _line, ${[...required.map(ident), "_overflow"].join(", ")} from raw_${dataset} where ${broken.join(" or ")}`);

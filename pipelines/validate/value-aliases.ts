@@ -5,7 +5,7 @@
 // Matching: the value as read (already trimmed by ingest) equals the alias ignoring case.
 import { ident, literal, type Db } from "../core/db.ts";
 import { SettingsError, type ResolvedSettings } from "../core/settings.ts";
-import { COLUMNS, DATASETS } from "../ingest/datasets.ts";
+import { COLUMNS, DATASETS, RAW_COLUMNS } from "../ingest/datasets.ts";
 import { CODED_COLUMNS, codedColumn } from "./codes.ts";
 
 /** Refuses an alias that names no coded column, maps a blank, or maps to a value the column refuses. */
@@ -53,7 +53,8 @@ function aliasesOf(settings: ResolvedSettings, dataset: string, column: string):
 export async function applyValueAliases(db: Db, settings: ResolvedSettings): Promise<void> {
   await db.run(`create or replace table value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER)`);
   for (const dataset of DATASETS) {
-    const select = COLUMNS[dataset].map((column) => {
+    // Every raw column, the ntp profile's too (NULL in a 2009 folder), so the SQL of validate is one set of files.
+    const select = RAW_COLUMNS[dataset].map((column) => {
       const aliases = aliasesOf(settings, dataset, column);
       if (aliases.length === 0) return ident(column);
       const whens = aliases.map(([key, , code]) => `when ${literal(key)} then ${literal(code)}`).join(" ");
@@ -61,7 +62,7 @@ export async function applyValueAliases(db: Db, settings: ResolvedSettings): Pro
     });
     await db.run(`create or replace temp view ${ident(`aliased_${dataset}`)} as
       select ${select.join(", ")}, _overflow, _file, _line from ${ident(`raw_${dataset}`)}`);
-    for (const column of COLUMNS[dataset]) {
+    for (const column of RAW_COLUMNS[dataset]) {
       const aliases = aliasesOf(settings, dataset, column);
       if (aliases.length === 0) continue;
       // One scan per aliased column, counting only the values that have an alias.

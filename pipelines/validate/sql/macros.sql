@@ -91,3 +91,35 @@ create or replace temp macro ti_result(s, gcse) as
 create or replace temp macro ti_response(s) as
   case lower(s) when 'strongly disagree' then 1 when 'disagree' then 2 when 'agree' then 3
                 when 'strongly agree' then 4 else ti_int(s) end;
+
+-- National Tutoring Programme results (programmes.md §2), judged by assessment: the result as
+-- stg_attainment keeps it when it has a form the assessment accepts, else NULL (bad_result).
+-- Whether a number is in its range (KS2 80-120, a standardised test's) is a separate rule,
+-- out_of_range (ti_result_ntp_out_of_range). Codes are kept as written, upper case, unscored.
+create or replace temp macro ti_ta_code(t) as
+  t in ('GDS', 'EXS', 'WTS', 'HNM', 'PKF', 'PK1', 'PK2', 'PK3', 'PK4', 'PK5', 'PK6', 'BLW', 'EM');
+create or replace temp macro ti_result_ntp(s, assessment) as
+  case assessment
+    when 'ks1' then
+      case when ti_ta_code(upper(s)) or upper(s) in ('A', 'D', 'L', 'F', 'P') then upper(s)
+           when regexp_full_match(ti_result_text(s), 'P[1-3](I|II)') then 'P' || lower(substr(ti_result_text(s), 2))
+           when regexp_full_match(ti_result_text(s), 'P[4-8]') then ti_result_text(s) end
+    when 'ks2' then
+      case when regexp_full_match(s, '\d{1,3}(\.\d+)?') then s
+           when upper(s) in ('A', 'B', 'D', 'F', 'H', 'L', 'M', 'P', 'Q', 'T') or ti_ta_code(upper(s)) then upper(s) end
+    when 'ks4' then case when regexp_full_match(upper(s), '[1-9UX]') then upper(s) end
+    when 'std' then
+      case when regexp_full_match(replace(s, ' ', ''), '[<>]?\d{1,3}(\.\d+)?') then replace(s, ' ', '')
+           when upper(s) = 'A' then 'A' end
+    when 'ta' then case when ti_ta_code(upper(s)) then upper(s) end
+  end;
+-- True for a KS2 scaled score that is not a whole number 80-120, or a standardised score with
+-- more than one decimal or outside its test's range [lo, hi] (for <N and >N, N itself: the test
+-- reports its floor and ceiling so). `r` is ti_result_ntp's text.
+create or replace temp macro ti_result_ntp_out_of_range(r, assessment, lo, hi) as
+  case assessment
+    when 'ks2' then regexp_full_match(r, '\d{1,3}(\.\d+)?') and (not regexp_full_match(r, '\d{1,3}') or try_cast(r as INTEGER) not between 80 and 120)
+    when 'std' then regexp_full_match(r, '[<>]?\d{1,3}(\.\d+)?')
+      and (regexp_full_match(r, '[<>]?\d+\.\d\d+') or try_cast(ltrim(r, '<>') as DOUBLE) not between lo and hi)
+    else false
+  end;

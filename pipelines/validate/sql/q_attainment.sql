@@ -59,7 +59,8 @@ checks as (
     select _file, _line, 'subject', subject, 'bad_code', format('subject "{}" is not reading, writing, english or maths', subject)
     from flagged where subject is not null and subject_n is null
     union all
-    select _file, _line, 'assessment', assessment, 'bad_code', format('assessment "{}" is not ks1, ks2, ks3, ks4 or ta', assessment)
+    select _file, _line, 'assessment', assessment, 'bad_code',
+        format('assessment "{}" is not {}', assessment, case when ti_ntp() then 'ks1, ks2, ks4, std (standardised test) or ta' else 'ks1, ks2, ks3, ks4 or ta' end)
     from flagged where assessment is not null and assessment_n is null
     union all
     select _file, _line, 'assessed_on', assessed_on, 'bad_date',
@@ -67,9 +68,26 @@ checks as (
     from flagged where assessed_on is not null and assessed_on_d is null
     union all
     select _file, _line, 'result', result, 'bad_result',
-        case when gcse then format('result "{}" is not a GCSE grade (A* to G, U) or NC level; in a GCSE context letters are grades, not codes', result)
+        case when ti_ntp() then format('result "{}" is not a {} result: {}', result, assessment_n, case assessment_n
+                when 'ks1' then 'a KS1 teacher assessment (GDS, EXS, WTS, PKF, PK1..PK6, HNM, BLW, EM), P-scale (P1i..P8) or code A, D, L, F, P'
+                when 'ks2' then 'a scaled score 80 to 120, a teacher assessment code (EXS, WTS, ...) or code A, B, D, F, H, L, M, P, Q, T'
+                when 'ks4' then 'a GCSE grade 9 to 1, U, or X (no result)'
+                when 'std' then 'a standardised score (a number with at most one decimal, or <N / >N), or A (absent)'
+                else 'a teacher assessment code: GDS, EXS, WTS, HNM, PKF, PK1..PK6, BLW, EM' end)
+             when gcse then format('result "{}" is not a GCSE grade (A* to G, U) or NC level; in a GCSE context letters are grades, not codes', result)
              else format('result "{}" is not an NC level (W, 1c..8a, EP), P-scale (P1i..P8) or code (A, B, D, N, T); GCSE grades only count at ks4 or for Y10-11', result) end
     from flagged where result is not null and result_n is null
+        and not (ti_ntp() and assessment_n is null)
+    union all
+    select _file, _line, 'result', result, 'out_of_range',
+        case assessment_n when 'ks2' then format('result "{}" is not a KS2 scaled score: a whole number from 80 to 120', result)
+             else format('result "{}" is outside the range of test "{}", {:g} to {:g} with at most one decimal{}', result, test_name, std_min, std_max,
+                 case when test_name is not null and std_min = ti_std_min() and std_max = ti_std_max() then ' (give the test''s own range in settings ntp.standardised_tests)' else '' end) end
+    from flagged where out_of_range
+    union all
+    select _file, _line, 'test_name', null, 'missing_value',
+        'test_name is blank; a std (standardised test) row needs the name of its test, which sets its range and pairs a baseline with its outcome'
+    from flagged where assessment_n = 'std' and test_name is null
 ),
 final as (
     select 'attainment' as dataset, _file as file, _line as line, "column", value, rule, message from checks

@@ -57,7 +57,9 @@ checks as (
         format('first_language "{}" is not a CBDS language code such as ENG, ENB, OTH, POL', first_language)
     from typed where first_language is not null and first_language_n is null
     union all
-    select _file, _line, 'sen', sen, 'bad_code', format('sen "{}" is not N, A, P or S (blank = unknown)', sen)
+    select _file, _line, 'sen', sen, 'bad_code',
+        case when ti_ntp() then format('sen "{}" is not N (none), K (SEN support) or E (EHC plan) (blank = unknown)', sen)
+             else format('sen "{}" is not N, A, P or S (blank = unknown)', sen) end
     from typed where sen is not null and sen_n is null
     union all
     select _file, _line, 'ethnicity', ethnicity, 'bad_code',
@@ -68,8 +70,14 @@ checks as (
         format('{} "{}" is not a flag; write Y or N (blank means N)', f.col, f.val)
     from (select _file, _line, unnest([
             {'col': 'fsm', 'val': fsm, 'ok': fsm_b is not null},
-            {'col': 'cla', 'val': cla, 'ok': cla_b is not null}]) as f from typed)
+            {'col': 'cla', 'val': cla, 'ok': cla_b is not null},
+            {'col': 'fsm6', 'val': fsm6, 'ok': fsm6_b is not null},
+            {'col': 'pla', 'val': pla, 'ok': pla_b is not null}]) as f from typed)
     where f.val is not null and not f.ok
+    union all
+    select _file, _line, 'pupil_premium', pupil_premium, 'bad_flag',
+        format('pupil_premium "{}" is not a flag; write Y or N (blank = unknown)', pupil_premium)
+    from typed where pupil_premium is not null and pupil_premium_b is null
 ),
 final as (
     select 'pupils' as dataset, _file as file, _line as line, "column", value, rule, message from checks

@@ -28,7 +28,7 @@ checks as (
     from typed where la_code is not null and not la_code_ok
     union all
     select _file, _line, 'phase', phase, 'bad_code',
-        format('phase "{}" is not one of primary, middle, secondary, special, all-through', phase)
+        format('phase "{}" is not one of primary, middle, secondary, special, all-through{}', phase, case when ti_ntp() then ', ap' else '' end)
     from typed where phase is not null and phase_n is null
     union all
     select _file, _line, f.col, f.val, 'bad_flag',

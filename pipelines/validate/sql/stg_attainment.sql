@@ -9,3 +9,6 @@ delete from stg_attainment where flagged or _line in (select line from q_attainm
 alter table stg_attainment drop column flagged;
 alter table stg_attainment drop column upn_status;
 alter table stg_attainment drop column gcse;
+alter table stg_attainment drop column out_of_range;
+alter table stg_attainment drop column std_min;
+alter table stg_attainment drop column std_max;

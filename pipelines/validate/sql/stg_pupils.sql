@@ -10,6 +10,10 @@ final as (
         nc_year_i as nc_year, gender_n as gender,
         coalesce(fsm_b, false) as fsm, coalesce(cla_b, false) as cla,
         first_language_n as first_language, sen_n as sen, ethnicity_n as ethnicity,
+        -- ntp only (programmes.md §2); NULL in a 2009 run
+        case when ti_ntp() then coalesce(fsm6_b, false) end as fsm6,
+        case when ti_ntp() then coalesce(pla_b, false) end as pla,
+        pupil_premium_b as pupil_premium,
         _file, _line
     from kept
 )

@@ -14,6 +14,9 @@ final as (
         itp_agreed_b as itp_agreed, mid_check_b as mid_check,
         -- counts
         targets_set_i as targets_set, targets_met_i as targets_met,
+        -- ntp only (programmes.md §2); NULL in a 2009 run
+        route_n as route, group_size_i as group_size, group_id, tutor_type_n as tutor_type, tutor_trained_b as tutor_trained,
+        funding_source_n as funding_source, hourly_cost_d as hourly_cost_gbp,
         _file, _line
     from kept
 )

@@ -22,7 +22,7 @@ letter_ta as (
     select _line, upper(upn) as upn_n,
         year(ti_date(assessed_on)) - (month(ti_date(assessed_on)) < 9)::INTEGER as ay
     from aliased_attainment
-    where lower(assessment) = 'ta' and regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]')
+    where not ti_ntp() and lower(assessment) = 'ta' and regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]')
       and ti_date(assessed_on) is not null
 ),
 ta_nc_year as (
@@ -32,33 +32,45 @@ ta_nc_year as (
 ),
 parsed as (
     select
-        s._file, s._line, s.upn, s.subject, s.assessment, s.assessed_on, s.result,
+        s._file, s._line, s.upn, s.subject, s.assessment, s.assessed_on, s.result, s.test_name,
         upper(s.upn) as upn_n,
         case when p.upn_n is not null then 'loaded' else ti_upn_status(s.upn) end as upn_status,
         case when lower(s.subject) in ('reading', 'writing', 'english', 'maths') then lower(s.subject) end as subject_n,
-        case when lower(s.assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(s.assessment) end as assessment_n,
+        -- ntp: ks1, ks2, ks4, std (a standardised test), ta (programmes.md §2)
+        case when ti_ntp() then case when lower(s.assessment) in ('ks1', 'ks2', 'ks4', 'std', 'ta') then lower(s.assessment) end
+             when lower(s.assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(s.assessment) end as assessment_n,
+        -- the range of the row's standardised test (settings.ntp.standardised_tests, else the default)
+        coalesce(st.min, ti_std_min()) as std_min, coalesce(st.max, ti_std_max()) as std_max,
         ti_date(s.assessed_on) as assessed_on_d,
         case when lower(s.assessment) = 'ks4' then true
              when lower(s.assessment) = 'ta' then n.nc_year between 10 and 11
              when lower(s.assessment) in ('ks1', 'ks2', 'ks3') then false end as gcse
     from aliased_attainment s left join ta_nc_year n on n._line = s._line
         left join loaded_pupils p on p.upn_n = upper(s.upn)
+        left join validate_std_tests st on ti_ntp() and st.test_key = lower(trim(s.test_name))
 ),
 results as (
-    select *, ti_result(result, gcse) as result_n from parsed
+    select *, case when ti_ntp() then ti_result_ntp(result, assessment_n) else ti_result(result, gcse) end as result_n from parsed
+),
+ranged as (
+    select *, ti_ntp() and coalesce(ti_result_ntp_out_of_range(result_n, assessment_n, std_min, std_max), false) as out_of_range
+    from results
 ),
 judged as (
     select *,
         upn_status is distinct from 'loaded' or subject_n is null or assessment_n is null
-            or assessed_on_d is null or result_n is null as flagged
-    from results
+            or assessed_on_d is null or result_n is null or out_of_range
+            or (assessment_n = 'std' and test_name is null) as flagged
+    from ranged
 ),
 final as (
     select
         upn_n as upn, subject_n as subject, assessment_n as assessment, assessed_on_d as assessed_on, result_n as result,
+        -- ntp only (programmes.md §2): the standardised test's name; NULL in a 2009 run
+        test_name,
         (select file from ingest_files where dataset = 'attainment') as _file, _line,
         -- working columns, dropped by stg_attainment.sql
-        flagged, upn_status, gcse
+        flagged, upn_status, gcse, out_of_range, std_min, std_max
     from judged
 )
 select * from final;
@@ -66,9 +78,9 @@ select * from final;
 -- The parsed values under the names the rules use (q_attainment.sql).
 create or replace temp view typed_attainment as
 select _line, flagged, upn as upn_n, upn_status, subject as subject_n, assessment as assessment_n,
-    assessed_on as assessed_on_d, gcse, result as result_n
+    assessed_on as assessed_on_d, gcse, result as result_n, test_name as test_name_n, out_of_range, std_min, std_max
 from stg_attainment;
 
 create or replace temp table flagged_attainment as
-select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result
+select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result, r.test_name
 from aliased_attainment r join (select * from typed_attainment where flagged) t using (_line);

@@ -11,7 +11,8 @@ final as (
         regexp_full_match(la_code, '\d{3}') as la_code_ok,
         -- codes
         phase,
-        case when lower(phase) in ('primary', 'middle', 'secondary', 'special', 'all-through') then lower(phase) end as phase_n,
+        -- an ntp folder adds ap, alternative provision (programmes.md §2)
+        case when lower(phase) in ('primary', 'middle', 'secondary', 'special', 'all-through') or (ti_ntp() and lower(phase) = 'ap') then lower(phase) end as phase_n,
         -- flags (blank = unknown)
         academy, national_challenge, ecaw,
         ti_flag(academy) as academy_b,
