@@ -147,7 +147,10 @@ describe("code ranges (§2)", () => {
       expect(ncOf.get(a.upn)).toBe("11");
     }
     expect(by("ks4").length).toBeGreaterThan(0);
-    expect(new Set(csv.attainment.map((a) => a.assessment))).toEqual(new Set(["std", "ks1", "ks2", "ks4"]));
+    const ta = by("ta");
+    expect(ta.filter((a) => !TA.has(a.result))).toEqual([]);
+    expect(new Set(ta.map((a) => a.result))).toEqual(TA); // every TA code of §2 occurs
+    expect(new Set(csv.attainment.map((a) => a.assessment))).toEqual(new Set(["std", "ks1", "ks2", "ks4", "ta"]));
   });
   it("pupils: sen N, K, E or blank; flags Y/N", () => {
     const bad = csv.pupils.filter((p) => !["N", "K", "E", ""].includes(p.sen) || ["fsm", "fsm6", "cla", "pla", "pupil_premium"].some((f) => !/^[YN]$/.test(p[f])));

@@ -153,6 +153,12 @@ export function stdValue(r: string): number {
 function ks1Code(x: number): string {
   return x >= 112 ? "GDS" : x >= 93 ? "EXS" : x >= 82 ? "WTS" : x >= 76 ? "PKF" : x >= 72 ? "PK4" : x >= 68 ? "PK3" : x >= 64 ? "PK2" : "PK1";
 }
+/** A teacher-assessed writing judgement (unscored in the ntp profile), down to the pre-key-stage standards and the engagement model. */
+function taCode(x: number): string {
+  const cuts: [number, string][] = [[112, "GDS"], [93, "EXS"], [82, "WTS"], [78, "HNM"], [75, "PKF"], [72, "PK6"], [69, "PK5"], [66, "PK4"], [63, "PK3"], [60, "PK2"], [57, "PK1"], [53, "BLW"]];
+  for (const [cut, code] of cuts) if (x >= cut) return code;
+  return "EM";
+}
 const KS1_POINTS: Record<string, number> = { PKF: 4, WTS: 6, EXS: 8, GDS: 10, PK1: 1, PK2: 2, PK3: 3, PK4: 4 };
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const ks2Scaled = (x: number, noise: number) => clamp(Math.round(100 + 0.67 * (x - 100) + 2.5 * noise), 80, 120);
@@ -449,6 +455,8 @@ function writeScores(ps: PupilSubject, school: NtpSchool, ctx: NtpYearContext, w
     if (p.noStd) continue;
     put(stdSubject, "std", ctx.occasions[k], ps.absent[k] ? "A" : stdResult(tutored[k], ps.subject), test);
   }
+  // Primary schools record a teacher-assessed writing judgement each July (assessment `ta`, kept unscored).
+  if (ps.subject === "english" && p.y <= 6) put("writing", "ta", ctx.occasions[3], taCode(tutored[3]));
   // Key stages: KS1 of Y6 (three summers ago), KS2 of Y11 (four summers ago); KS2 of Y6 and GCSE of Y11 this summer.
   const ks1Day = KS1_DAY(ctx.start - 3);
   const ks2Before = KS2_TEST_DAY[ctx.start - 4];
