@@ -13,6 +13,8 @@ import { toCsv } from "../pipelines/export/csv.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
 import { makeUpn } from "../pipelines/synth/upn-make.ts";
 import { validate } from "../pipelines/validate/index.ts";
+import { buildValidateReport, valueAliasesBlock } from "../pipelines/validate/report.ts";
+import { checkValueAliases } from "../pipelines/validate/value-aliases.ts";
 
 const LA = { old_code: "919", name: "Hertfordshire", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" };
 const upn = (serial: number) => makeUpn("919", "2001", 14, serial);
@@ -247,5 +249,34 @@ describe("headers each profile needs", () => {
     expect(rules).toEqual([{ dataset: "tuition", column: "subject", rule: "bad_code" }]);
     expect(await db.one(`select test_name from stg_attainment`)).toEqual({ test_name: null });
     expect((await db.all(`select 1 from duckdb_tables() where table_name = 'programme_breaches'`)).length).toBe(0);
+  });
+});
+
+describe("ntp code lists in the unknown-value report and value_aliases", () => {
+  it("lists an unknown route, tutor type or SEN code with the ntp codes, and reads a pasted alias", async () => {
+    const dir = ntpFolder();
+    const raw = JSON.parse((await import("node:fs")).readFileSync(join(dir, "settings.json"), "utf8"));
+    const db = await validated(dir, raw);
+    const report = await buildValidateReport(db);
+    expect(report.programme).toBe("ntp");
+    const unknown = report.unknownValues.map((u) => `${u.dataset}.${u.column}=${u.value}`);
+    expect(unknown).toEqual(expect.arrayContaining(["tuition.route=partner", "tuition.tutor_type=volunteer", "tuition.funding_source=grant", "pupils.sen=A"]));
+    const block = valueAliasesBlock(report.unknownValues, report.programme);
+    expect(block.tuition.route.partner).toBe("<one of: tuition_partner|academic_mentor|school_led>");
+
+    const aliased = await validated(dir, { ...raw, value_aliases: { tuition: { route: { partner: "tuition_partner" } }, pupils: { sen: { A: "K" } } } });
+    const line = COURSES.findIndex(([c]) => c.route === "partner") + 2;
+    expect(await aliased.all(`select rule from quarantine where dataset = 'tuition' and line = ?`, [line])).toEqual([]);
+    expect(await aliased.one(`select route from stg_tuition where _line = ?`, [line])).toEqual({ route: "tuition_partner" });
+    expect(await aliased.one(`select sen from stg_pupils where _line = 4`)).toEqual({ sen: "K" });
+  });
+
+  it("refuses an alias to a code of the other profile, naming the key", () => {
+    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { pupils: { sen: { "SEN support": "K" } } } })))
+      .toThrow(/value_aliases\.pupils\.sen\."SEN support": "K" is not a value pupils\.sen accepts \(one of: N\|A\|P\|S\)/);
+    expect(() => checkValueAliases(parseSettings({ la: LA, programme: "ntp", value_aliases: { pupils: { sen: { "School Action": "A" } } } })))
+      .toThrow(/value_aliases\.pupils\.sen\."School Action": "A" is not a value pupils\.sen accepts \(one of: N\|K\|E\)/);
+    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { tuition: { route: { TP: "tuition_partner" } } } })))
+      .toThrow(/value_aliases\.tuition\.route: not a column of tuition/);
   });
 });

@@ -4,6 +4,8 @@
 // the unknown-values report (which suggests the closest code). The SQL of ./sql decides what
 // is loaded; `valid` mirrors it so a pasted alias is checked before any row is read.
 import type { Dataset } from "../ingest/datasets.ts";
+import { FUNDING_SOURCES, ROUTES, TUTOR_TYPES } from "../core/ntp-rules.ts";
+import { DEFAULT_PROGRAMME, NTP_ENTRY_REASONS, TA_CODES, type Programme } from "../core/programme.ts";
 
 export interface CodedColumn {
   dataset: Dataset;
@@ -161,8 +163,58 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
   closed("allocations", "subject", ["english", "maths"], SUBJECT_SYNONYMS),
 ];
 
-export function codedColumn(dataset: string, column: string): CodedColumn | undefined {
-  return CODED_COLUMNS.find((c) => c.dataset === dataset && c.column === column);
+/**
+ * The coded columns of an ntp folder (programmes.md §2): the 2009 list with the columns whose
+ * codes change replaced, and the new coded columns added. Mirrors the validate SQL's ti_ntp() branches.
+ */
+const NTP_CHANGES: readonly CodedColumn[] = [
+  closed("schools", "phase", ["primary", "middle", "secondary", "special", "all-through", "ap"], {
+    allthrough: "all-through", through: "all-through", infant: "primary", junior: "primary", firstschool: "primary",
+    alternativeprovision: "ap", pru: "ap", pupilreferralunit: "ap",
+  }),
+  closed("pupils", "sen", ["N", "K", "E"], {
+    none: "N", nosen: "N", nospecialeducationalneed: "N", nospecialeducationalneeds: "N",
+    sensupport: "K", support: "K", ehcplan: "E", ehcp: "E", ehc: "E", educationhealthandcareplan: "E", statement: "E",
+  }),
+  flag("pupils", "fsm6", "blank means N"),
+  flag("pupils", "pla", "blank means N"),
+  flag("pupils", "pupil_premium", "blank = unknown"),
+  closed("attainment", "assessment", ["ks1", "ks2", "ks4", "std", "ta"], {
+    keystage1: "ks1", keystage2: "ks2", keystage4: "ks4", gcse: "ks4", standardised: "std", standardisedtest: "std", standardisedscore: "std",
+    teacherassessment: "ta",
+  }),
+  {
+    dataset: "attainment",
+    column: "result",
+    codes: null,
+    expect: "a TA code (GDS, EXS, WTS, HNM, PKF, PK1..PK6, BLW, EM), P-scale, KS2 scaled score, GCSE grade 9..1/U/X, standardised score (98, <70) or code A|B|D|F|H|L|M|P|Q|T",
+    // Any form some assessment accepts (which one applies is judged per row by the SQL).
+    valid: (t) => (TA_CODES as readonly string[]).includes(t.toUpperCase()) || /^([<>]?\d{1,3}(\.\d+)?|P[1-3](I|II)|P[4-8]|[ABDFHLMPQTUX])$/.test(resultText(t)),
+    synonyms: { absent: "A", disapplied: "D", expected: "EXS", greaterdepth: "GDS", workingtowards: "WTS" },
+  },
+  closed("tuition", "subject", ["english", "maths", "science", "other"], { ...SUBJECT_SYNONYMS, sci: "science" }),
+  closed("tuition", "entry_reason", NTP_ENTRY_REASONS, { pp: "disadvantaged", pupilpremium: "disadvantaged", belowexpected: "below_expected_standard" }),
+  closed("tuition", "route", ROUTES, {
+    tp: "tuition_partner", tuitionpartners: "tuition_partner", am: "academic_mentor", academicmentors: "academic_mentor",
+    slt: "school_led", schoolledtutoring: "school_led", schoolled: "school_led",
+  }),
+  closed("tuition", "tutor_type", TUTOR_TYPES, { teacher: "qualified_teacher", qt: "qualified_teacher", ta: "teaching_assistant", tutor: "external_tutor" }),
+  flag("tuition", "tutor_trained", "blank = unknown"),
+  closed("tuition", "funding_source", FUNDING_SOURCES, { nationaltutoringprogramme: "ntp", pp: "pupil_premium", rp: "recovery_premium" }),
+];
+
+const NTP_CODED_COLUMNS: readonly CodedColumn[] = [
+  ...CODED_COLUMNS.map((c) => NTP_CHANGES.find((n) => n.dataset === c.dataset && n.column === c.column) ?? c),
+  ...NTP_CHANGES.filter((n) => !CODED_COLUMNS.some((c) => c.dataset === n.dataset && c.column === n.column)),
+];
+
+/** The coded columns of a programme profile. */
+export function codedColumns(programme: Programme = DEFAULT_PROGRAMME): readonly CodedColumn[] {
+  return programme === "ntp" ? NTP_CODED_COLUMNS : CODED_COLUMNS;
+}
+
+export function codedColumn(dataset: string, column: string, programme: Programme = DEFAULT_PROGRAMME): CodedColumn | undefined {
+  return codedColumns(programme).find((c) => c.dataset === dataset && c.column === column);
 }
 
 /**

@@ -6,6 +6,7 @@
 // values as written (never ids: only the coded columns of codes.ts are listed).
 import type { Db } from "../core/db.ts";
 import { textTable } from "../core/progress.ts";
+import type { Programme } from "../core/programme.ts";
 import { codedColumn, normalise, placeholder, suggestCode, type CodedColumn } from "./codes.ts";
 
 export type Reason = {
@@ -58,6 +59,8 @@ export interface ValidateReport {
   files: FileReport[];
   unknownValues: UnknownValue[];
   aliasesApplied: AliasApplied[];
+  /** Set for an ntp folder only (whose code lists differ, programmes.md §2); absent means the 2009 programme. */
+  programme?: Programme;
 }
 
 /** Rules that mean "a value the column does not accept" (as opposed to a missing or inconsistent one). */
@@ -66,6 +69,9 @@ const TOP_REASONS = 5;
 const EXAMPLE_LINES = 3;
 
 export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[] = []): Promise<ValidateReport> {
+  // The profile validate ran under (its ti_ntp() macro, defined on this connection).
+  const ntp = (await db.one<{ ntp: boolean }>(`select coalesce((select ti_ntp()), false) as ntp`).catch(() => undefined))?.ntp === true;
+  const programme: Programme | undefined = ntp ? "ntp" : undefined;
   const counts = await db.all<Omit<FileReport, "reasons" | "read_from"> & ReadFrom>(
     `select c.dataset, c.file, c.rows_read::INTEGER as rows_read, c.rows_loaded::INTEGER as rows_loaded,
        c.rows_quarantined::INTEGER as rows_quarantined, f.format, f.sheet, f.header_line::INTEGER as header_line, f.delimiter, f.skipped
@@ -88,7 +94,7 @@ export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[
      group by dataset, file, "column", lower(value) order by dataset, "column", rows desc, lower(value)`,
   );
   const coded = candidates.flatMap((c) => {
-    const col = codedColumn(c.dataset, c.column);
+    const col = codedColumn(c.dataset, c.column, programme);
     return col ? [{ ...c, lines: c.lines.map(Number), col }] : [];
   });
   const distance = await distances(db, coded.flatMap(({ value, col }) => (col.codes ?? []).map((code) => [normalise(value), normalise(code)] as const)));
@@ -99,7 +105,7 @@ export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[
   }));
 
   const aliasesApplied = await db.all<AliasApplied>(`select dataset, file, "column", raw_value, code, rows from value_aliases_applied order by dataset, "column", raw_value`);
-  return { files, unknownValues, aliasesApplied };
+  return { files, unknownValues, aliasesApplied, ...(programme ? { programme } : {}) };
 }
 
 type ReadFrom = { format: string | null; sheet: string | null; header_line: number | null; delimiter: string | null; skipped: string | null };
@@ -128,10 +134,10 @@ async function distances(db: Db, pairs: (readonly [string, string])[]): Promise<
 }
 
 /** { dataset: { column: { value: code or placeholder } } }: the block to paste under "value_aliases". */
-export function valueAliasesBlock(unknown: UnknownValue[]): Record<string, Record<string, Record<string, string>>> {
+export function valueAliasesBlock(unknown: UnknownValue[], programme?: Programme): Record<string, Record<string, Record<string, string>>> {
   const block: Record<string, Record<string, Record<string, string>>> = {};
   for (const u of unknown) {
-    const col = codedColumn(u.dataset, u.column) as CodedColumn;
+    const col = codedColumn(u.dataset, u.column, programme) as CodedColumn;
     ((block[u.dataset] ??= {})[u.column] ??= {})[u.value] = u.suggestion ?? placeholder(col);
   }
   return block;
@@ -186,7 +192,7 @@ export function formatUnknownValues(report: ValidateReport): string {
     first_lines: u.lines.join(", "),
     closest_code: u.suggestion ?? "(no good guess)",
   }));
-  const block = JSON.stringify({ value_aliases: valueAliasesBlock(report.unknownValues) }, null, 2).split("\n").slice(1, -1).join("\n");
+  const block = JSON.stringify({ value_aliases: valueAliasesBlock(report.unknownValues, report.programme) }, null, 2).split("\n").slice(1, -1).join("\n");
   return [
     `Values no rule accepts, in every coded column of every file (${report.unknownValues.length})`,
     textTable(rows),

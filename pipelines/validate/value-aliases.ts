@@ -4,23 +4,24 @@
 // every alias used is recorded in value_aliases_applied for the data-quality report.
 // Matching: the value as read (already trimmed by ingest) equals the alias ignoring case.
 import { ident, literal, type Db } from "../core/db.ts";
-import { SettingsError, type ResolvedSettings } from "../core/settings.ts";
-import { COLUMNS, DATASETS, RAW_COLUMNS } from "../ingest/datasets.ts";
-import { CODED_COLUMNS, codedColumn } from "./codes.ts";
+import { programmeOf, SettingsError, type ResolvedSettings } from "../core/settings.ts";
+import { columnsOf, DATASETS, RAW_COLUMNS } from "../ingest/datasets.ts";
+import { codedColumn, codedColumns } from "./codes.ts";
 
 /** Refuses an alias that names no coded column, maps a blank, or maps to a value the column refuses. */
 export function checkValueAliases(settings: ResolvedSettings): void {
   const problems: string[] = [];
+  const programme = programmeOf(settings);
   for (const [dataset, columns] of Object.entries(settings.value_aliases)) {
     if (!(DATASETS as readonly string[]).includes(dataset)) {
       problems.push(`value_aliases.${dataset}: not a dataset (${DATASETS.join(", ")})`);
       continue;
     }
     for (const [column, map] of Object.entries(columns)) {
-      const col = codedColumn(dataset, column);
+      const col = codedColumn(dataset, column, programme);
       if (!col) {
-        const coded = CODED_COLUMNS.filter((c) => c.dataset === dataset).map((c) => c.column);
-        const what = COLUMNS[dataset as keyof typeof COLUMNS].includes(column) ? "not a coded column" : "not a column";
+        const coded = codedColumns(programme).filter((c) => c.dataset === dataset).map((c) => c.column);
+        const what = columnsOf(dataset as (typeof DATASETS)[number], programme).includes(column) ? "not a coded column" : "not a column";
         problems.push(`value_aliases.${dataset}.${column}: ${what} of ${dataset}; the coded columns are ${coded.join(", ")}`);
         continue;
       }
