@@ -155,6 +155,10 @@ async function main(argv: string[]): Promise<number> {
       if (values.programme !== undefined && values.programme !== "ntp" && values.programme !== "one_to_one_2009") throw new UsageError("--programme is one_to_one_2009 (the default) or ntp");
       const ntp = values.programme === "ntp";
       if (values.year !== undefined && !ntp) throw new UsageError("--year goes with --programme ntp (the 2009 programme takes --years)");
+      if (ntp && values.year !== undefined) {
+        const { NTP_YEARS } = await import("./core/ntp-rules.ts");
+        if (!(NTP_YEARS as readonly string[]).includes(values.year)) throw new UsageError(`--year is an academic year of the National Tutoring Programme (${NTP_YEARS.join(", ")}), got "${values.year}"`);
+      }
       if (ntp && (values.years !== undefined || values.scale !== "la")) throw new UsageError("synth --programme ntp makes one LA in one year: use --year, not --years or --scale national");
       const out = values.out ?? "demo/generated";
       stopOnSignals(`the files in ${resolve(out)} may be incomplete: run synth again.`);
