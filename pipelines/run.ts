@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { Db } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
 import { guard, setStopMessage } from "./core/interrupt.ts";
-import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
+import { loadSettings, programmeOf, SettingsError, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
 import { refuseInput } from "./ingest/refusal.ts";
 import { validate } from "./validate/index.ts";
@@ -73,6 +73,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       db.close();
     }
   }
+
+  // The ntp profile's inputs are read and checked (programmes.md §2), but its measures and outputs
+  // (§3-§4) are not built yet, and the 2009 ones would misread its data: refuse before writing anything.
+  if (programmeOf(settings) === "ntp")
+    throw new SettingsError(`${options.settingsPath ?? join(options.input, "settings.json")}: programme "ntp" can be checked with \`tuition-impact validate\`, but \`run\` cannot evaluate it yet: the National Tutoring Programme's measures and return are still to be built (issue 16). Nothing was written.`);
 
   const out = resolve(options.out);
   try {

@@ -3,7 +3,7 @@
 // (run_settings, run_las, run_years), never spliced into the SQL text.
 import { join } from "node:path";
 import type { Db } from "../core/db.ts";
-import type { ResolvedSettings } from "../core/settings.ts";
+import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
 
@@ -56,8 +56,9 @@ export async function writeRunSettings(db: Db, settings: ResolvedSettings): Prom
     `create or replace table run_settings as
      select ?::double as tutor_hourly_rate_gbp, ?::double as school_payment_per_place_gbp,
             ?::integer as suppression_threshold, ?::boolean as several_las,
-            exists (select 1 from stg_sessions) as sessions_available`,
-    [settings.tutor_hourly_rate_gbp, settings.school_payment_per_place_gbp, settings.suppression_threshold, settings.las.length >= 2],
+            exists (select 1 from stg_sessions) as sessions_available,
+            ?::varchar as programme /* one_to_one_2009 | ntp, programmes.md §1 */`,
+    [settings.tutor_hourly_rate_gbp, settings.school_payment_per_place_gbp, settings.suppression_threshold, settings.las.length >= 2, programmeOf(settings)],
   );
   await db.run(`create or replace table run_las (la_code VARCHAR)`);
   for (const la of settings.las) await db.run(`insert into run_las values (?)`, [la.old_code]);
