@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesise } from "../pipelines/synth/index.ts";
 import { courseCost, type Route } from "../pipelines/core/ntp-rules.ts";
-import { parseSettings } from "../pipelines/core/settings.ts";
+import { loadSettings, parseSettings } from "../pipelines/core/settings.ts";
+import { Db } from "../pipelines/core/db.ts";
+import { ingest } from "../pipelines/ingest/index.ts";
+import { validate } from "../pipelines/validate/index.ts";
 
 const made: string[] = [];
 afterAll(() => {
@@ -342,4 +345,37 @@ describe("faults and other years", () => {
     await expect(generate({ seed: 5, schools: 20, year: "2019/20" })).rejects.toThrow(/--year must be one of 2020\/21/);
     await expect(synthesise({ scale: "national", seed: 1, out: join(tmpdir(), "never"), programme: "ntp" })).rejects.toThrow(/one LA in one year/);
   });
+});
+
+describe("through ingest and validate (§6.3)", () => {
+  async function run(d: string) {
+    const db = await Db.open(":memory:");
+    const settings = loadSettings(join(d, "settings.json"));
+    await ingest(db, d, settings);
+    const summary = await validate(db, settings);
+    return { db, summary };
+  }
+  it("every generated row loads; the programme-rule breaches validate lists are truth.json's", async () => {
+    const d = await generate({ seed: 11, schools: 30 });
+    const { db, summary } = await run(d);
+    expect(await db.all(`select file, line, rule from quarantine limit 5`)).toEqual([]);
+    for (const f of summary.files) expect(f.rows_loaded, f.file).toBe(f.rows_read);
+    const t = JSON.parse(readFileSync(join(d, "truth.json"), "utf8"));
+    const lineOf = new Map(readCsv(join(d, "tuition.csv")).rows.map((r, i) => [r.tuition_id, i + 2]));
+    const expected = Object.entries<string[]>(t.programme_rule_breaches).flatMap(([rule, ids]) => ids.map((id) => `${lineOf.get(id)}|${rule}`));
+    expect(expected.length).toBeGreaterThan(0);
+    const got = await db.all<{ line: number; rule: string }>(`select line, rule from programme_breaches`);
+    expect(got.map((r) => `${r.line}|${r.rule}`).sort()).toEqual(expected.sort());
+    db.close();
+  }, 180_000);
+  it("with --faults the quarantine is exactly the planted faults, each under its rule", async () => {
+    const d = await generate({ seed: 11, schools: 30, faults: true });
+    const planted: { file: string; line: number; column: string; rule: string }[] = JSON.parse(readFileSync(join(d, "truth.json"), "utf8")).faults.rows;
+    const { db, summary } = await run(d);
+    const got = await db.all<{ file: string; line: number; column: string | null; rule: string }>(`select file, line, "column", rule from quarantine`);
+    const key = (r: { file: string; line: number; column: string | null; rule: string }) => `${r.file}|${r.line}|${r.column ?? ""}|${r.rule}`;
+    expect(got.map(key).sort()).toEqual(planted.map(key).sort());
+    for (const f of summary.files) expect(f.rows_read, f.file).toBe(f.rows_loaded + f.rows_quarantined);
+    db.close();
+  }, 180_000);
 });

@@ -132,19 +132,19 @@ function writeAllocations(out: CsvWriter, year: string, la: string, schools: Ntp
   }
 }
 
-/** Programme-rule breaches in the valid rows (§2): they load and are listed in the data-quality report. */
+/** Programme-rule breaches in the valid rows (§2), by the rule ids of validate's programme_breaches: they load and are listed in the data-quality report. */
 function breaches(ctx: NtpYearContext, courses: NtpCourse[]) {
   const from = Date.parse("2021-11-01") / 86_400_000;
   const mentorRule = Number(ctx.year.slice(0, 4)) >= 2022;
   const ids = (f: (c: NtpCourse) => boolean) => courses.filter(f).map((c) => c.tuition_id);
   return {
-    group_of_4_or_more: ids((c) => c.group_size >= 4),
-    school_led_in_2020_21: ids((c) => c.route === "school_led" && ctx.year === "2020/21"),
-    untrained_non_teacher_tutor: ids(
+    group_over_three: ids((c) => c.group_size >= 4),
+    school_led_2020_21: ids((c) => c.route === "school_led" && ctx.year === "2020/21"),
+    tutor_not_trained: ids(
       (c) => (c.route === "school_led" || (mentorRule && c.route === "academic_mentor")) && c.start >= from && c.tutor_type !== "qualified_teacher" && !c.tutor_trained,
     ),
-    nc_year_outside_1_11: ids((c) => c.nc_year < 1 || c.nc_year > 11),
-    group_rows_over_group_size: (() => {
+    nc_year_out_of_scope: ids((c) => c.nc_year < 1 || c.nc_year > 11),
+    group_over_size: (() => {
       const n = new Map<string, NtpCourse[]>();
       for (const c of courses) if (c.group_id) (n.get(c.group_id) ?? n.set(c.group_id, []).get(c.group_id)!).push(c);
       return [...n.values()].filter((g) => g.length > g[0].group_size).flatMap((g) => g.map((c) => c.tuition_id));
