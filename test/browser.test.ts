@@ -105,7 +105,7 @@ describe("schools", () => {
     // A byte order mark, so that Excel reads the file as UTF-8 (issue 17).
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.toString("utf8").slice(1).trim().split(/\r?\n/);
-    expect(csv[0]).toBe("School,URN,Subject,Tutees,Mean progress,Adjusted progress,Lower 95%,Upper 95%,Against the LA (outside the 95% limits)");
+    expect(csv[0]).toBe("School,URN,Subject,Tutees,Mean progress (points),Adjusted progress vs similar untutored pupils (points),Lower 95%,Upper 95%,Against the LA's tutees (outside the funnel's 95% limits)");
     const db = await Db.open(site.db, { access_mode: "READ_ONLY" });
     const n = await db.one<{ n: number }>("select count(*)::int as n from published_school_progress where urn is not null");
     const small = await db.one<{ n: string }>("select adj_tutees as n from published_school_progress where urn = '100003' and subject = 'English'");
