@@ -11,6 +11,7 @@ import { Db } from "../pipelines/core/db.ts";
 import { parseSettings } from "../pipelines/core/settings.ts";
 import { toCsv } from "../pipelines/export/csv.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
 import { makeUpn } from "../pipelines/synth/upn-make.ts";
 import { validate } from "../pipelines/validate/index.ts";
 import { buildValidateReport, valueAliasesBlock } from "../pipelines/validate/report.ts";
@@ -279,4 +280,24 @@ describe("ntp code lists in the unknown-value report and value_aliases", () => {
     expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { tuition: { route: { TP: "tuition_partner" } } } })))
       .toThrow(/value_aliases\.tuition\.route: not a column of tuition/);
   });
+});
+
+describe("synth --programme ntp --faults (programmes.md §6.3)", () => {
+  it("quarantines each planted fault with exactly its rule, loads every other row, and lists the breaches truth.json lists", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-ntp-synth-"));
+    await synthesise({ scale: "la", seed: 11, out: dir, programme: "ntp", schools: 20, faults: true });
+    const { readFileSync } = await import("node:fs");
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
+    const db = await validated(dir, JSON.parse(readFileSync(join(dir, "settings.json"), "utf8")));
+    const key = (r: { file: string; line: number; column: string | null; rule: string }) => `${r.file}:${r.line}:${r.column}:${r.rule}`;
+    const faults: string[] = truth.faults.rows.map(key);
+    expect(faults.length).toBeGreaterThan(20);
+    const held = await db.all<{ file: string; line: number; column: string | null; rule: string }>(`select file, line::INTEGER as line, "column", rule from quarantine`);
+    expect(held.map(key).sort()).toEqual([...faults].sort());
+    const breaches = await db.all<{ rule: string; ids: string[] }>(
+      `select b.rule, list(t.tuition_id order by t.tuition_id) as ids from programme_breaches b join stg_tuition t on t._line = b.line group by b.rule`);
+    const expected = Object.entries(truth.programme_rule_breaches as Record<string, string[]>).filter(([, ids]) => ids.length > 0);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(breaches.map((b) => [b.rule, b.ids]))).toEqual(Object.fromEntries(expected.map(([rule, ids]) => [rule, [...ids].sort()])));
+  }, 120_000);
 });
