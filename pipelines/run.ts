@@ -18,6 +18,7 @@ import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
 import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
+import { buildNtpMarts } from "./measures/ntp.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
 import { assertReleaseClean, canariesFromDb } from "./export/audit.ts";
@@ -109,6 +110,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     await reporter.stage("measures", async () => {
       await buildDescriptiveMarts(db, settings);
       await buildProgrammeMarts(db, settings);
+      // §13–§14 NTP delivery and cost: an ntp run only, so a 2009 run's tables are unchanged
+      if (programmeOf(settings) === "ntp") await buildNtpMarts(db, settings);
       await buildImpactMarts(db, settings);
       await buildEvidenceMart(db); // reads mart_impact and mart_balance
     });

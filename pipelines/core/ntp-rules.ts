@@ -68,10 +68,13 @@ export function censusHours(hours: number): number {
   return roundHalfAway(hours * 2, 0) / 2;
 }
 
+/** Census hours above which a pupil's tuition in a row counts as a second course start (§13). */
+export const START_SPLIT_HOURS = 16;
+
 /** Course starts of one pupil in one row (§13): 0 for no hours, 1 up to 16 census hours, 2 beyond. */
 export function startsFor(hours: number): 0 | 1 | 2 {
   const h = censusHours(hours);
-  return h === 0 ? 0 : h <= 16 ? 1 : 2;
+  return h === 0 ? 0 : h <= START_SPLIT_HOURS ? 1 : 2;
 }
 
 export interface CourseCostInput {
