@@ -87,12 +87,30 @@ describe("zipAsync", () => {
     }
   });
 
+  it("dates every entry with the date given (its UTC fields) and holds each entry's bytes", async () => {
+    const when = new Date(Date.UTC(2010, 8, 30, 13, 14, 16));
+    const entries = [{ name: "a.csv", data: Buffer.from("x,y\r\n1,2\r\n") }, { name: "b/c.xml", data: Buffer.from("<c/>".repeat(50_000)) }];
+    const bytes = zip(entries, when);
+    // DOS time and date in every local header (offset 10) and central directory entry (offset 12).
+    const dosTime = (13 << 11) | (14 << 5) | (16 / 2);
+    const dosDate = ((2010 - 1980) << 9) | (9 << 5) | 30;
+    const at = (sig: number) => [...bytes.keys()].filter((i) => i + 4 <= bytes.length && bytes.readUInt32LE(i) === sig);
+    const local = at(0x04034b50);
+    const central = at(0x02014b50);
+    expect([local.length, central.length]).toEqual([2, 2]);
+    for (const i of local) expect([bytes.readUInt16LE(i + 10), bytes.readUInt16LE(i + 12)]).toEqual([dosTime, dosDate]);
+    for (const i of central) expect([bytes.readUInt16LE(i + 12), bytes.readUInt16LE(i + 14)]).toEqual([dosTime, dosDate]);
+    const unzipped = await JSZip.loadAsync(bytes);
+    expect(Object.keys(unzipped.files)).toEqual(["a.csv", "b/c.xml"]);
+    for (const e of entries) expect((await unzipped.file(e.name)!.async("nodebuffer")).equals(e.data), e.name).toBe(true);
+  });
+
   it("rejects when making a chunk throws, without leaving deflate work behind", async () => {
     function* failing() {
       yield Buffer.from("start");
       throw new Error("no more");
     }
-    await expect(zipAsync([{ name: "ok", data: [Buffer.from("x".repeat(5_000_000))] }, { name: "bad", data: failing() }], new Date(0))).rejects.toThrow("no more");
+    await expect(zipAsync([{ name: "ok", data: [Buffer.from("x".repeat(5_000_000))] }, { name: "bad", data: failing() }], new Date("1980-01-01T00:00:00Z"))).rejects.toThrow("no more");
   });
 });
 
