@@ -202,6 +202,15 @@ describe("ntp folder", async () => {
       `group G1 has 2 rows (lines ${line}, ${line + 1}) that differ in tutor_id; a group's rows must agree, so all are held back: correct them or give them different group_ids`);
   });
 
+  it("says why a tuition year is refused, and a tutor needed training", async () => {
+    const line = COURSES.findIndex(([c]) => c.academic_year === "2019/20") + 2;
+    expect(held("tuition", line)[0].message).toBe("academic_year 2019/20 is outside the National Tutoring Programme, which ran 2020/21 to 2023/24");
+    const ta = COURSES.findIndex(([c]) => c.start_date === "2022-01-10") + 2;
+    expect(await db.one(`select message from programme_breaches where line = ?`, [ta])).toEqual({
+      message: "a school-led course starting 2022-01-10 taught by a teaching assistant whose tutor training is not passed (tutor_trained N); from 1 November 2021 such a tutor needed it",
+    });
+  });
+
   it("types the new tuition columns into stg_tuition", async () => {
     const line = COURSES.findIndex(([c]) => c.hourly_cost_gbp === "£42.50") + 2;
     expect(await db.one(`select subject, route, group_size, group_id, tutor_type, tutor_trained, funding_source, hourly_cost_gbp, entry_reason
