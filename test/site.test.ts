@@ -126,6 +126,9 @@ describe("privacy: dist/ holds only what the published tables publish", () => {
       published.set(t.slice("published_".length), new Map(rows.map((r) => [keyOf(r), r])));
     }
     const check = (mart: string, rows: Record<string, unknown>[], where: string) => {
+      // A page asks for a table this database may not have (the fixture has no mart_evidence):
+      // it then carries none of its rows; any row it does carry must be a published one.
+      if (rows.length === 0) return;
       const pub = published.get(mart);
       expect(pub, `${where}: ${mart} is not a published table`).toBeDefined();
       // A page may leave out columns it never shows (schools.json: the 99.8% limits); every
