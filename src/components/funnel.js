@@ -43,7 +43,9 @@ export function schoolFunnel(rows, mine, { width, name = "This school", subject 
     // Shorter when narrow (a phone, or two funnels side by side on A4), so both fit beside the text.
     height: Math.round(Math.min(340, Math.max(240, width * 0.8))),
     marginRight: 20,
-    x: { label: "Tutees in the school's model (n)", grid: true, domain: [0, maxN] },
+    // A square-root scale: most schools have a few tutees and a few have many; on a linear scale
+    // the many small schools, where the funnel is widest, crowd into its left edge.
+    x: { type: "sqrt", label: "Tutees in the school's model (n, square-root scale)", grid: true, domain: [0, maxN] },
     y: { label: "Adjusted progress (points)", grid: true },
     color: { legend: true, domain: [OTHER, ME], range: ["#9a9a9a", "#b3471d"] },
     ariaLabel: `Funnel plot${subject ? ` for ${subject}` : ""} with ${name} marked`,
