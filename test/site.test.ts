@@ -11,7 +11,6 @@ import { Db } from "../pipelines/core/db.ts";
 import { buildSite } from "../scripts/build-site.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { CANARY, LA_CODE, makeSiteDb, THRESHOLD, TIME_PERIOD } from "./fixtures/site/make-db.ts";
-// @ts-expect-error a plain JS module of the site, without types
 import { expandSchool } from "../src/components/compact-rows.js";
 
 const UPN = /[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]/;
