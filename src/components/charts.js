@@ -64,19 +64,28 @@ function spanWithZero(data, ...keys) {
  * Forest plot: estimates with 95% confidence intervals, one line per row.
  * rows: published rows; estimate/low/high: column names; label(row) → y label; facet(row) → heading.
  */
-export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.group_label, facet, xLabel = "Estimate (95% CI)", description, zeroLabel = "0 = no difference" } = {}) {
+export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.group_label, facet, xLabel = "Estimate (95% CI)", xLabelShort, description, zeroLabel = "0 = no difference" } = {}) {
   width = Math.max(280, width || 640);
+  // Plot's 10px axis label and notes: about 5.2 px a character. A label too long for a phone's
+  // width would run off the chart's left edge: the shorter wording, where the page gives one.
+  const textWidth = (s) => 5.2 * s.length;
+  const axisLabel = xLabelShort && textWidth(`${xLabel} →`) > width - 10 ? xLabelShort : xLabel;
   const keyed = rows.map((r) => ({ r, facet: facet ? facet(r) : "", label: label(r) })).map((d) => ({ ...d, key: `${d.facet}|${d.label}` }));
   const data = keyed
     .filter(({ r }) => num(r[estimate]) !== undefined && num(r[low]) !== undefined && num(r[high]) !== undefined)
     .map((d) => ({ ...d, est: num(d.r[estimate]), lo: num(d.r[low]), hi: num(d.r[high]) }));
   const axis = groupedAxis(keyed, facet, width);
+  const domain = spanWithZero(data, "lo", "hi");
+  // The zero line's note reads to the right of the line, or to its left where the line is too
+  // near the right edge for it (a narrow chart whose intervals are mostly below 0).
+  const zeroAt = axis.marginLeft + ((0 - domain[0]) / (domain[1] - domain[0])) * (width - axis.marginLeft - 20);
+  const zeroLeft = zeroAt + 3 + textWidth(zeroLabel) > width;
   return accessible(Plot.plot({
     width,
     height: 60 + axis.domain.length * axis.step,
     marginLeft: axis.marginLeft,
     marginRight: 20,
-    x: { label: xLabel, grid: true, domain: spanWithZero(data, "lo", "hi") },
+    x: { label: axisLabel, grid: true, domain },
     y: { label: null, domain: axis.domain, axis: null },
     ariaLabel: description ?? `Forest plot of ${xLabel}`,
     ariaDescription: `${data.map((d) => `${d.facet ? `${d.facet}, ` : ""}${d.label}: ${d.est} (95% CI ${d.lo} to ${d.hi})`).join("; ")}.${missingNote(rows, estimate, (r) => `${facet ? `${facet(r)}, ` : ""}${label(r)}`)}`,
@@ -84,7 +93,7 @@ export function forestPlot(rows, { width, estimate, low, high, label = (r) => r.
       axis.axis,
       // The zero line: no difference between tutees and comparison pupils.
       Plot.ruleX([0], { stroke: "currentColor", strokeWidth: 1.5 }),
-      Plot.text([0], { x: (d) => d, frameAnchor: "top", dy: -10, dx: 3, textAnchor: "start", text: () => zeroLabel, fill: "currentColor", fontSize: 10 }),
+      Plot.text([0], { x: (d) => d, frameAnchor: "top", dy: -10, dx: zeroLeft ? -3 : 3, textAnchor: zeroLeft ? "end" : "start", text: () => zeroLabel, fill: "currentColor", fontSize: 10 }),
       Plot.ruleY(data, { y: "key", x1: "lo", x2: "hi", stroke: "#3b6fb6", strokeWidth: 2 }),
       Plot.dot(data, { y: "key", x: "est", r: 4, fill: "#3b6fb6", tip: true, title: (d) => `${d.label}: ${d.est} (${d.lo} to ${d.hi})` }),
       Plot.text(keyed.filter(({ r }) => isSymbol(r[estimate])), { y: "key", frameAnchor: "left", dx: 4, text: ({ r }) => r[estimate] ?? "–", fill: "currentColor", fontStyle: "italic" }),
