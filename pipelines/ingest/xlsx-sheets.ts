@@ -1,22 +1,37 @@
-// The names on a workbook's tabs, by worksheet file (xl/worksheets/sheetN.xml → "Census Spring
-// 2010"), read from xl/workbook.xml and its relationships before the sheets are streamed.
-// exceljs's streaming reader finds them only when the relationships use relative paths and
-// its index happens to be read first; an MIS export may do neither, and a notes sheet and the
-// census would then both be "Sheet1", "Sheet2". Two small entries are read straight from the
-// zip's central directory (a streamed workbook is never held in memory whole).
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { inflateRawSync } from "node:zlib";
+// A workbook's zip, read by its central directory: the list of its parts, a part as a stream,
+// and the names on its tabs by worksheet file (xl/worksheets/sheetN.xml → "Census Spring
+// 2010"). exceljs's streaming reader unzips in one forward pass and, on Node 20, sometimes
+// loses a part (its issues #2790 and #3064: which part varies from run to run), finds tab
+// names only when the relationships use relative paths, and reads the workbook's index only
+// if it happens to come first. Reading through the directory makes every part addressable,
+// in any order, whatever the writer did; no part is ever held in memory whole.
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { Readable } from "node:stream";
+import { createInflateRaw, inflateRawSync } from "node:zlib";
 
 const EOCD = 0x06054b50, CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
+
+/** One part of the zip, as its central directory lists it. */
+export interface ZipPart {
+  name: string;
+  /** 0 stored, 8 deflated (the only two an .xlsx uses). */
+  method: number;
+  compressed: number;
+  /** Offset of the part's data (after its local header). */
+  start: number;
+}
 
 function bytesAt(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
   return buf.subarray(0, readSync(fd, buf, 0, length, position));
 }
 
-/** The named entries' contents (stored or deflated); entries not found are absent. */
-function readEntries(path: string, wanted: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * The parts of the zip at `path`, by name. Throws (with words plainReason in xlsx.ts recognises)
+ * when there is no readable central directory: the file is cut short or not a zip.
+ */
+export function zipParts(path: string): Map<string, ZipPart> {
+  const out = new Map<string, ZipPart>();
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
@@ -25,9 +40,10 @@ function readEntries(path: string, wanted: readonly string[]): Map<string, strin
     const tail = bytesAt(fd, tailStart, size - tailStart);
     let end = -1;
     for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { end = i; break; }
-    if (end < 0) return out;
+    if (end < 0) throw new Error("end of central directory not found");
     const cdSize = tail.readUInt32LE(end + 12), cdOffset = tail.readUInt32LE(end + 16);
-    if (cdOffset === 0xffffffff || cdOffset + cdSize > size) return out; // zip64: not an .xlsx Excel writes
+    if (cdOffset === 0xffffffff) throw new Error("a zip64 archive (over 4 GB), which Excel does not write");
+    if (cdOffset + cdSize > size) throw new Error("end of central directory points past the end of the file");
     const cd = bytesAt(fd, cdOffset, cdSize);
     for (let i = 0; i + 46 <= cd.length && cd.readUInt32LE(i) === CENTRAL; ) {
       const method = cd.readUInt16LE(i + 10), compressed = cd.readUInt32LE(i + 20);
@@ -35,19 +51,42 @@ function readEntries(path: string, wanted: readonly string[]): Map<string, strin
       const local = cd.readUInt32LE(i + 42);
       const name = cd.subarray(i + 46, i + 46 + nameLength).toString("utf8");
       i += 46 + nameLength + extra + comment;
-      if (!wanted.includes(name) || compressed > 16 << 20) continue;
       const header = bytesAt(fd, local, 30);
-      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) continue;
-      const data = bytesAt(fd, local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), compressed);
-      if (method === 0) out.set(name, data.toString("utf8"));
-      else if (method === 8) out.set(name, inflateRawSync(data).toString("utf8"));
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new Error(`invalid signature at the local header of ${name}`);
+      const start = local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+      if (start + compressed > size) throw new Error(`unexpected end of file in ${name}`);
+      out.set(name.replace(/^\//, ""), { name, method, compressed, start });
     }
-  } catch {
-    // A damaged archive: the streaming reader says so in a sentence; here we just know no names.
   } finally {
     closeSync(fd);
   }
   return out;
+}
+
+/** A part's contents as a stream of text, inflated when deflated. */
+export function partStream(path: string, part: ZipPart): Readable {
+  if (part.method !== 0 && part.method !== 8) throw new Error(`${part.name} is compressed with zip method ${part.method}, which Excel does not use`);
+  // Text, decoded across chunk boundaries (exceljs decodes each chunk alone, which would split
+  // a character such as "é" whose bytes fall either side of one).
+  if (part.compressed === 0) return Readable.from([] as string[]); // an empty part: createReadStream cannot read 0 bytes
+  const raw = createReadStream(path, { start: part.start, end: part.start + part.compressed - 1 });
+  if (part.method === 0) return raw.setEncoding("utf8");
+  const inflate = createInflateRaw();
+  raw.on("error", (e) => inflate.destroy(e));
+  return raw.pipe(inflate).setEncoding("utf8");
+}
+
+/** A small part's text (the workbook index and its relationships); absent when not there. */
+function partText(path: string, parts: Map<string, ZipPart>, name: string): string | undefined {
+  const part = parts.get(name);
+  if (!part || part.compressed > 16 << 20) return undefined;
+  const fd = openSync(path, "r");
+  try {
+    const data = bytesAt(fd, part.start, part.compressed);
+    return (part.method === 8 ? inflateRawSync(data) : data).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function attribute(element: string, name: string): string | undefined {
@@ -63,21 +102,53 @@ function unescapeXml(text: string): string {
   });
 }
 
+/** A worksheet: its file number N (xl/worksheets/sheetN.xml), its tab's name, its part. */
+export interface SheetPart {
+  file: number;
+  name: string;
+  part: ZipPart;
+}
+
+/**
+ * The worksheets in the order of the workbook's tabs (chartsheets left out), each with its name;
+ * a worksheet file that no tab lists comes after them, by number. Throws when the zip cannot be read.
+ */
+export function worksheetParts(path: string, parts = zipParts(path)): SheetPart[] {
+  const workbook = partText(path, parts, "xl/workbook.xml"), rels = partText(path, parts, "xl/_rels/workbook.xml.rels");
+  const out: SheetPart[] = [];
+  const listed = new Set<string>();
+  if (workbook && rels) {
+    const targets = new Map<string, string>();
+    for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+      const id = attribute(m[0], "Id"), target = attribute(m[0], "Target");
+      if (id && target) targets.set(id, target);
+    }
+    for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+      const name = attribute(m[0], "name"), rid = attribute(m[0], "(?:\\w+:)?id");
+      const target = rid ? targets.get(rid) ?? "" : "";
+      const file = /worksheets\/sheet(\d+)\.xml$/i.exec(target); // not chartsheets/
+      // Relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml").
+      const partName = target.startsWith("/") ? target.slice(1) : `xl/${target}`;
+      const part = parts.get(partName);
+      if (name === undefined || !file) continue;
+      if (!part) throw new Error(`the workbook lists sheet "${name}" but its part ${partName} is missing`);
+      out.push({ file: Number(file[1]), name, part });
+      listed.add(partName);
+    }
+  }
+  const unlisted = [...parts.keys()].flatMap((n) => {
+    const m = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(n);
+    return m && !listed.has(n) ? [{ file: Number(m[1]), name: `Sheet${m[1]}`, part: parts.get(n)! }] : [];
+  });
+  out.push(...unlisted.sort((a, b) => a.file - b.file));
+  return out;
+}
+
 /** Worksheet file number N (xl/worksheets/sheetN.xml) → the sheet's name; empty if unknown. */
 export function sheetNames(path: string): Map<number, string> {
-  const entries = readEntries(path, ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]);
-  const workbook = entries.get("xl/workbook.xml"), rels = entries.get("xl/_rels/workbook.xml.rels");
-  const out = new Map<number, string>();
-  if (!workbook || !rels) return out;
-  const targets = new Map<string, string>();
-  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
-    const id = attribute(m[0], "Id"), target = attribute(m[0], "Target");
-    if (id && target) targets.set(id, target);
+  try {
+    return new Map(worksheetParts(path).map((s) => [s.file, s.name]));
+  } catch {
+    return new Map(); // not a readable zip: the reader says so in a sentence
   }
-  for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
-    const name = attribute(m[0], "name"), rid = attribute(m[0], "(?:\\w+:)?id");
-    const file = rid ? /worksheets\/sheet(\d+)\.xml$/i.exec(targets.get(rid) ?? "") : null; // not chartsheets/
-    if (name !== undefined && file) out.set(Number(file[1]), name);
-  }
-  return out;
 }

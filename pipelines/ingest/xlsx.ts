@@ -14,7 +14,7 @@ import { describeFooter, FOOTER_MAX, footerRecords, type TailRecord } from "./fo
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS, type HeaderScore } from "./header-row.ts";
 import { guessHeaders, headerLookup, HeaderProblemError, mapHeaders, normaliseHeader, type HeaderAliases } from "./headers.ts";
 import { fillMerges, watchMerges, type Merge } from "./merges.ts";
-import { sheetNames } from "./xlsx-sheets.ts";
+import { worksheets } from "./xlsx-reader.ts";
 import { createRawTable } from "./raw.ts";
 import type { FileRead } from "./csv.ts";
 
@@ -97,26 +97,15 @@ export async function readXlsxFile(
   let best: SheetRead | null = null;
   let bestNamed = false;
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-      sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit",
-    });
-    // The names on the tabs, read from the workbook's own index: exceljs's streaming reader loses
-    // them when the workbook lists its sheets by absolute path, or reads its index too late.
-    const tabs = sheetNames(path);
-    let sheetFile = 0; // N of the xl/worksheets/sheetN.xml being emitted
-    (reader as unknown as NodeJS.EventEmitter).on("entry", (entry: { type?: string; id?: string }) => { if (entry.type === "worksheet") sheetFile = Number(entry.id); });
-    const emitted = new Set<number>();
-    let stopped = false;
-    for await (const sheet of reader) {
-      const name: string = tabs.get(sheetFile) ?? (sheet as unknown as { name?: string }).name ?? `Sheet${names.length + 1}`;
+    for await (const { sheet, rows } of worksheets(path)) {
+      const name = sheet.name;
       names.push(name);
-      emitted.add(sheetFile);
       const wanted = sheetSetting !== undefined && sameSheetName(name, sheetSetting);
       // Inputs.md: the sheet named like the dataset; else (our addition) the best-fitting header.
       const named = sheetSetting === undefined && normaliseHeader(name) === dataset;
       if ((sheetSetting !== undefined && !wanted) || bestNamed) continue;
-      const merges = watchMerges(sheet);
-      const read = await readSheet(sheet as AsyncIterable<ExcelJS.Row>, {
+      const merges = watchMerges(rows);
+      const read = await readSheet(rows, {
         name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases, guess, programme,
         // A later sheet is kept only if its header fits better (or it is the one asked for).
         beat: wanted || named || !best ? null : best.score,
@@ -125,13 +114,8 @@ export async function readXlsxFile(
       read.merges = merges;
       best = read;
       bestNamed = named;
-      if (wanted) { stopped = true; break; }
+      if (wanted) break;
     }
-    // exceljs's streaming unzip can lose a part of a workbook whose parts are stored uncompressed
-    // (Excel always compresses them): never read such a workbook as if that sheet were not there.
-    const lost = [...tabs].filter(([n]) => !emitted.has(n)).map(([, name]) => `"${name}"`);
-    if (!stopped && lost.length)
-      throw new InputError(file, `could not be read whole: sheet${lost.length > 1 ? "s" : ""} ${lost.join(", ")} did not come through the workbook reader (this happens with workbooks whose parts are stored uncompressed). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(file, `is damaged or incomplete, so it cannot be opened as a workbook (${plainReason(e as Error)}). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`);
