@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { literal, type Db } from "../core/db.ts";
 import { DATE_COLUMNS, type Dataset } from "./datasets.ts";
 import { DEFAULT_PROGRAMME, type Programme } from "../core/programme.ts";
