@@ -9,7 +9,7 @@ import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { worksheets } from "../pipelines/ingest/xlsx-reader.ts";
-import { sheetNames } from "../pipelines/ingest/xlsx-sheets.ts";
+import { worksheetParts } from "../pipelines/ingest/xlsx-sheets.ts";
 import { FILES } from "./fixtures/mis-export/make.ts";
 
 async function book(): Promise<Buffer> {
@@ -18,6 +18,9 @@ async function book(): Promise<Buffer> {
   wb.addWorksheet("Census & <Spring> 2010").addRow(["upn"]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+/** Worksheet file number → tab name. */
+const sheetNames = (path: string) => new Map(worksheetParts(path).map((s) => [s.file, s.name]));
 
 function saved(bytes: Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), "sheets-")), "book.xlsx");
@@ -38,8 +41,8 @@ describe("sheet names from the workbook's index", () => {
     expect(sheetNames(saved(stored))).toEqual(new Map([[1, "Read me"], [2, "Census & <Spring> 2010"]]));
   });
 
-  it("knows no names in a file that is not a zip", () => {
-    expect(sheetNames(saved(Buffer.from("urn,laestab\n")))).toEqual(new Map());
+  it("says a file that is not a zip has no central directory", () => {
+    expect(() => sheetNames(saved(Buffer.from("urn,laestab\n")))).toThrow("end of central directory not found");
   });
 });
 

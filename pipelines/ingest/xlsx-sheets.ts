@@ -143,12 +143,3 @@ export function worksheetParts(path: string, parts = zipParts(path)): SheetPart[
   out.push(...unlisted.sort((a, b) => a.file - b.file));
   return out;
 }
-
-/** Worksheet file number N (xl/worksheets/sheetN.xml) → the sheet's name; empty if unknown. */
-export function sheetNames(path: string): Map<number, string> {
-  try {
-    return new Map(worksheetParts(path).map((s) => [s.file, s.name]));
-  } catch {
-    return new Map(); // not a readable zip: the reader says so in a sentence
-  }
-}
