@@ -4,54 +4,29 @@
 // row held back by validate (not found late by the return writer). Small synthetic inputs
 // (pipelines/synth, 4 schools), changed by each test in its own copy.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { loadSettings, SettingsError } from "../pipelines/core/settings.ts";
-import { parseCsv, toCsv } from "../pipelines/export/csv.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
 import { transform } from "../pipelines/transform/index.ts";
 import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { validate } from "../pipelines/validate/index.ts";
 import { codedColumn, suggestCode } from "../pipelines/validate/codes.ts";
 import { buildValidateReport, formatUnknownValues, valueAliasesBlock } from "../pipelines/validate/report.ts";
+import { copyFolder, editCsv as edit, editSettings } from "./helpers/input-folder.ts";
 
 const SYNTH = join(import.meta.dirname, "../pipelines/synth/main.ts");
 let clean: string;
+/** A copy of the clean folder to change. */
+const copy = () => copyFolder(clean, "validate-input-case");
 
 beforeAll(() => {
   clean = mkdtempSync(join(tmpdir(), "validate-input-"));
   execFileSync(process.execPath, ["--import", "tsx", SYNTH, "--scale", "la", "--seed", "5", "--out", clean, "--schools", "4"], { stdio: ["ignore", "ignore", "pipe"] });
 });
-
-/** A copy of the clean folder to change. */
-function copy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "validate-input-case-"));
-  cpSync(clean, dir, { recursive: true });
-  return dir;
-}
-
-/** Rewrites one CSV of a folder: `change` edits each data row (by column name) in place. Returns the rows changed. */
-function edit(dir: string, file: string, change: (row: Record<string, string>, index: number) => boolean | void): number {
-  const [header, ...rows] = parseCsv(readFileSync(join(dir, file), "utf8"));
-  let changed = 0;
-  const out = rows.map((values, i) => {
-    const row = Object.fromEntries(header.map((h, j) => [h, values[j]]));
-    if (change(row, i)) changed++;
-    return header.map((h) => row[h]);
-  });
-  writeFileSync(join(dir, file), toCsv(header, out));
-  return changed;
-}
-
-function editSettings(dir: string, change: (s: Record<string, unknown>) => void) {
-  const path = join(dir, "settings.json");
-  const s = JSON.parse(readFileSync(path, "utf8"));
-  change(s);
-  writeFileSync(path, JSON.stringify(s, null, 2));
-}
 
 async function validated(dir: string) {
   const db = await Db.open(":memory:");

@@ -4,18 +4,20 @@
 // file and why; `run` publishes nothing and the outputs already in --out stay byte-identical.
 // Inputs: the synthetic generator's data (4 schools), changed by each test in its own copy.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
-import { parseCsv, toCsv } from "../pipelines/export/csv.ts";
 import { hashTree } from "./helpers/files.ts";
+import { copyFolder, editCsv as edit, editSettings } from "./helpers/input-folder.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "pipelines", "cli.ts");
 const SYNTH = join(ROOT, "pipelines", "synth", "main.ts");
 let clean: string;
+/** A copy of the clean folder to change. */
+const copy = () => copyFolder(clean, "refusal-case");
 
 beforeAll(() => {
   clean = mkdtempSync(join(tmpdir(), "refusal-"));
@@ -28,32 +30,6 @@ function cli(args: string[]) {
     encoding: "utf8",
     env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
   });
-}
-
-function copy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "refusal-case-"));
-  cpSync(clean, dir, { recursive: true });
-  return dir;
-}
-
-/** Rewrites one CSV: `change` edits each data row (by column name) in place; returns the rows it changed. */
-function edit(dir: string, file: string, change: (row: Record<string, string>, index: number) => boolean): number {
-  const [header, ...rows] = parseCsv(readFileSync(join(dir, file), "utf8"));
-  let changed = 0;
-  const out = rows.map((values, i) => {
-    const row = Object.fromEntries(header.map((h, j) => [h, values[j]]));
-    if (change(row, i)) changed++;
-    return header.map((h) => row[h]);
-  });
-  writeFileSync(join(dir, file), toCsv(header, out));
-  return changed;
-}
-
-function editSettings(dir: string, change: (s: Record<string, unknown>) => void) {
-  const path = join(dir, "settings.json");
-  const s = JSON.parse(readFileSync(path, "utf8"));
-  change(s);
-  writeFileSync(path, JSON.stringify(s, null, 2));
 }
 
 /** An output folder holding a previous release (stand-in files): a refused run must leave it as it is. */
