@@ -59,7 +59,7 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
   try {
     playwright = await import("playwright-core");
   } catch {
-    throw new Error("--pdf needs the playwright-core package (npm ci installs it with the project's development dependencies).");
+    throw new Error("--pdf needs the playwright-core package, one of the tool's dependencies: run npm ci in the tool's folder to install it.");
   }
   const executablePath = options.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(executablePath)) throw new InputError(executablePath, "no Chromium here to print the school pages with: install Debian's chromium, or name one with CHROMIUM_PATH.");
