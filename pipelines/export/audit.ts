@@ -21,10 +21,11 @@ import { ReleaseRefusedError } from "../core/exit-codes.ts";
 import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadWorkbook, LongWriter, siteRows } from "./audit/cells.ts";
 import { countFiles, discover, rel } from "./audit/discover.ts";
 import { type Canaries, IdentifierScanner, lineOf } from "./audit/identifiers.ts";
-import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue } from "./catalogue.ts";
+import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue, NTP_CATALOGUE_DIR } from "./catalogue.ts";
+import { NTP_GUIDANCE_TITLE } from "./ntp-guidance.ts";
 import { loadNationalIndicators } from "./national-impact.ts";
 import { parseCsv } from "./csv.ts";
-import { FILTERS } from "./layout.ts";
+import { ALL_FILTERS as FILTERS } from "./layout.ts";
 
 export type BreachKind = "small_count" | "attribute" | "inconsistent" | "differencing" | "upn" | "tutor_id" | "comment" | "unreadable";
 
@@ -74,7 +75,8 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
   const tmp = mkdtempSync(join(tmpdir(), "tuition-audit-"));
   const db = await Db.open(":memory:");
   try {
-    const catalogue = await loadCatalogue(db, options.catalogueDir ?? DEFAULT_CATALOGUE_DIR);
+    const catalogueDir = options.catalogueDir ?? catalogueFromGuidance(files.guidance);
+    const catalogue = await loadCatalogue(db, catalogueDir);
     const threshold = options.threshold ?? thresholdFromGuidance(files.guidance) ?? 5;
     const indicators = new Set(catalogue.map((r) => r.indicator));
     // A combined folder's National-only pooling columns (k LAs, tau², I², prediction interval)
@@ -143,7 +145,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     }
     await site.load(db);
 
-    await loadRules(db, catalogue, options.catalogueDir ?? DEFAULT_CATALOGUE_DIR);
+    await loadRules(db, catalogue, catalogueDir);
     await db.run(SQL("setup.sql"));
     for (const check of ["small_counts.sql", "attribute.sql", "consistency.sql", "differencing.sql"]) {
       const rows = await db.all<Breach & { line: number } & Record<string, unknown>>(`select * from (${SQL(check).trim().replace(/;$/, "")}) order by place, line nulls first, loc, col`, check === "small_counts.sql" ? { threshold } : undefined);
@@ -243,6 +245,11 @@ function readCsvObjects(path: string): Record<string, string>[] {
 }
 
 /** "Counts of pupils from 1 to N are suppressed" in data-guidance.md gives threshold N + 1. */
+/** A National Tutoring Programme release says so in its data guidance's title: its counts are the ntp catalogue's. */
+function catalogueFromGuidance(paths: string[]): string {
+  return paths.some((p) => readFileSync(p, "utf8").startsWith(NTP_GUIDANCE_TITLE)) ? NTP_CATALOGUE_DIR : DEFAULT_CATALOGUE_DIR;
+}
+
 function thresholdFromGuidance(paths: string[]): number | undefined {
   for (const p of paths) {
     const m = /from 1 to (\d+) are suppressed/i.exec(readFileSync(p, "utf8"));
@@ -287,8 +294,8 @@ export async function canariesFromDb(db: Db): Promise<Canaries> {
 export async function auditOptionsFromDatabase(path: string): Promise<AuditOptions> {
   const db = await Db.open(path, { access_mode: "READ_ONLY" });
   try {
-    const settings = (await db.one(`select 1 as x from information_schema.tables where table_name = 'run_settings'`))
-      ? await db.one<{ t: number }>("select suppression_threshold as t from run_settings limit 1")
+    const settings = (await db.one(`select 1 as x from information_schema.tables where table_name = 'run_context'`))
+      ? await db.one<{ t: number }>("select suppression_threshold as t from run_context")
       : undefined;
     return { canaries: await canariesFromDb(db), threshold: settings?.t == null ? undefined : Number(settings.t) };
   } finally {

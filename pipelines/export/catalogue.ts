@@ -9,6 +9,11 @@ import { type Db, literal } from "../core/db.ts";
 
 /** Beside this module, not relative to the working directory: the CLI runs from anywhere. */
 export const DEFAULT_CATALOGUE_DIR = join(import.meta.dirname, "..", "measures", "catalogue");
+/**
+ * The ntp profile's catalogue (programmes.md §13–§14 and its data-quality reading), which an ntp
+ * run publishes with instead: a subfolder, which the 2009 loader does not read.
+ */
+export const NTP_CATALOGUE_DIR = join(DEFAULT_CATALOGUE_DIR, "ntp");
 
 const snake = /^[a-z][a-z0-9_]*$/;
 

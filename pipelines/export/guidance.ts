@@ -1,8 +1,9 @@
 // data-guidance.md: what each file of the return holds, every column, the symbols, how small
 // numbers were protected, and the footnotes saying why a cell is x (outputs.md §1).
 import type { Db } from "../core/db.ts";
-import type { ResolvedSettings } from "../core/settings.ts";
-import { FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS } from "./layout.ts";
+import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
+import { ALL_FILTERS as FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS } from "./layout.ts";
+import { NTP_GUIDANCE_TITLE, ntpGuidanceParagraphs } from "./ntp-guidance.ts";
 import type { ReturnFileSummary } from "./return.ts";
 
 const COLUMN_NOTES: Record<string, string> = {
@@ -25,7 +26,8 @@ const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export async function renderGuidance(db: Db, files: ReturnFileSummary[], settings: ResolvedSettings): Promise<string> {
   const out: string[] = [];
-  out.push("# One-to-one tuition impact: data guidance", "");
+  const ntp = programmeOf(settings) === "ntp";
+  out.push(ntp ? NTP_GUIDANCE_TITLE : "# One-to-one tuition impact: data guidance", "");
   out.push(`Made on ${settings.build_date} from the published (suppressed) tables of one pipeline run. Every file is a tidy data file in the conventions of Explore Education Statistics (EES) with its metadata file (\`.meta.csv\`). What was checked before the files were written, and how, is under Checks made on these files.`, "");
   out.push("## Files", "");
   for (const f of files) {
@@ -34,8 +36,9 @@ export async function renderGuidance(db: Db, files: ReturnFileSummary[], setting
   }
   out.push("- `impact_<la>_<period>.aggregation.csv`: for the national combiner, how each indicator of the LA file becomes a National figure (`sum`, `weighted_mean` weighted by `weight_col`, or `not_combinable`).");
   out.push("- `impact_<la>_<period>.xlsx`: the same figures as a workbook for reading in Excel: a cover (what c, x and z mean), a Glossary pairing each column heading (the metadata label) with its column name here, a sheet per topic, the viewpoints shown on the report site, and each school's figures for all its pupils (the schools' breakdowns by pupil group are in the schools file only). Every cell is the same as in these files; figures are stored as numbers.", "");
-  out.push("A row breaks down by at most one pupil characteristic; the other filters are `Total` on it. Subject `Total` counts distinct pupils across English and mathematics and sums places; impact and attainment measures do not apply to it (`z`).", "");
-  out.push("`prior_attainment` bands a subject's tutees and comparison pupils by their baseline against the age-related expectation (ARE) of the end of the previous National Curriculum year (KS1 results of Year 3 pupils against level 2b, KS2 results of Year 7 pupils against 4b; a GCSE-scale baseline against grade C): `Well below expected` more than 6 points (one level) under it, `Below expected` up to 6 points under it, `At or above expected` from it, `Unknown` where the baseline has no ARE. A band is a subject's, so it has English and mathematics rows only; measures of targeting, delivery and value for money are not produced by band (`z`).", "");
+  if (ntp) out.push(...ntpGuidanceParagraphs(settings));
+  else out.push("A row breaks down by at most one pupil characteristic; the other filters are `Total` on it. Subject `Total` counts distinct pupils across English and mathematics and sums places; impact and attainment measures do not apply to it (`z`).", "");
+  if (!ntp) out.push("`prior_attainment` bands a subject's tutees and comparison pupils by their baseline against the age-related expectation (ARE) of the end of the previous National Curriculum year (KS1 results of Year 3 pupils against level 2b, KS2 results of Year 7 pupils against 4b; a GCSE-scale baseline against grade C): `Well below expected` more than 6 points (one level) under it, `Below expected` up to 6 points under it, `At or above expected` from it, `Unknown` where the baseline has no ARE. A band is a subject's, so it has English and mathematics rows only; measures of targeting, delivery and value for money are not produced by band (`z`).", "");
   for (const f of files) {
     out.push(`## Columns of \`${f.name}\``, "", "| column | kind | description |", "|---|---|---|");
     for (const c of f.columns) {

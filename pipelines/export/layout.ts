@@ -26,6 +26,40 @@ export const BREAKDOWNS = ["total", ...FILTER_COLUMNS.filter((c) => c !== "subje
 
 export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
 
+/**
+ * The ntp profile's filters (programmes.md §4), for the measures an ntp run builds so far: §13
+ * delivery and §14 cost, each course under its own route and group size. A row breaks down by
+ * at most one of them. Kept apart from FILTERS so a 2009 return keeps its columns byte for byte.
+ */
+export const NTP_FILTERS = [
+  { col: "subject", label: "Subject", hint: "English, mathematics, science, other subjects or all of them" },
+  { col: "route", label: "NTP route", hint: "The Department's ntp_pillar: tuition partner, academic mentor or school-led tutoring" },
+  { col: "group_size", label: "Group size", hint: "Pupils taught together in most sessions" },
+] as const;
+export const NTP_SUBJECT_ORDER = ["English", "Mathematics", "Science", "Other subjects", "Total"];
+
+/** A return's filters, mart breakdowns and subject order: one set per programme profile. */
+export interface ReturnLayout {
+  filters: readonly { col: string; label: string; hint: string }[];
+  filterColumns: string[];
+  breakdowns: string[];
+  subjectOrder: string[];
+}
+
+export function layoutFor(programme: "one_to_one_2009" | "ntp"): ReturnLayout {
+  const filters = programme === "ntp" ? NTP_FILTERS : FILTERS;
+  const filterColumns = filters.map((f) => f.col);
+  return {
+    filters,
+    filterColumns,
+    breakdowns: ["total", ...filterColumns.filter((c) => c !== "subject")],
+    subjectOrder: programme === "ntp" ? NTP_SUBJECT_ORDER : SUBJECT_ORDER,
+  };
+}
+
+/** Every filter of either profile: for readers of a release whatever its profile (labels, the audit). */
+export const ALL_FILTERS = [...FILTERS, ...NTP_FILTERS.filter((f) => !FILTERS.some((g) => g.col === f.col))];
+
 export const COUNTRY = { code: "E92000001", name: "England" } as const;
 export const TIME_IDENTIFIER = "Academic year";
 

@@ -6,14 +6,14 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ident, literal } from "../core/db.ts";
-import type { LocalAuthority, ResolvedSettings } from "../core/settings.ts";
+import { type LocalAuthority, programmeOf, type ResolvedSettings } from "../core/settings.ts";
 import { type CatalogueRow, combineRule, loadCatalogue, publishedTable, readCatalogue } from "./catalogue.ts";
 import { toCsv } from "./csv.ts";
 import { KEY_COLUMNS } from "./disclosure.ts";
 import { renderGuidance } from "./guidance.ts";
 import {
-  AGGREGATION_COLUMNS, BREAKDOWNS, COUNTRY, FILTER_COLUMNS, FILTERS, GEOGRAPHY_COLUMNS, returnNames, SCHOOL_COLUMNS,
-  SUBJECT_ORDER, TIME_COLUMNS, TIME_IDENTIFIER,
+  AGGREGATION_COLUMNS, COUNTRY, GEOGRAPHY_COLUMNS, layoutFor, returnNames, type ReturnLayout, SCHOOL_COLUMNS,
+  TIME_COLUMNS, TIME_IDENTIFIER,
 } from "./layout.ts";
 import { assertScreened, META_COLUMNS, problems, ReturnCheckError, screenReport, summarise, type ScreenSummary } from "./screener.ts";
 import { writeWorkbook } from "./workbook.ts";
@@ -59,17 +59,19 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
     const scopes: { scope: string; las: LocalAuthority[]; national: boolean }[] = settings.las.map((la) => ({ scope: la.old_code, las: [la], national: false }));
     if (hasNational) scopes.push({ scope: "national", las: settings.las, national: true });
     const built: ReturnFileSummary[] = [];
+    // The filters, breakdowns and subject order of the run's programme profile (an ntp return has routes and group sizes)
+    const layout = layoutFor(programmeOf(settings));
     const columns = {
-      la: await buildReturnTable(db, catalogue, settings.las, "la"),
-      school: await buildReturnTable(db, catalogue, settings.las, "school"),
+      la: await buildReturnTable(db, catalogue, settings.las, "la", layout),
+      school: await buildReturnTable(db, catalogue, settings.las, "school", layout),
     };
     const inputs = await inputFiles(db);
     for (const tp of periods) {
       for (const { scope, las, national } of scopes) {
         const names = returnNames(scope, tp);
-        const laFile = await readFile(db, catalogue, columns.la, tp, las, national, "la", names.la, names.laMeta);
+        const laFile = await readFile(db, catalogue, columns.la, tp, las, national, "la", names.la, names.laMeta, layout);
         const files = [laFile];
-        if (!national) files.push(await readFile(db, catalogue, columns.school, tp, las, false, "school", names.schools, names.schoolsMeta));
+        if (!national) files.push(await readFile(db, catalogue, columns.school, tp, las, false, "school", names.schools, names.schoolsMeta, layout));
         for (const f of files) {
           if (f.rows.length === 0) continue;
           const data = toCsv(f.columns, f.rows);
@@ -83,7 +85,7 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
         }
         write(names.aggregation, toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)));
         write(names.workbook, await writeWorkbook(await workbookSpec(db, catalogue, files.filter((f) => f.rows.length > 0), {
-          title: workbookTitle(las, national, tp), buildDate: settings.build_date, inputs, timePeriod: tp, las, national,
+          title: workbookTitle(las, national, tp, programmeOf(settings)), buildDate: settings.build_date, inputs, timePeriod: tp, las, national,
           suppressionThreshold: settings.suppression_threshold,
         })));
       }
@@ -126,7 +128,8 @@ async function nationalRowsExist(db: Db, catalogue: CatalogueRow[]): Promise<boo
  * run, as text in the file's column order, with the columns the files are sorted by. One SQL
  * pass for all LAs; each file then only selects its rows (no per-row JavaScript).
  */
-async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAuthority[], level: "la" | "school"): Promise<string[]> {
+async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAuthority[], level: "la" | "school", layout: ReturnLayout): Promise<string[]> {
+  const { filterColumns: FILTER_COLUMNS, breakdowns: BREAKDOWNS, subjectOrder: SUBJECT_ORDER } = layout;
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const marts = [...new Set(indicators.map((r) => publishedTable(r.mart)))];
   const urnCond = level === "la" ? "urn is null" : "urn is not null";
@@ -195,6 +198,7 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
 /** One data file: the rows of the period and LAs (and National rows for a combined return), sorted. */
 async function readFile(
   db: Db, catalogue: CatalogueRow[], columns: string[], tp: string, las: LocalAuthority[], national: boolean, level: "la" | "school", name: string, metaName: string,
+  layout: ReturnLayout,
 ): Promise<ReturnFile> {
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const laCodes = las.map((l) => l.old_code);
@@ -205,7 +209,7 @@ async function readFile(
      order by la_code = 'National', la_code, _urn, _subject, _breakdown, _group`,
     [tp, ...laCodes],
   ) as string[][];
-  return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators), indicators };
+  return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators, layout.filters), indicators };
 }
 
 function listLiteral(values: readonly string[]): string {
@@ -213,9 +217,9 @@ function listLiteral(values: readonly string[]): string {
 }
 
 /** Filters with at least two values (a one-valued filter fails EES rule 38; it stays in the data as Total) and indicators. */
-function metaRows(columns: string[], rows: string[][], indicators: CatalogueRow[]): string[][] {
+function metaRows(columns: string[], rows: string[][], indicators: CatalogueRow[], filters: ReturnLayout["filters"]): string[][] {
   const meta: string[][] = [];
-  for (const f of FILTERS) {
+  for (const f of filters) {
     const i = columns.indexOf(f.col);
     if (new Set(rows.map((r) => r[i])).size < 2) continue;
     meta.push([f.col, "Filter", f.label, "", "", "", f.hint, ""]);
@@ -235,9 +239,10 @@ function aggregationRows(file: ReturnFile): string[][] {
   });
 }
 
-function workbookTitle(las: LocalAuthority[], national: boolean, tp: string): string {
+function workbookTitle(las: LocalAuthority[], national: boolean, tp: string, programme: ReturnType<typeof programmeOf>): string {
   const year = `${tp.slice(0, 4)}/${tp.slice(4)}`;
-  return national ? `One-to-one tuition impact: national return ${year}` : `One-to-one tuition impact: ${las[0].name} (${las[0].old_code}) return ${year}`;
+  const what = programme === "ntp" ? "National Tutoring Programme" : "One-to-one tuition impact";
+  return national ? `${what}: national return ${year}` : `${what}: ${las[0].name} (${las[0].old_code}) return ${year}`;
 }
 
 async function inputFiles(db: Db): Promise<{ file: string; sha256: string }[]> {

@@ -5,7 +5,8 @@
 // Secondary suppression, over the additive sets in which a cell could be recovered by
 // differencing (each set = its parts + the total they add up to, per count):
 //   b: the group rows of one breakdown + the breakdown='total' row (same LA, school, subject);
-//   s: subject English + Mathematics + subject Total (same LA, school, breakdown, group);
+//   s: the subjects (English + Mathematics; an ntp run adds Science, Other subjects) + subject Total
+//      (same LA, school, breakdown, group);
 //   u: the school rows of an LA + the LA row (same subject, breakdown, group);
 //   n: the LA rows + the National row (national runs).
 // Sets are built on the rows of each mart (per count column), and, for counts that several
@@ -40,9 +41,9 @@ const SET_KINDS: SetKind[] = [
   { // b: the group rows of one breakdown + the breakdown='total' row (same LA, school, subject)
     shared: ["time_period", "la_code", "urn", "subject"], partOnly: ["breakdown"],
     part: "breakdown <> 'total'", total: "breakdown = 'total'", notNull: ["time_period", "la_code", "subject", "breakdown"] },
-  { // s: subject English + Mathematics + subject Total (same LA, school, breakdown, group)
+  { // s: every subject + subject Total (same LA, school, breakdown, group); 2009 has English and Mathematics only
     shared: ["time_period", "la_code", "urn", "breakdown", "group_label"], partOnly: [],
-    part: "subject in ('English', 'Mathematics')", total: "subject = 'Total'", notNull: ["time_period", "la_code", "breakdown", "group_label"] },
+    part: "subject <> 'Total'", total: "subject = 'Total'", notNull: ["time_period", "la_code", "breakdown", "group_label"] },
   { // u: the school rows of an LA + the LA row (same subject, breakdown, group)
     shared: ["time_period", "la_code", "subject", "breakdown", "group_label"], partOnly: [],
     part: "urn is not null", total: "urn is null", notNull: ["time_period", "la_code", "subject", "breakdown", "group_label"] },

@@ -8,7 +8,10 @@
 import { type Db, ident, literal } from "../core/db.ts";
 import type { LocalAuthority } from "../core/settings.ts";
 import { type CatalogueRow, martTable, publishedTable } from "./catalogue.ts";
-import { FILTER_COLUMNS, FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, SUBJECT_ORDER, TIME_COLUMNS } from "./layout.ts";
+import { ALL_FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, SUBJECT_ORDER, TIME_COLUMNS } from "./layout.ts";
+// Labels and filter columns of either programme profile: a 2009 file has only the 2009 filters, an ntp file adds routes and group sizes
+const FILTERS = ALL_FILTERS;
+const FILTER_COLUMNS: string[] = ALL_FILTERS.map((f) => f.col);
 import type { WorkbookSheet, WorkbookSpec } from "./workbook.ts";
 
 /** A data file of the return as the workbook needs it (ReturnFile has this shape). */
@@ -52,6 +55,9 @@ const TOPIC_NAMES: Record<string, string> = {
   mart_value: "Value for money",
   mart_school_progress: "School comparison",
   mart_viewpoints: "Viewpoints",
+  // the ntp profile (programmes.md §13–§14)
+  mart_ntp_delivery: "NTP delivery",
+  mart_ntp_cost: "NTP cost",
 };
 
 const TIME = new Set<string>(TIME_COLUMNS);

@@ -30,6 +30,17 @@ export async function buildNtpMarts(db: Db, settings: ResolvedSettings): Promise
 }
 
 /**
+ * mart_ntp_data_quality (§2): the programme-rule breaches validate listed and the pupil premium
+ * flag beside disadvantaged, per subject. After buildNtpMarts (it reads int_ntp_courses), in a
+ * run whose validate made programme_breaches.
+ */
+export async function buildNtpDataQualityMart(db: Db): Promise<void> {
+  if (!(await tableExists(db, "programme_breaches")))
+    throw new Error("The NTP data-quality mart reads validate's programme_breaches, which this database lacks: validate an ntp folder first");
+  await db.runFile(join(SQL_DIR, "mart_ntp_data_quality.sql"));
+}
+
+/**
  * ntp_params (one row), ntp_subsidy (year × route cell after overrides), ntp_route_costs
  * (default cost of a tutor-hour per route) and ntp_phase_caps (cap per pupil-hour of each
  * school phase present): temp tables the SQL reads.

@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { type Db, ident, literal } from "../../core/db.ts";
 import { parseCsv } from "../csv.ts";
-import { FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, TIME_COLUMNS } from "../layout.ts";
+import { ALL_FILTERS as FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, TIME_COLUMNS } from "../layout.ts";
 
 export const CELL_COLUMNS = "place VARCHAR, loc VARCHAR, line BIGINT, col VARCHAR, tp VARCHAR, la VARCHAR, urn VARCHAR, subject VARCHAR, breakdown VARCHAR, grp VARCHAR, indicator VARCHAR, value VARCHAR";
 

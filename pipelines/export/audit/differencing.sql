@@ -2,7 +2,8 @@
 -- count (its parts and their total) in which exactly one member is not shown as a number and
 -- that member is c. Sets, as the reader sees the whole release:
 --   b: the groups of one breakdown + the breakdown's Total row (same period, LA, school, subject)
---   s: English + Mathematics + subject Total (same period, LA, school, breakdown, group)
+--   s: every subject + subject Total (same period, LA, school, breakdown, group): English and
+--      Mathematics, and in an ntp release Science and Other subjects too
 --   u: the schools of an LA + the LA row (same period, LA, subject, breakdown, group)
 --   n: the LAs + the National row (same period, subject, breakdown, group)
 -- x and z members count as not shown (nothing can be taken from them), as in disclosure control.
@@ -19,8 +20,8 @@ members as (
   from st join b_parts p using (tp, la, urn, subject, canon) where st.breakdown = 'total'
   union all
   select 's', concat_ws('|', tp, la, urn, breakdown, grp, canon), subject = 'Total', st.*,
-    'English, Mathematics and subject Total of ' || grp || ', LA ' || la || case when urn <> '' then ', school ' || urn else '' end
-  from st where subject in ('English', 'Mathematics', 'Total')
+    'the subjects and subject Total of ' || grp || ', LA ' || la || case when urn <> '' then ', school ' || urn else '' end
+  from st where coalesce(subject, '') <> ''
   union all
   select 'u', concat_ws('|', tp, la, subject, breakdown, grp, canon), urn = '', st.*,
     'the schools of LA ' || la || ' and the LA row (' || subject || ', ' || grp || ')'

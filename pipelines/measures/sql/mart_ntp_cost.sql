@@ -133,7 +133,12 @@ final as (
             when a.allocation_gbp is null then 'Not available: no allocation recorded'
         end                                                               as allocation_gbp_na_reason,
         case when m.breakdown = 'total' and m.subject = 'Total' then 100.0 * m.programme_funding_gbp / nullif(a.allocation_gbp, 0) end
-                                                                          as pct_allocation_funded
+                                                                          as pct_allocation_funded,
+        case
+            when m.breakdown <> 'total' or m.subject <> 'Total'
+                then 'Not applicable: NTP funding is allocated per school, not by subject, route or group size'
+            when coalesce(a.allocation_gbp, 0) = 0 then 'Not available: no allocation recorded'
+        end                                                               as pct_allocation_funded_na_reason
     from money as m
     join mart_ntp_delivery as d
       on d.time_period = m.time_period and d.la_code = m.la_code and d.urn is not distinct from m.urn

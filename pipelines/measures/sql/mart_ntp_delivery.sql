@@ -120,7 +120,8 @@ final as (
         f.total_hours,
         f.ntp_pupils,
         f.total_hours / nullif(f.total_courses, 0)                   as average_hours_per_course,
-        case when f.total_courses = 0 then 'Not available: no course starts' end
+        -- programmes.md §13: `z` with no starts (a row of courses outside the NTP grant only)
+        case when f.total_courses = 0 then 'Not applicable: no NTP course starts' end
                                                                      as average_hours_per_course_na_reason,
         -- a school row's schools are that school, if it had census pupils in NC 1–11
         case

@@ -1,0 +1,23 @@
+// The data guidance's account of an ntp return (programmes.md §3 §13–§14, §4): what a course
+// start, an hour and a pound count, and that programme funding is our estimate per course, not
+// the ESFA's reconciliation. renderGuidance (guidance.ts) puts these paragraphs where a 2009
+// return explains its pupil characteristics and prior-attainment bands.
+import { CAP_GBP, ROUTES } from "../core/ntp-rules.ts";
+import type { ResolvedSettings } from "../core/settings.ts";
+
+export const NTP_GUIDANCE_TITLE = "# National Tutoring Programme: data guidance";
+
+export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
+  const ntp = settings.ntp;
+  const costs = ntp ? ROUTES.map((r) => `${r.replaceAll("_", " ")} £${ntp.hourly_cost_gbp[r]}`).join(", ") : "";
+  return [
+    "These files describe the tuition the schools of the LA arranged through the National Tutoring Programme (NTP): its delivery, named as in the Department's NTP statistics, and its cost. A row breaks down by at most one of `route` (the Department's `ntp_pillar`) and `group_size`; the other is `Total` on it. Subjects are English, mathematics, science and other subjects; subject `Total` counts distinct pupils across them.",
+    "",
+    "Delivery counts courses claimed against the NTP grant only (`funding_source` ntp). Each course counts under its own route and group size, so a pupil with courses on two routes adds to both route rows. A pupil's attended hours in a row are rounded to the nearest half hour as the school census records them, then `total_courses` (course starts) counts 1 for up to 16 hours and 2 above: starts are an estimate of packages begun, not a count of tuition records, and they do not add up across subjects or routes. `total_hours` sums the unrounded hours; `ntp_pupils` counts pupils with any NTP hours. `total_schools` counts schools with census pupils in years 1 to 11; `total_schools_participating` those of them that arranged an NTP course with attended hours in the row. On a School row, every pupil figure counts the courses that school arranged.",
+    "",
+    `Cost covers every course in the row, whatever its funding source: the hours billed (every session's minutes, attended or not) times the tutor-hour's cost shared among the group. Where the tuition file gives no hourly cost, the route's default is used (${costs}); academic mentors were salaried, so their cost is an estimate.`,
+    "",
+    `Programme funding is this project's estimate, course by course, of the share of cost the NTP grant paid: the year and route's subsidy share of the cost, counting at most £${CAP_GBP.standard} a pupil-hour (£${CAP_GBP.special_or_ap} at special schools and alternative provision) where that year's rules capped it. It is not the Education and Skills Funding Agency's reconciliation, which capped each school's totals for the year and its allocation, so it will not match a school's reconciled grant. School contribution is cost less programme funding. Figures are comparable in kind with the Department's end-of-year NTP statistics, which come from schools' year-end statements, so they will not match them to the hour.`,
+    "",
+  ];
+}
