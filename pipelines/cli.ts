@@ -32,6 +32,10 @@ Usage:
       Builds the report site from a run's database (default output/tuition-impact.duckdb)
       into DIR (default dist/), with the return files beside it as downloads. --pdf also
       prints every school's page to an A4 PDF, the pack for a SIP's visit (Debian's chromium).
+  tuition-impact site --combined DIR [--out DIR]
+      The combined view: from a folder combine wrote, a one-page site with a forest plot per
+      year and subject of every LA's impact, the national pooled estimate and its prediction
+      interval (no database needed).
   tuition-impact serve [--dir DIR] [--port N]
       Serves the built site (default dist/) on 127.0.0.1 for viewing.
   tuition-impact audit <folder> [--threshold N]
@@ -45,6 +49,7 @@ Options:
                     combine: default "output/national"; site: default "dist")
   --db FILE         site: the database to publish (default $TUITION_DB, else
                     output/tuition-impact.duckdb)
+  --combined DIR    site: build the combined view from the folder combine wrote
   --pdf             site: also write one A4 PDF per school (<urn>-<name>.pdf)
   --pdf-out DIR     site --pdf: folder of the PDFs (default school-pdfs/ beside the site folder)
   --settings FILE   settings file (default <folder>/settings.json); see docs/settings.md.
@@ -90,6 +95,7 @@ function parseCommandLine(argv: string[]) {
         out: { type: "string" },
         settings: { type: "string" },
         db: { type: "string" },
+        combined: { type: "string" },
         scale: { type: "string", default: "la" },
         seed: { type: "string", default: "1" },
         faults: { type: "boolean", default: false },
@@ -195,6 +201,13 @@ async function main(argv: string[]): Promise<number> {
       const out = values.out ?? "dist";
       stopOnSignals(`the site in ${resolve(out)} is as it was.`);
       if (values["pdf-out"] !== undefined && !values.pdf) throw new UsageError("--pdf-out goes with --pdf: tuition-impact site --pdf --pdf-out DIR");
+      if (values.combined !== undefined) {
+        if (values.db !== undefined || values.pdf) throw new UsageError("--combined builds the combined view from a combine folder alone: leave out --db and --pdf");
+        const { buildCombinedSite } = await import("./site/combined.ts");
+        const { seconds, out: built } = await buildCombinedSite({ combined: values.combined, out, verbose: !values.quiet });
+        console.log(`Combined site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);
+        return EXIT.ok;
+      }
       const { buildSiteFromCli } = await import("./site.ts");
       const { seconds, out: built } = await buildSiteFromCli({ db: values.db, out, verbose: !values.quiet });
       console.log(`Site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);

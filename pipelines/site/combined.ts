@@ -1,0 +1,118 @@
+// `tuition-impact site --combined DIR`: the combined view (issue 19) — a one-page site from a folder
+// `tuition-impact combine` wrote, with no run database behind it: per year and subject, a forest
+// plot of the LAs' published impacts, the National pooled diamond and the prediction interval.
+//
+// Framework builds every page under its root, and the LA site's pages need a run's database, so
+// this site has a root of its own: a folder inside src/.observablehq/ (which Framework's walk of
+// src/ skips) holding the page (combined-page.md), a copy of src/components (the same chart
+// helpers; Framework cannot import from outside its root) and the data written here as a file.
+// Built into a temporary folder, audited as published, and only then swapped into place, as the
+// LA site is (scripts/build-site.ts).
+import { spawn } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { assertReleaseClean } from "../export/audit.ts";
+import { combinedView } from "./combined-data.ts";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+
+export interface CombinedSiteOptions {
+  /** The folder `tuition-impact combine` wrote. */
+  combined: string;
+  /** Folder the site ends up in. */
+  out: string;
+  /** Print Framework's own output. */
+  verbose?: boolean;
+}
+
+/** What this build uses of scripts/build-site.ts (imported by URL: the compile of pipelines/ must not pull scripts/ in). */
+interface BuildSiteModule {
+  accessibleHtml: (html: string) => string;
+  withLockDir: <T>(dir: string, body: () => Promise<T>) => Promise<T>;
+}
+
+/** Writes the combined site's Framework root (page, components, style, data, config) into `root`. */
+export function stageCombinedRoot(root: string, combined: string, output: string): void {
+  const view = combinedView(combined);
+  // Framework's bundles of node_modules packages (_node) are kept between builds: keyed by
+  // package version, not by data.
+  if (existsSync(root)) for (const name of readdirSync(root)) if (name !== ".observablehq") rmSync(join(root, name), { recursive: true, force: true });
+  mkdirSync(join(root, "data"), { recursive: true });
+  cpSync(join(ROOT, "src", "components"), join(root, "components"), { recursive: true });
+  copyFileSync(join(ROOT, "src", "style.css"), join(root, "style.css"));
+  copyFileSync(join(ROOT, "pipelines", "site", "combined-page.md"), join(root, "index.md"));
+  writeFileSync(join(root, "data", "combined.json"), JSON.stringify(view));
+  const config = {
+    title: "Tuition impact: national",
+    root,
+    output,
+    style: "style.css",
+    // As the LA site: no web fonts, no search index, nothing fetched from outside the site.
+    globalStylesheets: [],
+    search: false,
+    pager: false,
+    toc: false,
+    sidebar: false,
+    pages: [],
+    footer: "Built from the combined LA returns as published (disclosure-controlled). Synthetic demonstration data.",
+  };
+  writeFileSync(join(root, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
+}
+
+function runFramework(config: string, verbose: boolean): Promise<void> {
+  const bin = join(ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, "build", "--config", config], {
+      cwd: ROOT,
+      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+      stdio: verbose ? "inherit" : "pipe",
+    });
+    let log = "";
+    child.stdout?.on("data", (d) => (log += d));
+    child.stderr?.on("data", (d) => (log += d));
+    child.on("error", fail);
+    child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`The combined site build failed (exit ${code}); the old site was left as it was.\n${log.slice(-4000)}`))));
+  });
+}
+
+function fixHtmlUnder(dir: string, fix: (html: string) => string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) fixHtmlUnder(path, fix);
+    else if (entry.name.endsWith(".html")) writeFileSync(path, fix(readFileSync(path, "utf8")));
+  }
+}
+
+export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{ out: string; seconds: number }> {
+  const started = performance.now();
+  const combined = resolve(options.combined);
+  const out = resolve(options.out);
+  // Refuses a folder with no combined return before anything is built.
+  const view = combinedView(combined);
+  const { accessibleHtml, withLockDir } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as BuildSiteModule;
+  const stage = join(ROOT, "src", ".observablehq", "combined-site");
+  const temp = `${out}.building-${process.pid}`;
+  mkdirSync(join(ROOT, "src", ".observablehq"), { recursive: true });
+  // One build at a time in src/.observablehq, whichever site it is.
+  await withLockDir(join(ROOT, "src", ".observablehq", "build.lock"), async () => {
+    rmSync(temp, { recursive: true, force: true });
+    try {
+      stageCombinedRoot(stage, combined, temp);
+      await runFramework(join(stage, "observablehq.config.js"), options.verbose ?? true);
+      fixHtmlUnder(temp, accessibleHtml);
+      mkdirSync(join(temp, "downloads"), { recursive: true });
+      for (const f of view.periods.flatMap((p) => p.files)) copyFileSync(join(combined, f), join(temp, "downloads", f));
+      // Audited as published (outputs.md §2) before the old site is replaced.
+      await assertReleaseClean(temp, "the combined site");
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+    const old = `${out}.old-${process.pid}`;
+    if (existsSync(out)) renameSync(out, old);
+    renameSync(temp, out);
+    rmSync(old, { recursive: true, force: true });
+  });
+  return { out, seconds: (performance.now() - started) / 1000 };
+}
