@@ -15,8 +15,10 @@ const LA920 = { old_code: "920", name: "Isle of Wight", gss_code: "E06000046", r
 // Rates other than the defaults, so the test shows the settings are the ones used.
 const RATE = 30;
 const PAYMENT = 50;
-const one: ResolvedSettings = parseSettings({ la: LA919, tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
-const both: ResolvedSettings = parseSettings({ las: [LA919, LA920], tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
+// The year is named: the fixture writes int_places itself and leaves stg_tuition empty, so the
+// default (every year with a tuition row, core/run-context.ts) would analyse no year.
+const one: ResolvedSettings = parseSettings({ la: LA919, academic_years: ["2009/10"], tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
+const both: ResolvedSettings = parseSettings({ las: [LA919, LA920], academic_years: ["2009/10"], tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
 
 /** measures.md §9, worked by hand: (hours + 2 hours' liaison) × rate + payment to the school. */
 const placeCost = (hours: number) => (hours + 2) * RATE + PAYMENT;

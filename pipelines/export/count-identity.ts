@@ -102,10 +102,10 @@ function otherJoin(decl: CountDecl): string {
 /**
  * Builds _dc_rows (every mart row's key by grid), _dc_cells(cell_id, uid, value, hidden) and
  * _dc_edges(child, parent) over uids. `hidden`: not published as a number (a NULL count, or a
- * count 1..threshold−1, on every cell of its uid). Fails loudly where two cells declared one
- * count differ in value (a wrong declaration would otherwise hide a breach).
+ * count 1..threshold−1, on every cell of its uid; the threshold is run_context's). Fails loudly
+ * where two cells declared one count differ in value (a wrong declaration would otherwise hide a breach).
  */
-export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: CountCatalogue, threshold: number): Promise<void> {
+export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: CountCatalogue): Promise<void> {
   const rowParts: string[] = [];
   const cellParts: string[] = [];
   const identParts: string[] = [];
@@ -140,13 +140,13 @@ export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: Coun
   await db.run(`create or replace temp table _dc_cells as
     with cells as (${cellParts.join("\nunion all\n")}),
     final as (
-      select c.cell_id, coalesce(i.uid, c.cell_id) as uid, c.value, c.value is null or (c.value > 0 and c.value < ${threshold}) as hidden
-      from cells c left join (select cell_id, uid from _dc_ident where uid <> cell_id) i using (cell_id)
+      select c.cell_id, coalesce(i.uid, c.cell_id) as uid, c.value, c.value is null or (c.value > 0 and c.value < t.suppression_threshold) as hidden
+      from cells c cross join run_context t left join (select cell_id, uid from _dc_ident where uid <> cell_id) i using (cell_id)
     )
     select * from final`);
   // one decision per count: a count small under one name is hidden under all of them
   await db.run(`update _dc_cells set hidden = true
-    where not hidden and uid in (select uid from _dc_cells where value > 0 and value < ${threshold})`);
+    where not hidden and uid in (select uid from _dc_cells where value > 0 and value < (select suppression_threshold from run_context))`);
   await buildEdges(db, plans);
 }
 

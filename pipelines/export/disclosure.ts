@@ -14,6 +14,7 @@
 // mart's reason as footnote.
 import type { Db } from "../core/db.ts";
 import { ident } from "../core/db.ts";
+import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { basisColumn, type CatalogueRow, loadCatalogue, loadCountCatalogue, martTable, publishedTable } from "./catalogue.ts";
 import { buildCountTable, COL_SPAN, declareCounts, DisclosureError, KEY_COLUMNS, MAX_MARTS, type MartPlan, ROW_SPAN } from "./count-identity.ts";
@@ -55,9 +56,10 @@ export function sqlRound(expr: string, dp: number): string {
 
 /** Builds published_<topic> for every mart in the catalogue, and published_footnotes. */
 export async function publish(db: Db, settings: ResolvedSettings, options: PublishOptions = {}): Promise<void> {
+  // The suppression threshold reaches the SQL through run_context, as every setting does.
+  await ensureRunContext(db, settings);
   const catalogue = await inTransaction(db, () => loadCatalogue(db, options.catalogueDir));
   const countCatalogue = await loadCountCatalogue(db, options.catalogueDir);
-  const threshold = Number(settings.suppression_threshold);
   const marts = [...new Set(catalogue.map((r) => martTable(r.mart)))];
   if (marts.length > MAX_MARTS) throw new DisclosureError(`Disclosure control handles at most ${MAX_MARTS} marts; the catalogue lists ${marts.length}.`);
   const meta = await tableMeta(db, marts);
@@ -93,7 +95,7 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
   }
 
   declareCounts(plans, countCatalogue);
-  await buildCountTable(db, plans, countCatalogue, threshold);
+  await buildCountTable(db, plans, countCatalogue);
   await buildSets(db);
   await protect(db);
 

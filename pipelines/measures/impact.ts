@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import type { Db, Row } from "../core/db.ts";
+import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { roundHalfAway } from "../core/round.ts";
 import { cr1Factor, eefMonths, solveNormalEquations, studentTQuantile, type DropReason } from "./ols.ts";
@@ -140,11 +141,10 @@ function keyOf(r: Row): string {
 
 /** Builds mart_impact, mart_balance, mart_matched, mart_gaps and mart_school_progress. */
 export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Promise<void> {
-  await db.run("create or replace temp table impact_las (la_code varchar)");
-  for (const la of settings.las) await db.run("insert into impact_las values (?)", [la.old_code]);
+  const context = await ensureRunContext(db, settings);
   await db.runFile(join(SQL_DIR, "mart_impact_design.sql"));
 
-  await aggregateCrossProducts(db, settings.las.length >= 2);
+  await aggregateCrossProducts(db, context.several_las);
   const sums = await db.all("select * from impact_sums");
   const schools = new Map((await db.all("select * from impact_schools")).map((r) => [keyOf(r), Number(r.g)]));
   const models = new Map<string, { key: ModelKey; cells: Partial<Record<Cell, CellSums>>; raw: Partial<Record<Cell, Row>> }>();

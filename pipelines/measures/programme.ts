@@ -6,6 +6,7 @@ import { listValue } from "@duckdb/node-api";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../core/db.ts";
+import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { studentTQuantile } from "./ols.ts";
 
@@ -38,16 +39,7 @@ export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): P
   for (const [table, columns] of Object.entries(OPTIONAL_INPUTS)) {
     if (!(await tableExists(db, table))) await db.run(`create or replace temp table ${table} (${columns})`);
   }
-  const sessions = await db.one<{ n: number }>(`select count(*) as n from stg_sessions`);
-  await db.run(
-    `create or replace temp table programme_params as
-     select ?::boolean as national, ?::boolean as has_sessions, ?::varchar[] as academic_years`,
-    [
-      settings.las.length >= 2,
-      (sessions?.n ?? 0) > 0,
-      settings.academic_years ? listValue(settings.academic_years) : null,
-    ],
-  );
+  await ensureRunContext(db, settings);
   for (const mart of PROGRAMME_MARTS) await db.runFile(join(SQL_DIR, `${mart}.sql`));
   await addPairedIntervals(db);
 }

@@ -1,13 +1,9 @@
 -- int_programme_places: the places the programme marts count (mart_delivery, mart_value),
 -- built once: int_places in the analysed years, at the arranging school, with each pupil's
 -- first place at each level flagged so distinct pupils are a sum across subjects.
--- Grain: one row per place (pupil × subject × academic year). Temp table; reads programme_params.
+-- Grain: one row per place (pupil × subject × academic year). Temp table; reads run_context.
 create or replace temp table int_programme_places as
 with
-
-params as (
-    select * from programme_params
-),
 
 final as (
     select
@@ -20,8 +16,7 @@ final as (
         row_number() over (partition by p.academic_year, p.upn order by p.la_code, p.arranging_urn, p.subject) = 1
                                                                          as first_in_run
     from int_places as p
-    where (select academic_years from params) is null
-       or list_contains((select academic_years from params), p.academic_year)
+    where list_contains((select academic_years from run_context), p.academic_year)
 )
 
 select * from final;

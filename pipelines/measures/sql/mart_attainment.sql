@@ -106,7 +106,7 @@ geographies as (
     select distinct time_period, la_code, urn from int_analysis_pupils where tutored
     union
     select distinct time_period, 'National', null::varchar from int_analysis_pupils
-    where (select several_las from run_settings)
+    where (select several_las from run_context)
 ),
 
 grid as (

@@ -83,7 +83,7 @@ place_counts as (
 geographies as (
     select distinct time_period, la_code from int_pupils
     union
-    select distinct time_period, 'National' from int_pupils where (select several_las from run_settings)
+    select distinct time_period, 'National' from int_pupils where (select several_las from run_context)
 ),
 
 aliased as (
@@ -117,10 +117,10 @@ final as (
         coalesce(p.dq_out_of_scope_year, 0) as dq_out_of_scope_year,
         coalesce(p.dq_out_of_scope_place_type, 0) as dq_out_of_scope_place_type,
         -- values aliased (whole run)
-        case when g.subject = 'Total' and (g.la_code = 'National') = (select several_las from run_settings)
+        case when g.subject = 'Total' and (g.la_code = 'National') = (select several_las from run_context)
             then (select dq_values_aliased from aliased) end as dq_values_aliased,
         case when g.subject <> 'Total' then 'not applicable: values aliased are counted over the input files, not by subject'
-             when (g.la_code = 'National') <> (select several_las from run_settings)
+             when (g.la_code = 'National') <> (select several_las from run_context)
                  then 'not applicable: the input files are shared by the LAs of the run; see National' end as dq_values_aliased_na_reason
     from grid as g
     left join result_counts as r using (time_period, la_code, subject)

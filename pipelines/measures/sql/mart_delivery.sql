@@ -9,13 +9,9 @@
 -- Places funded, their use and the 3.5% benchmark come from mart_places (built first) on
 -- the total and key_stage breakdowns; a school with an allocation but no places used
 -- still gets a row (places 0), so under-used allocations show.
--- Reads programme_params (temp table written by programme.ts).
+-- Reads run_context (pipelines/core/run-context.ts).
 create or replace table mart_delivery as
 with
-
-params as (
-    select * from programme_params
-),
 
 places as (
     select * from int_programme_places
@@ -189,7 +185,7 @@ with_tutors as (
      and t.breakdown = a.breakdown
      and t.group_label = a.group_label
     -- National rows only when the run covers several LAs
-    where not a.is_national or (select national from params)
+    where not a.is_national or (select several_las from run_context)
 ),
 
 -- places funded (allocations) sit beside places used; a key only mart_places has is a
@@ -238,13 +234,13 @@ reasons as (
     select
         *,
         case when places = 0 then 'Not available: no places used'
-             when not (select has_sessions from params)
+             when not (select sessions_available from run_context)
                  then 'Not available: no sessions file was supplied, so hours delivered are unknown' end
                                                                                     as why_hours,
-        case when not (select has_sessions from params)
+        case when not (select sessions_available from run_context)
                  then 'Not available: no sessions file was supplied'
              when sessions = 0 then 'Not available: no sessions recorded' end       as why_sessions,
-        case when not (select has_sessions from params)
+        case when not (select sessions_available from run_context)
                  then 'Not available: no sessions file was supplied'
              when sessions_attended = 0 then 'Not available: no sessions attended' end as why_attended,
         case when breakdown not in ('total', 'key_stage')
@@ -277,8 +273,8 @@ final as (
         why_hours                                                                   as hours_p25_na_reason,
         case when why_hours is null then hours_p75 end                              as hours_p75,
         why_hours                                                                   as hours_p75_na_reason,
-        case when (select has_sessions from params) then full_places end            as full_places,
-        case when not (select has_sessions from params) then why_hours end          as full_places_na_reason,
+        case when (select sessions_available from run_context) then full_places end            as full_places,
+        case when not (select sessions_available from run_context) then why_hours end          as full_places_na_reason,
         case when why_hours is null then 100.0 * full_places / nullif(places, 0) end           as pct_full_places,
         why_hours                                                                   as pct_full_places_na_reason,
         -- sessions: attendance of all session rows; length and timing of attended ones

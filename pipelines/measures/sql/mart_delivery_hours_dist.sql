@@ -8,18 +8,13 @@
 create or replace table mart_delivery_hours_dist as
 with
 
-params as (
-    select * from programme_params
-),
-
 places as (
     select
         p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
         floor(p.hours)::integer as hours_from
     from int_places as p
-    where (select has_sessions from params)
-      and ((select academic_years from params) is null
-           or list_contains((select academic_years from params), p.academic_year))
+    where (select sessions_available from run_context)
+      and list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 labelled as (
@@ -65,7 +60,7 @@ final as (
         hours_from, hours_from + 1 as hours_to,
         places
     from aggregated
-    where (not is_national or (select national from params))
+    where (not is_national or (select several_las from run_context))
       and (urn is null or breakdown = 'total')
 )
 

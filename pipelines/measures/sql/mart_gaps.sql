@@ -37,7 +37,7 @@ progress_sides as (
         (time_period, la_code, subject, breakdown, group_label, tutored),
         (time_period, subject, breakdown, group_label, tutored)
     )
-    having grouping(la_code) = 0 or (select count(*) from impact_las) >= 2
+    having grouping(la_code) = 0 or (select several_las from run_context)
 ),
 
 progress as (

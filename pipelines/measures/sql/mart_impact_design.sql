@@ -1,7 +1,7 @@
 -- impact_pupils (temp table) and impact_design (view): the design matrix of the impact
 -- models (measures.md §3).
 -- impact_pupils grain: one row per academic year × subject × pupil in the model sample
--- (int_analysis_pupils.in_model_sample) of an LA in the run (temp table impact_las).
+-- (int_analysis_pupils.in_model_sample) of an LA in the run (run_las).
 -- impact_design repeats each row once per model the pupil belongs to: the whole cohort
 -- (breakdown 'total') and their own group in each breakdown of §5. impact_pupils is
 -- materialised once because every later pass (sums, scores, matching, balance, gaps)
@@ -16,7 +16,7 @@ pupils as (
     select * from int_analysis_pupils
     -- in_model_sample already requires both scores; restated so a NULL can never reach the sums
     where in_model_sample and baseline is not null and outcome is not null
-        and la_code in (select la_code from impact_las)
+        and la_code in (select la_code from run_las)
 ),
 
 place_costs as (
@@ -131,7 +131,7 @@ known as (
 
 national as (
     select * replace ('National' as la_code) from known
-    where (select count(*) from impact_las) >= 2
+    where (select several_las from run_context)
 ),
 
 final as (

@@ -13,10 +13,6 @@
 create or replace table mart_places as
 with
 
-params as (
-    select * from programme_params
-),
-
 places as (
     select
         p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject,
@@ -24,8 +20,7 @@ places as (
     from int_places as p
     left join int_pupils as ip
       on ip.academic_year = p.academic_year and ip.upn = p.upn
-    where (select academic_years from params) is null
-       or list_contains((select academic_years from params), p.academic_year)
+    where list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 allocations as (
@@ -37,8 +32,7 @@ allocations as (
         case a.subject when 'english' then 'English' when 'maths' then 'Mathematics' end as subject,
         a.places, a.funding_gbp
     from stg_allocations as a
-    where (select academic_years from params) is null
-       or list_contains((select academic_years from params), a.academic_year)
+    where list_contains((select academic_years from run_context), a.academic_year)
 ),
 
 -- places used and places funded, stacked for one grouped pass; an LA's own
@@ -97,8 +91,7 @@ cohort_pupils as (
     select time_period, la_code, urn, key_stage, 'Total' as total
     from int_pupils
     where eligible
-      and ((select academic_years from params) is null
-           or list_contains((select academic_years from params), academic_year))
+      and list_contains((select academic_years from run_context), academic_year)
 ),
 
 cohort_grouped as (
@@ -140,7 +133,7 @@ joined as (
      and c.group_label = a.group_label
     -- school-level sets also group the LA's own (blank-urn) allocation rows: drop them
     where not (a.is_school and a.urn is null)
-      and (not a.is_national or (select national from params))
+      and (not a.is_national or (select several_las from run_context))
 ),
 
 final as (

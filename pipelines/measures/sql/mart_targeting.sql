@@ -105,7 +105,7 @@ aggregated as (
 geographies as (
     select distinct time_period, la_code from int_pupils
     union
-    select distinct time_period, 'National' from int_pupils where (select several_las from run_settings)
+    select distinct time_period, 'National' from int_pupils where (select several_las from run_context)
 ),
 
 grid as (

@@ -10,10 +10,6 @@
 create or replace table mart_value as
 with
 
-params as (
-    select * from programme_params
-),
-
 places as (
     select * from int_programme_places
 ),
@@ -98,7 +94,7 @@ final as (
      and p.subject = a.subject
      and p.breakdown = a.breakdown
      and p.group_label = a.group_label
-    where not a.is_national or (select national from params)
+    where not a.is_national or (select several_las from run_context)
 )
 
 select * from final

@@ -13,15 +13,10 @@
 create or replace table mart_viewpoints as
 with
 
-params as (
-    select * from programme_params
-),
-
 places as (
     select p.academic_year, p.time_period, p.la_code, p.arranging_urn as urn, p.upn, p.subject
     from int_places as p
-    where (select academic_years from params) is null
-       or list_contains((select academic_years from params), p.academic_year)
+    where list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 answers as (
@@ -133,7 +128,7 @@ final as (
                  then 'Not available: a confidence interval needs at least two paired courses' end
                                                                                    as mean_change_ci_high_na_reason
     from aggregated
-    where not is_national or (select national from params)
+    where not is_national or (select several_las from run_context)
 )
 
 select * from final

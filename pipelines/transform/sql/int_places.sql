@@ -1,7 +1,8 @@
 -- int_places: tuition places (measures.md §2, §8, §9): a pupil's courses in one subject and
 -- year taken together, with hours delivered, full place and cost.
 -- Grain: one row per academic year × pupil (upn) × subject with tuition, for the LAs in
--- run_las (LA of the school that arranged the earliest course) and the years in run_years.
+-- run_las (LA of the school that arranged the earliest course) and the years in
+-- run_context.academic_years; hours and cost use run_context's rates.
 create or replace table int_places as
 with courses as (
     select
@@ -10,7 +11,7 @@ with courses as (
         s.la_code
     from stg_tuition as t
     join stg_schools as s on s.urn = t.urn
-    where t.academic_year in (select academic_year from run_years)
+    where t.academic_year in (select unnest(academic_years) from run_context)
 ),
 
 course_sessions as (
@@ -69,7 +70,7 @@ final as (
         p.allocations,
         p.entry_reasons
     from places as p
-    cross join run_settings as r
+    cross join run_context as r
     where p.la_code in (select la_code from run_las)
 )
 

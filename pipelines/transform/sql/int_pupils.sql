@@ -1,14 +1,14 @@
 -- int_pupils: the census of the analysed LAs and years, with the characteristics every
 -- measure groups by and their EES labels (outputs.md §1, measures.md §5, §7).
 -- Grain: one row per pupil (upn) per academic year (census row), for schools of the LAs in
--- run_las and the years in run_years.
+-- run_las and the years in run_context.academic_years.
 create or replace table int_pupils as
 with census as (
     select p.*, s.la_code, s.national_challenge, s.ecaw
     from stg_pupils as p
     join stg_schools as s on s.urn = p.urn
     where s.la_code in (select la_code from run_las)
-      and p.academic_year in (select academic_year from run_years)
+      and p.academic_year in (select unnest(academic_years) from run_context)
 ),
 
 ethnicity as (
