@@ -70,14 +70,14 @@ describe("a 2009 folder with and without programme", () => {
     expect(fileHashes(join(tmp, "given"))).toEqual(absent);
   });
 
-  it("builds the same tables with the same rows (run_settings names the programme in both)", async () => {
+  it("builds the same tables with the same rows (run_context names the programme in both)", async () => {
     const absent = await tableHashes(join(tmp, "absent", "tuition-impact.duckdb"));
-    expect(Object.keys(absent)).toEqual(expect.arrayContaining(["published_impact", "stg_tuition", "quarantine", "run_settings"]));
+    expect(Object.keys(absent)).toEqual(expect.arrayContaining(["published_impact", "stg_tuition", "quarantine", "run_context"]));
     expect(absent).not.toHaveProperty("programme_breaches");
     expect(await tableHashes(join(tmp, "given", "tuition-impact.duckdb"))).toEqual(absent);
     const db = await Db.open(join(tmp, "absent", "tuition-impact.duckdb"), { access_mode: "READ_ONLY" });
     try {
-      expect(await db.one(`select programme from run_settings`)).toEqual({ programme: "one_to_one_2009" });
+      expect(await db.one(`select programme from run_context`)).toEqual({ programme: "one_to_one_2009" });
       // The ntp columns are there, and empty, in a 2009 run.
       expect(await db.one(`select count(route) + count(group_size) + count(funding_source) as n from stg_tuition`)).toEqual({ n: 0 });
     } finally {
