@@ -14,15 +14,18 @@ import { writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
 import { refuseUnusableInput } from "./validate/refusal.ts";
 import { transform } from "./transform/index.ts";
+import { ensureRunContext } from "./core/run-context.ts";
 import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
 import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
-import { buildNtpMarts } from "./measures/ntp.ts";
+import { buildNtpDataQualityMart, buildNtpMarts } from "./measures/ntp.ts";
+import { NTP_CATALOGUE_DIR } from "./export/catalogue.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
 import { assertReleaseClean, canariesFromDb } from "./export/audit.ts";
 import { writePrivateOutputs } from "./export/private.ts";
+import { writeNtpPrivateOutputs } from "./export/ntp-private.ts";
 
 export const DATABASE_NAME = "tuition-impact.duckdb";
 const ROOT = resolve(import.meta.dirname, "..");
@@ -75,11 +78,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     }
   }
 
-  // The ntp profile's inputs are read and checked (programmes.md §2), but its measures and outputs
-  // (§3-§4) are not built yet, and the 2009 ones would misread its data: refuse before writing anything.
-  if (programmeOf(settings) === "ntp")
-    throw new SettingsError(`${options.settingsPath ?? join(options.input, "settings.json")}: programme "ntp" can be checked with \`tuition-impact validate\`, but \`run\` cannot evaluate it yet: the National Tutoring Programme's measures and return are still to be built (issue 16). Nothing was written.`);
-
   const out = resolve(options.out);
   try {
     makeFolder(out);
@@ -106,26 +104,39 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
     // Refused before anything is written: the catch below removes the scratch database.
     await refuseUnusableInput(db, settings, report, undefined, problems);
-    await reporter.stage("transform", () => transform(db, settings));
+    // An ntp run builds what its profile has so far: §13 delivery, §14 cost and the data-quality
+    // reading of the programme's rules (programmes.md). The 2009 models would misread its scales,
+    // codes and years, so they are not run, and its release holds the NTP marts only.
+    const ntp = programmeOf(settings) === "ntp";
+    await reporter.stage("transform", async () => {
+      if (ntp) await ensureRunContext(db, settings); // the run context the NTP models read (run_las)
+      else await transform(db, settings);
+    });
     await reporter.stage("measures", async () => {
+      if (ntp) {
+        await buildNtpMarts(db, settings);
+        await buildNtpDataQualityMart(db);
+        return;
+      }
       await buildDescriptiveMarts(db, settings);
       await buildProgrammeMarts(db, settings);
-      // §13–§14 NTP delivery and cost: an ntp run only, so a 2009 run's tables are unchanged
-      if (programmeOf(settings) === "ntp") await buildNtpMarts(db, settings);
       await buildImpactMarts(db, settings);
       await buildEvidenceMart(db); // reads mart_impact and mart_balance
     });
-    await reporter.stage("publish", () => publish(db, settings));
+    await reporter.stage("publish", () => publish(db, settings, ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}));
     await recordRun(db, settings, options);
     await reporter.stage("export", async () => {
       await writeReturn(db, settings, join(staging, "return"));
       await writePrivateOutputs(db, join(staging, "private"));
+      if (ntp) await writeNtpPrivateOutputs(db, join(staging, "private"));
       await writeQuarantineReport(db, join(staging, "private", "quarantine.csv"));
     });
     // The release is audited as it will be published (outputs.md §2), with the run's own tutor
     // ids and comments as canaries: a breach refuses it here, before anything is swapped in.
     await reporter.stage("audit", async () =>
-      assertReleaseClean(join(staging, "return"), "the return", { threshold: settings.suppression_threshold, canaries: await canariesFromDb(db) }));
+      assertReleaseClean(join(staging, "return"), "the return", {
+        threshold: settings.suppression_threshold, canaries: await canariesFromDb(db), ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
+      }));
     const result: RunResult = {
       database: join(out, DATABASE_NAME),
       files: await fileCounts(db),

@@ -1,16 +1,15 @@
 // programmes.md §6.1: a 2009 folder, with or without `"programme": "one_to_one_2009"`, gives
 // byte-identical return, workbook and private files and the same site data and tables (the one
 // difference allowed is the settings recorded as given, run_info). A small synthetic LA goes
-// through the pipeline twice, the second time with the setting written out. And an ntp folder is
-// refused by `run` (its measures are not built yet) before anything is written.
+// through the pipeline twice, the second time with the setting written out. (`run` on an ntp
+// folder publishes its own release: test/ntp-release.test.ts.)
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { makeReporter } from "../pipelines/core/progress.ts";
-import { SettingsError } from "../pipelines/core/settings.ts";
 import { runPipeline } from "../pipelines/run.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
 
@@ -83,20 +82,5 @@ describe("a 2009 folder with and without programme", () => {
     } finally {
       db.close();
     }
-  });
-});
-
-describe("run on an ntp folder", () => {
-  it("is refused, naming the programme, before anything is written", async () => {
-    const settings = JSON.parse(readFileSync(join(tmp, "in", "settings.json"), "utf8"));
-    const { tutor_hourly_rate_gbp: _r, school_payment_per_place_gbp: _p, academic_years: _y, ...rest } = settings;
-    const path = join(tmp, "settings-ntp.json");
-    writeFileSync(path, JSON.stringify({ ...rest, programme: "ntp" }));
-    const out = join(tmp, "ntp-out");
-    await expect(runPipeline({ input: join(tmp, "in"), out, settingsPath: path, reporter: quiet() }))
-      .rejects.toThrow(SettingsError);
-    await expect(runPipeline({ input: join(tmp, "in"), out, settingsPath: path, reporter: quiet() }))
-      .rejects.toThrow(/programme "ntp" can be checked with `tuition-impact validate`, but `run` cannot evaluate it yet/);
-    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,0 +1,192 @@
+// `run` on an ntp folder publishes a release (programmes.md §4, §6.2, §6.4): a synthetic ntp LA
+// goes through the whole pipeline; its return and schools file pass the screener's checks and
+// the release audit (which finds the ntp catalogue from the data guidance); the §13–§14 figures
+// of the return equal truth.json, rounded as published, wherever they are not suppressed; the
+// data-quality mart counts the programme-rule breaches truth.json planted; and the breaches are
+// listed in private/ only.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Db } from "../pipelines/core/db.ts";
+import { makeReporter } from "../pipelines/core/progress.ts";
+import { roundHalfAway } from "../pipelines/core/round.ts";
+import { auditRelease } from "../pipelines/export/audit.ts";
+import { parseTable } from "../pipelines/export/csv.ts";
+import { screen } from "../pipelines/export/screener.ts";
+import { DATABASE_NAME, runPipeline } from "../pipelines/run.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
+
+const SUBJECT: Record<string, string> = { english: "English", maths: "Mathematics", science: "Science", other: "Other subjects" };
+const ROUTE: Record<string, string> = { tuition_partner: "Tuition partner", academic_mentor: "Academic mentor", school_led: "School-led tutoring" };
+const SIZE: Record<string, string> = { "1": "One-to-one", "2": "Two pupils", "3": "Three pupils", "4+": "Four or more pupils" };
+const BREACH_RULES = ["group_over_three", "school_led_2020_21", "tutor_not_trained", "nc_year_out_of_scope", "group_over_size"];
+
+// Each figure truth.json gives per row, with the decimals the return publishes it to (measures.md §12, programmes.md §3).
+const FIGURES: [string, number][] = [
+  ["total_courses", 0],
+  ["total_hours", 1],
+  ["ntp_pupils", 0],
+  ["average_hours_per_course", 1],
+  ["tutees", 0],
+  ["cost_gbp", 0],
+  ["programme_funding_gbp", 0],
+  ["school_contribution_gbp", 0],
+  ["total_schools_participating", 0],
+];
+
+let dir = "";
+let out = "";
+let truth: any;
+let la: ReturnType<typeof parseTable>;
+let schools: ReturnType<typeof parseTable>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "ntp-release-"));
+  await synthesise({ scale: "la", out: join(dir, "in"), programme: "ntp", seed: 11, schools: 40 });
+  truth = JSON.parse(readFileSync(join(dir, "in", "truth.json"), "utf8"));
+  out = join(dir, "out");
+  await runPipeline({ input: join(dir, "in"), out, reporter: makeReporter(process.stderr, true) });
+  la = parseTable(readFileSync(join(out, "return", "impact_919_202223.csv"), "utf8"));
+  schools = parseTable(readFileSync(join(out, "return", "impact_schools_919_202223.csv"), "utf8"));
+}, 240_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("run on an ntp folder (programmes.md §6.2)", () => {
+  it("writes the return, schools file, metadata, workbook and guidance of 2022/23", () => {
+    expect(readdirSync(join(out, "return")).sort()).toEqual([
+      "data-guidance.md",
+      "impact_919_202223.aggregation.csv",
+      "impact_919_202223.csv",
+      "impact_919_202223.meta.csv",
+      "impact_919_202223.xlsx",
+      "impact_schools_919_202223.csv",
+      "impact_schools_919_202223.meta.csv",
+    ]);
+    expect(existsSync(join(out, DATABASE_NAME))).toBe(true);
+  });
+
+  it("the LA file and the schools file pass every FAIL check of the screener", () => {
+    for (const f of ["impact_919_202223", "impact_schools_919_202223"]) {
+      const results = screen(readFileSync(join(out, "return", `${f}.csv`), "utf8"), readFileSync(join(out, "return", `${f}.meta.csv`), "utf8"), {
+        data: `${f}.csv`,
+        meta: `${f}.meta.csv`,
+      });
+      expect(
+        results.filter((r) => r.level === "FAIL"),
+        f,
+      ).toEqual([]);
+    }
+  });
+
+  it("passes the release audit, which reads the ntp catalogue named by the data guidance", async () => {
+    const result = await auditRelease(join(out, "return"));
+    expect(result.breaches).toEqual([]);
+    // every indicator was readable, so the audit saw the files' cells
+    expect(result.cells).toBeGreaterThan(1000);
+  });
+
+  it("has the ntp filters, a row breaks down by at most one of route and group size, and no name contains sen_", () => {
+    for (const t of [la, schools]) {
+      expect(t.columns).toEqual(expect.arrayContaining(["subject", "route", "group_size", "total_courses", "ntp_pupils", "programme_funding_gbp"]));
+      expect(t.columns.filter((c) => c.includes("sen_"))).toEqual([]);
+      for (const r of t.records) expect([r.values.route, r.values.group_size].filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
+    }
+    const subjects = new Set(la.records.map((r) => r.values.subject));
+    expect([...subjects].sort()).toEqual(["English", "Mathematics", "Other subjects", "Science", "Total"]);
+    const meta = readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8");
+    expect(meta).toMatch(/^route,Filter,/m);
+    expect(meta).toMatch(/^group_size,Filter,/m);
+  });
+
+  it("the data guidance says programme funding is an estimate, not the ESFA reconciliation, and names no one-to-one programme", () => {
+    const guidance = readFileSync(join(out, "return", "data-guidance.md"), "utf8");
+    expect(guidance.startsWith("# National Tutoring Programme: data guidance")).toBe(true);
+    expect(guidance).toMatch(/estimate/);
+    expect(guidance).toMatch(/not the Education and Skills Funding Agency's reconciliation/);
+    expect(guidance).not.toMatch(/one-to-one tuition impact/i);
+    for (const c of ["route", "group_size", "total_courses", "programme_funding_gbp"]) expect(guidance).toContain(`| ${c} |`);
+  });
+});
+
+describe("§13–§14 in the return equal truth.json where not suppressed (programmes.md §6.4)", () => {
+  let compared = 0;
+  let suppressed = 0;
+  const check = (rows: ReturnType<typeof parseTable>["records"], want: Record<string, string>, t: Record<string, number | null>, what: string) => {
+    const hits = rows.filter((r) => Object.entries(want).every(([k, v]) => r.values[k] === v));
+    expect(hits, what).toHaveLength(1);
+    for (const [figure, dp] of FIGURES) {
+      const shown = hits[0].values[figure];
+      if (shown === "c") {
+        suppressed++;
+        continue;
+      }
+      compared++;
+      const expected = t[figure];
+      if (expected === null) expect(shown, `${what} ${figure}`).toBe("z");
+      else expect(Number(shown), `${what} ${figure}`).toBe(roundHalfAway(expected, dp));
+    }
+  };
+  const laRow = { subject: "Total", route: "Total", group_size: "Total" };
+
+  it("LA total, per subject, per route and per group size", () => {
+    check(la.records, laRow, truth.delivery.total, "LA total");
+    for (const [k, t] of Object.entries<any>(truth.delivery.by_subject)) check(la.records, { ...laRow, subject: SUBJECT[k] }, t, `subject ${k}`);
+    for (const [k, t] of Object.entries<any>(truth.delivery.by_route)) check(la.records, { ...laRow, route: ROUTE[k] }, t, `route ${k}`);
+    for (const [k, t] of Object.entries<any>(truth.delivery.by_group_size)) check(la.records, { ...laRow, group_size: SIZE[k] }, t, `size ${k}`);
+    const total = la.records.find((r) => r.values.subject === "Total" && r.values.route === "Total" && r.values.group_size === "Total")!;
+    expect(Number(total.values.total_schools)).toBe(truth.delivery.total_schools);
+  });
+
+  it("per school: the courses each school arranged", () => {
+    const entries = Object.entries<any>(truth.delivery.by_school);
+    expect(entries.length).toBeGreaterThan(20);
+    for (const [urn, t] of entries) check(schools.records, { school_urn: urn, ...laRow }, t, `school ${urn}`);
+  });
+
+  it("most figures are published, so the comparison says something", () => {
+    expect(compared).toBeGreaterThan(200);
+    expect(compared).toBeGreaterThan(3 * suppressed);
+  });
+});
+
+describe("the programme's rules: the data-quality reading and the private list (programmes.md §2)", () => {
+  it("mart_ntp_data_quality counts on its LA Total row the courses truth.json planted per rule", async () => {
+    const db = await Db.open(join(out, DATABASE_NAME), { access_mode: "READ_ONLY" });
+    try {
+      const row = await db.one<Record<string, bigint | number>>(
+        `select * from mart_ntp_data_quality where urn is null and subject = 'Total' and breakdown = 'total' and la_code = '919'`,
+      );
+      const planted = truth.programme_rule_breaches as Record<string, string[]>;
+      for (const rule of BREACH_RULES) expect(Number(row![`dq_${rule}`]), rule).toBe(new Set(planted[rule]).size);
+      expect(Number(row!.dq_courses_breaching)).toBe(new Set(Object.values(planted).flat()).size);
+      expect(Number(row!.dq_courses_breaching)).toBeGreaterThan(0);
+      expect(Number(row!.dq_ntp_courses)).toBe(truth.courses.length);
+      // published for the site (catalogue level none), under disclosure control like every mart
+      expect(await db.one(`select count(*)::INTEGER as n from published_ntp_data_quality`)).toEqual({ n: expect.any(Number) });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("private/programme_breaches.csv lists every breach with its rule, and nothing under return/ names a pupil", () => {
+    const list = parseTable(readFileSync(join(out, "private", "programme_breaches.csv"), "utf8"));
+    const planted = truth.programme_rule_breaches as Record<string, string[]>;
+    for (const rule of BREACH_RULES) {
+      const listed = list.records
+        .filter((r) => r.values.rule === rule)
+        .map((r) => r.values.tuition_id)
+        .sort();
+      expect(listed, rule).toEqual([...new Set(planted[rule])].sort());
+    }
+    const upns = new Set(list.records.map((r) => r.values.upn));
+    expect(upns.size).toBeGreaterThan(0);
+    for (const f of readdirSync(join(out, "return")).filter((n) => !n.endsWith(".xlsx"))) {
+      const text = readFileSync(join(out, "return", f), "utf8");
+      for (const upn of upns) expect(text.includes(upn), `${f} ${upn}`).toBe(false);
+    }
+  });
+});
