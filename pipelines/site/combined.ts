@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { guard } from "../core/interrupt.ts";
 import { assertReleaseClean } from "../export/audit.ts";
 import { combinedView } from "./combined-data.ts";
 
@@ -94,6 +95,8 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
   const stage = join(ROOT, "src", ".observablehq", "combined-site");
   const temp = `${out}.building-${process.pid}`;
   mkdirSync(join(ROOT, "src", ".observablehq"), { recursive: true });
+  // Stopped by a signal: the half-built folder goes too (the old site is untouched).
+  const endGuard = guard({ cleanup: () => rmSync(temp, { recursive: true, force: true }) });
   // One build at a time in src/.observablehq, whichever site it is.
   await withLockDir(join(ROOT, "src", ".observablehq", "build.lock"), async () => {
     rmSync(temp, { recursive: true, force: true });
@@ -113,6 +116,6 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
     if (existsSync(out)) renameSync(out, old);
     renameSync(temp, out);
     rmSync(old, { recursive: true, force: true });
-  });
+  }).finally(endGuard);
   return { out, seconds: (performance.now() - started) / 1000 };
 }
