@@ -195,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
       const las = values.settings ? loadSettings(values.settings).las : undefined;
       const result = await combine(rest, values.out ?? "output/national", { las });
       console.log(`Combined ${rest.length} returns into ${result.files.join(", ")}`);
+      console.log(`Forest plots of the LAs and the national estimate: tuition-impact site --combined ${values.out ?? "output/national"} --out <site folder>`);
       return 0;
     }
     case "site": {

@@ -1,10 +1,12 @@
 // The combined view's data and words (issue 19): what pipelines/site/combined-data.ts reads from a
 // combine folder (refusing, with the file, line and column, what it cannot use) and what
 // src/components/meta-forest.js says about k, τ², I² and the prediction interval.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { combinedView } from "../pipelines/site/combined-data.ts";
 import { i2Words, metaReading } from "../src/components/meta-forest.js";
@@ -105,5 +107,24 @@ describe("the reading beside the forest plot", () => {
       "a high share (80.0%) of the spread of the LA estimates reflects real differences between LAs rather than chance",
       undefined,
     ]);
+  });
+});
+
+describe("tuition-impact site --combined", () => {
+  const cli = (args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin", "tuition-impact.js"), ...args, "--quiet"], { cwd: tmp, encoding: "utf8" });
+
+  it("refuses a folder with no combined return (exit 1, the folder named) and builds nothing", () => {
+    const empty = join(tmp, "nothing-here");
+    mkdirSync(empty, { recursive: true });
+    const r = cli(["site", "--combined", empty, "--out", join(tmp, "site-none")]);
+    expect(r.status).toBe(EXIT.inputRefused);
+    expect(r.stderr).toContain(`${empty}: no combined return here`);
+    expect(existsSync(join(tmp, "site-none"))).toBe(false);
+  });
+
+  it("is a usage error beside --db or --pdf (exit 2)", () => {
+    const r = cli(["site", "--combined", national, "--db", "x.duckdb"]);
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.stderr).toContain("--combined builds the combined view from a combine folder alone: leave out --db and --pdf");
   });
 });
