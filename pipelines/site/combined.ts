@@ -91,6 +91,9 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
   const out = resolve(options.out);
   // Refuses a folder with no combined return before anything is built.
   const view = combinedView(combined);
+  // scripts/build-site.ts is TypeScript: the compiled CLI (build/) registers tsx for it, the CLI
+  // run from source already has it (as pipelines/site.ts does).
+  if (!import.meta.url.endsWith(".ts")) (await import("tsx/esm/api")).register();
   const { accessibleHtml, withLockDir } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as BuildSiteModule;
   const stage = join(ROOT, "src", ".observablehq", "combined-site");
   const temp = `${out}.building-${process.pid}`;
