@@ -20,6 +20,7 @@ import { buildImpactMarts } from "./measures/impact.ts";
 import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
 import { buildNtpDataQualityMart, buildNtpMarts } from "./measures/ntp.ts";
+import { buildNtpImpactMart } from "./measures/ntp-impact.ts";
 import { NTP_CATALOGUE_DIR } from "./export/catalogue.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
@@ -116,6 +117,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       if (ntp) {
         await buildNtpMarts(db, settings);
         await buildNtpDataQualityMart(db);
+        await buildNtpImpactMart(db, settings); // §3 on the Standardised score: published for the site (catalogue level none)
         return;
       }
       await buildDescriptiveMarts(db, settings);

@@ -153,6 +153,37 @@ describe("§13–§14 in the return equal truth.json where not suppressed (progr
   });
 });
 
+describe("the impact models on the Standardised score (programmes.md §3), published for the site", () => {
+  it("per subject, the whole cohort, each route, each group size and each disadvantage group; route and size parts partition the model's tutees", async () => {
+    const db = await Db.open(join(out, DATABASE_NAME), { access_mode: "READ_ONLY" });
+    try {
+      const rows = await db.all<{ subject: string; breakdown: string; group_label: string; n_t: number; b: number | null }>(
+        `select subject, breakdown, group_label, n_t, b from mart_ntp_impact where outcome_measure = 'Standardised score' order by all`,
+      );
+      for (const subject of ["English", "Mathematics"]) {
+        const of = (breakdown: string) => rows.filter((r) => r.subject === subject && r.breakdown === breakdown);
+        expect(of("total").map((r) => r.group_label)).toEqual(["Total"]);
+        expect(of("route").map((r) => r.group_label)).toEqual(["Academic mentor", "School-led tutoring", "Tuition partner"]);
+        expect(of("group_size").map((r) => r.group_label)).toEqual(["Four or more pupils", "One-to-one", "Three pupils", "Two pupils"]);
+        expect(of("disadvantage_status").map((r) => r.group_label)).toEqual(["Disadvantaged", "Not known to be disadvantaged"]);
+        const total = of("total")[0]!.n_t;
+        expect(total).toBeGreaterThan(100);
+        // a place has one dominant course, so one route and one size
+        for (const split of ["route", "group_size", "disadvantage_status"])
+          expect(
+            of(split).reduce((a, r) => a + r.n_t, 0),
+            `${subject} ${split}`,
+          ).toBe(total);
+        expect(of("total")[0]!.b).not.toBeNull();
+      }
+      const published = await db.one<{ n: number }>(`select count(*)::INTEGER as n from published_ntp_impact`);
+      expect(published!.n).toBe(rows.length);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe("the programme's rules: the data-quality reading and the private list (programmes.md §2)", () => {
   it("mart_ntp_data_quality counts on its LA Total row the courses truth.json planted per rule", async () => {
     const db = await Db.open(join(out, DATABASE_NAME), { access_mode: "READ_ONLY" });

@@ -1,0 +1,147 @@
+// Planted-effect coverage of the ntp impact models (programmes.md §6.6): over 40 seeds of
+// `synth --programme ntp`, the 95% CIs of the route and group-size cells together (Standardised
+// score, each subject; cells with ≥ 100 model tutees and ≥ 20 schools) cover the mean planted
+// effect of the cell's model tutees (their place's dominant course) in ≥ 90% of cells, and so do
+// the whole-cohort CIs; and no fewer than a binomial lower bound at the nominal 95% allows.
+// Heavy: each seed runs synth → ingest → validate → the impact models. Seeds and size are set by
+// NTP_PLANTED_SEEDS (default 40) and NTP_PLANTED_SCHOOLS (default 40: enough schools for the
+// mentor route's cells to reach 100 model tutees).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Db } from "../pipelines/core/db.ts";
+import { ensureRunContext } from "../pipelines/core/run-context.ts";
+import { loadSettings } from "../pipelines/core/settings.ts";
+import { ingest } from "../pipelines/ingest/index.ts";
+import { NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
+import { buildNtpImpactMart } from "../pipelines/measures/ntp-impact.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
+import { validate } from "../pipelines/validate/index.ts";
+
+const SEEDS = Number(process.env.NTP_PLANTED_SEEDS ?? 40);
+const SCHOOLS = Number(process.env.NTP_PLANTED_SCHOOLS ?? 40);
+const MIN_CELL_TUTEES = 100;
+const MIN_CELL_SCHOOLS = 20;
+
+/** Smallest count k with P(Bin(n, p) < k) ≤ alpha: fewer covered cells than k is evidence of under-coverage. */
+function binomialLowerBound(n: number, p: number, alpha: number): number {
+  let cdf = 0;
+  let k = 0;
+  for (; k <= n; k++) {
+    const pk = Math.exp(lnChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p));
+    if (cdf + pk > alpha) break;
+    cdf += pk;
+  }
+  return k;
+}
+function lnChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
+  return s;
+}
+
+interface Cell {
+  seed: number;
+  subject: string;
+  breakdown: string;
+  group: string;
+  covered: boolean;
+  z: number;
+}
+
+/** Which sample column and value a mart row's part is (total: every tutee). */
+const PART = new Map<string, { column?: "route" | "group_size"; value?: string }>();
+for (const split of NTP_IMPACT_SPLITS)
+  for (const p of split.parts) PART.set(`${split.breakdown}|${p.label}`, split.column ? { column: split.column, value: p.value } : {});
+
+async function runSeed(seed: number): Promise<Cell[]> {
+  const dir = mkdtempSync(join(tmpdir(), `ntp-planted-${seed}-`));
+  const db = await Db.open(":memory:");
+  try {
+    await synthesise({ scale: "la", out: dir, programme: "ntp", seed, schools: SCHOOLS }, () => {});
+    const settings = loadSettings(join(dir, "settings.json"));
+    await ingest(db, dir, settings, () => {});
+    await validate(db, settings);
+    await ensureRunContext(db, settings);
+    await buildNtpImpactMart(db, settings);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
+    // each place's planted effect (truth.json), by pupil and subject as the sample names them
+    const planted = new Map<string, number>();
+    for (const p of truth.places) planted.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.planted_effect);
+    const tutees = await db.all<{ upn: string; subject: string; route: string; group_size: string }>(
+      "select upn, subject, route, group_size from ntp_impact_sample where tutored",
+    );
+    const rows = await db.all<{
+      subject: string;
+      breakdown: string;
+      group_label: string;
+      n_t: number;
+      n_schools: number;
+      b: number | null;
+      se: number;
+      ci_low: number;
+      ci_high: number;
+    }>(
+      "select subject, breakdown, group_label, n_t, n_schools, b, se, ci_low, ci_high from mart_ntp_impact where breakdown in ('total', 'route', 'group_size')",
+    );
+    const cells: Cell[] = [];
+    for (const r of rows) {
+      if (r.b === null || r.n_t < MIN_CELL_TUTEES || r.n_schools < MIN_CELL_SCHOOLS) continue;
+      const part = PART.get(`${r.breakdown}|${r.group_label}`)!;
+      const members = tutees.filter((t) => t.subject === r.subject && (part.column === undefined || t[part.column] === part.value));
+      expect(members.length, `${seed} ${r.subject} ${r.group_label}: the cell's model tutees`).toBe(r.n_t);
+      const effects = members.map((m) => planted.get(`${m.upn}|${m.subject}`));
+      expect(
+        effects.every((e) => e !== undefined),
+        `${seed} ${r.subject} ${r.group_label}: every model tutee has a planted effect`,
+      ).toBe(true);
+      const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+      cells.push({
+        seed,
+        subject: r.subject,
+        breakdown: r.breakdown,
+        group: r.group_label,
+        covered: r.ci_low <= target && target <= r.ci_high,
+        z: (r.b - target) / r.se,
+      });
+    }
+    return cells;
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe(`ntp planted effects over ${SEEDS} seeds, ${SCHOOLS} schools (programmes.md §6.6)`, () => {
+  it("route and group-size CIs together, and whole-cohort CIs, cover the mean planted effect of their model tutees in ≥ 90% of cells", async () => {
+    const cells: Cell[] = [];
+    for (let seed = 1; seed <= SEEDS; seed++) cells.push(...(await runSeed(seed)));
+    const table = (which: Cell[]) => ({ n: which.length, covered: which.filter((c) => c.covered).length });
+    const parts = table(cells.filter((c) => c.breakdown !== "total"));
+    const whole = table(cells.filter((c) => c.breakdown === "total"));
+    // the coverage table of the note, per cell type
+    const byCell = new Map<string, { n: number; covered: number }>();
+    for (const c of cells) {
+      const key = `${c.subject} ${c.breakdown} ${c.group}`;
+      const t = byCell.get(key) ?? { n: 0, covered: 0 };
+      t.n++;
+      if (c.covered) t.covered++;
+      byCell.set(key, t);
+    }
+    const meanZ = cells.reduce((a, c) => a + c.z, 0) / cells.length;
+    console.log(
+      [
+        `ntp planted-effect coverage (${SEEDS} seeds, ${SCHOOLS} schools): route and size ${parts.covered}/${parts.n}, whole cohort ${whole.covered}/${whole.n}, mean (b − planted)/SE ${meanZ.toFixed(2)}`,
+        ...[...byCell].sort().map(([k, t]) => `  ${k}: ${t.covered}/${t.n}`),
+      ].join("\n"),
+    );
+    // every route and size of the design is a cell in most seeds (the test says something about each)
+    expect(parts.n).toBeGreaterThanOrEqual(SEEDS * 10);
+    expect(whole.n).toBe(SEEDS * 2);
+    for (const t of [parts, whole]) {
+      expect(t.covered).toBeGreaterThanOrEqual(Math.ceil(0.9 * t.n));
+      expect(t.covered).toBeGreaterThanOrEqual(binomialLowerBound(t.n, 0.95, 0.001));
+    }
+  }, 1_800_000);
+});
