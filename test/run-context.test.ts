@@ -12,7 +12,7 @@ import { buildFakeMarts, ESSEX, fakeSettings, HERTS, KENT } from "./fixtures/ret
 
 const PIPELINES = join(import.meta.dirname, "..", "pipelines");
 /** The tables and temp tables settings used to reach SQL by before the run context. */
-const REMOVED_CHANNELS = ["run_settings", "run_years", "programme_params", "impact_las"];
+const REMOVED_CHANNELS = ["run_settings", "run_years", "programme_params", "impact_las", "validate_las"];
 const removedChannel = new RegExp(`\\b(${REMOVED_CHANNELS.join("|")})\\b`, "i");
 
 function filesUnder(dir: string, ext: string[]): string[] {
@@ -31,7 +31,7 @@ function channelReads(path: string): string[] {
 }
 
 describe("settings reach SQL through the run context only", () => {
-  it("no SQL file under pipelines/ reads run_settings, run_years, programme_params or impact_las", () => {
+  it("no SQL file under pipelines/ reads run_settings, run_years, programme_params, impact_las or validate_las", () => {
     const sql = filesUnder(PIPELINES, [".sql"]);
     expect(sql.length).toBeGreaterThan(20);
     expect(sql.flatMap(channelReads)).toEqual([]);

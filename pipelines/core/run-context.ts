@@ -70,8 +70,17 @@ export async function writeRunContext(db: Db, settings: ResolvedSettings): Promi
       context.programme,
     ],
   );
-  await db.run("create or replace table run_las as select unnest(from_json(?, '[\"VARCHAR\"]')) as la_code", [JSON.stringify(context.la_codes)]);
+  await writeRunLas(db, settings);
   return context;
+}
+
+/**
+ * run_las alone: the LA list depends on the settings only, so validate (which runs before the
+ * staged tables the rest of the context is read from exist) writes it for its LA rules.
+ */
+export async function writeRunLas(db: Db, settings: ResolvedSettings): Promise<void> {
+  const codes = settings.las.map((la) => la.old_code);
+  await db.run("create or replace table run_las as select unnest(from_json(?, '[\"VARCHAR\"]')) as la_code", [JSON.stringify(codes)]);
 }
 
 /** The context the tables hold, or undefined when this database has none. */

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { ident, literal, type Db } from "../core/db.ts";
 import { DEFAULT_STANDARDISED_RANGE, type Programme } from "../core/programme.ts";
+import { writeRunLas } from "../core/run-context.ts";
 import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
 import { columnsOf, DATASETS, type Dataset } from "../ingest/datasets.ts";
 import { InputError } from "../ingest/errors.ts";
@@ -60,11 +61,10 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
   const programme = programmeOf(settings);
   await db.runFile(join(SQL, "macros.sql"));
   await defineProfile(db, settings);
+  // The LAs of the run (run_las, core/run-context.ts), for the rules that refuse another LA's
+  // schools (checkLaCodes) and allocation rows (unknown_la).
+  await writeRunLas(db, settings);
   await checkLaCodes(db, settings);
-  // The LAs of the run, for rules that refuse another LA's rows (allocations' unknown_la).
-  await db.run(`create or replace temp table validate_las as select unnest(from_json(?, '["VARCHAR"]')) as la_code`, [
-    JSON.stringify(settings.las.map((la) => la.old_code)),
-  ]);
   await applyValueAliases(db, settings);
   for (const dataset of DATASETS) {
     await db.runFile(join(SQL, `typed_${dataset}.sql`));
@@ -124,9 +124,8 @@ async function checkLaCodes(db: Db, settings: ResolvedSettings): Promise<void> {
   const codes = settings.las.map((la) => la.old_code);
   const bad = await db.all<{ file: string; line: number; la_code: string; n: number }>(
     `select any_value(_file) as file, min(_line)::INTEGER as line, la_code, count(*)::INTEGER as n from raw_schools
-     where regexp_full_match(la_code, '\\d{3}') and not list_contains(from_json(?, '["VARCHAR"]'), la_code)
+     where regexp_full_match(la_code, '\\d{3}') and la_code not in (select la_code from run_las)
      group by la_code order by line`,
-    [JSON.stringify(codes)],
   );
   if (bad.length)
     throw new InputError(

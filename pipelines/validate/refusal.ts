@@ -4,6 +4,7 @@
 // academic years the run analyses (the return would be nothing but z and x). Checked by
 // `validate` and by `run`, between validation and transform, on the same report.
 import type { Db } from "../core/db.ts";
+import { runContextOf } from "../core/run-context.ts";
 import { InputRefusedError } from "../core/exit-codes.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { REQUIRED_DATASETS } from "../ingest/datasets.ts";
@@ -42,7 +43,7 @@ async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateR
   const list = (rows: { year: string; n: number }[]) => rows.map((r) => `${r.year} (${r.n} rows)`).join(", ");
   const out: string[] = [];
   const tuitionYears = await byYear("stg_tuition");
-  const years = settings.academic_years?.length ? settings.academic_years : tuitionYears.map((r) => r.year);
+  const { academic_years: years } = await runContextOf(db, settings);
   if (settings.academic_years?.length && !tuitionYears.some((r) => years.includes(r.year)))
     out.push(`${tuition.file}: no loaded course is in the academic years of settings.json (${years.join(", ")}); its courses are in ${list(tuitionYears)}. Correct academic_years in settings.json, or use the right year's file`);
   const censusYears = await byYear("stg_pupils");
@@ -55,7 +56,7 @@ async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateR
        (select count(*) from stg_schools s where s.la_code = l.la_code)::INTEGER as schools,
        (select count(*) from stg_tuition t join stg_schools s using (urn)
          where s.la_code = l.la_code and list_contains(from_json(?, '["VARCHAR"]'), t.academic_year))::INTEGER as courses
-     from validate_las l order by l.la_code`,
+     from run_las l order by l.la_code`,
     [JSON.stringify(years)],
   );
   const name = (code: string) => `LA ${code} (${settings.las.find((la) => la.old_code === code)?.name})`;

@@ -35,7 +35,7 @@ checks as (
     -- with its line, rather than stopping the run in the return writer.
     select _file, _line, 'la_code', la_code, 'unknown_la',
         format('la_code {} is not an LA in the settings ({}); this row is another LA''s: remove it, or add that LA to settings.json',
-            la_code, (select string_agg(la_code, ', ' order by la_code) from validate_las))
+            la_code, (select string_agg(la_code, ', ' order by la_code) from run_las))
     from typed where la_code_ok and not la_known
     union all
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN (leave it blank for the LA total)', urn)

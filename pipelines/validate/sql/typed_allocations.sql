@@ -7,7 +7,7 @@ final as (
         ti_academic_year(academic_year) as academic_year_n,
         ti_academic_year_ok(academic_year) as academic_year_ok,
         regexp_full_match(la_code, '\d{3}') as la_code_ok,
-        la_code in (select la_code from validate_las) as la_known,
+        la_code in (select la_code from run_las) as la_known,
         regexp_full_match(urn, '\d{6}') as urn_ok,
         case when regexp_replace(upper(key_stage), '^(KS|KEY STAGE)\s*', '') in ('2', '3', '4')
              then regexp_replace(upper(key_stage), '^(KS|KEY STAGE)\s*', '')::INTEGER end as key_stage_i,
