@@ -1,41 +1,57 @@
-// Light pages (issue 17): each page loads only the data it shows. Over the fixture site, in
-// Chromium with the network cut off: the overview under 300 KB in under 15 requests, no page over
-// 1 MB; and the site's size per school page, scaled to the demo LA's 500 schools, under 20 MB.
-// (The demo build itself takes minutes; its measured size and build time are in the issue's note.)
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+// Light pages (issue 17): each page loads only the data it shows. Over the demo LA's own build
+// (what `npm run build` makes: synth --scale la --seed 1, the pipeline, the site), in Chromium with
+// the network cut off: the overview under 300 KB in under 15 requests, no page over 1 MB, and the
+// whole dist/ under 20 MB. Measured on the demo itself, not scaled from the 12-school fixture: the
+// fixture's schools carry a twenty-fifth of a demo school's rows and its LA none of the downloads,
+// so the scaled figure (8 MB) passed while the demo's dist/ was 25 MB.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import JSZip from "jszip";
+import { buildSite } from "../scripts/build-site.ts";
+import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { offeredBytes, offeredName, ZIP_ABOVE_BYTES } from "../src/data/downloadable.ts";
 import { launch, watchedContext, type Watched } from "./fixtures/site/browser.ts";
-import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
+const ROOT = resolve(import.meta.dirname, "..");
+const CLI = join(ROOT, "bin", "tuition-impact.js");
 const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
-const DEMO_SCHOOLS = 500;
 
 function bytesUnder(path: string): number {
   const s = statSync(path);
   return s.isDirectory() ? readdirSync(path).reduce((sum, n) => sum + bytesUnder(join(path, n)), 0) : s.size;
 }
 
-let site: BuiltSite;
+let dir: string;
+let dist: string;
 let server: StaticServer;
 let browser: Browser;
 let watched: Watched;
 
 beforeAll(async () => {
-  site = await builtFixtureSite();
-  server = await serveStatic(site.dist);
+  dir = mkdtempSync(join(tmpdir(), "site-weight-demo-"));
+  // The demo LA exactly as scripts/build.ts makes it (500 schools, 168,000 pupils).
+  for (const args of [["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"], ["run", join(dir, "in"), "--out", join(dir, "out"), "--quiet"]]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8" });
+    expect(r.status, `${args[0]}: ${r.stderr}`).toBe(EXIT.ok);
+  }
+  const built = await buildSite({ db: join(dir, "out", "tuition-impact.duckdb"), out: join(dir, "dist"), verbose: false });
+  dist = built.out;
+  console.log(`demo LA site: ${(bytesUnder(dist) / 1e6).toFixed(1)} MB, ${readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html")).length} school pages, built in ${built.seconds.toFixed(0)} s`);
+  server = await serveStatic(dist);
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
-}, 1_200_000);
+}, 1_800_000); // the demo LA's pipeline and site on a busy two-core machine
 
 afterAll(async () => {
   await watched?.context.close();
   await browser?.close();
   await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every response a page's load makes (HTML, CSS, modules, data), with its body's size. */
@@ -54,7 +70,7 @@ async function weigh(path: string): Promise<{ requests: number; bytes: number; u
   return { requests: urls.length, bytes, urls };
 }
 
-describe("page weight", () => {
+describe("page weight, the demo LA", () => {
   it("the overview loads under 300 KB in under 15 requests", async () => {
     const { requests, bytes, urls } = await weigh("/");
     expect(bytes, urls.join("\n")).toBeLessThan(300 * 1024);
@@ -63,8 +79,11 @@ describe("page weight", () => {
   }, 120_000);
 
   it("no page, a school's included, loads over 1 MB", async () => {
-    const school = readdirSync(join(site.dist, "schools")).find((f) => f.endsWith(".html"))!.replace(/\.html$/, "");
-    for (const path of [...PAGES, `/schools/${school}`]) {
+    const schools = readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html"));
+    // The school with the largest data file, and the first.
+    const files = readdirSync(join(dist, "_file", "data", "schools"));
+    const largest = files.reduce((a, b) => (statSync(join(dist, "_file", "data", "schools", a)).size >= statSync(join(dist, "_file", "data", "schools", b)).size ? a : b)).slice(0, 6);
+    for (const path of [...PAGES, `/schools/${schools[0].replace(/\.html$/, "")}`, `/schools/${largest}`]) {
       const { bytes } = await weigh(path);
       expect(bytes, path).toBeLessThan(1024 * 1024);
     }
@@ -79,12 +98,9 @@ describe("page weight", () => {
     }
   }, 300_000);
 
-  it("the site, scaled to the demo LA's 500 school pages, stays under 20 MB", () => {
-    const schools = readdirSync(join(site.dist, "schools")).filter((f) => f.endsWith(".html")).length;
-    expect(schools).toBeGreaterThan(5);
-    const perSchool = (bytesUnder(join(site.dist, "schools")) + bytesUnder(join(site.dist, "_file", "data", "schools"))) / schools;
-    const shared = bytesUnder(site.dist) - perSchool * schools;
-    expect(shared + perSchool * DEMO_SCHOOLS).toBeLessThan(20e6);
+  it("the whole site (dist/) is under 20 MB", () => {
+    expect(readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html")).length).toBeGreaterThan(400);
+    expect(bytesUnder(dist)).toBeLessThan(20e6);
   });
 });
 
