@@ -15,6 +15,7 @@ import { auditRelease } from "../pipelines/export/audit.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { screen } from "../pipelines/export/screener.ts";
 import { DATABASE_NAME, runPipeline } from "../pipelines/run.ts";
+import { refuseNtpSite } from "../pipelines/site/ntp-site.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
 
 const SUBJECT: Record<string, string> = { english: "English", maths: "Mathematics", science: "Science", other: "Other subjects" };
@@ -100,6 +101,10 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
     const meta = readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8");
     expect(meta).toMatch(/^route,Filter,/m);
     expect(meta).toMatch(/^group_size,Filter,/m);
+  });
+
+  it("the site command refuses its database with a sentence (the site has 2009 pages only), naming the release to read instead", async () => {
+    await expect(refuseNtpSite(join(out, DATABASE_NAME))).rejects.toThrow(/programme "ntp".*2009 one-to-one programme only.*return folder/s);
   });
 
   it("the data guidance says programme funding is an estimate, not the ESFA reconciliation, and names no one-to-one programme", () => {
@@ -196,6 +201,18 @@ describe("the programme's rules: the data-quality reading and the private list (
       expect(Number(row!.dq_courses_breaching)).toBe(new Set(Object.values(planted).flat()).size);
       expect(Number(row!.dq_courses_breaching)).toBeGreaterThan(0);
       expect(Number(row!.dq_ntp_courses)).toBe(truth.courses.length);
+      // standardised results beyond a test's reporting range, as the attainment file writes them
+      const std = readFileSync(join(dir, "in", "attainment.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(","))
+        .filter((f) => f[2] === "std");
+      expect(Number(row!.dq_std_results)).toBe(std.length);
+      const below = std.filter((f) => f[4]!.startsWith("<")).length;
+      const above = std.filter((f) => f[4]!.startsWith(">")).length;
+      expect(below + above).toBeGreaterThan(0);
+      expect([Number(row!.dq_std_below_range), Number(row!.dq_std_above_range)]).toEqual([below, above]);
       // published for the site (catalogue level none), under disclosure control like every mart
       expect(await db.one(`select count(*)::INTEGER as n from published_ntp_data_quality`)).toEqual({ n: expect.any(Number) });
     } finally {

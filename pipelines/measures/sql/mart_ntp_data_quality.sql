@@ -8,7 +8,12 @@
 --   column per rule (a course may break several). Tutee counts (pupils with a course in the row):
 --   dq_tutees, dq_tutees_pp_recorded (pupil_premium given Y or N in the census row of the year),
 --   dq_tutees_pp_not_disadvantaged, dq_tutees_disadvantaged_not_pp (of those recorded).
--- Reads int_ntp_courses, stg_tuition, programme_breaches, stg_pupils and ntp_params.
+-- Standardised-test results (§2): dq_std_results (`std` results of the year's census pupils in
+--   the run's LAs, reading and english as English), of them dq_std_below_range (`<N`, read as
+--   N − 1) and dq_std_above_range (`>N`, read as N + 1). Results are counted by pupil and subject
+--   whatever their date, as the 2009 data-quality mart counts results.
+-- Reads int_ntp_courses, stg_tuition, programme_breaches, stg_pupils, stg_schools, stg_attainment,
+-- run_las and ntp_params.
 create or replace table mart_ntp_data_quality as
 with
 
@@ -62,12 +67,41 @@ counted as (
     group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
 ),
 
+std_results as (
+    select
+        replace(p.academic_year, '/', '') as time_period, s.la_code,
+        case a.subject when 'maths' then 'Mathematics' else 'English' end as subject,
+        a.result
+    from stg_attainment as a
+    join stg_pupils as p on p.upn = a.upn
+    join stg_schools as s on s.urn = p.urn
+    where a.assessment = 'std'
+      and s.la_code in (select la_code from run_las)
+      and ((select academic_years from params) is null or list_contains((select academic_years from params), p.academic_year))
+),
+
+std_counted as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        case when grouping(subject) = 1 then 'Total' else subject end   as subject,
+        count(*)                                                         as dq_std_results,
+        count(*) filter (where result like '<%')                         as dq_std_below_range,
+        count(*) filter (where result like '>%')                         as dq_std_above_range
+    from std_results
+    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+),
+
 final as (
     select
-        time_period, la_code, null::VARCHAR as urn, subject, 'total' as breakdown, 'Total' as group_label,
-        * exclude (time_period, la_code, subject)
-    from counted
-    where la_code <> 'National' or (select national from params)
+        c.time_period, c.la_code, null::VARCHAR as urn, c.subject, 'total' as breakdown, 'Total' as group_label,
+        c.* exclude (time_period, la_code, subject),
+        coalesce(r.dq_std_results, 0)      as dq_std_results,
+        coalesce(r.dq_std_below_range, 0)  as dq_std_below_range,
+        coalesce(r.dq_std_above_range, 0)  as dq_std_above_range
+    from counted as c
+    left join std_counted as r using (time_period, la_code, subject)
+    where c.la_code <> 'National' or (select national from params)
 )
 
 select * from final
