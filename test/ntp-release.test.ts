@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { makeReporter } from "../pipelines/core/progress.ts";
@@ -101,6 +102,20 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
     const meta = readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8");
     expect(meta).toMatch(/^route,Filter,/m);
     expect(meta).toMatch(/^group_size,Filter,/m);
+  });
+
+  it("the workbook has the NTP sheets, and its Glossary every filter and indicator of the return's metadata (programmes.md §6.7)", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(out, "return", "impact_919_202223.xlsx"));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Cover", "Glossary", "NTP delivery", "NTP cost", "NTP delivery (schools)", "NTP cost (schools)"]);
+    const glossary = wb.getWorksheet("Glossary")!;
+    const codes = new Set<string>();
+    for (let r = 2; r <= glossary.rowCount; r++) codes.add(String(glossary.getRow(r).getCell(2).value));
+    const meta = parseTable(readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8"));
+    const listed = meta.records.map((r) => r.values.col_name);
+    expect(listed).toEqual(expect.arrayContaining(["route", "group_size"]));
+    for (const c of listed) expect(codes.has(c), c).toBe(true);
+    expect(String(wb.getWorksheet("Cover")!.getRow(1).getCell(1).value)).toMatch(/^National Tutoring Programme: Hertfordshire \(919\) return 2022\/23/);
   });
 
   it("the site command refuses its database with a sentence (the site has 2009 pages only), naming the release to read instead", async () => {
