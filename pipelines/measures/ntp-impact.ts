@@ -62,7 +62,7 @@ const GROUPS: { breakdown: string; label: string; keep: (r: SampleRow) => boolea
   { breakdown: "disadvantage_status", label: "Not known to be disadvantaged", keep: (r) => !r.disadvantaged },
 ];
 
-type SampleRow = {
+export type SampleRow = {
   time_period: string;
   la_code: string;
   urn: string;
@@ -144,8 +144,8 @@ interface PartResult {
   figures: Row;
 }
 
-/** Fits one split over one group's pupils; one result per part. */
-function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
+/** Fits one split over one group's pupils; one result per part (exported for the R oracle test). */
+export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
   const partOf = (r: SampleRow): string | undefined => (!r.tutored ? undefined : split.column ? (r[split.column] ?? undefined) : "tutored");
   const comparison = pupils.filter((r) => !r.tutored);
   const schools = new Set(pupils.map((r) => r.urn));

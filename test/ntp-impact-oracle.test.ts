@@ -1,0 +1,67 @@
+// The ntp impact models against R (programmes.md §3): test/oracle/make_ntp_fixtures.R fits a
+// deterministic synthetic sample with lm and sandwich::vcovCL (CR1) as the pipeline fits it, per
+// split of NTP_IMPACT_SPLITS (tutored; three routes; four group sizes), with each part's
+// difference from the reference (school-led; three pupils). The pipeline's fitSplit on the same
+// rows must give the same estimates, standard errors, intervals and differences.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseTable } from "../pipelines/export/csv.ts";
+import { fitSplit, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
+
+const DATA = join(import.meta.dirname, "oracle", "data");
+const expected = JSON.parse(readFileSync(join(DATA, "ntp_impact.json"), "utf8")) as Record<string, Record<string, number>>;
+const flag = (v: string) => v === "TRUE";
+const rows: SampleRow[] = parseTable(readFileSync(join(DATA, "ntp_impact.csv"), "utf8")).records.map(({ values: v }) => ({
+  time_period: "202223",
+  la_code: "919",
+  urn: v.urn!,
+  subject: "Mathematics",
+  tutored: flag(v.tutored!),
+  route: v.route || null,
+  group_size: v.group_size || null,
+  nc_year: Number(v.nc_year),
+  key_stage: Number(v.key_stage),
+  baseline: Number(v.baseline),
+  outcome: Number(v.outcome),
+  disadvantaged: flag(v.disadvantaged!),
+  cla: flag(v.cla!),
+  eal: flag(v.eal!),
+  female: flag(v.female!),
+  sen_any: flag(v.sen_any!),
+}));
+
+const close = (got: unknown, want: number | undefined, what: string) => {
+  expect(want, `${what}: in the R fixture`).toBeTypeOf("number");
+  expect(Math.abs(Number(got) - want!), `${what}: ${got} vs R ${want}`).toBeLessThan(1e-8 * Math.max(1, Math.abs(want!)));
+};
+
+describe("ntp impact models equal R's lm + vcovCL (CR1) on the oracle sample", () => {
+  it("has a sample with every route and group size", () => {
+    expect(rows.length).toBe(expected.tutored!.n);
+    expect(new Set(rows.map((r) => r.route)).size).toBe(4); // three routes and the comparison pupils' blank
+    expect(new Set(rows.map((r) => r.group_size)).size).toBe(5);
+  });
+
+  for (const split of NTP_IMPACT_SPLITS) {
+    const key = split.column ?? "tutored";
+    it(`${split.breakdown}: each part's b, SE, CI and difference from the reference`, () => {
+      const want = expected[key]!;
+      const results = fitSplit(rows, split);
+      expect(results.map((r) => r.label)).toEqual(split.parts.map((p) => p.label));
+      for (const [i, part] of split.parts.entries()) {
+        const f = results[i]!.figures;
+        expect(f.na_reason, part.label).toBeNull();
+        close(f.b, want[`b_${part.value}`], `${part.label} b`);
+        close(f.se, want[`se_${part.value}`], `${part.label} se`);
+        close(f.ci_low, want[`ci_low_${part.value}`], `${part.label} ci_low`);
+        close(f.n_schools, want.g, `${part.label} schools`);
+        close(f.k_params, want.k, `${part.label} parameters`);
+        if (split.reference !== undefined && part.value !== split.reference) {
+          close(f.b_diff, want[`b_diff_${part.value}`], `${part.label} b_diff`);
+          close(f.se_diff, want[`se_diff_${part.value}`], `${part.label} se_diff`);
+        } else expect(f.b_diff, part.label).toBeUndefined();
+      }
+    });
+  }
+});
