@@ -183,6 +183,15 @@ function clippedOnPage(): string[] {
     const r = c.getBoundingClientRect();
     if (r.left < region.left - 1 || r.right > region.right + 1) out.push(`caption "${(c.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px in a region ${Math.round(region.left)}..${Math.round(region.right)}px`);
   }
+  // A table row reads across: its name (th) starts on the same line as its figures (td).
+  for (const tr of [...document.querySelectorAll("#observablehq-main .data-table tbody tr")].slice(0, 200)) {
+    const tops = [...tr.children].filter(shown).map((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return range.getClientRects()[0]?.top;
+    }).filter((t): t is number => t !== undefined);
+    if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 4) out.push(`row "${(tr.textContent ?? "").slice(0, 40)}": its cells start ${Math.round(Math.max(...tops) - Math.min(...tops))}px apart`);
+  }
   return out;
 }
 
