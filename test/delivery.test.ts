@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Db, type Row } from "../pipelines/core/db.ts";
 import { parseSettings, type ResolvedSettings } from "../pipelines/core/settings.ts";
 import { buildProgrammeMarts } from "../pipelines/measures/programme.ts";
+import { runTransformModels } from "../pipelines/transform/index.ts";
 
 const LA = { old_code: "919", name: "Hertfordshire", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" };
 const settings: ResolvedSettings = parseSettings({ la: LA, build_date: "2010-09-30" });
@@ -133,7 +134,7 @@ afterEach(() => db.close());
 
 describe("mart_delivery: LA, both subjects (Total)", () => {
   it("counts places (summed over subjects), distinct pupils and courses", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     expect(r.places).toBe(4); // A English, A Maths, B Maths, C English
     expect(r.pupils).toBe(3); // A, B, C
@@ -141,7 +142,7 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
   });
 
   it("gives hours per place: mean, median and quartiles (linear interpolation), full places", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     // hours 4.75, 1, 10, 12 -> sorted 1, 4.75, 10, 12
     expect(r.mean_hours).toBeCloseTo(27.75 / 4, 12); // 6.9375
@@ -154,7 +155,7 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
   });
 
   it("attendance is attended over all session rows; 60-minute and outside-day shares are of attended sessions", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     expect(r.sessions).toBe(31); // 4 + 2 + 11 + 12 + 2
     expect(r.sessions_attended).toBe(29); // 3 + 2 + 10 + 12 + 2
@@ -170,7 +171,7 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
   });
 
   it("ITP and mid-check shares leave unknown flags out; targets met over set where both are recorded", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     expect([r.courses_itp_recorded, r.courses_itp_agreed]).toEqual([4, 3]); // C4 unknown
     expect(r.pct_itp_agreed).toBeCloseTo(75, 12);
@@ -182,7 +183,7 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
   });
 
   it("counts tutors and courses per tutor", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     expect(r.tutors).toBe(3);
     expect(r.courses_per_tutor).toBeCloseTo(5 / 3, 12);
@@ -191,7 +192,7 @@ describe("mart_delivery: LA, both subjects (Total)", () => {
 
 describe("mart_delivery: by subject, school and group", () => {
   it("splits by subject", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const en = await row(db, { subject: "English" });
     expect([en.places, en.pupils, en.courses, en.tutors]).toEqual([2, 2, 3, 3]); // C1 T1, C2 T2, C4 T3
     expect(en.mean_hours).toBeCloseTo((4.75 + 12) / 2, 12);
@@ -202,7 +203,7 @@ describe("mart_delivery: by subject, school and group", () => {
   });
 
   it("counts a place and all its courses at the school that arranged the place", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const s1 = await row(db, { urn: "100001", subject: "Total" });
     expect([s1.places, s1.pupils, s1.courses, s1.tutors]).toEqual([3, 2, 4, 2]); // C2 (arranged by S3) is here
     expect(s1.sessions).toBe(4 + 2 + 11 + 2);
@@ -214,7 +215,7 @@ describe("mart_delivery: by subject, school and group", () => {
 
   it("counts a pupil with places at two schools once for the LA and once at each school", async () => {
     await place(db, "C", "100001", "Mathematics", 1, 0); // C: English at S2, now Maths at S1
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const la = await row(db, { subject: "Total" });
     expect([la.places, la.pupils]).toEqual([5, 3]);
     const s1 = await row(db, { urn: "100001", subject: "Total" });
@@ -226,7 +227,7 @@ describe("mart_delivery: by subject, school and group", () => {
   });
 
   it("gives every breakdown for the LA, groups from the census", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const fsm = await row(db, { subject: "Total", breakdown: "fsm_status", group: "FSM eligible" });
     expect([fsm.places, fsm.pupils]).toEqual([2, 1]); // pupil A's two places
     expect(fsm.mean_hours).toBeCloseTo((4.75 + 1) / 2, 12);
@@ -240,7 +241,7 @@ describe("mart_delivery: by subject, school and group", () => {
   });
 
   it("has no National rows for a single LA, and no duplicate keys", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     expect(await db.all(`select * from mart_delivery where la_code = 'National'`)).toHaveLength(0);
     const dup = await db.all(`select time_period, la_code, urn, subject, breakdown, group_label, count(*) as n
       from mart_delivery group by all having count(*) > 1`);
@@ -250,7 +251,7 @@ describe("mart_delivery: by subject, school and group", () => {
 
 describe("tutor ids never reach a mart", () => {
   it("holds no tutor id in any cell of any programme mart", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     // the scan finds ids where they are (in the staged tuition)
     const control = await db.one<{ n: number }>(`select count(*) as n from stg_tuition t where t::varchar like '%TUTOR-SECRET%'`);
     expect(control?.n).toBe(5);
@@ -269,7 +270,7 @@ describe("tutor ids never reach a mart", () => {
 describe("without a sessions file", () => {
   it("reports hours and attendance as not available, with the reason", async () => {
     await db.run(`drop table stg_sessions`);
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await row(db, { subject: "Total" });
     expect(r.places).toBe(4);
     expect(r.mean_hours).toBeNull();
@@ -284,7 +285,7 @@ describe("without a sessions file", () => {
 
 describe("mart_delivery_hours_dist", () => {
   it("bins places by whole hours delivered", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const bins = await db.all(`select hours_from, hours_to, places from mart_delivery_hours_dist
       where la_code = '919' and urn is null and subject = 'Total' and breakdown = 'total' order by hours_from`);
     // 1 -> [1,2), 4.75 -> [4,5), 10 -> [10,11), 12 -> [12,13)
@@ -296,3 +297,9 @@ describe("mart_delivery_hours_dist", () => {
     ]);
   });
 });
+
+/** int_programme_places (a transform model) over the hand-built int_places, then the programme marts. */
+async function buildFromPlaces(db: Db, s: ResolvedSettings): Promise<void> {
+  await runTransformModels(db, s, ["int_programme_places"]);
+  await buildProgrammeMarts(db, s);
+}

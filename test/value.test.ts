@@ -9,6 +9,7 @@ import { loadCatalogue } from "../pipelines/export/catalogue.ts";
 import { publish } from "../pipelines/export/disclosure.ts";
 import { parseSettings, type ResolvedSettings } from "../pipelines/core/settings.ts";
 import { buildProgrammeMarts } from "../pipelines/measures/programme.ts";
+import { runTransformModels } from "../pipelines/transform/index.ts";
 
 const LA919 = { old_code: "919", name: "Hertfordshire", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" };
 const LA920 = { old_code: "920", name: "Isle of Wight", gss_code: "E06000046", region_code: "E12000008", region_name: "South East" };
@@ -133,7 +134,7 @@ afterEach(() => db.close());
 
 describe("mart_places: places used against places funded", () => {
   it("counts places used per LA, key stage and subject against the LA's own allocation rows", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const en2 = await get(db, "mart_places", { subject: "English", breakdown: "key_stage", group: "Key stage 2" });
     expect([en2.places_used, en2.places_funded, en2.funding_gbp]).toEqual([5, 10, 4000]); // S1 3 + S2 2
     expect(en2.utilisation_pct).toBeCloseTo(50, 12);
@@ -147,7 +148,7 @@ describe("mart_places: places used against places funded", () => {
   });
 
   it("counts places at the arranging school against the school's allocation rows", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const s1 = await get(db, "mart_places", { urn: "100001", subject: "English", breakdown: "key_stage", group: "Key stage 2" });
     expect([s1.places_used, s1.places_funded]).toEqual([3, 4]);
     expect(s1.utilisation_pct).toBeCloseTo(75, 12);
@@ -157,7 +158,7 @@ describe("mart_places: places used against places funded", () => {
   });
 
   it("leaves an academy with no allocation as not available, with the reason", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const s2 = await get(db, "mart_places", { urn: "100002", subject: "English" });
     expect(s2.places_used).toBe(2);
     expect(s2.places_funded).toBeNull();
@@ -168,7 +169,7 @@ describe("mart_places: places used against places funded", () => {
   });
 
   it("gives the 3.5% benchmark of the eligible cohort per subject and key stage (KS4 only in National Challenge schools)", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const en2 = await get(db, "mart_places", { subject: "English", breakdown: "key_stage", group: "Key stage 2" });
     expect(en2.eligible_cohort).toBe(60);
     expect(en2.benchmark_places).toBeCloseTo(0.035 * 60, 12); // 2.1
@@ -183,7 +184,7 @@ describe("mart_places: places used against places funded", () => {
   });
 
   it("has only the total and key stage breakdowns, each key once", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const b = await db.all(`select distinct breakdown from mart_places order by 1`);
     expect(b.map((r) => r.breakdown)).toEqual(["key_stage", "total"]);
     const dup = await db.all(`select time_period, la_code, urn, subject, breakdown, group_label from mart_places group by all having count(*) > 1`);
@@ -193,7 +194,7 @@ describe("mart_places: places used against places funded", () => {
 
 describe("mart_delivery carries places funded", () => {
   it("beside places used on the total and key stage rows, not applicable by pupil group", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const total = await get(db, "mart_delivery", { subject: "Total" });
     expect([total.places, total.places_funded]).toEqual([8, 20]);
     expect(total.pct_funded_places_used).toBeCloseTo(40, 12);
@@ -205,7 +206,7 @@ describe("mart_delivery carries places funded", () => {
 
   it("with a row for a school funded for places it did not use", async () => {
     await allocation(db, "919", "100004", 3, "english", 3, 1200);
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const s4 = await get(db, "mart_delivery", { urn: "100004", subject: "English", breakdown: "key_stage", group: "Key stage 3" });
     expect([s4.places, s4.pupils, s4.places_funded, s4.pct_funded_places_used]).toEqual([0, 0, 3, 0]);
     expect(s4.mean_hours).toBeNull();
@@ -216,7 +217,7 @@ describe("mart_delivery carries places funded", () => {
 
 describe("mart_value: cost with the settings' rates", () => {
   it("totals the cost of places and divides by tutees, places and full places", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const r = await get(db, "mart_value", { subject: "Total" });
     const total = 470 + 350 + 410 + 230 + 440 + 410 + 110 + 560; // 2980
     expect([r.tutees, r.places, r.full_places]).toEqual([7, 8, 5]); // a1 has two places
@@ -227,7 +228,7 @@ describe("mart_value: cost with the settings' rates", () => {
   });
 
   it("sets funding received against spent on the LA rows", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const r = await get(db, "mart_value", { subject: "Total" });
     expect(r.funding_received_gbp).toBe(8000);
     expect(r.pct_funding_spent).toBeCloseTo((100 * 2980) / 8000, 9); // 37.25
@@ -240,7 +241,7 @@ describe("mart_value: cost with the settings' rates", () => {
   });
 
   it("marks funding not applicable by pupil group, and cost per full place not available without full places", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const fsm = await get(db, "mart_value", { subject: "Total", breakdown: "fsm_status", group: "Not known to be FSM eligible" });
     expect(fsm.funding_received_gbp).toBeNull();
     expect(String(fsm.pct_funding_spent_na_reason)).toMatch(/^Not applicable/);
@@ -255,7 +256,7 @@ describe("mart_value: cost with the settings' rates", () => {
 
   it("without full places, cost per full place is not available", async () => {
     await db.run(`update int_places set hours = 1, full_place = false`);
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const r = await get(db, "mart_value", { subject: "Total" });
     expect(r.full_places).toBe(0);
     expect(r.cost_per_full_place_gbp).toBeNull();
@@ -265,11 +266,11 @@ describe("mart_value: cost with the settings' rates", () => {
 
 describe("several LAs", () => {
   it("gives each LA its single-LA figures and adds National rows", async () => {
-    await buildProgrammeMarts(db, one);
+    await buildFromPlaces(db, one);
     const alone = await db.all(`select * from mart_value where la_code = '919' order by all`);
     const alonePlaces = await db.all(`select * from mart_places where la_code = '919' order by all`);
     await addSecondLa(db);
-    await buildProgrammeMarts(db, both);
+    await buildFromPlaces(db, both);
     expect(await db.all(`select * from mart_value where la_code = '919' order by all`)).toEqual(alone);
     expect(await db.all(`select * from mart_places where la_code = '919' order by all`)).toEqual(alonePlaces);
     const nat = await get(db, "mart_value", { la: "National", subject: "Total" });
@@ -292,7 +293,7 @@ describe("pipelines/measures/catalogue/programme.csv", () => {
     const dir = mkdtempSync(join(tmpdir(), "programme-catalogue-"));
     try {
       copyFileSync(join(CATALOGUE_DIR, "programme.csv"), join(dir, "programme.csv"));
-      await buildProgrammeMarts(db, one);
+      await buildFromPlaces(db, one);
       const rows = await loadCatalogue(db, dir);
       expect(rows.length).toBeGreaterThan(30);
       for (const r of rows) {
@@ -328,3 +329,9 @@ describe("pipelines/measures/catalogue/programme.csv", () => {
     expect(readdirSync(CATALOGUE_DIR)).toContain("programme.csv");
   });
 });
+
+/** int_programme_places (a transform model) over the hand-built int_places, then the programme marts. */
+async function buildFromPlaces(db: Db, s: ResolvedSettings): Promise<void> {
+  await runTransformModels(db, s, ["int_programme_places"]);
+  await buildProgrammeMarts(db, s);
+}

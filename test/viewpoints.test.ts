@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Db, type Row } from "../pipelines/core/db.ts";
 import { parseSettings, type ResolvedSettings } from "../pipelines/core/settings.ts";
 import { buildProgrammeMarts } from "../pipelines/measures/programme.ts";
+import { runTransformModels } from "../pipelines/transform/index.ts";
 
 const LA = { old_code: "919", name: "Hertfordshire", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" };
 const settings: ResolvedSettings = parseSettings({ la: LA });
@@ -97,7 +98,7 @@ afterEach(() => db.close());
 
 describe("mart_viewpoints: pre and post", () => {
   it("gives n, mean and % agree (3 or 4) at each stage", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await get(db, { subject: "English", respondent: "pupil" });
     // pre 2, 1, 3: mean 2, one agrees; post 4, 2, 3: mean 3, two agree
     expect([r.n_pre, r.agree_pre, r.n_post, r.agree_post]).toEqual([3, 1, 3, 2]);
@@ -109,7 +110,7 @@ describe("mart_viewpoints: pre and post", () => {
   });
 
   it("counts every answer at a stage, several respondents of one type included", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await get(db, { subject: "English", respondent: "parent" });
     // pre 2, 3, 1, 2: n 4, mean 2, one agrees; post 4, 2, 4: n 3, mean 10/3, two agree
     expect([r.n_pre, r.agree_pre, r.n_post, r.agree_post]).toEqual([4, 1, 3, 2]);
@@ -118,7 +119,7 @@ describe("mart_viewpoints: pre and post", () => {
   });
 
   it("keeps items apart and marks a stage with no answers as not available", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const enjoy = await get(db, { subject: "English", respondent: "pupil", item: "enjoyment" });
     expect([enjoy.n_pre, enjoy.n_post, enjoy.n_paired]).toEqual([1, 0, 0]);
     const teacher = await get(db, { subject: "English", respondent: "teacher" });
@@ -132,7 +133,7 @@ describe("mart_viewpoints: pre and post", () => {
 
 describe("mart_viewpoints: paired change", () => {
   it("pairs courses with both stages and gives the paired-t 95% CI", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await get(db, { subject: "English", respondent: "pupil" });
     // changes V1 +2, V2 +1, V4 0: mean 1, SD √((1 + 0 + 1)/2) = 1, CI 1 ± t(.975, 2)·1/√3
     expect(r.n_paired).toBe(3);
@@ -145,7 +146,7 @@ describe("mart_viewpoints: paired change", () => {
   });
 
   it("averages several respondents of one type on one course and stage before pairing", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await get(db, { subject: "English", respondent: "parent" });
     // V1: pre mean (2 + 3)/2 = 2.5, post 4 → +1.5; V2: pre 1, post (2 + 4)/2 = 3 → +2; V4 has no post.
     // mean 1.75, SD |2 − 1.5|/√2 = 0.353553, CI 1.75 ± 12.7062·0.353553/√2 = 1.75 ± 3.176551
@@ -157,7 +158,7 @@ describe("mart_viewpoints: paired change", () => {
   });
 
   it("pools both subjects in Total", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const r = await get(db, { subject: "Total", respondent: "pupil" });
     // adds V3 (+1): changes 2, 1, 0, 1: mean 1, SD √(2/3), CI 1 ± t(.975, 3)·√(2/3)/2
     expect([r.n_pre, r.n_post, r.n_paired]).toEqual([4, 4, 4]);
@@ -168,7 +169,7 @@ describe("mart_viewpoints: paired change", () => {
   });
 
   it("gives no CI from a single pair, per school, and saying why", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const s2 = await get(db, { urn: "100002", subject: "English", respondent: "pupil" });
     expect([s2.n_paired, s2.mean_change]).toEqual([1, 0]);
     expect(s2.mean_change_ci_low).toBeNull();
@@ -181,7 +182,7 @@ describe("mart_viewpoints: paired change", () => {
 
 describe("comments", () => {
   it("never leave stg_viewpoints", async () => {
-    await buildProgrammeMarts(db, settings);
+    await buildFromPlaces(db, settings);
     const control = await db.one<{ n: number }>(`select count(*) as n from stg_viewpoints t where t::varchar like '%${SECRET}%'`);
     expect(control?.n).toBe(17);
     const tables = await db.all<{ table_name: string }>(`select table_name from information_schema.tables where table_name like 'mart_%'`);
@@ -194,3 +195,9 @@ describe("comments", () => {
     expect(cols).toHaveLength(0);
   });
 });
+
+/** int_programme_places (a transform model) over the hand-built int_places, then the programme marts. */
+async function buildFromPlaces(db: Db, s: ResolvedSettings): Promise<void> {
+  await runTransformModels(db, s, ["int_programme_places"]);
+  await buildProgrammeMarts(db, s);
+}

@@ -142,7 +142,8 @@ function keyOf(r: Row): string {
 /** Builds mart_impact, mart_balance, mart_matched, mart_gaps and mart_school_progress. */
 export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Promise<void> {
   const context = await ensureRunContext(db, settings);
-  await db.runFile(join(SQL_DIR, "mart_impact_design.sql"));
+  // the design matrix, once per pupil, then per model and per model's fitted rows
+  for (const file of ["impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
 
   await aggregateCrossProducts(db, context.several_las);
   const sums = await db.all("select * from impact_sums");
@@ -183,7 +184,7 @@ export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Prom
   await scoreSchools(db);
   await finishEstimates(db, estimates);
 
-  for (const file of ["mart_impact.sql", "mart_matched.sql", "mart_balance.sql", "mart_gaps.sql", "mart_school_progress.sql"]) {
+  for (const file of ["mart_impact.sql", "impact_matched_cells.sql", "mart_matched.sql", "mart_balance.sql", "mart_gaps.sql", "mart_school_progress.sql"]) {
     await db.runFile(join(SQL_DIR, file));
   }
 }

@@ -1,5 +1,5 @@
 // The programme marts (measures.md §8 delivery and places vs funded, §9 value for money,
-// §10 viewpoints): SQL models over int_places, int_pupils and the staged tuition,
+// §10 viewpoints): SQL models over int_places, int_programme_places, int_pupils and the staged tuition,
 // sessions, viewpoints and allocations. The only arithmetic done here is the t quantile
 // of the viewpoints' paired-t intervals, once per distinct number of pairs.
 import { listValue } from "@duckdb/node-api";
@@ -12,9 +12,8 @@ import { studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
-/** In dependency order: mart_delivery and mart_value read int_programme_places and mart_places. */
+/** In dependency order: mart_delivery and mart_value read mart_places (and int_programme_places, built by transform). */
 export const PROGRAMME_MARTS = [
-  "int_programme_places",
   "mart_places",
   "mart_delivery",
   "mart_delivery_hours_dist",

@@ -16,6 +16,7 @@ export const TRANSFORM_MODELS = [
   "int_results",
   "int_scores",
   "int_places",
+  "int_programme_places",
   "int_anchors",
   "int_analysis_pupils",
   "int_eligible_untutored",
@@ -32,10 +33,20 @@ const OPTIONAL_STAGING: Record<string, string> = {
   stg_tuition_refused: "upn VARCHAR, academic_year VARCHAR, subject VARCHAR",
 };
 
+export type TransformModel = (typeof TRANSFORM_MODELS)[number];
+
 export async function transform(db: Db, settings: ResolvedSettings): Promise<void> {
+  await runTransformModels(db, settings, TRANSFORM_MODELS);
+}
+
+/**
+ * Runs the given models, in the order given, after the run context and the optional staging.
+ * transform() runs them all; a test that builds the tables a model reads by hand runs that one.
+ */
+export async function runTransformModels(db: Db, settings: ResolvedSettings, models: readonly TransformModel[]): Promise<void> {
   await ensureRunContext(db, settings);
   await createOptionalStaging(db);
-  for (const model of TRANSFORM_MODELS) {
+  for (const model of models) {
     try {
       await db.runFile(join(SQL_DIR, `${model}.sql`));
     } catch (e) {

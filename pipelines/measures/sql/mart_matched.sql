@@ -3,41 +3,7 @@
 -- models as mart_impact. Each tutee in the model is matched to every comparison pupil in
 -- the model with the same NC year, baseline, fsm, eal and gender;
 -- ATT = mean over matched tutees of (tutee outcome − mean outcome of their matches).
--- Also builds impact_matched_cells (temp): the matched cells, for the balance of §3.
-create or replace temp table impact_matched_cells as
-with
-
-rows as (
-    select * from impact_model_rows
-),
-
-comparison_cells as (
-    select
-        time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female,
-        count(*) as n_c_cell, avg(outcome) as mean_outcome_c
-    from rows
-    where cell = 'comparison'
-    group by all
-),
-
-tutee_cells as (
-    select
-        time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female,
-        count(*) as n_t_cell, avg(outcome) as mean_outcome_t
-    from rows
-    where cell <> 'comparison'
-    group by all
-),
-
-final as (
-    select t.*, c.n_c_cell, c.mean_outcome_c
-    from tutee_cells as t
-    left join comparison_cells as c
-        using (time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female)
-)
-
-select * from final;
-
+-- Reads impact_matched_cells (impact_matched_cells.sql).
 create or replace table mart_matched as
 with
 

@@ -1,14 +1,23 @@
 -- stg_attainment: grain one row per pupil, subject, assessment and date (its key), rows
--- that broke no rule; result normalised (see macros.sql ti_result). typed_attainment.sql
--- wrote every row into it: here the quarantined rows and the working columns go. (A flagged
--- row always has a quarantine row; the others can still be duplicates or too long.)
+-- that broke no rule; result normalised (see macros.sql ti_result). Made from typed_attainment
+-- in place (typed_attainment.sql): the quarantined rows and the working columns go, the parsed
+-- columns take their staged names, and the table its staged name; no copy of the biggest input
+-- is made. (A flagged row always has a quarantine row; the others can still be duplicates or
+-- too long.)
 -- Not sorted by _line, unlike the smaller stg_* tables: nothing reads it in order, and sorting
 -- tens of millions of rows on a national run cost about as much as reading the file.
-drop view typed_attainment;
-delete from stg_attainment where flagged or _line in (select line from q_attainment);
-alter table stg_attainment drop column flagged;
-alter table stg_attainment drop column upn_status;
-alter table stg_attainment drop column gcse;
-alter table stg_attainment drop column out_of_range;
-alter table stg_attainment drop column std_min;
-alter table stg_attainment drop column std_max;
+drop table if exists stg_attainment;
+delete from typed_attainment where flagged or _line in (select line from q_attainment);
+alter table typed_attainment drop column flagged;
+alter table typed_attainment drop column upn_status;
+alter table typed_attainment drop column gcse;
+alter table typed_attainment drop column out_of_range;
+alter table typed_attainment drop column std_min;
+alter table typed_attainment drop column std_max;
+alter table typed_attainment rename column upn_n to upn;
+alter table typed_attainment rename column subject_n to subject;
+alter table typed_attainment rename column assessment_n to assessment;
+alter table typed_attainment rename column assessed_on_d to assessed_on;
+alter table typed_attainment rename column result_n to result;
+alter table typed_attainment rename column test_name_n to test_name;
+alter table typed_attainment rename to stg_attainment;

@@ -8,10 +8,12 @@
 -- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
 -- marks rows with something to report; only they are copied with their text as written
 -- (flagged_attainment, for the quarantine report).
--- Unlike the other datasets, the parsed rows go straight into stg_attainment (stored
--- compressed, so tens of millions of rows do not have to be held in memory twice);
--- stg_attainment.sql then deletes the quarantined rows and the working columns.
-create or replace table stg_attainment as
+-- Unlike the other datasets' typed_* (temp tables), typed_attainment is a table of the
+-- database file (stored compressed, so tens of millions of rows do not have to be held in
+-- memory twice), and it becomes stg_attainment in place: stg_attainment.sql deletes the
+-- quarantined rows and the working columns, gives the parsed columns their staged names and
+-- renames the table. Its columns carry the names the rules use (q_attainment.sql).
+create or replace table typed_attainment as
 with loaded_pupils as (
     select distinct upn as upn_n from stg_pupils
 ),
@@ -65,9 +67,10 @@ judged as (
 ),
 final as (
     select
-        upn_n as upn, subject_n as subject, assessment_n as assessment, assessed_on_d as assessed_on, result_n as result,
+        -- the columns of stg_attainment, in its order (renamed there)
+        upn_n, subject_n, assessment_n, assessed_on_d, result_n,
         -- ntp only (programmes.md §2): the standardised test's name; NULL in a 2009 run
-        test_name,
+        test_name as test_name_n,
         (select file from ingest_files where dataset = 'attainment') as _file, _line,
         -- working columns, dropped by stg_attainment.sql
         flagged, upn_status, gcse, out_of_range, std_min, std_max
@@ -75,12 +78,6 @@ final as (
 )
 select * from final;
 
--- The parsed values under the names the rules use (q_attainment.sql).
-create or replace temp view typed_attainment as
-select _line, flagged, upn as upn_n, upn_status, subject as subject_n, assessment as assessment_n,
-    assessed_on as assessed_on_d, gcse, result as result_n, test_name as test_name_n, out_of_range, std_min, std_max
-from stg_attainment;
-
 create or replace temp table flagged_attainment as
-select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result, r.test_name
+select t.* exclude (_file), r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result, r.test_name
 from aliased_attainment r join (select * from typed_attainment where flagged) t using (_line);

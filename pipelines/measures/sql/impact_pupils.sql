@@ -1,11 +1,9 @@
--- impact_pupils (temp table) and impact_design (view): the design matrix of the impact
--- models (measures.md §3).
--- impact_pupils grain: one row per academic year × subject × pupil in the model sample
--- (int_analysis_pupils.in_model_sample) of an LA in the run (run_las).
--- impact_design repeats each row once per model the pupil belongs to: the whole cohort
--- (breakdown 'total') and their own group in each breakdown of §5. impact_pupils is
--- materialised once because every later pass (sums, scores, matching, balance, gaps)
--- reads it; the ×9 expansion stays a view so it is never stored.
+-- impact_pupils (temp table): the design matrix of the impact models (measures.md §3), one
+-- row per pupil; impact_design.sql repeats it once per model, impact_model_rows.sql keeps the
+-- rows each model is fitted on.
+-- Grain: one row per academic year × subject × pupil in the model sample
+-- (int_analysis_pupils.in_model_sample) of an LA in the run (run_las). Materialised once
+-- because every later pass (sums, scores, matching, balance, gaps) reads it.
 -- Baselines and outcomes are shifted by their mean over the whole table per subject
 -- (and key stage) so the cross-products DuckDB sums are centred enough not to lose
 -- digits; a shift changes only the intercept and nc-year terms, never b or its SE.
@@ -71,73 +69,6 @@ designed as (
 
 final as (
     select * from designed
-)
-
-select * from final;
-
-create or replace temp view impact_design as
-with
-
-designed as (
-    select * from impact_pupils
-),
-
-breakdowns as (
-    select * from (values
-        ('total'), ('fsm_status'), ('cla_status'), ('first_language'), ('sex'),
-        ('sen_provision'), ('ethnicity_major'), ('key_stage'), ('prior_attainment')
-    ) as t(breakdown)
-),
-
--- a cross join with the nine breakdowns and a CASE (rather than unnesting a list of
--- structs) is cheap, and lets a filter on breakdown reach the scan
-expanded as (
-    select * from (
-        select d.*, b.breakdown,
-            case b.breakdown
-                when 'total' then 'Total'
-                when 'fsm_status' then d.fsm_status
-                when 'cla_status' then d.cla_status
-                when 'first_language' then d.first_language
-                when 'sex' then d.sex
-                when 'sen_provision' then d.sen_provision
-                when 'ethnicity_major' then d.ethnicity_major
-                when 'key_stage' then d.key_stage
-                when 'prior_attainment' then d.prior_attainment
-            end as group_label
-        from designed as d
-        cross join breakdowns as b
-    )
-    where group_label is not null
-),
-
-final as (
-    select * exclude (fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment)
-    from expanded
-)
-
-select * from final;
-
--- impact_model_rows: the pupils each model is fitted on. Grain: one row per model
--- (time_period × la_code × subject × breakdown × group_label) × pupil with every
--- covariate known; LA rows, then the same pupils again under la_code 'National' when the
--- run holds two or more LAs (the National model pools all LAs' pupils).
-create or replace temp view impact_model_rows as
-with
-
-known as (
-    select * exclude (known) from impact_design where known
-),
-
-national as (
-    select * replace ('National' as la_code) from known
-    where (select several_las from run_context)
-),
-
-final as (
-    select * from known
-    union all
-    select * from national
 )
 
 select * from final;

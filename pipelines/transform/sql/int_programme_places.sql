@@ -1,8 +1,8 @@
 -- int_programme_places: the places the programme marts count (mart_delivery, mart_value),
 -- built once: int_places in the analysed years, at the arranging school, with each pupil's
 -- first place at each level flagged so distinct pupils are a sum across subjects.
--- Grain: one row per place (pupil × subject × academic year). Temp table; reads run_context.
-create or replace temp table int_programme_places as
+-- Grain: one row per place (pupil × subject × academic year) in run_context.academic_years.
+create or replace table int_programme_places as
 with
 
 final as (
