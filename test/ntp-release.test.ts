@@ -91,12 +91,32 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
     expect(result.cells).toBeGreaterThan(1000);
   });
 
-  it("has the ntp filters, a row breaks down by at most one of route and group size, and no name contains sen_", () => {
+  it("has the ntp filters, a row breaks down by at most one of route, group size and disadvantage, and no name contains sen_", () => {
     for (const t of [la, schools]) {
-      expect(t.columns).toEqual(expect.arrayContaining(["subject", "route", "group_size", "total_courses", "ntp_pupils", "programme_funding_gbp"]));
+      expect(t.columns).toEqual(
+        expect.arrayContaining([
+          "subject",
+          "outcome_measure",
+          "route",
+          "group_size",
+          "disadvantage_status",
+          "total_courses",
+          "ntp_pupils",
+          "programme_funding_gbp",
+        ]),
+      );
       expect(t.columns.filter((c) => c.includes("sen_"))).toEqual([]);
-      for (const r of t.records) expect([r.values.route, r.values.group_size].filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
+      for (const r of t.records)
+        expect([r.values.route, r.values.group_size, r.values.disadvantage_status].filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
     }
+    // figures that ignore the outcome sit on outcome_measure Total, impact on its measure: each is z on the other's rows
+    const impactRows = la.records.filter((r) => r.values.outcome_measure === "Standardised score");
+    const otherRows = la.records.filter((r) => r.values.outcome_measure === "Total");
+    expect(impactRows.length).toBe(2 * (1 + 3 + 4 + 2));
+    expect(otherRows.length).toBeGreaterThan(10);
+    for (const r of impactRows) expect([r.values.total_courses, r.values.cost_gbp]).toEqual(["z", "z"]);
+    for (const r of otherRows) expect([r.values.b, r.values.n_t]).toEqual(["z", "z"]);
+    expect(la.records.filter((r) => r.values.outcome_measure === "Total" && r.values.disadvantage_status !== "Total")).toEqual([]);
     const subjects = new Set(la.records.map((r) => r.values.subject));
     expect([...subjects].sort()).toEqual(["English", "Mathematics", "Other subjects", "Science", "Total"]);
     const meta = readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8");
@@ -107,13 +127,21 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
   it("the workbook has the NTP sheets, and its Glossary every filter and indicator of the return's metadata (programmes.md §6.7)", async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, "return", "impact_919_202223.xlsx"));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Cover", "Glossary", "NTP delivery", "NTP cost", "NTP delivery (schools)", "NTP cost (schools)"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      "Cover",
+      "Glossary",
+      "NTP delivery",
+      "NTP cost",
+      "NTP impact",
+      "NTP delivery (schools)",
+      "NTP cost (schools)",
+    ]);
     const glossary = wb.getWorksheet("Glossary")!;
     const codes = new Set<string>();
     for (let r = 2; r <= glossary.rowCount; r++) codes.add(String(glossary.getRow(r).getCell(2).value));
     const meta = parseTable(readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8"));
     const listed = meta.records.map((r) => r.values.col_name);
-    expect(listed).toEqual(expect.arrayContaining(["route", "group_size"]));
+    expect(listed).toEqual(expect.arrayContaining(["route", "group_size", "outcome_measure", "disadvantage_status", "b", "b_diff"]));
     for (const c of listed) expect(codes.has(c), c).toBe(true);
     expect(String(wb.getWorksheet("Cover")!.getRow(1).getCell(1).value)).toMatch(/^National Tutoring Programme: Hertfordshire \(919\) return 2022\/23/);
   });
@@ -128,7 +156,8 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
     expect(guidance).toMatch(/estimate/);
     expect(guidance).toMatch(/not the Education and Skills Funding Agency's reconciliation/);
     expect(guidance).not.toMatch(/one-to-one tuition impact/i);
-    for (const c of ["route", "group_size", "total_courses", "programme_funding_gbp"]) expect(guidance).toContain(`| ${c} |`);
+    for (const c of ["route", "group_size", "outcome_measure", "disadvantage_status", "total_courses", "programme_funding_gbp", "b", "b_diff"])
+      expect(guidance).toContain(`| ${c} |`);
   });
 });
 
@@ -150,14 +179,14 @@ describe("§13–§14 in the return equal truth.json where not suppressed (progr
       else expect(Number(shown), `${what} ${figure}`).toBe(roundHalfAway(expected, dp));
     }
   };
-  const laRow = { subject: "Total", route: "Total", group_size: "Total" };
+  const laRow = { subject: "Total", outcome_measure: "Total", route: "Total", group_size: "Total", disadvantage_status: "Total" };
 
   it("LA total, per subject, per route and per group size", () => {
     check(la.records, laRow, truth.delivery.total, "LA total");
     for (const [k, t] of Object.entries<any>(truth.delivery.by_subject)) check(la.records, { ...laRow, subject: SUBJECT[k] }, t, `subject ${k}`);
     for (const [k, t] of Object.entries<any>(truth.delivery.by_route)) check(la.records, { ...laRow, route: ROUTE[k] }, t, `route ${k}`);
     for (const [k, t] of Object.entries<any>(truth.delivery.by_group_size)) check(la.records, { ...laRow, group_size: SIZE[k] }, t, `size ${k}`);
-    const total = la.records.find((r) => r.values.subject === "Total" && r.values.route === "Total" && r.values.group_size === "Total")!;
+    const total = la.records.find((r) => Object.entries(laRow).every(([k, v]) => r.values[k] === v))!;
     expect(Number(total.values.total_schools)).toBe(truth.delivery.total_schools);
   });
 
@@ -173,7 +202,7 @@ describe("§13–§14 in the return equal truth.json where not suppressed (progr
   });
 });
 
-describe("the impact models on the Standardised score (programmes.md §3), published for the site", () => {
+describe("the impact models on the Standardised score (programmes.md §3), in the return", () => {
   it("per subject, the whole cohort, each route, each group size and each disadvantage group; route and size parts partition the model's tutees", async () => {
     const db = await Db.open(join(out, DATABASE_NAME), { access_mode: "READ_ONLY" });
     try {
@@ -196,8 +225,20 @@ describe("the impact models on the Standardised score (programmes.md §3), publi
           ).toBe(total);
         expect(of("total")[0]!.b).not.toBeNull();
       }
-      const published = await db.one<{ n: number }>(`select count(*)::INTEGER as n from published_ntp_impact`);
-      expect(published!.n).toBe(rows.length);
+      // the return's impact rows are the published (disclosure-controlled) ones
+      const published = await db.all<Record<string, string>>(`select * from published_ntp_impact`);
+      expect(published.length).toBe(rows.length);
+      const FILTER: Record<string, string> = { route: "route", group_size: "group_size", disadvantage_status: "disadvantage_status" };
+      for (const p of published) {
+        const hits = la.records.filter(
+          (r) =>
+            r.values.subject === p.subject &&
+            r.values.outcome_measure === p.outcome_measure &&
+            ["route", "group_size", "disadvantage_status"].every((f) => r.values[f] === (FILTER[p.breakdown!] === f ? p.group_label : "Total")),
+        );
+        expect(hits, `${p.subject} ${p.breakdown} ${p.group_label}`).toHaveLength(1);
+        for (const c of ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "b_diff", "se_diff"]) expect(hits[0]!.values[c], `${p.group_label} ${c}`).toBe(p[c]);
+      }
     } finally {
       db.close();
     }

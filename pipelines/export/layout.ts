@@ -33,9 +33,14 @@ export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
  */
 export const NTP_FILTERS = [
   { col: "subject", label: "Subject", hint: "English, mathematics, science, other subjects or all of them" },
+  // read from the marts' outcome_measure column, not from a breakdown: Total for figures that ignore the outcome
+  { col: "outcome_measure", label: "Outcome measure", hint: "The result impact is measured on; Total for delivery and cost" },
   { col: "route", label: "NTP route", hint: "The Department's ntp_pillar: tuition partner, academic mentor or school-led tutoring" },
   { col: "group_size", label: "Group size", hint: "Pupils taught together in most sessions" },
+  { col: "disadvantage_status", label: "Disadvantage status", hint: "Disadvantaged: FSM in the last 6 years, FSM, looked after or previously looked after" },
 ] as const;
+/** Filters whose value is a column of the marts rather than their breakdown. */
+const NTP_COLUMN_FILTERS = ["outcome_measure"];
 export const NTP_SUBJECT_ORDER = ["English", "Mathematics", "Science", "Other subjects", "Total"];
 
 /** A return's filters, mart breakdowns and subject order: one set per programme profile. */
@@ -44,16 +49,20 @@ export interface ReturnLayout {
   filterColumns: string[];
   breakdowns: string[];
   subjectOrder: string[];
+  /** Filters read from a mart column of that name ('Total' where a mart has none), not from the breakdown. */
+  columnFilters: string[];
 }
 
 export function layoutFor(programme: "one_to_one_2009" | "ntp"): ReturnLayout {
   const filters = programme === "ntp" ? NTP_FILTERS : FILTERS;
   const filterColumns = filters.map((f) => f.col);
+  const columnFilters = programme === "ntp" ? NTP_COLUMN_FILTERS : [];
   return {
     filters,
     filterColumns,
-    breakdowns: ["total", ...filterColumns.filter((c) => c !== "subject")],
+    breakdowns: ["total", ...filterColumns.filter((c) => c !== "subject" && !columnFilters.includes(c))],
     subjectOrder: programme === "ntp" ? NTP_SUBJECT_ORDER : SUBJECT_ORDER,
+    columnFilters,
   };
 }
 

@@ -129,22 +129,28 @@ async function nationalRowsExist(db: Db, catalogue: CatalogueRow[]): Promise<boo
  * pass for all LAs; each file then only selects its rows (no per-row JavaScript).
  */
 async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAuthority[], level: "la" | "school", layout: ReturnLayout): Promise<string[]> {
-  const { filterColumns: FILTER_COLUMNS, breakdowns: BREAKDOWNS, subjectOrder: SUBJECT_ORDER } = layout;
+  const { filterColumns: FILTER_COLUMNS, breakdowns: BREAKDOWNS, subjectOrder: SUBJECT_ORDER, columnFilters } = layout;
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const marts = [...new Set(indicators.map((r) => publishedTable(r.mart)))];
   const urnCond = level === "la" ? "urn is null" : "urn is not null";
   const columns = [...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...(level === "school" ? SCHOOL_COLUMNS : []), ...FILTER_COLUMNS, ...indicators.map((r) => r.indicator)];
   const table = ident(`_return_${level}`);
+  // Filters read from a mart column (an ntp return's outcome_measure): a mart without the column is 'Total' there.
+  const martColumns = new Map<string, Set<string>>();
+  for (const m of marts)
+    martColumns.set(m, new Set((await db.all<{ c: string }>(`select column_name as c from information_schema.columns where table_name = ?`, [m])).map((r) => r.c)));
+  const dimOf = (m: string, c: string, alias = "") => (martColumns.get(m)!.has(c) ? `coalesce(${alias}${ident(c)}, 'Total')` : "'Total'");
+  const dimSelect = (m: string) => columnFilters.map((c) => `, ${dimOf(m, c)} as ${ident(c)}`).join("");
   for (const m of marts) {
     const dup = await db.one<{ n: number }>(
-      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${urnCond} group by all having count(*) > 1)`);
+      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond} group by all having count(*) > 1)`);
     if (dup && dup.n > 0) throw new ReturnCheckError(`${m} has ${dup.n} keys with more than one row; the return needs one row per (${KEY_COLUMNS.join(", ")}). Give the extra dimension a level of 'none' in the catalogue or fold it into the key.`);
     const bad = await db.one<{ breakdown: string }>(`select breakdown from ${ident(m)} where ${urnCond} and breakdown not in (${BREAKDOWNS.map(literal).join(", ")}) limit 1`);
     if (bad) throw new ReturnCheckError(`${m} has breakdown '${bad.breakdown}', which is not a filter of the return (${BREAKDOWNS.join(", ")}).`);
   }
   if (marts.length === 0) {
     await db.run(`create or replace temp table ${table} as select ${columns.map((c) => `null::VARCHAR as ${ident(c)}`).join(", ")},
-      null::VARCHAR as la_code, null::VARCHAR as _urn, 0 as _subject, 0 as _breakdown, '' as _group limit 0`);
+      null::VARCHAR as la_code, null::VARCHAR as _urn, 0 as _subject, 0 as _breakdown, '' as _group, '' as _dims limit 0`);
     return columns;
   }
   await db.run(`create or replace temp table _return_geo (la_code VARCHAR, gss_code VARCHAR, la_name VARCHAR, region_code VARCHAR, region_name VARCHAR)`);
@@ -153,9 +159,9 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
     where la_code <> 'National' and la_code not in (select la_code from _return_geo) limit 1`);
   if (stranger) throw new ReturnCheckError(`Published row for LA ${stranger.la_code} has no LA in the settings.`);
 
-  const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")} from ${ident(m)} where ${urnCond}`).join(" union ");
+  const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond}`).join(" union ");
   const joins = marts.map((m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
-      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label`);
+      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${columnFilters.map((c) => ` and ${dimOf(m, c, `p${i}.`)} = k.${ident(c)}`).join("")}`);
   const school = level === "school" && (await tableExists(db, "stg_schools"));
   const national = "k.la_code = 'National'";
   const geo: Record<string, string> = {
@@ -177,6 +183,7 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
     else if (c === "time_identifier") expr = literal(TIME_IDENTIFIER);
     else if (c in geo) expr = geo[c];
     else if (c === "subject") expr = "k.subject";
+    else if (columnFilters.includes(c)) expr = `k.${ident(c)}`;
     else if (FILTER_COLUMNS.includes(c)) expr = `case when k.breakdown = ${literal(c)} then k.group_label else 'Total' end`;
     // A mart without a row for this combination does not produce that measure there: not applicable.
     else expr = `coalesce(p${marts.indexOf(publishedTable(indicators.find((r) => r.indicator === c)!.mart))}.${ident(c)}, 'z')`;
@@ -188,7 +195,8 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
     select ${select.join(",\n      ")},
       k.la_code, coalesce(cast(k.urn as VARCHAR), '') as _urn, ${subjectOrder} as _subject,
       list_position(${listLiteral(BREAKDOWNS)}, k.breakdown) as _breakdown,
-      case when k.group_label = 'Total' then '' else k.group_label end as _group
+      case when k.group_label = 'Total' then '' else k.group_label end as _group,
+      ${columnFilters.length ? `concat_ws('|', ${columnFilters.map((c) => `case when k.${ident(c)} = 'Total' then '' else k.${ident(c)} end`).join(", ")})` : "''"} as _dims
     from k ${joins.join(" ")}
     left join _return_geo g on g.la_code = k.la_code
     ${school ? "left join (select distinct on (urn) urn, laestab, school_name from stg_schools order by urn, laestab) s on s.urn = k.urn" : ""}`);
@@ -206,7 +214,7 @@ async function readFile(
   const rows = await db.rows(
     `select ${columns.map(ident).join(", ")} from ${ident(`_return_${level}`)}
      where time_period = $1 and la_code in (${laCodes.map((_, i) => `$${i + 2}`).join(", ")})
-     order by la_code = 'National', la_code, _urn, _subject, _breakdown, _group`,
+     order by la_code = 'National', la_code, _urn, _subject, _dims, _breakdown, _group`,
     [tp, ...laCodes],
   ) as string[][];
   return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators, layout.filters), indicators };

@@ -58,6 +58,7 @@ const TOPIC_NAMES: Record<string, string> = {
   // the ntp profile (programmes.md §13–§14)
   mart_ntp_delivery: "NTP delivery",
   mart_ntp_cost: "NTP cost",
+  mart_ntp_impact: "NTP impact",
 };
 
 const TIME = new Set<string>(TIME_COLUMNS);

@@ -14,8 +14,12 @@ export const CELL_COLUMNS = "place VARCHAR, loc VARCHAR, line BIGINT, col VARCHA
 
 const BASE = new Set<string>([...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...SCHOOL_COLUMNS]);
 const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_attainment"]);
-/** Text columns of a questionnaire table beyond the key (published_viewpoints), with the workbook's headings for them. */
-export const DIMENSIONS = ["respondent", "item"];
+/**
+ * Text columns beyond the key: a questionnaire table's (published_viewpoints), with the workbook's
+ * headings for them, and an ntp return's outcome_measure (the impact rows' result; not a
+ * breakdown: a route row of impact is in the route's sets).
+ */
+export const DIMENSIONS = ["respondent", "item", "outcome_measure"];
 export const DIMENSION_HEADINGS: [string, string][] = [["Respondent", "respondent"], ["Respondent type", "respondent"], ["Questionnaire item", "item"], ["Item", "item"]];
 
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
