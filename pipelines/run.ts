@@ -19,7 +19,7 @@ import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
 import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
-import { buildNtpDataQualityMart, buildNtpMarts } from "./measures/ntp.ts";
+import { buildNtpDataQualityMart, buildNtpMarts, buildNtpPracticeMart } from "./measures/ntp.ts";
 import { buildNtpImpactMart } from "./measures/ntp-impact.ts";
 import { NTP_CATALOGUE_DIR } from "./export/catalogue.ts";
 import { publish } from "./export/disclosure.ts";
@@ -117,6 +117,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       if (ntp) {
         await buildNtpMarts(db, settings);
         await buildNtpDataQualityMart(db);
+        await buildNtpPracticeMart(db);
         await buildNtpImpactMart(db, settings); // §3 on the Standardised score: published for the site (catalogue level none)
         return;
       }

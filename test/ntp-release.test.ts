@@ -133,8 +133,10 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
       "NTP delivery",
       "NTP cost",
       "NTP impact",
+      "NTP pupils and tutors",
       "NTP delivery (schools)",
       "NTP cost (schools)",
+      "NTP pupils and tutors (schools)",
     ]);
     const glossary = wb.getWorksheet("Glossary")!;
     const codes = new Set<string>();
@@ -199,6 +201,42 @@ describe("§13–§14 in the return equal truth.json where not suppressed (progr
   it("most figures are published, so the comparison says something", () => {
     expect(compared).toBeGreaterThan(200);
     expect(compared).toBeGreaterThan(3 * suppressed);
+  });
+});
+
+describe("§7–§8: disadvantaged tutees and hours by tutor type, from the input files (programmes.md §3)", () => {
+  it("the LA row's shares equal those counted from tuition.csv, sessions.csv and pupils.csv", () => {
+    const rowsOf = (f: string) => parseTable(readFileSync(join(dir, "in", f), "utf8")).records.map((r) => r.values);
+    const minutes = new Map<string, number>();
+    for (const s of rowsOf("sessions.csv")) if (s.attended === "Y") minutes.set(s.tuition_id!, (minutes.get(s.tuition_id!) ?? 0) + Number(s.minutes));
+    const disadvantaged = new Set(
+      rowsOf("pupils.csv")
+        .filter((p) => [p.fsm6, p.fsm, p.cla, p.pla].includes("Y"))
+        .map((p) => p.upn),
+    );
+    const tuition = rowsOf("tuition.csv");
+    const hoursOf = (ts: Record<string, string>[]) => ts.reduce((a, t) => a + (minutes.get(t.tuition_id!) ?? 0), 0);
+    const total = hoursOf(tuition);
+    const byType = (type: string) => hoursOf(tuition.filter((t) => t.tutor_type === type));
+    const trainable = tuition.filter(
+      (t) => t.route === "school_led" && t.tutor_type !== "qualified_teacher" && (t.tutor_trained === "Y" || t.tutor_trained === "N"),
+    );
+    const tutees = new Set(tuition.map((t) => t.upn));
+    const expected: Record<string, number> = {
+      pct_hours_qualified_teacher: (100 * byType("qualified_teacher")) / total,
+      pct_hours_teaching_assistant: (100 * byType("teaching_assistant")) / total,
+      pct_hours_other_school_staff: (100 * byType("other_school_staff")) / total,
+      pct_hours_external_tutor: (100 * byType("external_tutor")) / total,
+      pct_hours_trained_tutor: (100 * hoursOf(trainable.filter((t) => t.tutor_trained === "Y"))) / hoursOf(trainable),
+      pct_tutees_disadvantaged: (100 * [...tutees].filter((u) => disadvantaged.has(u)).length) / tutees.size,
+    };
+    const row = la.records.find(
+      (r) => r.values.subject === "Total" && ["outcome_measure", "route", "group_size", "disadvantage_status"].every((f) => r.values[f] === "Total"),
+    )!;
+    for (const [c, v] of Object.entries(expected)) {
+      expect(v, c).toBeGreaterThan(0);
+      expect(Number(row.values[c]), c).toBe(roundHalfAway(v, 1));
+    }
   });
 });
 

@@ -40,6 +40,11 @@ export async function buildNtpDataQualityMart(db: Db): Promise<void> {
   await db.runFile(join(SQL_DIR, "mart_ntp_data_quality.sql"));
 }
 
+/** mart_ntp_practice (§7–§8): tutees disadvantaged, hours by tutor type and by trained tutors. After buildNtpMarts (it reads int_ntp_courses). */
+export async function buildNtpPracticeMart(db: Db): Promise<void> {
+  await db.runFile(join(SQL_DIR, "mart_ntp_practice.sql"));
+}
+
 /**
  * ntp_params (one row), ntp_subsidy (year × route cell after overrides), ntp_route_costs
  * (default cost of a tutor-hour per route) and ntp_phase_caps (cap per pupil-hour of each

@@ -1,0 +1,86 @@
+-- mart_ntp_practice: who was tutored and by whom (programmes.md §3 §7–§8): the share of
+-- tutees who are disadvantaged, and the share of attended pupil-hours taught by each tutor
+-- type, with the share of school-led hours by tutors other than qualified teachers whose
+-- tutor training is passed.
+-- Grain: one row per time_period × la_code × urn × subject × breakdown × group_label, keys as
+--   mart_ntp_cost (urn = arranging school, NULL = whole LA; 'National' with ≥ 2 LAs; breakdown
+--   total | route | group_size, each course under its own route and size).
+-- Every course in the row counts, whatever its funding source (our reading: §7 and §8 describe
+-- the tuition the schools arranged, as §14's cost does). Tutees: pupils with a course in the
+-- row (the count basis, as mart_ntp_cost's tutees); disadvantaged = fsm6, fsm, cla or pla in
+-- the census row of the tuition's year. pct_hours_trained_tutor: of the attended hours of
+-- school-led courses whose tutor is not a qualified teacher and whose tutor_trained is Y or N,
+-- the % with Y (NULL, `x`, where there are none).
+-- Reads int_ntp_courses, stg_tuition, stg_pupils and ntp_params.
+create or replace table mart_ntp_practice as
+with
+
+params as (
+    select * from ntp_params
+),
+
+courses as (
+    select
+        c.time_period, c.la_code, c.urn, c.upn, c.subject, c.attended_minutes,
+        t.tutor_type, t.tutor_trained, c.route as route_code,
+        coalesce(p.fsm6 or p.fsm or p.cla or p.pla, false)             as disadvantaged,
+        'Total' as total, c.route_label as route, c.group_size_label as group_size
+    from int_ntp_courses as c
+    join stg_tuition as t using (tuition_id)
+    left join stg_pupils as p on p.upn = c.upn and p.academic_year = c.academic_year
+),
+
+grouped as (
+    unpivot courses
+    on total, route, group_size
+    into name breakdown value group_label
+),
+
+counted as (
+    select
+        time_period, breakdown, group_label,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn,
+        case when grouping(subject) = 1 then 'Total' else subject end   as subject,
+        count(distinct upn)                                              as tutees,
+        count(distinct upn) filter (where disadvantaged)                 as tutees_disadvantaged,
+        sum(attended_minutes)                                            as minutes,
+        sum(attended_minutes) filter (where tutor_type = 'qualified_teacher')  as minutes_qualified_teacher,
+        sum(attended_minutes) filter (where tutor_type = 'teaching_assistant') as minutes_teaching_assistant,
+        sum(attended_minutes) filter (where tutor_type = 'other_school_staff') as minutes_other_school_staff,
+        sum(attended_minutes) filter (where tutor_type = 'external_tutor')     as minutes_external_tutor,
+        sum(attended_minutes) filter (where route_code = 'school_led' and tutor_type <> 'qualified_teacher' and tutor_trained is not null)
+                                                                         as minutes_trainable,
+        sum(attended_minutes) filter (where route_code = 'school_led' and tutor_type <> 'qualified_teacher' and tutor_trained)
+                                                                         as minutes_trained
+    from grouped
+    group by grouping sets (
+        (time_period, breakdown, group_label, la_code, urn, subject),
+        (time_period, breakdown, group_label, la_code, urn),
+        (time_period, breakdown, group_label, la_code, subject),
+        (time_period, breakdown, group_label, la_code),
+        (time_period, breakdown, group_label, subject),
+        (time_period, breakdown, group_label)
+    )
+),
+
+final as (
+    select
+        time_period, la_code, urn, subject, breakdown, group_label,
+        tutees, tutees_disadvantaged,
+        100.0 * tutees_disadvantaged / nullif(tutees, 0)                             as pct_tutees_disadvantaged,
+        100.0 * coalesce(minutes_qualified_teacher, 0) / nullif(minutes, 0)          as pct_hours_qualified_teacher,
+        100.0 * coalesce(minutes_teaching_assistant, 0) / nullif(minutes, 0)         as pct_hours_teaching_assistant,
+        100.0 * coalesce(minutes_other_school_staff, 0) / nullif(minutes, 0)         as pct_hours_other_school_staff,
+        100.0 * coalesce(minutes_external_tutor, 0) / nullif(minutes, 0)             as pct_hours_external_tutor,
+        case when coalesce(minutes, 0) = 0 then 'Not available: no attended hours' end as na_reason,
+        100.0 * coalesce(minutes_trained, 0) / nullif(minutes_trainable, 0)          as pct_hours_trained_tutor,
+        case when coalesce(minutes_trainable, 0) = 0
+            then 'Not available: no attended school-led hours by a tutor other than a qualified teacher with tutor training recorded' end
+                                                                                     as pct_hours_trained_tutor_na_reason
+    from counted
+    where la_code <> 'National' or (select national from params)
+)
+
+select * from final
+order by time_period, la_code, urn nulls first, subject, breakdown, group_label;
