@@ -21,8 +21,8 @@ if (!school) throw new Error(`No school page in ${join(dir, "schools")}: build t
 const PAGES: [string, string][] = [["overview", "/"], ["impact", "/pages/impact"], ["schools", "/pages/schools"], ["school", `/schools/${school}`]];
 // Whole pages run to many screens (the impact page to 12,000 px): the first screens only, where the
 // reader starts, keep each shot under 150 KB. --png writes lossless PNGs instead (to check by eye).
-const HEIGHT = { desktop: 1600, phone: 2000 };
-const QUALITY = 70;
+const HEIGHT = { desktop: 1200, phone: 2000 };
+const QUALITY = 55;
 const ext = values.png ? "png" : "jpg";
 const shot = values.png ? ({ type: "png" } as const) : ({ type: "jpeg", quality: QUALITY } as const);
 
