@@ -263,6 +263,18 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
           ).toBe(total);
         expect(of("total")[0]!.b).not.toBeNull();
       }
+      // the disadvantage gap (§5) on the Disadvantaged row: the difference of the two groups' models, SEs in quadrature
+      for (const subject of ["English", "Mathematics"]) {
+        const gap = await db.all<{ group_label: string; b: number; se: number; b_diff: number | null; se_diff: number | null }>(
+          `select group_label, b, se, b_diff, se_diff from mart_ntp_impact where subject = ? and breakdown = 'disadvantage_status' order by group_label`,
+          [subject],
+        );
+        const [dis, not] = gap as [(typeof gap)[0], (typeof gap)[0]];
+        expect(dis.group_label).toBe("Disadvantaged");
+        expect(dis.b_diff).toBeCloseTo(dis.b - not.b, 10);
+        expect(dis.se_diff).toBeCloseTo(Math.sqrt(dis.se ** 2 + not.se ** 2), 10);
+        expect(not.b_diff).toBeNull();
+      }
       // the return's impact rows are the published (disclosure-controlled) ones
       const published = await db.all<Record<string, string>>(`select * from published_ntp_impact`);
       expect(published.length).toBe(rows.length);

@@ -135,9 +135,33 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Pr
         }
       }
     }
+    addDisadvantageGap(
+      rows.filter((r) => r.time_period === time_period && r.la_code === la_code && r.subject === subject && r.breakdown === "disadvantage_status"),
+    );
   }
   await writeMart(db, rows);
 }
+
+/**
+ * The disadvantage gap in impact (§5): on the Disadvantaged row, b(disadvantaged) − b(not known
+ * to be disadvantaged), SE √(SE₁² + SE₂²) (the two models use disjoint pupils) and a normal 95%
+ * CI ± 1.96·SE, as the 2009 profile's mart_gaps; the other group's row has none.
+ */
+function addDisadvantageGap(rows: Row[]): void {
+  const concern = rows.find((r) => r.group_label === GROUPS[1]!.label);
+  const other = rows.find((r) => r.group_label === GROUPS[2]!.label);
+  if (other) other.diff_na_reason = "not applicable: the gap is on the Disadvantaged row";
+  if (!concern) return;
+  if (typeof concern.b !== "number" || typeof other?.b !== "number") {
+    concern.diff_na_reason = "impact not estimated for both groups";
+    return;
+  }
+  const d = concern.b - other.b;
+  const se = Math.sqrt((concern.se as number) ** 2 + (other.se as number) ** 2);
+  Object.assign(concern, { b_diff: d, se_diff: se, ci_low_diff: d - Z_975 * se, ci_high_diff: d + Z_975 * se, diff_na_reason: null });
+}
+
+const Z_975 = 1.959963984540054;
 
 interface PartResult {
   label: string;
