@@ -151,6 +151,23 @@ describe("return: figures equal the marts they came from", () => {
   }
 });
 
+describe("return: published_schools, the site's list of schools", () => {
+  it("lists exactly the schools of the schools files, with their LAESTAB and name (as staged: the CSV adds its formula apostrophe)", async () => {
+    const inFiles = new Map<string, { laestab: string; name: string }>();
+    for (const la of LAS)
+      for (const r of read(`impact_schools_${la.old_code}_200910.csv`).records)
+        inFiles.set(r.values.school_urn, { laestab: r.values.school_laestab, name: r.values.school_name });
+    const published = await db.all<{ urn: string; laestab: string; school_name: string }>("select urn, laestab, school_name from published_schools order by urn");
+    expect(published.map((r) => r.urn)).toEqual([...inFiles.keys()].sort());
+    for (const r of published) {
+      const file = inFiles.get(r.urn)!;
+      expect(r.laestab, r.urn).toBe(file.laestab);
+      expect(/^[=+\-@]/.test(r.school_name) ? `'${r.school_name}` : r.school_name, r.urn).toBe(file.name);
+    }
+    expect(published.map((r) => r.school_name)).toContain(`=HYPERLINK("x") Primary`);
+  });
+});
+
 describe("return: formula injection and the workbook", () => {
   it("neutralises a school name starting with = in CSV and workbook, and leaves negative numbers alone", async () => {
     const schools = read("impact_schools_919_200910.csv");

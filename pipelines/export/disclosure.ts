@@ -18,6 +18,7 @@ import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { basisColumn, type CatalogueRow, loadCatalogue, loadCountCatalogue, martTable, publishedTable } from "./catalogue.ts";
 import { buildCountTable, COL_SPAN, declareCounts, DisclosureError, KEY_COLUMNS, MAX_MARTS, type MartPlan, ROW_SPAN } from "./count-identity.ts";
+import { buildPublishedSchools } from "./published-schools.ts";
 import { buildSets, protect } from "./suppression.ts";
 
 export { DisclosureError, KEY_COLUMNS };
@@ -54,7 +55,7 @@ export function sqlRound(expr: string, dp: number): string {
       else ${exact} end)`;
 }
 
-/** Builds published_<topic> for every mart in the catalogue, and published_footnotes. */
+/** Builds published_<topic> for every mart in the catalogue, published_footnotes and published_schools. */
 export async function publish(db: Db, settings: ResolvedSettings, options: PublishOptions = {}): Promise<void> {
   // The suppression threshold reaches the SQL through run_context, as every setting does.
   await ensureRunContext(db, settings);
@@ -101,6 +102,7 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
 
   for (const plan of plans) await buildPublished(db, plan);
   await buildFootnotes(db, plans);
+  await buildPublishedSchools(db, catalogue); // the schools file's list of schools, for the site
   for (const plan of plans) {
     await db.run(`drop table if exists ${ident(`_rows_${plan.mart}`)}`);
     await db.run(`drop table if exists ${ident(`_src_${plan.mart}`)}`);

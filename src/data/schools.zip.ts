@@ -12,7 +12,7 @@ import { schoolNames } from "./school-names.ts";
 
 const db = await openDatabase();
 try {
-  const names = await schoolNames();
+  const names = await schoolNames(db);
   const bySchool = await schoolRows(db);
   // Fixed member dates and order: the same database always gives the same bytes.
   const members = [...bySchool].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

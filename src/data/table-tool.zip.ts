@@ -11,7 +11,7 @@ import { laData, schoolParts } from "./table-tool.ts";
 const db = await openDatabase();
 try {
   const { rows, parts } = await schoolParts(db);
-  const all = await schoolNames();
+  const all = await schoolNames(db);
   // Names of the schools that have rows here only (the return's schools file lists the same).
   const names: Record<string, string> = {};
   for (const urn of rows.schools as string[]) names[urn] = all[urn] ?? `School ${urn}`;
