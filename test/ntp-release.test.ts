@@ -275,6 +275,31 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
         expect(dis.se_diff).toBeCloseTo(Math.sqrt(dis.se ** 2 + not.se ** 2), 10);
         expect(not.b_diff).toBeNull();
       }
+      // cost per point of impact (§9, §14): the model tutees' cost / (b × n_t) where b > 0 with its CI above 0
+      const perPoint = await db.all<{
+        subject: string;
+        breakdown: string;
+        b: number;
+        ci_low: number;
+        n_t: number;
+        tutee_cost_gbp: number;
+        cost_per_point_gbp: number | null;
+      }>(`select subject, breakdown, b, ci_low, n_t, tutee_cost_gbp, cost_per_point_gbp from mart_ntp_impact where b is not null`);
+      for (const r of perPoint) {
+        if (r.ci_low > 0) expect(r.cost_per_point_gbp).toBeCloseTo(r.tutee_cost_gbp / (r.b * r.n_t), 6);
+        else expect(r.cost_per_point_gbp).toBeNull();
+      }
+      for (const subject of ["English", "Mathematics"]) {
+        const whole = perPoint.find((r) => r.subject === subject && r.breakdown === "total")!;
+        expect(whole.cost_per_point_gbp).not.toBeNull();
+        // the model's tutees are most of the subject's pupils with tuition, so most of its cost
+        const cost = await db.one<{ c: number }>(
+          `select cost_gbp as c from mart_ntp_cost where urn is null and subject = ? and breakdown = 'total' and la_code = '919'`,
+          [subject],
+        );
+        expect(whole.tutee_cost_gbp).toBeLessThanOrEqual(cost!.c + 1e-6);
+        expect(whole.tutee_cost_gbp).toBeGreaterThan(0.8 * cost!.c);
+      }
       // the return's impact rows are the published (disclosure-controlled) ones
       const published = await db.all<Record<string, string>>(`select * from published_ntp_impact`);
       expect(published.length).toBe(rows.length);
@@ -287,7 +312,8 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
             ["route", "group_size", "disadvantage_status"].every((f) => r.values[f] === (FILTER[p.breakdown!] === f ? p.group_label : "Total")),
         );
         expect(hits, `${p.subject} ${p.breakdown} ${p.group_label}`).toHaveLength(1);
-        for (const c of ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "b_diff", "se_diff"]) expect(hits[0]!.values[c], `${p.group_label} ${c}`).toBe(p[c]);
+        for (const c of ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "b_diff", "se_diff", "cost_per_point_gbp"])
+          expect(hits[0]!.values[c], `${p.group_label} ${c}`).toBe(p[c]);
       }
     } finally {
       db.close();

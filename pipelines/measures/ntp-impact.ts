@@ -79,6 +79,8 @@ export type SampleRow = {
   eal: boolean;
   female: boolean;
   sen_any: boolean;
+  /** §14 cost of the pupil's courses in the subject and year (tutees; NULL without the cost marts). */
+  place_cost_gbp?: number | null;
 };
 
 type Row = Record<string, string | number | boolean | null>;
@@ -92,12 +94,17 @@ const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const
 export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Promise<void> {
   await writeNtpParams(db, settings);
   await db.runFile(join(SQL_DIR, "int_ntp_analysis_pupils.sql"));
+  // a tutee's place cost (§14, every course in the subject) for the cost per point of impact (§9), when the cost marts were built
+  const costs = (await tableExists(db, "int_ntp_courses"))
+    ? "(select academic_year, upn, subject, sum(cost_gbp) as place_cost_gbp from int_ntp_courses group by all)"
+    : "(select null::VARCHAR as academic_year, null::VARCHAR as upn, null::VARCHAR as subject, null::DOUBLE as place_cost_gbp where false)";
   await db.run(`create or replace temp table ntp_impact_sample as
-    select * from int_ntp_analysis_pupils
-    where baseline is not null and outcome is not null
-      and cla is not null and eal is not null and female is not null and sen_any is not null`);
+    select a.*, c.place_cost_gbp from int_ntp_analysis_pupils as a
+    left join ${costs} as c on a.tutored and c.academic_year = a.academic_year and c.upn = a.upn and c.subject = a.subject
+    where a.baseline is not null and a.outcome is not null
+      and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
   const sample = await db.all<SampleRow>(`select time_period, la_code, urn, subject, tutored, route, group_size, nc_year, key_stage,
-      baseline, outcome, disadvantaged, cla, eal, female, sen_any
+      baseline, outcome, disadvantaged, cla, eal, female, sen_any, place_cost_gbp
     from ntp_impact_sample order by time_period, la_code, subject, urn, upn`);
   const excluded = await db.all<{ time_period: string; la_code: string; subject: string; n: number }>(`
     select time_period, la_code, subject, count(*)::INTEGER as n from int_ntp_analysis_pupils
@@ -282,6 +289,14 @@ export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
         k_params: kk,
         na_reason: null,
       });
+      // §9 (programmes.md §14): the model tutees' cost / (b × n_t), only where b > 0 and its CI excludes 0
+      const costs = tutees.map((r) => r.place_cost_gbp);
+      if (costs.every((c) => typeof c === "number")) {
+        const cost = (costs as number[]).reduce((a, c) => a + c, 0);
+        figures.tutee_cost_gbp = cost;
+        if (b - tCrit * se > 0) figures.cost_per_point_gbp = cost / (b * nT);
+        else figures.cost_per_point_gbp_na_reason = "Not available: the impact is not above 0 with its confidence interval excluding 0";
+      } else figures.cost_per_point_gbp_na_reason = "Not available: the course costs of the model's tutees are not known";
       if (ref !== undefined && p.value !== ref) {
         const rPos = posOf(ref);
         if (tuteesOf(ref).length >= MIN_PART && rPos >= 0) {
@@ -316,6 +331,9 @@ const MART_COLUMNS: [string, string][] = [
   ["s_pooled", "DOUBLE"],
   ["g", "DOUBLE"],
   ["k_params", "INTEGER"],
+  ["tutee_cost_gbp", "DOUBLE"],
+  ["cost_per_point_gbp", "DOUBLE"],
+  ["cost_per_point_gbp_na_reason", "VARCHAR"],
   ["na_reason", "VARCHAR"],
   ["b_diff", "DOUBLE"],
   ["se_diff", "DOUBLE"],
@@ -348,4 +366,8 @@ async function writeMart(db: Db, rows: Row[]): Promise<void> {
       MART_COLUMNS.map(([c]) => full[c] ?? null),
     );
   }
+}
+
+async function tableExists(db: Db, table: string): Promise<boolean> {
+  return (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table])) !== undefined;
 }
