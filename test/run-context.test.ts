@@ -6,13 +6,15 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
+import { START_SPLIT_HOURS } from "../pipelines/core/ntp-rules.ts";
 import { ensureRunContext, readRunContext, severalLas, writeRunContext } from "../pipelines/core/run-context.ts";
+import { parseSettings } from "../pipelines/core/settings.ts";
 import { publish } from "../pipelines/export/disclosure.ts";
 import { buildFakeMarts, ESSEX, fakeSettings, HERTS, KENT } from "./fixtures/returns/fake-marts.ts";
 
 const PIPELINES = join(import.meta.dirname, "..", "pipelines");
 /** The tables and temp tables settings used to reach SQL by before the run context. */
-const REMOVED_CHANNELS = ["run_settings", "run_years", "programme_params", "impact_las", "validate_las"];
+const REMOVED_CHANNELS = ["run_settings", "run_years", "programme_params", "impact_las", "validate_las", "ntp_params"];
 const removedChannel = new RegExp(`\\b(${REMOVED_CHANNELS.join("|")})\\b`, "i");
 
 function filesUnder(dir: string, ext: string[]): string[] {
@@ -31,7 +33,7 @@ function channelReads(path: string): string[] {
 }
 
 describe("settings reach SQL through the run context only", () => {
-  it("no SQL file under pipelines/ reads run_settings, run_years, programme_params, impact_las or validate_las", () => {
+  it("no SQL file under pipelines/ reads run_settings, run_years, programme_params, impact_las, validate_las or ntp_params", () => {
     const sql = filesUnder(PIPELINES, [".sql"]);
     expect(sql.length).toBeGreaterThan(20);
     expect(sql.flatMap(channelReads)).toEqual([]);
@@ -46,6 +48,7 @@ describe("settings reach SQL through the run context only", () => {
   it("the check would see a model that read one", () => {
     expect(removedChannel.test("where la_code in (select la_code from impact_las)")).toBe(true);
     expect(removedChannel.test("cross join run_settings as r")).toBe(true);
+    expect(removedChannel.test("where f.la_code <> 'National' or (select national from ntp_params)")).toBe(true);
     expect(removedChannel.test("where la_code in (select la_code from run_las)")).toBe(false);
   });
 });
@@ -65,6 +68,7 @@ describe("the run context of a set of settings", () => {
     expect(await db.all("select * from run_context")).toEqual([{
       tutor_hourly_rate_gbp: 31, school_payment_per_place_gbp: 60, suppression_threshold: 7, several_las: true,
       sessions_available: false, academic_years: ["2010/11", "2009/10"], programme: "one_to_one_2009",
+      ntp_full_course_hours: null, ntp_start_split_hours: null,
     }]);
     expect(await db.all("select la_code from run_las")).toEqual([{ la_code: KENT.old_code }, { la_code: HERTS.old_code }]);
   });
@@ -78,6 +82,21 @@ describe("the run context of a set of settings", () => {
     expect(context.academic_years).toEqual(["2009/10", "2010/11"]);
     expect(context.sessions_available).toBe(true);
     expect(context.several_las).toBe(false);
+    expect(await readRunContext(db)).toEqual(context);
+  });
+
+  it("an ntp run's context holds its full-place hours from settings and the 16-hour start split of the rules", async () => {
+    const settings = parseSettings({
+      la: { old_code: "919", name: "Hertfordshire", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" },
+      programme: "ntp",
+      academic_years: ["2022/23"],
+      build_date: "2023-09-30",
+      ntp: { full_course_hours: 9.5 },
+    });
+    const context = await writeRunContext(db, settings);
+    expect(await db.one("select programme, ntp_full_course_hours, ntp_start_split_hours from run_context")).toEqual({
+      programme: "ntp", ntp_full_course_hours: 9.5, ntp_start_split_hours: START_SPLIT_HOURS,
+    });
     expect(await readRunContext(db)).toEqual(context);
   });
 

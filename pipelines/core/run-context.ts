@@ -5,6 +5,7 @@
 // spliced into SQL text, so a setting cannot change what a query means, and a model shows what
 // it depends on by naming these tables.
 import type { Db } from "./db.ts";
+import { START_SPLIT_HOURS } from "./ntp-rules.ts";
 import type { Programme } from "./programme.ts";
 import { programmeOf, type ResolvedSettings } from "./settings.ts";
 
@@ -22,6 +23,10 @@ export interface RunContext {
   programme: Programme;
   /** The run has session rows: without them hours, full places and costs are not available. */
   sessions_available: boolean;
+  /** ntp: attended hours of a full place, settings.ntp.full_course_hours (programmes.md §2); null for the 2009 programme. */
+  ntp_full_course_hours: number | null;
+  /** ntp: census hours above which a pupil's row counts a second course start (§13, core/ntp-rules.ts); null for 2009. */
+  ntp_start_split_hours: number | null;
 }
 
 /** The one definition of "several LAs": a run of two or more LAs also publishes National rows. */
@@ -47,6 +52,8 @@ export async function runContextOf(db: Db, settings: ResolvedSettings): Promise<
     suppression_threshold: settings.suppression_threshold,
     programme: programmeOf(settings),
     sessions_available: sessions,
+    ntp_full_course_hours: settings.ntp ? settings.ntp.full_course_hours : null,
+    ntp_start_split_hours: settings.ntp ? START_SPLIT_HOURS : null,
   };
 }
 
@@ -58,7 +65,8 @@ export async function writeRunContext(db: Db, settings: ResolvedSettings): Promi
      select ?::double as tutor_hourly_rate_gbp, ?::double as school_payment_per_place_gbp,
             ?::integer as suppression_threshold, ?::boolean as several_las,
             ?::boolean as sessions_available, from_json(?, '["VARCHAR"]') as academic_years,
-            ?::varchar as programme /* one_to_one_2009 | ntp, programmes.md §1 */`,
+            ?::varchar as programme /* one_to_one_2009 | ntp, programmes.md §1 */,
+            ?::double as ntp_full_course_hours, ?::double as ntp_start_split_hours /* NULL unless ntp */`,
     [
       context.tutor_hourly_rate_gbp,
       context.school_payment_per_place_gbp,
@@ -68,6 +76,8 @@ export async function writeRunContext(db: Db, settings: ResolvedSettings): Promi
       // as JSON: an empty list has no item type to bind by
       JSON.stringify(context.academic_years),
       context.programme,
+      context.ntp_full_course_hours,
+      context.ntp_start_split_hours,
     ],
   );
   await writeRunLas(db, settings);
@@ -98,6 +108,8 @@ export async function readRunContext(db: Db): Promise<RunContext | undefined> {
     suppression_threshold: Number(row.suppression_threshold),
     programme: row.programme,
     sessions_available: row.sessions_available,
+    ntp_full_course_hours: nullableNumber(row.ntp_full_course_hours),
+    ntp_start_split_hours: nullableNumber(row.ntp_start_split_hours),
   };
 }
 
@@ -112,6 +124,10 @@ export async function ensureRunContext(db: Db, settings: ResolvedSettings): Prom
   const held = await readRunContext(db);
   if (held && JSON.stringify(held) === JSON.stringify(wanted)) return held;
   return writeRunContext(db, settings);
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 function listItems(value: unknown): string[] {

@@ -9,8 +9,8 @@
 // built here rather than as SQL cross-products (measures/impact.ts does that for national runs).
 import { join } from "node:path";
 import type { Db } from "../core/db.ts";
+import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
-import { writeNtpParams } from "./ntp.ts";
 import { cr1Factor, solveNormalEquations, studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
@@ -92,7 +92,7 @@ const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const
  * outcome and every covariate known) and mart_ntp_impact. After buildNtpMarts.
  */
 export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Promise<void> {
-  await writeNtpParams(db, settings);
+  await ensureRunContext(db, settings);
   await db.runFile(join(SQL_DIR, "int_ntp_analysis_pupils.sql"));
   // a tutee's place cost (§14, every course in the subject) for the cost per point of impact (§9), when the cost marts were built
   const costs = (await tableExists(db, "int_ntp_courses"))
@@ -217,7 +217,7 @@ export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
     x[blIndex + r.key_stage - 1] = r.baseline;
     const yi = yearIndex.get(r.nc_year);
     if (yi !== undefined) x[yi] = 1;
-    COVARIATES.forEach((c, i) => (x[covIndex + i] = r[c] ? 1 : 0));
+    for (const [i, c] of COVARIATES.entries()) x[covIndex + i] = r[c] ? 1 : 0;
     return x;
   };
   const xs = pupils.map(xRow);
@@ -243,7 +243,7 @@ export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
     const urn = pupils[i]!.urn;
     if (!bySchool.has(urn)) bySchool.set(urn, new Array<number>(kk).fill(0));
     const u = bySchool.get(urn)!;
-    fit.kept.forEach((col, q) => (u[q] += x[col]! * e));
+    for (const [q, col] of fit.kept.entries()) u[q] += x[col]! * e;
   });
   for (const u of bySchool.values()) for (let a = 0; a < kk; a++) for (let b = 0; b < kk; b++) meat[a]![b] += u[a]! * u[b]!;
   const c = cr1Factor(g, n, kk);

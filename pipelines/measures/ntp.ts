@@ -1,13 +1,16 @@
 // The National Tutoring Programme's delivery and cost marts (programmes.md §3 §13–§14):
 // SQL models over the staged tuition, sessions, schools, pupils and allocations. The rules'
 // parameters are not restated in SQL: the subsidy table (after the settings' overrides), the
-// cap of each school phase, the routes' default hourly costs and the 16-hour split of a start
-// all come from core/ntp-rules.ts and the resolved settings, written here as small tables.
+// cap of each school phase and the routes' default hourly costs come from core/ntp-rules.ts
+// and the resolved settings, written here as small rule tables; the run's LAs and years,
+// "several LAs", the full-place hours and the 16-hour split of a start the SQL reads from the
+// run context (run_context, run_las: core/run-context.ts), as every model does.
 import { listValue } from "@duckdb/node-api";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../core/db.ts";
-import { capFor, NTP_YEARS, ROUTES, START_SPLIT_HOURS, subsidyCell } from "../core/ntp-rules.ts";
+import { capFor, NTP_YEARS, ROUTES, subsidyCell } from "../core/ntp-rules.ts";
+import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -25,7 +28,8 @@ export async function buildNtpMarts(db: Db, settings: ResolvedSettings): Promise
     throw new Error(
       "The NTP delivery and cost measures (course starts, hours, cost, programme funding) are made of session minutes, but the run has no sessions.csv rows: add the sessions file",
     );
-  await writeNtpParams(db, settings);
+  await ensureRunContext(db, settings);
+  await writeNtpRuleTables(db, settings);
   for (const mart of NTP_MARTS) await db.runFile(join(SQL_DIR, `${mart}.sql`));
 }
 
@@ -46,17 +50,12 @@ export async function buildNtpPracticeMart(db: Db): Promise<void> {
 }
 
 /**
- * ntp_params (one row), ntp_subsidy (year × route cell after overrides), ntp_route_costs
- * (default cost of a tutor-hour per route) and ntp_phase_caps (cap per pupil-hour of each
- * school phase present): temp tables the SQL reads.
+ * ntp_subsidy (year × route cell after overrides), ntp_route_costs (default cost of a
+ * tutor-hour per route) and ntp_phase_caps (cap per pupil-hour of each school phase present):
+ * the rule tables int_ntp_courses joins course by course. One-value settings are in run_context.
  */
-export async function writeNtpParams(db: Db, settings: ResolvedSettings): Promise<void> {
+export async function writeNtpRuleTables(db: Db, settings: ResolvedSettings): Promise<void> {
   const ntp = settings.ntp!;
-  await db.run(
-    `create or replace temp table ntp_params as
-     select ?::boolean as national, ?::varchar[] as academic_years, ?::double as start_split_hours, ?::double as full_course_hours`,
-    [settings.las.length >= 2, settings.academic_years ? listValue(settings.academic_years) : null, START_SPLIT_HOURS, ntp.full_course_hours],
-  );
   const cells = NTP_YEARS.flatMap((year) => ROUTES.map((route) => ({ year, route, ...subsidyCell(year, route, ntp.subsidy_share) })));
   await db.run(
     `create or replace temp table ntp_subsidy as

@@ -2,7 +2,7 @@
 -- (programmes.md §3 §1–§2, measures.md §2): tutees and comparison pupils of English and
 -- Mathematics with their standardised-test baseline and outcome and the model's covariates.
 -- Grain: one row per academic year × subject × pupil who is a tutee (has a place) or a
---   comparison pupil. Temp table; reads stg_*, run_las and ntp_params (pipelines/measures/ntp.ts).
+--   comparison pupil. Temp table; reads stg_*, run_context and run_las (core/run-context.ts).
 -- Scores: `std` results only (the scales never combine); a number as written, `<N` as N − 1 and
 --   `>N` as N + 1 (§2 choice), `A` unscored. English is the `english` result, else `reading`
 --   (§1 choice), on the same day.
@@ -15,10 +15,6 @@
 --   median start and end of that NC year's places (the earlier middle date for an even count).
 create or replace temp table int_ntp_analysis_pupils as
 with
-
-params as (
-    select * from ntp_params
-),
 
 cohort as (
     select
@@ -35,7 +31,7 @@ cohort as (
     join stg_schools as s on s.urn = p.urn
     where p.nc_year between 1 and 11
       and s.la_code in (select la_code from run_las)
-      and ((select academic_years from params) is null or list_contains((select academic_years from params), p.academic_year))
+      and list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 scores as (
@@ -90,7 +86,7 @@ places as (
 tutees as (
     select
         c.*, pl.subject, true as tutored, pl.anchor_start, pl.anchor_end, pl.hours,
-        pl.hours >= (select full_course_hours from params)                       as full_place,
+        pl.hours >= (select ntp_full_course_hours from run_context)               as full_place,
         pl.dominant.route                                                        as route,
         case when pl.dominant.group_size >= 4 then '4+' else pl.dominant.group_size::VARCHAR end as group_size
     from places as pl

@@ -3,17 +3,14 @@
 -- and year, with the course that gives the place its route, size and school.
 -- Grain: int_ntp_courses one row per tuition_id; int_ntp_places one row per academic year ×
 -- upn × subject. Both for the analysed years and the run's LAs (LA of the arranging school,
--- tuition.urn). Temp tables; read ntp_params, ntp_subsidy, ntp_route_costs, ntp_phase_caps
--- (pipelines/measures/ntp.ts, from core/ntp-rules.ts and the settings).
+-- tuition.urn). Temp tables; read run_context and run_las (core/run-context.ts) and the rule tables
+-- ntp_subsidy, ntp_route_costs, ntp_phase_caps (pipelines/measures/ntp.ts, from core/ntp-rules.ts
+-- and the settings).
 -- Attended hours = Σ attended minutes / 60; billed hours = Σ minutes of every session,
 -- attended or not (the tutor is paid for the session; a 0-minute missed session bills nothing).
 -- Minutes are kept as integers so the census half-hours of §13 are exact.
 create or replace temp table int_ntp_courses as
 with
-
-params as (
-    select * from ntp_params
-),
 
 course_sessions as (
     select
@@ -55,7 +52,7 @@ courses as (
     left join ntp_route_costs as rc on rc.route = t.route
     left join ntp_subsidy as sub on sub.academic_year = t.academic_year and sub.route = t.route
     left join ntp_phase_caps as pc on pc.phase = s.phase
-    where ((select academic_years from params) is null or list_contains((select academic_years from params), t.academic_year))
+    where list_contains((select academic_years from run_context), t.academic_year)
       and s.la_code in (select la_code from run_las)
 ),
 
@@ -107,6 +104,6 @@ with ranked as (
 select
     academic_year, time_period, la_code, urn, upn, subject, route_label, group_size_label, n_courses,
     place_attended_minutes / 60.0                                                   as attended_hours,
-    place_attended_minutes / 60.0 >= (select full_course_hours from ntp_params)     as full_place
+    place_attended_minutes / 60.0 >= (select ntp_full_course_hours from run_context) as full_place
 from ranked
 where rank_in_place = 1;

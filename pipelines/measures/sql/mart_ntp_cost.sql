@@ -13,13 +13,9 @@
 -- Allocations (NTP funding per school; urn blank = held by the LA, counted on the LA row
 -- only) sit on the total breakdown of subject Total only: they are not split by subject,
 -- route or size. Cost per point of impact needs the impact model and is not built here.
--- Reads int_ntp_courses, int_ntp_places, mart_ntp_delivery and ntp_params.
+-- Reads int_ntp_courses, int_ntp_places, mart_ntp_delivery, run_context and run_las.
 create or replace table mart_ntp_cost as
 with
-
-params as (
-    select * from ntp_params
-),
 
 courses as (
     select
@@ -91,7 +87,7 @@ allocations as (
     select replace(academic_year, '/', '') as time_period, la_code, urn, funding_gbp
     from stg_allocations
     where la_code in (select la_code from run_las)
-      and ((select academic_years from params) is null or list_contains((select academic_years from params), academic_year))
+      and list_contains((select academic_years from run_context), academic_year)
 ),
 
 allocated as (
@@ -148,7 +144,7 @@ final as (
      and fp.subject = m.subject and fp.breakdown = m.breakdown and fp.group_label = m.group_label
     left join allocated as a
       on a.time_period = m.time_period and a.la_code = m.la_code and a.urn is not distinct from m.urn
-    where m.la_code <> 'National' or (select national from params)
+    where m.la_code <> 'National' or (select several_las from run_context)
 )
 
 select * from final

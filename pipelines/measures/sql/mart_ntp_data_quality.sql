@@ -13,13 +13,9 @@
 --   N − 1) and dq_std_above_range (`>N`, read as N + 1). Results are counted by pupil and subject
 --   whatever their date, as the 2009 data-quality mart counts results.
 -- Reads int_ntp_courses, stg_tuition, programme_breaches, stg_pupils, stg_schools, stg_attainment,
--- run_las and ntp_params.
+-- run_context and run_las.
 create or replace table mart_ntp_data_quality as
 with
-
-params as (
-    select * from ntp_params
-),
 
 -- programme_breaches names its rows by file and line, as the quarantine does
 breached as (
@@ -77,7 +73,7 @@ std_results as (
     join stg_schools as s on s.urn = p.urn
     where a.assessment = 'std'
       and s.la_code in (select la_code from run_las)
-      and ((select academic_years from params) is null or list_contains((select academic_years from params), p.academic_year))
+      and list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 std_counted as (
@@ -101,7 +97,7 @@ final as (
         coalesce(r.dq_std_above_range, 0)  as dq_std_above_range
     from counted as c
     left join std_counted as r using (time_period, la_code, subject)
-    where c.la_code <> 'National' or (select national from params)
+    where c.la_code <> 'National' or (select several_las from run_context)
 )
 
 select * from final

@@ -11,13 +11,9 @@
 -- and rounded to the census's half hour (halves up) before the 16-hour split, so starts are
 -- not additive: on Total, 12 h maths + 6 h English is 2 starts, and 1 in each subject row.
 -- Minutes are integers, so the half hours are exact: (minutes + 15) // 30.
--- Reads int_ntp_courses and ntp_params (pipelines/measures/ntp.ts).
+-- Reads int_ntp_courses, stg_pupils, stg_schools, run_context and run_las (core/run-context.ts).
 create or replace table mart_ntp_delivery as
 with
-
-params as (
-    select * from ntp_params
-),
 
 courses as (
     select
@@ -58,7 +54,7 @@ pupil_starts as (
         (ntp_minutes + 15) // 30 as census_half_hours,
         case
             when (ntp_minutes + 15) // 30 = 0 then 0
-            when (ntp_minutes + 15) // 30 <= 2 * (select start_split_hours from params) then 1
+            when (ntp_minutes + 15) // 30 <= 2 * (select ntp_start_split_hours from run_context) then 1
             else 2
         end as starts
     from pupil_rows
@@ -81,7 +77,7 @@ census_schools as (
     join stg_schools as s on s.urn = p.urn
     where p.nc_year between 1 and 11
       and s.la_code in (select la_code from run_las)
-      and ((select academic_years from params) is null or list_contains((select academic_years from params), p.academic_year))
+      and list_contains((select academic_years from run_context), p.academic_year)
 ),
 
 -- those of them that arranged an ntp course with hours in the row
@@ -136,7 +132,7 @@ final as (
      and p.subject = f.subject and p.breakdown = f.breakdown and p.group_label = f.group_label
     left join school_totals as st
       on st.time_period = f.time_period and st.la_code = f.la_code
-    where f.la_code <> 'National' or (select national from params)
+    where f.la_code <> 'National' or (select several_las from run_context)
 )
 
 select

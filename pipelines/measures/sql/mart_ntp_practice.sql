@@ -11,13 +11,9 @@
 -- the census row of the tuition's year. pct_hours_trained_tutor: of the attended hours of
 -- school-led courses whose tutor is not a qualified teacher and whose tutor_trained is Y or N,
 -- the % with Y (NULL, `x`, where there are none).
--- Reads int_ntp_courses, stg_tuition, stg_pupils and ntp_params.
+-- Reads int_ntp_courses, stg_tuition, stg_pupils and run_context.
 create or replace table mart_ntp_practice as
 with
-
-params as (
-    select * from ntp_params
-),
 
 courses as (
     select
@@ -79,7 +75,7 @@ final as (
             then 'Not available: no attended school-led hours by a tutor other than a qualified teacher with tutor training recorded' end
                                                                                      as pct_hours_trained_tutor_na_reason
     from counted
-    where la_code <> 'National' or (select national from params)
+    where la_code <> 'National' or (select several_las from run_context)
 )
 
 select * from final
