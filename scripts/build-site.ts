@@ -121,6 +121,26 @@ function runFramework(env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
   });
 }
 
+/**
+ * With TUITION_SITE_TIMINGS=1, the seconds each phase of a build took, printed at its end
+ * (stderr), so a slow build can be put down to its part (issue 17: the build-time budget).
+ */
+class PhaseTimer {
+  private last = performance.now();
+  private readonly phases: [string, number][] = [];
+  constructor(private readonly on: boolean) {}
+  mark(phase: string): void {
+    const now = performance.now();
+    this.phases.push([phase, (now - this.last) / 1000]);
+    this.last = now;
+  }
+  print(): void {
+    if (!this.on) return;
+    const width = Math.max(...this.phases.map(([p]) => p.length));
+    for (const [phase, s] of this.phases) process.stderr.write(`${phase.padEnd(width)}  ${s.toFixed(1).padStart(6)} s\n`);
+  }
+}
+
 export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSiteResult> {
   const started = performance.now();
   const abs = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -144,19 +164,25 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   // Stopped by a signal: the half-built folder goes too (dist/ is untouched; the build lock,
   // whose pid is then gone, is taken over by the next build).
   const endGuard = guard({ cleanup: () => rmSync(temp, { recursive: true, force: true }) });
+  const timings = new PhaseTimer(process.env.TUITION_SITE_TIMINGS === "1");
   await withLock(async () => {
+    timings.mark("waiting for the build lock");
     clearLoaderCache();
     rmSync(temp, { recursive: true, force: true });
     try {
       await runFramework(env, options.verbose ?? true);
+      timings.mark("Framework (loaders and pages)");
       fixHtmlUnder(temp);
+      timings.mark("page shell fixes (fixHtmlUnder)");
       if (existsSync(downloadsFrom)) {
         mkdirSync(join(temp, "downloads"), { recursive: true });
         for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));
       }
       // The site and its downloads are audited as published (outputs.md §2) before dist/ is
       // replaced, with the database's tutor ids and comments as canaries; a breach keeps the old dist/.
+      timings.mark("copying downloads");
       await assertReleaseClean(temp, "the site", await auditOptionsFromDatabase(db));
+      timings.mark("release audit (assertReleaseClean)");
       // Only after the audit has read them: a large CSV is offered zipped (downloadable.ts).
       for (const name of existsSync(downloadsFrom) ? publishableDownloads(readdirSync(downloadsFrom)) : []) {
         const path = join(temp, "downloads", name);
@@ -169,11 +195,14 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       rmSync(temp, { recursive: true, force: true });
       throw error;
     }
+    timings.mark("zipping large downloads");
     const old = `${out}.old-${process.pid}`;
     if (existsSync(out)) renameSync(out, old);
     renameSync(temp, out);
     rmSync(old, { recursive: true, force: true });
+    timings.mark("swap into place");
   }).finally(endGuard);
+  timings.print();
   return { out, seconds: (performance.now() - started) / 1000 };
 }
 
