@@ -2,9 +2,9 @@
 // loaded, quarantined) and how many rows of each file broke each rule: rule ids and counts
 // only, never the values, lines or messages (they can hold UPNs).
 import { pageData } from "./page-data.ts";
-import { emitJson, jsonSafe, tableExists } from "./source.ts";
+import { asJson, runLoader, jsonSafe, tableExists } from "./source.ts";
 
-await emitJson(async (db) => ({
+export const output = asJson(async (db) => ({
   ...(await pageData(db, [{ mart: "data_quality" }])),
   rules: (await tableExists(db, "quarantine"))
     ? jsonSafe(
@@ -15,3 +15,5 @@ await emitJson(async (db) => ({
       )
     : [],
 }));
+
+await runLoader(import.meta.url, output);

@@ -1,6 +1,8 @@
 // Emits inputs.json: one row per input file read, with rows read / loaded / quarantined and
 // columns it had that the pipeline does not use (names only, never values), for the Downloads page.
 import { inputFiles } from "./page-data.ts";
-import { emitJson } from "./source.ts";
+import { asJson, runLoader } from "./source.ts";
 
-await emitJson(inputFiles);
+export const output = asJson(inputFiles);
+
+await runLoader(import.meta.url, output);

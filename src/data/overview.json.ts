@@ -1,9 +1,9 @@
 // Emits overview.json: what the overview (src/index.md) shows and nothing else: whole-cohort
 // impact of every year (headline and trend), delivery and value, with the run's provenance.
 import { pageData } from "./page-data.ts";
-import { emitJson } from "./source.ts";
+import { asJson, runLoader } from "./source.ts";
 
-await emitJson((db) =>
+export const output = asJson((db) =>
   pageData(db, [
     { mart: "impact", allYears: true, totalOnly: true },
     // every year too: the overview's headline figures per year side by side (issue 19 item 4)
@@ -14,3 +14,5 @@ await emitJson((db) =>
     { mart: "matched", totalOnly: true },
   ], { catalogue: false }),
 );
+
+await runLoader(import.meta.url, output);

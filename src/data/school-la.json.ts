@@ -4,9 +4,9 @@
 // provenance. Each school's own rows are its member of schools.zip.
 import { labelsOf, pageData } from "./page-data.ts";
 import { schoolColumns } from "./school-page.ts";
-import { emitJson } from "./source.ts";
+import { asJson, runLoader } from "./source.ts";
 
-await emitJson(async (db) => {
+export const output = asJson(async (db) => {
   const data = await pageData(
     db,
     [
@@ -24,3 +24,5 @@ await emitJson(async (db) => {
   for (const rows of Object.values(data.tables)) for (const r of rows) for (const k of Object.keys(r)) used.add(k);
   return { ...data, catalogue: await labelsOf(db, used) };
 });
+
+await runLoader(import.meta.url, output);

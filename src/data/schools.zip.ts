@@ -4,20 +4,20 @@
 // One loader for all schools: one process and one pass per table, however many schools (a
 // loader per school would start ~600 processes in the largest LAs). Framework reads the whole
 // archive to extract each member, so the archive is kept small: latest year only.
+import type { Db } from "../../pipelines/core/db.ts";
 import { zip } from "../../pipelines/export/zip.ts";
 import { compactTable } from "../components/compact-rows.js";
-import { openDatabase } from "./source.ts";
+import { runLoader } from "./source.ts";
 import { schoolRows } from "./school-page.ts";
 import { schoolNames } from "./school-names.ts";
 
-const db = await openDatabase();
-try {
+export async function output(db: Db): Promise<Uint8Array> {
   const names = await schoolNames(db);
   const bySchool = await schoolRows(db);
   // Fixed member dates and order: the same database always gives the same bytes.
   const members = [...bySchool].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const entries = members.map(([urn, tables]) => ({ name: `${urn}.json`, data: Buffer.from(JSON.stringify({ urn, name: names[urn] ?? null, tables: Object.fromEntries(Object.entries(tables).map(([mart, rows]) => [mart, compactTable(rows)])) })) }));
-  process.stdout.write(zip(entries, new Date("1980-01-01T00:00:00Z")));
-} finally {
-  db.close();
+  return zip(entries, new Date("1980-01-01T00:00:00Z"));
 }
+
+await runLoader(import.meta.url, output);

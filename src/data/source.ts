@@ -1,10 +1,13 @@
 // Shared by the site's data loaders: where the database is, opening it read-only, and the
 // few safe ways the site reads it. The site reads only published_* (disclosure-controlled),
 // indicator_catalogue and run metadata: never stg_/int_/mart_ tables, never pupil rows.
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Db, ident, type Row } from "../../pipelines/core/db.ts";
+
+/** What a database loader writes: its output file's bytes, from the open database. */
+export type LoaderOutput = (db: Db) => Promise<string | Uint8Array>;
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -51,11 +54,23 @@ export function jsonSafe<T>(rows: T): T {
   return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
 }
 
-/** Runs a loader body with the database open and writes its result to stdout as JSON. */
-export async function emitJson(body: (db: Db) => Promise<unknown>): Promise<void> {
+/** A loader body's result as the JSON text its file holds. */
+export function asJson(body: (db: Db) => Promise<unknown>): LoaderOutput {
+  return async (db) => JSON.stringify(await body(db));
+}
+
+/**
+ * Runs a database loader when Framework runs its file (writing its output to stdout), and does
+ * nothing when scripts/build-site.ts imports it: the build computes every loader's output in its
+ * own process from one open database (issue 17: a process and a database open per loader cost
+ * ~2 s each) and puts it in Framework's loader cache, where Framework finds it fresh.
+ */
+export async function runLoader(moduleUrl: string, output: LoaderOutput): Promise<void> {
+  const script = process.argv[1];
+  if (!script || realpathSync(resolve(script)) !== realpathSync(fileURLToPath(moduleUrl))) return;
   const db = await openDatabase();
   try {
-    process.stdout.write(JSON.stringify(await body(db)));
+    process.stdout.write(await output(db));
   } finally {
     db.close();
   }

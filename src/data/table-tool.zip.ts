@@ -3,13 +3,13 @@
 // rows (loaded only when the reader picks the schools data). What each holds: table-tool.ts.
 // One loader and one database pass for every file; fixed member dates: the same database
 // always gives the same bytes.
+import type { Db } from "../../pipelines/core/db.ts";
 import { zip } from "../../pipelines/export/zip.ts";
-import { openDatabase } from "./source.ts";
+import { runLoader } from "./source.ts";
 import { schoolNames } from "./school-names.ts";
 import { laData, schoolParts } from "./table-tool.ts";
 
-const db = await openDatabase();
-try {
+export async function output(db: Db): Promise<Uint8Array> {
   const { rows, parts } = await schoolParts(db);
   const all = await schoolNames(db);
   // Names of the schools that have rows here only (the return's schools file lists the same).
@@ -20,7 +20,7 @@ try {
     { name: "schools-rows.json", data: Buffer.from(JSON.stringify(rows)) },
     ...Object.entries(parts).map(([part, values]) => ({ name: `schools-${part}.json`, data: Buffer.from(JSON.stringify(values)) })),
   ];
-  process.stdout.write(zip(entries, new Date("1980-01-01T00:00:00Z")));
-} finally {
-  db.close();
+  return zip(entries, new Date("1980-01-01T00:00:00Z"));
 }
+
+await runLoader(import.meta.url, output);
