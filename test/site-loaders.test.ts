@@ -1,0 +1,50 @@
+// The site build runs every database loader of src/data in its own process and puts the outputs
+// in Framework's loader cache (scripts/build-site.ts precomputeLoaders, issue 17): each output
+// must be byte for byte what the loader writes when Framework runs its file, and Framework must
+// find it fresh (so it starts no loader process and serves these bytes).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { precomputeLoaders, withLockDir } from "../scripts/build-site.ts";
+import { projectRoot } from "../src/data/source.ts";
+import { makeSiteDb } from "./fixtures/site/make-db.ts";
+
+const dataDir = join(projectRoot, "src", "data");
+const cacheData = join(projectRoot, "src", ".observablehq", "cache", "data");
+const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
+const tsx = join(projectRoot, "node_modules", ".bin", "tsx");
+let db: string;
+const loaders = readdirSync(dataDir).filter((n) => /\.(json|zip)\.ts$/.test(n));
+const precomputed = new Map<string, Buffer>();
+const ran: string[] = [];
+
+beforeAll(async () => {
+  db = join(mkdtempSync(join(tmpdir(), "site-loaders-")), "site.duckdb");
+  await makeSiteDb(db);
+  // Framework's cache folder is shared by every site build: held as buildSite holds it.
+  await withLockDir(lockDir, async () => {
+    for (const [name] of await precomputeLoaders(db)) {
+      ran.push(name);
+      const cached = join(cacheData, name.replace(/\.ts$/, ""));
+      expect(statSync(cached).mtimeMs, `${name}: Framework would take its cache as stale`).toBeGreaterThanOrEqual(statSync(join(dataDir, name)).mtimeMs);
+      precomputed.set(name, readFileSync(cached));
+    }
+  });
+}, 300_000);
+
+describe("loaders run in the build's process", () => {
+  it("cover every loader that reads the database", () => {
+    const readsDb = loaders.filter((n) => /runLoader\(/.test(readFileSync(join(dataDir, n), "utf8")));
+    expect(readsDb.length).toBeGreaterThan(5);
+    expect([...ran].sort()).toEqual(readsDb.sort());
+  });
+
+  it("write what each loader writes when Framework runs it", () => {
+    for (const name of ran) {
+      const fromFramework = execFileSync(tsx, [join("src", "data", name)], { cwd: projectRoot, env: { ...process.env, TUITION_DB: db }, maxBuffer: 1 << 28 });
+      expect(Buffer.compare(precomputed.get(name) as Buffer, fromFramework), name).toBe(0);
+    }
+  }, 600_000);
+});
