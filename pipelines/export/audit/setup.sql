@@ -13,13 +13,13 @@ with final as (
 )
 select * from final;
 
--- What a reader of the whole release knows of each figure: shown (a number somewhere), any_c.
+-- What a reader of the whole release knows of each figure: shown (a number somewhere), any_c,
+-- and the first place it is c (for the messages).
 create or replace temp table audit_state as
 with final as (
   select tp, la, urn, subject, breakdown, grp, canon,
     bool_or(num is not null) as shown, bool_or(is_c) as any_c,
-    min(place || ' ' || loc || ' ' || col) filter (where is_c) as first_c,
-    min(place || ' ' || loc || ' ' || col || ' = ' || value) filter (where num is not null) as first_shown
+    min(place || ' ' || loc || ' ' || col) filter (where is_c) as first_c
   from audit_c group by all
 )
 select * from final;
