@@ -1,13 +1,15 @@
 // The site build runs every database loader of src/data in its own process and puts the outputs
 // in Framework's loader cache (scripts/build-site.ts precomputeLoaders, issue 17): each output
 // must be byte for byte what the loader writes when Framework runs its file, and Framework must
-// find it fresh (so it starts no loader process and serves these bytes).
+// find it fresh (so it starts no loader process and serves these bytes); an archive's members are
+// cached too, as Framework would extract them.
+import JSZip from "jszip";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { precomputeLoaders, withLockDir } from "../scripts/build-site.ts";
+import { clearLoaderCache, precomputeLoaders, withLockDir } from "../scripts/build-site.ts";
 import { projectRoot } from "../src/data/source.ts";
 import { makeSiteDb } from "./fixtures/site/make-db.ts";
 
@@ -18,6 +20,7 @@ const tsx = join(projectRoot, "node_modules", ".bin", "tsx");
 let db: string;
 const loaders = readdirSync(dataDir).filter((n) => /\.(json|zip)\.ts$/.test(n));
 const precomputed = new Map<string, Buffer>();
+const cachedMembers = new Map<string, Map<string, Buffer>>();
 const ran: string[] = [];
 
 beforeAll(async () => {
@@ -25,11 +28,16 @@ beforeAll(async () => {
   await makeSiteDb(db);
   // Framework's cache folder is shared by every site build: held as buildSite holds it.
   await withLockDir(lockDir, async () => {
+    clearLoaderCache(); // as buildSite does before it: no other build's outputs are left in the cache
     for (const [name] of await precomputeLoaders(db)) {
       ran.push(name);
       const cached = join(cacheData, name.replace(/\.ts$/, ""));
       expect(statSync(cached).mtimeMs, `${name}: Framework would take its cache as stale`).toBeGreaterThanOrEqual(statSync(join(dataDir, name)).mtimeMs);
       precomputed.set(name, readFileSync(cached));
+      if (cached.endsWith(".zip")) {
+        const dir = cached.slice(0, -".zip".length);
+        cachedMembers.set(name, new Map(readdirSync(dir).map((m) => [m, readFileSync(join(dir, m))])));
+      }
     }
   });
 }, 300_000);
@@ -47,4 +55,18 @@ describe("loaders run in the build's process", () => {
       expect(Buffer.compare(precomputed.get(name) as Buffer, fromFramework), name).toBe(0);
     }
   }, 600_000);
+
+  it("put each archive's members where Framework caches what it extracts, as it would extract them", async () => {
+    const archives = ran.filter((n) => n.endsWith(".zip.ts"));
+    expect(archives.length).toBeGreaterThan(0);
+    for (const name of archives) {
+      // JSZip: the library Framework extracts an archive's members with.
+      const zip = await JSZip.loadAsync(precomputed.get(name) as Buffer);
+      const members = Object.values(zip.files).filter((f) => !f.dir);
+      expect(members.length, name).toBeGreaterThan(0);
+      const cached = cachedMembers.get(name) as Map<string, Buffer>;
+      expect([...cached.keys()].sort(), name).toEqual(members.map((f) => f.name).sort());
+      for (const f of members) expect(Buffer.compare(cached.get(f.name) as Buffer, await f.async("nodebuffer")), `${name} ${f.name}`).toBe(0);
+    }
+  });
 });
