@@ -126,13 +126,15 @@ describe("phone width and dark mode", () => {
         const page = await openPage(ctx, server.origin + path);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
-        // axe at phone width (layout changes what it checks: the sidebar toggle, reflowed tables)
-        // and in dark mode (contrast): no serious or critical violation.
-        const axe = await new AxeBuilder({ page }).analyze();
+        // axe with every rule at phone width (layout changes what it checks: the sidebar toggle,
+        // reflowed tables); in dark mode only colours change, so its contrast rules (every rule
+        // at 1280 px in light runs in the page tests above): no serious or critical violation.
+        const builder = new AxeBuilder({ page });
+        const axe = await (colorScheme === "dark" ? builder.withRules(["color-contrast", "link-in-text-block"]) : builder).analyze();
         const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
         expect(serious, `${path} at ${width}px, ${colorScheme}: axe`).toEqual([]);
         const name = path === "/" ? "index" : path.slice(1).replaceAll("/", "_");
-        await page.screenshot({ path: join(SHOTS, `${name}-${width}-${colorScheme}.png`), fullPage: true });
+        if (colorScheme === "light") await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
         await page.close();
       }
       expect(ctx.outside).toEqual([]);
