@@ -223,7 +223,11 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     clearLoaderCache();
     rmSync(temp, { recursive: true, force: true });
     try {
-      for (const [loader, s] of await precomputeLoaders(db)) timings.mark(`  loader ${loader}`, s);
+      // A loader that fails here fails the build as Framework's own failure would, in the same words.
+      const loaders = await precomputeLoaders(db).catch((e: Error) => {
+        throw new Error(`The site build failed (a data loader: ${e.message.split("\n")[0]}); dist/ was left as it was.`);
+      });
+      for (const [loader, s] of loaders) timings.mark(`  loader ${loader}`, s);
       timings.mark("loaders, in one process (precomputeLoaders)");
       await runFramework(env, options.verbose ?? true);
       timings.mark("Framework (loaders and pages)");
