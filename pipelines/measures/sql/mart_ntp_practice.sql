@@ -11,6 +11,13 @@
 -- the census row of the tuition's year. pct_hours_trained_tutor: of the attended hours of
 -- school-led courses whose tutor is not a qualified teacher and whose tutor_trained is Y or N,
 -- the % with Y (NULL, `x`, where there are none).
+-- pct_tp_courses_pupil_premium (§7, the 65% target): on the Tuition partner route rows of
+-- 2021/22 only (`z` elsewhere: the target was that route's in that year), of the row's `ntp`
+-- courses (tuition rows claimed against the grant), the % whose pupil is pupil_premium in the
+-- census row of the tuition's year, or, where that flag is blank, disadvantaged (our reading of
+-- "pupil_premium (else disadvantaged)": the fallback is per pupil, so a folder without the flag
+-- counts disadvantaged throughout). Its count basis is tutees_tp_ntp, the pupils with such a course
+-- (on those rows only).
 -- Reads int_ntp_courses, stg_tuition, stg_pupils and run_context.
 create or replace table mart_ntp_practice as
 with
@@ -20,6 +27,8 @@ courses as (
         c.time_period, c.la_code, c.urn, c.upn, c.subject, c.attended_minutes,
         t.tutor_type, t.tutor_trained, c.route as route_code,
         coalesce(p.fsm6 or p.fsm or p.cla or p.pla, false)             as disadvantaged,
+        c.route = 'tuition_partner' and c.is_ntp                         as tp_ntp,
+        coalesce(p.pupil_premium, p.fsm6 or p.fsm or p.cla or p.pla, false) as pupil_premium_else_disadvantaged,
         'Total' as total, c.route_label as route, c.group_size_label as group_size
     from int_ntp_courses as c
     join stg_tuition as t using (tuition_id)
@@ -40,6 +49,9 @@ counted as (
         case when grouping(subject) = 1 then 'Total' else subject end   as subject,
         count(distinct upn)                                              as tutees,
         count(distinct upn) filter (where disadvantaged)                 as tutees_disadvantaged,
+        count(distinct upn) filter (where tp_ntp)                        as tutees_tp_ntp,
+        count(*) filter (where tp_ntp)                                   as tp_ntp_courses,
+        count(*) filter (where tp_ntp and pupil_premium_else_disadvantaged) as tp_ntp_courses_pupil_premium,
         sum(attended_minutes)                                            as minutes,
         sum(attended_minutes) filter (where tutor_type = 'qualified_teacher')  as minutes_qualified_teacher,
         sum(attended_minutes) filter (where tutor_type = 'teaching_assistant') as minutes_teaching_assistant,
@@ -64,6 +76,9 @@ final as (
     select
         time_period, la_code, urn, subject, breakdown, group_label,
         tutees, tutees_disadvantaged,
+        -- NULL off the target's rows, so no disclosure decision makes its figure `c` where it is `z`
+        case when time_period = '202122' and breakdown = 'route' and group_label = 'Tuition partner'
+            then tutees_tp_ntp end                                                   as tutees_tp_ntp,
         100.0 * tutees_disadvantaged / nullif(tutees, 0)                             as pct_tutees_disadvantaged,
         100.0 * coalesce(minutes_qualified_teacher, 0) / nullif(minutes, 0)          as pct_hours_qualified_teacher,
         100.0 * coalesce(minutes_teaching_assistant, 0) / nullif(minutes, 0)         as pct_hours_teaching_assistant,
@@ -73,7 +88,15 @@ final as (
         100.0 * coalesce(minutes_trained, 0) / nullif(minutes_trainable, 0)          as pct_hours_trained_tutor,
         case when coalesce(minutes_trainable, 0) = 0
             then 'Not available: no attended school-led hours by a tutor other than a qualified teacher with tutor training recorded' end
-                                                                                     as pct_hours_trained_tutor_na_reason
+                                                                                     as pct_hours_trained_tutor_na_reason,
+        case when time_period = '202122' and breakdown = 'route' and group_label = 'Tuition partner'
+            then 100.0 * tp_ntp_courses_pupil_premium / nullif(tp_ntp_courses, 0) end    as pct_tp_courses_pupil_premium,
+        case
+            when not (time_period = '202122' and breakdown = 'route' and group_label = 'Tuition partner')
+                then 'Not applicable: the 65% pupil premium target was set for tuition partners in 2021/22 only'
+            when coalesce(tp_ntp_courses, 0) = 0
+                then 'Not applicable: no tuition partner courses claimed against the NTP grant'
+        end                                                                          as pct_tp_courses_pupil_premium_na_reason
     from counted
     where la_code <> 'National' or (select several_las from run_context)
 )
