@@ -5,7 +5,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { Db, literal } from "../pipelines/core/db.ts";
 
-const FILTERS: Record<string, string> = {
+/**
+ * One LA's rows of each input file, in order: each filter may refer to the tables already
+ * taken (pupils of these schools, ...). test/fixtures/combined/split.ts splits a multi-LA
+ * folder with the same filters, so the two cannot drift apart.
+ */
+export const LA_FILTERS: Readonly<Record<string, string>> = {
   schools: "la_code = $la",
   pupils: "urn in (select urn from schools)",
   attainment: "upn in (select upn from pupils)",
@@ -14,6 +19,16 @@ const FILTERS: Record<string, string> = {
   viewpoints: "tuition_id in (select tuition_id from tuition)",
   allocations: "la_code = $la",
 };
+
+/** Copies LA `la`'s rows of every input file in `input` into `folder` (which must exist), text in, text out. */
+export async function copyLaFiles(db: Db, input: string, la: string, folder: string): Promise<void> {
+  const read = (name: string) => `read_csv(${literal(join(input, `${name}.csv`))}, header = true, all_varchar = true)`;
+  for (const [name, filter] of Object.entries(LA_FILTERS)) {
+    // Each table is kept so the next filter can refer to it (pupils of these schools, ...).
+    await db.run(`create or replace table ${name} as select * from ${read(name)} where ${filter.replaceAll("$la", literal(la))}`);
+    await db.run(`copy ${name} to ${literal(join(folder, `${name}.csv`))} (header, delimiter ',')`);
+  }
+}
 
 /** Writes the largest LA's files into `out` once (reused afterwards); returns its LA code and schools. */
 export async function extractLargestLa(input: string, out: string): Promise<{ la: string; schools: number }> {
@@ -27,11 +42,7 @@ export async function extractLargestLa(input: string, out: string): Promise<{ la
     const scratch = `${out}.partial`;
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
-    for (const [name, filter] of Object.entries(FILTERS)) {
-      // Each table is kept so the next filter can refer to it (pupils of these schools, ...).
-      await db.run(`create table ${name} as select * from ${read(name)} where ${filter.replaceAll("$la", literal(largest.la))}`);
-      await db.run(`copy ${name} to ${literal(join(scratch, `${name}.csv`))} (header, delimiter ',')`);
-    }
+    await copyLaFiles(db, input, largest.la, scratch);
     const settings = JSON.parse(readFileSync(join(input, "settings.json"), "utf8"));
     const { las, ...rest } = settings;
     const la = las.find((l: { old_code: string }) => l.old_code === largest.la);
