@@ -13,9 +13,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { unzipSync } from "fflate";
 import { Db } from "../pipelines/core/db.ts";
 import { guard } from "../pipelines/core/interrupt.ts";
+import { keepProgrammePages } from "../pipelines/site/ntp-site.ts";
 import { assertReleaseClean, auditOptionsFromDatabase } from "../pipelines/export/audit.ts";
 import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
 import { offeredBytes, offeredName, publishableDownloads } from "../src/data/downloadable.ts";
+import { schoolPageUrns } from "../src/data/school-page.ts";
 
 export interface BuildSiteOptions {
   /** Folder the finished site ends up in (default dist/ in the project root). */
@@ -104,6 +106,40 @@ export async function precomputeLoaders(db: string): Promise<[string, number][]>
     database.close();
   }
   return seconds;
+}
+
+/**
+ * The school pages: Framework builds the one page src/schools/school.md (schools/school.html),
+ * which reads its school from its own address; here it is written as schools/<urn>.html for each
+ * school with a page, and each school's data (its member of schools.zip) as
+ * _file/data/schools/<urn>.json, which that page fetches. Building ~500 pages one by one was most
+ * of the demo LA's build (issue 17); the pages' HTML was the same but for the URN. The template
+ * itself is not published. Returns how many school pages were written.
+ */
+export async function writeSchoolPages(site: string, db: string): Promise<number> {
+  const template = join(site, "schools", "school.html");
+  if (!existsSync(template)) throw new Error(`The site build made no ${template} (src/schools/school.md): the school pages cannot be written.`);
+  const database = await Db.open(db, { access_mode: "READ_ONLY" });
+  let urns: string[];
+  try {
+    urns = await schoolPageUrns(database);
+  } finally {
+    database.close();
+  }
+  const archive = join(cacheDir, "data", "schools.zip");
+  if (!existsSync(archive)) throw new Error(`No ${archive}: the loader src/data/schools.zip.ts did not run, so the school pages have no data.`);
+  const members = unzipSync(readFileSync(archive));
+  const dataDir = join(site, "_file", "data", "schools");
+  mkdirSync(dataDir, { recursive: true });
+  for (const urn of urns) {
+    copyFileSync(template, join(site, "schools", `${urn}.html`));
+    // A school with rows only in an earlier year has no member (the member holds the latest
+    // year): its page then says it has no figures for the year rather than failing to load.
+    const data = members[`${urn}.json`] ?? Buffer.from(JSON.stringify({ urn, name: null, tables: {} }));
+    writeFileSync(join(dataDir, `${urn}.json`), data);
+  }
+  rmSync(template);
+  return urns.length;
 }
 
 interface LoaderModule {
@@ -231,8 +267,13 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       timings.mark("loaders, in one process (precomputeLoaders)");
       await runFramework(env, options.verbose ?? true);
       timings.mark("Framework (loaders and pages)");
+      // Before the school pages are copied from their template: the template is fixed once.
       fixHtmlUnder(temp);
       timings.mark("page shell fixes (fixHtmlUnder)");
+      await writeSchoolPages(temp, db);
+      // Only the pages of the database's programme profile: 2009 or ntp (pipelines/site/ntp-site.ts).
+      await keepProgrammePages(temp, db);
+      timings.mark("school pages and their data (writeSchoolPages)");
       if (existsSync(downloadsFrom)) {
         mkdirSync(join(temp, "downloads"), { recursive: true });
         for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));

@@ -34,3 +34,15 @@ export async function schoolRows(db: Db): Promise<Map<string, Record<string, Row
   }
   return bySchool;
 }
+
+/**
+ * The schools that get a page (schools/<urn>.html): every school with a row in a published
+ * school table, any year; the build writes one copy of the school page for each.
+ */
+export async function schoolPageUrns(db: Db): Promise<string[]> {
+  const tables = await schoolTables(db);
+  if (!tables.length) return [];
+  const union = tables.map((t) => `select urn from ${ident(t.table)} where urn is not null`).join(" union ");
+  const rows = await db.all<{ urn: string }>(`select distinct urn from (${union}) order by urn`);
+  return rows.map((r) => r.urn).filter((urn) => /^\d{6}$/.test(urn));
+}

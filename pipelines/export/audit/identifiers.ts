@@ -48,8 +48,24 @@ export class IdentifierScanner {
     }
   }
 
-  /** Every identifier in `text`, with its index in it. */
+  /**
+   * Hits of texts already scanned. A site repeats the same texts many times (the same labels in
+   * every school's file; one school page copied for every school), so each distinct text is
+   * scanned once and its hits given again for every place that holds it. Long texts (whole CSVs)
+   * are not kept: they are rarely repeated and would hold memory.
+   */
+  private readonly seen = new Map<string, IdentifierHit[]>();
+
+  /** Every identifier in `text`, with its index in it (the caller must not change the list). */
   scan(text: string): IdentifierHit[] {
+    const known = this.seen.get(text);
+    if (known) return known;
+    const hits = this.scanOnce(text);
+    if (text.length <= 65_536) this.seen.set(text, hits);
+    return hits;
+  }
+
+  private scanOnce(text: string): IdentifierHit[] {
     const hits: IdentifierHit[] = [];
     for (const m of text.matchAll(UPN)) hits.push({ kind: "upn", shown: `${m[0].slice(0, 1)}${"#".repeat(m[0].length - 1)}`, index: m.index });
     if (this.tutorIds.size > 0) {
