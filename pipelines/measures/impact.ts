@@ -4,7 +4,8 @@
 // Scales to national data without pulling pupil rows into JavaScript: DuckDB sums the
 // cross-products X'X, X'y per model and cell (comparison / full place / partial place),
 // TypeScript solves each small system (ols.ts), the coefficients go back into DuckDB, and
-// a second SQL pass sums each school's scores for the CR1 sandwich.
+// a second SQL pass sums each school's scores for the CR1 sandwich. Which models are fitted,
+// over which breakdowns, and which columns they fill is the manifest in models.ts.
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import type { Db, Row } from "../core/db.ts";
@@ -12,14 +13,14 @@ import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { roundHalfAway } from "../core/round.ts";
 import { cr1Factor, eefMonths, solveNormalEquations, studentTQuantile, type DropReason } from "./ols.ts";
+import {
+  CELLS, IMPACT_BREAKDOWNS, IMPACT_MODELS, MIN_COMPARISON, MIN_SCHOOLS, MIN_TUTEES, TREATMENTS, primaryModel, splitBlocks, splitColumns,
+  type Cell, type ImpactBreakdown, type ImpactModel, type TreatmentId,
+} from "./models.ts";
+
+export { MIN_COMPARISON, MIN_DOSE_GROUP, MIN_SCHOOLS, MIN_TUTEES } from "./models.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
-
-/** Minimums of measures.md §3. */
-export const MIN_TUTEES = 10;
-export const MIN_COMPARISON = 10;
-export const MIN_SCHOOLS = 5;
-export const MIN_DOSE_GROUP = 10;
 
 /** Design columns shared by every variant, in fitting order (intercept first). */
 const COMMON = [
@@ -30,16 +31,16 @@ const COMMON = [
 type Common = (typeof COMMON)[number];
 const NC_DUMMIES: Common[] = ["x_y3", "x_y4", "x_y5", "x_y6", "x_y7", "x_y8", "x_y9", "x_y10", "x_y11"];
 const BINARY_COVARIATES: Common[] = ["x_fsm", "x_cla", "x_eal", "x_female", "x_sen_any"];
+/** Names of the covariates in dropped_covariates. */
 const LABEL: Record<string, string> = {
-  one: "intercept", tutored: "tutored", full: "full place", partial: "partial place",
+  one: "intercept",
   x_bl2: "baseline (key stage 2)", x_bl3: "baseline (key stage 3)", x_bl4: "baseline (key stage 4)",
   x_y3: "year 3", x_y4: "year 4", x_y5: "year 5", x_y6: "year 6", x_y7: "year 7", x_y8: "year 8",
   x_y9: "year 9", x_y10: "year 10", x_y11: "year 11",
   x_fsm: "fsm", x_cla: "cla", x_eal: "eal", x_female: "female", x_sen_any: "sen_any",
+  ...Object.fromEntries(Object.entries(TREATMENTS).map(([id, t]) => [id, t.label])),
 };
 const KEY = ["time_period", "la_code", "subject", "breakdown", "group_label"] as const;
-const CELLS = ["comparison", "full", "partial"] as const;
-type Cell = (typeof CELLS)[number];
 
 /** SQL column holding Σ a·b for two design columns (or y). */
 function sumName(a: string, b: string): string {
@@ -83,11 +84,11 @@ interface Solved {
 }
 
 /** Builds the cross-product system of one variant from the cells and solves it. */
-function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: string[], use: Cell[]): Solved {
-  // Treatment columns are indicators of cells: tutored = full ∪ partial, full, partial.
-  const treatCells: Record<string, Cell[]> = { tutored: ["full", "partial"], full: ["full"], partial: ["partial"] };
+function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: TreatmentId[], use: Cell[]): Solved {
+  // Treatment columns are indicators of cells (models.ts): tutored = full ∪ partial, full, partial.
+  const treatCells: Record<string, readonly Cell[]> = Object.fromEntries(Object.entries(TREATMENTS).map(([id, t]) => [id, t.cells]));
   const present = use.filter((c) => cells[c] && cells[c]!.n > 0);
-  const total = (a: string, b: string, only: Cell[] = present) =>
+  const total = (a: string, b: string, only: readonly Cell[] = present) =>
     only.filter((c) => present.includes(c)).reduce((acc, c) => acc + cells[c]!.s(a, b), 0);
   const n = total("one", "one");
   // The lowest NC year present is the reference category (left out, not "dropped").
@@ -139,9 +140,21 @@ function keyOf(r: Row): string {
   return KEY.map((k) => String(r[k])).join("\u0001");
 }
 
+/** The models a run fits (models.ts); a test may pass its own manifest to see an entry reach the marts. */
+export interface ImpactManifest {
+  models: ImpactModel[];
+  breakdowns: ImpactBreakdown[];
+}
+
 /** Builds mart_impact, mart_balance, mart_matched, mart_gaps and mart_school_progress. */
-export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Promise<void> {
+export async function buildImpactMarts(
+  db: Db,
+  settings: ResolvedSettings,
+  manifest: ImpactManifest = { models: IMPACT_MODELS, breakdowns: IMPACT_BREAKDOWNS },
+): Promise<void> {
+  const { models: manifestModels } = manifest;
   const context = await ensureRunContext(db, settings);
+  await writeManifestTables(db, manifest);
   // the design matrix, once per pupil, then per model and per model's fitted rows
   for (const file of ["impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
 
@@ -176,17 +189,35 @@ export async function buildImpactMarts(db: Db, settings: ResolvedSettings): Prom
   const estimates: Row[] = [];
   const coefficients: Row[] = [];
   for (const { key, cells } of models.values()) {
-    const est = estimateModel(key, cells, schools.get(keyOf(key as unknown as Row)) ?? 0);
+    const est = estimateModel(manifestModels, key, cells, schools.get(keyOf(key as unknown as Row)) ?? 0);
     estimates.push(est.row);
     if (est.coef) coefficients.push({ ...key, ...est.coef });
   }
-  await writeCoefficients(db, coefficients);
-  await scoreSchools(db);
-  await finishEstimates(db, estimates);
+  await writeCoefficients(db, manifestModels, coefficients);
+  await scoreSchools(db, manifestModels);
+  await finishEstimates(db, manifestModels, estimates);
 
   for (const file of ["mart_impact.sql", "impact_matched_cells.sql", "mart_matched.sql", "mart_balance.sql", "mart_gaps.sql", "mart_school_progress.sql"]) {
     await db.runFile(join(SQL_DIR, file));
   }
+}
+
+/**
+ * The manifest as SQL reads it, through bound parameters: impact_breakdowns (the breakdowns
+ * impact_design.sql repeats each pupil over, and whether each has a subject Total row) and the
+ * variable impact_split_reasons (the na_reason column of each split model, which mart_impact.sql
+ * sets to z on subject Total rows).
+ */
+async function writeManifestTables(db: Db, manifest: ImpactManifest): Promise<void> {
+  primaryModel(manifest.models);
+  await db.run(
+    `create or replace temp table impact_breakdowns as
+     select b.breakdown, b.subject_total, b.ord
+     from (select unnest(from_json(?, '[{"breakdown":"VARCHAR","subject_total":"BOOLEAN","ord":"INTEGER"}]'), recursive := true)) as b`,
+    [JSON.stringify(manifest.breakdowns.map((b, ord) => ({ breakdown: b.id, subject_total: b.subjectTotal, ord })))],
+  );
+  const reasons = manifest.models.filter((m) => m.role === "split").map((m) => splitColumns(m).naReason);
+  await db.run(`set variable impact_split_reasons = from_json(?, '["VARCHAR"]')`, [JSON.stringify(reasons)]);
 }
 
 /** First SQL pass: Σ of every cross-product per model and cell, plus schools per model. */
@@ -241,8 +272,8 @@ interface Estimate {
   coef?: Row;
 }
 
-/** Solves the primary, dose and comparison-only systems of one model. */
-function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g: number): Estimate {
+/** Solves each model of the manifest on one key's cells: primary, split (dose) and comparison-only. */
+function estimateModel(models: ImpactModel[], key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g: number): Estimate {
   const n = (c: Cell) => cells[c]?.n ?? 0;
   const nT = n("full") + n("partial");
   const nC = n("comparison");
@@ -257,18 +288,21 @@ function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g:
     const s2 = use.reduce((a, c) => a + (cells[c] ? cells[c]!.s("y", "y") : 0), 0);
     return { m, ss: Math.max(0, s2 - (s1 * s1) / m) };
   };
+  const nOf = (t: TreatmentId) => TREATMENTS[t].cells.reduce((acc, c) => acc + n(c), 0);
   const row: Row = {
-    ...key, n_t: nT, n_c: nC, n_full: n("full"), n_partial: n("partial"), n_schools: g,
+    ...key, n_t: nT, n_c: nC, n_schools: g,
     n_excluded_unknown_covariate: nExcluded, tutee_cost_gbp: costUnknown > 0 ? null : cost,
   };
+  for (const m of models.filter((x) => x.role === "split")) for (const t of m.treatments) row[`n_${t}`] = nOf(t);
   let na: string | null = null;
   if (nT < MIN_TUTEES) na = `fewer than ${MIN_TUTEES} tutees in the model`;
   else if (nC < MIN_COMPARISON) na = `fewer than ${MIN_COMPARISON} comparison pupils in the model`;
   else if (g < MIN_SCHOOLS) na = `fewer than ${MIN_SCHOOLS} schools in the model`;
   const coef: Row = {};
   let any = false;
+  const primary = primaryModel(models);
   if (!na) {
-    const main = solveVariant(cells, ["tutored"], ["comparison", "full", "partial"]);
+    const main = solveVariant(cells, primary.treatments, primary.sample);
     const t = main.columns.indexOf("tutored");
     if (main.dropped.some((d) => d.name === "tutored")) na = "tuition is collinear with the covariates in this group";
     else if (main.n - main.k < 1) na = "more parameters than pupils";
@@ -282,39 +316,49 @@ function estimateModel(key: ModelKey, cells: Partial<Record<Cell, CellSums>>, g:
         j_correction: 1 - 3 / (4 * (nT + nC) - 9),
         dropped_covariates: main.dropped.map((d) => `${LABEL[d.name]} (${d.reason})`).join("; ") || null,
       });
-      Object.assign(coef, packCoefficients("m", main, ["tutored"]));
+      Object.assign(coef, packCoefficients(primary.prefix, main, primary.treatments));
       any = true;
-      const fullN = n("full");
-      const partialN = n("partial");
-      if (doseUnknown > 0) row.dose_na_reason = "hours delivered not known for every tutee in the model";
-      else if (fullN < MIN_DOSE_GROUP || partialN < MIN_DOSE_GROUP) row.dose_na_reason = `fewer than ${MIN_DOSE_GROUP} tutees with a ${fullN < MIN_DOSE_GROUP ? "full" : "partial"} place in the model`;
-      else {
-        const dose = solveVariant(cells, ["full", "partial"], ["comparison", "full", "partial"]);
-        const lost = dose.dropped.find((d) => d.name === "full" || d.name === "partial");
-        if (lost) row.dose_na_reason = `${LABEL[lost.name]} is collinear with the covariates in this group`;
-        else if (dose.n - dose.k < 1) row.dose_na_reason = "more parameters than pupils";
-        else {
-          Object.assign(row, {
-            b_full: dose.beta[dose.columns.indexOf("full")], b_partial: dose.beta[dose.columns.indexOf("partial")],
-            cr1_dose: cr1Factor(g, dose.n, dose.k),
-          });
-          Object.assign(coef, packCoefficients("d", dose, ["full", "partial"]));
-        }
-      }
+      for (const split of models.filter((x) => x.role === "split")) Object.assign(coef, estimateSplit(split, cells, g, nOf, doseUnknown, row));
     }
   }
   row.na_reason = na;
-  if (na) row.dose_na_reason = "impact not estimated";
+  // a split model is fitted only where the primary is
+  if (na) for (const split of models.filter((x) => x.role === "split")) row[split.naReason!] = "impact not estimated";
   // §11: comparison-only LA model on the whole cohort, for schools' adjusted progress.
-  if (key.breakdown === "total" && key.la_code !== "National" && nC > 0) {
-    const comp = solveVariant(cells, [], ["comparison"]);
-    if (comp.n - comp.k >= 1) {
-      Object.assign(coef, packCoefficients("c", comp, []));
-      coef.c_df = comp.n - comp.k;
-      any = true;
+  for (const model of models.filter((x) => x.role === "school_progress")) {
+    if (key.breakdown === "total" && key.la_code !== "National" && model.sample.reduce((acc, c) => acc + n(c), 0) > 0) {
+      const comp = solveVariant(cells, model.treatments, model.sample);
+      if (comp.n - comp.k >= 1) {
+        Object.assign(coef, packCoefficients(model.prefix, comp, model.treatments));
+        coef[`${model.prefix}_df`] = comp.n - comp.k;
+        any = true;
+      }
     }
   }
   return { row, coef: any ? coef : undefined };
+}
+
+/** A split model (tutored split into treatments, e.g. the dose model): fills its columns of row, returns its coefficients. */
+function estimateSplit(
+  model: ImpactModel, cells: Partial<Record<Cell, CellSums>>, g: number, nOf: (t: TreatmentId) => number, doseUnknown: number, row: Row,
+): Row {
+  const naReason = model.naReason!;
+  const min = model.minPerTreatment ?? 0;
+  const few = model.treatments.find((t) => nOf(t) < min);
+  if (model.needsHours && doseUnknown > 0) row[naReason] = "hours delivered not known for every tutee in the model";
+  else if (few) row[naReason] = `fewer than ${min} tutees with a ${TREATMENTS[few].label} in the model`;
+  else {
+    const fit = solveVariant(cells, model.treatments, model.sample);
+    const lost = fit.dropped.find((d) => (model.treatments as string[]).includes(d.name));
+    if (lost) row[naReason] = `${LABEL[lost.name]} is collinear with the covariates in this group`;
+    else if (fit.n - fit.k < 1) row[naReason] = "more parameters than pupils";
+    else {
+      for (const t of model.treatments) row[model.estimates![t]!.b] = fit.beta[fit.columns.indexOf(t)];
+      row[model.cr1!] = cr1Factor(g, fit.n, fit.k);
+      return packCoefficients(model.prefix, fit, model.treatments);
+    }
+  }
+  return {};
 }
 
 /** Flattens a variant's coefficients (and SE weights) into named columns for SQL. */
@@ -328,27 +372,20 @@ function packCoefficients(prefix: string, s: Solved, treatment: string[]): Row {
   return out;
 }
 
-const TREATMENTS: Record<string, string[]> = { m: ["tutored"], d: ["full", "partial"], c: [] };
-const TREATMENT_SQL: Record<string, string> = {
-  tutored: "(cell <> 'comparison')::double",
-  full: "(cell = 'full')::double",
-  partial: "(cell = 'partial')::double",
-};
-
-function coefficientColumns(): string[] {
+function coefficientColumns(models: ImpactModel[]): string[] {
   const cols: string[] = [];
-  for (const [p, treat] of Object.entries(TREATMENTS)) {
-    for (const c of [...COMMON, ...treat]) {
-      cols.push(`${p}_${c}`);
-      for (const t of treat) cols.push(`${p}w_${t}_${c}`);
+  for (const m of models) {
+    for (const c of [...COMMON, ...m.treatments]) {
+      cols.push(`${m.prefix}_${c}`);
+      for (const t of m.treatments) cols.push(`${m.prefix}w_${t}_${c}`);
     }
   }
-  return [...cols, "c_df"];
+  return [...cols, ...models.filter((m) => m.role === "school_progress").map((m) => `${m.prefix}_df`)];
 }
 
 /** Loads the coefficients into DuckDB (bound parameters, in batches). */
-async function writeCoefficients(db: Db, rows: Row[]): Promise<void> {
-  const cols = coefficientColumns();
+async function writeCoefficients(db: Db, models: ImpactModel[], rows: Row[]): Promise<void> {
+  const cols = coefficientColumns(models);
   await db.run(`create or replace temp table impact_coef (
     ${KEY.map((k) => `${k} varchar`).join(", ")}, ${cols.map((c) => `${c} double`).join(", ")})`);
   const all = [...KEY, ...cols];
@@ -362,14 +399,26 @@ async function writeCoefficients(db: Db, rows: Row[]): Promise<void> {
   }
 }
 
+/** Each published estimate's score column: model × treatment (the sandwich's meat is its per-school sum squared). */
+function scoredTreatments(models: ImpactModel[]): { model: ImpactModel; treatment: TreatmentId; name: string }[] {
+  return models
+    .filter((m) => m.role === "primary" || m.role === "split")
+    .flatMap((m) => m.treatments.map((t) => ({ model: m, treatment: t, name: `${m.prefix}_${t}` })));
+}
+
 /** Second SQL pass: residuals, per-school scores and their squares; schools' adjusted progress. */
-async function scoreSchools(db: Db): Promise<void> {
-  const linear = (p: string, treat: string[], w?: string) => {
+async function scoreSchools(db: Db, models: ImpactModel[]): Promise<void> {
+  const linear = (p: string, treat: readonly TreatmentId[], w?: string) => {
     const parts = COMMON.map((c) => `coalesce(${w ? `${p}w_${w}_${c}` : `${p}_${c}`}, 0) * ${sqlExpr(c)}`);
-    for (const t of treat) parts.push(`coalesce(${w ? `${p}w_${w}_${t}` : `${p}_${t}`}, 0) * ${TREATMENT_SQL[t]}`);
+    for (const t of treat) parts.push(`coalesce(${w ? `${p}w_${w}_${t}` : `${p}_${t}`}, 0) * ${TREATMENTS[t].sql}`);
     return parts.join(" + ");
   };
   const keyCols = KEY.join(", ");
+  const scored = scoredTreatments(models);
+  const primary = primaryModel(models);
+  // a model fitted on some cells only scores its own pupils (cells are the manifest's, never input values)
+  const inSample = (m: ImpactModel) =>
+    CELLS.every((c) => m.sample.includes(c)) ? "" : ` * (cell in (${m.sample.map((c) => `'${c}'`).join(", ")}))::double`;
   await db.run(`
     create or replace temp table impact_meat as
     with
@@ -377,56 +426,63 @@ async function scoreSchools(db: Db): Promise<void> {
         select r.*, c.* exclude (${keyCols})
         from impact_model_rows as r
         join impact_coef as c using (${keyCols})
-        where c.m_one is not null
+        where c.${primary.prefix}_one is not null
     ),
     scored as (
         select ${keyCols}, urn,
-            (y - (${linear("m", ["tutored"])})) * (${linear("m", ["tutored"], "tutored")}) as u_main,
-            (y - (${linear("d", ["full", "partial"])})) * (${linear("d", ["full", "partial"], "full")}) as u_full,
-            (y - (${linear("d", ["full", "partial"])})) * (${linear("d", ["full", "partial"], "partial")}) as u_partial
+            ${scored.map((s) => `(y - (${linear(s.model.prefix, s.model.treatments)})) * (${linear(s.model.prefix, s.model.treatments, s.treatment)})${inSample(s.model)} as u_${s.name}`).join(",\n            ")}
         from joined
     ),
     per_school as (
-        select ${keyCols}, urn, sum(u_main) as u_main, sum(u_full) as u_full, sum(u_partial) as u_partial
+        select ${keyCols}, urn, ${scored.map((s) => `sum(u_${s.name}) as u_${s.name}`).join(", ")}
         from scored group by all
     ),
     final as (
-        select ${keyCols}, sum(u_main * u_main) as meat_main, sum(u_full * u_full) as meat_full,
-            sum(u_partial * u_partial) as meat_partial
+        select ${keyCols}, ${scored.map((s) => `sum(u_${s.name} * u_${s.name}) as meat_${s.name}`).join(", ")}
         from per_school group by all
     )
     select * from final`);
   // §11: residuals of the comparison-only model; RSS from comparison pupils, schools' means from tutees.
-  await db.run(`
-    create or replace temp table impact_school_residuals as
-    with
-    joined as (
-        select r.*, c.c_df, y - (${linear("c", [])}) as residual
-        from impact_model_rows as r
-        join impact_coef as c using (${keyCols})
-        where c.c_one is not null and r.breakdown = 'total' and r.la_code <> 'National'
-    ),
-    final as (
-        select time_period, la_code, subject, urn, cell, c_df,
-            count(*) as n, sum(residual) as sum_residual, sum(residual * residual) as rss,
-            sum(progress) as sum_progress
-        from joined group by all
-    )
-    select * from final`);
+  for (const model of models.filter((m) => m.role === "school_progress")) {
+    const p = model.prefix;
+    await db.run(`
+      create or replace temp table impact_school_residuals as
+      with
+      joined as (
+          select r.*, c.${p}_df as c_df, y - (${linear(p, model.treatments)}) as residual
+          from impact_model_rows as r
+          join impact_coef as c using (${keyCols})
+          where c.${p}_one is not null and r.breakdown = 'total' and r.la_code <> 'National'
+      ),
+      final as (
+          select time_period, la_code, subject, urn, cell, c_df,
+              count(*) as n, sum(residual) as sum_residual, sum(residual * residual) as rss,
+              sum(progress) as sum_progress
+          from joined group by all
+      )
+      select * from final`);
+  }
 }
 
-/** Turns the solved systems and meats into the estimate columns mart_impact reads. */
-async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
+/**
+ * Turns the solved systems and meats into impact_estimates, whose columns are mart_impact's in
+ * its order: counts, the primary model's figures, each split model's block (models.ts
+ * splitColumns), cost per point. mart_impact.sql takes the split blocks as they come.
+ */
+async function finishEstimates(db: Db, models: ImpactModel[], estimates: Row[]): Promise<void> {
   const meat = new Map((await db.all("select * from impact_meat")).map((r) => [keyOf(r), r]));
+  const primary = primaryModel(models);
+  const p = primary.estimates!.tutored!;
+  const splits = models.filter((m) => m.role === "split");
   const out = estimates.map((e) => {
     const m = meat.get(keyOf(e));
     const r: Row = { ...e };
     const t = Number(e.t_crit);
-    if (e.b !== undefined && m) {
-      const se = Math.sqrt(Number(e.cr1) * Number(m.meat_main));
-      const b = Number(e.b);
+    if (e[p.b] !== undefined && m) {
+      const se = Math.sqrt(Number(e.cr1) * Number(m[`meat_${primary.prefix}_tutored`]));
+      const b = Number(e[p.b]);
       const scale = Number(e.j_correction) / Number(e.s_pooled);
-      Object.assign(r, { se, ci_low: b - t * se, ci_high: b + t * se });
+      Object.assign(r, { [p.se]: se, [p.ciLow]: b - t * se, [p.ciHigh]: b + t * se });
       if (Number(e.s_pooled) > 0) {
         const g = b * scale;
         Object.assign(r, { g, g_ci_low: (b - t * se) * scale, g_ci_high: (b + t * se) * scale, months: eefMonths(roundHalfAway(g, 2)) });
@@ -437,28 +493,36 @@ async function finishEstimates(db: Db, estimates: Row[]): Promise<void> {
       else if (!(b - t * se > 0)) r.cost_per_point_gbp_na_reason = "confidence interval of the impact includes 0";
       else r.cost_per_point_gbp = Number(e.tutee_cost_gbp) / (b * nT);
     } else r.cost_per_point_gbp_na_reason = "impact not estimated";
-    if (e.b_full !== undefined && m) {
-      const c = Number(e.cr1_dose);
-      const seF = Math.sqrt(c * Number(m.meat_full));
-      const seP = Math.sqrt(c * Number(m.meat_partial));
-      const bF = Number(e.b_full);
-      const bP = Number(e.b_partial);
-      Object.assign(r, {
-        se_full: seF, ci_full_low: bF - t * seF, ci_full_high: bF + t * seF,
-        se_partial: seP, ci_partial_low: bP - t * seP, ci_partial_high: bP + t * seP,
-      });
+    for (const split of splits) {
+      const cols = splitColumns(split);
+      const first = split.estimates![split.treatments[0]!]!;
+      if (e[first.b] !== undefined && m) {
+        const c = Number(e[split.cr1!]);
+        for (const tr of split.treatments) {
+          const est = split.estimates![tr]!;
+          const se = Math.sqrt(c * Number(m[`meat_${split.prefix}_${tr}`]));
+          const b = Number(e[est.b]);
+          Object.assign(r, { [est.se]: se, [est.ciLow]: b - t * se, [est.ciHigh]: b + t * se });
+        }
+      }
+      // the export footnotes each x with <indicator>_na_reason: a split model's figures share one
+      for (const f of cols.footnotes) r[f] = r[cols.naReason] ?? null;
     }
     return r;
   });
+  const splitCols = splitBlocks(models);
   const cols = [
-    ...KEY, "n_t", "n_c", "n_full", "n_partial", "n_schools", "n_excluded_unknown_covariate", "tutee_cost_gbp",
-    "b", "se", "ci_low", "ci_high", "t_crit", "df", "k_params", "g", "g_ci_low", "g_ci_high", "months", "s_pooled",
-    "j_correction", "dropped_covariates", "na_reason",
-    "b_full", "se_full", "ci_full_low", "ci_full_high", "b_partial", "se_partial", "ci_partial_low", "ci_partial_high",
-    "dose_na_reason", "cost_per_point_gbp", "cost_per_point_gbp_na_reason",
+    ...KEY, "n_t", "n_c", "n_schools", "n_excluded_unknown_covariate",
+    p.b, p.se, p.ciLow, p.ciHigh, "t_crit", "df", "k_params", "dropped_covariates",
+    "g", "g_ci_low", "g_ci_high", "months", "s_pooled", "j_correction", "na_reason",
+    ...splitCols.flatMap((c) => [...c.counts, ...c.estimates, c.naReason, ...c.footnotes]),
+    "tutee_cost_gbp", "cost_per_point_gbp", "cost_per_point_gbp_na_reason",
   ];
-  const text = new Set([...KEY, "dropped_covariates", "na_reason", "dose_na_reason", "cost_per_point_gbp_na_reason"]);
-  const ints = new Set(["n_t", "n_c", "n_full", "n_partial", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months"]);
+  const text = new Set([
+    ...KEY, "dropped_covariates", "na_reason", "cost_per_point_gbp_na_reason",
+    ...splitCols.flatMap((c) => [c.naReason, ...c.footnotes]),
+  ]);
+  const ints = new Set(["n_t", "n_c", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months", ...splitCols.flatMap((c) => c.counts)]);
   await db.run(`create or replace temp table impact_estimates (${cols
     .map((c) => `${c} ${text.has(c) ? "varchar" : ints.has(c) ? "integer" : "double"}`)
     .join(", ")})`);

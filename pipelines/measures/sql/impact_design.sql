@@ -1,6 +1,8 @@
 -- impact_design (temp view): impact_pupils (impact_pupils.sql) repeated once per model the
 -- pupil belongs to: the whole cohort (breakdown 'total') and their own group in each
 -- breakdown of §5 (measures.md). Grain: one row per pupil × model (breakdown, group_label).
+-- The breakdowns are the manifest's (models.ts IMPACT_BREAKDOWNS, table impact_breakdowns);
+-- the CASE below says which column of impact_pupils holds each one's group label.
 -- The ×9 expansion stays a view so it is never stored.
 create or replace temp view impact_design as
 with
@@ -10,13 +12,10 @@ designed as (
 ),
 
 breakdowns as (
-    select * from (values
-        ('total'), ('fsm_status'), ('cla_status'), ('first_language'), ('sex'),
-        ('sen_provision'), ('ethnicity_major'), ('key_stage'), ('prior_attainment')
-    ) as t(breakdown)
+    select breakdown from impact_breakdowns
 ),
 
--- a cross join with the nine breakdowns and a CASE (rather than unnesting a list of
+-- a cross join with the breakdowns and a CASE (rather than unnesting a list of
 -- structs) is cheap, and lets a filter on breakdown reach the scan
 expanded as (
     select * from (

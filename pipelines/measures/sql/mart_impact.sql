@@ -23,16 +23,16 @@ subject_rows as (
         -- effect size and months
         g, g_ci_low, g_ci_high, months, s_pooled, j_correction,
         na_reason,
-        -- dose: full (>= 10 hours) and partial places
-        n_full, n_partial,
-        b_full, se_full, ci_full_low, ci_full_high,
-        b_partial, se_partial, ci_partial_low, ci_partial_high,
-        dose_na_reason,
-        -- the export footnotes each x with <indicator>_na_reason: the dose figures share one
-        dose_na_reason as b_full_na_reason, dose_na_reason as se_full_na_reason,
-        dose_na_reason as ci_full_low_na_reason, dose_na_reason as ci_full_high_na_reason,
-        dose_na_reason as b_partial_na_reason, dose_na_reason as se_partial_na_reason,
-        dose_na_reason as ci_partial_low_na_reason, dose_na_reason as ci_partial_high_na_reason,
+        -- each split model of the manifest (models.ts; the dose model: full (>= 10 hours) and
+        -- partial places) as impact.ts lays it out: tutee counts, estimates, its na_reason, and
+        -- each estimate's <indicator>_na_reason (the export footnotes each x with it)
+        * exclude (
+            time_period, la_code, subject, breakdown, group_label,
+            n_t, n_c, n_schools, n_excluded_unknown_covariate,
+            b, se, ci_low, ci_high, t_crit, df, k_params, dropped_covariates,
+            g, g_ci_low, g_ci_high, months, s_pooled, j_correction, na_reason,
+            tutee_cost_gbp, cost_per_point_gbp, cost_per_point_gbp_na_reason
+        ),
         -- value for money
         tutee_cost_gbp, cost_per_point_gbp, cost_per_point_gbp_na_reason
     from estimates
@@ -41,10 +41,13 @@ subject_rows as (
 total_rows as (
     select distinct
         time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
-        'z' as na_reason, 'z' as dose_na_reason, 'z' as cost_per_point_gbp_na_reason
+        'z' as na_reason, 'z' as cost_per_point_gbp_na_reason,
+        -- each split model's na_reason (variable impact_split_reasons, set by impact.ts)
+        if(true, 'z', columns(c -> list_contains(getvariable('impact_split_reasons'), c)))
     from estimates
-    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5)
-    where breakdown <> 'prior_attainment'
+    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5;
+    -- models.ts IMPACT_BREAKDOWNS subjectTotal)
+    where breakdown in (select breakdown from impact_breakdowns where subject_total)
 ),
 
 final as (

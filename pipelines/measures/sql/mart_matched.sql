@@ -44,8 +44,9 @@ total_rows as (
     select distinct time_period, la_code, null::varchar as urn, 'Total' as subject, breakdown, group_label,
         'z' as att_na_reason, 'z' as na_reason
     from models
-    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5)
-    where breakdown <> 'prior_attainment'
+    -- a prior-attainment band is a subject's (its baseline): no subject Total row (measures.md §5;
+    -- models.ts IMPACT_BREAKDOWNS subjectTotal)
+    where breakdown in (select breakdown from impact_breakdowns where subject_total)
 ),
 
 final as (
