@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError } from "./ingest/errors.ts";
-import { refuseNtpSite } from "./site/ntp-site.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -26,7 +25,6 @@ export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: str
   const db = resolve(options.db ?? process.env.TUITION_DB ?? join("output", "tuition-impact.duckdb"));
   if (!existsSync(db))
     throw new InputError(db, "no database here to build the site from. Run the pipeline first (tuition-impact run <folder>), or name the database with --db FILE.");
-  await refuseNtpSite(db);
   const out = resolve(options.out ?? "dist");
   // The site build and its Framework loaders are TypeScript run through tsx; the compiled CLI
   // (build/) registers tsx for them here, the CLI run from source already has it.

@@ -16,7 +16,7 @@ import { auditRelease } from "../pipelines/export/audit.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { screen } from "../pipelines/export/screener.ts";
 import { DATABASE_NAME, runPipeline } from "../pipelines/run.ts";
-import { refuseNtpSite } from "../pipelines/site/ntp-site.ts";
+import { siteProgramme, sitePages } from "../pipelines/site/ntp-site.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
 
 const SUBJECT: Record<string, string> = { english: "English", maths: "Mathematics", science: "Science", other: "Other subjects" };
@@ -148,8 +148,11 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
     expect(String(wb.getWorksheet("Cover")!.getRow(1).getCell(1).value)).toMatch(/^National Tutoring Programme: Hertfordshire \(919\) return 2022\/23/);
   });
 
-  it("the site command refuses its database with a sentence (the site has 2009 pages only), naming the release to read instead", async () => {
-    await expect(refuseNtpSite(join(out, DATABASE_NAME))).rejects.toThrow(/programme "ntp".*2009 one-to-one programme only.*return folder/s);
+  it("the site reads its database as an ntp run and lists the ntp pages, none of the 2009-only ones (the site itself: test/ntp-site.test.ts)", async () => {
+    expect(await siteProgramme(join(out, DATABASE_NAME))).toBe("ntp");
+    const paths = sitePages("ntp").map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(["/pages/ntp-impact", "/pages/ntp-delivery", "/pages/ntp-value"]));
+    for (const p of ["/pages/targeting", "/pages/viewpoints", "/pages/impact"]) expect(paths).not.toContain(p);
   });
 
   it("the data guidance says programme funding is an estimate, not the ESFA reconciliation, and names no one-to-one programme", () => {
