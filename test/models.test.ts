@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db, Row } from "../pipelines/core/db.ts";
 import { Db as DbClass } from "../pipelines/core/db.ts";
-import { loadCatalogue, martTable } from "../pipelines/export/catalogue.ts";
+import { loadCatalogue, loadCountCatalogue, martTable } from "../pipelines/export/catalogue.ts";
 import { BREAKDOWNS } from "../pipelines/export/layout.ts";
 import { buildImpactMarts } from "../pipelines/measures/impact.ts";
 import { IMPACT_BREAKDOWNS, IMPACT_MODELS, type ImpactModel, publishedModelColumns } from "../pipelines/measures/models.ts";
@@ -119,6 +119,18 @@ describe("the impact model manifest", () => {
     expect(IMPACT_BREAKDOWNS.map((b) => b.id)).toEqual(BREAKDOWNS);
     // a band of the subject's own baseline has no subject Total (measures.md §5)
     expect(IMPACT_BREAKDOWNS.filter((b) => !b.subjectTotal).map((b) => b.id)).toEqual(["prior_attainment"]);
+  });
+
+  it("a gap is the manifest's: mart_gaps pairs its groups, as the count catalogue's other groups do", async () => {
+    const db = await build(pupils(), {
+      models: IMPACT_MODELS,
+      breakdowns: [{ id: "total", subjectTotal: true }, { id: "sex", subjectTotal: true, gap: { concern: "Female", other: "Male" } }],
+    });
+    expect(await db.all("select breakdown, group_label from mart_gaps where subject = 'English'")).toEqual([{ breakdown: "sex", group_label: "Female" }]);
+    const counts = await loadCountCatalogue(db);
+    expect(counts.otherGroups).toEqual(
+      IMPACT_BREAKDOWNS.filter((b) => b.gap).map((b) => ({ breakdown: b.id, group_label: b.gap!.concern, other_label: b.gap!.other })),
+    );
   });
 
   it("the catalogue lists each model's published columns, in the manifest's order", async () => {

@@ -204,7 +204,8 @@ export async function buildImpactMarts(
 
 /**
  * The manifest as SQL reads it, through bound parameters: impact_breakdowns (the breakdowns
- * impact_design.sql repeats each pupil over, and whether each has a subject Total row) and the
+ * impact_design.sql repeats each pupil over, whether each has a subject Total row, and the
+ * two groups of each of mart_gaps' gaps) and the
  * variable impact_split_reasons (the na_reason column of each split model, which mart_impact.sql
  * sets to z on subject Total rows).
  */
@@ -212,9 +213,11 @@ async function writeManifestTables(db: Db, manifest: ImpactManifest): Promise<vo
   primaryModel(manifest.models);
   await db.run(
     `create or replace temp table impact_breakdowns as
-     select b.breakdown, b.subject_total, b.ord
-     from (select unnest(from_json(?, '[{"breakdown":"VARCHAR","subject_total":"BOOLEAN","ord":"INTEGER"}]'), recursive := true)) as b`,
-    [JSON.stringify(manifest.breakdowns.map((b, ord) => ({ breakdown: b.id, subject_total: b.subjectTotal, ord })))],
+     select b.breakdown, b.subject_total, b.gap_concern, b.gap_other, b.ord
+     from (select unnest(from_json(?, '[{"breakdown":"VARCHAR","subject_total":"BOOLEAN","gap_concern":"VARCHAR","gap_other":"VARCHAR","ord":"INTEGER"}]'), recursive := true)) as b`,
+    [JSON.stringify(manifest.breakdowns.map((b, ord) => ({
+      breakdown: b.id, subject_total: b.subjectTotal, gap_concern: b.gap?.concern ?? null, gap_other: b.gap?.other ?? null, ord,
+    })))],
   );
   const reasons = manifest.models.filter((m) => m.role === "split").map((m) => splitColumns(m).naReason);
   await db.run(`set variable impact_split_reasons = from_json(?, '["VARCHAR"]')`, [JSON.stringify(reasons)]);

@@ -110,10 +110,27 @@ export interface ImpactBreakdown {
   id: string;
   /** The breakdown has a subject Total row (z): false for a band of the subject's own baseline. */
   subjectTotal: boolean;
+  /**
+   * A two-valued breakdown's gap (§5, mart_gaps): the group of concern minus the other group.
+   * counts/other_groups.csv pairs the same labels for disclosure control (test/models.test.ts).
+   */
+  gap?: { concern: string; other: string };
 }
 
+/** The §5 gaps: group of concern and the other group of each two-valued breakdown. */
+const GAPS: Record<string, { concern: string; other: string }> = {
+  fsm_status: { concern: "FSM eligible", other: "Not known to be FSM eligible" },
+  cla_status: { concern: "Looked after", other: "Not looked after" },
+  first_language: { concern: "Known or believed to be other than English", other: "Known or believed to be English" },
+  sex: { concern: "Male", other: "Female" },
+};
+
 /** Every breakdown of the return (layout.ts), in its order: impact is fitted for each group of each. */
-export const IMPACT_BREAKDOWNS: ImpactBreakdown[] = BREAKDOWNS.map((id) => ({ id, subjectTotal: id !== "prior_attainment" }));
+export const IMPACT_BREAKDOWNS: ImpactBreakdown[] = BREAKDOWNS.map((id) => ({
+  id,
+  subjectTotal: id !== "prior_attainment",
+  ...(GAPS[id] ? { gap: GAPS[id] } : {}),
+}));
 
 /** The primary model (exactly one: its na_reason and counts head every row). */
 export function primaryModel(models: ImpactModel[] = IMPACT_MODELS): ImpactModel {

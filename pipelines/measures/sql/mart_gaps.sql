@@ -13,12 +13,10 @@ create or replace table mart_gaps as
 with
 
 pairs as (
-    select * from (values
-        ('fsm_status', 'FSM eligible', 'Not known to be FSM eligible'),
-        ('cla_status', 'Looked after', 'Not looked after'),
-        ('first_language', 'Known or believed to be other than English', 'Known or believed to be English'),
-        ('sex', 'Male', 'Female')
-    ) as t(breakdown, concern, other)
+    -- the manifest's gaps (models.ts IMPACT_BREAKDOWNS, table impact_breakdowns)
+    select breakdown, gap_concern as concern, gap_other as other
+    from impact_breakdowns
+    where gap_concern is not null
 ),
 
 progress_sides as (
