@@ -14,13 +14,21 @@
 //                  se (REML, as R's metafor; national-impact.ts), with k, τ², I² and the prediction
 //                  interval in National-only columns (z on LA rows); effect size and months from
 //                  the pooled b; x with the reason where fewer than 3 LAs have an estimate.
+//   ratio of sums  a percentage of two summed counts, from the National sums of its parts
+//                  (RATIO_OF_SUMS: an ntp return's percentage_schools_participating, programmes.md
+//                  §3 §13), x where a part is not a number, z where the denominator sums to 0.
 // A National figure is z only where every LA part is z. National figures are functions of
 // published LA figures only, so they disclose nothing the LA returns do not.
+// Either profile's returns combine (programmes.md §1): a 2009 return's rows are keyed by the
+// 2009 filters, an ntp return's by its own (outcome measure, route, group size, ...), so the
+// ntp impact is pooled per subject × outcome measure × route or group size cell as the 2009
+// impact is per subject and group. Returns of the two profiles are never combined together.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { formatFixed } from "../core/round.ts";
 import { parseTable, PLAIN_NUMBER, type Table, toCsv } from "./csv.ts";
-import { AGGREGATION_COLUMNS, FILTER_COLUMNS, FILTERS, returnNames } from "./layout.ts";
+import { AGGREGATION_COLUMNS, FILTERS, layoutFor, NTP_FILTERS, returnNames } from "./layout.ts";
+import { NTP_GUIDANCE_TITLE } from "./ntp-guidance.ts";
 import { type Cell, canPool, loadNationalIndicators, nationalImpact, type NationalIndicator } from "./national-impact.ts";
 import { assertScreened, META_COLUMNS, ReturnCheckError, screen, type ScreenOptions } from "./screener.ts";
 
@@ -28,8 +36,11 @@ export class CombineError extends Error {
   override name = "CombineError";
 }
 
+type Programme = "one_to_one_2009" | "ntp";
+
 interface LaReturn {
   path: string;
+  programme: Programme;
   name: string;
   data: Table;
   meta: Table;
@@ -45,6 +56,22 @@ export interface CombineResult {
 
 const DATA_NAME = /^impact_(\d{3})_(\d{6})\.csv$/;
 
+/** The ntp profile's filter columns that a 2009 return never has: a return with one is an ntp return. */
+const NTP_ONLY_FILTERS = NTP_FILTERS.map((f) => f.col).filter((c) => !FILTERS.some((f) => f.col === c));
+const PROGRAMME_NAME: Record<Programme, string> = {
+  one_to_one_2009: "a one-to-one tuition (2009 programme) return",
+  ntp: "a National Tutoring Programme (ntp) return",
+};
+
+/**
+ * National percentages that are a ratio of two summed counts rather than a mean of the LAs'
+ * percentages (programmes.md §3 §13: percentage_schools_participating "combined nationally as
+ * a ratio of sums"). The LA return calls them not_combinable: an LA cannot weight them.
+ */
+const RATIO_OF_SUMS: Record<string, { numerator: string; denominator: string; scale: number }> = {
+  percentage_schools_participating: { numerator: "total_schools_participating", denominator: "total_schools", scale: 100 },
+};
+
 /** Combines LA returns (paths of their impact_<la>_<period>.csv files) into outDir. */
 export async function combine(returnPaths: string[], outDir: string, options: ScreenOptions = {}): Promise<CombineResult> {
   const warnings: string[] = [];
@@ -56,6 +83,16 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
   });
   if (paths.length === 0) throw new CombineError("No LA return to combine: pass files named impact_<la>_<period>.csv.");
   const returns = paths.map((p) => readReturn(p, options));
+
+  // Before the years: a 2009 and an ntp return differ in year and columns too, but the reason is the profile.
+  const other = returns.find((r) => r.programme !== returns[0].programme);
+  if (other) {
+    throw new CombineError(
+      `Mixed programmes: ${returns[0].name} is ${PROGRAMME_NAME[returns[0].programme]} and ${other.name} is ${PROGRAMME_NAME[other.programme]}. Their rows, filters and indicators differ, so they cannot be stacked: combine the returns of one programme at a time.`,
+    );
+  }
+  const programme = returns[0].programme;
+  const filters = filtersOf(programme, returns[0].data.columns);
 
   const periods = [...new Set(returns.map((r) => r.timePeriod))];
   if (periods.length > 1) {
@@ -86,7 +123,7 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
       byLa.set(r.laCode, r);
       continue;
     }
-    const diff = firstDifference(prev, r);
+    const diff = firstDifference(prev, r, filters);
     if (diff) throw new CombineError(`Conflicting duplicates: LA ${r.laCode} is in ${prev.name} and ${r.name} with different figures (${diff}). Keep the right one.`);
     warnings.push(`${r.name} repeats ${prev.name} exactly; used once.`);
   }
@@ -101,13 +138,13 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
   ]);
   // A meta-analysis of one LA's estimate does not apply: its National-only columns are z.
   const laRows = las.flatMap((r) => r.data.records.map((rec) => columns.map((c) => rec.values[c] ?? "z")));
-  const { rows: nationalRows, notes } = nationalRowsOf(las, columns, indicators, first.aggregation, dp, national);
+  const { rows: nationalRows, notes } = nationalRowsOf(las, columns, indicators, first.aggregation, dp, national, filters);
   const rows = [...laRows, ...nationalRows];
 
   const tp = periods[0];
   const names = returnNames("national", tp);
   const data = toCsv(columns, rows);
-  const meta = toCsv(META_COLUMNS, combinedMeta(first.meta, columns, rows, national));
+  const meta = toCsv(META_COLUMNS, combinedMeta(first.meta, columns, rows, national, programme));
   assertScreened(names.la, screen(data, meta, { data: names.la, meta: names.laMeta }, options));
   mkdirSync(outDir, { recursive: true });
   const aggregation = toCsv([...AGGREGATION_COLUMNS], [
@@ -118,7 +155,7 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
     [names.la, data],
     [names.laMeta, meta],
     [names.aggregation, aggregation],
-    [`data-guidance-national-${tp}.md`, guidance(names.la, las, notes, national.length > 0)],
+    [`data-guidance-national-${tp}.md`, guidance(names.la, las, notes, national.length > 0, programme)],
   ];
   for (const [n, content] of files) writeFileSync(join(outDir, n), content);
   return { files: files.map(([n]) => n), warnings };
@@ -157,18 +194,24 @@ function readReturn(path: string, options: ScreenOptions): LaReturn {
     if (!["sum", "weighted_mean", "not_combinable"].includes(a.combine)) throw new CombineError(`${basename(aggPath)}: combine '${a.combine}' of '${ind.values.col_name}' must be sum, weighted_mean or not_combinable.`);
     if (a.combine === "weighted_mean" && !data.columns.includes(a.weight)) throw new CombineError(`${basename(aggPath)}: weight_col '${a.weight}' of '${ind.values.col_name}' is not a column of ${name}.`);
   }
-  return { path, name, data, meta, aggregation, timePeriod: m[2], laCode: m[1] };
+  const programme: Programme = NTP_ONLY_FILTERS.some((c) => data.columns.includes(c)) ? "ntp" : "one_to_one_2009";
+  return { path, name, programme, data, meta, aggregation, timePeriod: m[2], laCode: m[1] };
 }
 
-function filterKey(values: Record<string, string>): string {
-  return JSON.stringify(FILTER_COLUMNS.map((c) => values[c] ?? ""));
+/** The filter columns of a return of this profile, in the profile's order, that the return has. */
+function filtersOf(programme: Programme, columns: string[]): string[] {
+  return layoutFor(programme).filterColumns.filter((c) => columns.includes(c));
 }
 
-function firstDifference(a: LaReturn, b: LaReturn): string | undefined {
-  const rowsA = new Map(a.data.records.map((r) => [filterKey(r.values), r]));
+function filterKey(values: Record<string, string>, filters: string[]): string {
+  return JSON.stringify(filters.map((c) => values[c] ?? ""));
+}
+
+function firstDifference(a: LaReturn, b: LaReturn, filters: string[]): string | undefined {
+  const rowsA = new Map(a.data.records.map((r) => [filterKey(r.values, filters), r]));
   if (a.data.records.length !== b.data.records.length) return `${a.data.records.length} rows against ${b.data.records.length}`;
   for (const r of b.data.records) {
-    const other = rowsA.get(filterKey(r.values));
+    const other = rowsA.get(filterKey(r.values, filters));
     if (!other) return `line ${r.line} of ${b.name} has no matching row in ${a.name}`;
     for (const c of b.data.columns) {
       if (other.values[c] !== r.values[c]) return `line ${r.line}, column ${c}: '${r.values[c]}' against '${other.values[c]}'`;
@@ -184,12 +227,12 @@ interface Note {
 
 function nationalRowsOf(
   las: LaReturn[], columns: string[], indicators: string[], aggregation: LaReturn["aggregation"], dp: Map<string, number>,
-  national: NationalIndicator[],
+  national: NationalIndicator[], filters: string[],
 ): { rows: string[][]; notes: Note[] } {
   const groups = new Map<string, Record<string, string>[]>();
   for (const r of las) {
     for (const rec of r.data.records) {
-      const k = filterKey(rec.values);
+      const k = filterKey(rec.values, filters);
       if (!groups.has(k)) groups.set(k, []);
       groups.get(k)!.push(rec.values);
     }
@@ -201,7 +244,7 @@ function nationalRowsOf(
       time_period: parts[0].time_period, time_identifier: parts[0].time_identifier, geographic_level: "National",
       country_code: parts[0].country_code, country_name: parts[0].country_name,
     };
-    for (const c of FILTER_COLUMNS) out[c] = parts[0][c];
+    for (const c of filters) out[c] = parts[0][c];
     const pooled = national.length > 0 ? nationalImpact(parts, columns, national) : new Map<string, Cell>();
     const cell = (ind: string, c: Cell): string => {
       if ("value" in c) return formatFixed(c.value, dp.get(ind) ?? 0);
@@ -218,9 +261,21 @@ function nationalRowsOf(
         return "x";
       };
       const fromPool = pooled.get(ind);
+      const ratio = RATIO_OF_SUMS[ind];
       if (fromPool) out[ind] = cell(ind, fromPool);
       else if (values.every((v) => v === "z")) out[ind] = "z";
-      else if (a.combine === "not_combinable") out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
+      else if (ratio && columns.includes(ratio.numerator) && columns.includes(ratio.denominator)) {
+        const numerators = parts.map((p) => p[ratio.numerator]);
+        const denominators = parts.map((p) => p[ratio.denominator]);
+        if (parts.length < las.length) out[ind] = x("Not every LA return has this row, so a national figure would be incomplete.");
+        else if (![...numerators, ...denominators].every((v) => PLAIN_NUMBER.test(v))) {
+          out[ind] = x(`A count behind this national percentage (${ratio.numerator} or ${ratio.denominator}) is suppressed or not available in an LA return.`);
+        } else {
+          const denominator = denominators.reduce((t, v) => t + Number(v), 0);
+          const numerator = numerators.reduce((t, v) => t + Number(v), 0);
+          out[ind] = denominator === 0 ? "z" : formatFixed((ratio.scale * numerator) / denominator, dp.get(ind) ?? 0);
+        }
+      } else if (a.combine === "not_combinable") out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
       else if (parts.length < las.length) out[ind] = x("Not every LA return has this row, so a national figure would be incomplete.");
       else if (values.includes("c")) out[ind] = x("An LA figure behind this national figure is suppressed (c), so it cannot be computed exactly.");
       else if (!values.every((v) => PLAIN_NUMBER.test(v))) out[ind] = x("An LA figure behind this national figure is not available (x) or not applicable (z).");
@@ -240,9 +295,9 @@ function nationalRowsOf(
 }
 
 /** The first return's indicator rows, with filter rows for every filter that has ≥ 2 values in the stacked data. */
-function combinedMeta(meta: Table, columns: string[], rows: string[][], national: NationalIndicator[]): string[][] {
+function combinedMeta(meta: Table, columns: string[], rows: string[][], national: NationalIndicator[], programme: Programme): string[][] {
   const out: string[][] = [];
-  for (const f of FILTERS) {
+  for (const f of layoutFor(programme).filters) {
     const i = columns.indexOf(f.col);
     if (i < 0 || new Set(rows.map((r) => r[i])).size < 2) continue;
     const given = meta.records.find((m) => m.values.col_name === f.col);
@@ -258,17 +313,25 @@ function combinedMeta(meta: Table, columns: string[], rows: string[][], national
   return out;
 }
 
-function guidance(file: string, las: LaReturn[], notes: Note[], pooled: boolean): string {
+function guidance(file: string, las: LaReturn[], notes: Note[], pooled: boolean, programme: Programme): string {
   const counts = new Map<string, number>();
   for (const n of notes) counts.set(`${n.indicator}\u0001${n.reason}`, (counts.get(`${n.indicator}\u0001${n.reason}`) ?? 0) + 1);
   const lines = [
-    `# ${file}: combined LA returns`, "",
+    // An ntp folder's guidance opens with the profile's title, by which the release audit reads it with the ntp catalogue.
+    ...(programme === "ntp" ? [NTP_GUIDANCE_TITLE, "", `## ${file}: combined LA returns`] : [`# ${file}: combined LA returns`]), "",
     `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? "the impact pooled (below); other estimates (dose, matched, gaps, ratios) not combined" : "estimates (impact, CIs) not combined"}.`, "",
     ...(pooled ? [
       "## The National impact", "",
       "The National impact of a subject and group (`b`, `se`, `ci_low`, `ci_high`) is a random-effects meta-analysis of the LAs' published estimates (`b` with its `se`, as published to 3 decimal places): τ² by restricted maximum likelihood, estimate and 95% CI on the normal scale, as R's `metafor::rma(yi, sei = se, method = \"REML\")` gives with its defaults. Only the LAs with an estimate are pooled (an LA's `c` or `x` is left out); with fewer than 3 the National impact is `x`.", "",
+      ...(programme === "ntp" ? [
+        "In these National Tutoring Programme returns a cell is a subject, an outcome measure (each its own analysis, on its own scale) and a route, group size or disadvantage status: each is pooled on its own, so a route's National impact pools the LAs' estimates for that route. The differences between routes or group sizes (`b_diff` and its SE and CI) and cost per point of impact are not pooled: they are `x` on National rows.", "",
+      ] : []),
       "`pooled_k` is the number of LAs pooled; `pooled_tau2` the variance of the true impact between LAs (points squared); `pooled_i2` the share of the variation in the LA estimates that is between LAs rather than chance (%); `pooled_pi_low` and `pooled_pi_high` the 95% prediction interval (estimate ± 1.96 √(SE² + τ²)), the range in which a new LA's true impact is expected to fall. These columns are `z` on LA rows.", "",
       "The effect size (`g` and its CI) and months come from the pooled `b` as for an LA (b / s_pooled × J), where `s_pooled` is the pooled LAs' within-LA SD of the outcome (their `s_pooled` weighted by n_t + n_c − 2) and J uses all their pupils in the model; differences in mean outcome between LAs are not in it, as the LA returns do not publish them.", "",
+    ] : []),
+    ...(programme === "ntp" ? [
+      "## National delivery and cost", "",
+      "Course starts, hours, pupils, schools, cost and programme funding are summed over the LAs (a pupil with tuition from schools of two LAs counts in each). `percentage_schools_participating` is the summed `total_schools_participating` as a percentage of the summed `total_schools`, as the Department's NTP statistics combine it, not a mean of the LAs' percentages. Ratios of an LA's own figures (hours per course start, cost per pupil-hour, the shares of hours by tutor type, the 2021/22 tuition-partner pupil premium share) are not combined: `x` on National rows.", "",
     ] : []),
     "## Footnotes of National rows", "",
     "| indicator | reason | cells |", "|---|---|---|",

@@ -36,7 +36,8 @@ export function discover(root: string): ReleaseFiles {
       } else if (/\.meta\.csv$/.test(name)) {
         // read with its data file
       } else if (/\.xlsx$/i.test(name)) found.workbooks.push(path);
-      else if (name === "data-guidance.md") found.guidance.push(path);
+      // a combined folder's guidance too: an ntp one's title names its catalogue, as an LA's does
+      else if (name === "data-guidance.md" || /^data-guidance-national-\d{6}\.md$/.test(name)) found.guidance.push(path);
       else if (underFile && name.endsWith(".json")) found.siteJson.push(path);
       else if (name.endsWith(".html")) found.pages.push(path);
       else if (/\.(csv|md|txt|json)$/i.test(name)) found.otherText.push(path);
