@@ -4,21 +4,16 @@
 // whole dist/ under 20 MB. Measured on the demo itself, not scaled from the 12-school fixture: the
 // fixture's schools carry a twenty-fifth of a demo school's rows and its LA none of the downloads,
 // so the scaled figure (8 MB) passed while the demo's dist/ was 25 MB.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import JSZip from "jszip";
-import { buildSite } from "../scripts/build-site.ts";
-import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { offeredBytes, offeredName, ZIP_ABOVE_BYTES } from "../src/data/downloadable.ts";
 import { launch, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
+import { builtDemoSite } from "./helpers/demo-site.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
-const CLI = join(ROOT, "bin", "tuition-impact.js");
 const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
 
 function bytesUnder(path: string): number {
@@ -26,32 +21,26 @@ function bytesUnder(path: string): number {
   return s.isDirectory() ? readdirSync(path).reduce((sum, n) => sum + bytesUnder(join(path, n)), 0) : s.size;
 }
 
-let dir: string;
 let dist: string;
 let server: StaticServer;
 let browser: Browser;
 let watched: Watched;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "site-weight-demo-"));
-  // The demo LA exactly as scripts/build.ts makes it (500 schools, 168,000 pupils).
-  for (const args of [["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"], ["run", join(dir, "in"), "--out", join(dir, "out"), "--quiet"]]) {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8" });
-    expect(r.status, `${args[0]}: ${r.stderr}`).toBe(EXIT.ok);
-  }
-  const built = await buildSite({ db: join(dir, "out", "tuition-impact.duckdb"), out: join(dir, "dist"), verbose: false });
-  dist = built.out;
+  // The demo LA exactly as scripts/build.ts makes it (500 schools, 168,000 pupils), built once
+  // for every test file that uses it (test/helpers/demo-site.ts).
+  const built = await builtDemoSite();
+  dist = built.dist;
   console.log(`demo LA site: ${(bytesUnder(dist) / 1e6).toFixed(1)} MB, ${readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html")).length} school pages, built in ${built.seconds.toFixed(0)} s`);
   server = await serveStatic(dist);
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
-}, 1_800_000); // the demo LA's pipeline and site on a busy two-core machine
+}, 2_400_000); // the demo LA's pipeline and site on a busy two-core machine, or waiting for another file's build of it
 
 afterAll(async () => {
   await watched?.context.close();
   await browser?.close();
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every response a page's load makes (HTML, CSS, modules, data), with its body's size. */

@@ -1,4 +1,4 @@
-// A school's page (src/schools/[urn].md): every block it shows, built here once. Framework inlines
+// A school's page (src/schools/school.md): every block it shows, built here once. Framework inlines
 // a page's own code into its HTML, so with ~500 school pages the page's 16 KB of code was 8 MB of
 // the demo LA's site; kept in this module, the browser fetches (and caches) it once for all of them.
 import {scope} from "./scope.js";

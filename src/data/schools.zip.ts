@@ -1,9 +1,10 @@
 // Emits schools.zip: one member <urn>.json per school ({"urn", "name", "tables": {mart: {columns,
-// rows}}}: each table compact, src/components/compact-rows.js), read by the page schools/[urn].md;
-// what the member holds is decided in school-page.ts.
+// rows}}}: each table compact, src/components/compact-rows.js), read by the school page
+// src/schools/school.md; what the member holds is decided in school-page.ts. The site build
+// publishes each member as _file/data/schools/<urn>.json (scripts/build-site.ts writeSchoolPages).
 // One loader for all schools: one process and one pass per table, however many schools (a
-// loader per school would start ~600 processes in the largest LAs). Framework reads the whole
-// archive to extract each member, so the archive is kept small: latest year only.
+// loader per school would start ~600 processes in the largest LAs). Latest year only, to keep
+// each school's file small.
 import type { Db } from "../../pipelines/core/db.ts";
 import { zip } from "../../pipelines/export/zip.ts";
 import { compactTable } from "../components/compact-rows.js";

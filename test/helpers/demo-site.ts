@@ -1,0 +1,77 @@
+// The demo LA built once for every test file that needs it (issue 17): synth --scale la --seed 1,
+// the pipeline and the site, exactly as scripts/build.ts makes it (about 500 schools, 168,000
+// pupils). Vitest runs test files in separate workers, so the build goes into a folder under the
+// system's temp folder named by a hash of everything that makes it, held by a lock folder: a second
+// worker that asks while the first is building waits for it and reuses its build, and a later
+// `npm test` with the same sources reuses it too. A change to any source gives a new folder.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { buildSite, withLockDir } from "../../scripts/build-site.ts";
+import { projectRoot } from "../../src/data/source.ts";
+
+export interface DemoSite {
+  /** The folder holding everything below. */
+  dir: string;
+  /** The pipeline's output folder (database, return/). */
+  out: string;
+  db: string;
+  dist: string;
+  /** Seconds the site build took (not the pipeline). */
+  seconds: number;
+}
+
+const SKIP = new Set([".observablehq", "node_modules", "test-results"]);
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    if (SKIP.has(name)) return [];
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** What the demo's data, pipeline and site are made from: the CLI, pipelines, catalogue, site and its build. */
+function sourcesHash(): string {
+  const files = [
+    ...["bin", "pipelines", "catalogue", "src", "scripts"].flatMap((d) => filesUnder(join(projectRoot, d))),
+    join(projectRoot, "observablehq.config.ts"),
+    join(projectRoot, "package.json"),
+  ].sort();
+  const hash = createHash("sha256");
+  for (const f of files) hash.update(relative(projectRoot, f)).update(readFileSync(f));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The demo LA's pipeline output and site, built by the first caller and reused by the rest. */
+export async function builtDemoSite(): Promise<DemoSite> {
+  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash()}`);
+  const done = join(dir, "built.json");
+  if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
+  // Up to 40 minutes' wait: the demo's pipeline and site on a busy two-core machine.
+  return withLockDir(
+    `${dir}.lock`,
+    async () => {
+      if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const cli = join(projectRoot, "bin", "tuition-impact.js");
+      const out = join(dir, "out");
+      for (const args of [["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"], ["run", join(dir, "in"), "--out", out, "--quiet"]]) {
+        const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8" });
+        if (r.status !== 0) throw new Error(`The demo LA's ${args[0]} failed (exit ${r.status}):\n${r.stderr}`);
+      }
+      // The inputs (100 MB) are not needed once the pipeline has read them.
+      rmSync(join(dir, "in"), { recursive: true, force: true });
+      const db = join(out, "tuition-impact.duckdb");
+      const { out: dist, seconds } = await buildSite({ db, out: join(dir, "dist"), verbose: false });
+      const built: DemoSite = { dir, out, db, dist, seconds };
+      writeFileSync(done, JSON.stringify(built));
+      return built;
+    },
+    2400,
+  );
+}
