@@ -137,6 +137,8 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
       "NTP delivery (schools)",
       "NTP cost (schools)",
       "NTP pupils and tutors (schools)",
+      // the reason for every x (programmes.md §6 item 7; test/ntp-coverage.test.ts)
+      "Footnotes",
     ]);
     const glossary = wb.getWorksheet("Glossary")!;
     const codes = new Set<string>();

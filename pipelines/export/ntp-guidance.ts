@@ -7,11 +7,25 @@ import type { ResolvedSettings } from "../core/settings.ts";
 
 export const NTP_GUIDANCE_TITLE = "# National Tutoring Programme: data guidance";
 
+/**
+ * The values of each ntp filter (programmes.md §4), each with `Total`: listed in the data guidance,
+ * so a reader of the CSV files knows every value a filter can take (programmes.md §6 item 7).
+ */
+export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
+  subject: ["English", "Mathematics", "Science", "Other subjects"],
+  outcome_measure: ["Standardised score", "KS2 scaled score", "GCSE grade"],
+  route: ["Tuition partner", "Academic mentor", "School-led tutoring"],
+  group_size: ["One-to-one", "Two pupils", "Three pupils", "Four or more pupils"],
+  disadvantage_status: ["Disadvantaged", "Not known to be disadvantaged"],
+};
+
 export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
   const ntp = settings.ntp;
   const costs = ntp ? ROUTES.map((r) => `${r.replaceAll("_", " ")} £${ntp.hourly_cost_gbp[r]}`).join(", ") : "";
   return [
     "These files describe the tuition the schools of the LA arranged through the National Tutoring Programme (NTP): its delivery, named as in the Department's NTP statistics, and its cost. A row breaks down by at most one of `route` (the Department's `ntp_pillar`) and `group_size`; the other is `Total` on it. Subjects are English, mathematics, science and other subjects; subject `Total` counts distinct pupils across them.",
+    "",
+    `Filter values (each filter is also \`Total\` where a row does not break down by it): ${Object.entries(NTP_FILTER_VALUES).map(([f, vs]) => `\`${f}\`: ${vs.join(", ")}`).join("; ")}.`,
     "",
     "Impact rows have `outcome_measure` `Standardised score` (English and mathematics): the adjusted difference in the first standardised test after a pupil's tuition, on the test of their baseline (the latest in the year before it began), between pupils with tuition, whatever its funding, and pupils of the same NC years without it, with school-clustered confidence intervals. A place's route and group size are those of its course with most attended hours. Route and group-size rows are parts of one model over the whole cohort, each with its difference from school-led tutoring or from three pupils (`b_diff`); `disadvantage_status` rows are models over each group. Delivery and cost ignore the outcome: they sit on `outcome_measure` `Total`, where impact is `z`, and impact is `z` on their rows.",
     "",

@@ -213,8 +213,35 @@ export async function workbookSpec(db: Db, catalogue: CatalogueRow[], files: (Sh
   }
   notes.push(["Rows left out", "A row whose every figure on a sheet is z (not applicable) is left out of that sheet, and so is a filter column that is Total on every row; both are in the CSV files."]);
   if (views) notes.push(["Viewpoints", "Questionnaire answers before and after tuition for the LA as a whole, as the report site shows them (not part of the CSV files). Comments are never published."]);
+  // An ntp workbook carries its footnotes too (programmes.md §6 item 7); a 2009 one stays as it was, byte for byte (§6 item 1).
+  const footnotes = catalogue.some((r) => martTable(r.mart).startsWith("mart_ntp_")) ? await footnoteSheet(db, files, o) : undefined;
+  if (footnotes) notes.push(["Footnotes", "The Footnotes sheet gives the reason for every x in this workbook's files, with the number of cells it explains, as data-guidance.md does."]);
   return {
     title: o.title, buildDate: o.buildDate, inputs: o.inputs, files: files.map((f) => f.name),
-    sheets: [layout.glossarySheet(), ...layout.sheets], notes, suppressionThreshold: o.suppressionThreshold,
+    sheets: [layout.glossarySheet(), ...layout.sheets, ...(footnotes ? [footnotes] : [])], notes, suppressionThreshold: o.suppressionThreshold,
   };
+}
+
+/**
+ * The Footnotes sheet: the reason for every x of the files' indicators in the workbook's year and
+ * LAs (published_footnotes, which data-guidance.md lists for the whole run), with its cells.
+ * Undefined where no cell is x. Its headings name no indicator, so the release audit reads it as
+ * text, as it reads the Glossary.
+ */
+async function footnoteSheet(db: Db, files: SheetSource[], o: WorkbookSpecOptions): Promise<WorkbookSheet | undefined> {
+  const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'published_footnotes'`);
+  if (!exists) return undefined;
+  const indicators = new Map(files.flatMap((f) => f.indicators).map((r) => [r.indicator, r.label]));
+  if (indicators.size === 0) return undefined;
+  const codes = [...o.las.map((l) => l.old_code), ...(o.national ? ["National"] : [])];
+  const found = await db.all<{ indicator: string; reason: string; n: number }>(
+    `select indicator, reason, count(*)::INTEGER as n from published_footnotes
+      where time_period = ? and la_code in (${codes.map(literal).join(", ")}) and indicator in (${[...indicators.keys()].map(literal).join(", ")})
+      group by indicator, reason order by indicator, reason`,
+    [o.timePeriod],
+  );
+  if (found.length === 0) return undefined;
+  const columns = ["code", "label", "reason", "cells"];
+  const labels = ["Column name in the CSV files", "Column heading in this workbook", "Why the figure is x", "Cells"];
+  return { name: "Footnotes", columns, labels, dp: { cells: 0 }, rows: found.map((f) => [f.indicator, indicators.get(f.indicator) ?? "", f.reason, String(f.n)]) };
 }
