@@ -4,12 +4,14 @@
 // return explains its pupil characteristics and prior-attainment bands.
 import { CAP_GBP, ROUTES } from "../core/ntp-rules.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { layoutFor } from "./layout.ts";
 
 export const NTP_GUIDANCE_TITLE = "# National Tutoring Programme: data guidance";
 
 /**
- * The values of each ntp filter (programmes.md §4), each with `Total`: listed in the data guidance,
- * so a reader of the CSV files knows every value a filter can take (programmes.md §6 item 7).
+ * The values of each ntp filter (programmes.md §4), each with `Total`: the data guidance lists those
+ * of the filters the ntp layout has, so a reader of the CSV files knows every value a filter can
+ * take (programmes.md §6 item 7; test/ntp-coverage.test.ts fails for a filter with no list here).
  */
 export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
   subject: ["English", "Mathematics", "Science", "Other subjects"],
@@ -17,6 +19,14 @@ export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
   route: ["Tuition partner", "Academic mentor", "School-led tutoring"],
   group_size: ["One-to-one", "Two pupils", "Three pupils", "Four or more pupils"],
   disadvantage_status: ["Disadvantaged", "Not known to be disadvantaged"],
+  // the other §5 breakdowns of impact and attainment (programmes.md §3 §5), as measures/ntp-impact.ts labels them
+  cla_status: ["Looked after", "Not looked after"],
+  first_language: ["Known or believed to be English", "Known or believed to be other than English"],
+  sex: ["Female", "Male"],
+  sen_provision: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
+  ethnicity_major: ["White", "Mixed / Multiple ethnic groups", "Asian / Asian British", "Black / African / Caribbean / Black British", "Other ethnic group", "Unknown"],
+  key_stage: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"],
+  prior_attainment: ["Below expected", "At or above expected"],
 };
 
 export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
@@ -25,7 +35,7 @@ export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
   return [
     "These files describe the tuition the schools of the LA arranged through the National Tutoring Programme (NTP): its delivery, named as in the Department's NTP statistics, and its cost. A row breaks down by at most one of `route` (the Department's `ntp_pillar`) and `group_size`; the other is `Total` on it. Subjects are English, mathematics, science and other subjects; subject `Total` counts distinct pupils across them.",
     "",
-    `Filter values (each filter is also \`Total\` where a row does not break down by it): ${Object.entries(NTP_FILTER_VALUES).map(([f, vs]) => `\`${f}\`: ${vs.join(", ")}`).join("; ")}.`,
+    `Filter values (each filter is also \`Total\` where a row does not break down by it): ${layoutFor("ntp").filterColumns.filter((f) => f in NTP_FILTER_VALUES).map((f) => `\`${f}\`: ${NTP_FILTER_VALUES[f].join(", ")}`).join("; ")}.`,
     "",
     "Impact rows have `outcome_measure` `Standardised score` (English and mathematics): the adjusted difference in the first standardised test after a pupil's tuition, on the test of their baseline (the latest in the year before it began), between pupils with tuition, whatever its funding, and pupils of the same NC years without it, with school-clustered confidence intervals. A place's route and group size are those of its course with most attended hours. Route and group-size rows are parts of one model over the whole cohort, each with its difference from school-led tutoring or from three pupils (`b_diff`); `disadvantage_status` rows are models over each group. Delivery and cost ignore the outcome: they sit on `outcome_measure` `Total`, where impact is `z`, and impact is `z` on their rows.",
     "",
