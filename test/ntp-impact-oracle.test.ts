@@ -2,7 +2,8 @@
 // deterministic synthetic sample with lm and sandwich::vcovCL (CR1) as the pipeline fits it, per
 // split of NTP_IMPACT_SPLITS (tutored; three routes; four group sizes), with each part's
 // difference from the reference (school-led; three pupils). The pipeline's fitSplit on the same
-// rows must give the same estimates, standard errors, intervals and differences.
+// rows must give the same estimates, standard errors, intervals and differences. A second fixture
+// is a KS2 scaled score model whose baselines mix two scales (std and KS1 points).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,42 +11,42 @@ import { parseTable } from "../pipelines/export/csv.ts";
 import { fitSplit, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
 
 const DATA = join(import.meta.dirname, "oracle", "data");
-const expected = JSON.parse(readFileSync(join(DATA, "ntp_impact.json"), "utf8")) as Record<string, Record<string, number>>;
 const flag = (v: string) => v === "TRUE";
-const rows: SampleRow[] = parseTable(readFileSync(join(DATA, "ntp_impact.csv"), "utf8")).records.map(({ values: v }) => ({
-  time_period: "202223",
-  la_code: "919",
-  urn: v.urn!,
-  subject: "Mathematics",
-  tutored: flag(v.tutored!),
-  route: v.route || null,
-  group_size: v.group_size || null,
-  nc_year: Number(v.nc_year),
-  key_stage: Number(v.key_stage),
-  baseline: Number(v.baseline),
-  outcome: Number(v.outcome),
-  disadvantaged: flag(v.disadvantaged!),
-  cla: flag(v.cla!),
-  eal: flag(v.eal!),
-  female: flag(v.female!),
-  sen_any: flag(v.sen_any!),
-}));
+/** One R fixture: its sample rows and R's figures per split. */
+function fixture(name: string): { rows: SampleRow[]; expected: Record<string, Record<string, number>> } {
+  const expected = JSON.parse(readFileSync(join(DATA, `${name}.json`), "utf8")) as Record<string, Record<string, number>>;
+  const rows: SampleRow[] = parseTable(readFileSync(join(DATA, `${name}.csv`), "utf8")).records.map(({ values: v }) => ({
+    time_period: "202223",
+    la_code: "919",
+    urn: v.urn!,
+    subject: "Mathematics",
+    tutored: flag(v.tutored!),
+    route: v.route || null,
+    group_size: v.group_size || null,
+    nc_year: Number(v.nc_year),
+    key_stage: Number(v.key_stage),
+    baseline: Number(v.baseline),
+    // the Standardised score sample has no column: every baseline is a standardised score
+    ...(v.baseline_scale === undefined ? {} : { baseline_scale: v.baseline_scale }),
+    outcome: Number(v.outcome),
+    disadvantaged: flag(v.disadvantaged!),
+    cla: flag(v.cla!),
+    eal: flag(v.eal!),
+    female: flag(v.female!),
+    sen_any: flag(v.sen_any!),
+  }));
+  return { rows, expected };
+}
 
 const close = (got: unknown, want: number | undefined, what: string) => {
   expect(want, `${what}: in the R fixture`).toBeTypeOf("number");
   expect(Math.abs(Number(got) - want!), `${what}: ${got} vs R ${want}`).toBeLessThan(1e-8 * Math.max(1, Math.abs(want!)));
 };
 
-describe("ntp impact models equal R's lm + vcovCL (CR1) on the oracle sample", () => {
-  it("has a sample with every route and group size", () => {
-    expect(rows.length).toBe(expected.tutored!.n);
-    expect(new Set(rows.map((r) => r.route)).size).toBe(4); // three routes and the comparison pupils' blank
-    expect(new Set(rows.map((r) => r.group_size)).size).toBe(5);
-  });
-
+function agreesWithR(name: string, rows: SampleRow[], expected: Record<string, Record<string, number>>): void {
   for (const split of NTP_IMPACT_SPLITS) {
     const key = split.column ?? "tutored";
-    it(`${split.breakdown}: each part's b, SE, CI and difference from the reference`, () => {
+    it(`${name}, ${split.breakdown}: each part's b, SE, CI and difference from the reference`, () => {
       const want = expected[key]!;
       const results = fitSplit(rows, split);
       expect(results.map((r) => r.label)).toEqual(split.parts.map((p) => p.label));
@@ -64,4 +65,26 @@ describe("ntp impact models equal R's lm + vcovCL (CR1) on the oracle sample", (
       }
     });
   }
+}
+
+describe("ntp impact models equal R's lm + vcovCL (CR1) on the oracle sample", () => {
+  const { rows, expected } = fixture("ntp_impact");
+  it("has a sample with every route and group size", () => {
+    expect(rows.length).toBe(expected.tutored!.n);
+    expect(new Set(rows.map((r) => r.route)).size).toBe(4); // three routes and the comparison pupils' blank
+    expect(new Set(rows.map((r) => r.group_size)).size).toBe(5);
+  });
+  agreesWithR("Standardised score", rows, expected);
+});
+
+describe("a KS2 scaled score model mixing baseline scales (std and KS1) equals R's", () => {
+  const { rows, expected } = fixture("ntp_impact_ks2");
+  it("mixes the two scales in one key stage: a slope per scale and a KS1 intercept (§3)", () => {
+    expect(rows.length).toBe(expected.tutored!.n);
+    expect(new Set(rows.map((r) => r.baseline_scale))).toEqual(new Set(["std", "ks1"]));
+    expect(new Set(rows.map((r) => r.key_stage))).toEqual(new Set([2]));
+    // intercept, tutored, two slopes, the KS1 intercept, five covariates: R's column count
+    expect(expected.tutored!.k).toBe(10);
+  });
+  agreesWithR("KS2 scaled score", rows, expected);
 });

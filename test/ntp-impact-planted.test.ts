@@ -70,7 +70,7 @@ async function runSeed(seed: number): Promise<Cell[]> {
     const planted = new Map<string, number>();
     for (const p of truth.places) planted.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.planted_effect);
     const tutees = await db.all<{ upn: string; subject: string; route: string; group_size: string }>(
-      "select upn, subject, route, group_size from ntp_impact_sample where tutored",
+      "select upn, subject, route, group_size from ntp_impact_sample where tutored and outcome_measure = 'Standardised score'",
     );
     const rows = await db.all<{
       subject: string;
@@ -83,7 +83,8 @@ async function runSeed(seed: number): Promise<Cell[]> {
       ci_low: number;
       ci_high: number;
     }>(
-      "select subject, breakdown, group_label, n_t, n_schools, b, se, ci_low, ci_high from mart_ntp_impact where breakdown in ('total', 'route', 'group_size')",
+      `select subject, breakdown, group_label, n_t, n_schools, b, se, ci_low, ci_high from mart_ntp_impact
+       where breakdown in ('total', 'route', 'group_size') and outcome_measure = 'Standardised score'`,
     );
     const cells: Cell[] = [];
     for (const r of rows) {

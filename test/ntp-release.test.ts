@@ -17,7 +17,11 @@ import { parseTable } from "../pipelines/export/csv.ts";
 import { screen } from "../pipelines/export/screener.ts";
 import { DATABASE_NAME, runPipeline } from "../pipelines/run.ts";
 import { siteProgramme, sitePages } from "../pipelines/site/ntp-site.ts";
+import { NTP_BREAKDOWNS, OUTCOME_MEASURES } from "../pipelines/measures/ntp-impact.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
+
+/** Filters a row breaks down by, at most one of them not Total (programmes.md §4). */
+const BREAKDOWN_FILTERS = ["route", "group_size", ...NTP_BREAKDOWNS.filter((d) => d.breakdown !== "total").map((d) => d.breakdown)];
 
 const SUBJECT: Record<string, string> = { english: "English", maths: "Mathematics", science: "Science", other: "Other subjects" };
 const ROUTE: Record<string, string> = { tuition_partner: "Tuition partner", academic_mentor: "Academic mentor", school_led: "School-led tutoring" };
@@ -105,18 +109,21 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
           "programme_funding_gbp",
         ]),
       );
-      expect(t.columns.filter((c) => c.includes("sen_"))).toEqual([]);
+      // rule 60: the only name with sen_ is the harmonised filter sen_provision (§4)
+      expect(t.columns.filter((c) => c.includes("sen_"))).toEqual(["sen_provision"]);
       for (const r of t.records)
-        expect([r.values.route, r.values.group_size, r.values.disadvantage_status].filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
+        expect(BREAKDOWN_FILTERS.map((f) => r.values[f]).filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
     }
     // figures that ignore the outcome sit on outcome_measure Total, impact on its measure: each is z on the other's rows
     const impactRows = la.records.filter((r) => r.values.outcome_measure === "Standardised score");
     const otherRows = la.records.filter((r) => r.values.outcome_measure === "Total");
-    expect(impactRows.length).toBe(2 * (1 + 3 + 4 + 2));
+    // per subject: each group of each §5 breakdown (NTP_BREAKDOWNS, Total included), three routes, four sizes
+    expect(impactRows.length).toBe(2 * (NTP_BREAKDOWNS.reduce((a, d) => a + d.labels.length, 0) + 3 + 4));
     expect(otherRows.length).toBeGreaterThan(10);
     for (const r of impactRows) expect([r.values.total_courses, r.values.cost_gbp]).toEqual(["z", "z"]);
     for (const r of otherRows) expect([r.values.b, r.values.n_t]).toEqual(["z", "z"]);
     expect(la.records.filter((r) => r.values.outcome_measure === "Total" && r.values.disadvantage_status !== "Total")).toEqual([]);
+    expect(new Set(la.records.map((r) => r.values.outcome_measure))).toEqual(new Set(["Total", ...OUTCOME_MEASURES]));
     const subjects = new Set(la.records.map((r) => r.values.subject));
     expect([...subjects].sort()).toEqual(["English", "Mathematics", "Other subjects", "Science", "Total"]);
     const meta = readFileSync(join(out, "return", "impact_919_202223.meta.csv"), "utf8");
@@ -134,6 +141,7 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
       "NTP cost",
       "NTP impact",
       "NTP pupils and tutors",
+      "NTP attainment",
       "NTP delivery (schools)",
       "NTP cost (schools)",
       "NTP pupils and tutors (schools)",
@@ -271,7 +279,8 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
       // the disadvantage gap (§5) on the Disadvantaged row: the difference of the two groups' models, SEs in quadrature
       for (const subject of ["English", "Mathematics"]) {
         const gap = await db.all<{ group_label: string; b: number; se: number; b_diff: number | null; se_diff: number | null }>(
-          `select group_label, b, se, b_diff, se_diff from mart_ntp_impact where subject = ? and breakdown = 'disadvantage_status' order by group_label`,
+          `select group_label, b, se, b_diff, se_diff from mart_ntp_impact
+           where subject = ? and breakdown = 'disadvantage_status' and outcome_measure = 'Standardised score' order by group_label`,
           [subject],
         );
         const [dis, not] = gap as [(typeof gap)[0], (typeof gap)[0]];
@@ -289,13 +298,14 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
         n_t: number;
         tutee_cost_gbp: number;
         cost_per_point_gbp: number | null;
-      }>(`select subject, breakdown, b, ci_low, n_t, tutee_cost_gbp, cost_per_point_gbp from mart_ntp_impact where b is not null`);
+        outcome_measure: string;
+      }>(`select subject, breakdown, b, ci_low, n_t, tutee_cost_gbp, cost_per_point_gbp, outcome_measure from mart_ntp_impact where b is not null`);
       for (const r of perPoint) {
         if (r.ci_low > 0) expect(r.cost_per_point_gbp).toBeCloseTo(r.tutee_cost_gbp / (r.b * r.n_t), 6);
         else expect(r.cost_per_point_gbp).toBeNull();
       }
       for (const subject of ["English", "Mathematics"]) {
-        const whole = perPoint.find((r) => r.subject === subject && r.breakdown === "total")!;
+        const whole = perPoint.find((r) => r.subject === subject && r.breakdown === "total" && r.outcome_measure === "Standardised score")!;
         expect(whole.cost_per_point_gbp).not.toBeNull();
         // the model's tutees are most of the subject's pupils with tuition, so most of its cost
         const cost = await db.one<{ c: number }>(
@@ -307,14 +317,14 @@ describe("the impact models on the Standardised score (programmes.md §3), in th
       }
       // the return's impact rows are the published (disclosure-controlled) ones
       const published = await db.all<Record<string, string>>(`select * from published_ntp_impact`);
-      expect(published.length).toBe(rows.length);
-      const FILTER: Record<string, string> = { route: "route", group_size: "group_size", disadvantage_status: "disadvantage_status" };
+      expect(published.length).toBe((await db.one<{ n: number }>(`select count(*)::INTEGER as n from mart_ntp_impact`))!.n);
+      expect(published.filter((p) => p.outcome_measure === "Standardised score").length).toBe(rows.length);
       for (const p of published) {
         const hits = la.records.filter(
           (r) =>
             r.values.subject === p.subject &&
             r.values.outcome_measure === p.outcome_measure &&
-            ["route", "group_size", "disadvantage_status"].every((f) => r.values[f] === (FILTER[p.breakdown!] === f ? p.group_label : "Total")),
+            BREAKDOWN_FILTERS.every((f) => r.values[f] === (p.breakdown === f ? p.group_label : "Total")),
         );
         expect(hits, `${p.subject} ${p.breakdown} ${p.group_label}`).toHaveLength(1);
         for (const c of ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "b_diff", "se_diff", "cost_per_point_gbp"])

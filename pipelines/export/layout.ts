@@ -34,10 +34,18 @@ export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
 export const NTP_FILTERS = [
   { col: "subject", label: "Subject", hint: "English, mathematics, science, other subjects or all of them" },
   // read from the marts' outcome_measure column, not from a breakdown: Total for figures that ignore the outcome
-  { col: "outcome_measure", label: "Outcome measure", hint: "The result impact is measured on; Total for delivery and cost" },
+  { col: "outcome_measure", label: "Outcome measure", hint: "The result impact is measured on (GCSE grades of 2020/21 were teacher-assessed; no KS2 tests in 2021); Total for delivery and cost" },
   { col: "route", label: "NTP route", hint: "The Department's ntp_pillar: tuition partner, academic mentor or school-led tutoring" },
   { col: "group_size", label: "Group size", hint: "Pupils taught together in most sessions" },
   { col: "disadvantage_status", label: "Disadvantage status", hint: "Disadvantaged: FSM in the last 6 years, FSM, looked after or previously looked after" },
+  // the other §5 breakdowns of impact and attainment (programmes.md §3 §5): the 2009 columns, ntp's SEN codes and Key stage 1
+  { col: "cla_status", label: "Looked after status", hint: "" },
+  { col: "first_language", label: "First language", hint: "" },
+  { col: "sex", label: "Sex", hint: "" },
+  { col: "sen_provision", label: "SEN provision", hint: "SEN support or an education, health and care plan, from the census" },
+  { col: "ethnicity_major", label: "Ethnicity (major group)", hint: "" },
+  { col: "key_stage", label: "Key stage", hint: "Key stage 1 is years 1 and 2" },
+  { col: "prior_attainment", label: "Prior attainment", hint: "Baseline against the expected standard of its own scale" },
 ] as const;
 /** Filters whose value is a column of the marts rather than their breakdown. */
 const NTP_COLUMN_FILTERS = ["outcome_measure"];

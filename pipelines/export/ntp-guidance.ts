@@ -29,6 +29,10 @@ export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
   prior_attainment: ["Below expected", "At or above expected"],
 };
 
+/** programmes.md §4: GCSE grades of 2020/21 carry this footnote (guidance, metadata hint, workbook). */
+export const GCSE_2021_FOOTNOTE =
+  "Footnote, `GCSE grade` in 2020/21: the GCSE grades of summer 2021 were teacher-assessed grades (no exams were sat), so an impact on them is measured on teachers' judgements rather than on exam results and is not comparable with other years.";
+
 export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
   const ntp = settings.ntp;
   const costs = ntp ? ROUTES.map((r) => `${r.replaceAll("_", " ")} £${ntp.hourly_cost_gbp[r]}`).join(", ") : "";
@@ -37,7 +41,11 @@ export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
     "",
     `Filter values (each filter is also \`Total\` where a row does not break down by it): ${layoutFor("ntp").filterColumns.filter((f) => f in NTP_FILTER_VALUES).map((f) => `\`${f}\`: ${NTP_FILTER_VALUES[f].join(", ")}`).join("; ")}.`,
     "",
-    "Impact rows have `outcome_measure` `Standardised score` (English and mathematics): the adjusted difference in the first standardised test after a pupil's tuition, on the test of their baseline (the latest in the year before it began), between pupils with tuition, whatever its funding, and pupils of the same NC years without it, with school-clustered confidence intervals. A place's route and group size are those of its course with most attended hours. Route and group-size rows are parts of one model over the whole cohort, each with its difference from school-led tutoring or from three pupils (`b_diff`); `disadvantage_status` rows are models over each group. Delivery and cost ignore the outcome: they sit on `outcome_measure` `Total`, where impact is `z`, and impact is `z` on their rows.",
+    "Impact is measured on three outcomes (`outcome_measure`), each its own analysis, in English and mathematics: the adjusted difference between pupils with tuition, whatever its funding, and pupils of the same NC years without it, with school-clustered confidence intervals, in points of the outcome's own scale. `Standardised score` (years 1 to 11) is the first standardised test after a pupil's tuition, on the test of their baseline (the latest in the year before it began). `KS2 scaled score` (year 6) is the KS2 test after the tuition, and `GCSE grade` (year 11) the GCSE grade (9 to 1, U as 0); their baseline is the standardised score of the year before the tuition, else the latest KS1 teacher assessment (KS2) or KS2 scaled score (GCSE), and a model whose pupils have baselines on two scales has a baseline slope and an intercept for each scale. Progress and mean baseline are published for the standardised score only. KS2 scaled score in 2020/21 is `x`: there were no KS2 tests in 2021.",
+    "",
+    `${GCSE_2021_FOOTNOTE}`,
+    "",
+    "A place's route and group size are those of its course with most attended hours. Route and group-size rows are parts of one model over the whole cohort, each with its difference from school-led tutoring or from three pupils (`b_diff`); `disadvantage_status` rows are models over each group. Delivery and cost ignore the outcome: they sit on `outcome_measure` `Total`, where impact is `z`, and impact is `z` on their rows.",
     "",
     "Delivery counts courses claimed against the NTP grant only (`funding_source` ntp). Each course counts under its own route and group size, so a pupil with courses on two routes adds to both route rows. A pupil's attended hours in a row are rounded to the nearest half hour as the school census records them, then `total_courses` (course starts) counts 1 for up to 16 hours and 2 above: starts are an estimate of packages begun, not a count of tuition records, and they do not add up across subjects or routes. `total_hours` sums the unrounded hours; `ntp_pupils` counts pupils with any NTP hours. `total_schools` counts schools with census pupils in years 1 to 11; `total_schools_participating` those of them that arranged an NTP course with attended hours in the row. On a School row, every pupil figure counts the courses that school arranged.",
     "",

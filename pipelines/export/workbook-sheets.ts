@@ -59,6 +59,7 @@ const TOPIC_NAMES: Record<string, string> = {
   mart_ntp_delivery: "NTP delivery",
   mart_ntp_cost: "NTP cost",
   mart_ntp_impact: "NTP impact",
+  mart_ntp_attainment: "NTP attainment",
   mart_ntp_practice: "NTP pupils and tutors",
 };
 

@@ -11,9 +11,11 @@ import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { attainmentFigures, writeAttainmentMart } from "./ntp-attainment.ts";
 import { cr1Factor, solveNormalEquations, studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
+const TRANSFORM_SQL_DIR = join(import.meta.dirname, "..", "transform", "sql");
 
 /** measures.md §3 minimums; a part below MIN_PART tutees is `x` but stays in its model as its own dummy (§3). */
 export const MIN_PART = 10;
@@ -55,12 +57,76 @@ export const NTP_IMPACT_SPLITS: NtpSplit[] = [
   },
 ];
 
-/** The pupil groups each split is fitted over (§5 adds disadvantage; the model drops the constant dummy). */
-const GROUPS: { breakdown: string; label: string; keep: (r: SampleRow) => boolean }[] = [
-  { breakdown: "total", label: "Total", keep: () => true },
-  { breakdown: "disadvantage_status", label: "Disadvantaged", keep: (r) => r.disadvantaged },
-  { breakdown: "disadvantage_status", label: "Not known to be disadvantaged", keep: (r) => !r.disadvantaged },
+/**
+ * The §5 breakdowns of the ntp profile: each group is a model of its own over its pupils (the
+ * model drops a covariate constant in it), and its §6 figures. `of` gives a pupil's group (null:
+ * in no group of the breakdown, e.g. a blank SEN code). `concern`: the group whose row carries the
+ * gap (group of concern minus the other, measures.md §5) of a two-valued breakdown. FSM is
+ * replaced by disadvantage (programmes.md §1); prior attainment is the baseline against the
+ * expected standard of its own scale (§5 choice: below / at or above).
+ */
+export interface BreakdownGroups {
+  breakdown: string;
+  labels: string[];
+  of: (r: SampleRow, expectedStd: number) => string | null;
+  concern?: string;
+}
+export const NTP_BREAKDOWNS: BreakdownGroups[] = [
+  { breakdown: "total", labels: ["Total"], of: () => "Total" },
+  {
+    breakdown: "disadvantage_status",
+    labels: ["Disadvantaged", "Not known to be disadvantaged"],
+    of: (r) => (r.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged"),
+    concern: "Disadvantaged",
+  },
+  { breakdown: "cla_status", labels: ["Looked after", "Not looked after"], of: (r) => (r.cla ? "Looked after" : "Not looked after"), concern: "Looked after" },
+  {
+    breakdown: "first_language",
+    labels: ["Known or believed to be English", "Known or believed to be other than English"],
+    of: (r) => (r.eal ? "Known or believed to be other than English" : "Known or believed to be English"),
+    concern: "Known or believed to be other than English",
+  },
+  { breakdown: "sex", labels: ["Female", "Male"], of: (r) => (r.female ? "Female" : "Male"), concern: "Male" },
+  {
+    breakdown: "sen_provision",
+    labels: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
+    of: (r) => r.sen_provision ?? null,
+  },
+  {
+    breakdown: "ethnicity_major",
+    labels: [
+      "White",
+      "Mixed / Multiple ethnic groups",
+      "Asian / Asian British",
+      "Black / African / Caribbean / Black British",
+      "Other ethnic group",
+      "Unknown",
+    ],
+    of: (r) => r.ethnicity_major ?? "Unknown",
+  },
+  { breakdown: "key_stage", labels: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"], of: (r) => `Key stage ${r.key_stage}` },
+  {
+    breakdown: "prior_attainment",
+    labels: ["Below expected", "At or above expected"],
+    of: (r, e) => (r.baseline === null || r.baseline === undefined ? null : atExpected(scaleOf(r), r.baseline, e) ? "At or above expected" : "Below expected"),
+  },
 ];
+
+/** §1 expected standard of a scale: ks1 ≥ 8, ks2 ≥ 100, gcse9 ≥ 4, std ≥ the expected_standardised_score setting. */
+export function atExpected(scale: string, score: number, expectedStd: number): boolean {
+  const bar = { ks1: 8, ks2: 100, gcse9: 4, std: expectedStd }[scale];
+  if (bar === undefined) throw new Error(`ntp attainment: scale "${scale}" has no expected standard (ks1, ks2, gcse9, std)`);
+  return score >= bar;
+}
+/** §1 high standard: ks1 10, ks2 ≥ 110, gcse9 ≥ 5, std ≥ 115 (choice). */
+export function atHigh(scale: string, score: number): boolean {
+  const bar = { ks1: 10, ks2: 110, gcse9: 5, std: 115 }[scale];
+  if (bar === undefined) throw new Error(`ntp attainment: scale "${scale}" has no high standard (ks1, ks2, gcse9, std)`);
+  return score >= bar;
+}
+export const scaleOf = (r: SampleRow): string => r.baseline_scale ?? "std";
+/** The scale of each outcome measure's outcome (§2). */
+export const OUTCOME_SCALE: Record<string, string> = { "Standardised score": "std", "KS2 scaled score": "ks2", "GCSE grade": "gcse9" };
 
 export type SampleRow = {
   time_period: string;
@@ -79,6 +145,10 @@ export type SampleRow = {
   eal: boolean;
   female: boolean;
   sen_any: boolean;
+  sen_provision?: string | null;
+  ethnicity_major?: string | null;
+  /** Scale of the baseline (§1: ks1, ks2, gcse9, std); absent = std. A model mixing scales gets a slope and an intercept per scale (§3). */
+  baseline_scale?: string;
   /** §14 cost of the pupil's courses in the subject and year (tutees; NULL without the cost marts). */
   place_cost_gbp?: number | null;
 };
@@ -86,6 +156,8 @@ export type SampleRow = {
 type Row = Record<string, string | number | boolean | null>;
 
 const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const;
+/** Baseline scales (§1) in the order a model's reference scale is chosen: the first present. */
+const SCALES = ["std", "ks1", "ks2", "gcse9"];
 
 /**
  * Builds int_ntp_analysis_pupils, ntp_impact_sample (the pupils the models use: baseline,
@@ -93,6 +165,8 @@ const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const
  */
 export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Promise<void> {
   await ensureRunContext(db, settings);
+  // the GSS ethnic groups' rules the 2009 profile's transform builds (an ntp run has no 2009 transform)
+  await db.runFile(join(TRANSFORM_SQL_DIR, "int_ethnicity_groups.sql"));
   await db.runFile(join(SQL_DIR, "int_ntp_analysis_pupils.sql"));
   // a tutee's place cost (§14, every course in the subject) for the cost per point of impact (§9), when the cost marts were built
   const costs = (await tableExists(db, "int_ntp_courses"))
@@ -103,69 +177,110 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Pr
     left join ${costs} as c on a.tutored and c.academic_year = a.academic_year and c.upn = a.upn and c.subject = a.subject
     where a.baseline is not null and a.outcome is not null
       and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
-  const sample = await db.all<SampleRow>(`select time_period, la_code, urn, subject, tutored, route, group_size, nc_year, key_stage,
-      baseline, outcome, disadvantaged, cla, eal, female, sen_any, place_cost_gbp
-    from ntp_impact_sample order by time_period, la_code, subject, urn, upn`);
-  const excluded = await db.all<{ time_period: string; la_code: string; subject: string; n: number }>(`
-    select time_period, la_code, subject, count(*)::INTEGER as n from int_ntp_analysis_pupils
+  const sample = await db.all<SampleRow & { outcome_measure: string }>(`select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
+      nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp
+    from ntp_impact_sample order by time_period, la_code, subject, outcome_measure, urn, upn`);
+  const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(`
+    select time_period, la_code, subject, outcome_measure, count(*)::INTEGER as n from int_ntp_analysis_pupils
     where baseline is not null and outcome is not null
       and (cla is null or eal is null or female is null or sen_any is null)
     group by all`);
+  // Every measure with tutees in its NC years gets its rows, even with no pupil in its model (KS2 in 2020/21: `x`, §4).
+  const keys = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string }>(`
+    select distinct time_period, la_code, subject, outcome_measure from int_ntp_analysis_pupils where tutored
+    order by time_period, la_code, subject, outcome_measure`);
+  const keyOf = (r: { time_period: string; la_code: string; subject: string; outcome_measure: string }) =>
+    `${r.time_period}\u0001${r.la_code}\u0001${r.subject}\u0001${r.outcome_measure}`;
+  const expectedStd = settings.ntp?.expected_standardised_score ?? 85;
   const rows: Row[] = [];
-  const models = new Map<string, SampleRow[]>();
-  for (const r of sample) {
-    const key = `${r.time_period}\u0001${r.la_code}\u0001${r.subject}`;
-    if (!models.has(key)) models.set(key, []);
-    models.get(key)!.push(r);
-  }
+  const attainment: Row[] = [];
+  const models = new Map<string, SampleRow[]>(keys.map((k) => [keyOf(k), []]));
+  for (const r of sample) models.get(keyOf(r))?.push(r);
   for (const [key, pupils] of models) {
-    const [time_period, la_code, subject] = key.split("\u0001") as [string, string, string];
-    const nExcluded = excluded.find((e) => e.time_period === time_period && e.la_code === la_code && e.subject === subject)?.n ?? 0;
-    for (const group of GROUPS) {
-      const members = pupils.filter(group.keep);
-      for (const split of NTP_IMPACT_SPLITS) {
-        // A split by route or size is a breakdown of its own: fitted over the whole cohort only (§3).
-        if (group.breakdown !== "total" && split.breakdown !== "total") continue;
-        const breakdown = split.breakdown === "total" ? group.breakdown : split.breakdown;
-        for (const out of fitSplit(members, split)) {
-          rows.push({
-            time_period,
-            la_code,
-            urn: null,
-            subject,
-            breakdown,
-            group_label: split.breakdown === "total" ? group.label : out.label,
-            outcome_measure: "Standardised score",
-            n_excluded_unknown_covariate: group.breakdown === "total" && split.breakdown === "total" ? nExcluded : null,
-            ...out.figures,
-          });
+    const [time_period, la_code, subject, outcome_measure] = key.split("\u0001") as [string, string, string, string];
+    const nExcluded = excluded.find((e) => keyOf(e) === key)?.n ?? 0;
+    const measureNa = measureNotAvailable(time_period, outcome_measure);
+    for (const def of NTP_BREAKDOWNS) {
+      const keyRows: { impact: Row; attainment: Row }[] = [];
+      for (const label of def.labels) {
+        const members = pupils.filter((r) => def.of(r, expectedStd) === label);
+        for (const split of NTP_IMPACT_SPLITS) {
+          // A split by route or size is a breakdown of its own: fitted over the whole cohort only (§3, §4).
+          if (def.breakdown !== "total" && split.breakdown !== "total") continue;
+          const breakdown = split.breakdown === "total" ? def.breakdown : split.breakdown;
+          const results = fitSplit(members, split);
+          for (const [i, out] of results.entries()) {
+            const part = split.parts[i]!;
+            const tutees = members.filter((r) => r.tutored && (split.column === undefined || r[split.column] === part.value));
+            // KS2 in 2020/21: every figure x with the reason, counts too (a NULL count is x, not an empty denominator's z)
+            if (measureNa) Object.assign(out.figures, { na_reason: measureNa, cost_per_point_gbp_na_reason: measureNa, n_t: null, n_c: null, n_schools: null });
+            const keyCols = { time_period, la_code, urn: null, subject, breakdown, group_label: split.breakdown === "total" ? label : out.label, outcome_measure };
+            const impact: Row = {
+              ...keyCols,
+              n_excluded_unknown_covariate: def.breakdown === "total" && split.breakdown === "total" && !measureNa ? nExcluded : null,
+              ...(measureNa && def.breakdown === "total" && split.breakdown === "total" ? { n_excluded_unknown_covariate_na_reason: measureNa } : {}),
+              ...out.figures,
+            };
+            const att: Row = {
+              ...keyCols,
+              ...attainmentFigures(tutees, members.filter((r) => !r.tutored), outcome_measure, expectedStd, measureNa),
+            };
+            rows.push(impact);
+            attainment.push(att);
+            if (split.breakdown === "total") keyRows.push({ impact, attainment: att });
+          }
         }
       }
+      if (def.concern) addGap(def, keyRows);
     }
-    addDisadvantageGap(
-      rows.filter((r) => r.time_period === time_period && r.la_code === la_code && r.subject === subject && r.breakdown === "disadvantage_status"),
-    );
   }
   await writeMart(db, rows);
+  await writeAttainmentMart(db, attainment);
+}
+
+/** The outcome measures of §2, in the order the return lists them. */
+export const OUTCOME_MEASURES = ["Standardised score", "KS2 scaled score", "GCSE grade"] as const;
+
+/**
+ * A measure with no results that year, whatever the data (§4): KS2 tests were not taken in 2021,
+ * so KS2 scaled score in 2020/21 is `x`. (GCSE grades of 2020/21 were teacher-assessed: published,
+ * with the footnote the data guidance gives.)
+ */
+export function measureNotAvailable(timePeriod: string, outcomeMeasure: string): string | null {
+  return timePeriod === "202021" && outcomeMeasure === "KS2 scaled score" ? "no KS2 tests in 2021" : null;
 }
 
 /**
- * The disadvantage gap in impact (§5): on the Disadvantaged row, b(disadvantaged) − b(not known
- * to be disadvantaged), SE √(SE₁² + SE₂²) (the two models use disjoint pupils) and a normal 95%
- * CI ± 1.96·SE, as the 2009 profile's mart_gaps; the other group's row has none.
+ * The gap of a two-valued breakdown (measures.md §5), on the row of the group of concern
+ * (disadvantaged, looked after, other than English, male): in impact, b(concern) − b(other), SE
+ * √(SE₁² + SE₂²) (the two models use disjoint pupils) and a normal 95% CI ± 1.96·SE, as the 2009
+ * profile's mart_gaps; in mean progress, among tutees and among comparison pupils (the
+ * difference of the two §6 means); the other group's row has none.
  */
-function addDisadvantageGap(rows: Row[]): void {
-  const concern = rows.find((r) => r.group_label === GROUPS[1]!.label);
-  const other = rows.find((r) => r.group_label === GROUPS[2]!.label);
-  if (other) other.diff_na_reason = "not applicable: the gap is on the Disadvantaged row";
-  if (!concern) return;
-  if (typeof concern.b !== "number" || typeof other?.b !== "number") {
-    concern.diff_na_reason = "impact not estimated for both groups";
+function addGap(def: BreakdownGroups, groupRows: { impact: Row; attainment: Row }[]): void {
+  const concern = groupRows.find((r) => r.impact.group_label === def.concern);
+  const other = groupRows.find((r) => r.impact.group_label !== def.concern);
+  const elsewhere = `not applicable: the gap is on the ${def.concern} row`;
+  if (other) {
+    other.impact.diff_na_reason = elsewhere;
+    other.attainment.gap_progress_t_na_reason = elsewhere;
+    other.attainment.gap_progress_c_na_reason = elsewhere;
+  }
+  if (!concern || !other) return;
+  for (const side of ["t", "c"] as const) {
+    const a = concern.attainment[`mean_progress_${side}`];
+    const b = other.attainment[`mean_progress_${side}`];
+    if (typeof a === "number" && typeof b === "number") Object.assign(concern.attainment, { [`gap_progress_${side}`]: a - b, [`gap_progress_${side}_na_reason`]: null });
+    else concern.attainment[`gap_progress_${side}_na_reason`] = concern.attainment[`mean_progress_${side}_na_reason`] ?? "mean progress not available for both groups";
+  }
+  const ci = concern.impact;
+  if (typeof ci.b !== "number" || typeof other.impact.b !== "number") {
+    ci.diff_na_reason = (ci.na_reason as string | null) ?? "impact not estimated for both groups";
     return;
   }
-  const d = concern.b - other.b;
-  const se = Math.sqrt((concern.se as number) ** 2 + (other.se as number) ** 2);
-  Object.assign(concern, { b_diff: d, se_diff: se, ci_low_diff: d - Z_975 * se, ci_high_diff: d + Z_975 * se, diff_na_reason: null });
+  const d = ci.b - other.impact.b;
+  const se = Math.sqrt((ci.se as number) ** 2 + (other.impact.se as number) ** 2);
+  Object.assign(ci, { b_diff: d, se_diff: se, ci_low_diff: d - Z_975 * se, ci_high_diff: d + Z_975 * se, diff_na_reason: null });
 }
 
 const Z_975 = 1.959963984540054;
@@ -194,27 +309,39 @@ export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
   else if (g < MIN_SCHOOLS) modelNa = `fewer than ${MIN_SCHOOLS} schools in the model`;
   if (modelNa) return split.parts.map((p) => ({ label: p.label, figures: { ...base(p.value), na_reason: modelNa } }));
 
-  // Design: intercept, one dummy per part, a baseline slope per key stage, NC-year dummies
-  // (the lowest year present is the reference), the covariates.
+  // Design: intercept, one dummy per part, a baseline slope per key stage and baseline scale (a
+  // model of one scale has one slope per key stage), an intercept dummy per scale other than the
+  // first present of SCALES (§3: a model mixing scales), NC-year dummies (the lowest year present
+  // is the reference), the covariates. Slopes of key stages absent from the model are empty
+  // columns, which the solver drops.
+  const present = new Set(pupils.map(scaleOf));
+  for (const s of present) if (!SCALES.includes(s)) throw new Error(`ntp impact model: baseline scale "${s}" is not one of ${SCALES.join(", ")}`);
+  const scales = SCALES.filter((s) => present.has(s));
   const years = [...new Set(pupils.map((r) => r.nc_year))].sort((a, b) => a - b);
   const columns = [
     "one",
     ...split.parts.map((p) => `part:${p.value}`),
-    ...[1, 2, 3, 4].map((ks) => `baseline_ks${ks}`),
+    ...scales.flatMap((s, si) => [1, 2, 3, 4].map((ks) => (si === 0 ? `baseline_ks${ks}` : `baseline_ks${ks}_${s}`))),
+    ...scales.slice(1).map((s) => `scale_${s}`),
     ...years.slice(1).map((y) => `year_${y}`),
     ...COVARIATES,
   ];
   const k = columns.length;
   const partIndex = new Map(split.parts.map((p, i) => [p.value, 1 + i]));
   const blIndex = 1 + split.parts.length;
-  const yearIndex = new Map(years.slice(1).map((y, i) => [y, blIndex + 4 + i]));
-  const covIndex = blIndex + 4 + years.length - 1;
+  const scaleIndex = new Map(scales.map((s, i) => [s, i]));
+  const interceptIndex = blIndex + 4 * scales.length;
+  const yearBase = interceptIndex + scales.length - 1;
+  const yearIndex = new Map(years.slice(1).map((y, i) => [y, yearBase + i]));
+  const covIndex = yearBase + years.length - 1;
   const xRow = (r: SampleRow): number[] => {
     const x = new Array<number>(k).fill(0);
     x[0] = 1;
     const part = partOf(r);
     if (part !== undefined) x[partIndex.get(part)!] = 1;
-    x[blIndex + r.key_stage - 1] = r.baseline;
+    const si = scaleIndex.get(scaleOf(r))!;
+    x[blIndex + 4 * si + r.key_stage - 1] = r.baseline;
+    if (si > 0) x[interceptIndex + si - 1] = 1;
     const yi = yearIndex.get(r.nc_year);
     if (yi !== undefined) x[yi] = 1;
     for (const [i, c] of COVARIATES.entries()) x[covIndex + i] = r[c] ? 1 : 0;
@@ -352,7 +479,8 @@ async function writeMart(db: Db, rows: Row[]): Promise<void> {
   // a few dozen rows: one insert each
   for (const r of rows) {
     const diffReason = r.b_diff === undefined ? ((r.na_reason as string | null | undefined) ?? r.diff_na_reason ?? null) : null;
-    const excludedReason = r.n_excluded_unknown_covariate === null ? "not applicable: counted on the whole cohort's Total row" : null;
+    const excludedReason =
+      r.n_excluded_unknown_covariate === null ? ((r.n_excluded_unknown_covariate_na_reason as string | undefined) ?? "not applicable: counted on the whole cohort's Total row") : null;
     const full: Row = {
       ...r,
       n_excluded_unknown_covariate_na_reason: excludedReason,

@@ -4,6 +4,10 @@
 # (KS1 = Y1-2), NC-year dummies (lowest year the reference) and the covariates disadvantaged,
 # cla, eal, female, sen_any; CR1 school-clustered variance; differences from the reference
 # part with SE sqrt(Vii + Vjj - 2Vij). test/ntp-impact-oracle.test.ts compares the pipeline.
+# A second sample, ntp_impact_ks2.*, is a KS2 scaled score model (programmes.md §3 §2-§3): Year 6
+# pupils whose baseline is a standardised score or, lacking one, KS1 teacher-assessment points, so
+# the model mixes baseline scales: a slope per scale and an intercept dummy for KS1 (std the
+# reference scale, the first present of std, ks1, ks2, gcse9).
 # CI does not need R: the CSV and JSON are committed with this script.
 #   Rscript test/oracle/make_ntp_fixtures.R        (from the repository root)
 # Needs: r-base-core, r-cran-sandwich (Debian).
@@ -36,7 +40,10 @@ fit_split <- function(d, part) {
   value <- if (part == "tutored") ifelse(d$tutored, "tutored", "") else d[[part]]
   X <- data.frame(one = rep(1, nrow(d)))
   for (l in levels) X[[paste0("part_", l)]] <- as.numeric(d$tutored & value == l)
-  for (k in 1:4) X[[paste0("bl", k)]] <- d$baseline * (d$key_stage == k)
+  scale <- if (is.null(d$baseline_scale)) rep("std", nrow(d)) else d$baseline_scale
+  scales <- intersect(c("std", "ks1", "ks2", "gcse9"), unique(scale))
+  for (s in scales) for (k in 1:4) X[[paste0("bl", k, s)]] <- d$baseline * (d$key_stage == k) * (scale == s)
+  for (s in scales[-1]) X[[paste0("scale_", s)]] <- as.numeric(scale == s)
   years <- sort(unique(d$nc_year))
   for (y in years[-1]) X[[paste0("y", y)]] <- as.numeric(d$nc_year == y)
   for (c in c("disadvantaged", "cla", "eal", "female", "sen_any")) X[[c]] <- as.numeric(d[[c]])
@@ -71,3 +78,29 @@ write.csv(d, file.path(out_dir, "ntp_impact.csv"), row.names = FALSE, na = "")
 models <- list(tutored = fit_split(d, "tutored"), route = fit_split(d, "route"), group_size = fit_split(d, "group_size"))
 writeLines(paste0("{\n", paste0('"', names(models), '": ', vapply(models, to_json, ""), collapse = ",\n"), "\n}\n"), file.path(out_dir, "ntp_impact.json"), sep = "")
 cat("ntp_impact: n =", nrow(d), " tutored b =", models$tutored$b_tutored, " se =", models$tutored$se_tutored, "\n")
+
+# The KS2 scaled score sample: Year 6 only (one key stage, no NC-year dummies), 20% with a KS1 baseline.
+set.seed(20230509, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
+n <- 700
+urn <- sprintf("3%05d", sample(seq_len(12), n, replace = TRUE))
+school_effect <- rnorm(12, 0, 1)[as.integer(substr(urn, 2, 6))]
+latent <- rnorm(n, 100, 15)
+disadvantaged <- runif(n) < 0.3
+cla <- runif(n) < 0.05
+eal <- runif(n) < 0.2
+female <- runif(n) < 0.5
+sen_any <- runif(n) < 0.15
+baseline_scale <- ifelse(runif(n) < 0.2, "ks1", "std")
+ks1_points <- ifelse(latent >= 112, 10, ifelse(latent >= 93, 8, ifelse(latent >= 82, 6, 4)))
+baseline <- ifelse(baseline_scale == "ks1", ks1_points, round(latent + rnorm(n, 0, 4)))
+tutored <- runif(n) < plogis(-1 + 1.2 * (latent < 90) + 0.5 * disadvantaged)
+route <- ifelse(tutored, sample(c("tuition_partner", "academic_mentor", "school_led"), n, replace = TRUE, prob = c(0.3, 0.25, 0.45)), "")
+group_size <- ifelse(tutored, sample(c("1", "2", "3", "4+"), n, replace = TRUE, prob = c(0.3, 0.3, 0.3, 0.1)), "")
+effect <- ifelse(route == "tuition_partner", 2.7, ifelse(route == "academic_mentor", 1.3, ifelse(route == "school_led", 2, 0))) +
+  ifelse(group_size == "1", 1, ifelse(group_size == "2", 0.5, 0))
+outcome <- pmin(120, pmax(80, round(100 + 0.67 * (latent - 100) - 0.5 * disadvantaged + school_effect + effect + rnorm(n, 0, 2.5))))
+d2 <- data.frame(urn, nc_year = 6, key_stage = 2, tutored, route, group_size, baseline_scale, baseline, outcome, disadvantaged, cla, eal, female, sen_any)
+write.csv(d2, file.path(out_dir, "ntp_impact_ks2.csv"), row.names = FALSE, na = "")
+models2 <- list(tutored = fit_split(d2, "tutored"), route = fit_split(d2, "route"), group_size = fit_split(d2, "group_size"))
+writeLines(paste0("{\n", paste0('"', names(models2), '": ', vapply(models2, to_json, ""), collapse = ",\n"), "\n}\n"), file.path(out_dir, "ntp_impact_ks2.json"), sep = "")
+cat("ntp_impact_ks2: n =", nrow(d2), " tutored b =", models2$tutored$b_tutored, " se =", models2$tutored$se_tutored, " k =", models2$tutored$k, "\n")

@@ -22,6 +22,13 @@ const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_atta
 export const DIMENSIONS = ["respondent", "item", "outcome_measure"];
 export const DIMENSION_HEADINGS: [string, string][] = [["Respondent", "respondent"], ["Respondent type", "respondent"], ["Questionnaire item", "item"], ["Item", "item"]];
 
+/**
+ * An ntp figure's outcome measure is part of which figure it is (an impact on KS2 scaled score is
+ * not the one on Standardised score, and the two are never parts of one set), so it is folded
+ * into the period key, which every check compares and no set crosses.
+ */
+const outcomeSuffix = (col: string) => `case when ${col} is null or ${col} in ('', 'Total') then '' else ' | ' || ${col} end`;
+
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** A CSV in EES layout (a return file, or a workbook sheet turned into one) → audit_cells. */
@@ -40,7 +47,7 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
   await db.run(`insert into audit_cells
     select ${literal(place)}, 'row ' || line, line, indicator, tp, la, urn, subject, breakdown, grp, indicator, value from (
       unpivot (
-        select ${line} as line, coalesce(${col("time_period")}, '') as tp,
+        select ${line} as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
           case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
           coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
           ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
@@ -196,7 +203,7 @@ export function siteRows(json: unknown, indicators: Set<string>, emit: (loc: str
         const p = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
         strings(p, k);
         if (isRow && indicators.has(k) && x != null) {
-          emit(path, [String(o.time_period ?? ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")], k, String(x));
+          emit(path, [String(o.time_period ?? "") + (typeof o.outcome_measure === "string" && o.outcome_measure !== "Total" ? ` | ${o.outcome_measure}` : ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")], k, String(x));
           continue;
         }
         walk(x, p);

@@ -1,11 +1,19 @@
--- int_ntp_analysis_pupils: the analysis sample of the ntp profile's Standardised score measure
+-- int_ntp_analysis_pupils: the analysis samples of the ntp profile's three outcome measures
 -- (programmes.md §3 §1–§2, measures.md §2): tutees and comparison pupils of English and
--- Mathematics with their standardised-test baseline and outcome and the model's covariates.
--- Grain: one row per academic year × subject × pupil who is a tutee (has a place) or a
---   comparison pupil. Temp table; reads stg_*, run_context and run_las (core/run-context.ts).
+-- Mathematics with their baseline, its scale, their outcome and the model's covariates.
+-- Grain: one row per outcome_measure × academic year × subject × pupil who is a tutee (has a
+--   place) or a comparison pupil in the measure's NC years (Standardised score 1–11, KS2 scaled
+--   score 6, GCSE grade 11). Temp table; reads stg_*, run_context and run_las (core/run-context.ts).
+-- Key-stage scores (§2 table): ks1 TA PKF 4, WTS 6, EXS 8, GDS 10, PK1–PK4 1–4 (others unscored);
+--   ks2 the scaled score; ks4 (scale gcse9) 9–1 and U as 0 (X unscored). English on ks1 is the
+--   `english` result, else the mean of reading and writing (both needed), else reading; on ks2
+--   and ks4 `english`, else reading (§1 choice). KS2 and GCSE baselines fall back to the latest
+--   ks1 / ks2 result on or before the place's start when there is no std baseline.
 -- Scores: `std` results only (the scales never combine); a number as written, `<N` as N − 1 and
 --   `>N` as N + 1 (§2 choice), `A` unscored. English is the `english` result, else `reading`
 --   (§1 choice), on the same day.
+-- Characteristics for the §5 breakdowns: sen_provision (N, K, E; blank in no group) and the
+--   ethnicity major group (needs int_ethnicity_groups, which ntp-impact.ts builds first).
 -- Places: every tuition row makes a tutee, whatever its funding source; a place's route and
 --   group size are those of its course with most attended hours (ties: earliest start, smallest
 --   tuition_id); full place = attended hours over its courses ≥ full_course_hours.
@@ -26,7 +34,19 @@ cohort as (
             else p.first_language not in ('ENG', 'ENB')
         end                                                                      as eal,
         case p.gender when 'F' then true when 'M' then false end                 as female,
-        case when p.sen is null then null else p.sen in ('K', 'E') end           as sen_any
+        case when p.sen is null then null else p.sen in ('K', 'E') end           as sen_any,
+        -- §4 labels; a blank sen is in no SEN group (as the 2009 profile's int_pupils)
+        case p.sen
+            when 'N' then 'No SEN provision'
+            when 'K' then 'SEN support / SEN without an EHC plan'
+            when 'E' then 'Education, health and care plan'
+        end                                                                      as sen_provision,
+        -- the GSS major group by the 2009 profile's rules (transform/sql/int_ethnicity_groups.sql)
+        coalesce(
+            (select any_value(g.ethnicity_major) from int_ethnicity_groups as g where g.match_kind = 'code' and g.pattern = p.ethnicity),
+            (select any_value(g.ethnicity_major) from int_ethnicity_groups as g where g.match_kind = 'prefix' and g.pattern = left(p.ethnicity, 1)),
+            'Unknown'
+        )                                                                        as ethnicity_major
     from stg_pupils as p
     join stg_schools as s on s.urn = p.urn
     where p.nc_year between 1 and 11
@@ -53,6 +73,51 @@ std as (
     from scores
     where score is not null
     qualify row_number() over (partition by upn, subject, assessed_on order by is_english desc, test_name) = 1
+),
+
+ks_raw as (
+    select
+        upn, assessed_on, subject as raw_subject,
+        case assessment when 'ks4' then 'gcse9' else assessment end              as scale,
+        case assessment
+            when 'ks1' then case
+                when result = 'PKF' then 4 when result = 'WTS' then 6 when result = 'EXS' then 8 when result = 'GDS' then 10
+                when result in ('PK1', 'PK2', 'PK3', 'PK4') then cast(substr(result, 3) as double)
+            end
+            when 'ks2' then try_cast(result as double)
+            when 'ks4' then case when result = 'U' then 0 else try_cast(result as double) end
+        end                                                                      as score
+    from stg_attainment
+    where assessment in ('ks1', 'ks2', 'ks4') and subject in ('english', 'reading', 'writing', 'maths')
+),
+
+ks as (
+    select upn, 'Mathematics' as subject, scale, assessed_on, score
+    from ks_raw
+    where raw_subject = 'maths' and score is not null
+    union all
+    select upn, 'English' as subject, scale, assessed_on, score
+    from (
+        select
+            upn, scale, assessed_on,
+            coalesce(
+                max(score) filter (where raw_subject = 'english'),
+                case when scale = 'ks1' then (max(score) filter (where raw_subject = 'reading') + max(score) filter (where raw_subject = 'writing')) / 2 end,
+                max(score) filter (where raw_subject = 'reading')
+            ) as score
+        from ks_raw
+        where raw_subject <> 'maths'
+        group by upn, scale, assessed_on
+    )
+    where score is not null
+),
+
+measures as (
+    select * from (values
+        ('Standardised score', 1, 11, 'std', null),
+        ('KS2 scaled score', 6, 6, 'ks2', 'ks1'),
+        ('GCSE grade', 11, 11, 'gcse9', 'ks2')
+    ) as m(outcome_measure, nc_min, nc_max, outcome_scale, fallback_scale)
 ),
 
 attended as (
@@ -124,33 +189,58 @@ pupils as (
     select * from comparison
 ),
 
-with_baseline as (
+pupil_measures as (
+    select p.*, m.outcome_measure, m.outcome_scale, m.fallback_scale
+    from pupils as p
+    join measures as m on p.nc_year between m.nc_min and m.nc_max
+),
+
+with_std_baseline as (
     select
         p.*,
-        s.score       as baseline,
+        s.score       as std_baseline,
         s.test_name   as test_name,
-        s.assessed_on as baseline_on
-    from pupils as p
+        s.assessed_on as std_baseline_on
+    from pupil_measures as p
     left join std as s
       on s.upn = p.upn and s.subject = p.subject
      and s.assessed_on between p.anchor_start - interval 365 day and p.anchor_start
-    qualify row_number() over (partition by p.academic_year, p.subject, p.upn order by s.assessed_on desc nulls last, s.test_name) = 1
+    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by s.assessed_on desc nulls last, s.test_name) = 1
+),
+
+with_baseline as (
+    select
+        p.* exclude (std_baseline, std_baseline_on),
+        coalesce(p.std_baseline, k.score)                                        as baseline,
+        coalesce(p.std_baseline_on, k.assessed_on)                               as baseline_on,
+        case when p.std_baseline is not null then 'std' when k.score is not null then p.fallback_scale end as baseline_scale
+    from with_std_baseline as p
+    left join ks as k
+      on p.std_baseline is null and k.upn = p.upn and k.subject = p.subject
+     and k.scale = p.fallback_scale and k.assessed_on <= p.anchor_start
+    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by k.assessed_on desc nulls last) = 1
+),
+
+outcomes as (
+    select upn, subject, 'std' as scale, assessed_on, test_name, score from std
+    union all
+    select upn, subject, scale, assessed_on, null as test_name, score from ks where scale in ('ks2', 'gcse9')
 ),
 
 final as (
     select
-        p.*,
+        p.* exclude (outcome_scale, fallback_scale),
         o.score       as outcome,
         o.assessed_on as outcome_on,
         case
             when p.nc_year <= 2 then 1 when p.nc_year <= 6 then 2 when p.nc_year <= 9 then 3 else 4
-        end                                                                      as key_stage,
-        'Standardised score'                                                     as outcome_measure
+        end                                                                      as key_stage
     from with_baseline as p
-    left join std as o
-      on o.upn = p.upn and o.subject = p.subject and o.test_name = p.test_name
+    left join outcomes as o
+      on o.upn = p.upn and o.subject = p.subject and o.scale = p.outcome_scale
+     and (p.outcome_scale <> 'std' or o.test_name = p.test_name)
      and o.assessed_on > p.anchor_end and o.assessed_on <= p.anchor_end + interval 365 day
-    qualify row_number() over (partition by p.academic_year, p.subject, p.upn order by o.assessed_on nulls last) = 1
+    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by o.assessed_on nulls last) = 1
 )
 
 select * from final;

@@ -1,0 +1,113 @@
+// The ntp profile's attainment and progress (programmes.md §3 §6, measures.md §6) per outcome
+// measure: tutees and comparison pupils side by side, over the pupils of the impact model (a
+// baseline, an outcome and every covariate known), per row of mart_ntp_impact (on a route or size
+// row, that part's tutees and all comparison pupils). Baselines are judged against the expected
+// standard of their own scale, outcomes against the measure's (KS2 ≥ 100, GCSE ≥ 4, std ≥ the
+// expected_standardised_score setting), plus the high standard (KS2 ≥ 110, GCSE ≥ 5, std ≥ 115).
+// Mean baseline and mean progress are `z` except on Standardised score, where baseline and
+// outcome share a scale (§2). Levels of progress do not exist for ntp (§1: `z`), so none is made.
+// Computed beside the impact models (ntp-impact.ts), which already hold each row's pupils.
+import type { Db } from "../core/db.ts";
+import { atExpected, atHigh, OUTCOME_SCALE, scaleOf, type SampleRow } from "./ntp-impact.ts";
+
+type Row = Record<string, string | number | boolean | null>;
+
+const SIDES = ["t", "c"] as const;
+const ONE_SCALE = "Standardised score";
+
+/** §6 figures of one row: _t over `tutees`, _c over `comparison`; NULL figures carry their reason. */
+export function attainmentFigures(tutees: SampleRow[], comparison: SampleRow[], outcomeMeasure: string, expectedStd: number, measureNa: string | null): Row {
+  const outcomeScale = OUTCOME_SCALE[outcomeMeasure];
+  if (outcomeScale === undefined) throw new Error(`ntp attainment: outcome_measure "${outcomeMeasure}" is not one of ${Object.keys(OUTCOME_SCALE).join(", ")}`);
+  const out: Row = {};
+  for (const [side, pupils] of SIDES.map((s) => [s, s === "t" ? tutees : comparison] as const)) {
+    const n = pupils.length;
+    const below = pupils.filter((r) => !atExpected(scaleOf(r), r.baseline, expectedStd));
+    const atOutcome = pupils.filter((r) => atExpected(outcomeScale, r.outcome, expectedStd));
+    const converted = below.filter((r) => atExpected(outcomeScale, r.outcome, expectedStd));
+    const high = pupils.filter((r) => atHigh(outcomeScale, r.outcome));
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : null);
+    const figures: Row = {
+      [`pupils_att_${side}`]: n,
+      [`mean_baseline_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(pupils.map((r) => r.baseline)) : null,
+      [`mean_outcome_${side}`]: n > 0 ? mean(pupils.map((r) => r.outcome)) : null,
+      [`mean_progress_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(pupils.map((r) => r.outcome - r.baseline)) : null,
+      [`below_expected_baseline_${side}`]: below.length,
+      [`pct_below_expected_baseline_${side}`]: pct(below.length, n),
+      [`at_expected_outcome_${side}`]: atOutcome.length,
+      [`pct_at_expected_outcome_${side}`]: pct(atOutcome.length, n),
+      [`converted_${side}`]: converted.length,
+      [`conversion_pct_${side}`]: pct(converted.length, below.length),
+      [`high_standard_outcome_${side}`]: high.length,
+      [`pct_high_standard_outcome_${side}`]: pct(high.length, n),
+      // set on the row of a two-valued breakdown's group of concern (ntp-impact.ts addGap)
+      [`gap_progress_${side}_na_reason`]: "not applicable: a gap is published on the row of the group of concern of a two-valued breakdown",
+    };
+    if (outcomeMeasure !== ONE_SCALE) {
+      const why = "not applicable: baseline and outcome are on different scales (programmes.md §3 §2)";
+      figures[`mean_baseline_${side}_na_reason`] = why;
+      figures[`mean_progress_${side}_na_reason`] = why;
+    }
+    // a figure with nothing to base it on says why (published x where the measure has tutees at all)
+    for (const [c, v] of Object.entries(figures))
+      if (v === null && figures[`${c}_na_reason`] === undefined)
+        figures[`${c}_na_reason`] = c.startsWith("conversion_pct") && n > 0 ? "no pupils below the expected standard at baseline" : "no pupils with a baseline and an outcome";
+    Object.assign(out, figures);
+  }
+  // KS2 scaled score in 2020/21: every figure `x` with the reason, whatever the (empty) sample says
+  // (a NULL count is x; disclosure reads the row's na_reason for it)
+  if (measureNa) {
+    for (const c of FIGURES) Object.assign(out, { [c]: null, ...(COUNTS.includes(c) ? {} : { [`${c}_na_reason`]: measureNa }) });
+    out.na_reason = measureNa;
+  }
+  return out;
+}
+
+const COUNTS = SIDES.flatMap((s) => ["pupils_att", "below_expected_baseline", "at_expected_outcome", "converted", "high_standard_outcome"].map((c) => `${c}_${s}`));
+const FIGURES = SIDES.flatMap((s) =>
+  [
+    "pupils_att",
+    "mean_baseline",
+    "mean_outcome",
+    "mean_progress",
+    "below_expected_baseline",
+    "pct_below_expected_baseline",
+    "at_expected_outcome",
+    "pct_at_expected_outcome",
+    "converted",
+    "conversion_pct",
+    "high_standard_outcome",
+    "pct_high_standard_outcome",
+    "gap_progress",
+  ].map((c) => `${c}_${s}`),
+);
+
+/** mart_ntp_attainment: one row per row of mart_ntp_impact (same keys and outcome_measure). */
+export async function writeAttainmentMart(db: Db, rows: Row[]): Promise<void> {
+  const keys: [string, string][] = [
+    ["time_period", "VARCHAR"],
+    ["la_code", "VARCHAR"],
+    ["urn", "VARCHAR"],
+    ["subject", "VARCHAR"],
+    ["breakdown", "VARCHAR"],
+    ["group_label", "VARCHAR"],
+    ["outcome_measure", "VARCHAR"],
+  ];
+  const columns: [string, string][] = [
+    ...keys,
+    ...FIGURES.map((c): [string, string] => [c, COUNTS.includes(c) ? "INTEGER" : "DOUBLE"]),
+    ...FIGURES.filter((c) => !COUNTS.includes(c)).map((c): [string, string] => [`${c}_na_reason`, "VARCHAR"]),
+    ["na_reason", "VARCHAR"],
+  ];
+  await db.run(`create or replace table mart_ntp_attainment (${columns.map(([c, t]) => `${c} ${t}`).join(", ")})`);
+  const names = columns.map(([c]) => c);
+  // one insert per few hundred rows: a statement per row costs more than the figures
+  for (let i = 0; i < rows.length; i += 200) {
+    const batch = rows.slice(i, i + 200);
+    await db.run(
+      `insert into mart_ntp_attainment values ${batch.map(() => `(${names.map(() => "?").join(", ")})`).join(", ")}`,
+      batch.flatMap((r) => names.map((c) => r[c] ?? null)),
+    );
+  }
+}
