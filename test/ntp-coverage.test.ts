@@ -103,6 +103,12 @@ describe("the ntp return's workbook and data guidance cover the catalogue (progr
     expect(listed.filter((l) => !guidance.includes(l))).toEqual([]);
   });
 
+  it("the workbook's cover says it is an NTP return, not the 2009 one-to-one programme's", () => {
+    const what = sheets.get("Cover")!.find((r) => r[0] === "What this is")!;
+    expect(what[1]).toMatch(/National Tutoring Programme/);
+    expect(what[1]).not.toMatch(/one-to-one/i);
+  });
+
   it("every footnote (the reason a cell is x) is in the guidance's Footnotes and on the workbook's Footnotes sheet", () => {
     expect(footnotes.length).toBeGreaterThan(0);
     const section = guidance.slice(guidance.indexOf("## Footnotes"));

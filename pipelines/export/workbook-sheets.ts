@@ -214,14 +214,20 @@ export async function workbookSpec(db: Db, catalogue: CatalogueRow[], files: (Sh
   }
   notes.push(["Rows left out", "A row whose every figure on a sheet is z (not applicable) is left out of that sheet, and so is a filter column that is Total on every row; both are in the CSV files."]);
   if (views) notes.push(["Viewpoints", "Questionnaire answers before and after tuition for the LA as a whole, as the report site shows them (not part of the CSV files). Comments are never published."]);
-  // An ntp workbook carries its footnotes too (programmes.md §6 item 7); a 2009 one stays as it was, byte for byte (§6 item 1).
-  const footnotes = catalogue.some((r) => martTable(r.mart).startsWith("mart_ntp_")) ? await footnoteSheet(db, files, o) : undefined;
+  // An ntp workbook carries its footnotes too (programmes.md §6 item 7) and says what it is in the profile's words;
+  // a 2009 one stays as it was, byte for byte (§6 item 1).
+  const ntp = catalogue.some((r) => martTable(r.mart).startsWith("mart_ntp_"));
+  const footnotes = ntp ? await footnoteSheet(db, files, o) : undefined;
   if (footnotes) notes.push(["Footnotes", "The Footnotes sheet gives the reason for every x in this workbook's files, with the number of cells it explains, as data-guidance.md does."]);
   return {
     title: o.title, buildDate: o.buildDate, inputs: o.inputs, files: files.map((f) => f.name),
     sheets: [layout.glossarySheet(), ...layout.sheets, ...(footnotes ? [footnotes] : [])], notes, suppressionThreshold: o.suppressionThreshold,
+    ...(ntp ? { what: NTP_WORKBOOK_WHAT } : {}),
   };
 }
+
+const NTP_WORKBOOK_WHAT =
+  "The return of a local authority's evaluation of the National Tutoring Programme (its delivery, cost and impact) to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.";
 
 /**
  * The Footnotes sheet: the reason for every x of the files' indicators in the workbook's year and

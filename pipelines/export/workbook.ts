@@ -32,6 +32,8 @@ export interface WorkbookSpec {
   notes?: [string, string][];
   /** Counts of pupils from 1 to this − 1 are suppressed (said on the cover; omitted: "small counts"). */
   suppressionThreshold?: number;
+  /** The cover's "What this is" (omitted: the 2009 programme's return). */
+  what?: string;
 }
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -45,7 +47,7 @@ export async function writeWorkbook(spec: WorkbookSpec): Promise<Buffer> {
   const when = new Date(spec.buildDate.length === 10 ? `${spec.buildDate}T00:00:00Z` : spec.buildDate);
   const cover: Cell[][] = [[{ text: spec.title, style: STYLE.title }]];
   const line = (a: string, b = "") => cover.push([{ text: a, style: STYLE.header }, { text: b, style: STYLE.wrap }]);
-  line("What this is", "The return of a local authority's one-to-one tuition evaluation to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.");
+  line("What this is", spec.what ?? "The return of a local authority's one-to-one tuition evaluation to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.");
   line("Made on", spec.buildDate);
   line("Data files", spec.files.join(", "));
   const small = spec.suppressionThreshold === undefined ? "a small count of pupils" : `a count of 1 to ${spec.suppressionThreshold - 1} pupils`;
