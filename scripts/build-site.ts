@@ -271,9 +271,10 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       fixHtmlUnder(temp);
       timings.mark("page shell fixes (fixHtmlUnder)");
       await writeSchoolPages(temp, db);
+      timings.mark("school pages and their data (writeSchoolPages)");
       // Only the pages of the database's programme profile: 2009 or ntp (pipelines/site/ntp-site.ts).
       await keepProgrammePages(temp, db);
-      timings.mark("school pages and their data (writeSchoolPages)");
+      timings.mark("the programme's pages only (keepProgrammePages)");
       if (existsSync(downloadsFrom)) {
         mkdirSync(join(temp, "downloads"), { recursive: true });
         for (const name of publishableDownloads(readdirSync(downloadsFrom))) copyFileSync(join(downloadsFrom, name), join(temp, "downloads", name));
