@@ -14,7 +14,7 @@ import type { ResolvedSettings } from "../core/settings.ts";
 import { roundHalfAway } from "../core/round.ts";
 import { cr1Factor, eefMonths, solveNormalEquations, studentTQuantile, type DropReason } from "./ols.ts";
 import {
-  CELLS, IMPACT_BREAKDOWNS, IMPACT_MODELS, MIN_COMPARISON, MIN_SCHOOLS, MIN_TUTEES, TREATMENTS, primaryModel, splitBlocks, splitColumns,
+  CELLS, COVARIATES, IMPACT_BREAKDOWNS, IMPACT_MODELS, MIN_COMPARISON, MIN_SCHOOLS, MIN_TUTEES, TREATMENTS, primaryModel, splitBlocks, splitColumns,
   type Cell, type ImpactBreakdown, type ImpactModel, type TreatmentId,
 } from "./models.ts";
 
@@ -22,22 +22,13 @@ export { MIN_COMPARISON, MIN_DOSE_GROUP, MIN_SCHOOLS, MIN_TUTEES } from "./model
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
-/** Design columns shared by every variant, in fitting order (intercept first). */
-const COMMON = [
-  "one", "x_bl2", "x_bl3", "x_bl4",
-  "x_y3", "x_y4", "x_y5", "x_y6", "x_y7", "x_y8", "x_y9", "x_y10", "x_y11",
-  "x_fsm", "x_cla", "x_eal", "x_female", "x_sen_any",
-] as const;
-type Common = (typeof COMMON)[number];
-const NC_DUMMIES: Common[] = ["x_y3", "x_y4", "x_y5", "x_y6", "x_y7", "x_y8", "x_y9", "x_y10", "x_y11"];
-const BINARY_COVARIATES: Common[] = ["x_fsm", "x_cla", "x_eal", "x_female", "x_sen_any"];
-/** Names of the covariates in dropped_covariates. */
+/** Design columns shared by every model, in fitting order (intercept first): the manifest's COVARIATES. */
+const COMMON = COVARIATES.map((c) => c.col);
+const NC_DUMMIES = COVARIATES.filter((c) => c.kind === "nc_year").map((c) => c.col);
+const BINARY_COVARIATES = COVARIATES.filter((c) => c.kind === "binary").map((c) => c.col);
+/** Names of the covariates and treatments in dropped_covariates and the reasons. */
 const LABEL: Record<string, string> = {
-  one: "intercept",
-  x_bl2: "baseline (key stage 2)", x_bl3: "baseline (key stage 3)", x_bl4: "baseline (key stage 4)",
-  x_y3: "year 3", x_y4: "year 4", x_y5: "year 5", x_y6: "year 6", x_y7: "year 7", x_y8: "year 8",
-  x_y9: "year 9", x_y10: "year 10", x_y11: "year 11",
-  x_fsm: "fsm", x_cla: "cla", x_eal: "eal", x_female: "female", x_sen_any: "sen_any",
+  ...Object.fromEntries(COVARIATES.map((c) => [c.col, c.label])),
   ...Object.fromEntries(Object.entries(TREATMENTS).map(([id, t]) => [id, t.label])),
 };
 const KEY = ["time_period", "la_code", "subject", "breakdown", "group_label"] as const;
@@ -111,7 +102,7 @@ function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: Treatme
     for (let j = 0; j < k; j++) xtx[i]![j] = value(columns[i]!, columns[j]!);
     xty[i] = value(columns[i]!, "y");
     const c = columns[i]!;
-    if (BINARY_COVARIATES.includes(c as Common)) {
+    if (BINARY_COVARIATES.includes(c)) {
       const s = xtx[i]![i]!;
       constant[i] = s === n || s === 0;
     }
@@ -161,16 +152,15 @@ export async function buildImpactMarts(
   await aggregateCrossProducts(db, context.several_las);
   const sums = await db.all("select * from impact_sums");
   const schools = new Map((await db.all("select * from impact_schools")).map((r) => [keyOf(r), Number(r.g)]));
-  const models = new Map<string, { key: ModelKey; cells: Partial<Record<Cell, CellSums>>; raw: Partial<Record<Cell, Row>> }>();
+  const models = new Map<string, { key: ModelKey; cells: Partial<Record<Cell, CellSums>> }>();
   for (const r of sums) {
     const id = keyOf(r);
     let m = models.get(id);
     if (!m) {
-      m = { key: Object.fromEntries(KEY.map((k) => [k, String(r[k])])) as unknown as ModelKey, cells: {}, raw: {} };
+      m = { key: Object.fromEntries(KEY.map((k) => [k, String(r[k])])) as unknown as ModelKey, cells: {} };
       models.set(id, m);
     }
     const cell = r.cell as Cell;
-    m.raw[cell] = r;
     m.cells[cell] = {
       n: Number(r.n),
       nExcluded: Number(r.n_excluded),

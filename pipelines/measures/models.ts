@@ -15,6 +15,24 @@ export const MIN_COMPARISON = 10;
 export const MIN_SCHOOLS = 5;
 export const MIN_DOSE_GROUP = 10;
 
+/**
+ * The design columns every model shares (impact_pupils.sql builds each), in fitting order,
+ * intercept first, with the name dropped_covariates gives each. The lowest NC year present in a
+ * model is its reference; a binary covariate constant in a model is dropped (measures.md §3).
+ */
+export const COVARIATES: { col: string; label: string; kind: "intercept" | "baseline" | "nc_year" | "binary" }[] = [
+  { col: "one", label: "intercept", kind: "intercept" },
+  { col: "x_bl2", label: "baseline (key stage 2)", kind: "baseline" },
+  { col: "x_bl3", label: "baseline (key stage 3)", kind: "baseline" },
+  { col: "x_bl4", label: "baseline (key stage 4)", kind: "baseline" },
+  ...[3, 4, 5, 6, 7, 8, 9, 10, 11].map((y) => ({ col: `x_y${y}`, label: `year ${y}`, kind: "nc_year" as const })),
+  { col: "x_fsm", label: "fsm", kind: "binary" },
+  { col: "x_cla", label: "cla", kind: "binary" },
+  { col: "x_eal", label: "eal", kind: "binary" },
+  { col: "x_female", label: "female", kind: "binary" },
+  { col: "x_sen_any", label: "sen_any", kind: "binary" },
+];
+
 /** Cells of the cross-products: comparison pupils, tutees with a full place, with a partial place. */
 export const CELLS = ["comparison", "full", "partial"] as const;
 export type Cell = (typeof CELLS)[number];
