@@ -476,12 +476,11 @@ const MART_COLUMNS: [string, string][] = [
 /** mart_ntp_impact: one row per time_period × la_code × subject × breakdown × group_label (urn NULL), outcome_measure a further column. */
 async function writeMart(db: Db, rows: Row[]): Promise<void> {
   await db.run(`create or replace table mart_ntp_impact (${MART_COLUMNS.map(([c, t]) => `${c} ${t}`).join(", ")})`);
-  // a few dozen rows: one insert each
-  for (const r of rows) {
+  const full = rows.map((r): Row => {
     const diffReason = r.b_diff === undefined ? ((r.na_reason as string | null | undefined) ?? r.diff_na_reason ?? null) : null;
     const excludedReason =
       r.n_excluded_unknown_covariate === null ? ((r.n_excluded_unknown_covariate_na_reason as string | undefined) ?? "not applicable: counted on the whole cohort's Total row") : null;
-    const full: Row = {
+    return {
       ...r,
       n_excluded_unknown_covariate_na_reason: excludedReason,
       b_diff_na_reason: diffReason,
@@ -489,10 +488,12 @@ async function writeMart(db: Db, rows: Row[]): Promise<void> {
       ci_low_diff_na_reason: diffReason,
       ci_high_diff_na_reason: diffReason,
     };
-    await db.run(
-      `insert into mart_ntp_impact values (${MART_COLUMNS.map(() => "?").join(", ")})`,
-      MART_COLUMNS.map(([c]) => full[c] ?? null),
-    );
+  });
+  // a few hundred rows: an insert per batch, as a statement per row costs more than the models
+  const row = `(${MART_COLUMNS.map(() => "?").join(", ")})`;
+  for (let i = 0; i < full.length; i += 100) {
+    const batch = full.slice(i, i + 100);
+    await db.run(`insert into mart_ntp_impact values ${batch.map(() => row).join(", ")}`, batch.flatMap((r) => MART_COLUMNS.map(([c]) => r[c] ?? null)));
   }
 }
 

@@ -42,13 +42,11 @@ cohort as (
             when 'E' then 'Education, health and care plan'
         end                                                                      as sen_provision,
         -- the GSS major group by the 2009 profile's rules (transform/sql/int_ethnicity_groups.sql)
-        coalesce(
-            (select any_value(g.ethnicity_major) from int_ethnicity_groups as g where g.match_kind = 'code' and g.pattern = p.ethnicity),
-            (select any_value(g.ethnicity_major) from int_ethnicity_groups as g where g.match_kind = 'prefix' and g.pattern = left(p.ethnicity, 1)),
-            'Unknown'
-        )                                                                        as ethnicity_major
+        coalesce(ec.ethnicity_major, ep.ethnicity_major, 'Unknown')             as ethnicity_major
     from stg_pupils as p
     join stg_schools as s on s.urn = p.urn
+    left join int_ethnicity_groups as ec on ec.match_kind = 'code' and ec.pattern = p.ethnicity
+    left join int_ethnicity_groups as ep on ep.match_kind = 'prefix' and ep.pattern = left(p.ethnicity, 1)
     where p.nc_year between 1 and 11
       and s.la_code in (select la_code from run_las)
       and list_contains((select academic_years from run_context), p.academic_year)
@@ -216,7 +214,7 @@ with_baseline as (
         case when p.std_baseline is not null then 'std' when k.score is not null then p.fallback_scale end as baseline_scale
     from with_std_baseline as p
     left join ks as k
-      on p.std_baseline is null and k.upn = p.upn and k.subject = p.subject
+      on k.upn = p.upn and k.subject = p.subject
      and k.scale = p.fallback_scale and k.assessed_on <= p.anchor_start
     qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by k.assessed_on desc nulls last) = 1
 ),
@@ -224,7 +222,8 @@ with_baseline as (
 outcomes as (
     select upn, subject, 'std' as scale, assessed_on, test_name, score from std
     union all
-    select upn, subject, scale, assessed_on, null as test_name, score from ks where scale in ('ks2', 'gcse9')
+    -- '' joins the key-stage outcomes on one equality with the std ones (an OR here costs a nested-loop join)
+    select upn, subject, scale, assessed_on, '' as test_name, score from ks where scale in ('ks2', 'gcse9')
 ),
 
 final as (
@@ -238,7 +237,7 @@ final as (
     from with_baseline as p
     left join outcomes as o
       on o.upn = p.upn and o.subject = p.subject and o.scale = p.outcome_scale
-     and (p.outcome_scale <> 'std' or o.test_name = p.test_name)
+     and o.test_name = case when p.outcome_scale = 'std' then p.test_name else '' end
      and o.assessed_on > p.anchor_end and o.assessed_on <= p.anchor_end + interval 365 day
     qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by o.assessed_on nulls last) = 1
 )
