@@ -145,8 +145,9 @@ describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () =
     for (const nat of impact) {
       const where = key(nat);
       const parts = partsOf(nat).filter((p) => NUMBER.test(p.b) && NUMBER.test(p.se) && Number(p.se) > 0);
-      // fewer than 3 LAs with an estimate: x (outputs.md §1)
-      expect({ where, b: NUMBER.test(nat.b), k: nat.pooled_k }).toEqual({ where, b: parts.length >= 3, k: parts.length >= 3 ? String(parts.length) : "x" });
+      // fewer than 3 LAs with an estimate: x (outputs.md §1), z where the impact applies to no LA (every LA's b is z)
+      const none = partsOf(nat).every((p) => p.b === "z");
+      expect({ where, b: NUMBER.test(nat.b), k: nat.pooled_k }).toEqual({ where, b: parts.length >= 3, k: parts.length >= 3 ? String(parts.length) : none ? "z" : "x" });
     }
     for (const nat of pooledRows) {
       const where = key(nat);

@@ -319,7 +319,7 @@ function guidance(file: string, las: LaReturn[], notes: Note[], pooled: boolean,
   const lines = [
     // An ntp folder's guidance opens with the profile's title, by which the release audit reads it with the ntp catalogue.
     ...(programme === "ntp" ? [NTP_GUIDANCE_TITLE, "", `## ${file}: combined LA returns`] : [`# ${file}: combined LA returns`]), "",
-    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? "the impact pooled (below); other estimates (dose, matched, gaps, ratios) not combined" : "estimates (impact, CIs) not combined"}.`, "",
+    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? `the impact pooled (below); other estimates (${programme === "ntp" ? "differences between routes, group sizes or groups, ratios" : "dose, matched, gaps, ratios"}) not combined` : "estimates (impact, CIs) not combined"}.`, "",
     ...(pooled ? [
       "## The National impact", "",
       "The National impact of a subject and group (`b`, `se`, `ci_low`, `ci_high`) is a random-effects meta-analysis of the LAs' published estimates (`b` with its `se`, as published to 3 decimal places): τ² by restricted maximum likelihood, estimate and 95% CI on the normal scale, as R's `metafor::rma(yi, sei = se, method = \"REML\")` gives with its defaults. Only the LAs with an estimate are pooled (an LA's `c` or `x` is left out); with fewer than 3 the National impact is `x`.", "",
