@@ -49,6 +49,17 @@ describe("an ntp run's site (programmes.md §6.2, §6.7)", () => {
     expect(index).not.toContain('href="./pages/targeting"');
   });
 
+  it("has a page for each school with published rows, the ntp school page (not the 2009 one)", () => {
+    const schools = readdirSync(join(site.dist, "schools")).filter((f) => /^\d{6}\.html$/.test(f));
+    const data = readdirSync(join(site.dist, "_file", "data", "schools")).filter((f) => f.endsWith(".json"));
+    expect(schools.length).toBeGreaterThan(5);
+    expect(schools.map((f) => f.replace(".html", ""))).toEqual(data.map((f) => f.replace(".json", "")));
+    const page = readFileSync(join(site.dist, "schools", schools[0]), "utf8");
+    expect(page).toMatch(/_import\/components\/ntp-school\.[0-9a-f]+\.js/);
+    expect(page).not.toMatch(/school-page\.[0-9a-f]+\.js|questions\.[0-9a-f]+\.js/);
+    expect(existsSync(join(site.dist, "schools", "ntp-school.html"))).toBe(false);
+  });
+
   it("says nothing of ten-hour places or a one-to-one programme, in any page, data file or page module", () => {
     const texts = siteText();
     expect(texts.length).toBeGreaterThan(10);

@@ -6,9 +6,10 @@
 //   other profile's pages and the data files only they load. An ntp site's overview is its own
 //   page written as index.html (same folder depth, so its relative links hold).
 // Pages with no ntp meaning (targeting by FSM/CLA ratios, viewpoints questionnaires, the 2009
-// schools funnel of adjusted progress) are not in an ntp site at all, rather than shown empty.
+// schools funnel of adjusted progress, the table tool over the 2009 tables) are not in an ntp site
+// at all, rather than shown empty. Each school's page of an ntp site is src/schools/ntp-school.md.
 // A 2009 site is built exactly as before: its nav, pages and data files are unchanged.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Db } from "../core/db.ts";
 import { readRunContext } from "../core/run-context.ts";
@@ -36,6 +37,7 @@ const PAGES_NTP: SitePage[] = [
   { name: "Impact by route and group", path: "/pages/ntp-impact" },
   { name: "Delivery", path: "/pages/ntp-delivery" },
   { name: "Value for money", path: "/pages/ntp-value" },
+  { name: "Schools", path: "/pages/ntp-schools" },
   { name: "Data quality", path: "/pages/ntp-data-quality" },
   { name: "Methodology", path: "/pages/ntp-methodology" },
   { name: "Downloads", path: "/pages/downloads" },
@@ -63,9 +65,11 @@ const NTP_ONLY = /^(ntp-overview|pages\/ntp-[a-z-]+)$/;
 const ONLY_2009 = /^(index|pages\/(impact|schools|targeting|delivery|viewpoints|data-quality|methodology|table-tool))$/;
 /** Data files (_file/data/<name>.<hash>.<ext>) loaded only by the pages of one profile. */
 const DATA_NTP_ONLY = /^ntp-/;
-const DATA_2009_ONLY = /^(overview|impact|delivery|targeting|viewpoints|data-quality|methodology|schools|school-la|table-tool)(\.|$)/;
+const DATA_2009_ONLY = /^(overview|impact|delivery|targeting|viewpoints|data-quality|methodology|schools|school-la|table-tool)\.|^table-tool$/;
+/** The ntp school page, built once by Framework (src/schools/ntp-school.md) and written over each school's page. */
+const NTP_SCHOOL = join("schools", "ntp-school.html");
 /** Modules (_import/components/<name>.<hash>.js) imported only by ntp pages. */
-const MODULE_NTP_ONLY = /^ntp-/;
+const MODULE_NTP_ONLY = /^ntp[.-]/;
 
 function removeMatching(dir: string, pattern: RegExp | ((name: string) => boolean)): string[] {
   const matches = typeof pattern === "function" ? pattern : (name: string) => pattern.test(name);
@@ -97,20 +101,26 @@ export async function keepProgrammePages(site: string, database: string): Promis
   const data = join(site, "_file", "data");
   if (programme === "ntp") {
     removed.push(...removeMatching(data, DATA_2009_ONLY).map((n) => `_file/data/${n}`));
-    // School pages are 2009 pages (adjusted progress against a funnel, the 2009 guidance's questions).
-    if (existsSync(join(site, "schools"))) {
-      rmSync(join(site, "schools"), { recursive: true, force: true });
-      removed.push("schools/");
-    }
+    // Each school's page: the ntp one over the 2009 one the build wrote (the school's data,
+    // _file/data/schools/<urn>.json, is the same file: its published ntp rows).
+    const template = join(site, NTP_SCHOOL);
+    if (!existsSync(template)) throw new Error(`The site build made no ${template} (src/schools/ntp-school.md): the ntp school pages cannot be written.`);
+    const schoolPage = readFileSync(template, "utf8");
+    for (const name of readdirSync(join(site, "schools")).filter((n) => /^\d{6}\.html$/.test(n))) writeFileSync(join(site, "schools", name), schoolPage);
+    rmSync(template);
     // The 2009 pages' own modules (the 2009 guidance's questions, the funnel, the table tool):
     // Framework lists every module a page loads, its imports' imports too, in the page itself.
-    const pagesLeft = [...pages(site, ""), ...pages(join(site, "pages"), "pages/")].map((p) => readFileSync(join(site, `${p}.html`), "utf8")).join("\n");
+    const pagesLeft = [...pages(site, ""), ...pages(join(site, "pages"), "pages/")].map((p) => readFileSync(join(site, `${p}.html`), "utf8")).concat(schoolPage).join("\n");
     const used = new Set([...pagesLeft.matchAll(/_import\/components\/([^"'\s)]+\.js)/g)].map((m) => m[1]));
     removed.push(...removeMatching(join(site, "_import", "components"), (n) => !used.has(n)).map((n) => `_import/components/${n}`));
     const overview = join(site, "ntp-overview.html");
     if (!existsSync(overview)) throw new Error(`The site build made no ${overview} (src/ntp-overview.md): an ntp site has no overview to publish.`);
     renameSync(overview, join(site, "index.html"));
   } else {
+    if (existsSync(join(site, NTP_SCHOOL))) {
+      rmSync(join(site, NTP_SCHOOL));
+      removed.push(NTP_SCHOOL);
+    }
     removed.push(...removeMatching(data, DATA_NTP_ONLY).map((n) => `_file/data/${n}`));
     removed.push(...removeMatching(join(site, "_import", "components"), MODULE_NTP_ONLY).map((n) => `_import/components/${n}`));
   }

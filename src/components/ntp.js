@@ -6,9 +6,13 @@
 // No d3 or Plot import here: the overview imports this module and must stay light (issue 17).
 import { el, formatNumber, isSymbol, num, rounded } from "./format.js";
 import { ciIncludesZero } from "./readings.js";
+import { GROUP_ORDER } from "./order.js";
 
-/** Filter values in programmes.md §4's order (the overall row, Total, first among a filter's groups). */
+/** Filter values in programmes.md §4's order; the pupil breakdowns shared with 2009 in its order, with ntp's own SEN and key stage lists. */
 export const NTP_GROUP_ORDER = {
+  ...GROUP_ORDER,
+  sen_provision: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
+  key_stage: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"],
   route: ["Tuition partner", "Academic mentor", "School-led tutoring"],
   group_size: ["One-to-one", "Two pupils", "Three pupils", "Four or more pupils"],
   disadvantage_status: ["Disadvantaged", "Not known to be disadvantaged"],
