@@ -112,7 +112,7 @@ function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: Treatme
   for (const t of treatment) {
     const pos = fit.kept.indexOf(columns.indexOf(t));
     const w = new Array<number>(k).fill(0);
-    if (pos >= 0) fit.kept.forEach((col, q) => (w[col] = fit.inverse[pos]![q]!));
+    if (pos >= 0) for (const [q, col] of fit.kept.entries()) w[col] = fit.inverse[pos]![q]!;
     weights[t] = w;
   }
   return {
