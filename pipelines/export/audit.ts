@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Db } from "../core/db.ts";
 import { ReleaseRefusedError } from "../core/exit-codes.ts";
-import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadWorkbook, LongWriter, siteRows } from "./audit/cells.ts";
+import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadWorkbook, LongWriter, memberPath, siteRows } from "./audit/cells.ts";
 import { countFiles, discover, rel } from "./audit/discover.ts";
 import { type Canaries, IdentifierScanner, lineOf } from "./audit/identifiers.ts";
 import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue, NTP_CATALOGUE_DIR } from "./catalogue.ts";
@@ -141,7 +141,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
         found("unreadable", place, "", "", `is not JSON: ${(error as Error).message}`);
         continue;
       }
-      siteRows(json, indicators, (loc, key, indicator, value) => site.add(place, loc, key, indicator, value), (p, text) => scanText(place, text, () => ({ loc: p, col: "" })));
+      siteRows(json, indicators, (loc, key, indicator, value) => site.add(place, loc, key, indicator, value), (text, parent, step) => scanText(place, text, () => ({ loc: memberPath(parent, step), col: "" })));
     }
     await site.load(db);
 

@@ -187,26 +187,49 @@ function compactRows(v: unknown): Record<string, unknown>[] | undefined {
   return rows.map((r: unknown[]) => Object.fromEntries(columns.map((c: string, i) => [c, r[i] ?? null])));
 }
 
-/** One site JSON file: every array of published rows (objects with the key columns, or a compact table) → audit_cells; every string → `strings`. */
-export function siteRows(json: unknown, indicators: Set<string>, emit: (loc: string, key: string[], indicator: string, value: string) => void, strings: (path: string, text: string) => void): void {
+/** The JSON path of a member of `parent`: a key (".k", or ["k"] when not a name), an index ("[i]"), or none (the parent itself). */
+export function memberPath(parent: string, step?: string | number): string {
+  if (step === undefined) return parent;
+  if (typeof step === "number") return `${parent}[${step}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(step) ? `${parent}.${step}` : `${parent}[${JSON.stringify(step)}]`;
+}
+
+/**
+ * One site JSON file: every array of published rows (objects with the key columns, or a compact
+ * table) → audit_cells; every string → `strings`, with where it is as its parent's path and its
+ * step (memberPath makes the path): a place is wanted only for a hit, and the demo LA's site has
+ * some 1.6 million strings and keys, so their paths are not made for each.
+ */
+export function siteRows(
+  json: unknown,
+  indicators: Set<string>,
+  emit: (loc: string, key: string[], indicator: string, value: string) => void,
+  strings: (text: string, parent: string, step?: string | number) => void,
+): void {
   const walk = (v: unknown, path: string) => {
     const compact = compactRows(v);
     if (compact) {
-      (v as { columns: string[] }).columns.forEach((c, i) => strings(`${path}.columns[${i}]`, c));
+      const columns = `${path}.columns`;
+      (v as { columns: string[] }).columns.forEach((c, i) => strings(c, columns, i));
       compact.forEach((row, i) => walk(row, `${path}.rows[${i}]`));
-    } else if (typeof v === "string") strings(path, v);
+    } else if (typeof v === "string") strings(v, path);
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
       const isRow = "time_period" in o && "la_code" in o && "subject" in o && "breakdown" in o && "group_label" in o;
+      // A row's key, once for all its figures (emit and LongWriter only read it).
+      const key = isRow
+        ? [String(o.time_period ?? "") + (typeof o.outcome_measure === "string" && o.outcome_measure !== "Total" ? ` | ${o.outcome_measure}` : ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")]
+        : undefined;
       for (const [k, x] of Object.entries(o)) {
-        const p = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
-        strings(p, k);
-        if (isRow && indicators.has(k) && x != null) {
-          emit(path, [String(o.time_period ?? "") + (typeof o.outcome_measure === "string" && o.outcome_measure !== "Total" ? ` | ${o.outcome_measure}` : ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")], k, String(x));
+        strings(k, path, k);
+        if (key && indicators.has(k) && x != null) {
+          emit(path, key, k, String(x));
           continue;
         }
-        walk(x, p);
+        // A string is scanned where it is; numbers, booleans and null hold nothing to read.
+        if (typeof x === "string") strings(x, path, k);
+        else if (x && typeof x === "object") walk(x, memberPath(path, k));
       }
     }
   };
@@ -221,8 +244,14 @@ export class LongWriter {
   constructor(readonly path: string) {
     this.fd = openSync(path, "w");
   }
+  // The quoted place, row and key of the last row: the figures of one row share them.
+  private last: { place?: string; loc?: string; key?: string[]; at: string; keyText: string } = { at: "", keyText: "" };
   add(place: string, loc: string, key: string[], indicator: string, value: string) {
-    this.pending.push(`${[place, loc, indicator, ...key, indicator, value].map(q).join(",")}\n`);
+    const last = this.last;
+    if (place !== last.place || loc !== last.loc) Object.assign(last, { place, loc, at: `${q(place)},${q(loc)}` });
+    if (key !== last.key) Object.assign(last, { key, keyText: key.map(q).join(",") });
+    const ind = q(indicator);
+    this.pending.push(`${last.at},${ind},${last.keyText},${ind},${q(value)}\n`);
     this.rows++;
     if (this.pending.length >= 5000) this.flush();
   }
