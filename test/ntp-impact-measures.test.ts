@@ -73,7 +73,7 @@ describe("2020/21: the outcome measures of programmes.md §3 §2 and their 2021 
     expect(guidance).toMatch(/\| pct_high_standard_outcome_t \| no KS2 tests in 2021 \|/);
   });
 
-  it("GCSE grade in 2020/21 is published, with the teacher-assessed footnote in the data guidance and the outcome_measure hint of the metadata", () => {
+  it("GCSE grade in 2020/21 is published, with the teacher-assessed footnote in the data guidance, the outcome_measure hint of the metadata and the workbook's cover", async () => {
     for (const s of ["English", "Mathematics"]) {
       const [row] = wholeRow("GCSE grade", s);
       expect(Number(row!.values.n_t), s).toBeGreaterThan(0);
@@ -82,6 +82,11 @@ describe("2020/21: the outcome measures of programmes.md §3 §2 and their 2021 
     expect(guidance).toContain(GCSE_2021_FOOTNOTE);
     const hint = meta.records.find((r) => r.values.col_name === "outcome_measure")!.values.filter_hint;
     expect(hint).toMatch(/GCSE grades of 2020\/21 were teacher-assessed/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(out, "return", `${FILE}.xlsx`));
+    const cover: string[] = [];
+    wb.getWorksheet("Cover")!.eachRow((row) => row.eachCell((cell) => cover.push(String(cell.value))));
+    expect(cover).toContain(GCSE_2021_FOOTNOTE.replaceAll("`", ""));
   });
 
   it("mean baseline and progress are z off Standardised score, where baseline and outcome may differ in scale", () => {

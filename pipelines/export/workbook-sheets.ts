@@ -13,6 +13,7 @@ import { ALL_FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, SUBJECT_ORDER, TIME_COL
 const FILTERS = ALL_FILTERS;
 const FILTER_COLUMNS: string[] = ALL_FILTERS.map((f) => f.col);
 import type { WorkbookSheet, WorkbookSpec } from "./workbook.ts";
+import { GCSE_2021_FOOTNOTE } from "./ntp-guidance.ts";
 
 /** A data file of the return as the workbook needs it (ReturnFile has this shape). */
 export interface SheetSource {
@@ -219,6 +220,8 @@ export async function workbookSpec(db: Db, catalogue: CatalogueRow[], files: (Sh
   const ntp = catalogue.some((r) => martTable(r.mart).startsWith("mart_ntp_"));
   const footnotes = ntp ? await footnoteSheet(db, files, o) : undefined;
   if (footnotes) notes.push(["Footnotes", "The Footnotes sheet gives the reason for every x in this workbook's files, with the number of cells it explains, as data-guidance.md does."]);
+  // programmes.md §4: GCSE grades of 2020/21 carry a footnote (teacher-assessed), in the workbook as in the guidance
+  if (ntp && o.timePeriod === "202021") notes.push(["GCSE grade 2020/21", GCSE_2021_FOOTNOTE.replaceAll("`", "")]);
   return {
     title: o.title, buildDate: o.buildDate, inputs: o.inputs, files: files.map((f) => f.name),
     sheets: [layout.glossarySheet(), ...layout.sheets, ...(footnotes ? [footnotes] : [])], notes, suppressionThreshold: o.suppressionThreshold,
