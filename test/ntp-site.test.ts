@@ -1,12 +1,13 @@
 // The report site of an ntp run (issue 16, programmes.md §4 and §6 items 2 and 7): built from a
 // small synthetic ntp LA, it holds the ntp pages and none of the 2009 ones, no 2009 wording, the
 // return's figures cell for cell, and it passes the release audit as published.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditOptionsFromDatabase, auditRelease, formatBreach } from "../pipelines/export/audit.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
-import { sitePages } from "../pipelines/site/ntp-site.ts";
+import { keepProgrammePages, sitePages } from "../pipelines/site/ntp-site.ts";
 import { builtNtpSite, type BuiltNtpSite } from "./fixtures/ntp-site/built.ts";
 
 let site: BuiltNtpSite;
@@ -105,4 +106,25 @@ describe("an ntp run's site (programmes.md §6.2, §6.7)", () => {
     expect(result.breaches.map(formatBreach)).toEqual([]);
     expect(result.cells).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("a 2009 site keeps exactly its own pages (programmes.md §6.1)", () => {
+  it("keepProgrammePages on a 2009 build removes the ntp pages, their data and modules and the ntp school page, and nothing else", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keep-2009-"));
+    try {
+      const ntp = ["ntp-overview.html", "pages/ntp-impact.html", "pages/ntp-schools.html", "schools/ntp-school.html", "_file/data/ntp-impact.0a1b2c3d.json", "_import/components/ntp.0a1b2c3d.js", "_import/components/ntp-school.0a1b2c3d.js"];
+      const of2009 = ["index.html", "pages/impact.html", "pages/targeting.html", "pages/downloads.html", "schools/100001.html", "_file/data/impact.0a1b2c3d.json", "_file/data/schools/100001.json", "_file/data/table-tool/la.json", "_import/components/format.0a1b2c3d.js", "_import/components/questions.0a1b2c3d.js"];
+      for (const f of [...ntp, ...of2009]) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        writeFileSync(join(dir, f), f);
+      }
+      // No database: a 2009 site (as a database without run_context is).
+      await keepProgrammePages(dir, join(dir, "none.duckdb"));
+      expect(ntp.filter((f) => existsSync(join(dir, f)))).toEqual([]);
+      expect(of2009.filter((f) => !existsSync(join(dir, f)))).toEqual([]);
+      for (const f of of2009) expect(readFileSync(join(dir, f), "utf8")).toBe(f);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
