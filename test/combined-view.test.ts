@@ -2,7 +2,7 @@
 // combine folder (refusing, with the file, line and column, what it cannot use) and what
 // src/components/meta-forest.js says about k, τ², I² and the prediction interval.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,11 +19,12 @@ beforeAll(async () => {
   national = await makeCombinedFolder(tmp);
 });
 
-/** A copy of the combined folder's data file with `edit` applied to its text, in a folder of its own. */
+/** A copy of the combined folder's data file with `edit` applied to its text, beside its metadata, in a folder of its own. */
 function edited(name: string, edit: (text: string) => string): string {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "impact_national_200910.csv"), edit(readFileSync(join(national, "impact_national_200910.csv"), "utf8")));
+  copyFileSync(join(national, "impact_national_200910.meta.csv"), join(dir, "impact_national_200910.meta.csv"));
   return dir;
 }
 

@@ -2,6 +2,8 @@
 // National random-effects estimate as a diamond spanning its CI, and the 95% prediction
 // interval under it; and the sentence that puts k, τ² and I² in words. Only published figures
 // of the combined return are drawn: an LA whose estimate is c or x is named, never plotted.
+// A National Tutoring Programme view has one plot per subject × outcome measure, worded for the
+// programme and the measure's scale (panelWords); a 2009 view's words are as they were.
 import * as Plot from "@observablehq/plot";
 import { isSymbol, num } from "./format.js";
 
@@ -91,21 +93,85 @@ export function i2Words(i2) {
   return `${share} share (${i2}%) of the spread of the LA estimates reflects real differences between LAs rather than chance`;
 }
 
+/**
+ * An ntp outcome measure's words: what the impact is on, in a sentence, and its unit. Each measure
+ * is on its own scale (programmes.md §3 §2), so the unit is that scale's points or grades, never
+ * 2009's National Curriculum points. A measure not listed here keeps its own name.
+ */
+const OUTCOME_WORDS = {
+  "Standardised score": { noun: "standardised test scores", unit: "points", axis: "standardised score points" },
+  "KS2 scaled score": { noun: "KS2 scaled scores", unit: "points", axis: "KS2 scaled score points" },
+  "GCSE grade": { noun: "GCSE grades", unit: "grades", axis: "GCSE grades, 9–1" },
+};
+
+/**
+ * The words of one forest plot: a 2009 subject's (progress in National Curriculum points) or an
+ * ntp subject × outcome measure's (the programme's impact on that measure, in its scale's units).
+ */
+export function panelWords(view, year) {
+  const measure = view.outcome_measure;
+  if (measure === undefined) {
+    return {
+      heading: `${view.subject}: impact by LA`,
+      about: view.subject,
+      what: `tuition's impact on ${view.subject} progress`,
+      unit: "points",
+      xLabel: "Impact (NC points), 95% CI",
+      columnLabel: "Impact (points)",
+      chart: `Forest plot: impact of tuition on ${view.subject} progress in each LA, ${year}, with the national pooled estimate and its prediction interval`,
+      table: `Impact of tuition on ${view.subject} progress (points) in each LA`,
+      file: view.subject.toLowerCase(),
+    };
+  }
+  const w = OUTCOME_WORDS[measure] ?? { noun: measure, unit: "points", axis: `points of the ${measure}` };
+  return {
+    heading: `${view.subject}, ${measure}: impact by LA`,
+    about: `${view.subject} ${w.noun}`,
+    what: `the programme's impact on ${view.subject} ${w.noun}`,
+    unit: w.unit,
+    xLabel: `Impact (${w.axis}), 95% CI`,
+    columnLabel: `Impact (${w.unit})`,
+    chart: `Forest plot: impact of the National Tutoring Programme on ${view.subject} ${w.noun} in each LA, ${year}, with the national pooled estimate and its prediction interval`,
+    table: `Impact of the National Tutoring Programme on ${view.subject} ${w.noun} (${w.unit}) in each LA`,
+    file: `${view.subject}_${measure}`.toLowerCase().replace(/[^a-z0-9]+/g, "_"),
+  };
+}
+
+/** The page's opening paragraph: what each line and the diamond are, in the programme's words. */
+export function combinedIntro(combined) {
+  const lines = combined.programme === "ntp"
+    ? "Each line is one LA's estimated impact of the National Tutoring Programme on its tutees' results, with its 95% confidence interval, as its own return publishes it: one chart per subject and outcome measure, each in the measure's own scale (standardised score or KS2 scaled score points, GCSE grades)."
+    : "Each line is one LA's estimated impact of tuition on progress (National Curriculum points), with its 95% confidence interval, as its own return publishes it.";
+  return [
+    `${lines} The diamond is the national estimate: a random-effects meta-analysis of those estimates (REML, as R's `,
+    ["code", "metafor"],
+    "), its width the 95% confidence interval. The dashed line under it is the 95% prediction interval: where a new LA's true impact would be expected to fall, given how much the LAs differ. An LA whose estimate is suppressed (",
+    ["code", "c"],
+    ") or not available (",
+    ["code", "x"],
+    ") is named but not plotted or pooled.",
+  ];
+}
+
 /** The sentences beside the forest plot: the pooled estimate, k, τ², I² and the prediction interval. */
-export function metaReading(view, { unit = "points" } = {}) {
+export function metaReading(view, { unit, what, about } = {}) {
+  const words = panelWords(view, "");
+  unit ??= words.unit;
+  what ??= words.what;
+  about ??= words.about;
   const n = view.national;
   const { las, shown } = forestRows(view);
   const left = las.length - shown.length;
   const leftOut = left ? ` ${left} of the ${las.length} LAs ${left === 1 ? "has" : "have"} no published estimate (c or x) and ${left === 1 ? "is" : "are"} not pooled.` : "";
   if (isSymbol(n.b)) {
-    return `No national estimate of the impact on ${view.subject} was made (${n.b}): fewer than 3 LAs have a published estimate, or the meta-analysis did not converge (the combined return's data guidance gives the reason).${leftOut}`;
+    return `No national estimate of the impact on ${about} was made (${n.b}): fewer than 3 LAs have a published estimate, or the meta-analysis did not converge (the combined return's data guidance gives the reason).${leftOut}`;
   }
   const tau = num(n.pooled_tau2) === 0
     ? "The LAs' true impacts are estimated not to differ at all (τ² = 0)"
     : `The variance of the true impact between LAs is τ² = ${n.pooled_tau2} ${unit} squared (a standard deviation of about ${Math.sqrt(num(n.pooled_tau2)).toFixed(2)} ${unit})`;
   const i2 = i2Words(n.pooled_i2);
   return [
-    `Pooled over k = ${n.pooled_k} LAs (random effects, REML), tuition's impact on ${view.subject} progress is ${n.b} ${unit} (95% CI ${n.ci_low} to ${n.ci_high}).${leftOut}`,
+    `Pooled over k = ${n.pooled_k} LAs (random effects, REML), ${what} is ${n.b} ${unit} (95% CI ${n.ci_low} to ${n.ci_high}).${leftOut}`,
     `${tau}${i2 ? `; I² = ${n.pooled_i2}%: ${i2}` : ""}.`,
     isSymbol(n.pooled_pi_low) ? "" : `A new LA's true impact would be expected between ${n.pooled_pi_low} and ${n.pooled_pi_high} ${unit} (95% prediction interval): this, not the CI, is the range an LA should compare itself with.`,
   ].filter(Boolean).join(" ");
