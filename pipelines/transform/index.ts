@@ -19,6 +19,7 @@ export const TRANSFORM_MODELS = [
   "int_programme_places",
   "int_anchors",
   "int_analysis_pupils",
+  "int_pupil_groups",
   "int_eligible_untutored",
 ] as const;
 

@@ -4,7 +4,7 @@
 //   npx tsx test/oracle/bench_impact.ts [--rows 1000000] [--schools 500] [--las 1]
 import { Db } from "../../pipelines/core/db.ts";
 import { buildImpactMarts } from "../../pipelines/measures/impact.ts";
-import { fixtureSettings } from "./fixture.ts";
+import { buildPupilGroups, fixtureSettings } from "./fixture.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,6 +61,7 @@ await db.run(`
     case when full_place then 12.0 else 6.0 end as hours, full_place,
     (case when full_place then 14.0 else 8.0 end) * 27 + 100 as cost_gbp
   from int_analysis_pupils where tutored`);
+await buildPupilGroups(db);
 const t1 = performance.now();
 const n = await db.one("select count(*) as n, count(distinct urn) as s, sum(tutored::int) as t from int_analysis_pupils");
 console.log(`generated ${JSON.stringify(n)} in ${((t1 - t0) / 1000).toFixed(1)} s`);

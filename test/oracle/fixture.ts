@@ -1,5 +1,6 @@
 // Test helper: builds int_analysis_pupils and int_places with exactly the contract's
 // columns (docs/architecture.md) in an in-memory DuckDB, from a few plain pupil records.
+import { join } from "node:path";
 import { Db } from "../../pipelines/core/db.ts";
 import { parseSettings, type ResolvedSettings } from "../../pipelines/core/settings.ts";
 
@@ -25,6 +26,8 @@ export interface FixturePupil {
    * (test/prior-attainment.test.ts derives bands from baselines through the transform). */
   prior_attainment?: string | null;
 }
+
+const TRANSFORM_SQL = join(import.meta.dirname, "..", "..", "pipelines", "transform", "sql");
 
 function keyStage(y: number): string | null {
   if (y >= 3 && y <= 6) return "Key stage 2";
@@ -84,7 +87,17 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
       chunk.flatMap((p) => ["2009/10", "200910", p.la_code ?? "919", p.urn, p.upn, p.subject ?? "English", p.full_place === null ? null : p.full_place === false ? 6 : 12, p.full_place === null ? null : (p.full_place ?? true), p.full_place === null ? null : (p.cost_gbp ?? 400)]),
     );
   }
+  await buildPupilGroups(db);
   return db;
+}
+
+/**
+ * int_pupil_groups (each pupil's group in every breakdown) from int_analysis_pupils as the
+ * transform builds it, for the marts that join it. A test that changes int_analysis_pupils'
+ * model sample after fixtureDb runs it again.
+ */
+export async function buildPupilGroups(db: Db): Promise<void> {
+  for (const model of ["int_group_labels", "int_pupil_groups"]) await db.runFile(join(TRANSFORM_SQL, `${model}.sql`));
 }
 
 export function fixtureSettings(codes: string[] = ["919"]): ResolvedSettings {

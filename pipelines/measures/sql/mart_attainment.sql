@@ -12,15 +12,17 @@
 -- A figure with no pupils to base it on is NULL with its *_na_reason (published as x).
 create or replace table mart_attainment as
 with pupils as (
-    select *, 'Total' as total
+    select *
     from int_analysis_pupils
     where in_model_sample
 ),
 
 long as (
-    unpivot pupils
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment
-    into name breakdown value group_label
+    -- each pupil once per group they are in (int_pupil_groups: the breakdowns unpivoted once)
+    select p.*, g.breakdown, g.group_label
+    from pupils as p
+    join int_pupil_groups as g
+        on g.academic_year = p.academic_year and g.upn = p.upn and g.subject = p.subject
 ),
 
 by_subject as (
@@ -63,20 +65,24 @@ by_subject as (
 pupil_across_subjects as (
     -- one row per pupil for subject Total, so it counts a pupil once across both subjects
     select
-        time_period, la_code, urn, upn,
-        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
-        'Total' as total,
+        academic_year, time_period, la_code, urn, upn,
         bool_or(tutored) as any_tutored,
         bool_or(not tutored) as any_comparison
     from pupils
-    group by time_period, la_code, urn, upn,
-        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    group by academic_year, time_period, la_code, urn, upn
+),
+
+pupil_groups as (
+    -- a pupil's groups but the subject's band: the same in either subject, so taken once
+    select distinct academic_year, upn, breakdown, group_label
+    from int_pupil_groups
+    where breakdown <> 'prior_attainment'
 ),
 
 long_across_subjects as (
-    unpivot pupil_across_subjects
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
-    into name breakdown value group_label
+    select p.*, g.breakdown, g.group_label
+    from pupil_across_subjects as p
+    join pupil_groups as g on g.academic_year = p.academic_year and g.upn = p.upn
 ),
 
 across_subjects as (

@@ -117,7 +117,7 @@ final as (
         -- prior-attainment band (measures.md §5): the baseline against the same ARE as
         -- below_are_baseline, so a KS1 result of a Y3 pupil is held against Y2's 15 and a KS2
         -- result of a Y7 pupil against Y6's 27; a band is the subject's, and a pupil with no
-        -- baseline is in no band (NULL, so the unpivots and impact_design leave them out)
+        -- baseline is in no band (NULL, so int_pupil_groups leaves them out)
         case
             when w.baseline is null then null
             when w.baseline_scale = 'gcse' then
