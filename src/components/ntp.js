@@ -45,6 +45,12 @@ export function ntpWords(layout) {
   return { breakdownLabel, groupLabel, filterLabel, inOrder, valuesOf, breakdownOrder };
 }
 
+/** A label inside a sentence: "Group size" → "group size", but "NTP route" stays as it is. */
+export function inSentence(label) {
+  const t = String(label ?? "");
+  return /^[A-Z][a-z]/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+}
+
 /** A code in words: "tutor_type" → "Tutor type". */
 export function words(code) {
   const s = String(code ?? "").replaceAll("_", " ").trim();

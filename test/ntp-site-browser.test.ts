@@ -1,0 +1,132 @@
+// The ntp report site in Debian's chromium (issue 16, programmes.md §6.2; issue 17's standards),
+// served from 127.0.0.1 with every other request blocked: every ntp page type at 1280 and 390 px
+// opens with no console error or outside request, passes axe with no serious or critical
+// violation, scrolls no page sideways and clips no label; the impact page draws its forests with
+// the zero line; a page with suppressed or unavailable cells says what the symbols mean.
+// One small ntp site (test/fixtures/ntp-site/built.ts), shared with test/ntp-site.test.ts.
+import { AxeBuilder } from "@axe-core/playwright";
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sitePages } from "../pipelines/site/ntp-site.ts";
+import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
+import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
+import { builtNtpSite } from "./fixtures/ntp-site/built.ts";
+
+const PAGES = ["/", ...sitePages("ntp").map((p) => p.path)];
+let schoolUrl: string;
+/** Pages whose charts must render: the number of chart figures each must have at least. */
+const CHARTS: Record<string, number> = { "/pages/ntp-impact": 4, "/pages/ntp-delivery": 3, "/pages/ntp-value": 2 };
+const SHOTS = join(process.cwd(), "test-results", "ntp-site");
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const site = await builtNtpSite();
+  schoolUrl = `/schools/${readdirSync(join(site.dist, "schools")).filter((f) => /^\d{6}\.html$/.test(f))[0].replace(".html", "")}`;
+  server = await serveStatic(site.dist);
+  browser = await launch();
+  mkdirSync(SHOTS, { recursive: true });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Labels and text cut off or off screen: the same checks as test/browser.test.ts makes of the 2009 site. */
+function clippedOnPage(): string[] {
+  const vw = document.documentElement.clientWidth;
+  const out: string[] = [];
+  const scrollable = (el: Element | null): boolean => {
+    for (let e = el?.parentElement; e; e = e.parentElement) {
+      const o = getComputedStyle(e).overflowX;
+      if ((o === "auto" || o === "scroll") && e !== document.documentElement && e !== document.body) return true;
+    }
+    return false;
+  };
+  const shown = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("#observablehq-sidebar, details:not([open])");
+  };
+  for (const t of document.querySelectorAll("#observablehq-main svg text")) {
+    if (!shown(t)) continue;
+    const svg = t.closest("svg")!.getBoundingClientRect();
+    const r = t.getBoundingClientRect();
+    if (r.left < svg.left - 1 || r.right > svg.right + 1 || r.left < -1 || r.right > vw + 1) out.push(`chart label "${t.textContent}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
+  }
+  for (const el of document.querySelectorAll("#observablehq-main :is(h1, h2, h3, h4, p, li, a, button, input, label, summary, th, td, figcaption, caption)")) {
+    if (!shown(el) || scrollable(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.left < -1 || r.right > vw + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
+    const style = getComputedStyle(el);
+    if (/hidden|clip/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" cut (${el.scrollWidth}px in ${el.clientWidth}px)`);
+  }
+  return out;
+}
+
+describe("the ntp site in a browser, offline", () => {
+  // One test per page and width (each its own timeout): the impact page alone is a large DOM for axe.
+  for (const width of [1280, 390]) {
+    for (const which of [...PAGES, "school page"]) {
+      it(`${which} at ${width}px: clean, axe-clean, nothing cut off, charts drawn`, async () => {
+        const path = which === "school page" ? schoolUrl : which;
+        const watched = await watchedContext(browser, server.origin, { width });
+        try {
+          const page = await openPage(watched, server.origin + path);
+          expect(await page.locator("h1").first().textContent(), path).toBeTruthy();
+          await expect.poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 }).toMatch(/Academic year 2022\/23.*Data built/);
+          const figures = page.locator("figure.chart");
+          const want = CHARTS[path] ?? 0;
+          expect(await figures.count(), `${path}: charts`).toBeGreaterThanOrEqual(want);
+          for (let i = 0; i < want; i++) {
+            const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
+            expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
+            expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
+          }
+          // Every rule at 1280 px; at 390 px every rule but colour contrast, the slowest, whose
+          // colours are the same at both widths (only the layout changes).
+          const axe = await (width < 900 ? new AxeBuilder({ page }).disableRules(["color-contrast"]) : new AxeBuilder({ page })).analyze();
+          const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+          expect(serious, `${path} at ${width}px: axe`).toEqual([]);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
+          expect(await page.evaluate(clippedOnPage), `${path} at ${width}px`).toEqual([]);
+          // Every symbol shown in a table is explained on the page.
+          const symbols = await page.locator("#observablehq-main td").evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
+          const legends = (await page.locator(".symbol-legend").allTextContents()).join(" ");
+          for (const sym of symbols) expect(legends, `${path}: legend for ${sym}`).toMatch(new RegExp(`${sym} (suppressed|not available|not applicable)`));
+          const name = path === "/" ? "index" : path === schoolUrl ? "school" : path.slice("/pages/".length);
+          await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+          await page.close();
+          expect(watched.outside, "requests outside the site").toEqual([]);
+          expect(watched.failed, "failed requests").toEqual([]);
+          expect(watched.errors, "console errors").toEqual([]);
+        } finally {
+          await watched.context.close();
+        }
+      }, 180_000);
+    }
+  }
+
+  it("the impact page draws each forest with its zero line and reads each estimate in words", async () => {
+    const watched = await watchedContext(browser, server.origin, { width: 1280 });
+    try {
+      const page = await openPage(watched, `${server.origin}/pages/ntp-impact`);
+      const forests = page.locator("figure.chart svg[aria-label^='Forest plot']");
+      expect(await forests.count()).toBeGreaterThanOrEqual(4);
+      for (let i = 0; i < (await forests.count()); i++) expect(await forests.nth(i).locator("text", { hasText: "0 = no difference" }).count(), `forest ${i}`).toBe(1);
+      // Each estimate and each difference in words: a reading with its CI, or its symbol's meaning.
+      const readings = await page.locator("ul.readings ul > li, ul.readings > li:not(:has(ul))").allTextContents();
+      expect(readings.length).toBeGreaterThan(10);
+      expect(readings.filter((t) => !/95% CI -?\d|\((c|x|z)\)/.test(t))).toEqual([]);
+      expect(readings.some((t) => t.startsWith("School-led tutoring: "))).toBe(true);
+      expect(readings.some((t) => t.startsWith("Tuition partner − School-led tutoring: "))).toBe(true);
+      expect(readings.some((t) => t.startsWith("Disadvantaged − Not known to be disadvantaged: "))).toBe(true);
+    } finally {
+      await watched.context.close();
+    }
+  }, 120_000);
+});
