@@ -397,6 +397,40 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
     ]);
   });
 
+  it("puts each analysed pupil in their group of every breakdown once (int_pupil_groups), none where the group is unknown", async () => {
+    // Both Y5, maths tuition 2009-11-01 → 2010-02-01. U1: SEN A, a maths 2c (13 points) in the
+    // baseline window; the ARE of the year before (Y4) is 15 + 3·(4 − 2) = 21, and 13 < 21 − 6, so
+    // well below expected. U2: SEN blank (no SEN group) and no baseline (no band).
+    db = await build({
+      pupils: [pupil("U1", 5, { sen: "A", fsm: true }), pupil("U2", 5, { sen: null, gender: "F" })],
+      tuition: [["U1", "maths", "2009-11-01", "2010-02-01"], ["U2", "maths", "2009-11-01", "2010-02-01"]],
+      attainment: [["U1", "maths", "ta", "2009-06-01", "2c"]],
+    });
+    const rows = await db.all(`select upn, subject, breakdown, group_label from int_pupil_groups order by upn, breakdown`);
+    const common = (upn: string) => [
+      { upn, subject: "Mathematics", breakdown: "cla_status", group_label: "Not looked after" },
+      { upn, subject: "Mathematics", breakdown: "ethnicity_major", group_label: "White" },
+      { upn, subject: "Mathematics", breakdown: "first_language", group_label: "Known or believed to be English" },
+    ];
+    expect(rows).toEqual([
+      ...common("U1"),
+      { upn: "U1", subject: "Mathematics", breakdown: "fsm_status", group_label: "FSM eligible" },
+      { upn: "U1", subject: "Mathematics", breakdown: "key_stage", group_label: "Key stage 2" },
+      { upn: "U1", subject: "Mathematics", breakdown: "prior_attainment", group_label: "Well below expected" },
+      { upn: "U1", subject: "Mathematics", breakdown: "sen_provision", group_label: "School Action" },
+      { upn: "U1", subject: "Mathematics", breakdown: "sex", group_label: "Male" },
+      { upn: "U1", subject: "Mathematics", breakdown: "total", group_label: "Total" },
+      ...common("U2"),
+      { upn: "U2", subject: "Mathematics", breakdown: "fsm_status", group_label: "Not known to be FSM eligible" },
+      { upn: "U2", subject: "Mathematics", breakdown: "key_stage", group_label: "Key stage 2" },
+      { upn: "U2", subject: "Mathematics", breakdown: "sex", group_label: "Female" },
+      { upn: "U2", subject: "Mathematics", breakdown: "total", group_label: "Total" },
+    ]);
+    // A breakdown added to the label grid without its column stops the model, naming it.
+    await db.run(`insert into int_group_labels values ('route', 'Online', 1)`);
+    await expect(db.runFile("pipelines/transform/sql/int_pupil_groups.sql")).rejects.toThrow(/int_pupil_groups\.sql: breakdown 'route'/);
+  });
+
   it("counts hours from attended sessions, full places at 10 hours, and costs a place", async () => {
     db = await build({
       pupils: [pupil("H1", 5), pupil("H2", 5)],
