@@ -160,10 +160,27 @@ const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const
 const SCALES = ["std", "ks1", "ks2", "gcse9"];
 
 /**
- * Builds int_ntp_analysis_pupils, ntp_impact_sample (the pupils the models use: baseline,
- * outcome and every covariate known) and mart_ntp_impact. After buildNtpMarts.
+ * Which models to fit, each field defaulting to all: the outcome measures (default: every measure
+ * with tutees), the §5 breakdowns (NTP_BREAKDOWNS entries) and the splits of `tutored`
+ * (NTP_IMPACT_SPLITS entries). A run fits everything; a test that reads a few rows of the marts
+ * asks for just their models (each fit is ~31 per measure and subject otherwise).
  */
-export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Promise<void> {
+export interface NtpImpactManifest {
+  measures?: readonly string[];
+  breakdowns?: BreakdownGroups[];
+  splits?: NtpSplit[];
+}
+
+/**
+ * Builds int_ntp_analysis_pupils, ntp_impact_sample (the pupils the models use: baseline,
+ * outcome and every covariate known) and mart_ntp_impact (with mart_ntp_attainment: the rows
+ * of the manifest's models only). After buildNtpMarts.
+ */
+export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, manifest: NtpImpactManifest = {}): Promise<void> {
+  const { measures, breakdowns = NTP_BREAKDOWNS, splits = NTP_IMPACT_SPLITS } = manifest;
+  for (const m of measures ?? [])
+    if (!(OUTCOME_MEASURES as readonly string[]).includes(m))
+      throw new Error(`pipelines/measures/ntp-impact.ts: the manifest's outcome measure "${m}" is not one of ${OUTCOME_MEASURES.join(", ")} (programmes.md §2)`);
   await ensureRunContext(db, settings);
   // the GSS ethnic groups' rules the 2009 profile's transform builds (an ntp run has no 2009 transform)
   await db.runFile(join(TRANSFORM_SQL_DIR, "int_ethnicity_groups.sql"));
@@ -179,7 +196,8 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Pr
       and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
   const sample = await db.all<SampleRow & { outcome_measure: string }>(`select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
       nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp
-    from ntp_impact_sample order by time_period, la_code, subject, outcome_measure, urn, upn`);
+    from ntp_impact_sample ${measures ? `where outcome_measure in (${measures.map(() => "?").join(", ") || "null"})` : ""}
+    order by time_period, la_code, subject, outcome_measure, urn, upn`, measures ? [...measures] : undefined);
   const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(`
     select time_period, la_code, subject, outcome_measure, count(*)::INTEGER as n from int_ntp_analysis_pupils
     where baseline is not null and outcome is not null
@@ -194,17 +212,17 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings): Pr
   const expectedStd = settings.ntp?.expected_standardised_score ?? 85;
   const rows: Row[] = [];
   const attainment: Row[] = [];
-  const models = new Map<string, SampleRow[]>(keys.map((k) => [keyOf(k), []]));
+  const models = new Map<string, SampleRow[]>(keys.filter((k) => !measures || measures.includes(k.outcome_measure)).map((k) => [keyOf(k), []]));
   for (const r of sample) models.get(keyOf(r))?.push(r);
   for (const [key, pupils] of models) {
     const [time_period, la_code, subject, outcome_measure] = key.split("\u0001") as [string, string, string, string];
     const nExcluded = excluded.find((e) => keyOf(e) === key)?.n ?? 0;
     const measureNa = measureNotAvailable(time_period, outcome_measure);
-    for (const def of NTP_BREAKDOWNS) {
+    for (const def of breakdowns) {
       const keyRows: { impact: Row; attainment: Row }[] = [];
       for (const label of def.labels) {
         const members = pupils.filter((r) => def.of(r, expectedStd) === label);
-        for (const split of NTP_IMPACT_SPLITS) {
+        for (const split of splits) {
           // A split by route or size is a breakdown of its own: fitted over the whole cohort only (§3, §4).
           if (def.breakdown !== "total" && split.breakdown !== "total") continue;
           const breakdown = split.breakdown === "total" ? def.breakdown : split.breakdown;
