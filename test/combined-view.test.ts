@@ -2,7 +2,7 @@
 // combine folder (refusing, with the file, line and column, what it cannot use) and what
 // src/components/meta-forest.js says about k, τ², I² and the prediction interval.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +55,23 @@ describe("combinedView", () => {
   it("refuses a combined return without the National-only columns, naming the file and column", () => {
     const dir = edited("old", (t) => t.replace(/,pooled_k/, ",pooled_k_old"));
     expect(() => combinedView(dir)).toThrow(/impact_national_200910\.csv: no column 'pooled_k': the LAs were combined by a version of the tool that made no national meta-analysis/);
+  });
+
+  it("refuses a return of neither profile (no 2009 filter set, no ntp filter), naming the file", () => {
+    const dir = edited("neither", (t) => t.replace(/,fsm_status,/, ",fsm_x,"));
+    expect(() => combinedView(dir)).toThrow(
+      `${join(dir, "impact_national_200910.csv")}: no column 'fsm_status' (a 2009 return's filter) nor 'outcome_measure' (an ntp return's): it is neither a combined one-to-one tuition (2009 programme) return nor a combined National Tutoring Programme (ntp) return of this tool.`,
+    );
+  });
+
+  it("reads the filters from the return's metadata: refuses a return without it, or whose metadata names a filter it lacks, naming the file", () => {
+    const bare = edited("bare", (t) => t);
+    rmSync(join(bare, "impact_national_200910.meta.csv"));
+    expect(() => combinedView(bare)).toThrow(`${join(bare, "impact_national_200910.meta.csv")}: no such file: the filters of impact_national_200910.csv are read from its metadata`);
+    const lost = edited("lost", (t) => t);
+    const meta = join(lost, "impact_national_200910.meta.csv");
+    writeFileSync(meta, readFileSync(meta, "utf8").replace(/^subject,Filter,/m, "subjekt,Filter,"));
+    expect(() => combinedView(lost)).toThrow(`${meta}: line 2: filter 'subjekt' is not a column of impact_national_200910.csv.`);
   });
 
   it("refuses a cell that is neither a number nor c, x or z, naming its line and column", () => {
