@@ -62,27 +62,16 @@ by_subject as (
     )
 ),
 
-pupil_across_subjects as (
-    -- one row per pupil for subject Total, so it counts a pupil once across both subjects
+long_across_subjects as (
+    -- one row per pupil and group for subject Total, so it counts a pupil once across both
+    -- subjects; a pupil's groups but the subject's band are the same in either subject
     select
-        academic_year, time_period, la_code, urn, upn,
+        time_period, la_code, urn, upn, breakdown, group_label,
         bool_or(tutored) as any_tutored,
         bool_or(not tutored) as any_comparison
-    from pupils
-    group by academic_year, time_period, la_code, urn, upn
-),
-
-pupil_groups as (
-    -- a pupil's groups but the subject's band: the same in either subject, so taken once
-    select distinct academic_year, upn, breakdown, group_label
-    from int_pupil_groups
+    from long
     where breakdown <> 'prior_attainment'
-),
-
-long_across_subjects as (
-    select p.*, g.breakdown, g.group_label
-    from pupil_across_subjects as p
-    join pupil_groups as g on g.academic_year = p.academic_year and g.upn = p.upn
+    group by time_period, la_code, urn, upn, breakdown, group_label
 ),
 
 across_subjects as (
