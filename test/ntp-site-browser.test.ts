@@ -88,7 +88,9 @@ describe("the ntp site in a browser, offline", () => {
           }
           // Every rule at 1280 px; at 390 px every rule but colour contrast, the slowest, whose
           // colours are the same at both widths (only the layout changes).
-          const axe = await (width < 900 ? new AxeBuilder({ page }).disableRules(["color-contrast"]) : new AxeBuilder({ page })).analyze();
+          // The content of closed <details> (each chart's data table) is not rendered, so not checked.
+          const builder = new AxeBuilder({ page }).exclude("details:not([open]) > :not(summary)");
+          const axe = await (width < 900 ? builder.disableRules(["color-contrast"]) : builder).analyze();
           const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
           expect(serious, `${path} at ${width}px: axe`).toEqual([]);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
