@@ -73,7 +73,7 @@ function symbolClause(value, what = "the estimate is") {
  */
 export function ntpImpactReading(row, label) {
   const lead = label ? `${label}: ` : "";
-  const measure = String(row.outcome_measure ?? "outcome").toLowerCase();
+  const measure = inSentence(row.outcome_measure ?? "outcome");
   const sym = symbolClause(row.b);
   if (sym) return `${lead}${sym}.`;
   const ci = isSymbol(row.ci_low) || isSymbol(row.ci_high) ? "" : `, 95% CI ${points(row.ci_low)} to ${points(row.ci_high)}`;
@@ -99,8 +99,8 @@ export function differenceReading(row, reference) {
   if (sym) return `${lead}${sym}.`;
   const ci = isSymbol(row.ci_low_diff) || isSymbol(row.ci_high_diff) ? "" : `, 95% CI ${points(row.ci_low_diff)} to ${points(row.ci_high_diff)}`;
   if (ciIncludesZero(row.ci_low_diff, row.ci_high_diff))
-    return `${lead}no clear evidence that the impact differs from ${reference.group_label.toLowerCase()} (difference ${points(row.b_diff)} points${ci}).`;
-  return `${lead}the impact was about ${points(Math.abs(num(row.b_diff)))} points ${num(row.b_diff) > 0 ? "larger" : "smaller"} than for ${reference.group_label.toLowerCase()}${ci}.`;
+    return `${lead}no clear evidence that the impact differs from ${inSentence(reference.group_label)} (difference ${points(row.b_diff)} points${ci}).`;
+  return `${lead}the impact was about ${points(Math.abs(num(row.b_diff)))} points ${num(row.b_diff) > 0 ? "larger" : "smaller"} than for ${inSentence(reference.group_label)}${ci}.`;
 }
 
 /** "x: <reason>" lines of the return's footnotes for some rows, as a list (or null). */
