@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { launch, openPage, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
+import { clippedOnPage } from "./fixtures/site/clipped.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
 const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
@@ -144,58 +145,6 @@ describe("phone width and dark mode", () => {
     }
   }, 900_000);
 });
-
-/**
- * What a reader would find cut off: text of a chart outside its chart, or anything (text,
- * control) outside the screen's width or inside a box that hides its overflow, unless it sits
- * in a box one can scroll sideways (the data tables' scroll region).
- */
-function clippedOnPage(): string[] {
-  const vw = document.documentElement.clientWidth;
-  const out: string[] = [];
-  const scrollable = (el: Element | null): boolean => {
-    for (let e = el?.parentElement; e; e = e.parentElement) {
-      const o = getComputedStyle(e).overflowX;
-      if ((o === "auto" || o === "scroll") && e !== document.documentElement && e !== document.body) return true;
-    }
-    return false;
-  };
-  const shown = (el: Element) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("#observablehq-sidebar, details:not([open])");
-  };
-  for (const t of document.querySelectorAll("#observablehq-main svg text")) {
-    if (!shown(t)) continue;
-    const svg = t.closest("svg")!.getBoundingClientRect();
-    const r = t.getBoundingClientRect();
-    if (r.left < svg.left - 1 || r.right > svg.right + 1 || r.left < -1 || r.right > vw + 1) out.push(`chart label "${t.textContent}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
-  }
-  for (const el of document.querySelectorAll("#observablehq-main :is(h1, h2, h3, p, li, a, button, input, label, summary, th, td, figcaption, caption)")) {
-    if (!shown(el) || scrollable(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.left < -1 || r.right > vw + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
-    const style = getComputedStyle(el);
-    if (/hidden|clip/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" cut (${el.scrollWidth}px in ${el.clientWidth}px)`);
-  }
-  // A table's caption names the table, so it must be readable where the table starts, even when
-  // the table itself scrolls sideways in its region.
-  for (const c of document.querySelectorAll("#observablehq-main .data-table .scroll caption")) {
-    if (!shown(c)) continue;
-    const region = c.closest(".scroll")!.getBoundingClientRect();
-    const r = c.getBoundingClientRect();
-    if (r.left < region.left - 1 || r.right > region.right + 1) out.push(`caption "${(c.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px in a region ${Math.round(region.left)}..${Math.round(region.right)}px`);
-  }
-  // A table row reads across: its name (th) starts on the same line as its figures (td).
-  for (const tr of [...document.querySelectorAll("#observablehq-main .data-table tbody tr")].slice(0, 200)) {
-    const tops = [...tr.children].filter(shown).map((cell) => {
-      const range = document.createRange();
-      range.selectNodeContents(cell);
-      return range.getClientRects()[0]?.top;
-    }).filter((t): t is number => t !== undefined);
-    if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 4) out.push(`row "${(tr.textContent ?? "").slice(0, 40)}": its cells start ${Math.round(Math.max(...tops) - Math.min(...tops))}px apart`);
-  }
-  return out;
-}
 
 describe("desktop and phone: nothing cut off, no control hidden", () => {
   for (const width of [1280, 390]) {

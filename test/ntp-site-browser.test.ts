@@ -13,6 +13,7 @@ import { sitePages } from "../pipelines/site/ntp-site.ts";
 import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 import { builtNtpSite } from "./fixtures/ntp-site/built.ts";
+import { clippedOnPage } from "./fixtures/site/clipped.ts";
 
 const PAGES = ["/", ...sitePages("ntp").map((p) => p.path)];
 let schoolUrl: string;
@@ -35,37 +36,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Labels and text cut off or off screen: the same checks as test/browser.test.ts makes of the 2009 site. */
-function clippedOnPage(): string[] {
-  const vw = document.documentElement.clientWidth;
-  const out: string[] = [];
-  const scrollable = (el: Element | null): boolean => {
-    for (let e = el?.parentElement; e; e = e.parentElement) {
-      const o = getComputedStyle(e).overflowX;
-      if ((o === "auto" || o === "scroll") && e !== document.documentElement && e !== document.body) return true;
-    }
-    return false;
-  };
-  const shown = (el: Element) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest("#observablehq-sidebar, details:not([open])");
-  };
-  for (const t of document.querySelectorAll("#observablehq-main svg text")) {
-    if (!shown(t)) continue;
-    const svg = t.closest("svg")!.getBoundingClientRect();
-    const r = t.getBoundingClientRect();
-    if (r.left < svg.left - 1 || r.right > svg.right + 1 || r.left < -1 || r.right > vw + 1) out.push(`chart label "${t.textContent}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
-  }
-  for (const el of document.querySelectorAll("#observablehq-main :is(h1, h2, h3, h4, p, li, a, button, input, label, summary, th, td, figcaption, caption)")) {
-    if (!shown(el) || scrollable(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.left < -1 || r.right > vw + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}px`);
-    const style = getComputedStyle(el);
-    if (/hidden|clip/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").slice(0, 40)}" cut (${el.scrollWidth}px in ${el.clientWidth}px)`);
-  }
-  return out;
-}
 
 describe("the ntp site in a browser, offline", () => {
   // One test per page and width (each its own timeout): the impact page alone is a large DOM for axe.

@@ -58,6 +58,19 @@ export class Db {
     return (await this.all<T>(sql, params))[0];
   }
 
+  /**
+   * (Re)creates `table` with `columns` and inserts `rows` (values by column name, missing as NULL),
+   * a few hundred rows a statement: one statement per row costs more than the figures in it.
+   */
+  async writeTable(table: string, columns: readonly (readonly [string, string])[], rows: readonly Record<string, unknown>[]): Promise<void> {
+    await this.run(`create or replace table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
+    const row = `(${columns.map(() => "?").join(", ")})`;
+    for (let i = 0; i < rows.length; i += 200) {
+      const batch = rows.slice(i, i + 200);
+      await this.run(`insert into ${ident(table)} values ${batch.map(() => row).join(", ")}`, batch.flatMap((r) => columns.map(([c]) => (r[c] ?? null) as DuckDBValue)));
+    }
+  }
+
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
   async runFile(path: string): Promise<void> {
     await timed(`file ${basename(path)}`, () => this.connection.run(readFileSync(path, "utf8")));

@@ -8,7 +8,7 @@
 // outcome share a scale (§2). Levels of progress do not exist for ntp (§1: `z`), so none is made.
 // Computed beside the impact models (ntp-impact.ts), which already hold each row's pupils.
 import type { Db } from "../core/db.ts";
-import { atExpected, atHigh, OUTCOME_SCALE, scaleOf, type SampleRow } from "./ntp-impact.ts";
+import { atExpected, atHigh, NTP_MART_KEYS, OUTCOME_SCALE, scaleOf, type SampleRow } from "./ntp-impact.ts";
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -85,29 +85,11 @@ const FIGURES = SIDES.flatMap((s) =>
 
 /** mart_ntp_attainment: one row per row of mart_ntp_impact (same keys and outcome_measure). */
 export async function writeAttainmentMart(db: Db, rows: Row[]): Promise<void> {
-  const keys: [string, string][] = [
-    ["time_period", "VARCHAR"],
-    ["la_code", "VARCHAR"],
-    ["urn", "VARCHAR"],
-    ["subject", "VARCHAR"],
-    ["breakdown", "VARCHAR"],
-    ["group_label", "VARCHAR"],
-    ["outcome_measure", "VARCHAR"],
-  ];
   const columns: [string, string][] = [
-    ...keys,
+    ...NTP_MART_KEYS,
     ...FIGURES.map((c): [string, string] => [c, COUNTS.includes(c) ? "INTEGER" : "DOUBLE"]),
     ...FIGURES.filter((c) => !COUNTS.includes(c)).map((c): [string, string] => [`${c}_na_reason`, "VARCHAR"]),
     ["na_reason", "VARCHAR"],
   ];
-  await db.run(`create or replace table mart_ntp_attainment (${columns.map(([c, t]) => `${c} ${t}`).join(", ")})`);
-  const names = columns.map(([c]) => c);
-  // one insert per few hundred rows: a statement per row costs more than the figures
-  for (let i = 0; i < rows.length; i += 200) {
-    const batch = rows.slice(i, i + 200);
-    await db.run(
-      `insert into mart_ntp_attainment values ${batch.map(() => `(${names.map(() => "?").join(", ")})`).join(", ")}`,
-      batch.flatMap((r) => names.map((c) => r[c] ?? null)),
-    );
-  }
+  await db.writeTable("mart_ntp_attainment", columns, rows);
 }

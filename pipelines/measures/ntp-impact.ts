@@ -455,7 +455,8 @@ export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
   });
 }
 
-const MART_COLUMNS: [string, string][] = [
+/** The key columns of mart_ntp_impact, which mart_ntp_attainment shares row for row. */
+export const NTP_MART_KEYS: [string, string][] = [
   ["time_period", "VARCHAR"],
   ["la_code", "VARCHAR"],
   ["urn", "VARCHAR"],
@@ -463,6 +464,10 @@ const MART_COLUMNS: [string, string][] = [
   ["breakdown", "VARCHAR"],
   ["group_label", "VARCHAR"],
   ["outcome_measure", "VARCHAR"],
+];
+
+const MART_COLUMNS: [string, string][] = [
+  ...NTP_MART_KEYS,
   ["n_t", "INTEGER"],
   ["n_c", "INTEGER"],
   ["n_schools", "INTEGER"],
@@ -493,7 +498,6 @@ const MART_COLUMNS: [string, string][] = [
 
 /** mart_ntp_impact: one row per time_period × la_code × subject × breakdown × group_label (urn NULL), outcome_measure a further column. */
 async function writeMart(db: Db, rows: Row[]): Promise<void> {
-  await db.run(`create or replace table mart_ntp_impact (${MART_COLUMNS.map(([c, t]) => `${c} ${t}`).join(", ")})`);
   const full = rows.map((r): Row => {
     const diffReason = r.b_diff === undefined ? ((r.na_reason as string | null | undefined) ?? r.diff_na_reason ?? null) : null;
     const excludedReason =
@@ -507,12 +511,7 @@ async function writeMart(db: Db, rows: Row[]): Promise<void> {
       ci_high_diff_na_reason: diffReason,
     };
   });
-  // a few hundred rows: an insert per batch, as a statement per row costs more than the models
-  const row = `(${MART_COLUMNS.map(() => "?").join(", ")})`;
-  for (let i = 0; i < full.length; i += 100) {
-    const batch = full.slice(i, i + 100);
-    await db.run(`insert into mart_ntp_impact values ${batch.map(() => row).join(", ")}`, batch.flatMap((r) => MART_COLUMNS.map(([c]) => r[c] ?? null)));
-  }
+  await db.writeTable("mart_ntp_impact", MART_COLUMNS, full);
 }
 
 async function tableExists(db: Db, table: string): Promise<boolean> {

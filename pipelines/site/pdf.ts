@@ -90,7 +90,7 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
         errors.length = 0;
         await page.goto(`${url}/schools/${urn}`, { waitUntil: "load" });
         // Framework runs the page's cells after load; the page's last cell marks the page ready
-        // (src/schools/[urn].md), and each chart is drawn once its size is known (resize).
+        // (src/schools/school.md, ntp-school.md), and each chart is drawn once its size is known (resize).
         await page
           .waitForFunction(
             () => document.documentElement.dataset.schoolPage === "ready" && !document.querySelector("observablehq-loading") && [...document.querySelectorAll("figure.chart")].every((f) => f.querySelector("svg")),

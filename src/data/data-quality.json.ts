@@ -2,18 +2,11 @@
 // loaded, quarantined) and how many rows of each file broke each rule: rule ids and counts
 // only, never the values, lines or messages (they can hold UPNs).
 import { pageData } from "./page-data.ts";
-import { asJson, runLoader, jsonSafe, tableExists } from "./source.ts";
+import { asJson, quarantineRuleCounts, runLoader } from "./source.ts";
 
 export const output = asJson(async (db) => ({
   ...(await pageData(db, [{ mart: "data_quality" }])),
-  rules: (await tableExists(db, "quarantine"))
-    ? jsonSafe(
-        await db.all(
-          `select dataset, file, rule, count(distinct line)::int as rows
-             from quarantine group by dataset, file, rule order by dataset, rows desc, rule`,
-        ),
-      )
-    : [],
+  rules: await quarantineRuleCounts(db),
 }));
 
 await runLoader(import.meta.url, output);

@@ -49,6 +49,20 @@ export async function publishedRows(db: Db, mart: string): Promise<Row[]> {
   return jsonSafe(await db.all(`select * from ${ident(table)}`));
 }
 
+/**
+ * How many rows of each input file broke each rule: rule ids and counts only, never the values,
+ * lines or messages (they can hold UPNs). [] when the run quarantined nothing.
+ */
+export async function quarantineRuleCounts(db: Db): Promise<Row[]> {
+  if (!(await tableExists(db, "quarantine"))) return [];
+  return jsonSafe(
+    await db.all(
+      `select dataset, file, rule, count(distinct line)::int as rows
+         from quarantine group by dataset, file, rule order by dataset, rows desc, rule`,
+    ),
+  );
+}
+
 /** Dates, BigInts and DuckDB values turned into plain JSON. */
 export function jsonSafe<T>(rows: T): T {
   return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
