@@ -3,12 +3,14 @@
 // split of NTP_IMPACT_SPLITS (tutored; three routes; four group sizes), with each part's
 // difference from the reference (school-led; three pupils). The pipeline's fitSplit on the same
 // rows must give the same estimates, standard errors, intervals and differences. A second fixture
-// is a KS2 scaled score model whose baselines mix two scales (std and KS1 points).
+// is a KS2 scaled score model whose baselines mix two scales (std and KS1 points). The dose model
+// (tutored split into a full and a partial place) is checked through doseFigures, the columns it
+// publishes (b_full ... ci_partial_high, named as the 2009 return's).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTable } from "../pipelines/export/csv.ts";
-import { fitSplit, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
+import { doseFigures, fitSplit, MIN_PART, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
 
 const DATA = join(import.meta.dirname, "oracle", "data");
 const flag = (v: string) => v === "TRUE";
@@ -23,6 +25,8 @@ function fixture(name: string): { rows: SampleRow[]; expected: Record<string, Re
     tutored: flag(v.tutored!),
     route: v.route || null,
     group_size: v.group_size || null,
+    // dose (measures.md §3): the Standardised score sample's full or partial place
+    ...(v.place === undefined ? {} : { place: v.place || null }),
     nc_year: Number(v.nc_year),
     key_stage: Number(v.key_stage),
     baseline: Number(v.baseline),
@@ -87,4 +91,39 @@ describe("a KS2 scaled score model mixing baseline scales (std and KS1) equals R
     expect(expected.tutored!.k).toBe(10);
   });
   agreesWithR("KS2 scaled score", rows, expected);
+});
+
+describe("the dose model (full / partial place, measures.md §3) equals R's on the oracle sample", () => {
+  const { rows, expected } = fixture("ntp_impact");
+  const want = expected.place!;
+  it("publishes each place's tutees, impact, SE and CI as R fits them", () => {
+    const got = doseFigures(rows, null);
+    for (const place of ["full", "partial"]) {
+      expect(got[`n_${place}`], `n_${place}`).toBe(want[`n_${place}`]);
+      close(got[`b_${place}`], want[`b_${place}`], `b_${place}`);
+      close(got[`se_${place}`], want[`se_${place}`], `se_${place}`);
+      close(got[`ci_${place}_low`], want[`ci_low_${place}`], `ci_${place}_low`);
+      close(got[`ci_${place}_high`], want[`ci_high_${place}`], `ci_${place}_high`);
+      expect(got[`b_${place}_na_reason`], `b_${place}_na_reason`).toBeUndefined();
+    }
+  });
+  it(`is x with the reason for both places when one has fewer than ${MIN_PART} tutees`, () => {
+    const partial = rows.filter((r) => r.place === "partial");
+    const keep = new Set(partial.slice(0, MIN_PART - 1));
+    const few = rows.filter((r) => r.place !== "partial" || keep.has(r));
+    const got = doseFigures(few, null);
+    expect(got.n_full).toBe(want.n_full);
+    expect(got.n_partial).toBe(MIN_PART - 1);
+    for (const col of ["b_full", "se_full", "ci_full_low", "ci_full_high", "b_partial", "se_partial", "ci_partial_low", "ci_partial_high"]) {
+      expect(got[col], col).toBeNull();
+      expect(got[`${col}_na_reason`], col).toBe(`fewer than ${MIN_PART} tutees with a partial place in the model`);
+    }
+  });
+  it("is x with the measure's reason on every figure, counts too, where the measure has no results", () => {
+    const got = doseFigures(rows, "no KS2 tests in 2021");
+    for (const col of ["n_full", "n_partial", "b_full", "ci_partial_high"]) {
+      expect(got[col], col).toBeNull();
+      expect(got[`${col}_na_reason`], col).toBe("no KS2 tests in 2021");
+    }
+  });
 });

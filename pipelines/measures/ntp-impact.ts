@@ -58,6 +58,63 @@ export const NTP_IMPACT_SPLITS: NtpSplit[] = [
 ];
 
 /**
+ * The dose model (measures.md §3 "Dose"; programmes.md §3): the whole-cohort and §5 models again
+ * with `tutored` split into a full and a partial place (`place`, from int_ntp_analysis_pupils'
+ * full_place). Its figures are columns of those rows, named as the 2009 return's (b_full ...), not
+ * rows of their own: a pupil group's row then reads its impact and its dose side by side.
+ */
+/** A split fitSplit can fit: a manifest entry (NtpSplit) or the dose split (its parts from `place`). */
+export type FittedSplit = Omit<NtpSplit, "column"> & { column?: NtpSplit["column"] | "place" };
+export const DOSE_SPLIT: FittedSplit = {
+  breakdown: "total",
+  column: "place",
+  parts: [
+    { value: "full", label: "Full place" },
+    { value: "partial", label: "Partial place" },
+  ],
+};
+const DOSE_COLUMNS: Record<string, { n: string; b: string; se: string; ciLow: string; ciHigh: string }> = {
+  full: { n: "n_full", b: "b_full", se: "se_full", ciLow: "ci_full_low", ciHigh: "ci_full_high" },
+  partial: { n: "n_partial", b: "b_partial", se: "se_partial", ciLow: "ci_partial_low", ciHigh: "ci_partial_high" },
+};
+const DOSE_ESTIMATES = ["b", "se", "ciLow", "ciHigh"] as const;
+
+/**
+ * The dose columns of one whole-cohort or §5 row: each place's tutees and, when each of the two
+ * has ≥ MIN_PART tutees and the model's minimums hold (measures.md §3), each one's impact, SE and
+ * CI; else every estimate x with the reason (both, even when one part is large enough: the spec
+ * estimates the dose only when each has ≥ 10). `na`: a reason every figure is x, counts too.
+ */
+export function doseFigures(pupils: SampleRow[], na: string | null): Row {
+  const out: Row = {};
+  const results = fitSplit(pupils, DOSE_SPLIT);
+  const short = DOSE_SPLIT.parts.find((_, i) => (results[i]!.figures.n_t as number) < MIN_PART);
+  const reason =
+    na ??
+    (short ? `fewer than ${MIN_PART} tutees with a ${short.value} place in the model` : ((results.find((r) => r.figures.na_reason)?.figures.na_reason as string | undefined) ?? null));
+  for (const [i, part] of DOSE_SPLIT.parts.entries()) {
+    const cols = DOSE_COLUMNS[part.value]!;
+    const f = results[i]!.figures;
+    out[cols.n] = na ? null : f.n_t!;
+    if (na) out[`${cols.n}_na_reason`] = na;
+    for (const e of DOSE_ESTIMATES) {
+      const key = { b: "b", se: "se", ciLow: "ci_low", ciHigh: "ci_high" }[e];
+      out[cols[e]] = reason ? null : f[key]!;
+      if (reason) out[`${cols[e]}_na_reason`] = reason;
+    }
+  }
+  return out;
+}
+
+/** Every dose column `z` (a route or group-size row: the dose is fitted on the whole-cohort and §5 rows only). */
+function doseNotApplicable(): Row {
+  const out: Row = {};
+  for (const cols of Object.values(DOSE_COLUMNS))
+    for (const c of [cols.n, ...DOSE_ESTIMATES.map((e) => cols[e])]) Object.assign(out, { [c]: null, [`${c}_na_reason`]: "not applicable: the dose is on the whole cohort's and pupil groups' rows" });
+  return out;
+}
+
+/**
  * The §5 breakdowns of the ntp profile: each group is a model of its own over its pupils (the
  * model drops a covariate constant in it), and its §6 figures. `of` gives a pupil's group (null:
  * in no group of the breakdown, e.g. a blank SEN code). `concern`: the group whose row carries the
@@ -149,6 +206,8 @@ export type SampleRow = {
   ethnicity_major?: string | null;
   /** Scale of the baseline (§1: ks1, ks2, gcse9, std); absent = std. A model mixing scales gets a slope and an intercept per scale (§3). */
   baseline_scale?: string;
+  /** Dose (measures.md §3): a tutee's `full` or `partial` place (full_place); null for comparison pupils. */
+  place?: string | null;
   /** §14 cost of the pupil's courses in the subject and year (tutees; NULL without the cost marts). */
   place_cost_gbp?: number | null;
 };
@@ -195,7 +254,8 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, man
     where a.baseline is not null and a.outcome is not null
       and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
   const sample = await db.all<SampleRow & { outcome_measure: string }>(`select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
-      nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp
+      nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp,
+      case when tutored then case when full_place then 'full' else 'partial' end end as place
     from ntp_impact_sample ${measures ? `where outcome_measure in (${measures.map(() => "?").join(", ") || "null"})` : ""}
     order by time_period, la_code, subject, outcome_measure, urn, upn`, measures ? [...measures] : undefined);
   const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(`
@@ -238,6 +298,7 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, man
               n_excluded_unknown_covariate: def.breakdown === "total" && split.breakdown === "total" && !measureNa ? nExcluded : null,
               ...(measureNa && def.breakdown === "total" && split.breakdown === "total" ? { n_excluded_unknown_covariate_na_reason: measureNa } : {}),
               ...out.figures,
+              ...(split.breakdown === "total" ? doseFigures(members, measureNa) : doseNotApplicable()),
             };
             const att: Row = {
               ...keyCols,
@@ -309,7 +370,7 @@ interface PartResult {
 }
 
 /** Fits one split over one group's pupils; one result per part (exported for the R oracle test). */
-export function fitSplit(pupils: SampleRow[], split: NtpSplit): PartResult[] {
+export function fitSplit(pupils: SampleRow[], split: FittedSplit): PartResult[] {
   const partOf = (r: SampleRow): string | undefined => (!r.tutored ? undefined : split.column ? (r[split.column] ?? undefined) : "tutored");
   const comparison = pupils.filter((r) => !r.tutored);
   const schools = new Set(pupils.map((r) => r.urn));
@@ -494,6 +555,13 @@ const MART_COLUMNS: [string, string][] = [
   ["se_diff_na_reason", "VARCHAR"],
   ["ci_low_diff_na_reason", "VARCHAR"],
   ["ci_high_diff_na_reason", "VARCHAR"],
+  // the dose model (measures.md §3), each figure with its own reason
+  ...Object.values(DOSE_COLUMNS).flatMap((cols): [string, string][] =>
+    [cols.n, ...DOSE_ESTIMATES.map((e) => cols[e])].flatMap((c): [string, string][] => [
+      [c, c === cols.n ? "INTEGER" : "DOUBLE"],
+      [`${c}_na_reason`, "VARCHAR"],
+    ]),
+  ),
 ];
 
 /** mart_ntp_impact: one row per time_period × la_code × subject × breakdown × group_label (urn NULL), outcome_measure a further column. */

@@ -33,10 +33,13 @@ group_size <- ifelse(tutored, sample(c("1", "2", "3", "4+"), n, replace = TRUE, 
 effect <- ifelse(route == "tuition_partner", 4, ifelse(route == "academic_mentor", 2, ifelse(route == "school_led", 3, 0))) +
   ifelse(group_size == "1", 1.5, ifelse(group_size == "2", 0.75, 0))
 outcome <- round(8 + 0.92 * baseline - 0.6 * disadvantaged - 0.8 * sen_any + 0.4 * eal + 0.2 * nc_year + school_effect + effect + rnorm(n, 0, 5.5))
-d <- data.frame(urn, nc_year, key_stage, tutored, route, group_size, baseline, outcome, disadvantaged, cla, eal, female, sen_any)
+# Dose (measures.md §3): a tutee's full or partial place, drawn after every other column so the
+# sample's earlier columns (and their fits) are those of the fixture before the dose was added.
+place <- ifelse(tutored, ifelse(runif(n) < 0.6, "full", "partial"), "")
+d <- data.frame(urn, nc_year, key_stage, tutored, route, group_size, place, baseline, outcome, disadvantaged, cla, eal, female, sen_any)
 
 fit_split <- function(d, part) {
-  levels <- switch(part, tutored = "tutored", route = c("tuition_partner", "academic_mentor", "school_led"), group_size = c("1", "2", "3", "4+"))
+  levels <- switch(part, tutored = "tutored", route = c("tuition_partner", "academic_mentor", "school_led"), group_size = c("1", "2", "3", "4+"), place = c("full", "partial"))
   value <- if (part == "tutored") ifelse(d$tutored, "tutored", "") else d[[part]]
   X <- data.frame(one = rep(1, nrow(d)))
   for (l in levels) X[[paste0("part_", l)]] <- as.numeric(d$tutored & value == l)
@@ -53,13 +56,15 @@ fit_split <- function(d, part) {
   b <- coef(fit)
   G <- length(unique(d$urn))
   t <- qt(0.975, G - 1)
-  ref <- switch(part, tutored = NA, route = "school_led", group_size = "3")
+  ref <- switch(part, tutored = NA, route = "school_led", group_size = "3", place = NA)
   res <- list()
   for (l in levels) {
     j <- paste0("Xpart_", l)
     res[[paste0("b_", l)]] <- unname(b[j])
     res[[paste0("se_", l)]] <- sqrt(V[j, j])
     res[[paste0("ci_low_", l)]] <- unname(b[j]) - t * sqrt(V[j, j])
+    res[[paste0("ci_high_", l)]] <- unname(b[j]) + t * sqrt(V[j, j])
+    res[[paste0("n_", l)]] <- sum(d$tutored & value == l)
     if (!is.na(ref) && l != ref) {
       r <- paste0("Xpart_", ref)
       res[[paste0("b_diff_", l)]] <- unname(b[j] - b[r])
@@ -75,7 +80,7 @@ fit_split <- function(d, part) {
 to_json <- function(x) paste0("{\n", paste0('  "', names(x), '": ', vapply(x, function(v) sprintf("%.17g", v), ""), collapse = ",\n"), "\n}")
 
 write.csv(d, file.path(out_dir, "ntp_impact.csv"), row.names = FALSE, na = "")
-models <- list(tutored = fit_split(d, "tutored"), route = fit_split(d, "route"), group_size = fit_split(d, "group_size"))
+models <- list(tutored = fit_split(d, "tutored"), route = fit_split(d, "route"), group_size = fit_split(d, "group_size"), place = fit_split(d, "place"))
 writeLines(paste0("{\n", paste0('"', names(models), '": ', vapply(models, to_json, ""), collapse = ",\n"), "\n}\n"), file.path(out_dir, "ntp_impact.json"), sep = "")
 cat("ntp_impact: n =", nrow(d), " tutored b =", models$tutored$b_tutored, " se =", models$tutored$se_tutored, "\n")
 
