@@ -192,3 +192,32 @@ describe("§5 breakdowns and §6 attainment", () => {
     }
   });
 });
+
+describe("the dose (measures.md §3): full and partial place beside the impact of every whole-cohort and pupil-group row", () => {
+  const DOSE = ["n_full", "n_partial", "b_full", "se_full", "ci_full_low", "ci_full_high", "b_partial", "se_partial", "ci_partial_low", "ci_partial_high"];
+  it("the Standardised score whole cohort publishes both places' estimates, their tutees adding up to the model's", () => {
+    for (const s of ["English", "Mathematics"]) {
+      const [row] = wholeRow("Standardised score", s);
+      const v = row!.values;
+      expect(Number(v.n_full) + Number(v.n_partial), s).toBe(Number(v.n_t));
+      for (const c of DOSE) expect(v[c], `${s} ${c}`).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(Number(v.ci_full_low), s).toBeLessThan(Number(v.b_full));
+      expect(Number(v.ci_partial_high), s).toBeGreaterThan(Number(v.b_partial));
+    }
+  });
+  it("every dose column is z on route and group-size rows, and x on KS2 scaled score in 2020/21", () => {
+    const parts = la.records.filter((r) => r.values.outcome_measure !== "Total" && (r.values.route !== "Total" || r.values.group_size !== "Total"));
+    expect(parts.length).toBeGreaterThan(10);
+    for (const r of parts) for (const c of DOSE) expect(r.values[c], `${r.values.route}/${r.values.group_size} ${c}`).toBe("z");
+    const ks2 = rowsOf("KS2 scaled score").filter((r) => r.values.route === "Total" && r.values.group_size === "Total");
+    expect(ks2.length).toBeGreaterThan(10);
+    for (const r of ks2) for (const c of DOSE) expect(r.values[c], c).toBe("x");
+  });
+  it("where both places' tutees are published, they add up to the model's tutees on every whole-cohort and group row", () => {
+    const rows = la.records.filter(
+      (r) => r.values.outcome_measure !== "Total" && r.values.route === "Total" && r.values.group_size === "Total" && ["n_t", "n_full", "n_partial"].every((c) => /^\d+$/.test(r.values[c]!)),
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    for (const r of rows) expect(Number(r.values.n_full) + Number(r.values.n_partial)).toBe(Number(r.values.n_t));
+  });
+});
