@@ -221,3 +221,36 @@ describe("the dose (measures.md §3): full and partial place beside the impact o
     for (const r of rows) expect(Number(r.values.n_full) + Number(r.values.n_partial)).toBe(Number(r.values.n_t));
   });
 });
+
+describe("balance (measures.md §3): tutees beside comparison pupils on every whole-cohort and pupil-group row", () => {
+  const BALANCE = ["baseline", "disadvantaged", "cla", "eal", "girls", "senprov"].flatMap((v) => [`bal_${v}_t`, `bal_${v}_c`, `bal_${v}_std_diff`]);
+  // Shares of rare characteristics (looked after) may be c: their pupils are counts of their own.
+  const COMMON = BALANCE.filter((c) => /^bal_(baseline|disadvantaged|girls)_/.test(c));
+  it("the Standardised score whole cohort publishes every balance figure of common characteristics, shares within 0-100, the rest a number or c", () => {
+    for (const s of ["English", "Mathematics"]) {
+      const [row] = wholeRow("Standardised score", s);
+      for (const c of COMMON) expect(row!.values[c], `${s} ${c}`).toMatch(/^-?\d+(\.\d+)?$/);
+      for (const c of BALANCE) expect(row!.values[c], `${s} ${c}`).toMatch(/^(-?\d+(\.\d+)?|c)$/);
+      for (const c of COMMON.filter((c) => !c.startsWith("bal_baseline") && !c.endsWith("std_diff"))) {
+        expect(Number(row!.values[c]), c).toBeGreaterThanOrEqual(0);
+        expect(Number(row!.values[c]), c).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+  it("the share counts are not published, and every balance figure is z on route and group-size rows (c where the row's tutees are) and x on KS2 scaled score in 2020/21", () => {
+    expect(la.columns.filter((h) => /^bal_.*_n_[tc]$/.test(h))).toEqual([]);
+    expect(la.columns, "the shares themselves are published").toContain("bal_cla_t");
+    const parts = la.records.filter((r) => r.values.outcome_measure !== "Total" && (r.values.route !== "Total" || r.values.group_size !== "Total"));
+    expect(parts.length).toBeGreaterThan(10);
+    for (const r of parts)
+      for (const c of BALANCE) {
+        // c where a count the figure is based on is (its side's pupils; both for a difference)
+        const bases = c.endsWith("_t") ? ["n_t"] : c.endsWith("_c") ? ["n_c"] : ["n_t", "n_c"];
+        expect(r.values[c], `${r.values.route}/${r.values.group_size} ${c}`).toBe(bases.some((b) => r.values[b] === "c") ? "c" : "z");
+      }
+    expect(parts.filter((r) => r.values.n_t !== "c").length, "route and size rows with tutees published").toBeGreaterThan(5);
+    const ks2 = rowsOf("KS2 scaled score").filter((r) => r.values.route === "Total" && r.values.group_size === "Total");
+    expect(ks2.length).toBeGreaterThan(10);
+    for (const r of ks2) for (const c of BALANCE) expect(r.values[c], c).toBe("x");
+  });
+});

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTable } from "../pipelines/export/csv.ts";
-import { doseFigures, fitSplit, MIN_PART, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
+import { BALANCE_VARIABLES, balanceFigures, balanceName, doseFigures, fitSplit, MIN_PART, NTP_IMPACT_SPLITS, type SampleRow } from "../pipelines/measures/ntp-impact.ts";
 
 const DATA = join(import.meta.dirname, "oracle", "data");
 const flag = (v: string) => v === "TRUE";
@@ -125,5 +125,34 @@ describe("the dose model (full / partial place, measures.md §3) equals R's on t
       expect(got[col], col).toBeNull();
       expect(got[`${col}_na_reason`], col).toBe("no KS2 tests in 2021");
     }
+  });
+});
+
+describe("balance (measures.md §3) equals R's means, shares and standardised differences on the oracle sample", () => {
+  const { rows, expected } = fixture("ntp_impact");
+  const want = expected.balance!;
+  it("gives tutees' and comparison pupils' mean baseline and % of each characteristic, and the standardised difference", () => {
+    const got = balanceFigures(
+      rows.filter((r) => r.tutored),
+      rows.filter((r) => !r.tutored),
+      null,
+    );
+    // R names each figure by its variable (female); the return, as the 2009 one, says girls
+    for (const v of BALANCE_VARIABLES)
+      for (const side of ["t", "c", "std_diff"]) close(got[`bal_${balanceName(v)}_${side}`], want[`bal_${v}_${side}`], `bal_${balanceName(v)}_${side}`);
+    for (const v of BALANCE_VARIABLES.filter((v) => v !== "baseline")) expect(got[`bal_${balanceName(v)}_n_t`], v).toBe(rows.filter((r) => r.tutored && r[v]).length);
+  });
+  it("leaves the mean baseline x where the model mixes baseline scales (the KS2 sample: std and KS1 points)", () => {
+    const ks2 = fixture("ntp_impact_ks2").rows;
+    const got = balanceFigures(
+      ks2.filter((r) => r.tutored),
+      ks2.filter((r) => !r.tutored),
+      null,
+    );
+    for (const c of ["bal_baseline_t", "bal_baseline_c", "bal_baseline_std_diff"]) {
+      expect(got[c], c).toBeNull();
+      expect(got[`${c}_na_reason`], c).toBe("the model's baselines are on more than one scale");
+    }
+    expect(got.bal_girls_t, "a share is still published").toBeTypeOf("number");
   });
 });

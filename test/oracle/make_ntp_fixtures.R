@@ -80,7 +80,23 @@ fit_split <- function(d, part) {
 to_json <- function(x) paste0("{\n", paste0('  "', names(x), '": ', vapply(x, function(v) sprintf("%.17g", v), ""), collapse = ",\n"), "\n}")
 
 write.csv(d, file.path(out_dir, "ntp_impact.csv"), row.names = FALSE, na = "")
-models <- list(tutored = fit_split(d, "tutored"), route = fit_split(d, "route"), group_size = fit_split(d, "group_size"), place = fit_split(d, "place"))
+# Balance (measures.md §3): tutees' and comparison pupils' means (shares in %) and the standardised
+# difference, the SD pooled over the two weighted by n - 1.
+balance <- function(d) {
+  res <- list()
+  for (v in c("baseline", "disadvantaged", "cla", "eal", "female", "sen_any")) {
+    x <- as.numeric(d[[v]])
+    t <- x[d$tutored]
+    c <- x[!d$tutored]
+    sd <- sqrt(((length(t) - 1) * var(t) + (length(c) - 1) * var(c)) / (length(t) + length(c) - 2))
+    k <- if (v == "baseline") 1 else 100
+    res[[paste0("bal_", v, "_t")]] <- k * mean(t)
+    res[[paste0("bal_", v, "_c")]] <- k * mean(c)
+    res[[paste0("bal_", v, "_std_diff")]] <- (mean(t) - mean(c)) / sd
+  }
+  res
+}
+models <- list(tutored = fit_split(d, "tutored"), route = fit_split(d, "route"), group_size = fit_split(d, "group_size"), place = fit_split(d, "place"), balance = balance(d))
 writeLines(paste0("{\n", paste0('"', names(models), '": ', vapply(models, to_json, ""), collapse = ",\n"), "\n}\n"), file.path(out_dir, "ntp_impact.json"), sep = "")
 cat("ntp_impact: n =", nrow(d), " tutored b =", models$tutored$b_tutored, " se =", models$tutored$se_tutored, "\n")
 
