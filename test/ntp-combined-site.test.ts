@@ -8,7 +8,7 @@
 // one-to-one or ten-hour text, no National Curriculum points); `tuition-impact audit` passes on
 // the built site; a folder holding a 2009 and an ntp combined return is refused naming both.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { type CombinedView, combinedView } from "../pipelines/site/combined-data
 import { combinedIntro, metaReading, panelWords } from "../src/components/meta-forest.js";
 import { makeCombinedFolder } from "./fixtures/combined/make.ts";
 import { makeNtpLas, type NtpLa } from "./fixtures/combined/ntp-las.ts";
+import { filesUnder } from "./helpers/source-files.ts";
 
 const CLI = join(import.meta.dirname, "..", "bin", "tuition-impact.js");
 const FILE = "impact_national_202223.csv";
@@ -60,14 +61,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Every file under `folder`, with its path. */
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe("the combined view of ntp returns", () => {
   it("one forest per subject × outcome measure whose National impact applies, in the profile's order of measures", () => {

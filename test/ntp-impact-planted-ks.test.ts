@@ -8,17 +8,9 @@
 // of CPU: NTP_PLANTED_KS_SEEDS (default 10) seeds of 40 schools, each fitting only the models read
 // (each measure's whole cohort); the Standardised score's 40-seed coverage with its 90% floor is
 // ntp-impact-planted.test.ts.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Db } from "../pipelines/core/db.ts";
-import { ensureRunContext } from "../pipelines/core/run-context.ts";
-import { loadSettings } from "../pipelines/core/settings.ts";
-import { ingest } from "../pipelines/ingest/index.ts";
-import { buildNtpImpactMart, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
-import { synthesise } from "../pipelines/synth/index.ts";
-import { validate } from "../pipelines/validate/index.ts";
+import { NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
+import { withNtpSeed } from "./helpers/ntp-seed.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_KS_SEEDS ?? 10);
 const SCHOOLS = 40;
@@ -46,21 +38,12 @@ interface Cell {
 }
 
 async function runSeed(seed: number): Promise<{ cells: Cell[]; scales: Set<string> }> {
-  const dir = mkdtempSync(join(tmpdir(), `ntp-planted-ks-${seed}-`));
-  const db = await Db.open(":memory:");
-  try {
-    await synthesise({ scale: "la", out: dir, programme: "ntp", seed, schools: SCHOOLS }, () => {});
-    const settings = loadSettings(join(dir, "settings.json"));
-    await ingest(db, dir, settings, () => {});
-    await validate(db, settings);
-    await ensureRunContext(db, settings);
-    // only the models read here: the whole cohort's of the two measures (no route, size or §5 breakdown)
-    await buildNtpImpactMart(db, settings, {
-      measures: ["KS2 scaled score", "GCSE grade"],
-      breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-      splits: NTP_IMPACT_SPLITS.filter((s) => s.breakdown === "total"),
-    });
-    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
+  // only the models read here: the whole cohort's of the two measures (no route, size or §5 breakdown)
+  return withNtpSeed(seed, SCHOOLS, {
+    measures: ["KS2 scaled score", "GCSE grade"],
+    breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
+    splits: NTP_IMPACT_SPLITS.filter((s) => s.breakdown === "total"),
+  }, async (db, truth) => {
     const effect = new Map<string, Record<string, number | null>>();
     for (const p of truth.places) effect.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.effect);
     const tutees = await db.all<{ upn: string; subject: string; outcome_measure: string; baseline_scale: string }>(
@@ -82,10 +65,7 @@ async function runSeed(seed: number): Promise<{ cells: Cell[]; scales: Set<strin
     }
     const scales = new Set(tutees.filter((t) => t.outcome_measure === "KS2 scaled score").map((t) => t.baseline_scale));
     return { cells, scales };
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe(`KS2 scaled score and GCSE grade planted effects over ${SEEDS} seeds, ${SCHOOLS} schools`, () => {

@@ -8,17 +8,9 @@
 // KS2/GCSE models, 26 times as many fits, which the oracle and KS tests cover). Seeds and size are
 // set by NTP_PLANTED_SEEDS (default 40) and NTP_PLANTED_SCHOOLS (default 40: enough schools for the
 // mentor route's cells to reach 100 model tutees).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Db } from "../pipelines/core/db.ts";
-import { ensureRunContext } from "../pipelines/core/run-context.ts";
-import { loadSettings } from "../pipelines/core/settings.ts";
-import { ingest } from "../pipelines/ingest/index.ts";
-import { buildNtpImpactMart, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
-import { synthesise } from "../pipelines/synth/index.ts";
-import { validate } from "../pipelines/validate/index.ts";
+import { NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
+import { withNtpSeed } from "./helpers/ntp-seed.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_SEEDS ?? 40);
 const SCHOOLS = Number(process.env.NTP_PLANTED_SCHOOLS ?? 40);
@@ -57,20 +49,11 @@ for (const split of NTP_IMPACT_SPLITS)
   for (const p of split.parts) PART.set(`${split.breakdown}|${p.label}`, split.column ? { column: split.column, value: p.value } : {});
 
 async function runSeed(seed: number): Promise<Cell[]> {
-  const dir = mkdtempSync(join(tmpdir(), `ntp-planted-${seed}-`));
-  const db = await Db.open(":memory:");
-  try {
-    await synthesise({ scale: "la", out: dir, programme: "ntp", seed, schools: SCHOOLS }, () => {});
-    const settings = loadSettings(join(dir, "settings.json"));
-    await ingest(db, dir, settings, () => {});
-    await validate(db, settings);
-    await ensureRunContext(db, settings);
-    await buildNtpImpactMart(db, settings, {
-      measures: ["Standardised score"],
-      breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-      splits: NTP_IMPACT_SPLITS,
-    });
-    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
+  return withNtpSeed(seed, SCHOOLS, {
+    measures: ["Standardised score"],
+    breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
+    splits: NTP_IMPACT_SPLITS,
+  }, async (db, truth) => {
     // each place's planted effect (truth.json), by pupil and subject as the sample names them
     const planted = new Map<string, number>();
     for (const p of truth.places) planted.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.planted_effect);
@@ -113,10 +96,7 @@ async function runSeed(seed: number): Promise<Cell[]> {
       });
     }
     return cells;
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe(`ntp planted effects over ${SEEDS} seeds, ${SCHOOLS} schools (programmes.md §6.6)`, () => {

@@ -1,7 +1,7 @@
 // The report site of an ntp run (issue 16, programmes.md §4 and §6 items 2 and 7): built from a
 // small synthetic ntp LA, it holds the ntp pages and none of the 2009 ones, no 2009 wording, the
 // return's figures cell for cell, and it passes the release audit as published.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,19 +9,13 @@ import { auditOptionsFromDatabase, auditRelease, formatBreach } from "../pipelin
 import { parseTable } from "../pipelines/export/csv.ts";
 import { keepProgrammePages, sitePages } from "../pipelines/site/ntp-site.ts";
 import { builtNtpSite, type BuiltNtpSite } from "./fixtures/ntp-site/built.ts";
+import { filesUnder } from "./helpers/source-files.ts";
 
 let site: BuiltNtpSite;
 
 beforeAll(async () => {
   site = await builtNtpSite();
 }, 600_000);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** The site's own text: its pages, page data and page modules (not the bundled libraries). */
 function siteText(): { file: string; text: string }[] {

@@ -5,12 +5,12 @@
 // worker that asks while the first is building waits for it and reuses its build, and a later
 // `npm test` with the same sources reuses it too. A change to any source gives a new folder.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, } from "node:path";
 import { buildSite, withLockDir } from "../../scripts/build-site.ts";
 import { projectRoot } from "../../src/data/source.ts";
+import { sourcesHash } from "./source-files.ts";
 
 export interface DemoSite {
   /** The folder holding everything below. */
@@ -23,32 +23,9 @@ export interface DemoSite {
   seconds: number;
 }
 
-const SKIP = new Set([".observablehq", "node_modules", "test-results"]);
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    if (SKIP.has(name)) return [];
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-/** What the demo's data, pipeline and site are made from: the CLI, pipelines, catalogue, site and its build. */
-function sourcesHash(): string {
-  const files = [
-    ...["bin", "pipelines", "catalogue", "src", "scripts"].flatMap((d) => filesUnder(join(projectRoot, d))),
-    join(projectRoot, "observablehq.config.ts"),
-    join(projectRoot, "package.json"),
-  ].sort();
-  const hash = createHash("sha256");
-  for (const f of files) hash.update(relative(projectRoot, f)).update(readFileSync(f));
-  return hash.digest("hex").slice(0, 16);
-}
-
 /** The demo LA's pipeline output and site, built by the first caller and reused by the rest. */
 export async function builtDemoSite(): Promise<DemoSite> {
-  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash()}`);
+  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash(["bin", "pipelines", "catalogue", "src", "scripts", "observablehq.config.ts", "package.json"])}`);
   const done = join(dir, "built.json");
   if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
   // Up to 40 minutes' wait: the demo's pipeline and site on a busy two-core machine.
