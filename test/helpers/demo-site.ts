@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, } from "node:path";
+import { join } from "node:path";
 import { buildSite, withLockDir } from "../../scripts/build-site.ts";
 import { projectRoot } from "../../src/data/source.ts";
 import { sourcesHash } from "./source-files.ts";
@@ -25,7 +25,7 @@ export interface DemoSite {
 
 /** The demo LA's pipeline output and site, built by the first caller and reused by the rest. */
 export async function builtDemoSite(): Promise<DemoSite> {
-  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash(["bin", "pipelines", "catalogue", "src", "scripts", "observablehq.config.ts", "package.json"])}`);
+  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash(["bin", "pipelines", "src", "scripts", "observablehq.config.ts", "package.json"])}`);
   const done = join(dir, "built.json");
   if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
   // Up to 40 minutes' wait: the demo's pipeline and site on a busy two-core machine.

@@ -23,7 +23,8 @@ export function filesUnder(dir: string): string[] {
 export function sourcesHash(paths: string[]): string {
   const files = paths.flatMap((p) => {
     const path = join(projectRoot, p);
-    return existsSync(path) && statSync(path).isDirectory() ? filesUnder(path) : [path];
+    if (!existsSync(path)) throw new Error(`sourcesHash: ${p} is not in the project (${projectRoot}); a build cannot be keyed on it.`);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
   const hash = createHash("sha256");
   for (const f of files.sort()) hash.update(relative(projectRoot, f)).update(readFileSync(f));
