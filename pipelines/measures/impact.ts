@@ -12,7 +12,8 @@ import type { Db, Row } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { roundHalfAway } from "../core/round.ts";
-import { cr1Factor, eefMonths, solveNormalEquations, studentTQuantile, type DropReason } from "./ols.ts";
+import { cellTotal, solveCells } from "./grouped-ols.ts";
+import { cr1Factor, eefMonths, studentTQuantile, type DropReason } from "./ols.ts";
 import {
   CELLS, COVARIATES, IMPACT_BREAKDOWNS, IMPACT_MODELS, MIN_COMPARISON, MIN_SCHOOLS, MIN_TUTEES, TREATMENTS, primaryModel, splitBlocks, splitColumns,
   type Cell, type ImpactBreakdown, type ImpactModel, type TreatmentId,
@@ -76,38 +77,13 @@ interface Solved {
 
 /** Builds the cross-product system of one variant from the cells and solves it. */
 function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: TreatmentId[], use: Cell[]): Solved {
-  // Treatment columns are indicators of cells (models.ts): tutored = full ∪ partial, full, partial.
-  const treatCells: Record<string, readonly Cell[]> = Object.fromEntries(Object.entries(TREATMENTS).map(([id, t]) => [id, t.cells]));
-  const present = use.filter((c) => cells[c] && cells[c]!.n > 0);
-  const total = (a: string, b: string, only: readonly Cell[] = present) =>
-    only.filter((c) => present.includes(c)).reduce((acc, c) => acc + cells[c]!.s(a, b), 0);
-  const n = total("one", "one");
+  // The runner both programmes share (grouped-ols.ts); treatments are indicators of cells (models.ts TREATMENTS).
+  const total = cellTotal(cells, use);
   // The lowest NC year present is the reference category (left out, not "dropped").
-  const ncPresent = NC_DUMMIES.filter((d) => total("one", d) > 0);
-  const reference = ncPresent[0];
-  const columns = ["one", ...treatment, ...COMMON.filter((c) => c !== "one" && c !== reference)];
+  const reference = NC_DUMMIES.find((d) => total("one", d) > 0);
+  const fit = solveCells(total, treatment.map((t) => [t, TREATMENTS[t].cells] as const), COMMON.filter((c) => c !== "one" && c !== reference), BINARY_COVARIATES);
+  const { columns, n } = fit;
   const k = columns.length;
-  const xtx: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const xty = new Array<number>(k).fill(0);
-  const constant = new Array<boolean>(k).fill(false);
-  const value = (a: string, b: string): number => {
-    const ta = treatCells[a];
-    const tb = treatCells[b];
-    if (ta && tb) return total("one", "one", ta.filter((c) => tb.includes(c)));
-    if (ta) return total("one", b, ta);
-    if (tb) return total(a, "one", tb);
-    return total(a, b);
-  };
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) xtx[i]![j] = value(columns[i]!, columns[j]!);
-    xty[i] = value(columns[i]!, "y");
-    const c = columns[i]!;
-    if (BINARY_COVARIATES.includes(c)) {
-      const s = xtx[i]![i]!;
-      constant[i] = s === n || s === 0;
-    }
-  }
-  const fit = solveNormalEquations(xtx, xty, constant);
   const weights: Record<string, number[]> = {};
   for (const t of treatment) {
     const pos = fit.kept.indexOf(columns.indexOf(t));

@@ -1,13 +1,24 @@
-// The manifest of the 2009 impact models (measures.md §3, §5, §11): which models are fitted,
-// on which pupils, with which treatment columns, over which breakdowns, and which mart columns
-// their estimates fill, in the order the mart, the catalogue and the return show them.
-// impact.ts fits what this lists (cross-products per cell, one solve per model), impact_design.sql
-// repeats the pupils once per breakdown of IMPACT_BREAKDOWNS (table impact_breakdowns), and
-// mart_impact.sql publishes each split model's block of columns where impact.ts puts it. Adding a
-// model is one entry of IMPACT_MODELS plus its rows in catalogue/impact.csv (test/models.test.ts
-// holds the two together). The §4 exact matching (impact_matched_cells.sql, mart_matched.sql) is
-// not a regression: it reads the same models' rows (impact_model_rows) and needs no entry.
+// The one manifest of the impact models of both programmes (measures.md §3, §5, §11; programmes.md
+// §3): which models are fitted, on which pupils, with which treatment columns and covariates, over
+// which groups, and which mart rows or columns their estimates fill, in the order the marts, the
+// catalogues and the returns show them. Both programmes' models are solved by one runner
+// (grouped-ols.ts: normal equations assembled from cells of summed cross-products).
+//
+// The 2009 profile (IMPACT_MODELS, COVARIATES, TREATMENTS, IMPACT_BREAKDOWNS): impact.ts fits
+// what this lists (cross-products per cell, one solve per model), impact_design.sql repeats the
+// pupils once per breakdown of IMPACT_BREAKDOWNS (table impact_breakdowns), and mart_impact.sql
+// publishes each split model's block of columns where impact.ts puts it. Adding a model is one
+// entry of IMPACT_MODELS plus its rows in catalogue/impact.csv (test/models.test.ts holds the two
+// together). The §4 exact matching (impact_matched_cells.sql, mart_matched.sql) is not a
+// regression: it reads the same models' rows (impact_model_rows) and needs no entry.
+//
+// The ntp profile (NTP_IMPACT_MODELS, NTP_COVARIATES, NTP_BREAKDOWNS, OUTCOME_MEASURES):
+// ntp-impact.ts fits each entry over each outcome measure's sample, on the whole cohort and, where
+// the entry says so, on each §5 group, and publishes it as rows of mart_ntp_impact (one per part)
+// or as columns of the whole-cohort and §5 rows (the dose). Adding a model is one entry of
+// NTP_IMPACT_MODELS (test/models-ntp.test.ts), plus catalogue/ntp rows for new columns.
 import { BREAKDOWNS } from "../export/layout.ts";
+import { atExpected, type SampleRow, scaleOf } from "./ntp-sample.ts";
 
 /** measures.md §3 minimums. */
 export const MIN_TUTEES = 10;
@@ -185,12 +196,14 @@ export function splitColumns(model: ImpactModel): { counts: string[]; estimates:
  */
 export function splitBlocks(models: ImpactModel[] = IMPACT_MODELS): ReturnType<typeof splitColumns>[] {
   const seen = new Set<string>();
-  return models.filter((m) => m.role === "split").map((m) => {
-    const c = splitColumns(m);
-    const counts = c.counts.filter((n) => !seen.has(n));
-    for (const n of counts) seen.add(n);
-    return { ...c, counts };
-  });
+  return models
+    .filter((m) => m.role === "split")
+    .map((m) => {
+      const c = splitColumns(m);
+      const counts = c.counts.filter((n) => !seen.has(n));
+      for (const n of counts) seen.add(n);
+      return { ...c, counts };
+    });
 }
 
 /** The published model columns of mart_impact that the manifest decides, in mart order (the catalogue follows it). */
@@ -198,3 +211,179 @@ export function publishedModelColumns(models: ImpactModel[] = IMPACT_MODELS): st
   const p = primaryModel(models).estimates!.tutored!;
   return [p.b, p.se, p.ciLow, p.ciHigh, ...splitBlocks(models).flatMap((c) => [...c.counts, ...c.estimates])];
 }
+
+// ---- The ntp profile (programmes.md §3) --------------------------------------------------
+
+/** The outcome measures of §2, in the order the return lists them. */
+export const OUTCOME_MEASURES = ["Standardised score", "KS2 scaled score", "GCSE grade"] as const;
+export type OutcomeMeasure = (typeof OUTCOME_MEASURES)[number];
+/** The scale of each outcome measure's outcome (§2). */
+export const OUTCOME_SCALE: Record<string, string> = { "Standardised score": "std", "KS2 scaled score": "ks2", "GCSE grade": "gcse9" };
+
+/**
+ * The covariates of every ntp model (§3; disadvantage replaces FSM, programmes.md §1), after a
+ * baseline slope per key stage and baseline scale, an intercept per scale but the first present
+ * of NTP_SCALES, and NC-year dummies (the lowest year present is the reference). A covariate
+ * constant in a model is dropped.
+ */
+export const NTP_COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const;
+export type NtpCovariate = (typeof NTP_COVARIATES)[number];
+/** Baseline scales (§1) in the order a model's reference scale is chosen: the first present. */
+export const NTP_SCALES = ["std", "ks1", "ks2", "gcse9"] as const;
+
+/** measures.md §3: a part below MIN_PART tutees is `x` but stays in its model as its own dummy. */
+export const MIN_PART = 10;
+
+/** The columns of one part's estimate of a model published as columns: its tutees, b, SE and CI. */
+export interface NtpEstimateColumns extends EstimateColumns {
+  n: string;
+}
+
+/**
+ * An ntp impact model: the §3 model with `tutored` entering as one indicator per part (the whole
+ * of it, the three routes, the four group sizes, a full and a partial place), school-clustered CR1
+ * standard errors, each part's difference from the reference part (SE √(V_ii + V_jj − 2V_ij)).
+ */
+export interface NtpImpactModel {
+  id: string;
+  /** mart_ntp_impact `breakdown` of its rows ("total": the whole cohort's and the §5 groups' rows). */
+  breakdown: string;
+  /** The outcome measures it is fitted on (§2). */
+  outcomes: readonly OutcomeMeasure[];
+  /** Whose rows of the measure's ntp_impact_sample (baseline, outcome and covariates known) it is fitted on. */
+  sample: readonly ("comparison" | "tutees")[];
+  covariates: readonly NtpCovariate[];
+  /** Fitted over the whole cohort only (a breakdown of its own, §3, §4), or also over each group of each §5 breakdown. */
+  groups: "whole_cohort" | "each_group";
+  /** The sample column a tutee's part is read from; none: one part, every tutee. */
+  column?: "route" | "group_size" | "place";
+  /** The parts, in the order of their rows or columns; a row's group_label is its part's label. */
+  parts: { value: string; label: string }[];
+  /** The part the others are compared with (§3: school-led; three pupils). */
+  reference?: string;
+  /**
+   * rows: each part a row of mart_ntp_impact under `breakdown`. columns: each part's figures are
+   * columns (`columns`) of the rows of the `breakdown` model, `x` unless every part has MIN_PART
+   * tutees, `z` on other rows (the dose: a pupil group's row reads its impact and dose side by side).
+   */
+  publish: "rows" | "columns";
+  columns?: Record<string, NtpEstimateColumns>;
+}
+
+const NTP_MODEL = { outcomes: OUTCOME_MEASURES, sample: ["comparison", "tutees"], covariates: NTP_COVARIATES } as const;
+
+/** The ntp impact models, in the order of their rows (and, for the dose, columns) in mart_ntp_impact. */
+export const NTP_IMPACT_MODELS: NtpImpactModel[] = [
+  { id: "whole_cohort", breakdown: "total", ...NTP_MODEL, groups: "each_group", parts: [{ value: "tutored", label: "Total" }], publish: "rows" },
+  {
+    id: "routes",
+    breakdown: "route",
+    ...NTP_MODEL,
+    groups: "whole_cohort",
+    column: "route",
+    reference: "school_led",
+    parts: [
+      { value: "tuition_partner", label: "Tuition partner" },
+      { value: "academic_mentor", label: "Academic mentor" },
+      { value: "school_led", label: "School-led tutoring" },
+    ],
+    publish: "rows",
+  },
+  {
+    id: "group_sizes",
+    breakdown: "group_size",
+    ...NTP_MODEL,
+    groups: "whole_cohort",
+    column: "group_size",
+    reference: "3",
+    parts: [
+      { value: "1", label: "One-to-one" },
+      { value: "2", label: "Two pupils" },
+      { value: "3", label: "Three pupils" },
+      { value: "4+", label: "Four or more pupils" },
+    ],
+    publish: "rows",
+  },
+  {
+    // measures.md §3 "Dose", named as the 2009 return's columns (b_full ...)
+    id: "dose",
+    breakdown: "total",
+    ...NTP_MODEL,
+    groups: "each_group",
+    column: "place",
+    parts: [
+      { value: "full", label: "Full place" },
+      { value: "partial", label: "Partial place" },
+    ],
+    publish: "columns",
+    columns: {
+      full: { n: "n_full", b: "b_full", se: "se_full", ciLow: "ci_full_low", ciHigh: "ci_full_high" },
+      partial: { n: "n_partial", b: "b_partial", se: "se_partial", ciLow: "ci_partial_low", ciHigh: "ci_partial_high" },
+    },
+  },
+];
+
+/** A model published as rows whose parts, if any, are routes or group sizes. */
+export type NtpSplitModel = NtpImpactModel & { publish: "rows"; column?: "route" | "group_size" };
+/** The splits of `tutored` published as rows (whole, routes, group sizes): what the planted-effect and oracle tests fit. */
+export const NTP_IMPACT_SPLITS: NtpSplitModel[] = NTP_IMPACT_MODELS.filter((m): m is NtpSplitModel => m.publish === "rows" && m.column !== "place");
+
+/**
+ * A §5 breakdown of the ntp profile: each group is a model of its own over its pupils. `of` gives
+ * a pupil's group (null: in no group of the breakdown, e.g. a blank SEN code). `concern`: the
+ * group whose row carries the gap (group of concern minus the other, measures.md §5) of a
+ * two-valued breakdown. FSM is replaced by disadvantage (programmes.md §1); prior attainment is
+ * the baseline against the expected standard of its own scale (§5 choice: below / at or above).
+ */
+export interface NtpBreakdown {
+  breakdown: string;
+  labels: string[];
+  of: (r: SampleRow, expectedStd: number) => string | null;
+  concern?: string;
+}
+export const NTP_BREAKDOWNS: NtpBreakdown[] = [
+  { breakdown: "total", labels: ["Total"], of: () => "Total" },
+  {
+    breakdown: "disadvantage_status",
+    labels: ["Disadvantaged", "Not known to be disadvantaged"],
+    of: (r) => (r.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged"),
+    concern: "Disadvantaged",
+  },
+  { breakdown: "cla_status", labels: ["Looked after", "Not looked after"], of: (r) => (r.cla ? "Looked after" : "Not looked after"), concern: "Looked after" },
+  {
+    breakdown: "first_language",
+    labels: ["Known or believed to be English", "Known or believed to be other than English"],
+    of: (r) => (r.eal ? "Known or believed to be other than English" : "Known or believed to be English"),
+    concern: "Known or believed to be other than English",
+  },
+  { breakdown: "sex", labels: ["Female", "Male"], of: (r) => (r.female ? "Female" : "Male"), concern: "Male" },
+  {
+    breakdown: "sen_provision",
+    labels: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
+    of: (r) => r.sen_provision ?? null,
+  },
+  {
+    breakdown: "ethnicity_major",
+    labels: [
+      "White",
+      "Mixed / Multiple ethnic groups",
+      "Asian / Asian British",
+      "Black / African / Caribbean / Black British",
+      "Other ethnic group",
+      "Unknown",
+    ],
+    of: (r) => r.ethnicity_major ?? "Unknown",
+  },
+  { breakdown: "key_stage", labels: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"], of: (r) => `Key stage ${r.key_stage}` },
+  {
+    breakdown: "prior_attainment",
+    labels: ["Below expected", "At or above expected"],
+    of: (r, e) => (r.baseline === null || r.baseline === undefined ? null : atExpected(scaleOf(r), r.baseline, e) ? "At or above expected" : "Below expected"),
+  },
+];
+
+/** Every impact model of both programmes, by the run_context.programme that fits them. */
+export const MODEL_MANIFEST = {
+  one_to_one_2009: { models: IMPACT_MODELS, covariates: COVARIATES, breakdowns: IMPACT_BREAKDOWNS },
+  ntp: { models: NTP_IMPACT_MODELS, covariates: NTP_COVARIATES, breakdowns: NTP_BREAKDOWNS, outcomes: OUTCOME_MEASURES },
+} as const;

@@ -8,7 +8,9 @@
 // outcome share a scale (§2). Levels of progress do not exist for ntp (§1: `z`), so none is made.
 // Computed beside the impact models (ntp-impact.ts), which already hold each row's pupils.
 import type { Db } from "../core/db.ts";
-import { atExpected, atHigh, NTP_MART_KEYS, OUTCOME_SCALE, scaleOf, type SampleRow } from "./ntp-impact.ts";
+import { OUTCOME_SCALE } from "./models.ts";
+import { NTP_MART_KEYS } from "./ntp-impact.ts";
+import { atExpected, atHigh, type SampleRow, scaleOf } from "./ntp-sample.ts";
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -52,7 +54,8 @@ export function attainmentFigures(tutees: SampleRow[], comparison: SampleRow[], 
     // a figure with nothing to base it on says why (published x where the measure has tutees at all)
     for (const [c, v] of Object.entries(figures))
       if (v === null && figures[`${c}_na_reason`] === undefined)
-        figures[`${c}_na_reason`] = c.startsWith("conversion_pct") && n > 0 ? "no pupils below the expected standard at baseline" : "no pupils with a baseline and an outcome";
+        figures[`${c}_na_reason`] =
+          c.startsWith("conversion_pct") && n > 0 ? "no pupils below the expected standard at baseline" : "no pupils with a baseline and an outcome";
     Object.assign(out, figures);
   }
   // KS2 scaled score in 2020/21: every figure `x` with the reason, whatever the (empty) sample says
@@ -64,7 +67,9 @@ export function attainmentFigures(tutees: SampleRow[], comparison: SampleRow[], 
   return out;
 }
 
-const COUNTS = SIDES.flatMap((s) => ["pupils_att", "below_expected_baseline", "at_expected_outcome", "converted", "high_standard_outcome"].map((c) => `${c}_${s}`));
+const COUNTS = SIDES.flatMap((s) =>
+  ["pupils_att", "below_expected_baseline", "at_expected_outcome", "converted", "high_standard_outcome"].map((c) => `${c}_${s}`),
+);
 const FIGURES = SIDES.flatMap((s) =>
   [
     "pupils_att",

@@ -1,108 +1,113 @@
-// The ntp profile's impact models on the Standardised score measure (programmes.md §3 §2–§3,
-// §5): the §3 model of measures.md with the ntp covariates (disadvantaged, cla, eal, female,
-// sen_any), a baseline slope per key stage (KS1 = Y1–2) and NC-year dummies, school-clustered
-// CR1 standard errors; fitted over the whole cohort and over each disadvantage group. Each fit
-// is one entry of NTP_IMPACT_SPLITS: `tutored` whole, split into the three routes, or into the
-// four group sizes; route and size rows publish each part's impact and its difference from the
-// reference part (school-led; three pupils), SE √(V_ii + V_jj − 2V_ij).
-// One LA's pupils fit in memory (tens of thousands of rows × ~25 columns), so the design is
-// built here rather than as SQL cross-products (measures/impact.ts does that for national runs).
+// The ntp profile's impact models (programmes.md §3 §2–§3, §5; measures.md §3): each entry of
+// models.ts NTP_IMPACT_MODELS fitted on each outcome measure's sample, over the whole cohort and,
+// where the entry says so, over each §5 group, by the runner both programmes share (grouped-ols.ts);
+// school-clustered CR1 standard errors; each part's difference from the reference part, SE
+// √(V_ii + V_jj − 2V_ij). A model publishes rows of mart_ntp_impact (one per part) or columns of
+// the whole-cohort and §5 rows (the dose), beside which each such row gets its balance (§3) and
+// mart_ntp_attainment its §6 figures (ntp-attainment.ts).
+// One LA's pupils fit in memory (tens of thousands of rows × ~25 columns), so the cells' sums and
+// the schools' scores are made here rather than in SQL (impact.ts does that for national runs).
 import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { cellTotal, type CellSums, solveCells } from "./grouped-ols.ts";
+import {
+  MIN_COMPARISON,
+  MIN_PART,
+  MIN_SCHOOLS,
+  NTP_BREAKDOWNS,
+  NTP_IMPACT_MODELS,
+  NTP_SCALES,
+  type NtpBreakdown,
+  type NtpImpactModel,
+  OUTCOME_MEASURES,
+} from "./models.ts";
 import { attainmentFigures, writeAttainmentMart } from "./ntp-attainment.ts";
-import { cr1Factor, solveNormalEquations, studentTQuantile } from "./ols.ts";
+import { type SampleRow, scaleOf } from "./ntp-sample.ts";
+import { cr1Factor, studentTQuantile } from "./ols.ts";
+
+export { MIN_PART, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS, OUTCOME_MEASURES } from "./models.ts";
+export type { SampleRow } from "./ntp-sample.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
 const TRANSFORM_SQL_DIR = join(import.meta.dirname, "..", "transform", "sql");
 
-/** measures.md §3 minimums; a part below MIN_PART tutees is `x` but stays in its model as its own dummy (§3). */
-export const MIN_PART = 10;
-const MIN_COMPARISON = 10;
-const MIN_SCHOOLS = 5;
+type Row = Record<string, string | number | boolean | null>;
 
-export interface NtpSplit {
-  breakdown: "total" | "route" | "group_size";
-  /** The sample column a tutee's part is read from; undefined = one part, all tutees. */
-  column?: "route" | "group_size";
-  parts: { value: string; label: string }[];
-  /** Value of the part the others are compared with (§3: school-led; three pupils). */
-  reference?: string;
+/**
+ * Which of the manifest's models a build fits, each field defaulting to all: the outcome
+ * measures (default: every measure with tutees), the §5 breakdowns (NTP_BREAKDOWNS entries) and
+ * the models (NTP_IMPACT_MODELS entries). A run fits everything; a test that reads a few rows of
+ * the marts asks for just their models (each fit is ~31 per measure and subject otherwise), or
+ * adds an entry of its own.
+ */
+export interface NtpModelSelection {
+  measures?: readonly string[];
+  breakdowns?: NtpBreakdown[];
+  splits?: NtpImpactModel[];
 }
 
-/** The model manifest: one entry per way `tutored` enters the model. */
-export const NTP_IMPACT_SPLITS: NtpSplit[] = [
-  { breakdown: "total", parts: [{ value: "tutored", label: "Total" }] },
-  {
-    breakdown: "route",
-    column: "route",
-    reference: "school_led",
-    parts: [
-      { value: "tuition_partner", label: "Tuition partner" },
-      { value: "academic_mentor", label: "Academic mentor" },
-      { value: "school_led", label: "School-led tutoring" },
-    ],
-  },
-  {
-    breakdown: "group_size",
-    column: "group_size",
-    reference: "3",
-    parts: [
-      { value: "1", label: "One-to-one" },
-      { value: "2", label: "Two pupils" },
-      { value: "3", label: "Three pupils" },
-      { value: "4+", label: "Four or more pupils" },
-    ],
-  },
-];
+const ESTIMATES = [
+  ["b", "b"],
+  ["se", "se"],
+  ["ciLow", "ci_low"],
+  ["ciHigh", "ci_high"],
+] as const;
 
 /**
- * The dose model (measures.md §3 "Dose"; programmes.md §3): the whole-cohort and §5 models again
- * with `tutored` split into a full and a partial place (`place`, from int_ntp_analysis_pupils'
- * full_place). Its figures are columns of those rows, named as the 2009 return's (b_full ...), not
- * rows of their own: a pupil group's row then reads its impact and its dose side by side.
+ * The columns of a model published as columns (the dose) on one whole-cohort or §5 row: each
+ * part's tutees and, when each part has ≥ MIN_PART tutees and the model's minimums hold
+ * (measures.md §3), each one's impact, SE and CI; else every estimate x with the reason (all of
+ * them, even when one part is large enough). `na`: a reason every figure is x, counts too.
  */
-/** A split fitSplit can fit: a manifest entry (NtpSplit) or the dose split (its parts from `place`). */
-export type FittedSplit = Omit<NtpSplit, "column"> & { column?: NtpSplit["column"] | "place" };
-export const DOSE_SPLIT: FittedSplit = {
-  breakdown: "total",
-  column: "place",
-  parts: [
-    { value: "full", label: "Full place" },
-    { value: "partial", label: "Partial place" },
-  ],
-};
-const DOSE_COLUMNS: Record<string, { n: string; b: string; se: string; ciLow: string; ciHigh: string }> = {
-  full: { n: "n_full", b: "b_full", se: "se_full", ciLow: "ci_full_low", ciHigh: "ci_full_high" },
-  partial: { n: "n_partial", b: "b_partial", se: "se_partial", ciLow: "ci_partial_low", ciHigh: "ci_partial_high" },
-};
-const DOSE_ESTIMATES = ["b", "se", "ciLow", "ciHigh"] as const;
-
-/**
- * The dose columns of one whole-cohort or §5 row: each place's tutees and, when each of the two
- * has ≥ MIN_PART tutees and the model's minimums hold (measures.md §3), each one's impact, SE and
- * CI; else every estimate x with the reason (both, even when one part is large enough: the spec
- * estimates the dose only when each has ≥ 10). `na`: a reason every figure is x, counts too.
- */
-export function doseFigures(pupils: SampleRow[], na: string | null): Row {
+export function columnFigures(model: NtpImpactModel, pupils: SampleRow[], na: string | null): Row {
   const out: Row = {};
-  const results = fitSplit(pupils, DOSE_SPLIT);
-  const short = DOSE_SPLIT.parts.find((_, i) => (results[i]!.figures.n_t as number) < MIN_PART);
+  const results = fitSplit(pupils, model);
+  const short = model.parts.find((_, i) => (results[i]!.figures.n_t as number) < MIN_PART);
   const reason =
     na ??
-    (short ? `fewer than ${MIN_PART} tutees with a ${short.value} place in the model` : ((results.find((r) => r.figures.na_reason)?.figures.na_reason as string | undefined) ?? null));
-  for (const [i, part] of DOSE_SPLIT.parts.entries()) {
-    const cols = DOSE_COLUMNS[part.value]!;
+    (short
+      ? `fewer than ${MIN_PART} tutees with a ${short.label.toLowerCase()} in the model`
+      : ((results.find((r) => r.figures.na_reason)?.figures.na_reason as string | undefined) ?? null));
+  for (const [i, part] of model.parts.entries()) {
+    const cols = partColumns(model, part.value);
     const f = results[i]!.figures;
     out[cols.n] = na ? null : f.n_t!;
     if (na) out[`${cols.n}_na_reason`] = na;
-    for (const e of DOSE_ESTIMATES) {
-      const key = { b: "b", se: "se", ciLow: "ci_low", ciHigh: "ci_high" }[e];
+    for (const [e, key] of ESTIMATES) {
       out[cols[e]] = reason ? null : f[key]!;
       if (reason) out[`${cols[e]}_na_reason`] = reason;
     }
   }
+  return out;
+}
+
+/** The dose columns (measures.md §3: full and partial place) of one whole-cohort or §5 row. */
+export function doseFigures(pupils: SampleRow[], na: string | null): Row {
+  const dose = NTP_IMPACT_MODELS.find((m) => m.id === "dose");
+  if (!dose) throw new Error("pipelines/measures/models.ts: NTP_IMPACT_MODELS has no dose entry");
+  return columnFigures(dose, pupils, na);
+}
+
+function partColumns(model: NtpImpactModel, part: string) {
+  const cols = model.columns?.[part];
+  if (!cols) throw new Error(`pipelines/measures/models.ts: ntp model ${model.id} publishes columns but names none for its part "${part}"`);
+  return cols;
+}
+
+/** A model's columns in mart order: each part's count, b, SE and CI. */
+const modelColumns = (model: NtpImpactModel): string[] =>
+  model.parts.flatMap((p) => {
+    const c = partColumns(model, p.value);
+    return [c.n, ...ESTIMATES.map(([e]) => c[e])];
+  });
+
+/** Every column of a columns model `z` (a row its model is not published on). */
+function columnsNotApplicable(model: NtpImpactModel): Row {
+  const out: Row = {};
+  for (const c of modelColumns(model))
+    Object.assign(out, { [c]: null, [`${c}_na_reason`]: `not applicable: the ${model.id} is on the whole cohort's and pupil groups' rows` });
   return out;
 }
 
@@ -120,8 +125,13 @@ export const BALANCE_VARIABLES = ["baseline", "disadvantaged", "cla", "eal", "fe
  * own: female is `girls` (an indicator may not name a group, and "female" contains "male"), sen_any
  * is `senprov` (a name with "sen" must be a harmonised variable's).
  */
-export const balanceName = (v: (typeof BALANCE_VARIABLES)[number]): string => ({ female: "girls", sen_any: "senprov" } as Record<string, string>)[v] ?? v;
-const BALANCE_COLUMNS: string[] = BALANCE_VARIABLES.map(balanceName).flatMap((v) => [`bal_${v}_t`, `bal_${v}_c`, `bal_${v}_std_diff`, ...(v === "baseline" ? [] : [`bal_${v}_n_t`, `bal_${v}_n_c`])]);
+export const balanceName = (v: (typeof BALANCE_VARIABLES)[number]): string => (({ female: "girls", sen_any: "senprov" }) as Record<string, string>)[v] ?? v;
+const BALANCE_COLUMNS: string[] = BALANCE_VARIABLES.map(balanceName).flatMap((v) => [
+  `bal_${v}_t`,
+  `bal_${v}_c`,
+  `bal_${v}_std_diff`,
+  ...(v === "baseline" ? [] : [`bal_${v}_n_t`, `bal_${v}_n_c`]),
+]);
 
 export function balanceFigures(tutees: SampleRow[], comparison: SampleRow[], na: string | null): Row {
   const out: Row = {};
@@ -164,144 +174,23 @@ export function balanceFigures(tutees: SampleRow[], comparison: SampleRow[], na:
 /** Every balance column `z` (a route or group-size row, programmes.md §3). */
 function balanceNotApplicable(): Row {
   const out: Row = {};
-  for (const c of BALANCE_COLUMNS) Object.assign(out, { [c]: null, [`${c}_na_reason`]: "not applicable: balance is on the whole cohort's and pupil groups' rows" });
+  for (const c of BALANCE_COLUMNS)
+    Object.assign(out, { [c]: null, [`${c}_na_reason`]: "not applicable: balance is on the whole cohort's and pupil groups' rows" });
   return out;
-}
-
-/** Every dose column `z` (a route or group-size row: the dose is fitted on the whole-cohort and §5 rows only). */
-function doseNotApplicable(): Row {
-  const out: Row = {};
-  for (const cols of Object.values(DOSE_COLUMNS))
-    for (const c of [cols.n, ...DOSE_ESTIMATES.map((e) => cols[e])]) Object.assign(out, { [c]: null, [`${c}_na_reason`]: "not applicable: the dose is on the whole cohort's and pupil groups' rows" });
-  return out;
-}
-
-/**
- * The §5 breakdowns of the ntp profile: each group is a model of its own over its pupils (the
- * model drops a covariate constant in it), and its §6 figures. `of` gives a pupil's group (null:
- * in no group of the breakdown, e.g. a blank SEN code). `concern`: the group whose row carries the
- * gap (group of concern minus the other, measures.md §5) of a two-valued breakdown. FSM is
- * replaced by disadvantage (programmes.md §1); prior attainment is the baseline against the
- * expected standard of its own scale (§5 choice: below / at or above).
- */
-export interface BreakdownGroups {
-  breakdown: string;
-  labels: string[];
-  of: (r: SampleRow, expectedStd: number) => string | null;
-  concern?: string;
-}
-export const NTP_BREAKDOWNS: BreakdownGroups[] = [
-  { breakdown: "total", labels: ["Total"], of: () => "Total" },
-  {
-    breakdown: "disadvantage_status",
-    labels: ["Disadvantaged", "Not known to be disadvantaged"],
-    of: (r) => (r.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged"),
-    concern: "Disadvantaged",
-  },
-  { breakdown: "cla_status", labels: ["Looked after", "Not looked after"], of: (r) => (r.cla ? "Looked after" : "Not looked after"), concern: "Looked after" },
-  {
-    breakdown: "first_language",
-    labels: ["Known or believed to be English", "Known or believed to be other than English"],
-    of: (r) => (r.eal ? "Known or believed to be other than English" : "Known or believed to be English"),
-    concern: "Known or believed to be other than English",
-  },
-  { breakdown: "sex", labels: ["Female", "Male"], of: (r) => (r.female ? "Female" : "Male"), concern: "Male" },
-  {
-    breakdown: "sen_provision",
-    labels: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
-    of: (r) => r.sen_provision ?? null,
-  },
-  {
-    breakdown: "ethnicity_major",
-    labels: [
-      "White",
-      "Mixed / Multiple ethnic groups",
-      "Asian / Asian British",
-      "Black / African / Caribbean / Black British",
-      "Other ethnic group",
-      "Unknown",
-    ],
-    of: (r) => r.ethnicity_major ?? "Unknown",
-  },
-  { breakdown: "key_stage", labels: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"], of: (r) => `Key stage ${r.key_stage}` },
-  {
-    breakdown: "prior_attainment",
-    labels: ["Below expected", "At or above expected"],
-    of: (r, e) => (r.baseline === null || r.baseline === undefined ? null : atExpected(scaleOf(r), r.baseline, e) ? "At or above expected" : "Below expected"),
-  },
-];
-
-/** §1 expected standard of a scale: ks1 ≥ 8, ks2 ≥ 100, gcse9 ≥ 4, std ≥ the expected_standardised_score setting. */
-export function atExpected(scale: string, score: number, expectedStd: number): boolean {
-  const bar = { ks1: 8, ks2: 100, gcse9: 4, std: expectedStd }[scale];
-  if (bar === undefined) throw new Error(`ntp attainment: scale "${scale}" has no expected standard (ks1, ks2, gcse9, std)`);
-  return score >= bar;
-}
-/** §1 high standard: ks1 10, ks2 ≥ 110, gcse9 ≥ 5, std ≥ 115 (choice). */
-export function atHigh(scale: string, score: number): boolean {
-  const bar = { ks1: 10, ks2: 110, gcse9: 5, std: 115 }[scale];
-  if (bar === undefined) throw new Error(`ntp attainment: scale "${scale}" has no high standard (ks1, ks2, gcse9, std)`);
-  return score >= bar;
-}
-export const scaleOf = (r: SampleRow): string => r.baseline_scale ?? "std";
-/** The scale of each outcome measure's outcome (§2). */
-export const OUTCOME_SCALE: Record<string, string> = { "Standardised score": "std", "KS2 scaled score": "ks2", "GCSE grade": "gcse9" };
-
-export type SampleRow = {
-  time_period: string;
-  la_code: string;
-  urn: string;
-  subject: string;
-  tutored: boolean;
-  route: string | null;
-  group_size: string | null;
-  nc_year: number;
-  key_stage: number;
-  baseline: number;
-  outcome: number;
-  disadvantaged: boolean;
-  cla: boolean;
-  eal: boolean;
-  female: boolean;
-  sen_any: boolean;
-  sen_provision?: string | null;
-  ethnicity_major?: string | null;
-  /** Scale of the baseline (§1: ks1, ks2, gcse9, std); absent = std. A model mixing scales gets a slope and an intercept per scale (§3). */
-  baseline_scale?: string;
-  /** Dose (measures.md §3): a tutee's `full` or `partial` place (full_place); null for comparison pupils. */
-  place?: string | null;
-  /** §14 cost of the pupil's courses in the subject and year (tutees; NULL without the cost marts). */
-  place_cost_gbp?: number | null;
-};
-
-type Row = Record<string, string | number | boolean | null>;
-
-const COVARIATES = ["disadvantaged", "cla", "eal", "female", "sen_any"] as const;
-/** Baseline scales (§1) in the order a model's reference scale is chosen: the first present. */
-const SCALES = ["std", "ks1", "ks2", "gcse9"];
-
-/**
- * Which models to fit, each field defaulting to all: the outcome measures (default: every measure
- * with tutees), the §5 breakdowns (NTP_BREAKDOWNS entries) and the splits of `tutored`
- * (NTP_IMPACT_SPLITS entries). A run fits everything; a test that reads a few rows of the marts
- * asks for just their models (each fit is ~31 per measure and subject otherwise).
- */
-export interface NtpImpactManifest {
-  measures?: readonly string[];
-  breakdowns?: BreakdownGroups[];
-  splits?: NtpSplit[];
 }
 
 /**
  * Builds int_ntp_analysis_pupils, ntp_impact_sample (the pupils the models use: baseline,
  * outcome and every covariate known) and mart_ntp_impact (with mart_ntp_attainment: the rows
- * of the manifest's models only). After buildNtpMarts.
+ * of the selected models only). After buildNtpMarts.
  */
-export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, manifest: NtpImpactManifest = {}): Promise<void> {
-  const { measures, breakdowns = NTP_BREAKDOWNS, splits = NTP_IMPACT_SPLITS } = manifest;
+export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, selection: NtpModelSelection = {}): Promise<void> {
+  const { measures, breakdowns = NTP_BREAKDOWNS, splits: models = NTP_IMPACT_MODELS } = selection;
   for (const m of measures ?? [])
     if (!(OUTCOME_MEASURES as readonly string[]).includes(m))
-      throw new Error(`pipelines/measures/ntp-impact.ts: the manifest's outcome measure "${m}" is not one of ${OUTCOME_MEASURES.join(", ")} (programmes.md §2)`);
+      throw new Error(
+        `pipelines/measures/ntp-impact.ts: the manifest's outcome measure "${m}" is not one of ${OUTCOME_MEASURES.join(", ")} (programmes.md §2)`,
+      );
   await ensureRunContext(db, settings);
   // the GSS ethnic groups' rules the 2009 profile's transform builds (an ntp run has no 2009 transform)
   await db.runFile(join(TRANSFORM_SQL_DIR, "int_ethnicity_groups.sql"));
@@ -315,11 +204,14 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, man
     left join ${costs} as c on a.tutored and c.academic_year = a.academic_year and c.upn = a.upn and c.subject = a.subject
     where a.baseline is not null and a.outcome is not null
       and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
-  const sample = await db.all<SampleRow & { outcome_measure: string }>(`select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
+  const sample = await db.all<SampleRow & { outcome_measure: string }>(
+    `select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
       nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp,
       case when tutored then case when full_place then 'full' else 'partial' end end as place
     from ntp_impact_sample ${measures ? `where outcome_measure in (${measures.map(() => "?").join(", ") || "null"})` : ""}
-    order by time_period, la_code, subject, outcome_measure, urn, upn`, measures ? [...measures] : undefined);
+    order by time_period, la_code, subject, outcome_measure, urn, upn`,
+    measures ? [...measures] : undefined,
+  );
   const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(`
     select time_period, la_code, subject, outcome_measure, count(*)::INTEGER as n from int_ntp_analysis_pupils
     where baseline is not null and outcome is not null
@@ -332,56 +224,75 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, man
   const keyOf = (r: { time_period: string; la_code: string; subject: string; outcome_measure: string }) =>
     `${r.time_period}\u0001${r.la_code}\u0001${r.subject}\u0001${r.outcome_measure}`;
   const expectedStd = settings.ntp?.expected_standardised_score ?? 85;
+  const rowModels = models.filter((m) => m.publish === "rows");
+  const columnModels = models.filter((m) => m.publish === "columns");
   const rows: Row[] = [];
   const attainment: Row[] = [];
-  const models = new Map<string, SampleRow[]>(keys.filter((k) => !measures || measures.includes(k.outcome_measure)).map((k) => [keyOf(k), []]));
-  for (const r of sample) models.get(keyOf(r))?.push(r);
-  for (const [key, pupils] of models) {
+  const keyed = new Map<string, SampleRow[]>(keys.filter((k) => !measures || measures.includes(k.outcome_measure)).map((k) => [keyOf(k), []]));
+  for (const r of sample) keyed.get(keyOf(r))?.push(r);
+  for (const [key, pupils] of keyed) {
     const [time_period, la_code, subject, outcome_measure] = key.split("\u0001") as [string, string, string, string];
     const nExcluded = excluded.find((e) => keyOf(e) === key)?.n ?? 0;
     const measureNa = measureNotAvailable(time_period, outcome_measure);
+    const fits = (m: NtpImpactModel, def: NtpBreakdown) =>
+      (m.groups === "each_group" || def.breakdown === "total") && (m.outcomes as readonly string[]).includes(outcome_measure);
     for (const def of breakdowns) {
       const keyRows: { impact: Row; attainment: Row }[] = [];
       for (const label of def.labels) {
         const members = pupils.filter((r) => def.of(r, expectedStd) === label);
-        for (const split of splits) {
-          // A split by route or size is a breakdown of its own: fitted over the whole cohort only (§3, §4).
-          if (def.breakdown !== "total" && split.breakdown !== "total") continue;
-          const breakdown = split.breakdown === "total" ? def.breakdown : split.breakdown;
-          const results = fitSplit(members, split);
+        for (const model of rowModels) {
+          // A model of its own breakdown (routes, sizes) is fitted over the whole cohort only (§3, §4).
+          if (!fits(model, def)) continue;
+          // the whole cohort's and §5 groups' own rows, which carry the columns models and balance
+          const own = model.breakdown === "total";
+          const breakdown = own ? def.breakdown : model.breakdown;
+          const results = fitSplit(members, model);
           for (const [i, out] of results.entries()) {
-            const part = split.parts[i]!;
-            const tutees = members.filter((r) => r.tutored && (split.column === undefined || r[split.column] === part.value));
+            const part = model.parts[i]!;
+            const tutees = members.filter((r) => r.tutored && (model.column === undefined || r[model.column] === part.value));
             // KS2 in 2020/21: every figure x with the reason, counts too (a NULL count is x, not an empty denominator's z)
             if (measureNa) Object.assign(out.figures, { na_reason: measureNa, cost_per_point_gbp_na_reason: measureNa, n_t: null, n_c: null, n_schools: null });
-            const keyCols = { time_period, la_code, urn: null, subject, breakdown, group_label: split.breakdown === "total" ? label : out.label, outcome_measure };
+            const keyCols = { time_period, la_code, urn: null, subject, breakdown, group_label: own ? label : out.label, outcome_measure };
+            const first = def.breakdown === "total" && own;
             const impact: Row = {
               ...keyCols,
-              n_excluded_unknown_covariate: def.breakdown === "total" && split.breakdown === "total" && !measureNa ? nExcluded : null,
-              ...(measureNa && def.breakdown === "total" && split.breakdown === "total" ? { n_excluded_unknown_covariate_na_reason: measureNa } : {}),
+              n_excluded_unknown_covariate: first && !measureNa ? nExcluded : null,
+              ...(measureNa && first ? { n_excluded_unknown_covariate_na_reason: measureNa } : {}),
               ...out.figures,
-              ...(split.breakdown === "total" ? doseFigures(members, measureNa) : doseNotApplicable()),
-              ...(split.breakdown === "total" ? balanceFigures(tutees, members.filter((r) => !r.tutored), measureNa) : balanceNotApplicable()),
+              ...Object.assign(
+                {},
+                ...columnModels.map((c) => (c.breakdown === model.breakdown && fits(c, def) ? columnFigures(c, members, measureNa) : columnsNotApplicable(c))),
+              ),
+              ...(own
+                ? balanceFigures(
+                    tutees,
+                    members.filter((r) => !r.tutored),
+                    measureNa,
+                  )
+                : balanceNotApplicable()),
             };
             const att: Row = {
               ...keyCols,
-              ...attainmentFigures(tutees, members.filter((r) => !r.tutored), outcome_measure, expectedStd, measureNa),
+              ...attainmentFigures(
+                tutees,
+                members.filter((r) => !r.tutored),
+                outcome_measure,
+                expectedStd,
+                measureNa,
+              ),
             };
             rows.push(impact);
             attainment.push(att);
-            if (split.breakdown === "total") keyRows.push({ impact, attainment: att });
+            if (own) keyRows.push({ impact, attainment: att });
           }
         }
       }
       if (def.concern) addGap(def, keyRows);
     }
   }
-  await writeMart(db, rows);
+  await writeMart(db, rows, columnModels);
   await writeAttainmentMart(db, attainment);
 }
-
-/** The outcome measures of §2, in the order the return lists them. */
-export const OUTCOME_MEASURES = ["Standardised score", "KS2 scaled score", "GCSE grade"] as const;
 
 /**
  * A measure with no results that year, whatever the data (§4): KS2 tests were not taken in 2021,
@@ -399,7 +310,7 @@ export function measureNotAvailable(timePeriod: string, outcomeMeasure: string):
  * profile's mart_gaps; in mean progress, among tutees and among comparison pupils (the
  * difference of the two §6 means); the other group's row has none.
  */
-function addGap(def: BreakdownGroups, groupRows: { impact: Row; attainment: Row }[]): void {
+function addGap(def: NtpBreakdown, groupRows: { impact: Row; attainment: Row }[]): void {
   const concern = groupRows.find((r) => r.impact.group_label === def.concern);
   const other = groupRows.find((r) => r.impact.group_label !== def.concern);
   const elsewhere = `not applicable: the gap is on the ${def.concern} row`;
@@ -412,8 +323,11 @@ function addGap(def: BreakdownGroups, groupRows: { impact: Row; attainment: Row 
   for (const side of ["t", "c"] as const) {
     const a = concern.attainment[`mean_progress_${side}`];
     const b = other.attainment[`mean_progress_${side}`];
-    if (typeof a === "number" && typeof b === "number") Object.assign(concern.attainment, { [`gap_progress_${side}`]: a - b, [`gap_progress_${side}_na_reason`]: null });
-    else concern.attainment[`gap_progress_${side}_na_reason`] = concern.attainment[`mean_progress_${side}_na_reason`] ?? "mean progress not available for both groups";
+    if (typeof a === "number" && typeof b === "number")
+      Object.assign(concern.attainment, { [`gap_progress_${side}`]: a - b, [`gap_progress_${side}_na_reason`]: null });
+    else
+      concern.attainment[`gap_progress_${side}_na_reason`] =
+        concern.attainment[`mean_progress_${side}_na_reason`] ?? "mean progress not available for both groups";
   }
   const ci = concern.impact;
   if (typeof ci.b !== "number" || typeof other.impact.b !== "number") {
@@ -432,8 +346,9 @@ interface PartResult {
   figures: Row;
 }
 
-/** Fits one split over one group's pupils; one result per part (exported for the R oracle test). */
-export function fitSplit(pupils: SampleRow[], split: FittedSplit): PartResult[] {
+/** Fits one model over one group's pupils; one result per part (exported for the R oracle test). */
+export function fitSplit(all: SampleRow[], split: NtpImpactModel): PartResult[] {
+  const pupils = all.filter((r) => split.sample.includes(r.tutored ? "tutees" : "comparison"));
   const partOf = (r: SampleRow): string | undefined => (!r.tutored ? undefined : split.column ? (r[split.column] ?? undefined) : "tutored");
   const comparison = pupils.filter((r) => !r.tutored);
   const schools = new Set(pupils.map((r) => r.urn));
@@ -453,21 +368,23 @@ export function fitSplit(pupils: SampleRow[], split: FittedSplit): PartResult[] 
 
   // Design: intercept, one dummy per part, a baseline slope per key stage and baseline scale (a
   // model of one scale has one slope per key stage), an intercept dummy per scale other than the
-  // first present of SCALES (§3: a model mixing scales), NC-year dummies (the lowest year present
-  // is the reference), the covariates. Slopes of key stages absent from the model are empty
-  // columns, which the solver drops.
+  // first present of NTP_SCALES (§3: a model mixing scales), NC-year dummies (the lowest year
+  // present is the reference), the covariates. Slopes of key stages absent from the model are
+  // empty columns, which the solver drops.
   const present = new Set(pupils.map(scaleOf));
-  for (const s of present) if (!SCALES.includes(s)) throw new Error(`ntp impact model: baseline scale "${s}" is not one of ${SCALES.join(", ")}`);
-  const scales = SCALES.filter((s) => present.has(s));
+  for (const s of present)
+    if (!(NTP_SCALES as readonly string[]).includes(s)) throw new Error(`ntp impact model: baseline scale "${s}" is not one of ${NTP_SCALES.join(", ")}`);
+  const scales: string[] = NTP_SCALES.filter((s) => present.has(s));
   const years = [...new Set(pupils.map((r) => r.nc_year))].sort((a, b) => a - b);
-  const columns = [
-    "one",
-    ...split.parts.map((p) => `part:${p.value}`),
+  const covariates = split.covariates;
+  const parts = split.parts.map((p) => `part:${p.value}`);
+  const shared = [
     ...scales.flatMap((s, si) => [1, 2, 3, 4].map((ks) => (si === 0 ? `baseline_ks${ks}` : `baseline_ks${ks}_${s}`))),
     ...scales.slice(1).map((s) => `scale_${s}`),
     ...years.slice(1).map((y) => `year_${y}`),
-    ...COVARIATES,
+    ...covariates,
   ];
+  const columns = ["one", ...parts, ...shared];
   const k = columns.length;
   const partIndex = new Map(split.parts.map((p, i) => [p.value, 1 + i]));
   const blIndex = 1 + split.parts.length;
@@ -479,30 +396,42 @@ export function fitSplit(pupils: SampleRow[], split: FittedSplit): PartResult[] 
   const xRow = (r: SampleRow): number[] => {
     const x = new Array<number>(k).fill(0);
     x[0] = 1;
-    const part = partOf(r);
-    if (part !== undefined) x[partIndex.get(part)!] = 1;
+    const part = partIndex.get(partOf(r) ?? "");
+    if (part !== undefined) x[part] = 1;
     const si = scaleIndex.get(scaleOf(r))!;
     x[blIndex + 4 * si + r.key_stage - 1] = r.baseline;
     if (si > 0) x[interceptIndex + si - 1] = 1;
     const yi = yearIndex.get(r.nc_year);
     if (yi !== undefined) x[yi] = 1;
-    for (const [i, c] of COVARIATES.entries()) x[covIndex + i] = r[c] ? 1 : 0;
+    for (const [i, c] of covariates.entries()) x[covIndex + i] = r[c] ? 1 : 0;
     return x;
   };
   const xs = pupils.map(xRow);
-  const xtx = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const xty = new Array<number>(k).fill(0);
+  // Cells: each part's tutees, and the pupils with no part (comparison pupils, a tutee whose part is not listed).
+  const sums = new Map<string, { n: number; xtx: number[][]; xty: number[] }>();
   xs.forEach((x, i) => {
+    const part = partOf(pupils[i]!);
+    const cell = part !== undefined && partIndex.has(part) ? `part:${part}` : "none";
+    let c = sums.get(cell);
+    if (!c) sums.set(cell, (c = { n: 0, xtx: Array.from({ length: k }, () => new Array<number>(k).fill(0)), xty: new Array<number>(k).fill(0) }));
     const y = pupils[i]!.outcome;
+    c.n++;
     for (let a = 0; a < k; a++) {
       if (x[a] === 0) continue;
-      xty[a] += x[a]! * y;
-      for (let b = 0; b < k; b++) xtx[a]![b] += x[a]! * x[b]!;
+      c.xty[a] += x[a]! * y;
+      for (let b = 0; b < k; b++) c.xtx[a]![b] += x[a]! * x[b]!;
     }
   });
+  const at = new Map(columns.map((c, j) => [c, j]));
+  const cells: Record<string, CellSums> = {};
+  for (const [id, c] of sums) cells[id] = { n: c.n, s: (a, b) => (b === "y" ? c.xty[at.get(a)!]! : c.xtx[at.get(a)!]![at.get(b)!]!) };
   const n = pupils.length;
-  const constant = columns.map((c, j) => (COVARIATES as readonly string[]).includes(c) && (xtx[j]![j] === 0 || xtx[j]![j] === n));
-  const fit = solveNormalEquations(xtx, xty, constant);
+  const fit = solveCells(
+    cellTotal(cells, ["none", ...parts]),
+    parts.map((p) => [p, [p]] as const),
+    shared,
+    covariates,
+  );
   const kk = fit.kept.length;
   // CR1 sandwich over the kept columns: bread · Σ_schools u_g u_gᵀ · bread, u_g = Σ x_i e_i.
   const meat = Array.from({ length: kk }, () => new Array<number>(kk).fill(0));
@@ -590,54 +519,58 @@ export const NTP_MART_KEYS: [string, string][] = [
   ["outcome_measure", "VARCHAR"],
 ];
 
-const MART_COLUMNS: [string, string][] = [
-  ...NTP_MART_KEYS,
-  ["n_t", "INTEGER"],
-  ["n_c", "INTEGER"],
-  ["n_schools", "INTEGER"],
-  ["n_excluded_unknown_covariate", "INTEGER"],
-  ["n_excluded_unknown_covariate_na_reason", "VARCHAR"],
-  ["b", "DOUBLE"],
-  ["se", "DOUBLE"],
-  ["ci_low", "DOUBLE"],
-  ["ci_high", "DOUBLE"],
-  ["df", "INTEGER"],
-  ["s_pooled", "DOUBLE"],
-  ["g", "DOUBLE"],
-  ["k_params", "INTEGER"],
-  ["tutee_cost_gbp", "DOUBLE"],
-  ["cost_per_point_gbp", "DOUBLE"],
-  ["cost_per_point_gbp_na_reason", "VARCHAR"],
-  ["na_reason", "VARCHAR"],
-  ["b_diff", "DOUBLE"],
-  ["se_diff", "DOUBLE"],
-  ["ci_low_diff", "DOUBLE"],
-  ["ci_high_diff", "DOUBLE"],
-  // disclosure control reads <indicator>_na_reason: each difference figure carries the difference's reason
-  ["b_diff_na_reason", "VARCHAR"],
-  ["se_diff_na_reason", "VARCHAR"],
-  ["ci_low_diff_na_reason", "VARCHAR"],
-  ["ci_high_diff_na_reason", "VARCHAR"],
-  // the dose model (measures.md §3), each figure with its own reason
-  ...Object.values(DOSE_COLUMNS).flatMap((cols): [string, string][] =>
-    [cols.n, ...DOSE_ESTIMATES.map((e) => cols[e])].flatMap((c): [string, string][] => [
-      [c, c === cols.n ? "INTEGER" : "DOUBLE"],
+/** mart_ntp_impact's columns: the keys, the figures of each row, then each columns model's, then balance, each figure with its own reason. */
+function martColumns(columnModels: NtpImpactModel[]): [string, string][] {
+  return [
+    ...NTP_MART_KEYS,
+    ["n_t", "INTEGER"],
+    ["n_c", "INTEGER"],
+    ["n_schools", "INTEGER"],
+    ["n_excluded_unknown_covariate", "INTEGER"],
+    ["n_excluded_unknown_covariate_na_reason", "VARCHAR"],
+    ["b", "DOUBLE"],
+    ["se", "DOUBLE"],
+    ["ci_low", "DOUBLE"],
+    ["ci_high", "DOUBLE"],
+    ["df", "INTEGER"],
+    ["s_pooled", "DOUBLE"],
+    ["g", "DOUBLE"],
+    ["k_params", "INTEGER"],
+    ["tutee_cost_gbp", "DOUBLE"],
+    ["cost_per_point_gbp", "DOUBLE"],
+    ["cost_per_point_gbp_na_reason", "VARCHAR"],
+    ["na_reason", "VARCHAR"],
+    ["b_diff", "DOUBLE"],
+    ["se_diff", "DOUBLE"],
+    ["ci_low_diff", "DOUBLE"],
+    ["ci_high_diff", "DOUBLE"],
+    // disclosure control reads <indicator>_na_reason: each difference figure carries the difference's reason
+    ["b_diff_na_reason", "VARCHAR"],
+    ["se_diff_na_reason", "VARCHAR"],
+    ["ci_low_diff_na_reason", "VARCHAR"],
+    ["ci_high_diff_na_reason", "VARCHAR"],
+    ...columnModels.flatMap((m) => {
+      const counts = new Set(m.parts.map((p) => partColumns(m, p.value).n));
+      return modelColumns(m).flatMap((c): [string, string][] => [
+        [c, counts.has(c) ? "INTEGER" : "DOUBLE"],
+        [`${c}_na_reason`, "VARCHAR"],
+      ]);
+    }),
+    ...BALANCE_COLUMNS.flatMap((c): [string, string][] => [
+      [c, c.endsWith("_n_t") || c.endsWith("_n_c") ? "INTEGER" : "DOUBLE"],
       [`${c}_na_reason`, "VARCHAR"],
     ]),
-  ),
-  // balance (measures.md §3), each figure with its own reason
-  ...BALANCE_COLUMNS.flatMap((c): [string, string][] => [
-    [c, c.endsWith("_n_t") || c.endsWith("_n_c") ? "INTEGER" : "DOUBLE"],
-    [`${c}_na_reason`, "VARCHAR"],
-  ]),
-];
+  ];
+}
 
 /** mart_ntp_impact: one row per time_period × la_code × subject × breakdown × group_label (urn NULL), outcome_measure a further column. */
-async function writeMart(db: Db, rows: Row[]): Promise<void> {
+async function writeMart(db: Db, rows: Row[], columnModels: NtpImpactModel[]): Promise<void> {
   const full = rows.map((r): Row => {
     const diffReason = r.b_diff === undefined ? ((r.na_reason as string | null | undefined) ?? r.diff_na_reason ?? null) : null;
     const excludedReason =
-      r.n_excluded_unknown_covariate === null ? ((r.n_excluded_unknown_covariate_na_reason as string | undefined) ?? "not applicable: counted on the whole cohort's Total row") : null;
+      r.n_excluded_unknown_covariate === null
+        ? ((r.n_excluded_unknown_covariate_na_reason as string | undefined) ?? "not applicable: counted on the whole cohort's Total row")
+        : null;
     return {
       ...r,
       n_excluded_unknown_covariate_na_reason: excludedReason,
@@ -647,7 +580,7 @@ async function writeMart(db: Db, rows: Row[]): Promise<void> {
       ci_high_diff_na_reason: diffReason,
     };
   });
-  await db.writeTable("mart_ntp_impact", MART_COLUMNS, full);
+  await db.writeTable("mart_ntp_impact", martColumns(columnModels), full);
 }
 
 async function tableExists(db: Db, table: string): Promise<boolean> {

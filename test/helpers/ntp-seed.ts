@@ -8,14 +8,14 @@ import { Db } from "../../pipelines/core/db.ts";
 import { ensureRunContext } from "../../pipelines/core/run-context.ts";
 import { loadSettings } from "../../pipelines/core/settings.ts";
 import { ingest } from "../../pipelines/ingest/index.ts";
-import { buildNtpImpactMart, type NtpImpactManifest } from "../../pipelines/measures/ntp-impact.ts";
+import { buildNtpImpactMart, type NtpModelSelection } from "../../pipelines/measures/ntp-impact.ts";
 import { synthesise } from "../../pipelines/synth/index.ts";
 import { validate } from "../../pipelines/validate/index.ts";
 
 export async function withNtpSeed<T>(
   seed: number,
   schools: number,
-  manifest: NtpImpactManifest,
+  manifest: NtpModelSelection,
   // biome-ignore lint/suspicious/noExplicitAny: truth.json as synth writes it; each test reads its own fields
   read: (db: Db, truth: any) => Promise<T>,
 ): Promise<T> {

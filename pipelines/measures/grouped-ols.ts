@@ -1,0 +1,69 @@
+// The one OLS runner of both programmes' impact models (measures.md §3): the pupils of a model
+// are summed into cells (Σ a·b of every pair of shared design columns and y per cell: the 2009
+// profile's comparison / full / partial place, summed by DuckDB in impact.ts; the ntp profile's
+// comparison pupils and each part of a split, summed in ntp-impact.ts), and each model's normal
+// equations are assembled from the cells it is fitted on. A treatment column is the indicator of
+// some cells, so its cross-products are sums over those cells and never need a pupil row.
+import { type LeastSquaresFit, solveNormalEquations } from "./ols.ts";
+
+/** A cell's sums: its pupils and Σ a·b over them for two design columns (or y); "one" is the intercept. */
+export interface CellSums {
+  n: number;
+  s: (a: string, b: string) => number;
+}
+
+/** Σ a·b over the cells of the model that have pupils (in the order given); `only` narrows it to some of them. */
+export type CellTotal = (a: string, b: string, only?: readonly string[]) => number;
+
+export function cellTotal(cells: Partial<Record<string, CellSums>>, sample: readonly string[]): CellTotal {
+  const present = sample.filter((c) => cells[c] && cells[c]!.n > 0);
+  return (a, b, only = present) => only.filter((c) => present.includes(c)).reduce((acc, c) => acc + cells[c]!.s(a, b), 0);
+}
+
+/** A solved model: ols.ts's fit over `columns` (intercept, the treatments, then the shared columns) and its pupils. */
+export interface CellFit extends LeastSquaresFit {
+  columns: string[];
+  n: number;
+}
+
+/**
+ * Fits y on the intercept, one indicator per treatment (1 for the pupils of its cells) and the
+ * shared columns, in that order (the solver keeps earlier columns first, so a treatment is never
+ * dropped for a covariate). A `binary` column 0 or 1 for every pupil is dropped as constant.
+ */
+export function solveCells(
+  total: CellTotal,
+  treatments: readonly (readonly [string, readonly string[]])[],
+  shared: readonly string[],
+  binary: readonly string[],
+): CellFit {
+  const treatCells = new Map(treatments);
+  const columns = ["one", ...treatments.map(([t]) => t), ...shared];
+  const n = total("one", "one");
+  const k = columns.length;
+  const xtx: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const xty = new Array<number>(k).fill(0);
+  const constant = new Array<boolean>(k).fill(false);
+  const value = (a: string, b: string): number => {
+    const ta = treatCells.get(a);
+    const tb = treatCells.get(b);
+    if (ta && tb)
+      return total(
+        "one",
+        "one",
+        ta.filter((c) => tb.includes(c)),
+      );
+    if (ta) return total("one", b, ta);
+    if (tb) return total(a, "one", tb);
+    return total(a, b);
+  };
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) xtx[i]![j] = value(columns[i]!, columns[j]!);
+    xty[i] = value(columns[i]!, "y");
+    if (binary.includes(columns[i]!)) {
+      const s = xtx[i]![i]!;
+      constant[i] = s === n || s === 0;
+    }
+  }
+  return { ...solveNormalEquations(xtx, xty, constant), columns, n };
+}
