@@ -24,10 +24,12 @@ import {
   OUTCOME_MEASURES,
 } from "./models.ts";
 import { attainmentFigures, writeAttainmentMart } from "./ntp-attainment.ts";
+import { BALANCE_COLUMNS, balanceFigures, balanceNotApplicable } from "./ntp-balance.ts";
 import { type SampleRow, scaleOf } from "./ntp-sample.ts";
 import { cr1Factor, studentTQuantile } from "./ols.ts";
 
 export { MIN_PART, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS, OUTCOME_MEASURES } from "./models.ts";
+export { BALANCE_VARIABLES, balanceFigures, balanceName } from "./ntp-balance.ts";
 export type { SampleRow } from "./ntp-sample.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
@@ -108,74 +110,6 @@ function columnsNotApplicable(model: NtpImpactModel): Row {
   const out: Row = {};
   for (const c of modelColumns(model))
     Object.assign(out, { [c]: null, [`${c}_na_reason`]: `not applicable: the ${model.id} is on the whole cohort's and pupil groups' rows` });
-  return out;
-}
-
-/**
- * Balance (measures.md §3 "Balance"; programmes.md §3): on a whole-cohort or §5 row, the model's
- * tutees and comparison pupils side by side: mean baseline (points; `x` where the model mixes
- * baseline scales, whose points do not add up) and % disadvantaged, looked after, EAL, female and
- * with SEN (sen_any), each with the standardised difference (difference / SD pooled over the two,
- * weighted by n − 1, as the 2009 profile's mart_balance). Each share's pupils are a count column
- * of its own (bal_<x>_n_t, _n_c; level none) so disclosure control sees the count a share implies.
- */
-export const BALANCE_VARIABLES = ["baseline", "disadvantaged", "cla", "eal", "female", "sen_any"] as const;
-/**
- * A variable's name in its columns, the 2009 return's where the EES screener refuses the variable's
- * own: female is `girls` (an indicator may not name a group, and "female" contains "male"), sen_any
- * is `senprov` (a name with "sen" must be a harmonised variable's).
- */
-export const balanceName = (v: (typeof BALANCE_VARIABLES)[number]): string => (({ female: "girls", sen_any: "senprov" }) as Record<string, string>)[v] ?? v;
-const BALANCE_COLUMNS: string[] = BALANCE_VARIABLES.map(balanceName).flatMap((v) => [
-  `bal_${v}_t`,
-  `bal_${v}_c`,
-  `bal_${v}_std_diff`,
-  ...(v === "baseline" ? [] : [`bal_${v}_n_t`, `bal_${v}_n_c`]),
-]);
-
-export function balanceFigures(tutees: SampleRow[], comparison: SampleRow[], na: string | null): Row {
-  const out: Row = {};
-  const mixed = new Set([...tutees, ...comparison].map(scaleOf)).size > 1;
-  const stats = (rows: SampleRow[], v: (typeof BALANCE_VARIABLES)[number]) => {
-    const xs = rows.map((r) => (v === "baseline" ? r.baseline : r[v] ? 1 : 0));
-    const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
-    return { n: xs.length, sum: xs.reduce((a, x) => a + x, 0), mean, ss: xs.reduce((a, x) => a + (x - mean) ** 2, 0) };
-  };
-  for (const v of BALANCE_VARIABLES) {
-    const name = balanceName(v);
-    const cols = [`bal_${name}_t`, `bal_${name}_c`, `bal_${name}_std_diff`];
-    const reason =
-      na ??
-      (tutees.length === 0 || comparison.length === 0
-        ? "no tutees or no comparison pupils in the model"
-        : v === "baseline" && mixed
-          ? "the model's baselines are on more than one scale"
-          : null);
-    const t = stats(tutees, v);
-    const c = stats(comparison, v);
-    if (v !== "baseline") {
-      Object.assign(out, { [`bal_${name}_n_t`]: na ? null : t.sum, [`bal_${name}_n_c`]: na ? null : c.sum });
-      if (na) Object.assign(out, { [`bal_${name}_n_t_na_reason`]: na, [`bal_${name}_n_c_na_reason`]: na });
-    }
-    if (reason) {
-      for (const col of cols) Object.assign(out, { [col]: null, [`${col}_na_reason`]: reason });
-      continue;
-    }
-    const scale = v === "baseline" ? 1 : 100;
-    out[`bal_${name}_t`] = scale * t.mean;
-    out[`bal_${name}_c`] = scale * c.mean;
-    const sd = t.n + c.n > 2 ? Math.sqrt((t.ss + c.ss) / (t.n + c.n - 2)) : 0;
-    if (sd > 0) out[`bal_${name}_std_diff`] = (t.mean - c.mean) / sd;
-    else Object.assign(out, { [`bal_${name}_std_diff`]: null, [`bal_${name}_std_diff_na_reason`]: "no variation among the model's pupils" });
-  }
-  return out;
-}
-
-/** Every balance column `z` (a route or group-size row, programmes.md §3). */
-function balanceNotApplicable(): Row {
-  const out: Row = {};
-  for (const c of BALANCE_COLUMNS)
-    Object.assign(out, { [c]: null, [`${c}_na_reason`]: "not applicable: balance is on the whole cohort's and pupil groups' rows" });
   return out;
 }
 
@@ -519,36 +453,27 @@ export const NTP_MART_KEYS: [string, string][] = [
   ["outcome_measure", "VARCHAR"],
 ];
 
+const DIFFERENCE = ["b_diff", "se_diff", "ci_low_diff", "ci_high_diff"];
+const typed = (cols: string[], type: string): [string, string][] => cols.map((c) => [c, type]);
+
 /** mart_ntp_impact's columns: the keys, the figures of each row, then each columns model's, then balance, each figure with its own reason. */
 function martColumns(columnModels: NtpImpactModel[]): [string, string][] {
   return [
     ...NTP_MART_KEYS,
-    ["n_t", "INTEGER"],
-    ["n_c", "INTEGER"],
-    ["n_schools", "INTEGER"],
-    ["n_excluded_unknown_covariate", "INTEGER"],
+    ...typed(["n_t", "n_c", "n_schools", "n_excluded_unknown_covariate"], "INTEGER"),
     ["n_excluded_unknown_covariate_na_reason", "VARCHAR"],
-    ["b", "DOUBLE"],
-    ["se", "DOUBLE"],
-    ["ci_low", "DOUBLE"],
-    ["ci_high", "DOUBLE"],
+    ...typed(["b", "se", "ci_low", "ci_high"], "DOUBLE"),
     ["df", "INTEGER"],
-    ["s_pooled", "DOUBLE"],
-    ["g", "DOUBLE"],
+    ...typed(["s_pooled", "g"], "DOUBLE"),
     ["k_params", "INTEGER"],
-    ["tutee_cost_gbp", "DOUBLE"],
-    ["cost_per_point_gbp", "DOUBLE"],
-    ["cost_per_point_gbp_na_reason", "VARCHAR"],
-    ["na_reason", "VARCHAR"],
-    ["b_diff", "DOUBLE"],
-    ["se_diff", "DOUBLE"],
-    ["ci_low_diff", "DOUBLE"],
-    ["ci_high_diff", "DOUBLE"],
+    ...typed(["tutee_cost_gbp", "cost_per_point_gbp"], "DOUBLE"),
+    ...typed(["cost_per_point_gbp_na_reason", "na_reason"], "VARCHAR"),
+    ...typed(DIFFERENCE, "DOUBLE"),
     // disclosure control reads <indicator>_na_reason: each difference figure carries the difference's reason
-    ["b_diff_na_reason", "VARCHAR"],
-    ["se_diff_na_reason", "VARCHAR"],
-    ["ci_low_diff_na_reason", "VARCHAR"],
-    ["ci_high_diff_na_reason", "VARCHAR"],
+    ...typed(
+      DIFFERENCE.map((c) => `${c}_na_reason`),
+      "VARCHAR",
+    ),
     ...columnModels.flatMap((m) => {
       const counts = new Set(m.parts.map((p) => partColumns(m, p.value).n));
       return modelColumns(m).flatMap((c): [string, string][] => [
@@ -571,14 +496,7 @@ async function writeMart(db: Db, rows: Row[], columnModels: NtpImpactModel[]): P
       r.n_excluded_unknown_covariate === null
         ? ((r.n_excluded_unknown_covariate_na_reason as string | undefined) ?? "not applicable: counted on the whole cohort's Total row")
         : null;
-    return {
-      ...r,
-      n_excluded_unknown_covariate_na_reason: excludedReason,
-      b_diff_na_reason: diffReason,
-      se_diff_na_reason: diffReason,
-      ci_low_diff_na_reason: diffReason,
-      ci_high_diff_na_reason: diffReason,
-    };
+    return { ...r, n_excluded_unknown_covariate_na_reason: excludedReason, ...Object.fromEntries(DIFFERENCE.map((c) => [`${c}_na_reason`, diffReason])) };
   });
   await db.writeTable("mart_ntp_impact", martColumns(columnModels), full);
 }
