@@ -4,7 +4,7 @@
 // comparison pupils and each part of a split, summed in ntp-impact.ts), and each model's normal
 // equations are assembled from the cells it is fitted on. A treatment column is the indicator of
 // some cells, so its cross-products are sums over those cells and never need a pupil row.
-import { type LeastSquaresFit, solveNormalEquations } from "./ols.ts";
+import { cr1Factor, type LeastSquaresFit, solveNormalEquations } from "./ols.ts";
 
 /** A cell's sums: its pupils and Σ a·b over them for two design columns (or y); "one" is the intercept. */
 export interface CellSums {
@@ -24,6 +24,25 @@ export function cellTotal(cells: Partial<Record<string, CellSums>>, sample: read
 export interface CellFit extends LeastSquaresFit {
   columns: string[];
   n: number;
+  /** Each treatment column's cells. */
+  treatments: Map<string, readonly string[]>;
+}
+
+/** The model's Σ a·b (b = "y": Σ a·y) over the cells `total` sums, a treatment being the indicator of its cells. */
+function designSum(total: CellTotal, treatments: Map<string, readonly string[]>): (a: string, b: string) => number {
+  return (a, b) => {
+    const ta = treatments.get(a);
+    const tb = treatments.get(b);
+    if (ta && tb)
+      return total(
+        "one",
+        "one",
+        ta.filter((c) => tb.includes(c)),
+      );
+    if (ta) return total("one", b, ta);
+    if (tb) return total(a, "one", tb);
+    return total(a, b);
+  };
 }
 
 /**
@@ -44,19 +63,7 @@ export function solveCells(
   const xtx: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const xty = new Array<number>(k).fill(0);
   const constant = new Array<boolean>(k).fill(false);
-  const value = (a: string, b: string): number => {
-    const ta = treatCells.get(a);
-    const tb = treatCells.get(b);
-    if (ta && tb)
-      return total(
-        "one",
-        "one",
-        ta.filter((c) => tb.includes(c)),
-      );
-    if (ta) return total("one", b, ta);
-    if (tb) return total(a, "one", tb);
-    return total(a, b);
-  };
+  const value = designSum(total, treatCells);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) xtx[i]![j] = value(columns[i]!, columns[j]!);
     xty[i] = value(columns[i]!, "y");
@@ -65,5 +72,24 @@ export function solveCells(
       constant[i] = s === n || s === 0;
     }
   }
-  return { ...solveNormalEquations(xtx, xty, constant), columns, n };
+  return { ...solveNormalEquations(xtx, xty, constant), columns, n, treatments: treatCells };
+}
+
+/**
+ * The cluster-robust (CR1) covariance of a fit over the positions of its kept columns, from each
+ * cluster's cells (measures.md §3: clusters are schools): bread · Σ_g u_g u_gᵀ · bread times
+ * cr1Factor, where a cluster's score u_g = X_g′y_g − X_g′X_g β is made of its sums, not its pupils.
+ */
+export function clusterCovariance(fit: CellFit, clusters: readonly CellTotal[]): number[][] {
+  const kk = fit.kept.length;
+  const meat = Array.from({ length: kk }, () => new Array<number>(kk).fill(0));
+  for (const total of clusters) {
+    const value = designSum(total, fit.treatments);
+    const u = fit.kept.map((a) => fit.kept.reduce((acc, b) => acc - value(fit.columns[a]!, fit.columns[b]!) * fit.beta[b]!, value(fit.columns[a]!, "y")));
+    for (let a = 0; a < kk; a++) for (let b = 0; b < kk; b++) meat[a]![b] += u[a]! * u[b]!;
+  }
+  const c = cr1Factor(clusters.length, fit.n, kk);
+  const bread = fit.inverse;
+  const half = bread.map((row) => meat.map((_, q) => row.reduce((acc, v, p) => acc + v * meat[p]![q]!, 0)));
+  return half.map((row) => bread.map((_, b) => c * row.reduce((acc, v, q) => acc + v * bread[q]![b]!, 0)));
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
-import { cellTotal, type CellSums, solveCells } from "./grouped-ols.ts";
+import { cellTotal, type CellSums, clusterCovariance, solveCells } from "./grouped-ols.ts";
 import {
   MIN_COMPARISON,
   MIN_PART,
@@ -26,7 +26,7 @@ import {
 import { attainmentFigures, writeAttainmentMart } from "./ntp-attainment.ts";
 import { BALANCE_COLUMNS, balanceFigures, balanceNotApplicable } from "./ntp-balance.ts";
 import { type SampleRow, scaleOf } from "./ntp-sample.ts";
-import { cr1Factor, studentTQuantile } from "./ols.ts";
+import { studentTQuantile } from "./ols.ts";
 
 export { MIN_PART, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS, OUTCOME_MEASURES } from "./models.ts";
 export { BALANCE_VARIABLES, balanceFigures, balanceName } from "./ntp-balance.ts";
@@ -340,55 +340,39 @@ export function fitSplit(all: SampleRow[], split: NtpImpactModel): PartResult[] 
     for (const [i, c] of covariates.entries()) x[covIndex + i] = r[c] ? 1 : 0;
     return x;
   };
-  const xs = pupils.map(xRow);
-  // Cells: each part's tutees, and the pupils with no part (comparison pupils, a tutee whose part is not listed).
-  const sums = new Map<string, { n: number; xtx: number[][]; xty: number[] }>();
-  xs.forEach((x, i) => {
-    const part = partOf(pupils[i]!);
+  // Cells: each school's pupils of each part, and its pupils with no part (comparison pupils, a
+  // tutee whose part is not listed); the model sums them all, each school's score sums its own.
+  const sums = new Map<string, Map<string, { n: number; xtx: number[][]; xty: number[] }>>();
+  for (const r of pupils) {
+    const x = xRow(r);
+    const part = partOf(r);
     const cell = part !== undefined && partIndex.has(part) ? `part:${part}` : "none";
-    let c = sums.get(cell);
-    if (!c) sums.set(cell, (c = { n: 0, xtx: Array.from({ length: k }, () => new Array<number>(k).fill(0)), xty: new Array<number>(k).fill(0) }));
-    const y = pupils[i]!.outcome;
+    if (!sums.has(r.urn)) sums.set(r.urn, new Map());
+    const school = sums.get(r.urn)!;
+    let c = school.get(cell);
+    if (!c) school.set(cell, (c = { n: 0, xtx: Array.from({ length: k }, () => new Array<number>(k).fill(0)), xty: new Array<number>(k).fill(0) }));
     c.n++;
     for (let a = 0; a < k; a++) {
       if (x[a] === 0) continue;
-      c.xty[a] += x[a]! * y;
+      c.xty[a] += x[a]! * r.outcome;
       for (let b = 0; b < k; b++) c.xtx[a]![b] += x[a]! * x[b]!;
     }
-  });
+  }
   const at = new Map(columns.map((c, j) => [c, j]));
-  const cells: Record<string, CellSums> = {};
-  for (const [id, c] of sums) cells[id] = { n: c.n, s: (a, b) => (b === "y" ? c.xty[at.get(a)!]! : c.xtx[at.get(a)!]![at.get(b)!]!) };
-  const n = pupils.length;
+  const clusters = [...sums.values()].map((school) => {
+    const cells: Record<string, CellSums> = {};
+    for (const [id, c] of school) cells[id] = { n: c.n, s: (a, b) => (b === "y" ? c.xty[at.get(a)!]! : c.xtx[at.get(a)!]![at.get(b)!]!) };
+    return cellTotal(cells, ["none", ...parts]);
+  });
   const fit = solveCells(
-    cellTotal(cells, ["none", ...parts]),
+    (a, b, only) => clusters.reduce((acc, t) => acc + t(a, b, only), 0),
     parts.map((p) => [p, [p]] as const),
     shared,
     covariates,
   );
   const kk = fit.kept.length;
-  // CR1 sandwich over the kept columns: bread · Σ_schools u_g u_gᵀ · bread, u_g = Σ x_i e_i.
-  const meat = Array.from({ length: kk }, () => new Array<number>(kk).fill(0));
-  const bySchool = new Map<string, number[]>();
-  xs.forEach((x, i) => {
-    const e = pupils[i]!.outcome - x.reduce((acc, v, j) => acc + (Number.isNaN(fit.beta[j]!) ? 0 : v * fit.beta[j]!), 0);
-    const urn = pupils[i]!.urn;
-    if (!bySchool.has(urn)) bySchool.set(urn, new Array<number>(kk).fill(0));
-    const u = bySchool.get(urn)!;
-    for (const [q, col] of fit.kept.entries()) u[q] += x[col]! * e;
-  });
-  for (const u of bySchool.values()) for (let a = 0; a < kk; a++) for (let b = 0; b < kk; b++) meat[a]![b] += u[a]! * u[b]!;
-  const c = cr1Factor(g, n, kk);
-  const bread = fit.inverse;
-  const v = (a: number, b: number): number => {
-    // V_ab = c · (bread · meat · bread)_ab, a and b positions in `kept`
-    let s = 0;
-    for (let p = 0; p < kk; p++) {
-      if (bread[a]![p] === 0) continue;
-      for (let q = 0; q < kk; q++) s += bread[a]![p]! * meat[p]![q]! * bread[q]![b]!;
-    }
-    return c * s;
-  };
+  const cov = clusterCovariance(fit, clusters);
+  const v = (a: number, b: number): number => cov[a]![b]!;
   const tCrit = studentTQuantile(0.975, g - 1);
   const posOf = (value: string) => fit.kept.indexOf(partIndex.get(value)!);
   const sd = (rows: SampleRow[]) => {
