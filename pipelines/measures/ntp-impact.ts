@@ -37,6 +37,13 @@ const TRANSFORM_SQL_DIR = join(import.meta.dirname, "..", "transform", "sql");
 
 type Row = Record<string, string | number | boolean | null>;
 
+const PLACE_COSTS: [string, string][] = [
+  ["academic_year", "VARCHAR"],
+  ["upn", "VARCHAR"],
+  ["subject", "VARCHAR"],
+  ["place_cost_gbp", "DOUBLE"],
+];
+
 /**
  * Which of the manifest's models a build fits, each field defaulting to all: the outcome
  * measures (default: every measure with tutees), the §5 breakdowns (NTP_BREAKDOWNS entries) and
@@ -129,32 +136,23 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
   // the GSS ethnic groups' rules the 2009 profile's transform builds (an ntp run has no 2009 transform)
   await db.runFile(join(TRANSFORM_SQL_DIR, "int_ethnicity_groups.sql"));
   await db.runFile(join(SQL_DIR, "int_ntp_analysis_pupils.sql"));
-  // a tutee's place cost (§14, every course in the subject) for the cost per point of impact (§9), when the cost marts were built
-  const costs = (await tableExists(db, "int_ntp_courses"))
-    ? "(select academic_year, upn, subject, sum(cost_gbp) as place_cost_gbp from int_ntp_courses group by all)"
-    : "(select null::VARCHAR as academic_year, null::VARCHAR as upn, null::VARCHAR as subject, null::DOUBLE as place_cost_gbp where false)";
-  await db.run(`create or replace temp table ntp_impact_sample as
-    select a.*, c.place_cost_gbp from int_ntp_analysis_pupils as a
-    left join ${costs} as c on a.tutored and c.academic_year = a.academic_year and c.upn = a.upn and c.subject = a.subject
-    where a.baseline is not null and a.outcome is not null
-      and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null`);
+  // a tutee's place cost (§14) for the cost per point of impact (§9), when the cost marts were built
+  if (await tableExists(db, "int_ntp_courses")) await db.runFile(join(SQL_DIR, "int_ntp_place_costs.sql"));
+  else await db.writeTable("int_ntp_place_costs", PLACE_COSTS, []);
+  await db.runFile(join(SQL_DIR, "ntp_impact_sample.sql"));
   const sample = await db.all<SampleRow & { outcome_measure: string }>(
-    `select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size,
-      nc_year, key_stage, baseline, baseline_scale, outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp,
-      case when tutored then case when full_place then 'full' else 'partial' end end as place
+    `select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size, place, nc_year, key_stage, baseline, baseline_scale,
+      outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp
     from ntp_impact_sample ${measures ? `where outcome_measure in (${measures.map(() => "?").join(", ") || "null"})` : ""}
     order by time_period, la_code, subject, outcome_measure, urn, upn`,
     measures ? [...measures] : undefined,
   );
-  const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(`
-    select time_period, la_code, subject, outcome_measure, count(*)::INTEGER as n from int_ntp_analysis_pupils
-    where baseline is not null and outcome is not null
-      and (cla is null or eal is null or female is null or sen_any is null)
-    group by all`);
-  // Every measure with tutees in its NC years gets its rows, even with no pupil in its model (KS2 in 2020/21: `x`, §4).
-  const keys = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string }>(`
-    select distinct time_period, la_code, subject, outcome_measure from int_ntp_analysis_pupils where tutored
-    order by time_period, la_code, subject, outcome_measure`);
+  const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(
+    "select * from ntp_impact_excluded",
+  );
+  const keys = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string }>(
+    "select * from ntp_impact_keys order by time_period, la_code, subject, outcome_measure",
+  );
   const keyOf = (r: { time_period: string; la_code: string; subject: string; outcome_measure: string }) =>
     `${r.time_period}\u0001${r.la_code}\u0001${r.subject}\u0001${r.outcome_measure}`;
   const expectedStd = settings.ntp?.expected_standardised_score ?? 85;
