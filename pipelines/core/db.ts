@@ -61,9 +61,15 @@ export class Db {
   /**
    * (Re)creates `table` with `columns` and inserts `rows` (values by column name, missing as NULL),
    * a few hundred rows a statement: one statement per row costs more than the figures in it.
+   * `temp`: a table of this connection only, never written to the database file (scratch tables).
    */
-  async writeTable(table: string, columns: readonly (readonly [string, string])[], rows: readonly Record<string, unknown>[]): Promise<void> {
-    await this.run(`create or replace table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
+  async writeTable(
+    table: string,
+    columns: readonly (readonly [string, string])[],
+    rows: readonly Record<string, unknown>[],
+    { temp = false }: { temp?: boolean } = {},
+  ): Promise<void> {
+    await this.run(`create or replace ${temp ? "temp " : ""}table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
     const row = `(${columns.map(() => "?").join(", ")})`;
     for (let i = 0; i < rows.length; i += 200) {
       const batch = rows.slice(i, i + 200);

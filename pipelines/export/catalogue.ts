@@ -108,14 +108,14 @@ export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promis
     if (seen.has(key)) throw new CatalogueError(`Indicator catalogue lists ${key} twice; keep one row.`);
     seen.add(key);
   }
-  await db.run(`create or replace table indicator_catalogue (
-    indicator VARCHAR, mart VARCHAR, label VARCHAR, grouping VARCHAR, unit VARCHAR, dp INTEGER,
-    count_basis VARCHAR, level VARCHAR, combine VARCHAR, ord INTEGER)`);
-  for (const [i, r] of rows.entries()) {
-    await db.run(`insert into indicator_catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      r.indicator, r.mart, r.label, r.grouping, r.unit, r.dp, r.count_basis.join(";"), r.level, combineRule(r), i,
-    ]);
-  }
+  const columns = [
+    ["indicator", "VARCHAR"], ["mart", "VARCHAR"], ["label", "VARCHAR"], ["grouping", "VARCHAR"], ["unit", "VARCHAR"], ["dp", "INTEGER"],
+    ["count_basis", "VARCHAR"], ["level", "VARCHAR"], ["combine", "VARCHAR"], ["ord", "INTEGER"],
+  ] as const;
+  await db.writeTable("indicator_catalogue", columns, rows.map((r, i) => ({
+    indicator: r.indicator, mart: r.mart, label: r.label, grouping: r.grouping, unit: r.unit, dp: r.dp,
+    count_basis: r.count_basis.join(";"), level: r.level, combine: combineRule(r), ord: i,
+  })));
   return rows;
 }
 

@@ -1,11 +1,13 @@
 // The impact models of measures.md §3 (primary and dose), §4 (exact matching), the gap
 // measures of §5, cost per point of §9 and the school comparisons of §11.
 //
-// Scales to national data without pulling pupil rows into JavaScript: DuckDB sums the
-// cross-products X'X, X'y per model and cell (comparison / full place / partial place),
-// TypeScript solves each small system (ols.ts), the coefficients go back into DuckDB, and
-// a second SQL pass sums each school's scores for the CR1 sandwich. Which models are fitted,
-// over which breakdowns, and which columns they fill is the manifest in models.ts.
+// Scales to national data without pulling pupil rows into JavaScript: one GROUP BY in DuckDB
+// sums the cross-products X'X, X'y per model, school (the cluster) and cell (comparison / full
+// place / partial place); their sums over schools are each model's normal equations, which
+// TypeScript solves (grouped-ols.ts); the coefficients go back into DuckDB, and each school's
+// CR1 score and §11 residuals follow from its own sums and the coefficients, in SQL, without
+// reading the pupils again. Which models are fitted, over which breakdowns, and which columns
+// they fill is the manifest in models.ts.
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import type { Db, Row } from "../core/db.ts";
@@ -46,6 +48,22 @@ const PAIRS: [string, string][] = [];
   const cols = [...COMMON, "y"];
   for (let i = 0; i < cols.length; i++) for (let j = i; j < cols.length; j++) PAIRS.push([cols[i]!, cols[j]!]);
 }
+const KIND: Record<string, string> = Object.fromEntries(COVARIATES.map((c) => [c.col, c.kind]));
+/**
+ * The column of impact_cluster_sums that holds Σ a·b, or null where the sum is 0 by design. Two
+ * NC-year dummies, or two key stages' baselines, are never both non-zero for one pupil (Σ = 0),
+ * and a 0/1 column's square is the column itself (Σ x·x = Σ 1·x, the same integer): the pass over
+ * the pupils leaves those 53 of the 190 sums out, exactly, and spends a third less on the rest.
+ */
+function storedPair(a: string, b: string): string | null {
+  const order = [...COMMON, "y"];
+  const [p, q] = order.indexOf(a) <= order.indexOf(b) ? [a, b] : [b, a];
+  const kind = KIND[p];
+  if (p !== q && (kind === "nc_year" || kind === "baseline") && KIND[q] === kind) return null;
+  if (p === q && (kind === "nc_year" || kind === "binary")) return sumName("one", p);
+  return sumName(p, q);
+}
+const STORED_PAIRS = PAIRS.filter(([a, b]) => storedPair(a, b) === sumName(a, b));
 
 interface CellSums {
   n: number;
@@ -144,10 +162,9 @@ export async function buildImpactMarts(
       doseUnknown: Number(r.n_dose_unknown ?? 0),
       costUnknown: Number(r.n_cost_unknown ?? 0),
       s: (a, b) => {
-        const v = r[sumName(a, b)] ?? r[sumName(b, a)];
         if (a === "one" && b === "one") return Number(r.n);
-        if (a === "one") return Number(r[sumName("one", b)] ?? 0);
-        return Number(v ?? 0);
+        const column = storedPair(a, b);
+        return column === null ? 0 : Number(r[column] ?? 0);
       },
     };
   }
@@ -189,41 +206,57 @@ async function writeManifestTables(db: Db, manifest: ImpactManifest): Promise<vo
   await db.run(`set variable impact_split_reasons = from_json(?, '["VARCHAR"]')`, [JSON.stringify(reasons)]);
 }
 
-/** First SQL pass: Σ of every cross-product per model and cell, plus schools per model. */
+/**
+ * The one pass over the pupils: Σ of every cross-product per model, school and cell
+ * (impact_cluster_sums), the grouped sufficient statistics every later step reads. The models'
+ * X'X, X'y are their sums over schools (impact_sums), and a school's CR1 score is a function of
+ * its own sums and the coefficients (scoreSchools), so no pupil row is read twice.
+ */
 async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> {
-  // WHERE rather than FILTER on each of the ~190 sums: DuckDB plans FILTER aggregates
-  // one by one, which costs seconds even on a handful of rows.
-  const sumsSql = PAIRS.map(([a, b]) => `sum(${a === "one" ? sqlExpr(b) : `${a} * ${b}`}) as ${sumName(a, b)}`).join(",\n  ");
+  // `known` in the key rather than FILTER on each of the ~190 sums: DuckDB plans FILTER
+  // aggregates one by one, which costs seconds even on a handful of rows. The sums of a
+  // group of pupils with an unknown covariate are never read: only its count (n_excluded).
+  const sumsSql = STORED_PAIRS.map(([a, b]) => `sum(${a === "one" ? sqlExpr(b) : `${a} * ${b}`}) as ${sumName(a, b)}`).join(",\n  ");
+  const keyCols = KEY.join(", ");
+  await db.run(`
+    create or replace temp table impact_cluster_sums as
+    select ${keyCols}, urn, cell, known,
+        count(*) as n, sum(cost_gbp) as cost_gbp,
+        sum(dose_unknown) as n_dose_unknown, sum(cost_unknown) as n_cost_unknown,
+        sum(progress) as sum_progress,
+        ${sumsSql}
+    from impact_design
+    group by all`);
+  const pairCols = STORED_PAIRS.map(([a, b]) => sumName(a, b));
   await db.run(`
     create or replace temp table impact_sums as
     with
     counts as (
-        select time_period, la_code, subject, breakdown, group_label, cell,
-            count(*) filter (where not known) as n_excluded
-        from impact_design group by all
+        select ${keyCols}, cell, coalesce(sum(n) filter (where not known), 0)::bigint as n_excluded
+        from impact_cluster_sums group by all
     ),
     sums as (
-        select time_period, la_code, subject, breakdown, group_label, cell,
-            count(*) as n, sum(cost_gbp) as cost_gbp,
-            sum(dose_unknown) as n_dose_unknown, sum(cost_unknown) as n_cost_unknown,
-            ${sumsSql}
-        from impact_design where known
+        select ${keyCols}, cell,
+            sum(n)::bigint as n, sum(cost_gbp) as cost_gbp,
+            sum(n_dose_unknown) as n_dose_unknown, sum(n_cost_unknown) as n_cost_unknown,
+            ${pairCols.map((c) => `sum(${c}) as ${c}`).join(", ")}
+        from impact_cluster_sums where known
         group by all
     ),
     final as (
-        select c.*, coalesce(s.n, 0) as n, s.* exclude (time_period, la_code, subject, breakdown, group_label, cell, n)
+        select c.*, coalesce(s.n, 0) as n, s.* exclude (${keyCols}, cell, n)
         from counts as c
-        left join sums as s using (time_period, la_code, subject, breakdown, group_label, cell)
+        left join sums as s using (${keyCols}, cell)
     )
     select * from final`);
   // Schools per model: a school lies in one LA, so National G is the sum over LAs.
   await db.run(`
     create or replace temp table impact_schools as
-    select time_period, la_code, subject, breakdown, group_label, count(distinct urn) as g
-    from impact_design where known
+    select ${keyCols}, count(distinct urn) as g
+    from impact_cluster_sums where known
     group by all`);
   if (national) {
-    const cols = ["n_excluded", "n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", ...PAIRS.map(([a, b]) => sumName(a, b))];
+    const cols = ["n_excluded", "n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", ...pairCols];
     await db.run(`
       insert into impact_sums by name
       select time_period, 'National' as la_code, subject, breakdown, group_label, cell,
@@ -233,6 +266,13 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
       insert into impact_schools
       select time_period, 'National', subject, breakdown, group_label, sum(g)
       from impact_schools group by time_period, subject, breakdown, group_label`);
+    // The National model pools every LA's pupils: its schools' sums are the LAs' (impact_model_rows.sql).
+    await db.run(`
+      insert into impact_cluster_sums by name
+      select time_period, 'National' as la_code, subject, breakdown, group_label, urn, cell, known,
+        ${["n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", "sum_progress", ...pairCols].map((c) => `sum(${c}) as ${c}`).join(", ")}
+      from impact_cluster_sums where la_code <> 'National'
+      group by time_period, subject, breakdown, group_label, urn, cell, known`);
   }
 }
 
@@ -352,20 +392,10 @@ function coefficientColumns(models: ImpactModel[]): string[] {
   return [...cols, ...models.filter((m) => m.role === "school_progress").map((m) => `${m.prefix}_df`)];
 }
 
-/** Loads the coefficients into DuckDB (bound parameters, in batches). */
+/** Loads the coefficients into DuckDB (Db.writeTable: bound parameters, in batches). */
 async function writeCoefficients(db: Db, models: ImpactModel[], rows: Row[]): Promise<void> {
-  const cols = coefficientColumns(models);
-  await db.run(`create or replace temp table impact_coef (
-    ${KEY.map((k) => `${k} varchar`).join(", ")}, ${cols.map((c) => `${c} double`).join(", ")})`);
-  const all = [...KEY, ...cols];
-  const batch = 200;
-  for (let i = 0; i < rows.length; i += batch) {
-    const chunk = rows.slice(i, i + batch);
-    const values: (string | number | null)[] = [];
-    for (const r of chunk) for (const c of all) values.push((r[c] as string | number | undefined) ?? null);
-    const placeholders = chunk.map(() => `(${all.map(() => "?").join(", ")})`).join(", ");
-    await db.run(`insert into impact_coef values ${placeholders}`, values);
-  }
+  const columns = [...KEY.map((k) => [k, "varchar"] as const), ...coefficientColumns(models).map((c) => [c, "double"] as const)];
+  await db.writeTable("impact_coef", columns, rows, { temp: true });
 }
 
 /** Each published estimate's score column: model × treatment (the sandwich's meat is its per-school sum squared). */
@@ -375,15 +405,29 @@ function scoredTreatments(models: ImpactModel[]): { model: ImpactModel; treatmen
     .flatMap((m) => m.treatments.map((t) => ({ model: m, treatment: t, name: `${m.prefix}_${t}` })));
 }
 
-/** Second SQL pass: residuals, per-school scores and their squares; schools' adjusted progress. */
+/** Σ a·b over a school's pupils of one cell, as SQL on impact_cluster_sums. */
+function pairSum(a: string, b: string): string {
+  return storedPair(a, b) ?? "0.0";
+}
+
+/**
+ * Per-school CR1 scores and §11 residuals from each school's sums (impact_cluster_sums), not its
+ * pupils. Within one cell a treatment column is a constant (models.ts TREATMENTS), so it folds into
+ * the intercept: with b̂ and ŵ the cell's coefficients and score weights, Σ over the cell's pupils of
+ * x_j (y − x'b̂) is R_j = S(j,y) − Σ_k S(j,k) b̂_k, a school's score Σ_cells Σ_j ŵ_j R_j, and its
+ * residuals' sum of squares S(y,y) − Σ_k b̂_k (S(k,y) + R_k).
+ */
 async function scoreSchools(db: Db, models: ImpactModel[]): Promise<void> {
-  const linear = (p: string, treat: readonly TreatmentId[], w?: string) => {
-    const parts = COMMON.map((c) => `coalesce(${w ? `${p}w_${w}_${c}` : `${p}_${c}`}, 0) * ${sqlExpr(c)}`);
-    for (const t of treat) parts.push(`coalesce(${w ? `${p}w_${w}_${t}` : `${p}_${t}`}, 0) * ${TREATMENTS[t].sql}`);
-    return parts.join(" + ");
-  };
   const keyCols = KEY.join(", ");
+  // the cell's coefficient (or, with w, score weight) of design column k
+  const folded = (p: string, treat: readonly TreatmentId[], k: string, w?: string) => {
+    const coef = (c: string) => `coalesce(${w ? `${p}w_${w}_${c}` : `${p}_${c}`}, 0)`;
+    return k === "one" ? `(${[coef("one"), ...treat.map((t) => `${coef(t)} * ${TREATMENTS[t].sql}`)].join(" + ")})` : coef(k);
+  };
+  const moments = (m: ImpactModel) =>
+    COMMON.map((j) => `${pairSum(j, "y")} - (${COMMON.filter((k) => storedPair(j, k) !== null).map((k) => `${pairSum(j, k)} * ${folded(m.prefix, m.treatments, k)}`).join(" + ")}) as r_${m.prefix}_${j}`);
   const scored = scoredTreatments(models);
+  const scoredModels = models.filter((m) => m.role === "primary" || m.role === "split");
   const primary = primaryModel(models);
   // a model fitted on some cells only scores its own pupils (cells are the manifest's, never input values)
   const inSample = (m: ImpactModel) =>
@@ -392,15 +436,19 @@ async function scoreSchools(db: Db, models: ImpactModel[]): Promise<void> {
     create or replace temp table impact_meat as
     with
     joined as (
-        select r.*, c.* exclude (${keyCols})
-        from impact_model_rows as r
+        select s.*, c.* exclude (${keyCols})
+        from impact_cluster_sums as s
         join impact_coef as c using (${keyCols})
-        where c.${primary.prefix}_one is not null
+        where s.known and c.${primary.prefix}_one is not null
+    ),
+    residual_moments as (
+        select *, ${scoredModels.flatMap(moments).join(",\n            ")}
+        from joined
     ),
     scored as (
         select ${keyCols}, urn,
-            ${scored.map((s) => `(y - (${linear(s.model.prefix, s.model.treatments)})) * (${linear(s.model.prefix, s.model.treatments, s.treatment)})${inSample(s.model)} as u_${s.name}`).join(",\n            ")}
-        from joined
+            ${scored.map((s) => `(${COMMON.map((j) => `${folded(s.model.prefix, s.model.treatments, j, s.treatment)} * r_${s.model.prefix}_${j}`).join(" + ")})${inSample(s.model)} as u_${s.name}`).join(",\n            ")}
+        from residual_moments
     ),
     per_school as (
         select ${keyCols}, urn, ${scored.map((s) => `sum(u_${s.name}) as u_${s.name}`).join(", ")}
@@ -418,16 +466,21 @@ async function scoreSchools(db: Db, models: ImpactModel[]): Promise<void> {
       create or replace temp table impact_school_residuals as
       with
       joined as (
-          select r.*, c.${p}_df as c_df, y - (${linear(p, model.treatments)}) as residual
-          from impact_model_rows as r
+          select s.*, c.* exclude (${keyCols})
+          from impact_cluster_sums as s
           join impact_coef as c using (${keyCols})
-          where c.${p}_one is not null and r.breakdown = 'total' and r.la_code <> 'National'
+          where s.known and c.${p}_one is not null and s.breakdown = 'total' and s.la_code <> 'National'
+      ),
+      residual_moments as (
+          select *, ${moments(model).join(", ")}
+          from joined
       ),
       final as (
-          select time_period, la_code, subject, urn, cell, c_df,
-              count(*) as n, sum(residual) as sum_residual, sum(residual * residual) as rss,
-              sum(progress) as sum_progress
-          from joined group by all
+          select time_period, la_code, subject, urn, cell, ${p}_df as c_df,
+              n, r_${p}_one as sum_residual,
+              ${pairSum("y", "y")} - (${COMMON.map((k) => `${folded(p, model.treatments, k)} * (${pairSum(k, "y")} + r_${p}_${k})`).join(" + ")}) as rss,
+              sum_progress
+          from residual_moments
       )
       select * from final`);
   }
@@ -492,19 +545,8 @@ async function finishEstimates(db: Db, models: ImpactModel[], estimates: Row[]):
     ...splitCols.flatMap((c) => [c.naReason, ...c.footnotes]),
   ]);
   const ints = new Set(["n_t", "n_c", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months", ...splitCols.flatMap((c) => c.counts)]);
-  await db.run(`create or replace temp table impact_estimates (${cols
-    .map((c) => `${c} ${text.has(c) ? "varchar" : ints.has(c) ? "integer" : "double"}`)
-    .join(", ")})`);
-  const batch = 200;
-  for (let i = 0; i < out.length; i += batch) {
-    const chunk = out.slice(i, i + batch);
-    const values: (string | number | null)[] = [];
-    for (const r of chunk) {
-      for (const c of cols) {
-        const v = r[c];
-        values.push(v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v)) ? null : (v as string | number));
-      }
-    }
-    await db.run(`insert into impact_estimates values ${chunk.map(() => `(${cols.map(() => "?").join(", ")})`).join(", ")}`, values);
-  }
+  // a figure that is not a finite number (0/0 on a degenerate group) is not available: NULL
+  const finite = out.map((r) => Object.fromEntries(cols.map((c) => [c, typeof r[c] === "number" && !Number.isFinite(r[c]) ? null : r[c]])));
+  const columns = cols.map((c) => [c, text.has(c) ? "varchar" : ints.has(c) ? "integer" : "double"] as const);
+  await db.writeTable("impact_estimates", columns, finite, { temp: true });
 }

@@ -50,7 +50,7 @@ export type Cell = (typeof CELLS)[number];
 
 /**
  * A treatment column of the design: 1 for the pupils of `cells`. `sql` is the same indicator
- * over impact_model_rows.cell, for the second (scoring) pass; `label` names it in a reason.
+ * over a `cell` column (impact_cluster_sums), for the scoring pass; `label` names it in a reason.
  */
 export interface Treatment {
   cells: Cell[];

@@ -1,3 +1,17 @@
+-- impact_match_atoms (temp table): the model rows (impact_model_rows) counted once per model,
+-- side (tutees, comparison pupils) and matching key of measures.md §4 (NC year, baseline, fsm,
+-- eal, gender), with the sums the exact matching and the balance read. Every pupil of an atom
+-- has the same matching key, so mart_balance weighs atoms instead of reading the pupils again.
+-- Grain: one row per time_period × la_code × subject × breakdown × group_label × tutee ×
+-- nc_year × baseline × x_fsm × x_eal × x_female.
+create or replace temp table impact_match_atoms as
+select
+    time_period, la_code, subject, breakdown, group_label, cell <> 'comparison' as tutee,
+    nc_year, baseline, x_fsm, x_eal, x_female,
+    count(*) as n, sum(outcome) as sum_outcome, sum(x_cla) as sum_cla, sum(x_sen_any) as sum_sen_any
+from impact_model_rows
+group by all;
+
 -- impact_matched_cells (temp table): the cells of the exact matching of measures.md §4, read by
 -- mart_matched (the ATT) and mart_balance (the matched sample's balance, §3).
 -- Grain: one row per model (time_period × la_code × subject × breakdown × group_label) × cell
@@ -6,26 +20,20 @@
 create or replace temp table impact_matched_cells as
 with
 
-rows as (
-    select * from impact_model_rows
-),
-
 comparison_cells as (
     select
         time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female,
-        count(*) as n_c_cell, avg(outcome) as mean_outcome_c
-    from rows
-    where cell = 'comparison'
-    group by all
+        n as n_c_cell, sum_outcome / n as mean_outcome_c
+    from impact_match_atoms
+    where not tutee
 ),
 
 tutee_cells as (
     select
         time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female,
-        count(*) as n_t_cell, avg(outcome) as mean_outcome_t
-    from rows
-    where cell <> 'comparison'
-    group by all
+        n as n_t_cell, sum_outcome / n as mean_outcome_t
+    from impact_match_atoms
+    where tutee
 ),
 
 final as (

@@ -12,51 +12,78 @@
 create or replace table mart_balance as
 with
 
-rows as (
-    select r.*, m.n_t_cell, m.n_c_cell
-    from impact_model_rows as r
+-- the matching atoms (impact_matched_cells.sql): within one, every pupil has the same baseline,
+-- fsm, eal and gender and the same matched weight, so sums over pupils are sums over atoms
+atoms as (
+    select a.*, m.n_t_cell, m.n_c_cell
+    from impact_match_atoms as a
     left join impact_matched_cells as m
         using (time_period, la_code, subject, breakdown, group_label, nc_year, baseline, x_fsm, x_eal, x_female)
 ),
 
 weighted as (
     select *,
-        cell <> 'comparison' as tutee,
         case
             when n_c_cell is null then 0.0
-            when cell = 'comparison' then n_t_cell / n_c_cell
+            when not tutee then n_t_cell / n_c_cell
             else 1.0
         end as w_matched
-    from rows
+    from atoms
 ),
 
--- one row per model and side (tutees, comparison): plain GROUP BY, no FILTER clauses,
--- which DuckDB evaluates far more slowly
+-- one row per model and side (tutees, comparison): Σ over pupils of each value, its weighted
+-- sum, and (0/1 values) its square, which is itself
+side_sums as (
+    select
+        time_period, la_code, subject, breakdown, group_label, tutee,
+        sum(n) as n,
+        sum(n) filter (where w_matched > 0) as n_matched,
+        sum(n * w_matched) as w,
+        sum(n * baseline) as baseline_s, sum(n * w_matched * baseline) as baseline_ws,
+        sum(n * x_fsm) as fsm_s, sum(n * w_matched * x_fsm) as fsm_ws,
+        sum(sum_cla) as cla_s, sum(w_matched * sum_cla) as cla_ws,
+        sum(n * x_eal) as eal_s, sum(n * w_matched * x_eal) as eal_ws,
+        sum(n * x_female) as girls_s, sum(n * w_matched * x_female) as girls_ws,
+        sum(sum_sen_any) as sen_s, sum(w_matched * sum_sen_any) as sen_ws
+    from weighted
+    group by all
+),
+
+-- the baseline's squared deviations from its side's mean, a second pass (stable, and exactly 0
+-- where every pupil has one baseline)
+baseline_ss as (
+    select a.time_period, a.la_code, a.subject, a.breakdown, a.group_label, a.tutee,
+        sum(a.n * (a.baseline - s.baseline_s / s.n) * (a.baseline - s.baseline_s / s.n)) as baseline_ss
+    from weighted as a
+    join side_sums as s using (time_period, la_code, subject, breakdown, group_label, tutee)
+    group by all
+),
+
 per_side as (
     select
         time_period, la_code, subject, breakdown, group_label, tutee,
-        count(*) as n,
-        count(*) filter (where w_matched > 0) as n_matched,
-        avg(baseline) as baseline_mean,
-        var_samp(baseline) as baseline_var,
-        sum(w_matched * baseline) / nullif(sum(w_matched), 0) as baseline_mmean,
-        avg(x_fsm) as fsm_mean,
-        var_samp(x_fsm) as fsm_var,
-        sum(w_matched * x_fsm) / nullif(sum(w_matched), 0) as fsm_mmean,
-        avg(x_cla) as cla_mean,
-        var_samp(x_cla) as cla_var,
-        sum(w_matched * x_cla) / nullif(sum(w_matched), 0) as cla_mmean,
-        avg(x_eal) as eal_mean,
-        var_samp(x_eal) as eal_var,
-        sum(w_matched * x_eal) / nullif(sum(w_matched), 0) as eal_mmean,
-        avg(x_female) as girls_mean,
-        var_samp(x_female) as girls_var,
-        sum(w_matched * x_female) / nullif(sum(w_matched), 0) as girls_mmean,
-        avg(x_sen_any) as sen_mean,
-        var_samp(x_sen_any) as sen_var,
-        sum(w_matched * x_sen_any) / nullif(sum(w_matched), 0) as sen_mmean
-    from weighted
-    group by all
+        n::bigint as n,
+        coalesce(n_matched, 0)::bigint as n_matched,
+        baseline_s / n as baseline_mean,
+        case when n > 1 then baseline_ss / (n - 1) end as baseline_var,
+        baseline_ws / nullif(w, 0) as baseline_mmean,
+        fsm_s / n as fsm_mean,
+        case when n > 1 then (fsm_s - fsm_s * fsm_s / n) / (n - 1) end as fsm_var,
+        fsm_ws / nullif(w, 0) as fsm_mmean,
+        cla_s / n as cla_mean,
+        case when n > 1 then (cla_s - cla_s * cla_s / n) / (n - 1) end as cla_var,
+        cla_ws / nullif(w, 0) as cla_mmean,
+        eal_s / n as eal_mean,
+        case when n > 1 then (eal_s - eal_s * eal_s / n) / (n - 1) end as eal_var,
+        eal_ws / nullif(w, 0) as eal_mmean,
+        girls_s / n as girls_mean,
+        case when n > 1 then (girls_s - girls_s * girls_s / n) / (n - 1) end as girls_var,
+        girls_ws / nullif(w, 0) as girls_mmean,
+        sen_s / n as sen_mean,
+        case when n > 1 then (sen_s - sen_s * sen_s / n) / (n - 1) end as sen_var,
+        sen_ws / nullif(w, 0) as sen_mmean
+    from side_sums
+    join baseline_ss using (time_period, la_code, subject, breakdown, group_label, tutee)
 ),
 
 models as (

@@ -18,13 +18,18 @@
 create table if not exists value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER);
 
 create or replace table mart_data_quality as
+-- Counted once per pupil, subject and reason, then rolled up: the four grouping sets and
+-- seven filtered counts then run over a few thousand counts, not every attainment row.
 with results as (
     select
         pu.time_period, pu.la_code,
         case r.subject when 'maths' then 'Mathematics' else 'English' end as subject,
-        r.points is not null as scored,
-        r.unscored_reason
-    from int_results as r
+        r.scored, r.unscored_reason, r.n
+    from (
+        select upn, subject, points is not null as scored, unscored_reason, count(*) as n
+        from int_results
+        group by all
+    ) as r
     join int_pupils as pu using (upn)
 ),
 
@@ -53,13 +58,13 @@ result_counts as (
         time_period,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
         case when grouping(subject) = 1 then 'Total' else subject end as subject,
-        count(*) filter (where scored) as dq_results_scored,
-        count(*) filter (where unscored_reason = 'p_scale') as dq_unscored_p_scale,
-        count(*) filter (where unscored_reason = 'code_a') as dq_unscored_code_a,
-        count(*) filter (where unscored_reason = 'code_b') as dq_unscored_code_b,
-        count(*) filter (where unscored_reason = 'code_d') as dq_unscored_code_d,
-        count(*) filter (where unscored_reason = 'code_n') as dq_unscored_code_n,
-        count(*) filter (where unscored_reason = 'code_t') as dq_unscored_code_t
+        coalesce(sum(n) filter (where scored), 0)::bigint as dq_results_scored,
+        coalesce(sum(n) filter (where unscored_reason = 'p_scale'), 0)::bigint as dq_unscored_p_scale,
+        coalesce(sum(n) filter (where unscored_reason = 'code_a'), 0)::bigint as dq_unscored_code_a,
+        coalesce(sum(n) filter (where unscored_reason = 'code_b'), 0)::bigint as dq_unscored_code_b,
+        coalesce(sum(n) filter (where unscored_reason = 'code_d'), 0)::bigint as dq_unscored_code_d,
+        coalesce(sum(n) filter (where unscored_reason = 'code_n'), 0)::bigint as dq_unscored_code_n,
+        coalesce(sum(n) filter (where unscored_reason = 'code_t'), 0)::bigint as dq_unscored_code_t
     from results
     group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
 ),
