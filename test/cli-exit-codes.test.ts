@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashTree } from "./helpers/files.ts";
+import { plantedRun, type PlantedRun } from "./helpers/planted-run.ts";
 import { EXIT, InputRefusedError, ReleaseRefusedError } from "../pipelines/core/exit-codes.ts";
 import { exitCodeFor } from "../pipelines/core/exit-for.ts";
 import { SettingsError } from "../pipelines/core/settings.ts";
@@ -56,10 +57,13 @@ describe("exitCodeFor: every error class the stages throw has its code", () => {
 describe("tuition-impact exit codes, end to end", () => {
   let out: string;
   let before: Record<string, string>;
-  beforeAll(() => {
+  let good: PlantedRun;
+  beforeAll(async () => {
+    // The planted fixture's good run (exit 0, shared with other test files), copied: the refused
+    // runs below are run into this folder and must leave it as it was.
+    good = await plantedRun();
     out = mkdtempSync(join(tmpdir(), "exit-out-"));
-    const good = runCli(["run", FIXTURE, "--out", out, "--quiet"]);
-    expect(good.status, good.stderr).toBe(EXIT.ok);
+    cpSync(good.out, out, { recursive: true });
     before = hashTree(out);
   });
 
@@ -109,10 +113,13 @@ describe("tuition-impact exit codes, end to end", () => {
   });
 
   it("a successful run ends by printing where the return, workbook, site data and quarantine report are", () => {
-    const again = mkdtempSync(join(tmpdir(), "exit-paths-"));
-    const r = runCli(["run", FIXTURE, "--out", again, "--quiet"]);
-    expect(r.status, r.stderr).toBe(EXIT.ok);
-    const tail = r.stdout.trim().split("\n").slice(-4).map((l) => l.trim().split(/\s{2,}/));
+    // The shared good run, into a folder of its own, printed this.
+    const again = good.out;
+    const tail = good.stdout
+      .trim()
+      .split("\n")
+      .slice(-4)
+      .map((l) => l.trim().split(/\s{2,}/));
     expect(tail.map(([what]) => what)).toEqual(["return", "workbook", "site data", "quarantine report"]);
     for (const [, path] of tail) expect(readFileSync(path).length, path).toBeGreaterThan(0);
     expect(tail[0][1]).toMatch(/return\/impact_919_\d{6}\.csv$/);

@@ -4,11 +4,12 @@
 // (SIGKILL at each stage is test/run.test.ts.) Tests run as root in CI, where chmod does not
 // stop writes, so an unwritable folder is a path under a file, or under /proc.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashTree } from "./helpers/files.ts";
+import { plantedRun } from "./helpers/planted-run.ts";
 import { Db } from "../pipelines/core/db.ts";
 import { buildSite } from "../scripts/build-site.ts";
 
@@ -21,7 +22,6 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd: tmpdir(), encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" } });
 }
 
-
 async function validateCountRows(db: string): Promise<number> {
   const d = await Db.open(db, { access_mode: "READ_ONLY" });
   try {
@@ -33,7 +33,10 @@ async function validateCountRows(db: string): Promise<number> {
 
 /** One line of stderr starting "tuition-impact:", and no "unexpected error" (a known failure, explained). */
 function explained(stderr: string): string {
-  const lines = stderr.trim().split("\n").filter((l) => l.startsWith("tuition-impact:"));
+  const lines = stderr
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("tuition-impact:"));
   expect(lines, stderr).toHaveLength(1);
   expect(stderr).not.toMatch(/unexpected error/);
   return lines[0];
@@ -42,10 +45,9 @@ function explained(stderr: string): string {
 describe("faults", () => {
   let good: string;
   let goodReturn: Record<string, string>;
-  beforeAll(() => {
-    good = mkdtempSync(join(tmpdir(), "faults-good-"));
-    const r = runCli(["run", FIXTURE, "--out", good, "--quiet"]);
-    expect(r.status, r.stderr).toBe(0);
+  beforeAll(async () => {
+    // The planted fixture's good run (exit 0), shared with other test files: only read and copied here.
+    good = (await plantedRun()).out;
     goodReturn = hashTree(join(good, "return"));
   });
 
@@ -60,7 +62,11 @@ describe("faults", () => {
 
   it("an output folder that cannot be created even by root (/proc): refused at once, not hung", () => {
     // Node's mkdirSync(..., { recursive: true }) never returns for a path under /proc.
-    const r = spawnSync(process.execPath, [CLI, "run", FIXTURE, "--out", `/proc/tuition-impact-${process.pid}/out`], { cwd: tmpdir(), encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [CLI, "run", FIXTURE, "--out", `/proc/tuition-impact-${process.pid}/out`], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.signal, "the run hung").toBeNull();
     expect(r.status).toBe(1);
     expect(explained(r.stderr)).toMatch(/cannot be used as the output folder/);
@@ -91,7 +97,10 @@ describe("faults", () => {
       // Fails rather than skips without mount rights: CI runs as root, and a skipped
       // disk-full test would leave the ENOSPC message unchecked without anyone noticing.
       const m = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${kb}k`, "tmpfs", mnt], { encoding: "utf8" });
-      if (m.status !== 0) throw new Error(`the disk-full test cannot mount a tmpfs at ${mnt} (${(m.stderr || String(m.error)).trim()}): it needs root with mount rights, as CI has`);
+      if (m.status !== 0)
+        throw new Error(
+          `the disk-full test cannot mount a tmpfs at ${mnt} (${(m.stderr || String(m.error)).trim()}): it needs root with mount rights, as CI has`,
+        );
       mounted = true;
       cpSync(good, mnt, { recursive: true });
     });
@@ -125,7 +134,9 @@ describe("faults", () => {
     const before = hashTree(dist);
     const damaged = join(dir, "tuition-impact.duckdb");
     writeFileSync(damaged, Buffer.alloc(64 * 1024, 0x5a));
-    await expect(buildSite({ db: damaged, out: dist, returnDir: join(good, "return"), verbose: false })).rejects.toThrow(/site build failed.*dist\/ was left as it was/s);
+    await expect(buildSite({ db: damaged, out: dist, returnDir: join(good, "return"), verbose: false })).rejects.toThrow(
+      /site build failed.*dist\/ was left as it was/s,
+    );
     expect(hashTree(dist)).toEqual(before);
     expect(readdirSync(dir).sort()).toEqual(["dist", "tuition-impact.duckdb"]);
     // No database at all: refused before Framework starts, naming what to do.

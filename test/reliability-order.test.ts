@@ -11,10 +11,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashTree } from "./helpers/files.ts";
+import { plantedRun } from "./helpers/planted-run.ts";
 import { Db } from "../pipelines/core/db.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -29,7 +31,10 @@ function records(text: string): string[] {
   let inQuote = false;
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '"') inQuote = !inQuote;
-    else if (text[i] === "\n" && !inQuote) { out.push(text.slice(start, i + 1)); start = i + 1; }
+    else if (text[i] === "\n" && !inQuote) {
+      out.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
   }
   if (start < text.length) out.push(text.slice(start).endsWith("\n") ? text.slice(start) : `${text.slice(start)}\n`);
   return out;
@@ -40,7 +45,9 @@ function shuffle<T>(items: T[], seed: number): T[] {
   const a = [...items];
   let x = seed || 1;
   for (let i = a.length - 1; i > 0; i--) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     const j = (x >>> 0) % (i + 1);
     [a[i], a[j]] = [a[j], a[i]];
   }
@@ -49,18 +56,19 @@ function shuffle<T>(items: T[], seed: number): T[] {
 
 function run(input: string, out: string) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "tuition-impact.js"), "run", input, "--out", out, "--quiet"], {
-    encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
+    encoding: "utf8",
+    env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
   });
   expect(r.status, r.stderr).toBe(0);
 }
-
 
 /** Every table but run_info, positional columns left out, rows sorted: what "identical tables" means here. */
 async function tables(path: string): Promise<Record<string, string>> {
   const db = await Db.open(path, { access_mode: "READ_ONLY" });
   try {
     const cols = await db.all<{ t: string; c: string }>(
-      `select table_name as t, column_name as c from duckdb_columns() where not internal and table_name <> 'run_info' order by table_name, column_index`);
+      `select table_name as t, column_name as c from duckdb_columns() where not internal and table_name <> 'run_info' order by table_name, column_index`,
+    );
     const byTable = new Map<string, string[]>();
     for (const { t, c } of cols) if (!POSITIONAL.has(c)) byTable.set(t, [...(byTable.get(t) ?? []), c]);
     const out: Record<string, string> = {};
@@ -83,49 +91,81 @@ async function cells(path: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** The site's data: each src/data loader run against one database, as Framework would. */
+/**
+ * The site's data: each src/data loader run against one database, as the site build runs it. A
+ * loader module (one that ends with runLoader) is imported here and its `output` called on the
+ * open database, as scripts/build-site.ts precomputeLoaders does for the build (the same bytes it
+ * prints when Framework starts it as a process, without a process per loader and database); any
+ * other loader (a script that only prints) is run as a process, as Framework would.
+ */
 async function loaderOutputs(out: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
-  for (const loader of readdirSync(join(ROOT, "src", "data")).filter((f) => /\.(json|zip|csv)\.ts$/.test(f)).sort()) {
-    const r = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "src", "data", loader)], {
-      cwd: ROOT, encoding: "buffer", maxBuffer: 1 << 28,
-      env: { ...process.env, TUITION_DB: join(out, "tuition-impact.duckdb"), TUITION_RETURN_DIR: join(out, "return") },
-    });
-    expect(r.status, `${loader}: ${r.stderr?.toString()}`).toBe(0);
-    let text = r.stdout.toString("utf8");
-    if (loader.endsWith(".zip.ts")) {
-      // Members and their contents; the zip's own bytes carry the time it was written.
-      const zip = await JSZip.loadAsync(r.stdout);
-      const members: Record<string, string> = {};
-      for (const name of Object.keys(zip.files).sort()) members[name] = await zip.files[name].async("string");
-      text = JSON.stringify(members);
+  const db = await Db.open(join(out, "tuition-impact.duckdb"), { access_mode: "READ_ONLY" });
+  try {
+    for (const loader of readdirSync(join(ROOT, "src", "data"))
+      .filter((f) => /\.(json|zip|csv)\.ts$/.test(f))
+      .sort()) {
+      const path = join(ROOT, "src", "data", loader);
+      let bytes: Buffer;
+      if (readFileSync(path, "utf8").includes("await runLoader(import.meta.url, output)")) {
+        const module = (await import(pathToFileURL(path).href)) as { output: (db: Db) => Promise<string | Uint8Array> };
+        bytes = Buffer.from(await module.output(db));
+      } else {
+        const r = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [path], {
+          cwd: ROOT,
+          encoding: "buffer",
+          maxBuffer: 1 << 28,
+          env: { ...process.env, TUITION_DB: join(out, "tuition-impact.duckdb"), TUITION_RETURN_DIR: join(out, "return") },
+        });
+        expect(r.status, `${loader}: ${r.stderr?.toString()}`).toBe(0);
+        bytes = r.stdout;
+      }
+      result[loader] = await comparable(loader, bytes);
     }
-    if (loader === "run.json.ts") text = JSON.stringify({ ...JSON.parse(text), run_at: null });
-    if (loader === "downloads.json.ts") // the workbook's bytes carry the inputs' SHA-256 (see above)
-      text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => (String(f.name).endsWith(".xlsx") ? { ...f, bytes: null, sha256: null } : f)));
-    if (loader === "inputs.json.ts") text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => ({ ...f, sha256: null })));
-    result[loader] = text;
+  } finally {
+    db.close();
   }
   return result;
+}
+
+/** A loader's output as text to compare, less what legitimately differs with the order (see the top). */
+async function comparable(loader: string, bytes: Buffer): Promise<string> {
+  let text = bytes.toString("utf8");
+  if (loader.endsWith(".zip.ts")) {
+    // Members and their contents; the zip's own bytes carry the time it was written.
+    const zip = await JSZip.loadAsync(bytes);
+    const members: Record<string, string> = {};
+    for (const name of Object.keys(zip.files).sort()) members[name] = await zip.files[name].async("string");
+    text = JSON.stringify(members);
+  }
+  if (loader === "run.json.ts") text = JSON.stringify({ ...JSON.parse(text), run_at: null });
+  if (loader === "downloads.json.ts")
+    // the workbook's bytes carry the inputs' SHA-256 (see above)
+    text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => (String(f.name).endsWith(".xlsx") ? { ...f, bytes: null, sha256: null } : f)));
+  if (loader === "inputs.json.ts") text = JSON.stringify(JSON.parse(text).map((f: Record<string, unknown>) => ({ ...f, sha256: null })));
+  return text;
 }
 
 describe("the order of files and rows does not matter", () => {
   let a: string;
   let b: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     const shuffled = mkdtempSync(join(tmpdir(), "order-in-"));
     // Files written in reverse name order; every data row moved, the header first.
     for (const [k, name] of readdirSync(FIXTURE).sort().reverse().entries()) {
       const text = readFileSync(join(FIXTURE, name), "latin1");
-      if (!name.endsWith(".csv")) { writeFileSync(join(shuffled, name), text, "latin1"); continue; }
+      if (!name.endsWith(".csv")) {
+        writeFileSync(join(shuffled, name), text, "latin1");
+        continue;
+      }
       const [header, ...rows] = records(text);
       const body = [header, ...shuffle(rows, 7919 * (k + 1))].join("");
       // Same bytes in another order: no final newline added where the original had none.
       writeFileSync(join(shuffled, name), text.endsWith("\n") ? body : body.slice(0, -1), "latin1");
     }
-    a = mkdtempSync(join(tmpdir(), "order-a-"));
+    // The fixture as committed: its run shared with other test files (only read here).
+    a = (await plantedRun()).out;
     b = mkdtempSync(join(tmpdir(), "order-b-"));
-    run(FIXTURE, a);
     run(shuffled, b);
   }, 900_000);
 

@@ -1,16 +1,14 @@
 // The demo LA built once for every test file that needs it (issue 17): synth --scale la --seed 1,
 // the pipeline and the site, exactly as scripts/build.ts makes it (about 500 schools, 168,000
-// pupils). Vitest runs test files in separate workers, so the build goes into a folder under the
-// system's temp folder named by a hash of everything that makes it, held by a lock folder: a second
-// worker that asks while the first is building waits for it and reuses its build, and a later
-// `npm test` with the same sources reuses it too. A change to any source gives a new folder.
+// pupils), by builtOnce (test/helpers/source-files.ts): a worker that asks while another is
+// building waits for it and reuses its build, and a later `npm test` with the same sources reuses
+// it too. A change to any source gives a new folder.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildSite, withLockDir } from "../../scripts/build-site.ts";
+import { buildSite } from "../../scripts/build-site.ts";
 import { projectRoot } from "../../src/data/source.ts";
-import { sourcesHash } from "./source-files.ts";
+import { builtOnce } from "./source-files.ts";
 
 export interface DemoSite {
   /** The folder holding everything below. */
@@ -25,19 +23,17 @@ export interface DemoSite {
 
 /** The demo LA's pipeline output and site, built by the first caller and reused by the rest. */
 export async function builtDemoSite(): Promise<DemoSite> {
-  const dir = join(tmpdir(), `tuition-demo-site-${sourcesHash(["bin", "pipelines", "src", "scripts", "observablehq.config.ts", "package.json"])}`);
-  const done = join(dir, "built.json");
-  if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
   // Up to 40 minutes' wait: the demo's pipeline and site on a busy two-core machine.
-  return withLockDir(
-    `${dir}.lock`,
-    async () => {
-      if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
+  return builtOnce(
+    "tuition-demo-site",
+    ["bin", "pipelines", "src", "scripts", "observablehq.config.ts", "package.json"],
+    async (dir) => {
       const cli = join(projectRoot, "bin", "tuition-impact.js");
       const out = join(dir, "out");
-      for (const args of [["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"], ["run", join(dir, "in"), "--out", out, "--quiet"]]) {
+      for (const args of [
+        ["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"],
+        ["run", join(dir, "in"), "--out", out, "--quiet"],
+      ]) {
         const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8" });
         if (r.status !== 0) throw new Error(`The demo LA's ${args[0]} failed (exit ${r.status}):\n${r.stderr}`);
       }
@@ -45,9 +41,7 @@ export async function builtDemoSite(): Promise<DemoSite> {
       rmSync(join(dir, "in"), { recursive: true, force: true });
       const db = join(out, "tuition-impact.duckdb");
       const { out: dist, seconds } = await buildSite({ db, out: join(dir, "dist"), verbose: false });
-      const built: DemoSite = { dir, out, db, dist, seconds };
-      writeFileSync(done, JSON.stringify(built));
-      return built;
+      return { dir, out, db, dist, seconds };
     },
     2400,
   );

@@ -1,9 +1,12 @@
-// Files under a folder, and the hash of a set of sources that keys a test build cached across
-// runs (the demo LA's site, the 12-school fixture site, the small ntp site): one walk and one
-// hash for all of them, so a changed source rebuilds whichever builds read it.
+// Files under a folder, the hash of a set of sources, and the one way a test build is cached
+// across test files and runs (the demo LA's site, the 12-school fixture site, the small ntp site,
+// the planted fixture's run): one walk, one hash and one lock for all of them, so a changed source
+// rebuilds whichever builds read it and no two workers build the same thing.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { withLockDir } from "../../scripts/build-site.ts";
 import { projectRoot } from "../../src/data/source.ts";
 
 /** Framework's cache, installed packages and test output: never a source of a build. */
@@ -29,4 +32,31 @@ export function sourcesHash(paths: string[]): string {
   const hash = createHash("sha256");
   for (const f of files.sort()) hash.update(relative(projectRoot, f)).update(readFileSync(f));
   return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * What `build` returns, made once into `<system temp>/<name>-<sourcesHash(sources)>/` (the folder
+ * it is given, emptied first) and reused by every later caller while those sources are unchanged:
+ * vitest runs each test file in its own worker, so the build is held by a lock folder, and a
+ * worker that asks while another builds waits for it (up to `waitSeconds`) and reads its result.
+ * `built.json` (the result, as JSON) is written last, so a build killed half way is redone.
+ * Callers must treat the folder as read-only: a test that changes files copies them first.
+ */
+export async function builtOnce<T>(name: string, sources: string[], build: (dir: string) => Promise<T>, waitSeconds = 900): Promise<T> {
+  const dir = join(tmpdir(), `${name}-${sourcesHash(sources)}`);
+  const done = join(dir, "built.json");
+  const read = (): T => JSON.parse(readFileSync(done, "utf8"));
+  if (existsSync(done)) return read();
+  return withLockDir(
+    `${dir}.lock`,
+    async () => {
+      if (existsSync(done)) return read();
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const built = await build(dir);
+      writeFileSync(done, JSON.stringify(built));
+      return built;
+    },
+    waitSeconds,
+  );
 }
