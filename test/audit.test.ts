@@ -3,10 +3,10 @@
 // place; the audit must find each at its file, row and column, and the clean one must give 0.
 import ExcelJS from "exceljs";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditRelease, type AuditOptions, type Breach } from "../pipelines/export/audit.ts";
 
 const root = mkdtempSync(join(tmpdir(), "audit-"));
@@ -22,7 +22,18 @@ n_t,mart_impact,Model tutees,Impact,,0,n_t,la,
 bal_n_t,mart_balance,Balance tutees,Balance,,0,bal_n_t,none,
 `;
 
-const BASE = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name"];
+const BASE = [
+  "time_period",
+  "time_identifier",
+  "geographic_level",
+  "country_code",
+  "country_name",
+  "region_code",
+  "region_name",
+  "old_la_code",
+  "new_la_code",
+  "la_name",
+];
 const FILTERS = ["subject", "fsm_status"];
 const LA_IND = ["pupils", "below", "pct_below", "mean_score", "n_t"];
 const SCHOOL_IND = ["pupils", "below", "pct_below", "mean_score"];
@@ -50,7 +61,18 @@ const meta = (indicators: string[]) =>
     ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"],
     ["subject", "Filter", "Subject", "", "", "", "", ""],
     ["fsm_status", "Filter", "Free school meals status", "", "", "", "", ""],
-    ...indicators.map((i) => [i, "Indicator", CATALOGUE.split("\n").find((l) => l.startsWith(`${i},`))!.split(",")[2], "", "", "0", "", ""]),
+    ...indicators.map((i) => [
+      i,
+      "Indicator",
+      CATALOGUE.split("\n")
+        .find((l) => l.startsWith(`${i},`))!
+        .split(",")[2],
+      "",
+      "",
+      "0",
+      "",
+      "",
+    ]),
   ]);
 
 interface Release {
@@ -71,9 +93,14 @@ function cleanRelease(): Release {
     schools: SCHOOL_ROWS.map((r) => [...r]),
     guidance: "# Data guidance\n\nCounts of pupils from 1 to 4 are suppressed (`c`).\n",
     site: {
-      attainment: [siteRow("919", null, "English", "total", "Total", { pupils: "40", below: "10", pct_below: "25.0", mean_score: "27.1" }),
-        siteRow("919", null, "English", "fsm_status", "FSM eligible", { pupils: "c", below: "c", pct_below: "c", mean_score: "c" })],
-      balance: [siteRow("919", null, "English", "total", "Total", { bal_n_t: "40" }), siteRow("919", null, "English", "fsm_status", "FSM eligible", { bal_n_t: "c" })],
+      attainment: [
+        siteRow("919", null, "English", "total", "Total", { pupils: "40", below: "10", pct_below: "25.0", mean_score: "27.1" }),
+        siteRow("919", null, "English", "fsm_status", "FSM eligible", { pupils: "c", below: "c", pct_below: "c", mean_score: "c" }),
+      ],
+      balance: [
+        siteRow("919", null, "English", "total", "Total", { bal_n_t: "40" }),
+        siteRow("919", null, "English", "fsm_status", "FSM eligible", { bal_n_t: "c" }),
+      ],
     },
   };
 }
@@ -95,7 +122,17 @@ async function writeRelease(dir: string, r: Release) {
   const wb = new ExcelJS.Workbook();
   wb.addWorksheet("Cover").addRow(["One-to-one tuition impact: a hand-made release"]);
   const sheet = wb.addWorksheet("Attainment");
-  const labels = laHeader.map((c) => (c === "subject" ? "Subject" : c === "fsm_status" ? "Free school meals status" : LA_IND.includes(c) ? CATALOGUE.split("\n").find((l) => l.startsWith(`${c},`))!.split(",")[2] : c));
+  const labels = laHeader.map((c) =>
+    c === "subject"
+      ? "Subject"
+      : c === "fsm_status"
+        ? "Free school meals status"
+        : LA_IND.includes(c)
+          ? CATALOGUE.split("\n")
+              .find((l) => l.startsWith(`${c},`))!
+              .split(",")[2]
+          : c,
+  );
   sheet.addRow(labels);
   for (const row of r.la) sheet.addRow(row.map((v, i) => (i >= BASE.length + FILTERS.length && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
   for (const c of r.workbookCells ?? []) sheet.getCell(c.row, c.col).value = c.value;
@@ -123,6 +160,8 @@ beforeAll(async () => {
   writeFileSync(join(catalogueDir, "catalogue.csv"), CATALOGUE);
   await writeRelease(clean, cleanRelease());
 });
+// The hand-made releases are this file's own: none is left in the temporary folder.
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("audit of a hand-made release", () => {
   it("finds 0 breaches in the clean release, reading every part of it", async () => {
@@ -138,7 +177,14 @@ describe("audit of a hand-made release", () => {
     cpSync(clean, dir, { recursive: true });
     const columns = ["time_period", "la_code", "urn", "subject", "breakdown", "group_label", "pupils", "below", "pct_below", "mean_score"];
     const write = (values: string[]) =>
-      writeFileSync(join(dir, "site", "_file", "data", "schools", "100001.9f8e7d6c.json"), JSON.stringify({ urn: "100001", name: "Ash Primary", tables: { attainment: { columns, rows: [["200910", "919", "100001", "English", "total", "Total", ...values]] } } }));
+      writeFileSync(
+        join(dir, "site", "_file", "data", "schools", "100001.9f8e7d6c.json"),
+        JSON.stringify({
+          urn: "100001",
+          name: "Ash Primary",
+          tables: { attainment: { columns, rows: [["200910", "919", "100001", "English", "total", "Total", ...values]] } },
+        }),
+      );
     mkdirSync(join(dir, "site", "_file", "data", "schools"), { recursive: true });
     write(["c", "c", "c", "c"]); // as the return publishes school 100001: clean, and its 4 cells read
     const cleanResult = await auditRelease(dir, options);
@@ -190,7 +236,10 @@ describe("audit of a hand-made release", () => {
     const declared = join(root, "catalogue-declared");
     mkdirSync(join(declared, "counts"), { recursive: true });
     writeFileSync(join(declared, "catalogue.csv"), CATALOGUE);
-    writeFileSync(join(declared, "counts", "counts.csv"), "mart,count,population,within,group\nmart_att,pupils,tutees_analysed,,\nmart_impact,n_t,tutees_analysed,,\n");
+    writeFileSync(
+      join(declared, "counts", "counts.csv"),
+      "mart,count,population,within,group\nmart_att,pupils,tutees_analysed,,\nmart_impact,n_t,tutees_analysed,,\n",
+    );
     const r = cleanRelease();
     r.la[0][BASE.length + 2] = "c"; // pupils, LA English Total row, while n_t there publishes the same 40 tutees
     const dir = join(root, "declared");
@@ -206,6 +255,36 @@ describe("audit of a hand-made release", () => {
     const found = await plant("diff-b", (r) => (r.la[2][BASE.length + 2] = "33"));
     expect(found).toContainEqual(at("differencing", LA, "row 3", "pupils"));
     expect(found).toContainEqual(at("differencing", SITE, "$.attainment[1]", "pupils"));
+  });
+
+  it("names the set in the message when the c it exposes is the breakdown's Total row", async () => {
+    const found = await plant("diff-total", (r) => {
+      r.la[0][BASE.length + 2] = "c"; // pupils, LA English Total row ...
+      r.la[1][BASE.length + 2] = "20"; // ... while both FSM groups publish theirs
+      r.la[2][BASE.length + 2] = "20";
+      r.site.attainment[0].pupils = "c";
+    });
+    const total = found.filter((b) => b.kind === "differencing" && b.place === LA && b.loc === "row 2" && b.col === "pupils");
+    expect(total.map((b) => b.message)).toContainEqual(
+      expect.stringContaining("recoverable by differencing the fsm_status groups and Total of English, LA 919 (pupils)"),
+    );
+  });
+
+  it("leaves nothing in the temporary folder, when a workbook cannot be read too", async () => {
+    const dir = join(root, "temp-clean");
+    cpSync(clean, dir, { recursive: true });
+    writeFileSync(join(dir, "return", "broken.xlsx"), "not a zip");
+    const temp = join(root, "tmpdir");
+    mkdirSync(temp);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      expect((await auditRelease(dir, options)).breaches).toContainEqual(at("unreadable", "return/broken.xlsx", "", ""));
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    expect(existsSync(temp) && readdirSync(temp)).toEqual([]);
   });
 
   it("finds a c recoverable from the subjects and subject Total", async () => {
@@ -246,7 +325,10 @@ describe("audit of a hand-made release", () => {
 });
 
 describe("tuition-impact audit", () => {
-  const cli = (dir: string) => spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "pipelines", "cli.ts"), "audit", dir, "--catalogue", catalogueDir], { encoding: "utf8" });
+  const cli = (dir: string) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "pipelines", "cli.ts"), "audit", dir, "--catalogue", catalogueDir], {
+      encoding: "utf8",
+    });
 
   it("exits 0 saying 0 breaches on the clean release, and 4 listing each breach on a planted one", async () => {
     const ok = cli(clean);

@@ -16,9 +16,21 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Db } from "../core/db.ts";
+import { Db, literal } from "../core/db.ts";
 import { ReleaseRefusedError } from "../core/exit-codes.ts";
-import { CELL_COLUMNS, csvHeader, DIMENSION_HEADINGS, HeaderMap, loadWide, loadWorkbook, LongWriter, memberPath, siteRows } from "./audit/cells.ts";
+import {
+  csvHeader,
+  DIMENSION_HEADINGS,
+  HeaderMap,
+  INDICATOR_TYPE,
+  loadWide,
+  loadWorkbook,
+  LongWriter,
+  memberPath,
+  ROW_COLUMNS,
+  siteRows,
+  VAL_COLUMNS,
+} from "./audit/cells.ts";
 import { countFiles, discover, rel } from "./audit/discover.ts";
 import { type Canaries, IdentifierScanner, lineOf } from "./audit/identifiers.ts";
 import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue, NTP_CATALOGUE_DIR } from "./catalogue.ts";
@@ -92,11 +104,31 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
         found(hit.kind, place, loc, col, `${describe(hit.kind)} ${hit.shown} is published`);
       }
     };
-    if (countFiles(files) === 0) found("unreadable", folder, "", "", "no release files here (no impact_*.csv, workbook, data-guidance.md or site data): nothing to audit");
+    if (countFiles(files) === 0)
+      found("unreadable", folder, "", "", "no release files here (no impact_*.csv, workbook, data-guidance.md or site data): nothing to audit");
 
-    await db.run(`create temp table audit_cells (${CELL_COLUMNS})`);
+    await db.run(`create type ${INDICATOR_TYPE} as enum (${[...indicators].map(literal).join(", ")})`);
+    await db.run(`create temp table audit_rows (${ROW_COLUMNS})`);
+    await db.run(`create temp table audit_vals (${VAL_COLUMNS})`);
     // Column names and labels of every metadata file: how workbook headers are read.
-    const headers = new HeaderMap([...indicators, ...FILTERS.map((f) => f.col), "prior_attainment", "time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "school_urn", "school_laestab", "school_name"]);
+    const headers = new HeaderMap([
+      ...indicators,
+      ...FILTERS.map((f) => f.col),
+      "prior_attainment",
+      "time_period",
+      "time_identifier",
+      "geographic_level",
+      "country_code",
+      "country_name",
+      "region_code",
+      "region_name",
+      "old_la_code",
+      "new_la_code",
+      "la_name",
+      "school_urn",
+      "school_laestab",
+      "school_name",
+    ]);
     for (const r of catalogue) headers.add(r.label, r.indicator);
     for (const f of FILTERS) headers.add(f.label, f.col);
     for (const [heading, col] of DIMENSION_HEADINGS) headers.add(heading, col);
@@ -106,10 +138,20 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
       const metaRows = parseCsv(readFileSync(meta, "utf8"));
       const mh = metaRows[0] ?? [];
       const [ci, ti, li] = ["col_name", "col_type", "label"].map((c) => mh.indexOf(c));
-      const metaIndicators = metaRows.slice(1).filter((r) => r[ti] === "Indicator").map((r) => r[ci]);
+      const metaIndicators = metaRows
+        .slice(1)
+        .filter((r) => r[ti] === "Indicator")
+        .map((r) => r[ci]);
       for (const r of metaRows.slice(1)) if (r[ci] && r[li]) headers.add(r[li], r[ci]);
       for (const name of metaIndicators) {
-        if (!indicators.has(name) && !pooling.has(name)) found("unreadable", rel(folder, meta), "", name, "an indicator the catalogue does not list: the audit cannot tell whether it is a count or what it is about");
+        if (!indicators.has(name) && !pooling.has(name))
+          found(
+            "unreadable",
+            rel(folder, meta),
+            "",
+            name,
+            "an indicator the catalogue does not list: the audit cannot tell whether it is a count or what it is about",
+          );
       }
       const columns = csvHeader(path);
       await loadWide(db, { place, csv: path, columns, indicators: metaIndicators.filter((n) => indicators.has(n)) });
@@ -141,22 +183,42 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
         found("unreadable", place, "", "", `is not JSON: ${(error as Error).message}`);
         continue;
       }
-      siteRows(json, indicators, (loc, key, indicator, value) => site.add(place, loc, key, indicator, value), (text, parent, step) => scanText(place, text, () => ({ loc: memberPath(parent, step), col: "" })));
+      siteRows(
+        json,
+        indicators,
+        (loc, key, indicator, value) => site.add(place, loc, key, indicator, value),
+        (text, parent, step) => scanText(place, text, () => ({ loc: memberPath(parent, step), col: "" })),
+      );
     }
     await site.load(db);
 
     await loadRules(db, catalogue, catalogueDir);
-    await db.run(SQL("setup.sql"));
+    for (const statement of statements(SQL("setup.sql"))) await db.run(statement);
     for (const check of ["small_counts.sql", "attribute.sql", "consistency.sql", "differencing.sql"]) {
-      const rows = await db.all<Breach & { line: number } & Record<string, unknown>>(`select * from (${SQL(check).trim().replace(/;$/, "")}) order by place, line nulls first, loc, col`, check === "small_counts.sql" ? { threshold } : undefined);
+      // A check may make tables first (their sizes then known, so DuckDB plans its joins on the
+      // small side); its last statement lists the breaches.
+      const parts = statements(SQL(check));
+      for (const statement of parts.slice(0, -1)) await db.run(statement);
+      const rows = await db.all<Breach & { line: number } & Record<string, unknown>>(
+        `select * from (${parts.at(-1)}) order by place, line nulls first, loc, col`,
+        check === "small_counts.sql" ? { threshold } : undefined,
+      );
       for (const r of rows) found(r.kind, r.place, r.loc, r.col, r.message);
     }
-    const cells = Number((await db.one<{ n: number }>("select count(*) as n from audit_cells"))?.n ?? 0);
+    const cells = Number((await db.one<{ n: number }>("select count(*) as n from audit_vals"))?.n ?? 0);
     return { breaches, threshold, files: countFiles(files), cells, seconds: (performance.now() - started) / 1000 };
   } finally {
     db.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The statements of an audit .sql file (each ends with ";" at the end of a line). */
+function statements(sql: string): string[] {
+  return sql
+    .split(/;[ \t]*\r?\n/)
+    .map((s) => s.trim().replace(/;$/, ""))
+    .filter((s) => s.replace(/--.*$/gm, "").trim());
 }
 
 function describe(kind: string): string {
@@ -202,7 +264,8 @@ async function loadRules(db: Db, catalogue: { indicator: string; count_basis: st
     // A percentage's first entry is its denominator: the group its numerator counts are counts
     // of (below ARE of those classifiable), so each of those is a count about it too.
     const [first, ...rest] = r.count_basis;
-    if (r.unit === "%") for (const entry of rest) if (basisColumn(entry) !== basisColumn(first)) basis.push([basisColumn(entry), basisColumn(first), first.endsWith("@total")]);
+    if (r.unit === "%")
+      for (const entry of rest) if (basisColumn(entry) !== basisColumn(first)) basis.push([basisColumn(entry), basisColumn(first), first.endsWith("@total")]);
   }
   const seen = new Set<string>();
   basis.splice(0, basis.length, ...basis.filter((b) => !seen.has(b.join("|")) && seen.add(b.join("|"))));
@@ -223,18 +286,28 @@ async function loadRules(db: Db, catalogue: { indicator: string; count_basis: st
   await insertRows(db, "audit_other", other);
   await db.run("create or replace temp table audit_other_groups (breakdown VARCHAR, grp VARCHAR, other_grp VARCHAR)");
   await insertRows(db, "audit_other_groups", otherGroups);
-  await insertRows(db, "audit_counts", counts.map((c) => [c]));
+  await insertRows(
+    db,
+    "audit_counts",
+    counts.map((c) => [c]),
+  );
   await insertRows(db, "audit_basis", basis);
   await insertRows(db, "audit_alias", alias);
-  await db.run(`create or replace temp table audit_alias_all as
+  await db.run(
+    `create or replace temp table audit_alias_all as
     select n.indicator, coalesce(a.canon, n.indicator) as canon
-    from (select unnest(string_split(?, ',')) as indicator) n left join audit_alias a using (indicator)`, [[...names].join(",")]);
+    from (select unnest(string_split(?, ',')) as indicator) n left join audit_alias a using (indicator)`,
+    [[...names].join(",")],
+  );
 }
 
 async function insertRows(db: Db, table: string, rows: unknown[][]) {
   if (rows.length === 0) return;
   const width = rows[0].length;
-  await db.run(`insert into ${table} select * from (values ${rows.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ")})`, rows.flat() as never);
+  await db.run(
+    `insert into ${table} select * from (values ${rows.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ")})`,
+    rows.flat() as never,
+  );
 }
 
 /** Rows of a CSV with a header as objects; none when the file is absent. */
@@ -285,8 +358,12 @@ export async function assertReleaseClean(folder: string, what: string, options: 
 /** The run's own tutor ids and questionnaire comments, as canaries for the audit. */
 export async function canariesFromDb(db: Db): Promise<Canaries> {
   const has = async (t: string) => (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [t])) !== undefined;
-  const tutorIds = (await has("stg_tuition")) ? (await db.all<{ v: string }>("select distinct tutor_id as v from stg_tuition where tutor_id is not null")).map((r) => r.v) : [];
-  const comments = (await has("stg_viewpoints")) ? (await db.all<{ v: string }>("select distinct comment as v from stg_viewpoints where comment is not null")).map((r) => r.v) : [];
+  const tutorIds = (await has("stg_tuition"))
+    ? (await db.all<{ v: string }>("select distinct tutor_id as v from stg_tuition where tutor_id is not null")).map((r) => r.v)
+    : [];
+  const comments = (await has("stg_viewpoints"))
+    ? (await db.all<{ v: string }>("select distinct comment as v from stg_viewpoints where comment is not null")).map((r) => r.v)
+    : [];
   return { tutorIds, comments };
 }
 

@@ -1,16 +1,24 @@
-// Reads every published figure of a release into one long table, audit_cells, one row per
-// published cell: where it is (place = file, or file and sheet; loc = its row; col = its column)
-// and what it is (the key a reader sees: period, LA, school, subject, breakdown and group, the
-// indicator) and its published text. Return files are unpivoted by DuckDB straight from the CSV;
-// workbook sheets and site JSON are turned into CSV first (as ingest does for .xlsx).
-import ExcelJS from "exceljs";
+// Reads every published figure of a release into two tables: audit_rows, one row per published
+// row (where it is: place = file, or file and sheet; loc = its row; and the key a reader sees:
+// period, LA, school, subject, breakdown and group), and audit_vals, one row per published cell
+// (its row, its indicator, which is also its column, and its published text). A cell's key is
+// its row's: kept once per row, not once per cell, since a release has some 70 cells a row and
+// the checks compare keys millions of times. Return files are unpivoted by DuckDB straight from
+// the CSV; workbook sheets and site JSON are turned into CSV first (as ingest does for .xlsx).
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { type Db, ident, literal } from "../../core/db.ts";
 import { parseCsv } from "../csv.ts";
+import { readWorkbookSheets } from "./xlsx-cells.ts";
 import { ALL_FILTERS as FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, TIME_COLUMNS } from "../layout.ts";
 
-export const CELL_COLUMNS = "place VARCHAR, loc VARCHAR, line BIGINT, col VARCHAR, tp VARCHAR, la VARCHAR, urn VARCHAR, subject VARCHAR, breakdown VARCHAR, grp VARCHAR, indicator VARCHAR, value VARCHAR";
+/** The indicator of a cell is an ENUM of the catalogue's indicators (audit.ts makes the type): one byte a cell, compared as an integer. */
+export const INDICATOR_TYPE = "audit_indicator";
+export const ROW_COLUMNS =
+  "rid INTEGER, place VARCHAR, loc VARCHAR, line BIGINT, tp VARCHAR, la VARCHAR, urn VARCHAR, subject VARCHAR, breakdown VARCHAR, grp VARCHAR";
+export const VAL_COLUMNS = `rid INTEGER, indicator ${INDICATOR_TYPE}, value VARCHAR`;
+/** Row ids carry on from the last row loaded, so rows of every file, sheet and site file are one numbering. */
+const NEXT_RID = "(select coalesce(max(rid), 0) from audit_rows)";
 
 const BASE = new Set<string>([...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...SCHOOL_COLUMNS]);
 const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_attainment"]);
@@ -20,7 +28,12 @@ const KNOWN_FILTERS = new Set<string>([...FILTERS.map((f) => f.col), "prior_atta
  * breakdown: a route row of impact is in the route's sets).
  */
 export const DIMENSIONS = ["respondent", "item", "outcome_measure"];
-export const DIMENSION_HEADINGS: [string, string][] = [["Respondent", "respondent"], ["Respondent type", "respondent"], ["Questionnaire item", "item"], ["Item", "item"]];
+export const DIMENSION_HEADINGS: [string, string][] = [
+  ["Respondent", "respondent"],
+  ["Respondent type", "respondent"],
+  ["Questionnaire item", "item"],
+  ["Item", "item"],
+];
 
 /**
  * An ntp figure's outcome measure is part of which figure it is (an impact on KS2 scaled score is
@@ -31,30 +44,43 @@ const outcomeSuffix = (col: string) => `case when ${col} is null or ${col} in ('
 
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
-/** A CSV in EES layout (a return file, or a workbook sheet turned into one) → audit_cells. */
+/** A CSV in EES layout (a return file, or a workbook sheet turned into one) → audit_rows and audit_vals. */
 export async function loadWide(db: Db, source: { place: string; csv: string; columns: string[]; indicators: string[]; lineColumn?: string }): Promise<void> {
   const { place, csv, columns, indicators } = source;
   const inds = indicators.filter((c) => columns.includes(c));
   if (inds.length === 0) return;
   const has = (c: string) => columns.includes(c);
-  const filters = columns.filter((c) => c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)));
+  const filters = columns.filter(
+    (c) =>
+      c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)),
+  );
   const col = (c: string) => (has(c) ? ident(c) : "null");
   // Questionnaire rows (mart_viewpoints) are keyed by respondent type and item where other rows have breakdown and group.
   const viewpoints = has("respondent") && has("item");
-  const breakdown = viewpoints ? `coalesce(${ident("respondent")}, '')` : filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${literal(f)}`).join(" ")} else 'total' end` : "'total'";
-  const grp = viewpoints ? `coalesce(${ident("item")}, '')` : filters.length ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end` : "'Total'";
-  const line = source.lineColumn ? `cast(${ident(source.lineColumn)} as bigint)` : "row_number() over () + 1";
-  await db.run(`insert into audit_cells
-    select ${literal(place)}, 'row ' || line, line, indicator, tp, la, urn, subject, breakdown, grp, indicator, value from (
-      unpivot (
-        select ${line} as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
-          case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
-          coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
-          ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
-        from read_csv(${literal(csv)}, header = true, all_varchar = true, parallel = false, auto_detect = false,
-          columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true)
-      ) on ${inds.map(ident).join(", ")} into name indicator value value
+  const breakdown = viewpoints
+    ? `coalesce(${ident("respondent")}, '')`
+    : filters.length
+      ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${literal(f)}`).join(" ")} else 'total' end`
+      : "'total'";
+  const grp = viewpoints
+    ? `coalesce(${ident("item")}, '')`
+    : filters.length
+      ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end`
+      : "'Total'";
+  const line = source.lineColumn ? `cast(${ident(source.lineColumn)} as bigint)` : "_n + 1";
+  await db.run(`create or replace temp table _audit_wide as
+    select ${NEXT_RID} + _n as _rid, ${line} as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
+      case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
+      coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
+      ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
+    from (select row_number() over () as _n, * from read_csv(${literal(csv)}, header = true, all_varchar = true, auto_detect = false,
+      columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true))`);
+  await db.run(`insert into audit_rows select _rid, ${literal(place)}, 'row ' || line, line, tp, la, urn, subject, breakdown, grp from _audit_wide`);
+  // UNPIVOT leaves out empty (NULL) cells: nothing is published there.
+  await db.run(`insert into audit_vals select _rid, indicator, value from (
+      unpivot (select _rid, ${inds.map(ident).join(", ")} from _audit_wide) on ${inds.map(ident).join(", ")} into name indicator value value
     )`);
+  await db.run("drop table _audit_wide");
 }
 
 /** The header of a CSV file (first record). */
@@ -77,7 +103,11 @@ export class HeaderMap {
     return this.byText.get(norm(text));
   }
 }
-const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9£%]+/g, " ").trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9£%]+/g, " ")
+    .trim();
 
 export interface WorkbookSheetRead {
   name: string;
@@ -91,21 +121,22 @@ export interface WorkbookSheetRead {
 
 /**
  * Reads an .xlsx release workbook: each sheet whose header row names a period column and
- * indicator columns becomes a CSV in tmpDir and then audit_cells rows; every text cell of every
- * sheet is kept for the identifier scan.
+ * indicator columns becomes a CSV in tmpDir and then audit_rows and audit_vals rows; every text
+ * cell of every sheet is kept for the identifier scan.
  */
-export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: string, headers: HeaderMap, indicators: Set<string>): Promise<WorkbookSheetRead[]> {
+export async function loadWorkbook(
+  db: Db,
+  path: string,
+  place: string,
+  tmpDir: string,
+  headers: HeaderMap,
+  indicators: Set<string>,
+): Promise<WorkbookSheetRead[]> {
   const out: WorkbookSheetRead[] = [];
-  // The whole-file reader, not the streaming one: exceljs's streaming reader can lose
-  // xl/workbook.xml when the writer stores it after the sheets (exceljs #3064), and an audit that
-  // sometimes cannot read the release it guards would refuse good runs at random. A release
-  // workbook is small (a few MB), so reading it whole costs little.
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
   let k = 0;
-  for (const sheet of workbook.worksheets) {
+  for (const sheet of readWorkbookSheets(path)) {
     k++;
-    const name = sheet.name ?? `Sheet${k}`;
+    const name = sheet.name;
     const read: WorkbookSheetRead = { name, texts: [], letters: new Map() };
     out.push(read);
     const csv = join(tmpDir, `wb-${k}-${Math.random().toString(36).slice(2)}.csv`);
@@ -117,15 +148,12 @@ export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: 
       if (fd >= 0 && pending.length) writeSync(fd, pending.join(""));
       pending = [];
     };
-    const rows: ExcelJS.Row[] = [];
-    sheet.eachRow((row) => rows.push(row));
-    for (const row of rows) {
-      const values = row.values as unknown[];
+    for (const row of sheet.rows) {
       const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) {
-        const v = cellValue(values[i]);
-        cells[i - 1] = v.text;
-        if (v.isText && v.text) read.texts.push({ ref: `${letters(i - 1)}${row.number}`, text: v.text });
+      for (let i = 0; i < row.cells.length; i++) {
+        const v = row.cells[i];
+        cells[i] = v?.text ?? "";
+        if (v?.isText && v.text) read.texts.push({ ref: `${letters(i)}${row.number}`, text: v.text });
       }
       if (columns === null) {
         // The first row is the header; a sheet that names no indicator is not a data sheet (a cover, a glossary).
@@ -134,7 +162,8 @@ export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: 
           columns = [];
           continue;
         }
-        if (!mapped.includes("time_period")) read.problem = `its header names indicators but no time period column the audit can read (headers: ${cells.slice(0, 6).join(", ")}...)`;
+        if (!mapped.includes("time_period"))
+          read.problem = `its header names indicators but no time period column the audit can read (headers: ${cells.slice(0, 6).join(", ")}...)`;
         const unknown = cells.map((c, i) => (c && !mapped[i] ? c : "")).filter(Boolean);
         if (unknown.length) read.problem = `header cells the audit cannot match to a metadata col_name or label: ${unknown.slice(0, 5).join("; ")}`;
         positions = mapped.flatMap((c, i) => (c ? [i] : []));
@@ -155,19 +184,6 @@ export async function loadWorkbook(db: Db, path: string, place: string, tmpDir: 
     }
   }
   return out;
-}
-
-function cellValue(v: unknown): { text: string; isText: boolean } {
-  if (v == null) return { text: "", isText: false };
-  if (typeof v === "number") return { text: String(v), isText: false };
-  if (typeof v === "string") return { text: v, isText: true };
-  if (typeof v === "object") {
-    const o = v as { richText?: { text: string }[]; text?: string; result?: unknown; formula?: string };
-    if (o.richText) return { text: o.richText.map((r) => r.text).join(""), isText: true };
-    if (o.formula !== undefined) return { text: `=${o.formula}`, isText: true };
-    if (o.text !== undefined) return { text: String(o.text), isText: true };
-  }
-  return { text: String(v), isText: true };
 }
 
 function letters(i: number): string {
@@ -219,7 +235,14 @@ export function siteRows(
       const isRow = "time_period" in o && "la_code" in o && "subject" in o && "breakdown" in o && "group_label" in o;
       // A row's key, once for all its figures (emit and LongWriter only read it).
       const key = isRow
-        ? [String(o.time_period ?? "") + (typeof o.outcome_measure === "string" && o.outcome_measure !== "Total" ? ` | ${o.outcome_measure}` : ""), String(o.la_code ?? ""), o.urn == null ? "" : String(o.urn), String(o.subject ?? ""), String(o.breakdown ?? ""), String(o.group_label ?? "")]
+        ? [
+            String(o.time_period ?? "") + (typeof o.outcome_measure === "string" && o.outcome_measure !== "Total" ? ` | ${o.outcome_measure}` : ""),
+            String(o.la_code ?? ""),
+            o.urn == null ? "" : String(o.urn),
+            String(o.subject ?? ""),
+            String(o.breakdown ?? ""),
+            String(o.group_label ?? ""),
+          ]
         : undefined;
       for (const [k, x] of Object.entries(o)) {
         strings(k, path, k);
@@ -236,38 +259,53 @@ export function siteRows(
   walk(json, "$");
 }
 
-/** Writes long rows (place, loc, col, key..., indicator, value) to a CSV that loadLong reads. */
+/**
+ * Writes site rows to two CSVs that load() reads: one line per published row (its number, place,
+ * JSON path and key) and one per figure in it (its row's number, indicator, value).
+ */
 export class LongWriter {
-  private readonly fd: number;
-  private pending: string[] = [];
+  private readonly rowsFd: number;
+  private readonly valsFd: number;
+  private pendingRows: string[] = [];
+  private pendingVals: string[] = [];
   rows = 0;
+  private rid = 0;
   constructor(readonly path: string) {
-    this.fd = openSync(path, "w");
+    this.rowsFd = openSync(`${path}.rows.csv`, "w");
+    this.valsFd = openSync(`${path}.vals.csv`, "w");
   }
-  // The quoted place, row and key of the last row: the figures of one row share them.
-  private last: { place?: string; loc?: string; key?: string[]; at: string; keyText: string } = { at: "", keyText: "" };
+  // The row the last figure was in: the figures of one row share its place, path and key.
+  private last: { place?: string; loc?: string; key?: string[] } = {};
   add(place: string, loc: string, key: string[], indicator: string, value: string) {
     const last = this.last;
-    if (place !== last.place || loc !== last.loc) Object.assign(last, { place, loc, at: `${q(place)},${q(loc)}` });
-    if (key !== last.key) Object.assign(last, { key, keyText: key.map(q).join(",") });
-    const ind = q(indicator);
-    this.pending.push(`${last.at},${ind},${last.keyText},${ind},${q(value)}\n`);
+    if (place !== last.place || loc !== last.loc || key !== last.key) {
+      Object.assign(last, { place, loc, key });
+      this.rid++;
+      this.pendingRows.push(`${this.rid},${q(place)},${q(loc)},${key.map(q).join(",")}\n`);
+    }
+    this.pendingVals.push(`${this.rid},${q(indicator)},${q(value)}\n`);
     this.rows++;
-    if (this.pending.length >= 5000) this.flush();
+    if (this.pendingVals.length >= 5000) this.flush();
   }
   flush() {
-    if (this.pending.length) writeSync(this.fd, this.pending.join(""));
-    this.pending = [];
+    if (this.pendingRows.length) writeSync(this.rowsFd, this.pendingRows.join(""));
+    if (this.pendingVals.length) writeSync(this.valsFd, this.pendingVals.join(""));
+    this.pendingRows = [];
+    this.pendingVals = [];
   }
   async load(db: Db) {
     this.flush();
-    closeSync(this.fd);
+    closeSync(this.rowsFd);
+    closeSync(this.valsFd);
     if (this.rows === 0) return;
-    const cols = ["place", "loc", "col", "tp", "la", "urn", "subject", "breakdown", "grp", "indicator", "value"];
+    const read = (file: string, cols: string[]) =>
+      `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${cols.map((c) => `${literal(c)}: '${c === "n" ? "INTEGER" : "VARCHAR"}'`).join(", ")}})`;
+    await db.run(`create or replace temp table _audit_base as select ${NEXT_RID} as base`);
     // A quoted empty field may read as NULL: keys are '' where empty, as in loadWide.
-    await db.run(`insert into audit_cells select place, loc, null, col, coalesce(tp, ''), coalesce(la, ''), coalesce(urn, ''),
-        coalesce(subject, ''), coalesce(breakdown, ''), coalesce(grp, ''), indicator, value
-      from read_csv(${literal(this.path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
-        columns = {${cols.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}})`);
+    await db.run(`insert into audit_rows select base + n, place, loc, null, coalesce(tp, ''), coalesce(la, ''), coalesce(urn, ''),
+        coalesce(subject, ''), coalesce(breakdown, ''), coalesce(grp, '')
+      from ${read(`${this.path}.rows.csv`, ["n", "place", "loc", "tp", "la", "urn", "subject", "breakdown", "grp"])}, _audit_base`);
+    await db.run(`insert into audit_vals select base + n, indicator, value from ${read(`${this.path}.vals.csv`, ["n", "indicator", "value"])}, _audit_base`);
+    await db.run("drop table _audit_base");
   }
 }

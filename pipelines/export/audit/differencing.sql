@@ -7,43 +7,57 @@
 --   u: the schools of an LA + the LA row (same period, LA, subject, breakdown, group)
 --   n: the LAs + the National row (same period, subject, breakdown, group)
 -- x and z members count as not shown (nothing can be taken from them), as in disclosure control.
-with st as (
-  select * from audit_state where canon in (select a.canon from audit_counts k join audit_alias_all a using (indicator))
+-- Which sets a key's figures are members of is a matter of the key alone, so it is worked out
+-- once per key (tens of thousands), not once per figure: each set is numbered by its kind and the
+-- parts of the key its members share, and a set of one count is that number with the count's.
+-- A b set's Total row is put in the set of every breakdown published beside it; where the count
+-- has no part in that breakdown, the set has no part and cannot expose anything.
+create or replace temp table audit_hidden_member as
+with b_base as (
+  select kid, tp, la, urn, subject, dense_rank() over (order by tp, la, urn, subject, breakdown) as base
+  from audit_keys where breakdown <> 'total'
 ),
-b_parts as (select distinct tp, la, urn, subject, breakdown as part_breakdown, canon from st where breakdown <> 'total'),
+set_keys as (
+  select kid, 1 as kind, base, false as is_total from b_base
+  union all
+  select t.kid, 1, p.base, true
+  from audit_keys t join (select distinct tp, la, urn, subject, base from b_base) p using (tp, la, urn, subject)
+  where t.breakdown = 'total'
+  union all
+  select kid, 2, dense_rank() over (order by tp, la, urn, breakdown, grp), subject = 'Total' from audit_keys where coalesce(subject, '') <> ''
+  union all
+  select kid, 3, dense_rank() over (order by tp, la, subject, breakdown, grp), urn = '' from audit_keys where la <> 'National'
+  union all
+  select kid, 4, dense_rank() over (order by tp, subject, breakdown, grp), la = 'National' from audit_keys where urn = ''
+),
+n_canon as (select max(cid) + 1 as n from audit_canon),
 members as (
-  select 'b' as kind, concat_ws('|', tp, la, urn, subject, breakdown, canon) as set_id, false as is_total, st.*,
-    'the ' || breakdown || ' groups and Total of ' || subject || ', LA ' || la || case when urn <> '' then ', school ' || urn else '' end as what
-  from st where breakdown <> 'total'
-  union all
-  select 'b', concat_ws('|', st.tp, st.la, st.urn, st.subject, p.part_breakdown, st.canon), true, st.*, ''
-  from st join b_parts p using (tp, la, urn, subject, canon) where st.breakdown = 'total'
-  union all
-  select 's', concat_ws('|', tp, la, urn, breakdown, grp, canon), subject = 'Total', st.*,
-    'the subjects and subject Total of ' || grp || ', LA ' || la || case when urn <> '' then ', school ' || urn else '' end
-  from st where coalesce(subject, '') <> ''
-  union all
-  select 'u', concat_ws('|', tp, la, subject, breakdown, grp, canon), urn = '', st.*,
-    'the schools of LA ' || la || ' and the LA row (' || subject || ', ' || grp || ')'
-  from st where la <> 'National'
-  union all
-  select 'n', concat_ws('|', tp, subject, breakdown, grp, canon), la = 'National', st.*,
-    'the LAs and the National row (' || subject || ', ' || grp || ')'
-  from st where urn = ''
+  select k.kind, k.is_total, s.kid, s.canon, s.shown, s.any_c, (k.base * 5 + k.kind) * n_canon.n + s.canon as set_id
+  from audit_state s join set_keys k using (kid), n_canon
+  where s.canon in (select cid from audit_count_canon)
 ),
 exposed as (
-  select set_id, max(what) as what, any_value(canon) as canon
-  from members group by set_id
+  select set_id from members group by set_id
   having count(*) filter (where is_total) = 1 and count(*) filter (where not is_total) >= 1
     and count(*) filter (where not shown) = 1 and count(*) filter (where not shown and any_c) = 1
 ),
-hidden as (
-  select m.*, e.what from members m join exposed e using (set_id) where not m.shown
+-- the set in words, for the message (the same from each part of it; a b set's Total says nothing)
+named as (
+  select m.set_id, max(case m.kind
+      when 1 then case when m.is_total then '' else 'the ' || k.breakdown || ' groups and Total of ' || k.subject || ', LA ' || k.la || case when k.urn <> '' then ', school ' || k.urn else '' end end
+      when 2 then 'the subjects and subject Total of ' || k.grp || ', LA ' || k.la || case when k.urn <> '' then ', school ' || k.urn else '' end
+      when 3 then 'the schools of LA ' || k.la || ' and the LA row (' || k.subject || ', ' || k.grp || ')'
+      else 'the LAs and the National row (' || k.subject || ', ' || k.grp || ')' end) as what
+  from members m semi join exposed e using (set_id) join audit_keys k on k.kid = m.kid
+  group by m.set_id
 ),
-final as (
-  select distinct 'differencing' as kind, c.place, c.loc, c.line, c.col,
-    'c, but recoverable by differencing ' || h.what || ' (' || h.canon || '): every other member of that set is published' as message
-  from hidden h join audit_c c on c.tp = h.tp and c.la = h.la and c.urn = h.urn and c.subject = h.subject
-    and c.breakdown = h.breakdown and c.grp = h.grp and c.canon = h.canon and c.is_c
+hidden as (
+  select m.kid, m.canon, n.what from members m join named n using (set_id) where not m.shown
 )
-select * from final;
+select * from hidden;
+
+-- each c that a set exposes, where it is published
+select distinct 'differencing' as kind, r.place, r.loc, r.line, cast(c.indicator as VARCHAR) as col,
+  'c, but recoverable by differencing ' || h.what || ' (' || k.canon || '): every other member of that set is published' as message
+from audit_hidden_member h join audit_c c on c.kid = h.kid and c.canon = h.canon and c.cls = 2
+join audit_rows r using (rid) join audit_canon k on k.cid = h.canon;
