@@ -172,6 +172,7 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
       const keyRows: { impact: Row; attainment: Row }[] = [];
       for (const label of def.labels) {
         const members = pupils.filter((r) => def.of(r, expectedStd) === label);
+        const comparison = members.filter((r) => !r.tutored);
         for (const model of rowModels) {
           // A model of its own breakdown (routes, sizes) is fitted over the whole cohort only (§3, §4).
           if (!fits(model, def)) continue;
@@ -195,23 +196,11 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
                 {},
                 ...columnModels.map((c) => (c.breakdown === model.breakdown && fits(c, def) ? columnFigures(c, members, measureNa) : columnsNotApplicable(c))),
               ),
-              ...(own
-                ? balanceFigures(
-                    tutees,
-                    members.filter((r) => !r.tutored),
-                    measureNa,
-                  )
-                : balanceNotApplicable()),
+              ...(own ? balanceFigures(tutees, comparison, measureNa) : balanceNotApplicable()),
             };
             const att: Row = {
               ...keyCols,
-              ...attainmentFigures(
-                tutees,
-                members.filter((r) => !r.tutored),
-                outcome_measure,
-                expectedStd,
-                measureNa,
-              ),
+              ...attainmentFigures(tutees, comparison, outcome_measure, expectedStd, measureNa),
             };
             rows.push(impact);
             attainment.push(att);
