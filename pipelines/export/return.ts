@@ -153,8 +153,12 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
       null::VARCHAR as la_code, null::VARCHAR as _urn, 0 as _subject, 0 as _breakdown, '' as _group, '' as _dims limit 0`);
     return columns;
   }
-  await db.run(`create or replace temp table _return_geo (la_code VARCHAR, gss_code VARCHAR, la_name VARCHAR, region_code VARCHAR, region_name VARCHAR)`);
-  for (const la of las) await db.run(`insert into _return_geo values (?, ?, ?, ?, ?)`, [la.old_code, la.gss_code, la.name, la.region_code, la.region_name]);
+  await db.writeTable(
+    "_return_geo",
+    [["la_code", "VARCHAR"], ["gss_code", "VARCHAR"], ["la_name", "VARCHAR"], ["region_code", "VARCHAR"], ["region_name", "VARCHAR"]],
+    las.map((la) => ({ la_code: la.old_code, gss_code: la.gss_code, la_name: la.name, region_code: la.region_code, region_name: la.region_name })),
+    { temp: true },
+  );
   const stranger = await db.one<{ la_code: string }>(`select la_code from (${marts.map((m) => `select distinct la_code from ${ident(m)} where ${urnCond}`).join(" union ")})
     where la_code <> 'National' and la_code not in (select la_code from _return_geo) limit 1`);
   if (stranger) throw new ReturnCheckError(`Published row for LA ${stranger.la_code} has no LA in the settings.`);
@@ -211,12 +215,19 @@ async function readFile(
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const laCodes = las.map((l) => l.old_code);
   if (national) laCodes.push("National");
-  const rows = await db.rows(
-    `select ${columns.map(ident).join(", ")} from ${ident(`_return_${level}`)}
+  // Each row as one string (every cell is text, never NULL, in _return_<level>), split here:
+  // converting a school file's millions of cells one by one cost more than writing them.
+  const lines = await db.rows(
+    `select concat_ws(chr(1), ${columns.map(ident).join(", ")}) from ${ident(`_return_${level}`)}
      where time_period = $1 and la_code in (${laCodes.map((_, i) => `$${i + 2}`).join(", ")})
      order by la_code = 'National', la_code, _urn, _subject, _dims, _breakdown, _group`,
     [tp, ...laCodes],
-  ) as string[][];
+  );
+  const rows = lines.map(([line], i) => {
+    const cells = (line as string).split("\u0001");
+    if (cells.length !== columns.length) throw new ReturnCheckError(`${name} row ${i + 2} holds the character U+0001 in a value; remove it from the input or the catalogue.`);
+    return cells;
+  });
   return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators, layout.filters), indicators };
 }
 
