@@ -20,7 +20,9 @@ export async function withNtpSeed<T>(
   read: (db: Db, truth: any) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `ntp-planted-${seed}-`));
-  const db = await Db.open(":memory:");
+  // One thread: a seed's tables are small, and DuckDB's threads cost more CPU than they save here
+  // (four seeds: 21 -> 18 CPU-s), while the other test worker has the second core.
+  const db = await Db.open(":memory:", { threads: "1" });
   try {
     await synthesise({ scale: "la", out: dir, programme: "ntp", seed, schools }, () => {});
     const settings = loadSettings(join(dir, "settings.json"));
