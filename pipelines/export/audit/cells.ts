@@ -5,7 +5,7 @@
 // its row's: kept once per row, not once per cell, since a release has some 70 cells a row and
 // the checks compare keys millions of times. Return files are unpivoted by DuckDB straight from
 // the CSV; workbook sheets and site JSON are turned into CSV first (as ingest does for .xlsx).
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { type Db, ident, literal } from "../../core/db.ts";
 import { parseCsv } from "../csv.ts";
@@ -73,6 +73,7 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
       case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
       coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
       ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
+    -- row_number() over () numbers the file's rows in order (DuckDB keeps insertion order for one scanned table)
     from (select row_number() over () as _n, * from read_csv(${literal(csv)}, header = true, all_varchar = true, auto_detect = false,
       columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true))`);
   await db.run(`insert into audit_rows select _rid, ${literal(place)}, 'row ' || line, line, tp, la, urn, subject, breakdown, grp from _audit_wide`);
@@ -85,7 +86,21 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
 
 /** The header of a CSV file (first record). */
 export function csvHeader(path: string): string[] {
-  const text = readFileSync(path, "utf8");
+  // Read up to the first line break only: a schools file is some 14 MB.
+  const fd = openSync(path, "r");
+  const chunks: Buffer[] = [];
+  try {
+    for (let position = 0; ; ) {
+      const chunk = Buffer.alloc(65_536);
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      chunks.push(chunk.subarray(0, n));
+      position += n;
+      if (n === 0 || chunk.subarray(0, n).includes(10)) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
   const end = text.search(/\r?\n/);
   return parseCsv(end === -1 ? text : text.slice(0, end))[0] ?? [];
 }
