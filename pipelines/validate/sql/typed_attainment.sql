@@ -13,6 +13,25 @@
 -- memory twice), and it becomes stg_attainment in place: stg_attainment.sql deletes the
 -- quarantined rows and the working columns, gives the parsed columns their staged names and
 -- renames the table. Its columns carry the names the rules use (q_attainment.sql).
+-- Dates and results are written in a few hundred ways among millions of rows: each distinct
+-- text is parsed once (attainment_date_texts, attainment_result_texts: the same macros, so the
+-- same readings) and the rows look theirs up, where the regexes of ti_date and ti_result ran on
+-- every row, several times. The lookups are tables so DuckDB hashes the small side; a NULL
+-- (blank) text is keyed '' (ingest turns a blank into NULL, so '' is never a value).
+create or replace temp table attainment_date_texts as
+select coalesce(assessed_on, '') as date_key, ti_date(assessed_on) as assessed_on_d
+from (select distinct assessed_on from aliased_attainment);
+
+-- a result's readings: 2009 in each GCSE context (true, false, unknown) and ntp by its assessment;
+-- letter: a result that reads differently by context, for which the census NC year is looked up
+create or replace temp table attainment_result_texts as
+select
+    coalesce(result, '') as result_key, coalesce(assessment, '') as assessment_key,
+    ti_result(result, true) as result_gcse, ti_result(result, false) as result_not_gcse, ti_result(result, null) as result_any,
+    ti_result_ntp(result, case when lower(assessment) in ('ks1', 'ks2', 'ks4', 'std', 'ta') then lower(assessment) end) as result_ntp,
+    coalesce(regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]'), false) as letter
+from (select distinct result, assessment from aliased_attainment);
+
 create or replace table typed_attainment as
 with loaded_pupils as (
     select distinct upn as upn_n from stg_pupils
@@ -20,12 +39,17 @@ with loaded_pupils as (
 census as (
     select upn, nc_year, left(academic_year, 4)::INTEGER as ay from stg_pupils
 ),
+looked_up as (
+    select s.*, d.assessed_on_d, r.result_gcse, r.result_not_gcse, r.result_any, r.result_ntp, r.letter
+    from aliased_attainment s
+        join attainment_date_texts d on d.date_key = coalesce(s.assessed_on, '')
+        join attainment_result_texts r on r.result_key = coalesce(s.result, '') and r.assessment_key = coalesce(s.assessment, '')
+),
 letter_ta as (
     select _line, upper(upn) as upn_n,
-        year(ti_date(assessed_on)) - (month(ti_date(assessed_on)) < 9)::INTEGER as ay
-    from aliased_attainment
-    where not ti_ntp() and lower(assessment) = 'ta' and regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]')
-      and ti_date(assessed_on) is not null
+        year(assessed_on_d) - (month(assessed_on_d) < 9)::INTEGER as ay
+    from looked_up
+    where not ti_ntp() and lower(assessment) = 'ta' and letter and assessed_on_d is not null
 ),
 ta_nc_year as (
     select l._line, arg_min(c.nc_year + (l.ay - c.ay), [abs(l.ay - c.ay), c.ay]) as nc_year
@@ -35,6 +59,7 @@ ta_nc_year as (
 parsed as (
     select
         s._file, s._line, s.upn, s.subject, s.assessment, s.assessed_on, s.result, s.test_name,
+        s.result_gcse, s.result_not_gcse, s.result_any, s.result_ntp,
         upper(s.upn) as upn_n,
         case when p.upn_n is not null then 'loaded' else ti_upn_status(s.upn) end as upn_status,
         case when lower(s.subject) in ('reading', 'writing', 'english', 'maths') then lower(s.subject) end as subject_n,
@@ -43,16 +68,20 @@ parsed as (
              when lower(s.assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(s.assessment) end as assessment_n,
         -- the range of the row's standardised test (settings.ntp.standardised_tests, else the default)
         coalesce(st.min, ti_std_min()) as std_min, coalesce(st.max, ti_std_max()) as std_max,
-        ti_date(s.assessed_on) as assessed_on_d,
+        s.assessed_on_d,
         case when lower(s.assessment) = 'ks4' then true
              when lower(s.assessment) = 'ta' then n.nc_year between 10 and 11
              when lower(s.assessment) in ('ks1', 'ks2', 'ks3') then false end as gcse
-    from aliased_attainment s left join ta_nc_year n on n._line = s._line
+    from looked_up s left join ta_nc_year n on n._line = s._line
         left join loaded_pupils p on p.upn_n = upper(s.upn)
         left join validate_std_tests st on ti_ntp() and st.test_key = lower(trim(s.test_name))
 ),
 results as (
-    select *, case when ti_ntp() then ti_result_ntp(result, assessment_n) else ti_result(result, gcse) end as result_n from parsed
+    -- ti_ntp() ? ti_result_ntp(result, assessment_n) : ti_result(result, gcse), looked up
+    select *,
+        case when ti_ntp() then result_ntp
+             when gcse then result_gcse when not gcse then result_not_gcse else result_any end as result_n
+    from parsed
 ),
 ranged as (
     select *, ti_ntp() and coalesce(ti_result_ntp_out_of_range(result_n, assessment_n, std_min, std_max), false) as out_of_range
@@ -81,3 +110,6 @@ select * from final;
 create or replace temp table flagged_attainment as
 select t.* exclude (_file), r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result, r.test_name
 from aliased_attainment r join (select * from typed_attainment where flagged) t using (_line);
+
+drop table attainment_date_texts;
+drop table attainment_result_texts;
