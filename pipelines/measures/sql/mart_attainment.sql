@@ -4,62 +4,79 @@
 --   LA rows (urn NULL), school rows (urn = census school, schools with tutees), and
 --   la_code 'National' rows (urn NULL) when the run holds several LAs; subjects English,
 --   Mathematics and Total; every group label of int_group_labels (a complete grid, zeros as 0).
--- Pupils: int_analysis_pupils in the model sample (baseline and outcome; §2 "tutees").
+-- Pupils: int_analysis_pupils in the model sample (baseline and outcome; §2 "tutees"), read in
+-- their groups from int_pupil_groups.
 -- _t = tutees, _c = comparison pupils. Percentages are of the pupils that can be classified
 -- (an unclassifiable ARE is counted out, §1). Subject Total: pupils_att_* count distinct
 -- pupils across both subjects; every other figure is not applicable (z, measures.md §5).
 -- prior_attainment (the band of the subject's baseline) has English and Mathematics rows only.
 -- A figure with no pupils to base it on is NULL with its *_na_reason (published as x).
 create or replace table mart_attainment as
-with pupils as (
+with long as (
+    -- each pupil once per group they are in (int_pupil_groups: the breakdowns unpivoted once,
+    -- each row with the pupil's figures, so nothing is joined back to int_analysis_pupils)
     select *
-    from int_analysis_pupils
+    from int_pupil_groups
     where in_model_sample
 ),
 
-long as (
-    -- each pupil once per group they are in (int_pupil_groups: the breakdowns unpivoted once)
-    select p.*, g.breakdown, g.group_label
-    from pupils as p
-    join int_pupil_groups as g
-        on g.academic_year = p.academic_year and g.upn = p.upn and g.subject = p.subject
+by_side as (
+    -- tutees and comparison pupils apart (tutored a key, not 26 filters a row); by_subject puts
+    -- the two sides of a group on one row
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn, subject, breakdown, group_label, tutored,
+        count(*) as pupils_att,
+        avg(baseline) as mean_baseline,
+        avg(outcome) as mean_outcome,
+        avg(progress) as mean_progress,
+        count(below_are_baseline) as are_baseline,
+        count_if(below_are_baseline) as below_are_baseline,
+        count(at_are_outcome) as are_outcome,
+        count_if(at_are_outcome) as at_are_outcome,
+        count_if(below_are_baseline and at_are_outcome is not null) as conversion_base,
+        count_if(below_are_baseline and at_are_outcome) as converted,
+        count(expected_progress) as ks_pair,
+        count_if(expected_progress) as expected_progress
+    from long
+    group by grouping sets (
+        (time_period, la_code, subject, breakdown, group_label, tutored),
+        (time_period, la_code, urn, subject, breakdown, group_label, tutored),
+        (time_period, subject, breakdown, group_label, tutored)
+    )
 ),
 
 by_subject as (
     select
-        time_period,
-        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
-        urn, subject, breakdown, group_label,
-        count(*) filter (where tutored) as pupils_att_t,
-        avg(baseline) filter (where tutored) as mean_baseline_t,
-        avg(outcome) filter (where tutored) as mean_outcome_t,
-        avg(progress) filter (where tutored) as mean_progress_t,
-        count(*) filter (where tutored and below_are_baseline is not null) as are_baseline_t,
-        count(*) filter (where tutored and below_are_baseline) as below_are_baseline_t,
-        count(*) filter (where tutored and at_are_outcome is not null) as are_outcome_t,
-        count(*) filter (where tutored and at_are_outcome) as at_are_outcome_t,
-        count(*) filter (where tutored and below_are_baseline and at_are_outcome is not null) as conversion_base_t,
-        count(*) filter (where tutored and below_are_baseline and at_are_outcome) as converted_t,
-        count(*) filter (where tutored and expected_progress is not null) as ks_pair_t,
-        count(*) filter (where tutored and expected_progress) as expected_progress_t,
-        count(*) filter (where not tutored) as pupils_att_c,
-        avg(baseline) filter (where not tutored) as mean_baseline_c,
-        avg(outcome) filter (where not tutored) as mean_outcome_c,
-        avg(progress) filter (where not tutored) as mean_progress_c,
-        count(*) filter (where not tutored and below_are_baseline is not null) as are_baseline_c,
-        count(*) filter (where not tutored and below_are_baseline) as below_are_baseline_c,
-        count(*) filter (where not tutored and at_are_outcome is not null) as are_outcome_c,
-        count(*) filter (where not tutored and at_are_outcome) as at_are_outcome_c,
-        count(*) filter (where not tutored and below_are_baseline and at_are_outcome is not null) as conversion_base_c,
-        count(*) filter (where not tutored and below_are_baseline and at_are_outcome) as converted_c,
-        count(*) filter (where not tutored and expected_progress is not null) as ks_pair_c,
-        count(*) filter (where not tutored and expected_progress) as expected_progress_c
-    from long
-    group by grouping sets (
-        (time_period, la_code, subject, breakdown, group_label),
-        (time_period, la_code, urn, subject, breakdown, group_label),
-        (time_period, subject, breakdown, group_label)
-    )
+        time_period, la_code, urn, subject, breakdown, group_label,
+        coalesce(any_value(pupils_att) filter (where tutored), 0) as pupils_att_t,
+        any_value(mean_baseline) filter (where tutored) as mean_baseline_t,
+        any_value(mean_outcome) filter (where tutored) as mean_outcome_t,
+        any_value(mean_progress) filter (where tutored) as mean_progress_t,
+        coalesce(any_value(are_baseline) filter (where tutored), 0) as are_baseline_t,
+        coalesce(any_value(below_are_baseline) filter (where tutored), 0) as below_are_baseline_t,
+        coalesce(any_value(are_outcome) filter (where tutored), 0) as are_outcome_t,
+        coalesce(any_value(at_are_outcome) filter (where tutored), 0) as at_are_outcome_t,
+        coalesce(any_value(conversion_base) filter (where tutored), 0) as conversion_base_t,
+        coalesce(any_value(converted) filter (where tutored), 0) as converted_t,
+        coalesce(any_value(ks_pair) filter (where tutored), 0) as ks_pair_t,
+        coalesce(any_value(expected_progress) filter (where tutored), 0) as expected_progress_t,
+        coalesce(any_value(pupils_att) filter (where not tutored), 0) as pupils_att_c,
+        any_value(mean_baseline) filter (where not tutored) as mean_baseline_c,
+        any_value(mean_outcome) filter (where not tutored) as mean_outcome_c,
+        any_value(mean_progress) filter (where not tutored) as mean_progress_c,
+        coalesce(any_value(are_baseline) filter (where not tutored), 0) as are_baseline_c,
+        coalesce(any_value(below_are_baseline) filter (where not tutored), 0) as below_are_baseline_c,
+        coalesce(any_value(are_outcome) filter (where not tutored), 0) as are_outcome_c,
+        coalesce(any_value(at_are_outcome) filter (where not tutored), 0) as at_are_outcome_c,
+        coalesce(any_value(conversion_base) filter (where not tutored), 0) as conversion_base_c,
+        coalesce(any_value(converted) filter (where not tutored), 0) as converted_c,
+        coalesce(any_value(ks_pair) filter (where not tutored), 0) as ks_pair_c,
+        coalesce(any_value(expected_progress) filter (where not tutored), 0) as expected_progress_c
+    from by_side
+    -- urn NULL on the LA and National rows: grouped as one value, as grouping sets did
+    group by time_period, la_code, urn, subject, breakdown, group_label
 ),
 
 long_across_subjects as (

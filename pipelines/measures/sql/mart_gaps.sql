@@ -27,12 +27,11 @@ progress_sides as (
         subject, breakdown, group_label, tutored as tutee,
         count(*) as n, avg(progress) as mean_progress
     from (
-        -- each §6 pupil once in their group of each gap's breakdown (int_pupil_groups)
-        select p.time_period, p.la_code, p.subject, p.tutored, p.progress, g.breakdown, g.group_label
-        from int_analysis_pupils as p
-        join int_pupil_groups as g
-            on g.academic_year = p.academic_year and g.upn = p.upn and g.subject = p.subject
-        where p.in_model_sample and g.breakdown in (select breakdown from pairs)
+        -- each §6 pupil once in their group of each gap's breakdown (int_pupil_groups, whose
+        -- rows carry the pupil's place and progress: no join back to int_analysis_pupils)
+        select time_period, la_code, subject, tutored, progress, breakdown, group_label
+        from int_pupil_groups
+        where in_model_sample and breakdown in (select breakdown from pairs)
     )
     group by grouping sets (
         (time_period, la_code, subject, breakdown, group_label, tutored),

@@ -10,10 +10,12 @@
 -- grade C (40). NULL ARE flags: no score, or unclassifiable (NC scale, year outside 2..9).
 -- prior_attainment: the baseline's band against that same ARE (well below = under ARE − 6,
 -- below = ARE − 6 up to ARE, at or above = from ARE; Unknown where it has no ARE; NULL without one).
+-- pupil_id (int_pupils' integer key, last column) joins the scores and the census, so the
+-- as-of joins over int_scores compare integers; upn stays for the private lists and the marts.
 create or replace table int_analysis_pupils as
 with tutees as (
     select
-        pu.academic_year, pu.upn, pl.subject,
+        pu.academic_year, pu.pupil_id, pl.subject,
         true as tutored, pl.full_place,
         pl.start_date as anchor_start, pl.end_date as anchor_end
     from int_places as pl
@@ -30,7 +32,7 @@ any_tuition as (
 
 comparison as (
     select
-        pu.academic_year, pu.upn, a.subject,
+        pu.academic_year, pu.pupil_id, a.subject,
         false as tutored, cast(null as boolean) as full_place,
         a.anchor_start, a.anchor_end
     from int_pupils as pu
@@ -46,49 +48,43 @@ candidates as (
     select * from comparison
 ),
 
-with_baseline as (
+in_windows as (
+    -- each candidate's scores in the subject that fall in the baseline or the outcome window:
+    -- one hash join on the integer key and a filter, where two as-of joins each sorted all of
+    -- int_scores. The latest score up to anchor_start is in the window exactly when any is,
+    -- so picking within the windows is the same as picking first and windowing after (each
+    -- pick filters to its own window, so the two never mix however the anchors fall).
     select
-        c.*,
-        s.assessed_on as baseline_on_any,
-        s.points as baseline_any,
-        s.scale as baseline_scale_any
+        c.academic_year, c.pupil_id, c.subject,
+        max(s.assessed_on) filter (where s.assessed_on between c.anchor_start - 365 and c.anchor_start) as baseline_on,
+        max_by(s.points, s.assessed_on) filter (where s.assessed_on between c.anchor_start - 365 and c.anchor_start) as baseline,
+        max_by(s.scale, s.assessed_on) filter (where s.assessed_on between c.anchor_start - 365 and c.anchor_start) as baseline_scale,
+        min(s.assessed_on) filter (where s.assessed_on > c.anchor_end and s.assessed_on <= c.anchor_end + 365) as outcome_on,
+        min_by(s.points, s.assessed_on) filter (where s.assessed_on > c.anchor_end and s.assessed_on <= c.anchor_end + 365) as outcome,
+        min_by(s.scale, s.assessed_on) filter (where s.assessed_on > c.anchor_end and s.assessed_on <= c.anchor_end + 365) as outcome_scale
     from candidates as c
-    asof left join int_scores as s
-        on s.upn = c.upn and s.subject = c.subject and c.anchor_start >= s.assessed_on
+    join int_scores as s on s.pupil_id = c.pupil_id and s.subject = c.subject
+    where s.assessed_on between c.anchor_start - 365 and c.anchor_start
+        or (s.assessed_on > c.anchor_end and s.assessed_on <= c.anchor_end + 365)
+    group by c.academic_year, c.pupil_id, c.subject
 ),
 
-with_outcome as (
-    select
-        b.*,
-        s.assessed_on as outcome_on_any,
-        s.points as outcome_any,
-        s.scale as outcome_scale_any
-    from with_baseline as b
-    asof left join int_scores as s
-        on s.upn = b.upn and s.subject = b.subject and b.anchor_end < s.assessed_on
+windowed_scores as (
+    select c.academic_year, c.pupil_id, c.subject, c.tutored, c.full_place, c.anchor_start, c.anchor_end,
+        w.baseline, w.baseline_on, w.baseline_scale, w.outcome, w.outcome_on, w.outcome_scale
+    from candidates as c
+    left join in_windows as w using (academic_year, pupil_id, subject)
 ),
 
 key_stage_results as (
     select
-        upn, subject,
+        pupil_id, subject,
         max_by(whole_level, assessed_on) filter (where assessment = 'ks1') as ks1_level,
         max_by(whole_level, assessed_on) filter (where assessment = 'ks2') as ks2_level,
         max_by(whole_level, assessed_on) filter (where assessment = 'ks4') as ks4_level
     from int_scores
     where assessment in ('ks1', 'ks2', 'ks4')
-    group by upn, subject
-),
-
-windowed as (
-    select
-        o.academic_year, o.upn, o.subject, o.tutored, o.full_place, o.anchor_start, o.anchor_end,
-        case when o.baseline_on_any >= o.anchor_start - 365 then o.baseline_any end as baseline,
-        case when o.baseline_on_any >= o.anchor_start - 365 then o.baseline_on_any end as baseline_on,
-        case when o.baseline_on_any >= o.anchor_start - 365 then o.baseline_scale_any end as baseline_scale,
-        case when o.outcome_on_any <= o.anchor_end + 365 then o.outcome_any end as outcome,
-        case when o.outcome_on_any <= o.anchor_end + 365 then o.outcome_on_any end as outcome_on,
-        case when o.outcome_on_any <= o.anchor_end + 365 then o.outcome_scale_any end as outcome_scale
-    from with_outcome as o
+    group by pupil_id, subject
 ),
 
 final as (
@@ -137,10 +133,11 @@ final as (
         end as expected_progress,
         k.ks1_level, k.ks2_level, k.ks4_level,
         -- sample
-        w.baseline is not null and w.outcome is not null as in_model_sample
-    from windowed as w
-    join int_pupils as pu using (academic_year, upn)
-    left join key_stage_results as k using (upn, subject)
+        w.baseline is not null and w.outcome is not null as in_model_sample,
+        pu.pupil_id
+    from windowed_scores as w
+    join int_pupils as pu using (academic_year, pupil_id)
+    left join key_stage_results as k using (pupil_id, subject)
 )
 
 select * from final;

@@ -4,6 +4,7 @@
 -- baseline is (end of the previous NC year; GCSE scale against grade C).
 -- Grain: one row per academic year × subject × eligible pupil without tuition in it, for
 -- subjects with tuition in the pupil's LA that year.
+-- The as-of join to int_scores is on pupil_id (int_pupils' integer key), not the upn text.
 create or replace table int_eligible_untutored as
 with tutee_starts as (
     select
@@ -31,7 +32,7 @@ any_tuition as (
 ),
 
 untutored as (
-    select pu.academic_year, pu.time_period, pu.la_code, pu.urn, pu.upn, pu.nc_year, m.subject, m.median_start
+    select pu.academic_year, pu.time_period, pu.la_code, pu.urn, pu.upn, pu.pupil_id, pu.nc_year, m.subject, m.median_start
     from int_pupils as pu
     join median_start as m using (academic_year, la_code)
     anti join any_tuition as t
@@ -47,7 +48,7 @@ with_baseline as (
         case when s.assessed_on >= u.median_start - 365 then s.scale end as baseline_scale
     from untutored as u
     asof left join int_scores as s
-        on s.upn = u.upn and s.subject = u.subject and u.median_start >= s.assessed_on
+        on s.pupil_id = u.pupil_id and s.subject = u.subject and u.median_start >= s.assessed_on
 ),
 
 final as (

@@ -2,6 +2,9 @@
 -- measure groups by and their EES labels (outputs.md §1, measures.md §5, §7).
 -- Grain: one row per pupil (upn) per academic year (census row), for schools of the LAs in
 -- run_las and the years in run_context.academic_years.
+-- pupil_id: the pupil's integer key (dense over the upns here, in upn order), given once so
+-- the joins between intermediate tables (int_scores, int_analysis_pupils,
+-- int_eligible_untutored) compare a 4-byte integer rather than a 13-character upn.
 create or replace table int_pupils as
 with census as (
     select p.*, s.la_code, s.national_challenge, s.ecaw
@@ -9,22 +12,6 @@ with census as (
     join stg_schools as s on s.urn = p.urn
     where s.la_code in (select la_code from run_las)
       and p.academic_year in (select unnest(academic_years) from run_context)
-),
-
-ethnicity as (
-    select
-        c.upn,
-        c.academic_year,
-        coalesce(
-            any_value(g.ethnicity_major) filter (where g.match_kind = 'code'),
-            any_value(g.ethnicity_major) filter (where g.match_kind = 'prefix'),
-            'Unknown'
-        ) as ethnicity_major
-    from census as c
-    left join int_ethnicity_groups as g
-        on (g.match_kind = 'code' and c.ethnicity = g.pattern)
-        or (g.match_kind = 'prefix' and left(c.ethnicity, 1) = g.pattern)
-    group by c.upn, c.academic_year
 ),
 
 characteristics as (
@@ -35,6 +22,7 @@ characteristics as (
         c.la_code,
         c.urn,
         c.upn,
+        dense_rank() over (order by c.upn)::INTEGER as pupil_id,
         -- year group
         c.nc_year,
         case
@@ -52,7 +40,9 @@ characteristics as (
         c.gender = 'F' as female,
         c.sen,
         case when c.sen is null then null else c.sen in ('A', 'P', 'S') end as sen_any,
-        e.ethnicity_major,
+        -- an exact code first, then the code's first letter (int_ethnicity_groups: each pattern
+        -- once, so two equality joins, where an OR join compared every rule with every row)
+        coalesce(gc.ethnicity_major, gp.ethnicity_major, 'Unknown') as ethnicity_major,
         -- eligible cohort (measures.md §7)
         c.nc_year between 3 and 9 or (c.nc_year between 10 and 11 and c.national_challenge) as eligible,
         -- source codes and school flags kept for the data-quality report
@@ -62,7 +52,8 @@ characteristics as (
         c.national_challenge,
         c.ecaw
     from census as c
-    join ethnicity as e using (upn, academic_year)
+    left join int_ethnicity_groups as gc on gc.match_kind = 'code' and gc.pattern = c.ethnicity
+    left join int_ethnicity_groups as gp on gp.match_kind = 'prefix' and gp.pattern = left(c.ethnicity, 1)
 ),
 
 final as (

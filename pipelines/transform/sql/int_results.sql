@@ -5,13 +5,19 @@
 -- date, else inferred from the nearest census row by the difference in years. Only a ta
 -- result A, B or D needs it (N, T are never grades; ks1..ks3 never GCSE, ks4 always), so only
 -- those rows are joined to the census: nc_year_at_date is NULL on the others.
--- A view: a copy of every attainment row would be written for the three queries that read
--- it (int_scores twice, mart_data_quality), which cost more on a national run than scoring.
+-- The context is the pupil's NC year in the academic year of the date, so it is worked out once
+-- per pupil and year (not per result), and only the context rows are joined to it.
+-- Points, scale and reason depend only on the result and its context: each distinct result is
+-- scored once in each context (scoring) and the rows look theirs up, instead of every row
+-- running the CASE (it ran twice a row, for the filter on points and for the columns).
+-- A view: a copy of every attainment row would be written for the two queries that read it
+-- (int_scores, mart_data_quality), which cost more on a national run than scoring.
 create or replace view int_results as
 with results as (
     select
         upn, subject, assessment, assessed_on, result,
-        case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date
+        case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date,
+        coalesce(assessment = 'ta' and result in ('A', 'B', 'D'), false) as needs_nc_year
     from stg_attainment
 ),
 
@@ -23,30 +29,41 @@ census_years as (
 nc_year_at_date as (
     -- exact year first (distance 0), else the nearest census year, earlier one on a tie
     select
-        r.upn, r.subject, r.assessment, r.assessed_on,
+        r.upn, r.year_of_date,
         arg_min(
             c.nc_year + (r.year_of_date - c.census_year),
             abs(r.year_of_date - c.census_year) * 2 + (r.year_of_date < c.census_year)::integer
         ) as nc_year
-    from results as r
+    from (select distinct upn, year_of_date from results where needs_nc_year) as r
     join census_years as c using (upn)
-    where r.assessment = 'ta' and r.result in ('A', 'B', 'D')
-    group by r.upn, r.subject, r.assessment, r.assessed_on
+    group by r.upn, r.year_of_date
 ),
 
 classified as (
     select
-        r.*,
+        r.upn, r.subject, r.assessment, r.assessed_on, r.result,
+        null::integer as nc_year_at_date,
+        r.assessment = 'ks4' or false as gcse_context,
+        r.assessment <> 'ta' as statutory
+    from results as r
+    where not r.needs_nc_year
+    union all
+    select
+        r.upn, r.subject, r.assessment, r.assessed_on, r.result,
         n.nc_year as nc_year_at_date,
         r.assessment = 'ks4' or coalesce(r.assessment = 'ta' and n.nc_year between 10 and 11, false) as gcse_context,
         r.assessment <> 'ta' as statutory
     from results as r
-    left join nc_year_at_date as n using (upn, subject, assessment, assessed_on)
+    left join nc_year_at_date as n using (upn, year_of_date)
+    where r.needs_nc_year
 ),
 
-scored as (
+scoring as materialized (
+    -- every result of the input in each context (a GCSE one, not, unknown); the join key is
+    -- never NULL (blank result and unknown context coded), so it is a plain hash join
     select
-        *,
+        result, gcse_context,
+        coalesce(result, '') as result_key, coalesce(gcse_context::UTINYINT, 2) as context_key,
         case
             when result = 'W' then 3
             when result = 'EP' then 57
@@ -75,18 +92,21 @@ scored as (
             when starts_with(result, 'P') then 'p_scale'
             when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then 'code_' || lower(result)
         end as unscored_reason
-    from classified
+    from (select distinct result from stg_attainment)
+    cross join (values (true), (false), (null::boolean)) as c(gcse_context)
 ),
 
 final as (
     select
         -- keys
-        upn, subject, assessment, assessed_on,
+        c.upn, c.subject, c.assessment, c.assessed_on,
         -- result and its context
-        result, statutory, nc_year_at_date, gcse_context,
+        c.result, c.statutory, c.nc_year_at_date, c.gcse_context,
         -- score
-        points::double as points, scale, unscored_reason
-    from scored
+        s.points::double as points, s.scale, s.unscored_reason
+    from classified as c
+    left join scoring as s
+        on s.result_key = coalesce(c.result, '') and s.context_key = coalesce(c.gcse_context::UTINYINT, 2)
 )
 
 select * from final;

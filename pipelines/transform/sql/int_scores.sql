@@ -1,5 +1,5 @@
 -- int_scores: a pupil's score in English or Mathematics on a date (measures.md §1).
--- Grain: one row per pupil × subject (English | Mathematics) × assessed_on with a score.
+-- Grain: one row per pupil (pupil_id) × subject (English | Mathematics) × assessed_on with a score.
 -- Several scored results in one subject and date: statutory (ks1..ks4) beat ta, equals are
 -- averaged. English is the `english` result; on a date with no `english` row at all, the
 -- mean of reading and writing (both needed); an `english` row that is not scored (a code,
@@ -7,36 +7,50 @@
 -- whole_level: NC level without sub-level (W 0, EP 9) or GCSE level-equivalent (G 3 … A* 10,
 -- U 2: below G), taken from the points so an averaged score has one too.
 -- assessment: the key stage of the statutory results that won (ks1..ks4), else 'ta'.
+-- Keyed by pupil_id (int_pupils): only the analysed census's pupils can be a baseline or an
+-- outcome, and every later join and group compares integers. int_results (a view that scores
+-- every attainment row) is read once: the scored rows and the dates with an `english` row
+-- both come from that one pass.
 create or replace table int_scores as
-with per_raw_subject as (
+with results as materialized (
+    -- statutory results carry their points, GCSE flag and key stage (1..4) again in columns of
+    -- their own (NULL on a ta row), so the aggregates below are plain ones over numbers
+    select
+        k.pupil_id, r.subject, r.assessed_on, r.points,
+        r.scale = 'gcse' as gcse,
+        case when r.statutory then r.points end as statutory_points,
+        case when r.statutory then r.scale = 'gcse' end as statutory_gcse,
+        case when r.statutory then
+            case r.assessment when 'ks1' then 1 when 'ks2' then 2 when 'ks3' then 3 when 'ks4' then 4 end
+        end::UTINYINT as statutory_ks
+    from int_results as r
+    join (select distinct upn, pupil_id from int_pupils) as k using (upn)
+),
+
+per_raw_subject as (
     -- statutory results, where there are any that date, else the ta ones; equals averaged
     select
-        upn, subject, assessed_on,
-        coalesce(avg(points) filter (where statutory), avg(points)) as points,
+        pupil_id, subject, assessed_on,
+        coalesce(avg(statutory_points), avg(points)) as points,
         case
-            when bool_or(statutory) then
-                case when bool_and(scale = 'gcse') filter (where statutory) then 'gcse' else 'nc' end
-            else case when bool_and(scale = 'gcse') then 'gcse' else 'nc' end
+            when count(statutory_points) > 0 then case when bool_and(statutory_gcse) then 'gcse' else 'nc' end
+            else case when bool_and(gcse) then 'gcse' else 'nc' end
         end as scale,
-        case
-            when min(assessment) filter (where statutory) = max(assessment) filter (where statutory)
-                then min(assessment) filter (where statutory)
-            else 'ta'
-        end as assessment
-    from int_results
+        case when min(statutory_ks) = max(statutory_ks) then 'ks' || min(statutory_ks) else 'ta' end as assessment
+    from results
     where points is not null
-    group by upn, subject, assessed_on
+    group by pupil_id, subject, assessed_on
 ),
 
 english_dates as (
-    select distinct upn, assessed_on
-    from int_results
+    select distinct pupil_id, assessed_on
+    from results
     where subject = 'english'
 ),
 
 direct as (
     select
-        upn,
+        pupil_id,
         case subject when 'english' then 'English' else 'Mathematics' end as subject,
         assessed_on, points, scale, assessment,
         false as from_reading_writing
@@ -46,7 +60,7 @@ direct as (
 
 reading_writing as (
     select
-        r.upn,
+        r.pupil_id,
         'English' as subject,
         r.assessed_on,
         (r.points + w.points) / 2 as points,
@@ -55,15 +69,15 @@ reading_writing as (
         true as from_reading_writing
     from per_raw_subject as r
     join per_raw_subject as w
-        on w.upn = r.upn and w.assessed_on = r.assessed_on and w.subject = 'writing'
+        on w.pupil_id = r.pupil_id and w.assessed_on = r.assessed_on and w.subject = 'writing'
     anti join english_dates as e
-        on e.upn = r.upn and e.assessed_on = r.assessed_on
+        on e.pupil_id = r.pupil_id and e.assessed_on = r.assessed_on
     where r.subject = 'reading'
 ),
 
 final as (
     select
-        upn, subject, assessed_on,
+        pupil_id, subject, assessed_on,
         points, scale, assessment, from_reading_writing,
         case
             when scale = 'gcse' then case when points < 16 then 2 else floor((points - 16) / 6) + 3 end
