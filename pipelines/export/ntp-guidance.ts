@@ -19,7 +19,7 @@ export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
   route: ["Tuition partner", "Academic mentor", "School-led tutoring"],
   group_size: ["One-to-one", "Two pupils", "Three pupils", "Four or more pupils"],
   disadvantage_status: ["Disadvantaged", "Not known to be disadvantaged"],
-  // the other §5 breakdowns of impact and attainment (programmes.md §3 §5), as measures/ntp-impact.ts labels them
+  // the other §5 breakdowns of impact and attainment (programmes.md §3 §5), as the model manifest (measures/models.ts) labels them
   cla_status: ["Looked after", "Not looked after"],
   first_language: ["Known or believed to be English", "Known or believed to be other than English"],
   sex: ["Female", "Male"],
