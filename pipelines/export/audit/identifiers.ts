@@ -32,6 +32,8 @@ export class IdentifierScanner {
   private readonly tutorIds = new Set<string>();
   /** First three words of each comment → the comments' full word lists. */
   private readonly comments = new Map<string, string[][]>();
+  /** The first word of each comment: most words of a release start none, and are passed over at once. */
+  private readonly firstWords = new Set<string>();
 
   constructor(canaries: Canaries = {}) {
     for (const raw of canaries.tutorIds ?? []) {
@@ -45,6 +47,7 @@ export class IdentifierScanner {
       const list = this.comments.get(key) ?? [];
       list.push(w);
       this.comments.set(key, list);
+      this.firstWords.add(w[0]);
     }
   }
 
@@ -72,17 +75,32 @@ export class IdentifierScanner {
       for (const m of text.matchAll(TOKEN)) if (this.tutorIds.has(m[0].toLowerCase())) hits.push({ kind: "tutor_id", shown: m[0], index: m.index });
     }
     if (this.comments.size > 0) {
-      const found = [...text.toLowerCase().matchAll(WORD)];
-      for (let i = 0; i + 2 < found.length; i++) {
-        const list = this.comments.get(`${found[i][0]} ${found[i + 1][0]} ${found[i + 2][0]}`);
-        if (!list) continue;
-        for (const w of list) {
-          if (i + w.length > found.length) continue;
-          if (w.every((x, j) => found[i + j][0] === x)) {
-            hits.push({ kind: "comment", shown: `"${w.slice(0, 6).join(" ")}${w.length > 6 ? " ..." : ""}"`, index: found[i].index });
-            break;
+      // Word by word, holding only the last three (a release's CSV has millions of words; a list
+      // of them all cost more than the rest of the audit): where three words start a comment,
+      // the words from there are read on and compared with each comment they start.
+      const lower = text.toLowerCase();
+      const words = new RegExp(WORD.source, WORD.flags);
+      let a: RegExpExecArray | null = null;
+      let b: RegExpExecArray | null = null;
+      for (let c = words.exec(lower); c !== null; c = words.exec(lower)) {
+        const list = a && b && this.firstWords.has(a[0]) ? this.comments.get(`${a[0]} ${b[0]} ${c[0]}`) : undefined;
+        if (list && a) {
+          const at = a.index;
+          const ahead = new RegExp(WORD.source, WORD.flags);
+          ahead.lastIndex = at;
+          const longest = Math.max(...list.map((w) => w.length));
+          const found: string[] = [];
+          for (let m = ahead.exec(lower); m !== null && found.length < longest; m = ahead.exec(lower)) found.push(m[0]);
+          for (const w of list) {
+            if (w.length > found.length) continue;
+            if (w.every((x, j) => found[j] === x)) {
+              hits.push({ kind: "comment", shown: `"${w.slice(0, 6).join(" ")}${w.length > 6 ? " ..." : ""}"`, index: at });
+              break;
+            }
           }
         }
+        a = b;
+        b = c;
       }
     }
     return hits.sort((a, b) => a.index - b.index);
