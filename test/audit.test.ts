@@ -2,6 +2,7 @@
 // workbook, data guidance, site JSON), clean, then with each kind of breach planted in one
 // place; the audit must find each at its file, row and column, and the clean one must give 0.
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -310,6 +311,23 @@ describe("audit of a hand-made release", () => {
     expect(found).toContainEqual(at("comment", `return/impact_919_200910.xlsx sheet "Attainment"`, "cell A8", ""));
     // The report never repeats a UPN in full.
     expect(found.map((b) => b.message).join("\n")).not.toMatch(/919200106002|91920010600A/);
+  });
+
+  it("refuses a workbook whose sheet writes its elements with a namespace prefix, rather than read it as empty", async () => {
+    const dir = join(root, "prefixed");
+    cpSync(clean, dir, { recursive: true });
+    const path = join(dir, "return", "impact_919_200910.xlsx");
+    const zip = await JSZip.loadAsync(readFileSync(path));
+    const sheets = Object.keys(zip.files).filter((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name));
+    expect(sheets.length).toBeGreaterThan(0);
+    for (const name of sheets) {
+      const xml = await zip.file(name)!.async("string");
+      zip.file(name, xml.replace(/<(\/?)(sheetData|row|c|v|f|is|t)\b/g, "<$1x:$2"));
+    }
+    writeFileSync(path, await zip.generateAsync({ type: "nodebuffer" }));
+    const found = (await auditRelease(dir, options)).breaches.filter((b) => b.kind === "unreadable");
+    expect(found).toContainEqual(expect.objectContaining({ place: "return/impact_919_200910.xlsx" }));
+    expect(found.map((b) => b.message).join("\n")).toMatch(/namespace prefix/);
   });
 
   it("reports a folder with nothing to audit, and an indicator it cannot classify", async () => {

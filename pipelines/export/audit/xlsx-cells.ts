@@ -95,6 +95,11 @@ export function readWorkbookSheets(path: string): SheetRows[] {
     const shared = sst ? [...partText(fd, sst).matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)].map((m) => (m[1] === undefined ? "" : runsText(m[1]))) : [];
     return sheets.map((sheet) => {
       const xml = partText(fd, sheet.part);
+      // Excel and exceljs write the SpreadsheetML elements unprefixed; a writer that prefixes them
+      // (<x:row>) would read here as an empty sheet, so the audit refuses it (unreadable) rather
+      // than vouch for cells it did not see.
+      if (!/<sheetData\b/.test(xml) && /<\w+:sheetData\b/.test(xml))
+        throw new Error(`sheet "${sheet.name}" writes its elements with a namespace prefix, which the audit does not read`);
       const byNumber = new Map<number, (CellText | undefined)[]>();
       let previous = 0;
       for (const row of xml.matchAll(ROW)) {
