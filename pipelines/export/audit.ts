@@ -37,7 +37,7 @@ import { basisColumn, DEFAULT_CATALOGUE_DIR, loadCatalogue, NTP_CATALOGUE_DIR } 
 import { NTP_GUIDANCE_TITLE } from "./ntp-guidance.ts";
 import { loadNationalIndicators } from "./national-impact.ts";
 import { parseCsv } from "./csv.ts";
-import { ALL_FILTERS as FILTERS } from "./layout.ts";
+import { ALL_FILTERS as FILTERS, GEOGRAPHY_COLUMNS, SCHOOL_COLUMNS, TIME_COLUMNS } from "./layout.ts";
 
 export type BreachKind = "small_count" | "attribute" | "inconsistent" | "differencing" | "upn" | "tutor_id" | "comment" | "unreadable";
 
@@ -111,24 +111,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     await db.run(`create temp table audit_rows (${ROW_COLUMNS})`);
     await db.run(`create temp table audit_vals (${VAL_COLUMNS})`);
     // Column names and labels of every metadata file: how workbook headers are read.
-    const headers = new HeaderMap([
-      ...indicators,
-      ...FILTERS.map((f) => f.col),
-      "prior_attainment",
-      "time_period",
-      "time_identifier",
-      "geographic_level",
-      "country_code",
-      "country_name",
-      "region_code",
-      "region_name",
-      "old_la_code",
-      "new_la_code",
-      "la_name",
-      "school_urn",
-      "school_laestab",
-      "school_name",
-    ]);
+    const headers = new HeaderMap([...indicators, ...FILTERS.map((f) => f.col), "prior_attainment", ...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...SCHOOL_COLUMNS]);
     for (const r of catalogue) headers.add(r.label, r.indicator);
     for (const f of FILTERS) headers.add(f.label, f.col);
     for (const [heading, col] of DIMENSION_HEADINGS) headers.add(heading, col);
