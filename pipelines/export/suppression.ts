@@ -102,27 +102,21 @@ export async function buildSets(db: Db): Promise<void> {
 
 /**
  * Hides every count below a count in `seed` (table with column uid: counts just suppressed),
- * through _dc_below (attribute disclosure), leaving in _dc_spread the uids it hid. Being "within"
- * is transitive (a part of a part of a group is a part of the group), so one join does it.
+ * along _dc_edges (attribute disclosure), leaving in _dc_spread the uids it hid. Being "within"
+ * is transitive (a part of a part of a group is a part of the group), so the edges are followed
+ * down from the seed until nothing new is reached (a cycle ends it): the seeds are few, and the
+ * walk from them costs far less than the closure of every edge would.
  */
 async function spread(db: Db, seed: string): Promise<void> {
   await db.run(`create or replace temp table _dc_spread as
-    select distinct b.descendant as uid
-    from (select distinct uid from ${seed}) s join _dc_below b on b.ancestor = s.uid
-    join _dc_cells c on c.cell_id = b.descendant
+    with recursive below(uid) as (
+      select e.child from (select distinct uid from ${seed}) s join _dc_edges e on e.parent = s.uid
+      union
+      select e.child from below b join _dc_edges e on e.parent = b.uid
+    )
+    select b.uid from below b join _dc_cells c on c.cell_id = b.uid
     where not c.hidden`);
   await db.run(`update _dc_cells set hidden = true where uid in (select uid from _dc_spread)`);
-}
-
-/** _dc_below(ancestor, descendant): the transitive closure of _dc_edges (a cycle ends it). */
-export async function buildBelow(db: Db): Promise<void> {
-  await db.run(`create or replace temp table _dc_below as
-    with recursive below(ancestor, descendant) as (
-      select parent, child from _dc_edges
-      union
-      select b.ancestor, e.child from below b join _dc_edges e on e.parent = b.descendant
-    )
-    select * from below where ancestor <> descendant`);
 }
 
 // Sets with exactly one hidden member, and that one with a value (a suppressed count, not an x).
@@ -170,7 +164,6 @@ const pickSql = (open: string) => `
  * Leaves _dc_c(cell_id): every cell published as `c`.
  */
 export async function protect(db: Db): Promise<void> {
-  await buildBelow(db);
   await db.run(`create or replace temp table _dc_seed as select distinct uid from _dc_cells where hidden and value is not null`);
   await spread(db, "_dc_seed");
   await db.run(`create or replace temp table _dc_exposed as
@@ -212,7 +205,7 @@ export async function protect(db: Db): Promise<void> {
     await db.run(`create or replace temp table _dc_uexposed as ${exposedCountSets("_dc_udirty")}`);
   }
   await db.run(`create or replace temp table _dc_c as select cell_id from _dc_cells where hidden and value is not null`);
-  for (const t of ["_dc_below", "_dc_seed", "_dc_spread", "_dc_pick", "_dc_new", "_dc_dirty", "_dc_udirty", "_dc_exposed", "_dc_uexposed"]) {
+  for (const t of ["_dc_seed", "_dc_spread", "_dc_pick", "_dc_new", "_dc_dirty", "_dc_udirty", "_dc_exposed", "_dc_uexposed"]) {
     await db.run(`drop table if exists ${t}`);
   }
 }
