@@ -1,12 +1,13 @@
-// `tuition-impact site --pdf`: for a small synthetic LA, one A4 PDF per school page of the built
+// `tuition-impact site --pdf`: for a small synthetic LA (test/helpers/small-la-run.ts), one A4 PDF per school page of the built
 // site, each with the school's name and its verdict as text (poppler's pdfinfo and pdftotext read
 // them back, as a person's PDF reader would).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
+import { smallLaRun } from "./helpers/small-la-run.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "bin", "tuition-impact.js");
@@ -14,21 +15,21 @@ const CLI = join(ROOT, "bin", "tuition-impact.js");
 describe("tuition-impact site --pdf", () => {
   let dir: string;
   let stdout = "";
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "site-pdf-"));
+    // The shared small LA's run, copied to where `run in` puts it by default (the site is built beside it).
+    cpSync((await smallLaRun()).out, join(dir, "output"), { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, TUITION_MEMORY_LIMIT: "1GB" };
-    const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env });
-    for (const args of [["synth", "--schools", "5", "--seed", "3", "--out", "in", "--quiet"], ["run", "in", "--quiet"]]) {
-      const r = cli(args);
-      expect(r.status, `${args[0]}: ${r.stderr}`).toBe(EXIT.ok);
-    }
-    const site = cli(["site", "--quiet", "--pdf", "--pdf-out", "packs"]);
+    const site = spawnSync(process.execPath, [CLI, "site", "--quiet", "--pdf", "--pdf-out", "packs"], { cwd: dir, encoding: "utf8", env });
     stdout = site.stdout;
     expect(site.status, `${site.stdout}\n${site.stderr}`).toBe(EXIT.ok);
   }, 900_000);
 
   it("writes one PDF per school page, named by URN and school", () => {
-    const pages = readdirSync(join(dir, "dist", "schools")).filter((f) => /^\d{6}\.html$/.test(f)).map((f) => f.slice(0, 6)).sort();
+    const pages = readdirSync(join(dir, "dist", "schools"))
+      .filter((f) => /^\d{6}\.html$/.test(f))
+      .map((f) => f.slice(0, 6))
+      .sort();
     const pdfs = readdirSync(join(dir, "packs")).sort();
     expect(pages.length).toBeGreaterThan(0);
     expect(pdfs.map((f) => f.slice(0, 6))).toEqual(pages);

@@ -1,6 +1,6 @@
 // The table tool in Debian's chromium (playwright-core), on a site built from a real run (a small
-// synthetic LA through the whole pipeline), served from 127.0.0.1 with every other request
-// blocked: pick indicators and a breakdown, see the table, sort it, download it as CSV, and find
+// synthetic LA through the whole pipeline, test/helpers/small-la-run.ts), served from 127.0.0.1
+// with every other request blocked: pick indicators and a breakdown, see the table, sort it, download it as CSV, and find
 // every downloaded cell equal to the return's cell for that row; the same on the schools data for
 // chosen schools. Indicator labels are read from the return's metadata, not written here.
 import { spawnSync } from "node:child_process";
@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { parseCsv } from "../pipelines/export/csv.ts";
+import { smallLaRun } from "./helpers/small-la-run.ts";
 import { launch, openPage, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
@@ -34,15 +35,18 @@ let labels: Map<string, string>; // indicator → label, from the return's metad
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "table-tool-"));
-  const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, "--quiet"], { cwd: dir, encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" } });
-  for (const args of [["synth", "--schools", "8", "--seed", "3", "--out", "in"], ["run", "in", "--out", "out"], ["site", "--db", "out/tuition-impact.duckdb", "--out", "dist"]]) {
-    const r = cli(args);
-    expect(r.status, `${args[0]}: ${r.stderr}`).toBe(EXIT.ok);
-  }
-  la = readTable(join(dir, "out", "return", "impact_919_200910.csv"));
-  schools = readTable(join(dir, "out", "return", "impact_schools_919_200910.csv"));
-  labels = new Map(readTable(join(dir, "out", "return", "impact_919_200910.meta.csv")).rows.map((r) => [r.col_name, r.label]));
-  for (const r of readTable(join(dir, "out", "return", "impact_schools_919_200910.meta.csv")).rows) labels.set(r.col_name, r.label);
+  // The shared small LA's run (read only: the site opens its database read-only and writes into dir).
+  const out = (await smallLaRun()).out;
+  const site = spawnSync(process.execPath, [CLI, "site", "--db", join(out, "tuition-impact.duckdb"), "--out", "dist", "--quiet"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
+  });
+  expect(site.status, `site: ${site.stderr}`).toBe(EXIT.ok);
+  la = readTable(join(out, "return", "impact_919_200910.csv"));
+  schools = readTable(join(out, "return", "impact_schools_919_200910.csv"));
+  labels = new Map(readTable(join(out, "return", "impact_919_200910.meta.csv")).rows.map((r) => [r.col_name, r.label]));
+  for (const r of readTable(join(out, "return", "impact_schools_919_200910.meta.csv")).rows) labels.set(r.col_name, r.label);
   server = await serveStatic(join(dir, "dist"));
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
@@ -75,7 +79,9 @@ describe("table tool", () => {
     try {
       await page.getByLabel("Pupils broken down by").selectOption({ label: "Free school meals status" });
       for (const indicator of ["n_t", "b", "pct_at_are_outcome_t"]) await check(page, indicator);
-      const expected = la.rows.filter((r) => r.geographic_level === "Local authority" && ["English", "Mathematics"].includes(r.subject) && r.fsm_status !== "Total");
+      const expected = la.rows.filter(
+        (r) => r.geographic_level === "Local authority" && ["English", "Mathematics"].includes(r.subject) && r.fsm_status !== "Total",
+      );
       expect(expected.length).toBeGreaterThan(0);
       await expect.poll(() => page.locator(".tt-table tbody tr").count()).toBe(expected.length);
 
@@ -86,7 +92,8 @@ describe("table tool", () => {
       for (const row of table.rows) {
         const published = expected.filter((r) => r.subject === row.Subject && r.fsm_status === row["Free school meals status"]);
         expect(published, JSON.stringify(row)).toHaveLength(1);
-        for (const indicator of ["n_t", "b", "pct_at_are_outcome_t"]) expect(row[labels.get(indicator)!], `${indicator} of ${JSON.stringify(row)}`).toBe(published[0][indicator]);
+        for (const indicator of ["n_t", "b", "pct_at_are_outcome_t"])
+          expect(row[labels.get(indicator)!], `${indicator} of ${JSON.stringify(row)}`).toBe(published[0][indicator]);
       }
 
       // Sorted by the tutees column, largest first: the download follows the table's order, c/x/z last.
@@ -113,7 +120,18 @@ describe("table tool", () => {
     try {
       expect(fetched.filter((u) => u.includes("schools-"))).toEqual([]);
       await page.getByLabel("School figures").check();
-      const wholeSchool = schools.rows.filter((r) => r.fsm_status === "Total" && r.cla_status === "Total" && r.first_language === "Total" && r.sex === "Total" && r.sen_provision === "Total" && r.ethnicity_major === "Total" && r.key_stage === "Total" && r.prior_attainment === "Total" && r.subject === "English");
+      const wholeSchool = schools.rows.filter(
+        (r) =>
+          r.fsm_status === "Total" &&
+          r.cla_status === "Total" &&
+          r.first_language === "Total" &&
+          r.sex === "Total" &&
+          r.sen_provision === "Total" &&
+          r.ethnicity_major === "Total" &&
+          r.key_stage === "Total" &&
+          r.prior_attainment === "Total" &&
+          r.subject === "English",
+      );
       const chosen = wholeSchool.slice(0, 2);
       expect(chosen).toHaveLength(2);
       await page.getByLabel(/^Choose schools/).selectOption(chosen.map((r) => r.school_urn));
