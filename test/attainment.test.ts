@@ -6,6 +6,7 @@ import { Db } from "../pipelines/core/db.ts";
 import { parseSettings } from "../pipelines/core/settings.ts";
 import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { transform } from "../pipelines/transform/index.ts";
+import { addStagedPupilKey } from "./helpers/staged-pupil-key.ts";
 
 const LA = { old_code: "999", name: "Testshire", gss_code: "E10000999", region_code: "E12000009", region_name: "South West" };
 const YEAR = "2009/10";
@@ -65,6 +66,7 @@ let db: Db;
 beforeAll(async () => {
   db = await Db.open(":memory:");
   await stage(db);
+  await addStagedPupilKey(db);
   const settings = parseSettings({ la: LA, build_date: "2010-09-30" });
   await transform(db, settings);
   await buildDescriptiveMarts(db, settings);

@@ -5,6 +5,7 @@ import { Db } from "../pipelines/core/db.ts";
 import { parseSettings, type ResolvedSettings } from "../pipelines/core/settings.ts";
 import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { transform } from "../pipelines/transform/index.ts";
+import { addStagedPupilKey } from "./helpers/staged-pupil-key.ts";
 
 const la = (code: string) => ({ old_code: code, name: `LA ${code}`, gss_code: `E10000${code}`, region_code: "E12000009", region_name: "South West" });
 const YEAR = "2009/10";
@@ -60,6 +61,7 @@ async function build(las: string[], pupils: P[]): Promise<Db> {
     }
   }
   const settings: ResolvedSettings = parseSettings(las.length === 1 ? { la: la(las[0]) } : { las: las.map(la) });
+  await addStagedPupilKey(db);
   await transform(db, settings);
   await buildDescriptiveMarts(db, settings);
   return db;

@@ -7,6 +7,7 @@ import { Db } from "../pipelines/core/db.ts";
 import { parseSettings } from "../pipelines/core/settings.ts";
 import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { transform } from "../pipelines/transform/index.ts";
+import { addStagedPupilKey } from "./helpers/staged-pupil-key.ts";
 
 const LA = { old_code: "999", name: "Testshire", gss_code: "E10000999", region_code: "E12000009", region_name: "South West" };
 const SETTINGS = parseSettings({ la: LA, academic_years: ["2009/10"], build_date: "2010-09-30" });
@@ -74,6 +75,7 @@ async function build(f: Fixture): Promise<Db> {
     ]);
   }
   for (const [upn, subject] of f.refused ?? []) await db.run(`insert into stg_tuition_refused values (?, ?, ?)`, [upn, YEAR, subject]);
+  await addStagedPupilKey(db);
   await transform(db, SETTINGS);
   return db;
 }

@@ -97,6 +97,11 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
  * model sample after fixtureDb runs it again.
  */
 export async function buildPupilGroups(db: Db): Promise<void> {
+  // the transform's integer key of a pupil (int_pupils.pupil_id: one per upn), which the marts count pupils by
+  await db.run("alter table int_analysis_pupils add column if not exists pupil_id INTEGER");
+  await db.run(`update int_analysis_pupils as a set pupil_id = k.pupil_id
+    from (select upn, dense_rank() over (order by upn)::INTEGER as pupil_id from (select distinct upn from int_analysis_pupils)) as k
+    where k.upn = a.upn`);
   for (const model of ["int_group_labels", "int_pupil_groups"]) await db.runFile(join(TRANSFORM_SQL, `${model}.sql`));
 }
 

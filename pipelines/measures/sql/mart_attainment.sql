@@ -81,14 +81,15 @@ by_subject as (
 
 long_across_subjects as (
     -- one row per pupil and group for subject Total, so it counts a pupil once across both
-    -- subjects; a pupil's groups but the subject's band are the same in either subject
+    -- subjects; a pupil's groups but the subject's band are the same in either subject.
+    -- A pupil is their pupil_id (one per upn), a narrower key to group 1.7M rows by
     select
-        time_period, la_code, urn, upn, breakdown, group_label,
+        time_period, la_code, urn, pupil_id, breakdown, group_label,
         bool_or(tutored) as any_tutored,
         bool_or(not tutored) as any_comparison
     from long
     where breakdown <> 'prior_attainment'
-    group by time_period, la_code, urn, upn, breakdown, group_label
+    group by time_period, la_code, urn, pupil_id, breakdown, group_label
 ),
 
 across_subjects as (

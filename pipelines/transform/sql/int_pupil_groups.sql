@@ -10,7 +10,8 @@
 -- and models.ts IMPACT_BREAKDOWNS); the CASE says which int_analysis_pupils column holds each
 -- one's group, and a breakdown it does not know stops the run rather than lose its rows.
 -- Each row carries the pupil's figures the marts aggregate (place, sample, scores, ARE flags),
--- so a mart reads this one relation and joins nothing back to int_analysis_pupils.
+-- so a mart reads this one relation and joins nothing back to int_analysis_pupils; pupil_id
+-- (the integer key) is what a mart counts distinct pupils by, upn what impact_design joins on.
 -- A temp view of the run's connection: the ×9 expansion is streamed by each reader (filtered to
 -- the rows it wants before expanding), never stored, where a stored copy cost memory (a wide
 -- row × 9 per pupil) and a join back on three text columns in every mart. The breakdown check
@@ -19,7 +20,7 @@ create or replace temp view int_pupil_groups as
 with
 
 pupils as (
-    select academic_year, time_period, la_code, urn, upn, subject,
+    select academic_year, time_period, la_code, urn, upn, pupil_id, subject,
         tutored, in_model_sample, baseline, outcome, progress, below_are_baseline, at_are_outcome, expected_progress,
         fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment
     from int_analysis_pupils
@@ -32,7 +33,7 @@ breakdowns as (
 -- a cross join with the breakdowns and a CASE is cheap (no list of structs to unnest)
 expanded as (
     select
-        p.academic_year, p.time_period, p.la_code, p.urn, p.upn, p.subject,
+        p.academic_year, p.time_period, p.la_code, p.urn, p.upn, p.pupil_id, p.subject,
         p.tutored, p.in_model_sample, p.baseline, p.outcome, p.progress,
         p.below_are_baseline, p.at_are_outcome, p.expected_progress,
         b.breakdown,
@@ -62,4 +63,4 @@ select * from final;
 
 -- a breakdown the CASE does not know stops the run here: every breakdown of one pupil's rows
 select count(group_label) from int_pupil_groups
-where upn = (select min(upn) from int_analysis_pupils);
+where pupil_id = (select min(pupil_id) from int_analysis_pupils);

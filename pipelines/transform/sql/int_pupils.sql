@@ -2,9 +2,9 @@
 -- measure groups by and their EES labels (outputs.md §1, measures.md §5, §7).
 -- Grain: one row per pupil (upn) per academic year (census row), for schools of the LAs in
 -- run_las and the years in run_context.academic_years.
--- pupil_id: the pupil's integer key (dense over the upns here, in upn order), given once so
--- the joins between intermediate tables (int_scores, int_analysis_pupils,
--- int_eligible_untutored) compare a 4-byte integer rather than a 13-character upn.
+-- pupil_id: the pupil's integer key (stg_pupils: dense over the staged upns, in upn order,
+-- and carried onto stg_attainment), so the joins between intermediate tables (int_scores,
+-- int_analysis_pupils, int_eligible_untutored) compare a 4-byte integer, not a 13-character upn.
 create or replace table int_pupils as
 with census as (
     select p.*, s.la_code, s.national_challenge, s.ecaw
@@ -22,7 +22,7 @@ characteristics as (
         c.la_code,
         c.urn,
         c.upn,
-        dense_rank() over (order by c.upn)::INTEGER as pupil_id,
+        c.pupil_id,
         -- year group
         c.nc_year,
         case

@@ -15,7 +15,7 @@
 create or replace view int_results as
 with results as (
     select
-        upn, subject, assessment, assessed_on, result,
+        upn, pupil_id, subject, assessment, assessed_on, result,
         case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date,
         coalesce(assessment = 'ta' and result in ('A', 'B', 'D'), false) as needs_nc_year
     from stg_attainment
@@ -41,7 +41,7 @@ nc_year_at_date as (
 
 classified as (
     select
-        r.upn, r.subject, r.assessment, r.assessed_on, r.result,
+        r.upn, r.pupil_id, r.subject, r.assessment, r.assessed_on, r.result,
         null::integer as nc_year_at_date,
         r.assessment = 'ks4' or false as gcse_context,
         r.assessment <> 'ta' as statutory
@@ -49,7 +49,7 @@ classified as (
     where not r.needs_nc_year
     union all
     select
-        r.upn, r.subject, r.assessment, r.assessed_on, r.result,
+        r.upn, r.pupil_id, r.subject, r.assessment, r.assessed_on, r.result,
         n.nc_year as nc_year_at_date,
         r.assessment = 'ks4' or coalesce(r.assessment = 'ta' and n.nc_year between 10 and 11, false) as gcse_context,
         r.assessment <> 'ta' as statutory
@@ -98,8 +98,8 @@ scoring as materialized (
 
 final as (
     select
-        -- keys
-        c.upn, c.subject, c.assessment, c.assessed_on,
+        -- keys (pupil_id: stg_pupils' integer key of the upn)
+        c.upn, c.pupil_id, c.subject, c.assessment, c.assessed_on,
         -- result and its context
         c.result, c.statutory, c.nc_year_at_date, c.gcse_context,
         -- score

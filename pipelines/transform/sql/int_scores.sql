@@ -7,8 +7,9 @@
 -- whole_level: NC level without sub-level (W 0, EP 9) or GCSE level-equivalent (G 3 … A* 10,
 -- U 2: below G), taken from the points so an averaged score has one too.
 -- assessment: the key stage of the statutory results that won (ks1..ks4), else 'ta'.
--- Keyed by pupil_id (int_pupils): only the analysed census's pupils can be a baseline or an
--- outcome, and every later join and group compares integers. int_results (a view that scores
+-- Keyed by pupil_id (stg_pupils' key, which stg_attainment carries): only the analysed
+-- census's pupils (int_pupils) can be a baseline or an outcome, a semi join on the integer,
+-- and every later join and group compares integers. int_results (a view that scores
 -- every attainment row) is read once: the scored rows and the dates with an `english` row
 -- both come from that one pass.
 create or replace table int_scores as
@@ -16,7 +17,7 @@ with results as materialized (
     -- statutory results carry their points, GCSE flag and key stage (1..4) again in columns of
     -- their own (NULL on a ta row), so the aggregates below are plain ones over numbers
     select
-        k.pupil_id, r.subject, r.assessed_on, r.points,
+        r.pupil_id, r.subject, r.assessed_on, r.points,
         r.scale = 'gcse' as gcse,
         case when r.statutory then r.points end as statutory_points,
         case when r.statutory then r.scale = 'gcse' end as statutory_gcse,
@@ -24,7 +25,7 @@ with results as materialized (
             case r.assessment when 'ks1' then 1 when 'ks2' then 2 when 'ks3' then 3 when 'ks4' then 4 end
         end::UTINYINT as statutory_ks
     from int_results as r
-    join (select distinct upn, pupil_id from int_pupils) as k using (upn)
+    semi join (select distinct pupil_id from int_pupils) as k using (pupil_id)
 ),
 
 per_raw_subject as (

@@ -1,4 +1,7 @@
 -- stg_pupils: grain one row per pupil (upn) per academic year, rows that broke no rule.
+-- pupil_id: the pupil's integer key (dense over the staged upns, in upn order), given here
+-- where attainment rows are first matched to pupils (typed_attainment), so stg_attainment
+-- carries it and every later join and count of pupils compares a 4-byte integer, not a upn.
 create or replace table stg_pupils as
 with typed as not materialized (select * from typed_pupils),
 kept as (select * from typed anti join q_pupils q on q.line = typed._line),
@@ -6,6 +9,7 @@ final as (
     select
         -- ids
         upn_n as upn, upn_status = 'temporary' as upn_temporary, academic_year_n as academic_year, urn,
+        dense_rank() over (order by upn_n)::INTEGER as pupil_id,
         -- characteristics
         nc_year_i as nc_year, gender_n as gender,
         coalesce(fsm_b, false) as fsm, coalesce(cla_b, false) as cla,

@@ -34,7 +34,9 @@ from (select distinct result, assessment from aliased_attainment);
 
 create or replace table typed_attainment as
 with loaded_pupils as (
-    select distinct upn as upn_n from stg_pupils
+    -- a loaded upn and its key (stg_pupils.pupil_id), carried onto the row here so the
+    -- transform reads it rather than matching 2M rows to pupils by upn a second time
+    select distinct upn as upn_n, pupil_id from stg_pupils
 ),
 census as (
     select upn, nc_year, left(academic_year, 4)::INTEGER as ay from stg_pupils
@@ -60,7 +62,7 @@ parsed as (
     select
         s._file, s._line, s.upn, s.subject, s.assessment, s.assessed_on, s.result, s.test_name,
         s.result_gcse, s.result_not_gcse, s.result_any, s.result_ntp,
-        upper(s.upn) as upn_n,
+        upper(s.upn) as upn_n, p.pupil_id,
         case when p.upn_n is not null then 'loaded' else ti_upn_status(s.upn) end as upn_status,
         case when lower(s.subject) in ('reading', 'writing', 'english', 'maths') then lower(s.subject) end as subject_n,
         -- ntp: ks1, ks2, ks4, std (a standardised test), ta (programmes.md §2)
@@ -101,6 +103,8 @@ final as (
         -- ntp only (programmes.md §2): the standardised test's name; NULL in a 2009 run
         test_name as test_name_n,
         (select file from ingest_files where dataset = 'attainment') as _file, _line,
+        -- the loaded pupil's key (NULL on a row of a upn not loaded, which is flagged)
+        pupil_id,
         -- working columns, dropped by stg_attainment.sql
         flagged, upn_status, gcse, out_of_range, std_min, std_max
     from judged
