@@ -20,7 +20,7 @@ import { Z_975 } from "../pipelines/export/meta-analysis.ts";
 import { POOLED_RETURN_COLUMNS } from "../pipelines/export/national-impact.ts";
 import { screen } from "../pipelines/export/screener.ts";
 import { makeCombinedFolder } from "./fixtures/combined/make.ts";
-import { makeNtpLas, type NtpLa } from "./fixtures/combined/ntp-las.ts";
+import { builtNtpLas, type NtpLa } from "./fixtures/combined/ntp-las.ts";
 
 const CODES = ["919", "881", "873"];
 const FILE = "impact_national_202223";
@@ -42,11 +42,16 @@ const key = (r: Row) => JSON.stringify(filters.map((f) => r[f]));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ntp-combine-"));
-  las = await makeNtpLas(join(dir, "las"), CODES, { seed: 21, schools: 24 });
+  las = await builtNtpLas(CODES, { seed: 21, schools: 24 });
   laRows = las.map((l) => read(l.file).records.map((r) => r.values));
   const first = las[0].file;
-  aggregation = new Map(read(first.replace(/\.csv$/, ".aggregation.csv")).records.map((r) => [r.values.col_name, { combine: r.values.combine, weight: r.values.weight_col }]));
-  await combine(las.map((l) => l.file), join(dir, "national"));
+  aggregation = new Map(
+    read(first.replace(/\.csv$/, ".aggregation.csv")).records.map((r) => [r.values.col_name, { combine: r.values.combine, weight: r.values.weight_col }]),
+  );
+  await combine(
+    las.map((l) => l.file),
+    join(dir, "national"),
+  );
   const table = read(join(dir, "national", `${FILE}.csv`));
   columns = table.columns;
   stacked = table.records.map((r) => r.values);
@@ -67,7 +72,10 @@ function expectedSum(parts: Row[], ind: string): string {
   const values = parts.map((p) => p[ind]);
   if (values.every((v) => v === "z")) return "z";
   if (parts.length < las.length || !values.every((v) => NUMBER.test(v))) return "x";
-  return formatFixed(values.reduce((s, v) => s + Number(v), 0), dp.get(ind)!);
+  return formatFixed(
+    values.reduce((s, v) => s + Number(v), 0),
+    dp.get(ind)!,
+  );
 }
 
 describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () => {
@@ -85,7 +93,17 @@ describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () =
 
   it("sum indicators: the National figure is the sum of the LAs' published cells (x where one is c or x, z where all are z)", () => {
     const sums = [...aggregation].filter(([, a]) => a.combine === "sum").map(([ind]) => ind);
-    expect(sums).toEqual(expect.arrayContaining(["total_courses", "total_hours", "ntp_pupils", "total_schools", "total_schools_participating", "cost_gbp", "programme_funding_gbp"]));
+    expect(sums).toEqual(
+      expect.arrayContaining([
+        "total_courses",
+        "total_hours",
+        "ntp_pupils",
+        "total_schools",
+        "total_schools_participating",
+        "cost_gbp",
+        "programme_funding_gbp",
+      ]),
+    );
     const got = national.map((n) => sums.map((ind) => n[ind]));
     const want = national.map((n) => sums.map((ind) => expectedSum(partsOf(n), ind)));
     expect(got).toEqual(want);
@@ -115,7 +133,9 @@ describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () =
   it("weighted means are weighted by their count; not_combinable figures are x, or z where every LA is z", () => {
     const pooled = new Set<string>([...POOLED_RETURN_COLUMNS]);
     const means = [...aggregation].filter(([, a]) => a.combine === "weighted_mean").map(([ind]) => ind);
-    const apart = [...aggregation].filter(([ind, a]) => a.combine === "not_combinable" && !pooled.has(ind) && ind !== "percentage_schools_participating").map(([ind]) => ind);
+    const apart = [...aggregation]
+      .filter(([ind, a]) => a.combine === "not_combinable" && !pooled.has(ind) && ind !== "percentage_schools_participating")
+      .map(([ind]) => ind);
     expect(means).toContain("pct_tutees_disadvantaged");
     expect(apart).toEqual(expect.arrayContaining(["average_hours_per_course", "b_diff", "pct_tp_courses_pupil_premium"]));
     const want = national.map((n) => {
@@ -147,7 +167,11 @@ describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () =
       const parts = partsOf(nat).filter((p) => NUMBER.test(p.b) && NUMBER.test(p.se) && Number(p.se) > 0);
       // fewer than 3 LAs with an estimate: x (outputs.md §1), z where the impact applies to no LA (every LA's b is z)
       const none = partsOf(nat).every((p) => p.b === "z");
-      expect({ where, b: NUMBER.test(nat.b), k: nat.pooled_k }).toEqual({ where, b: parts.length >= 3, k: parts.length >= 3 ? String(parts.length) : none ? "z" : "x" });
+      expect({ where, b: NUMBER.test(nat.b), k: nat.pooled_k }).toEqual({
+        where,
+        b: parts.length >= 3,
+        k: parts.length >= 3 ? String(parts.length) : none ? "z" : "x",
+      });
     }
     for (const nat of pooledRows) {
       const where = key(nat);
@@ -176,7 +200,9 @@ describe("combine of ntp returns (outputs.md §1, programmes.md §3 §13)", () =
     const meta = readFileSync(join(dir, "national", `${FILE}.meta.csv`), "utf8");
     const results = screen(data, meta, { data: `${FILE}.csv`, meta: `${FILE}.meta.csv` }, { las: KNOWN_LAS.filter((l) => CODES.includes(l.old_code)) });
     expect(results.filter((r) => r.level === "FAIL")).toEqual([]);
-    const metaFilters = parseTable(meta).records.filter((r) => r.values.col_type === "Filter").map((r) => r.values.col_name);
+    const metaFilters = parseTable(meta)
+      .records.filter((r) => r.values.col_type === "Filter")
+      .map((r) => r.values.col_name);
     expect(metaFilters).toEqual(expect.arrayContaining(["outcome_measure", "route", "group_size"]));
     const audit = await auditRelease(join(dir, "national"));
     expect(audit.breaches).toEqual([]);

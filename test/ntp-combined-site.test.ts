@@ -8,7 +8,7 @@
 // one-to-one or ten-hour text, no National Curriculum points); `tuition-impact audit` passes on
 // the built site; a folder holding a 2009 and an ntp combined return is refused naming both.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ import { OUTCOME_MEASURES } from "../pipelines/measures/ntp-impact.ts";
 import { type CombinedView, combinedView } from "../pipelines/site/combined-data.ts";
 import { combinedIntro, metaReading, panelWords } from "../src/components/meta-forest.js";
 import { makeCombinedFolder } from "./fixtures/combined/make.ts";
-import { makeNtpLas, type NtpLa } from "./fixtures/combined/ntp-las.ts";
+import { builtNtpLas, type NtpLa } from "./fixtures/combined/ntp-las.ts";
 import { filesUnder } from "./helpers/source-files.ts";
 
 const CLI = join(import.meta.dirname, "..", "bin", "tuition-impact.js");
@@ -48,9 +48,13 @@ const wholeCohort = (r: Row) => OTHER_FILTERS.every((c) => r[c] === "Total");
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ntp-combined-site-"));
   // Three LAs: the fewest with a National estimate (outputs.md §1 pools k ≥ 3).
-  las = await makeNtpLas(join(dir, "las"), ["919", "881", "873"], { seed: 21, schools: 20 });
+  // Shared with test/ntp-combine.test.ts (the same three LAs, 24 schools each): read only.
+  las = await builtNtpLas(["919", "881", "873"], { seed: 21, schools: 24 });
   national = join(dir, "national");
-  await combine(las.map((l) => l.file), national);
+  await combine(
+    las.map((l) => l.file),
+    national,
+  );
   rows = read(join(national, FILE));
   view = combinedView(national);
   site = join(dir, "site");
@@ -109,7 +113,9 @@ describe("the combined view of ntp returns", () => {
   });
 
   it("is worded for the programme: each measure in its own scale, no one-to-one, ten-hour or National Curriculum text", () => {
-    const intro = combinedIntro(view).map((p) => (typeof p === "string" ? p : p[1])).join("");
+    const intro = combinedIntro(view)
+      .map((p) => (typeof p === "string" ? p : p[1]))
+      .join("");
     expect(intro).toContain("impact of the National Tutoring Programme");
     expect(intro).not.toMatch(NOT_NTP);
     for (const s of view.periods[0].subjects) {
@@ -120,7 +126,11 @@ describe("the combined view of ntp returns", () => {
       const n = s.national;
       const unit = s.outcome_measure === "GCSE grade" ? "grades" : "points";
       expect(words.what.startsWith(`the programme's impact on ${s.subject} `)).toBe(true);
-      expect(reading).toContain(/^-?\d/.test(n.b) ? `, ${words.what} is ${n.b} ${unit} (95% CI ${n.ci_low} to ${n.ci_high})` : `No national estimate of the impact on ${words.about} was made (${n.b})`);
+      expect(reading).toContain(
+        /^-?\d/.test(n.b)
+          ? `, ${words.what} is ${n.b} ${unit} (95% CI ${n.ci_low} to ${n.ci_high})`
+          : `No national estimate of the impact on ${words.about} was made (${n.b})`,
+      );
     }
     // Every page, script, data file and download of the built site.
     const texts = filesUnder(site).filter((f) => !/[/\\]_node[/\\]/.test(f) && /\.(html|js|json|md|csv)$/.test(f));
@@ -133,12 +143,20 @@ describe("the combined view of ntp returns", () => {
   it("a 2009 folder keeps its words: the page's opening paragraph and a subject's reading", () => {
     const old = combinedView(c2009);
     expect(old.programme).toBeUndefined();
-    expect(combinedIntro(old).map((p) => (typeof p === "string" ? p : p[1])).join("")).toBe(
+    expect(
+      combinedIntro(old)
+        .map((p) => (typeof p === "string" ? p : p[1]))
+        .join(""),
+    ).toBe(
       "Each line is one LA's estimated impact of tuition on progress (National Curriculum points), with its 95% confidence interval, as its own return publishes it. The diamond is the national estimate: a random-effects meta-analysis of those estimates (REML, as R's metafor), its width the 95% confidence interval. The dashed line under it is the 95% prediction interval: where a new LA's true impact would be expected to fall, given how much the LAs differ. An LA whose estimate is suppressed (c) or not available (x) is named but not plotted or pooled.",
     );
     const s = old.periods[0].subjects[0];
     expect(s).not.toHaveProperty("outcome_measure");
-    expect(panelWords(s, old.periods[0].year)).toMatchObject({ heading: `${s.subject}: impact by LA`, xLabel: "Impact (NC points), 95% CI", file: s.subject.toLowerCase() });
+    expect(panelWords(s, old.periods[0].year)).toMatchObject({
+      heading: `${s.subject}: impact by LA`,
+      xLabel: "Impact (NC points), 95% CI",
+      file: s.subject.toLowerCase(),
+    });
     expect(metaReading(s)).toContain(`tuition's impact on ${s.subject} progress is ${s.national.b} points`);
   });
 
