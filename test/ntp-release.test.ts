@@ -4,21 +4,19 @@
 // of the return equal truth.json, rounded as published, wherever they are not suppressed; the
 // data-quality mart counts the programme-rule breaches truth.json planted; and the breaches are
 // listed in private/ only.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
-import { makeReporter } from "../pipelines/core/progress.ts";
 import { roundHalfAway } from "../pipelines/core/round.ts";
 import { auditRelease } from "../pipelines/export/audit.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { screen } from "../pipelines/export/screener.ts";
-import { DATABASE_NAME, runPipeline } from "../pipelines/run.ts";
+import { DATABASE_NAME } from "../pipelines/run.ts";
 import { siteProgramme, sitePages } from "../pipelines/site/ntp-site.ts";
 import { NTP_BREAKDOWNS, OUTCOME_MEASURES } from "../pipelines/measures/ntp-impact.ts";
-import { synthesise } from "../pipelines/synth/index.ts";
+import { builtNtpRun } from "./fixtures/ntp-site/built.ts";
 
 /** Filters a row breaks down by, at most one of them not Total (programmes.md §4). */
 const BREAKDOWN_FILTERS = ["route", "group_size", ...NTP_BREAKDOWNS.filter((d) => d.breakdown !== "total").map((d) => d.breakdown)];
@@ -41,25 +39,21 @@ const FIGURES: [string, number][] = [
   ["total_schools_participating", 0],
 ];
 
-let dir = "";
+let input = "";
 let out = "";
 let truth: any;
 let la: ReturnType<typeof parseTable>;
 let schools: ReturnType<typeof parseTable>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ntp-release-"));
-  await synthesise({ scale: "la", out: join(dir, "in"), programme: "ntp", seed: 11, schools: 40 });
-  truth = JSON.parse(readFileSync(join(dir, "in", "truth.json"), "utf8"));
-  out = join(dir, "out");
-  await runPipeline({ input: join(dir, "in"), out, reporter: makeReporter(process.stderr, true) });
+  // The small ntp LA's run, shared with the ntp site's tests (test/fixtures/ntp-site/built.ts): read only.
+  const run = await builtNtpRun();
+  input = run.input;
+  truth = JSON.parse(readFileSync(join(input, "truth.json"), "utf8"));
+  out = run.out;
   la = parseTable(readFileSync(join(out, "return", "impact_919_202223.csv"), "utf8"));
   schools = parseTable(readFileSync(join(out, "return", "impact_schools_919_202223.csv"), "utf8"));
-}, 240_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 600_000);
 
 describe("run on an ntp folder (programmes.md §6.2)", () => {
   it("writes the return, schools file, metadata, workbook and guidance of 2022/23", () => {
@@ -111,8 +105,7 @@ describe("run on an ntp folder (programmes.md §6.2)", () => {
       );
       // rule 60: the only name with sen_ is the harmonised filter sen_provision (§4)
       expect(t.columns.filter((c) => c.includes("sen_"))).toEqual(["sen_provision"]);
-      for (const r of t.records)
-        expect(BREAKDOWN_FILTERS.map((f) => r.values[f]).filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
+      for (const r of t.records) expect(BREAKDOWN_FILTERS.map((f) => r.values[f]).filter((v) => v !== "Total").length).toBeLessThanOrEqual(1);
     }
     // figures that ignore the outcome sit on outcome_measure Total, impact on its measure: each is z on the other's rows
     const impactRows = la.records.filter((r) => r.values.outcome_measure === "Standardised score");
@@ -219,7 +212,7 @@ describe("§13–§14 in the return equal truth.json where not suppressed (progr
 
 describe("§7–§8: disadvantaged tutees and hours by tutor type, from the input files (programmes.md §3)", () => {
   it("the LA row's shares equal those counted from tuition.csv, sessions.csv and pupils.csv", () => {
-    const rowsOf = (f: string) => parseTable(readFileSync(join(dir, "in", f), "utf8")).records.map((r) => r.values);
+    const rowsOf = (f: string) => parseTable(readFileSync(join(input, f), "utf8")).records.map((r) => r.values);
     const minutes = new Map<string, number>();
     for (const s of rowsOf("sessions.csv")) if (s.attended === "Y") minutes.set(s.tuition_id!, (minutes.get(s.tuition_id!) ?? 0) + Number(s.minutes));
     const disadvantaged = new Set(
@@ -349,7 +342,7 @@ describe("the programme's rules: the data-quality reading and the private list (
       expect(Number(row!.dq_courses_breaching)).toBeGreaterThan(0);
       expect(Number(row!.dq_ntp_courses)).toBe(truth.courses.length);
       // standardised results beyond a test's reporting range, as the attainment file writes them
-      const std = readFileSync(join(dir, "in", "attainment.csv"), "utf8")
+      const std = readFileSync(join(input, "attainment.csv"), "utf8")
         .trim()
         .split("\n")
         .slice(1)
