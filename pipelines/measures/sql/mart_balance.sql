@@ -9,6 +9,10 @@
 -- matched comparison pupil (tutees in its cell) / (comparison pupils in its cell), the
 -- usual ATT weights; its differences use the model sample's pooled SD, so the two
 -- standardised differences are on one scale (Stuart 2010).
+-- A 0/1 flag's sample variance (n − 1) from s, its pupils with the flag, among n: the five
+-- shares' SDs are the one formula.
+create or replace temp macro balance_flag_var(s, n) as case when n > 1 then (s - s * s / n) / (n - 1) end;
+
 create or replace table mart_balance as
 with
 
@@ -68,19 +72,19 @@ per_side as (
         case when n > 1 then baseline_ss / (n - 1) end as baseline_var,
         baseline_ws / nullif(w, 0) as baseline_mmean,
         fsm_s / n as fsm_mean,
-        case when n > 1 then (fsm_s - fsm_s * fsm_s / n) / (n - 1) end as fsm_var,
+        balance_flag_var(fsm_s, n) as fsm_var,
         fsm_ws / nullif(w, 0) as fsm_mmean,
         cla_s / n as cla_mean,
-        case when n > 1 then (cla_s - cla_s * cla_s / n) / (n - 1) end as cla_var,
+        balance_flag_var(cla_s, n) as cla_var,
         cla_ws / nullif(w, 0) as cla_mmean,
         eal_s / n as eal_mean,
-        case when n > 1 then (eal_s - eal_s * eal_s / n) / (n - 1) end as eal_var,
+        balance_flag_var(eal_s, n) as eal_var,
         eal_ws / nullif(w, 0) as eal_mmean,
         girls_s / n as girls_mean,
-        case when n > 1 then (girls_s - girls_s * girls_s / n) / (n - 1) end as girls_var,
+        balance_flag_var(girls_s, n) as girls_var,
         girls_ws / nullif(w, 0) as girls_mmean,
         sen_s / n as sen_mean,
-        case when n > 1 then (sen_s - sen_s * sen_s / n) / (n - 1) end as sen_var,
+        balance_flag_var(sen_s, n) as sen_var,
         sen_ws / nullif(w, 0) as sen_mmean
     from side_sums
     join baseline_ss using (time_period, la_code, subject, breakdown, group_label, tutee)
