@@ -14,13 +14,13 @@ import { writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
 import { refuseUnusableInput } from "./validate/refusal.ts";
 import { transform } from "./transform/index.ts";
-import { ensureRunContext } from "./core/run-context.ts";
 import { buildDescriptiveMarts } from "./measures/descriptive.ts";
 import { buildImpactMarts } from "./measures/impact.ts";
 import { buildEvidenceMart } from "./measures/evidence.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
 import { buildNtpDataQualityMart, buildNtpMarts, buildNtpPracticeMart } from "./measures/ntp.ts";
 import { buildNtpImpactMart } from "./measures/ntp-impact.ts";
+import { transformNtp } from "./transform/ntp.ts";
 import { NTP_CATALOGUE_DIR } from "./export/catalogue.ts";
 import { publish } from "./export/disclosure.ts";
 import { writeReturn } from "./export/return.ts";
@@ -110,7 +110,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     // codes and years, so they are not run, and its release holds the NTP marts only.
     const ntp = programmeOf(settings) === "ntp";
     await reporter.stage("transform", async () => {
-      if (ntp) await ensureRunContext(db, settings); // the run context the NTP models read (run_las)
+      if (ntp) await transformNtp(db, settings); // the run context and the ntp int_* models
       else await transform(db, settings);
     });
     await reporter.stage("measures", async () => {

@@ -16,7 +16,7 @@ import { makeReporter } from "../pipelines/core/progress.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { GCSE_2021_FOOTNOTE } from "../pipelines/export/ntp-guidance.ts";
 import { screen } from "../pipelines/export/screener.ts";
-import { ensureRunContext } from "../pipelines/core/run-context.ts";
+import { transformNtp } from "../pipelines/transform/ntp.ts";
 import { loadSettings } from "../pipelines/core/settings.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
 import { buildNtpImpactMart, NTP_BREAKDOWNS, OUTCOME_MEASURES } from "../pipelines/measures/ntp-impact.ts";
@@ -124,7 +124,7 @@ describe("§5 breakdowns and §6 attainment", () => {
       const settings = loadSettings(join(dir, "in", "settings.json"));
       await ingest(db, join(dir, "in"), settings, () => {});
       await validate(db, settings);
-      await ensureRunContext(db, settings);
+      await transformNtp(db, settings);
       await buildNtpImpactMart(db, settings);
       const mart = await db.all<Record<string, number | string | null>>(
         `select * from mart_ntp_attainment where breakdown in ('total', 'prior_attainment', 'route') and outcome_measure <> 'KS2 scaled score'`,

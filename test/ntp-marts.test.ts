@@ -12,7 +12,7 @@ import { loadSettings, parseSettings } from "../pipelines/core/settings.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
 import { buildNtpMarts } from "../pipelines/measures/ntp.ts";
 import { synthesise } from "../pipelines/synth/index.ts";
-import { transform } from "../pipelines/transform/index.ts";
+import { transformNtp } from "../pipelines/transform/ntp.ts";
 import { validate } from "../pipelines/validate/index.ts";
 
 // Rounding as the return (measures.md §12, programmes.md §3): hours 1 dp, money to the pound.
@@ -87,7 +87,7 @@ describe("synthetic ntp LA: §13–§14 equal truth.json (§6.4)", () => {
     const settings = loadSettings(join(dir, "settings.json"));
     await ingest(db, dir, settings);
     await validate(db, settings);
-    await transform(db, settings);
+    await transformNtp(db, settings);
     await buildNtpMarts(db, settings);
     delivery = await db.all(`select * from mart_ntp_delivery`);
     cost = await db.all(`select * from mart_ntp_cost`);
@@ -230,6 +230,7 @@ describe("worked examples through the SQL (§6.5)", () => {
       ]);
       for (const [m, a] of sessions) await db.run(`insert into stg_sessions values (?, ?, ?)`, [id, m, a]);
     }
+    await transformNtp(db, settings, ["int_ntp_courses"]);
     await buildNtpMarts(db, settings);
     courses = new Map((await db.all(`select * from int_ntp_courses`)).map((r) => [r.tuition_id as string, r]));
     delivery = await db.all(`select * from mart_ntp_delivery`);

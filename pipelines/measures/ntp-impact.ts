@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { requireNtpTransform } from "../transform/ntp.ts";
 import { cellTotal, type CellSums, clusterCovariance, solveCells } from "./grouped-ols.ts";
 import {
   MIN_COMPARISON,
@@ -33,16 +34,8 @@ export { BALANCE_VARIABLES, balanceFigures, balanceName } from "./ntp-balance.ts
 export type { SampleRow } from "./ntp-sample.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
-const TRANSFORM_SQL_DIR = join(import.meta.dirname, "..", "transform", "sql");
 
 type Row = Record<string, string | number | boolean | null>;
-
-const PLACE_COSTS: [string, string][] = [
-  ["academic_year", "VARCHAR"],
-  ["upn", "VARCHAR"],
-  ["subject", "VARCHAR"],
-  ["place_cost_gbp", "DOUBLE"],
-];
 
 /**
  * Which of the manifest's models a build fits, each field defaulting to all: the outcome
@@ -121,9 +114,9 @@ function columnsNotApplicable(model: NtpImpactModel): Row {
 }
 
 /**
- * Builds int_ntp_analysis_pupils, ntp_impact_sample (the pupils the models use: baseline,
- * outcome and every covariate known) and mart_ntp_impact (with mart_ntp_attainment: the rows
- * of the selected models only). After buildNtpMarts.
+ * Builds ntp_impact_sample (the pupils the models use: baseline, outcome and every covariate
+ * known) and mart_ntp_impact (with mart_ntp_attainment: the rows of the selected models only).
+ * After transformNtp (pipelines/transform/ntp.ts: int_ntp_analysis_pupils, int_ntp_place_costs).
  */
 export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, selection: NtpModelSelection = {}): Promise<void> {
   const { measures, breakdowns = NTP_BREAKDOWNS, splits: models = NTP_IMPACT_MODELS } = selection;
@@ -132,13 +125,9 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
       throw new Error(
         `pipelines/measures/ntp-impact.ts: the manifest's outcome measure "${m}" is not one of ${OUTCOME_MEASURES.join(", ")} (programmes.md §2)`,
       );
+  // the samples and a tutee's place cost (§14, for the cost per point of impact, §9) come from the transform
+  await requireNtpTransform(db, "int_ntp_analysis_pupils", "The NTP impact models");
   await ensureRunContext(db, settings);
-  // the GSS ethnic groups' rules the 2009 profile's transform builds (an ntp run has no 2009 transform)
-  await db.runFile(join(TRANSFORM_SQL_DIR, "int_ethnicity_groups.sql"));
-  await db.runFile(join(SQL_DIR, "int_ntp_analysis_pupils.sql"));
-  // a tutee's place cost (§14) for the cost per point of impact (§9), when the cost marts were built
-  if (await tableExists(db, "int_ntp_courses")) await db.runFile(join(SQL_DIR, "int_ntp_place_costs.sql"));
-  else await db.writeTable("int_ntp_place_costs", PLACE_COSTS, []);
   await db.runFile(join(SQL_DIR, "ntp_impact_sample.sql"));
   const sample = await db.all<SampleRow & { outcome_measure: string }>(
     `select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size, place, nc_year, key_stage, baseline, baseline_scale,
@@ -470,8 +459,4 @@ async function writeMart(db: Db, rows: Row[], columnModels: NtpImpactModel[]): P
     return { ...r, n_excluded_unknown_covariate_na_reason: excludedReason, ...Object.fromEntries(DIFFERENCE.map((c) => [`${c}_na_reason`, diffReason])) };
   });
   await db.writeTable("mart_ntp_impact", martColumns(columnModels), full);
-}
-
-async function tableExists(db: Db, table: string): Promise<boolean> {
-  return (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table])) !== undefined;
 }

@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Db } from "../../pipelines/core/db.ts";
-import { ensureRunContext } from "../../pipelines/core/run-context.ts";
 import { loadSettings } from "../../pipelines/core/settings.ts";
 import { ingest } from "../../pipelines/ingest/index.ts";
 import { buildNtpImpactMart, type NtpModelSelection } from "../../pipelines/measures/ntp-impact.ts";
 import { synthesise } from "../../pipelines/synth/index.ts";
+import { transformNtp } from "../../pipelines/transform/ntp.ts";
 import { validate } from "../../pipelines/validate/index.ts";
 
 export async function withNtpSeed<T>(
@@ -28,7 +28,7 @@ export async function withNtpSeed<T>(
     const settings = loadSettings(join(dir, "settings.json"));
     await ingest(db, dir, settings, () => {});
     await validate(db, settings);
-    await ensureRunContext(db, settings);
+    await transformNtp(db, settings);
     await buildNtpImpactMart(db, settings, manifest);
     return await read(db, JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")));
   } finally {

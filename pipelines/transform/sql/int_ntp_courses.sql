@@ -4,7 +4,7 @@
 -- Grain: int_ntp_courses one row per tuition_id; int_ntp_places one row per academic year ×
 -- upn × subject. Both for the analysed years and the run's LAs (LA of the arranging school,
 -- tuition.urn). Temp tables; read run_context and run_las (core/run-context.ts) and the rule tables
--- ntp_subsidy, ntp_route_costs, ntp_phase_caps (pipelines/measures/ntp.ts, from core/ntp-rules.ts
+-- ntp_subsidy, ntp_route_costs, ntp_phase_caps (pipelines/transform/ntp.ts, from core/ntp-rules.ts
 -- and the settings).
 -- Attended hours = Σ attended minutes / 60; billed hours = Σ minutes of every session,
 -- attended or not (the tutor is paid for the session; a 0-minute missed session bills nothing).

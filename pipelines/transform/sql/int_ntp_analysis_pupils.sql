@@ -13,7 +13,7 @@
 --   `>N` as N + 1 (§2 choice), `A` unscored. English is the `english` result, else `reading`
 --   (§1 choice), on the same day.
 -- Characteristics for the §5 breakdowns: sen_provision (N, K, E; blank in no group) and the
---   ethnicity major group (needs int_ethnicity_groups, which ntp-impact.ts builds first).
+--   ethnicity major group (needs int_ethnicity_groups, which transform/ntp.ts builds first).
 -- Places: every tuition row makes a tutee, whatever its funding source; a place's route and
 --   group size are those of its course with most attended hours (ties: earliest start, smallest
 --   tuition_id); full place = attended hours over its courses ≥ full_course_hours.
