@@ -3,7 +3,7 @@
 // the planted fixture's run): one walk, one hash and one lock for all of them, so a changed source
 // rebuilds whichever builds read it and no two workers build the same thing.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { withLockDir } from "../../scripts/build-site.ts";
@@ -43,20 +43,67 @@ export function sourcesHash(paths: string[]): string {
  * Callers must treat the folder as read-only: a test that changes files copies them first.
  */
 export async function builtOnce<T>(name: string, sources: string[], build: (dir: string) => Promise<T>, waitSeconds = 900): Promise<T> {
-  const dir = join(tmpdir(), `${name}-${sourcesHash(sources)}`);
+  const key = sourcesHash(sources);
+  const dir = join(tmpdir(), `${name}-${key}`);
   const done = join(dir, "built.json");
-  const read = (): T => JSON.parse(readFileSync(done, "utf8"));
-  if (existsSync(done)) return read();
-  return withLockDir(
-    `${dir}.lock`,
-    async () => {
-      if (existsSync(done)) return read();
+  const read = (): T => {
+    // built.json's time is when the build was last asked for: pruneBuilds keeps a build in use.
+    const now = new Date();
+    utimesSync(done, now, now);
+    return JSON.parse(readFileSync(done, "utf8"));
+  };
+  const built = existsSync(done)
+    ? read()
+    : await withLockDir(
+        `${dir}.lock`,
+        async () => {
+          if (existsSync(done)) return read();
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          const made = await build(dir);
+          writeFileSync(done, JSON.stringify(made));
+          return made;
+        },
+        waitSeconds,
+      );
+  if (!pruned.has(name)) {
+    pruned.add(name);
+    pruneBuilds(tmpdir(), name, key);
+  }
+  return built;
+}
+
+/** The names whose old builds this process has already pruned (once each is enough). */
+const pruned = new Set<string>();
+
+/** How long a build of other sources is kept after it was last asked for: longer than any test run. */
+export const IDLE_BEFORE_PRUNE_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes the builds of `name` under `root` made from other sources than `keepKey`, each change to
+ * a source having left one (100 MB for the demo LA): only those no test has asked for within
+ * `idleMs` (built.json's time, set by builtOnce on every use; the folder's own time for a build
+ * that never finished) and none whose lock folder says a build is under way, so a worker still
+ * reading an older tree's build (another checkout, or a run started before an edit) keeps it.
+ * Returns the folders it deleted.
+ */
+export function pruneBuilds(root: string, name: string, keepKey: string, idleMs = IDLE_BEFORE_PRUNE_MS, now = Date.now()): string[] {
+  const removed: string[] = [];
+  for (const entry of readdirSync(root)) {
+    const key = entry.slice(name.length + 1);
+    if (!entry.startsWith(`${name}-`) || !/^[0-9a-f]{16}$/.test(key) || key === keepKey) continue;
+    const dir = join(root, entry);
+    if (existsSync(`${dir}.lock`)) continue;
+    try {
+      const done = join(dir, "built.json");
+      const lastUsed = statSync(existsSync(done) ? done : dir).mtimeMs;
+      if (now - lastUsed < idleMs) continue;
       rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const built = await build(dir);
-      writeFileSync(done, JSON.stringify(built));
-      return built;
-    },
-    waitSeconds,
-  );
+      removed.push(dir);
+    } catch (error) {
+      // Another worker pruned it first: what this one would have done.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  return removed;
 }
