@@ -3,29 +3,30 @@
 // academic years refuse both `validate` and `run` with exit code 1 and a message naming the
 // file and why; `run` publishes nothing and the outputs already in --out stay byte-identical.
 // Inputs: the synthetic generator's data (4 schools), changed by each test in its own copy.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
 import { hashTree } from "./helpers/files.ts";
 import { copyFolder, editCsv as edit, editSettings } from "./helpers/input-folder.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const CLI = join(ROOT, "pipelines", "cli.ts");
-const SYNTH = join(ROOT, "pipelines", "synth", "main.ts");
+// The command an officer runs: build/ when it is current, else the sources (bin/ decides).
+const CLI = join(ROOT, "bin", "tuition-impact.js");
 let clean: string;
 /** A copy of the clean folder to change. */
 const copy = () => copyFolder(clean, "refusal-case");
 
-beforeAll(() => {
+beforeAll(async () => {
   clean = mkdtempSync(join(tmpdir(), "refusal-"));
-  execFileSync(process.execPath, ["--import", "tsx", SYNTH, "--scale", "la", "--seed", "7", "--out", clean, "--schools", "4"], { stdio: ["ignore", "ignore", "pipe"] });
+  await synthesise({ scale: "la", seed: 7, out: clean, schools: 4 }, () => {});
 });
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", CLI, ...args, "--quiet"], {
+  return spawnSync(process.execPath, [CLI, ...args, "--quiet"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
@@ -69,9 +70,17 @@ describe("refusals", () => {
   it("a required dataset that loads no row: tuition.csv with no subject the contract knows", () => {
     const dir = copy();
     const n = edit(dir, "tuition.csv", (row) => ((row.subject = "science"), true));
-    const { report } = expectRefused(dir, `tuition.csv: ${n} rows read, 0 loaded, ${n} quarantined; none of its ${n} rows loaded (a required dataset)`, "bad_code in subject");
+    const { report } = expectRefused(
+      dir,
+      `tuition.csv: ${n} rows read, 0 loaded, ${n} quarantined; none of its ${n} rows loaded (a required dataset)`,
+      "bad_code in subject",
+    );
     // The quarantine report holds every one of them.
-    expect(readFileSync(report, "utf8").split("\n").filter((l) => l.startsWith("tuition.csv,") && l.includes(",subject,science,bad_code,"))).toHaveLength(n);
+    expect(
+      readFileSync(report, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("tuition.csv,") && l.includes(",subject,science,bad_code,")),
+    ).toHaveLength(n);
   });
 
   it("a file over max_quarantine_share: one pupil row in ten with a gender that is not M or F", () => {
@@ -84,7 +93,11 @@ describe("refusals", () => {
       return true;
     });
     const share = ((100 * n) / rows).toFixed(1);
-    expectRefused(dir, `pupils.csv: ${rows} rows read, ${rows - n} loaded, ${n} quarantined; ${n} of ${rows} rows (${share}%) quarantined, more than max_quarantine_share 5%`, "bad_code in gender");
+    expectRefused(
+      dir,
+      `pupils.csv: ${rows} rows read, ${rows - n} loaded, ${n} quarantined; ${n} of ${rows} rows (${share}%) quarantined, more than max_quarantine_share 5%`,
+      "bad_code in gender",
+    );
 
     // The same input passes when the setting allows that share: the refusal is the setting's.
     editSettings(dir, (s) => (s.max_quarantine_share = 0.15));
