@@ -344,7 +344,8 @@ describe("audit of a hand-made release", () => {
 
 describe("tuition-impact audit", () => {
   const cli = (dir: string) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "pipelines", "cli.ts"), "audit", dir, "--catalogue", catalogueDir], {
+    // the command an officer runs (build/ when it is current, else the sources: bin/ decides)
+    spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin", "tuition-impact.js"), "audit", dir, "--catalogue", catalogueDir], {
       encoding: "utf8",
     });
 

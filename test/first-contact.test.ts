@@ -17,11 +17,11 @@ const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "bin", "tuition-impact.js");
 const tmp = mkdtempSync(join(tmpdir(), "first-contact-"));
 
-/** The CLI as an officer runs it, from the sources under test. */
+/** The CLI as an officer runs it: build/ when it is current, else the sources under test (bin/ decides). */
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args, "--quiet"], {
     encoding: "utf8",
-    env: { ...process.env, TUITION_FROM_SOURCE: "1", TUITION_MEMORY_LIMIT: "1GB" },
+    env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
 }
@@ -29,7 +29,9 @@ function cli(...args: string[]) {
 /** The return's LA and schools files of a run, as rows of cells. */
 function returnFiles(out: string): Record<string, string[][]> {
   const dir = join(out, "return");
-  const names = readdirSync(dir).filter((f) => /^impact_(schools_)?\d{3}_\d{6}\.csv$/.test(f)).sort();
+  const names = readdirSync(dir)
+    .filter((f) => /^impact_(schools_)?\d{3}_\d{6}\.csv$/.test(f))
+    .sort();
   return Object.fromEntries(names.map((f) => [f, csvParseRows(readFileSync(join(dir, f), "utf8"))]));
 }
 
@@ -37,7 +39,8 @@ function returnFiles(out: string): Record<string, string[][]> {
 function cellDifferences(a: Record<string, string[][]>, b: Record<string, string[][]>): string[] {
   const out: string[] = [];
   for (const file of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = a[file] ?? [], y = b[file] ?? [];
+    const x = a[file] ?? [],
+      y = b[file] ?? [];
     if (!a[file] || !b[file]) out.push(`${file}: only in one return`);
     for (let r = 0; r < Math.max(x.length, y.length); r++)
       for (let c = 0; c < Math.max(x[r]?.length ?? 0, y[r]?.length ?? 0); c++)
@@ -55,7 +58,8 @@ function printedBlock(output: string, key: "header_aliases" | "value_aliases"): 
   expect(found.length, `the ${key} block is printed once`).toBeLessThanOrEqual(1);
   if (found.length === 0) return undefined;
   const start = found[0].index! + found[0][0].length - 1;
-  let depth = 0, inString = false;
+  let depth = 0,
+    inString = false;
   for (let i = start; i < output.length; i++) {
     const ch = output[i];
     if (inString) {
@@ -193,7 +197,9 @@ describe("first contact: the MIS-shaped folder, as an officer meets it", () => {
     expect(first.status, first.all).toBe(EXIT.inputRefused);
     // The fixture's MIS headers that no built-in alias knows (its design: make.ts).
     for (const [file, sheet] of [
-      ["schools.xlsx", "Establishments"], ["pupils.xlsx", "Census Spring 2010"], ["tuition.xlsx", "Tuition Courses"],
+      ["schools.xlsx", "Establishments"],
+      ["pupils.xlsx", "Census Spring 2010"],
+      ["tuition.xlsx", "Tuition Courses"],
       ["allocations.xlsx", "Allocations 2009-10"],
     ]) {
       expect(first.all).toContain(`${file}: required column`);
@@ -223,9 +229,13 @@ describe("first contact: the MIS-shaped folder, as an officer meets it", () => {
     // Every word the fixture wrote that is not a code read case-insensitively is listed.
     const listed = new Set(guesses.map((g) => `${g.column}:${g.word}`));
     for (const [dataset, column, word] of [
-      ["pupils", "sen", "School Action"], ["attainment", "subject", "Mathematics"], ["tuition", "entry_reason", "Falling behind"],
-      ["tuition", "allocation", "Free school meals"], ["allocations", "subject", "Mathematics"],
-    ]) expect(listed.has(`${column}:${word}`), `${dataset}.${column} "${word}" is listed`).toBe(true);
+      ["pupils", "sen", "School Action"],
+      ["attainment", "subject", "Mathematics"],
+      ["tuition", "entry_reason", "Falling behind"],
+      ["tuition", "allocation", "Free school meals"],
+      ["allocations", "subject", "Mathematics"],
+    ])
+      expect(listed.has(`${column}:${word}`), `${dataset}.${column} "${word}" is listed`).toBe(true);
     for (const g of guesses.filter((g) => !/^<.*>$/.test(g.code))) expect(g.code, g.where).toBe(CODE_OF_WORD[g.column][g.word]);
   });
 
@@ -262,7 +272,9 @@ describe("first contact: the MIS-shaped folder, as an officer meets it", () => {
         continue;
       }
       // make.ts's layout: two title rows and a blank row above the header, a blank row and the total line below the table.
-      expect(line).toContain(`${fileOf(e.dataset)}: sheet "${e.sheet}", header row 4; passed over rows 1-3 above the header; row ${rows + 6} "Total rows: ${rows}" after the table`);
+      expect(line).toContain(
+        `${fileOf(e.dataset)}: sheet "${e.sheet}", header row 4; passed over rows 1-3 above the header; row ${rows + 6} "Total rows: ${rows}" after the table`,
+      );
       expect(line).toContain('sheet "Notes" not read');
       expect(line!.includes("merged range"), `${e.dataset}: merged values reported`).toBe(Boolean(e.mergeDown));
     }

@@ -3,7 +3,6 @@
 // coded column in one pass with a value_aliases block to paste, and another LA's allocation
 // row held back by validate (not found late by the return writer). Small synthetic inputs
 // (pipelines/synth, 4 schools), changed by each test in its own copy.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { loadSettings, SettingsError } from "../pipelines/core/settings.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
 import { transform } from "../pipelines/transform/index.ts";
 import { buildDescriptiveMarts } from "../pipelines/measures/descriptive.ts";
 import { validate } from "../pipelines/validate/index.ts";
@@ -18,14 +18,13 @@ import { codedColumn, suggestCode } from "../pipelines/validate/codes.ts";
 import { buildValidateReport, formatUnknownValues, valueAliasesBlock } from "../pipelines/validate/report.ts";
 import { copyFolder, editCsv as edit, editSettings } from "./helpers/input-folder.ts";
 
-const SYNTH = join(import.meta.dirname, "../pipelines/synth/main.ts");
 let clean: string;
 /** A copy of the clean folder to change. */
 const copy = () => copyFolder(clean, "validate-input-case");
 
-beforeAll(() => {
+beforeAll(async () => {
   clean = mkdtempSync(join(tmpdir(), "validate-input-"));
-  execFileSync(process.execPath, ["--import", "tsx", SYNTH, "--scale", "la", "--seed", "5", "--out", clean, "--schools", "4"], { stdio: ["ignore", "ignore", "pipe"] });
+  await synthesise({ scale: "la", seed: 5, out: clean, schools: 4 }, () => {});
 });
 
 async function validated(dir: string) {
@@ -64,7 +63,11 @@ describe("spellings exports use", () => {
 
     const { db } = await validated(dir);
     expect(await db.all(`select file, line, "column", value, rule from quarantine`)).toEqual([]);
-    for (const [table, file] of [["stg_pupils", "pupils.csv"], ["stg_tuition", "tuition.csv"], ["stg_allocations", "allocations.csv"]]) {
+    for (const [table, file] of [
+      ["stg_pupils", "pupils.csv"],
+      ["stg_tuition", "tuition.csv"],
+      ["stg_allocations", "allocations.csv"],
+    ]) {
       const years = (await db.all<{ y: string }>(`select academic_year as y from ${table} order by _line`)).map((r) => r.y);
       expect(years, table).toEqual(originalYears[file]);
     }
@@ -81,8 +84,15 @@ describe("spellings exports use", () => {
     });
     editSettings(bad, (s) => (s.max_quarantine_share = 1));
     const second = await validated(bad);
-    const held = await second.db.all<{ value: string; rule: string }>(`select value, rule from quarantine where "column" in ('academic_year', 'laestab') order by line, file`);
-    expect(held.filter((r) => r.rule === "bad_academic_year").map((r) => r.value).sort()).toEqual([...wrong].sort());
+    const held = await second.db.all<{ value: string; rule: string }>(
+      `select value, rule from quarantine where "column" in ('academic_year', 'laestab') order by line, file`,
+    );
+    expect(
+      held
+        .filter((r) => r.rule === "bad_academic_year")
+        .map((r) => r.value)
+        .sort(),
+    ).toEqual([...wrong].sort());
     expect(held.filter((r) => r.rule === "bad_code").map((r) => r.value)).toEqual(["919/20011"]);
     second.db.close();
   });
@@ -91,7 +101,11 @@ describe("spellings exports use", () => {
 describe("value_aliases", () => {
   it("reads the aliased words as codes before validation, and records and reports each alias with its rows", async () => {
     const dir = copy();
-    const words: Record<string, string> = { falling_behind: "Falling behind", below_expected_on_entry: "Below expected on entry", looked_after: "Looked After" };
+    const words: Record<string, string> = {
+      falling_behind: "Falling behind",
+      below_expected_on_entry: "Below expected on entry",
+      looked_after: "Looked After",
+    };
     const expected: string[] = [];
     const changed = edit(dir, "tuition.csv", (row) => {
       expected.push(row.entry_reason);
@@ -102,12 +116,27 @@ describe("value_aliases", () => {
     expect(changed).toBeGreaterThan(0);
     const perWord = Object.fromEntries(Object.keys(words).map((code) => [code, expected.filter((e) => e === code).length]));
     // Matching ignores case and surrounding spaces of the alias.
-    editSettings(dir, (s) => (s.value_aliases = { tuition: { entry_reason: { " falling BEHIND ": "falling_behind", "below expected on entry": "below_expected_on_entry", "looked after": "looked_after", "never used": "falling_behind" } } }));
+    editSettings(
+      dir,
+      (s) =>
+        (s.value_aliases = {
+          tuition: {
+            entry_reason: {
+              " falling BEHIND ": "falling_behind",
+              "below expected on entry": "below_expected_on_entry",
+              "looked after": "looked_after",
+              "never used": "falling_behind",
+            },
+          },
+        }),
+    );
 
     const { db, settings } = await validated(dir);
     expect(await db.all(`select line, "column", value, rule from quarantine`)).toEqual([]);
     expect((await db.all<{ e: string }>(`select entry_reason as e from stg_tuition order by _line`)).map((r) => r.e)).toEqual(expected);
-    const applied = await db.all<{ raw_value: string; code: string; rows: number }>(`select raw_value, code, rows from value_aliases_applied order by raw_value`);
+    const applied = await db.all<{ raw_value: string; code: string; rows: number }>(
+      `select raw_value, code, rows from value_aliases_applied order by raw_value`,
+    );
     expect(applied).toEqual([
       { raw_value: " falling BEHIND ", code: "falling_behind", rows: perWord.falling_behind },
       { raw_value: "below expected on entry", code: "below_expected_on_entry", rows: perWord.below_expected_on_entry },
@@ -131,7 +160,10 @@ describe("value_aliases", () => {
     const db = await Db.open(":memory:");
     const settings = loadSettings(join(dir, "settings.json"));
     await ingest(db, dir, settings);
-    const error = await validate(db, settings).then(() => null, (e: Error) => e);
+    const error = await validate(db, settings).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(SettingsError);
     expect(error?.message).toContain(`value_aliases.tuition.entry_reason."Falling behind": "falling-behind" is not a value tuition.entry_reason accepts`);
     expect(error?.message).toContain("value_aliases.tuition.upn: not a coded column of tuition");

@@ -1,6 +1,5 @@
 // The generator's data (pipelines/synth) through ingest + validate: clean data loads
 // whole, and with --faults the quarantine is exactly the faults truth.json plants.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,15 +7,13 @@ import { describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { loadSettings } from "../pipelines/core/settings.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
+import { synthesise } from "../pipelines/synth/index.ts";
 import { validate } from "../pipelines/validate/index.ts";
 
-const MAIN = join(import.meta.dirname, "../pipelines/synth/main.ts");
-
-function generate(extra: string[]): string {
+/** The generator's LA (seed 1, 20 schools), in this process: a process of its own would compile the sources again. */
+async function generate(faults: boolean): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), "synth-"));
-  execFileSync(process.execPath, ["--import", "tsx", MAIN, "--scale", "la", "--seed", "1", "--out", out, "--schools", "20", ...extra], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  await synthesise({ scale: "la", seed: 1, out, schools: 20, faults }, () => {});
   return out;
 }
 
@@ -30,7 +27,7 @@ async function run(dir: string) {
 
 describe("generated data", () => {
   it("clean data: every row is loaded, none quarantined", async () => {
-    const { db, summary } = await run(generate([]));
+    const { db, summary } = await run(await generate(false));
     const q = await db.all(`select file, line, "column", value, rule from quarantine limit 5`);
     expect(q).toEqual([]);
     expect(summary.files.length).toBeGreaterThanOrEqual(4);
@@ -39,7 +36,7 @@ describe("generated data", () => {
   });
 
   it("with --faults: the quarantine is exactly truth.json's planted faults", async () => {
-    const dir = generate(["--faults"]);
+    const dir = await generate(true);
     const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
     const planted: { file: string; line: number; column: string; rule: string }[] = truth.faults.rows;
     expect(planted.length).toBeGreaterThan(0);
