@@ -5,19 +5,23 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 
 /**
- * TUITION_PROFILE=<file> appends one line per statement (seconds, then what ran) so the
- * benchmark can say where the time goes from measurement, not guesses.
+ * TUITION_PROFILE=<file> appends one line per statement (seconds, then what ran, then the
+ * process's CPU seconds over it, user + system of every DuckDB thread) so the benchmark can say
+ * where the time goes from measurement, not guesses. On a machine shared with other work the
+ * wall seconds swell with the load; the CPU seconds much less, so before/after stays comparable.
  */
 const PROFILE = process.env.TUITION_PROFILE;
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   if (!PROFILE) return work();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     return await work();
   } finally {
     const what = label.replace(/\s+/g, " ").trim().slice(0, 160);
-    appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\n`);
+    const cpu = process.cpuUsage(cpu0);
+    appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\n`);
   }
 }
 

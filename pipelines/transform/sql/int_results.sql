@@ -11,8 +11,10 @@
 -- scored once in each context (scoring) and the rows look theirs up, instead of every row
 -- running the CASE (it ran twice a row, for the filter on points and for the columns).
 -- A view: a copy of every attainment row would be written for the two queries that read it
--- (int_scores, mart_data_quality), which cost more on a national run than scoring.
-create or replace view int_results as
+-- (int_scores, mart_data_quality), which cost more on a national run than scoring. A temp
+-- view, as stg_attainment under it is a temp table: the database file keeps no view that
+-- could not be read once the run has closed.
+create or replace temp view int_results as
 with results as (
     select
         upn, pupil_id, subject, assessment, assessed_on, result,

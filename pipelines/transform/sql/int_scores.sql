@@ -12,7 +12,10 @@
 -- and every later join and group compares integers. int_results (a view that scores
 -- every attainment row) is read once: the scored rows and the dates with an `english` row
 -- both come from that one pass.
-create or replace table int_scores as
+-- A temp table: scratch of the run, read by int_anchors, int_analysis_pupils and
+-- int_eligible_untutored (which keep what the marts and the private lists need); at a million
+-- rows and more, writing it compressed to the database file cost more than building it.
+create or replace temp table int_scores as
 with results as materialized (
     -- statutory results carry their points, GCSE flag and key stage (1..4) again in columns of
     -- their own (NULL on a ta row), so the aggregates below are plain ones over numbers

@@ -2,7 +2,7 @@
 -- that broke no rule; result normalised (see macros.sql ti_result). Made from typed_attainment
 -- in place (typed_attainment.sql): the quarantined rows and the working columns go, the parsed
 -- columns take their staged names, and the table its staged name; no copy of the biggest input
--- is made. (A flagged row always has a quarantine row; the others can still be duplicates or
+-- is made. A temp table, as typed_attainment is: scratch of the run, not kept in the database file. (A flagged row always has a quarantine row; the others can still be duplicates or
 -- too long.)
 -- Not sorted by _line, unlike the smaller stg_* tables: nothing reads it in order, and sorting
 -- tens of millions of rows on a national run cost about as much as reading the file.

@@ -8,11 +8,13 @@
 -- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
 -- marks rows with something to report; only they are copied with their text as written
 -- (flagged_attainment, for the quarantine report).
--- Unlike the other datasets' typed_* (temp tables), typed_attainment is a table of the
--- database file (stored compressed, so tens of millions of rows do not have to be held in
--- memory twice), and it becomes stg_attainment in place: stg_attainment.sql deletes the
--- quarantined rows and the working columns, gives the parsed columns their staged names and
--- renames the table. Its columns carry the names the rules use (q_attainment.sql).
+-- Like the other datasets' typed_*, typed_attainment is a temp table, and it becomes
+-- stg_attainment in place (one copy of the biggest input, not two): stg_attainment.sql deletes
+-- the quarantined rows and the working columns, gives the parsed columns their staged names and
+-- renames the table. It stays scratch, out of the database file (docs/architecture.md, "What
+-- the database file keeps"): compressing and writing its millions of rows cost more than any
+-- reader of the file gains, and beyond memory_limit DuckDB spills a temp table to the run's
+-- temp folder rather than growing. Its columns carry the names the rules use (q_attainment.sql).
 -- Dates and results are written in a few hundred ways among millions of rows: each distinct
 -- text is parsed once (attainment_date_texts, attainment_result_texts: the same macros, so the
 -- same readings) and the rows look theirs up, where the regexes of ti_date and ti_result ran on
@@ -32,7 +34,7 @@ select
     coalesce(regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]'), false) as letter
 from (select distinct result, assessment from aliased_attainment);
 
-create or replace table typed_attainment as
+create or replace temp table typed_attainment as
 with loaded_pupils as (
     -- a loaded upn and its key (stg_pupils.pupil_id), carried onto the row here so the
     -- transform reads it rather than matching 2M rows to pupils by upn a second time
