@@ -45,7 +45,7 @@ describe("an ntp impact model is one manifest entry", () => {
       {
         measures: ["Standardised score", "GCSE grade"],
         breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total" || b.breakdown === "disadvantage_status"),
-        splits: [...NTP_IMPACT_MODELS, BY_PLACE, TUTORED],
+        models: [...NTP_IMPACT_MODELS, BY_PLACE, TUTORED],
       },
       (db) => db.all<Mart>("select * from mart_ntp_impact order by all"),
     );
@@ -111,7 +111,7 @@ describe("an ntp impact model is one manifest entry", () => {
     const cols = await withNtpSeed(
       7,
       20,
-      { measures: ["Standardised score"], breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"), splits: [...NTP_IMPACT_MODELS, TUTORED] },
+      { measures: ["Standardised score"], breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"), models: [...NTP_IMPACT_MODELS, TUTORED] },
       async (db) =>
         (
           await db.all<{ c: string }>("select column_name as c from information_schema.columns where table_name = 'mart_ntp_impact' order by ordinal_position")

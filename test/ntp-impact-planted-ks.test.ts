@@ -9,7 +9,7 @@
 // (each measure's whole cohort); the Standardised score's 40-seed coverage with its 90% floor is
 // ntp-impact-planted.test.ts.
 import { describe, expect, it } from "vitest";
-import { NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
+import { NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS } from "../pipelines/measures/ntp-impact.ts";
 import { withNtpSeed } from "./helpers/ntp-seed.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_KS_SEEDS ?? 10);
@@ -42,7 +42,7 @@ async function runSeed(seed: number): Promise<{ cells: Cell[]; scales: Set<strin
   return withNtpSeed(seed, SCHOOLS, {
     measures: ["KS2 scaled score", "GCSE grade"],
     breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-    splits: NTP_IMPACT_SPLITS.filter((s) => s.breakdown === "total"),
+    models: NTP_IMPACT_ROW_MODELS.filter((s) => s.breakdown === "total"),
   }, async (db, truth) => {
     const effect = new Map<string, Record<string, number | null>>();
     for (const p of truth.places) effect.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.effect);

@@ -9,7 +9,7 @@
 // set by NTP_PLANTED_SEEDS (default 40) and NTP_PLANTED_SCHOOLS (default 40: enough schools for the
 // mentor route's cells to reach 100 model tutees).
 import { describe, expect, it } from "vitest";
-import { NTP_BREAKDOWNS, NTP_IMPACT_SPLITS } from "../pipelines/measures/ntp-impact.ts";
+import { NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS } from "../pipelines/measures/ntp-impact.ts";
 import { withNtpSeed } from "./helpers/ntp-seed.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_SEEDS ?? 40);
@@ -45,14 +45,14 @@ interface Cell {
 
 /** Which sample column and value a mart row's part is (total: every tutee). */
 const PART = new Map<string, { column?: "route" | "group_size"; value?: string }>();
-for (const split of NTP_IMPACT_SPLITS)
-  for (const p of split.parts) PART.set(`${split.breakdown}|${p.label}`, split.column ? { column: split.column, value: p.value } : {});
+for (const model of NTP_IMPACT_ROW_MODELS)
+  for (const p of model.parts) PART.set(`${model.breakdown}|${p.label}`, model.column ? { column: model.column, value: p.value } : {});
 
 async function runSeed(seed: number): Promise<Cell[]> {
   return withNtpSeed(seed, SCHOOLS, {
     measures: ["Standardised score"],
     breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-    splits: NTP_IMPACT_SPLITS,
+    models: NTP_IMPACT_ROW_MODELS,
   }, async (db, truth) => {
     // each place's planted effect (truth.json), by pupil and subject as the sample names them
     const planted = new Map<string, number>();

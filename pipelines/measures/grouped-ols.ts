@@ -1,7 +1,7 @@
 // The one OLS runner of both programmes' impact models (measures.md §3): the pupils of a model
 // are summed into cells (Σ a·b of every pair of shared design columns and y per cell: the 2009
 // profile's comparison / full / partial place, summed by DuckDB in impact.ts; the ntp profile's
-// comparison pupils and each part of a split, summed in ntp-impact.ts), and each model's normal
+// comparison pupils and each part of a model, summed by DuckDB in ntp-sums.ts), and each model's normal
 // equations are assembled from the cells it is fitted on. A treatment column is the indicator of
 // some cells, so its cross-products are sums over those cells and never need a pupil row.
 import { cr1Factor, type LeastSquaresFit, solveNormalEquations } from "./ols.ts";
@@ -76,19 +76,13 @@ export function solveCells(
 }
 
 /**
- * The cluster-robust (CR1) covariance of a fit over the positions of its kept columns, from each
- * cluster's cells (measures.md §3: clusters are schools): bread · Σ_g u_g u_gᵀ · bread times
- * cr1Factor, where a cluster's score u_g = X_g′y_g − X_g′X_g β is made of its sums, not its pupils.
+ * The cluster-robust (CR1) covariance of a fit over the positions of its kept columns (measures.md
+ * §3: clusters are schools): bread · meat · bread times cr1Factor, where the meat Σ_g u_g u_gᵀ is
+ * made of each cluster's score u_g = X_g′y_g − X_g′X_g β, from its sums, not its pupils (in SQL:
+ * ntp_impact_scores.sql).
  */
-export function clusterCovariance(fit: CellFit, clusters: readonly CellTotal[]): number[][] {
-  const kk = fit.kept.length;
-  const meat = Array.from({ length: kk }, () => new Array<number>(kk).fill(0));
-  for (const total of clusters) {
-    const value = designSum(total, fit.treatments);
-    const u = fit.kept.map((a) => fit.kept.reduce((acc, b) => acc - value(fit.columns[a]!, fit.columns[b]!) * fit.beta[b]!, value(fit.columns[a]!, "y")));
-    for (let a = 0; a < kk; a++) for (let b = 0; b < kk; b++) meat[a]![b] += u[a]! * u[b]!;
-  }
-  const c = cr1Factor(clusters.length, fit.n, kk);
+export function sandwich(fit: CellFit, meat: readonly (readonly number[])[], clusters: number): number[][] {
+  const c = cr1Factor(clusters, fit.n, fit.kept.length);
   const bread = fit.inverse;
   const half = bread.map((row) => meat.map((_, q) => row.reduce((acc, v, p) => acc + v * meat[p]![q]!, 0)));
   return half.map((row) => bread.map((_, b) => c * row.reduce((acc, v, q) => acc + v * bread[q]![b]!, 0)));

@@ -18,7 +18,6 @@
 // or as columns of the whole-cohort and §5 rows (the dose). Adding a model is one entry of
 // NTP_IMPACT_MODELS (test/models-ntp.test.ts), plus catalogue/ntp rows for new columns.
 import { BREAKDOWNS } from "../export/layout.ts";
-import { atExpected, type SampleRow, scaleOf } from "./ntp-sample.ts";
 
 /** measures.md §3 minimums. */
 export const MIN_TUTEES = 10;
@@ -324,43 +323,52 @@ export const NTP_IMPACT_MODELS: NtpImpactModel[] = [
 ];
 
 /** A model published as rows whose parts, if any, are routes or group sizes. */
-export type NtpSplitModel = NtpImpactModel & { publish: "rows"; column?: "route" | "group_size" };
-/** The splits of `tutored` published as rows (whole, routes, group sizes): what the planted-effect and oracle tests fit. */
-export const NTP_IMPACT_SPLITS: NtpSplitModel[] = NTP_IMPACT_MODELS.filter((m): m is NtpSplitModel => m.publish === "rows" && m.column !== "place");
+export type NtpRowModel = NtpImpactModel & { publish: "rows"; column?: "route" | "group_size" };
+/** The models of `tutored` published as rows (whole, routes, group sizes): what the planted-effect and oracle tests fit. */
+export const NTP_IMPACT_ROW_MODELS: NtpRowModel[] = NTP_IMPACT_MODELS.filter((m): m is NtpRowModel => m.publish === "rows" && m.column !== "place");
 
 /**
- * A §5 breakdown of the ntp profile: each group is a model of its own over its pupils. `of` gives
- * a pupil's group (null: in no group of the breakdown, e.g. a blank SEN code). `concern`: the
- * group whose row carries the gap (group of concern minus the other, measures.md §5) of a
- * two-valued breakdown. FSM is replaced by disadvantage (programmes.md §1); prior attainment is
- * the baseline against the expected standard of its own scale (§5 choice: below / at or above).
+ * A §5 breakdown of the ntp profile: each group is a model of its own over its pupils. `sql` gives
+ * a pupil's group as an SQL expression over a row of ntp_impact_pupils (ntp_impact_pupils.sql;
+ * NULL: in no group of the breakdown, e.g. a blank SEN code), which ntp-sums.ts repeats each
+ * pupil over. `concern`: the group whose row carries the gap (group of concern minus the other,
+ * measures.md §5) of a two-valued breakdown. FSM is replaced by disadvantage (programmes.md §1);
+ * prior attainment is the baseline against the expected standard of its own scale (§5 choice:
+ * below / at or above).
  */
 export interface NtpBreakdown {
   breakdown: string;
   labels: string[];
-  of: (r: SampleRow, expectedStd: number) => string | null;
+  sql: string;
   concern?: string;
 }
+/** An SQL expression: `label` where the boolean column is true, else `otherwise`. */
+const flagLabel = (column: string, label: string, otherwise: string) => `case when ${column} then '${label}' else '${otherwise}' end`;
 export const NTP_BREAKDOWNS: NtpBreakdown[] = [
-  { breakdown: "total", labels: ["Total"], of: () => "Total" },
+  { breakdown: "total", labels: ["Total"], sql: "'Total'" },
   {
     breakdown: "disadvantage_status",
     labels: ["Disadvantaged", "Not known to be disadvantaged"],
-    of: (r) => (r.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged"),
+    sql: flagLabel("disadvantaged", "Disadvantaged", "Not known to be disadvantaged"),
     concern: "Disadvantaged",
   },
-  { breakdown: "cla_status", labels: ["Looked after", "Not looked after"], of: (r) => (r.cla ? "Looked after" : "Not looked after"), concern: "Looked after" },
+  {
+    breakdown: "cla_status",
+    labels: ["Looked after", "Not looked after"],
+    sql: flagLabel("cla", "Looked after", "Not looked after"),
+    concern: "Looked after",
+  },
   {
     breakdown: "first_language",
     labels: ["Known or believed to be English", "Known or believed to be other than English"],
-    of: (r) => (r.eal ? "Known or believed to be other than English" : "Known or believed to be English"),
+    sql: flagLabel("eal", "Known or believed to be other than English", "Known or believed to be English"),
     concern: "Known or believed to be other than English",
   },
-  { breakdown: "sex", labels: ["Female", "Male"], of: (r) => (r.female ? "Female" : "Male"), concern: "Male" },
+  { breakdown: "sex", labels: ["Female", "Male"], sql: flagLabel("female", "Female", "Male"), concern: "Male" },
   {
     breakdown: "sen_provision",
     labels: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
-    of: (r) => r.sen_provision ?? null,
+    sql: "sen_provision",
   },
   {
     breakdown: "ethnicity_major",
@@ -372,13 +380,13 @@ export const NTP_BREAKDOWNS: NtpBreakdown[] = [
       "Other ethnic group",
       "Unknown",
     ],
-    of: (r) => r.ethnicity_major ?? "Unknown",
+    sql: "coalesce(ethnicity_major, 'Unknown')",
   },
-  { breakdown: "key_stage", labels: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"], of: (r) => `Key stage ${r.key_stage}` },
+  { breakdown: "key_stage", labels: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"], sql: "'Key stage ' || key_stage" },
   {
     breakdown: "prior_attainment",
     labels: ["Below expected", "At or above expected"],
-    of: (r, e) => (r.baseline === null || r.baseline === undefined ? null : atExpected(scaleOf(r), r.baseline, e) ? "At or above expected" : "Below expected"),
+    sql: "case when baseline_at_expected then 'At or above expected' when not baseline_at_expected then 'Below expected' end",
   },
 ];
 

@@ -6,43 +6,40 @@
 // expected_standardised_score setting), plus the high standard (KS2 ≥ 110, GCSE ≥ 5, std ≥ 115).
 // Mean baseline and mean progress are `z` except on Standardised score, where baseline and
 // outcome share a scale (§2). Levels of progress do not exist for ntp (§1: `z`), so none is made.
-// Computed beside the impact models (ntp-impact.ts), which already hold each row's pupils.
+// Computed beside the impact models (ntp-impact.ts) from the same grouped sums (ntp-sums.ts:
+// ntp_impact_cluster_sums.sql counts each standard and sums baseline, outcome and progress).
 import type { Db } from "../core/db.ts";
 import { OUTCOME_SCALE } from "./models.ts";
 import { NTP_MART_KEYS } from "./ntp-impact.ts";
-import { atExpected, atHigh, type SampleRow, scaleOf } from "./ntp-sample.ts";
+import type { SideSums } from "./ntp-sums.ts";
 
 type Row = Record<string, string | number | boolean | null>;
 
 const SIDES = ["t", "c"] as const;
 const ONE_SCALE = "Standardised score";
 
-/** §6 figures of one row: _t over `tutees`, _c over `comparison`; NULL figures carry their reason. */
-export function attainmentFigures(tutees: SampleRow[], comparison: SampleRow[], outcomeMeasure: string, expectedStd: number, measureNa: string | null): Row {
-  const outcomeScale = OUTCOME_SCALE[outcomeMeasure];
-  if (outcomeScale === undefined) throw new Error(`ntp attainment: outcome_measure "${outcomeMeasure}" is not one of ${Object.keys(OUTCOME_SCALE).join(", ")}`);
+/** §6 figures of one row: _t over the sums of `tutees`, _c over `comparison`; NULL figures carry their reason. */
+export function attainmentFigures(tutees: SideSums, comparison: SideSums, outcomeMeasure: string, measureNa: string | null): Row {
+  if (OUTCOME_SCALE[outcomeMeasure] === undefined)
+    throw new Error(`ntp attainment: outcome_measure "${outcomeMeasure}" is not one of ${Object.keys(OUTCOME_SCALE).join(", ")}`);
   const out: Row = {};
-  for (const [side, pupils] of SIDES.map((s) => [s, s === "t" ? tutees : comparison] as const)) {
-    const n = pupils.length;
-    const below = pupils.filter((r) => !atExpected(scaleOf(r), r.baseline, expectedStd));
-    const atOutcome = pupils.filter((r) => atExpected(outcomeScale, r.outcome, expectedStd));
-    const converted = below.filter((r) => atExpected(outcomeScale, r.outcome, expectedStd));
-    const high = pupils.filter((r) => atHigh(outcomeScale, r.outcome));
-    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  for (const [side, sums] of SIDES.map((s) => [s, s === "t" ? tutees : comparison] as const)) {
+    const { n, n_below: below, n_at_outcome: atOutcome, n_converted: converted, n_high: high } = sums;
+    const mean = (sum: number) => sum / n;
     const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : null);
     const figures: Row = {
       [`pupils_att_${side}`]: n,
-      [`mean_baseline_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(pupils.map((r) => r.baseline)) : null,
-      [`mean_outcome_${side}`]: n > 0 ? mean(pupils.map((r) => r.outcome)) : null,
-      [`mean_progress_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(pupils.map((r) => r.outcome - r.baseline)) : null,
-      [`below_expected_baseline_${side}`]: below.length,
-      [`pct_below_expected_baseline_${side}`]: pct(below.length, n),
-      [`at_expected_outcome_${side}`]: atOutcome.length,
-      [`pct_at_expected_outcome_${side}`]: pct(atOutcome.length, n),
-      [`converted_${side}`]: converted.length,
-      [`conversion_pct_${side}`]: pct(converted.length, below.length),
-      [`high_standard_outcome_${side}`]: high.length,
-      [`pct_high_standard_outcome_${side}`]: pct(high.length, n),
+      [`mean_baseline_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(sums.s_b) : null,
+      [`mean_outcome_${side}`]: n > 0 ? mean(sums.s_y) : null,
+      [`mean_progress_${side}`]: outcomeMeasure === ONE_SCALE && n > 0 ? mean(sums.s_progress) : null,
+      [`below_expected_baseline_${side}`]: below,
+      [`pct_below_expected_baseline_${side}`]: pct(below, n),
+      [`at_expected_outcome_${side}`]: atOutcome,
+      [`pct_at_expected_outcome_${side}`]: pct(atOutcome, n),
+      [`converted_${side}`]: converted,
+      [`conversion_pct_${side}`]: pct(converted, below),
+      [`high_standard_outcome_${side}`]: high,
+      [`pct_high_standard_outcome_${side}`]: pct(high, n),
       // set on the row of a two-valued breakdown's group of concern (ntp-impact.ts addGap)
       [`gap_progress_${side}_na_reason`]: "not applicable: a gap is published on the row of the group of concern of a two-valued breakdown",
     };

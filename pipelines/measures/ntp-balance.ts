@@ -1,6 +1,6 @@
 // Balance of the ntp profile's impact models (measures.md §3 "Balance"; programmes.md §3): on a
 // whole-cohort or §5 row of mart_ntp_impact, the model's tutees beside its comparison pupils.
-import { type SampleRow, scaleOf } from "./ntp-sample.ts";
+import type { SideSums } from "./ntp-sums.ts";
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -26,20 +26,24 @@ export const BALANCE_COLUMNS: string[] = BALANCE_VARIABLES.map(balanceName).flat
   ...(v === "baseline" ? [] : [`bal_${v}_n_t`, `bal_${v}_n_c`]),
 ]);
 
-export function balanceFigures(tutees: SampleRow[], comparison: SampleRow[], na: string | null): Row {
+/**
+ * Balance of one row from the sums of its tutees and its comparison pupils (ntp-sums.ts): a
+ * mean is Σx / n, a sum of squared deviations Σx² − (Σx)²/n (a 0/1 share's Σx² is Σx).
+ */
+export function balanceFigures(tutees: SideSums, comparison: SideSums, na: string | null): Row {
   const out: Row = {};
-  const mixed = new Set([...tutees, ...comparison].map(scaleOf)).size > 1;
-  const stats = (rows: SampleRow[], v: (typeof BALANCE_VARIABLES)[number]) => {
-    const xs = rows.map((r) => (v === "baseline" ? r.baseline : r[v] ? 1 : 0));
-    const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
-    return { n: xs.length, sum: xs.reduce((a, x) => a + x, 0), mean, ss: xs.reduce((a, x) => a + (x - mean) ** 2, 0) };
+  const mixed = new Set([...tutees.scales, ...comparison.scales]).size > 1;
+  const stats = (side: SideSums, v: (typeof BALANCE_VARIABLES)[number]) => {
+    const [sum, squares] = v === "baseline" ? [side.s_b, side.s_bb] : [side.cov[v]!, side.cov[v]!];
+    const mean = sum / side.n;
+    return { n: side.n, sum, mean, ss: Math.max(0, squares - (sum * sum) / side.n) };
   };
   for (const v of BALANCE_VARIABLES) {
     const name = balanceName(v);
     const cols = [`bal_${name}_t`, `bal_${name}_c`, `bal_${name}_std_diff`];
     const reason =
       na ??
-      (tutees.length === 0 || comparison.length === 0
+      (tutees.n === 0 || comparison.n === 0
         ? "no tutees or no comparison pupils in the model"
         : v === "baseline" && mixed
           ? "the model's baselines are on more than one scale"

@@ -5,14 +5,15 @@
 // √(V_ii + V_jj − 2V_ij). A model publishes rows of mart_ntp_impact (one per part) or columns of
 // the whole-cohort and §5 rows (the dose), beside which each such row gets its balance (§3) and
 // mart_ntp_attainment its §6 figures (ntp-attainment.ts).
-// One LA's pupils fit in memory (tens of thousands of rows × ~25 columns), so the cells' sums and
-// the schools' scores are made here rather than in SQL (impact.ts does that for national runs).
+// No pupil row is read here: one GROUP BY in DuckDB sums each model's cells per school, scale and
+// NC year (ntp-sums.ts, ntp_impact_cluster_sums.sql), from which each model's normal equations and
+// each school's CR1 score are assembled, and the balance and §6 figures read.
 import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { requireNtpTransform } from "../transform/ntp.ts";
-import { cellTotal, type CellSums, clusterCovariance, solveCells } from "./grouped-ols.ts";
+import { type CellFit, cellTotal, type CellSums, sandwich, solveCells } from "./grouped-ols.ts";
 import {
   MIN_COMPARISON,
   MIN_PART,
@@ -26,12 +27,11 @@ import {
 } from "./models.ts";
 import { attainmentFigures, writeAttainmentMart } from "./ntp-attainment.ts";
 import { BALANCE_COLUMNS, balanceFigures, balanceNotApplicable } from "./ntp-balance.ts";
-import { type SampleRow, scaleOf } from "./ntp-sample.ts";
+import { covariateSum, type GroupSums, groupKeyOf, type MeasureKey, measureKeyOf, ntpGroupSums, type SumsRow, sideSums } from "./ntp-sums.ts";
 import { studentTQuantile } from "./ols.ts";
 
-export { MIN_PART, NTP_BREAKDOWNS, NTP_IMPACT_SPLITS, OUTCOME_MEASURES } from "./models.ts";
-export { BALANCE_VARIABLES, balanceFigures, balanceName } from "./ntp-balance.ts";
-export type { SampleRow } from "./ntp-sample.ts";
+export { MIN_PART, NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS, OUTCOME_MEASURES } from "./models.ts";
+export { BALANCE_VARIABLES, balanceName } from "./ntp-balance.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
 
@@ -47,7 +47,7 @@ type Row = Record<string, string | number | boolean | null>;
 export interface NtpModelSelection {
   measures?: readonly string[];
   breakdowns?: NtpBreakdown[];
-  splits?: NtpImpactModel[];
+  models?: NtpImpactModel[];
 }
 
 const ESTIMATES = [
@@ -63,9 +63,9 @@ const ESTIMATES = [
  * (measures.md §3), each one's impact, SE and CI; else every estimate x with the reason (all of
  * them, even when one part is large enough). `na`: a reason every figure is x, counts too.
  */
-export function columnFigures(model: NtpImpactModel, pupils: SampleRow[], na: string | null): Row {
+function columnFigures(model: NtpImpactModel, group: GroupSums | undefined, solved: Map<number, Solved>, na: string | null): Row {
   const out: Row = {};
-  const results = fitSplit(pupils, model);
+  const results = fitModel(group, model, solved);
   const short = model.parts.find((_, i) => (results[i]!.figures.n_t as number) < MIN_PART);
   const reason =
     na ??
@@ -83,13 +83,6 @@ export function columnFigures(model: NtpImpactModel, pupils: SampleRow[], na: st
     }
   }
   return out;
-}
-
-/** The dose columns (measures.md §3: full and partial place) of one whole-cohort or §5 row. */
-export function doseFigures(pupils: SampleRow[], na: string | null): Row {
-  const dose = NTP_IMPACT_MODELS.find((m) => m.id === "dose");
-  if (!dose) throw new Error("pipelines/measures/models.ts: NTP_IMPACT_MODELS has no dose entry");
-  return columnFigures(dose, pupils, na);
 }
 
 function partColumns(model: NtpImpactModel, part: string) {
@@ -119,7 +112,7 @@ function columnsNotApplicable(model: NtpImpactModel): Row {
  * After transformNtp (pipelines/transform/ntp.ts: int_ntp_analysis_pupils, int_ntp_place_costs).
  */
 export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, selection: NtpModelSelection = {}): Promise<void> {
-  const { measures, breakdowns = NTP_BREAKDOWNS, splits: models = NTP_IMPACT_MODELS } = selection;
+  const { measures } = selection;
   for (const m of measures ?? [])
     if (!(OUTCOME_MEASURES as readonly string[]).includes(m))
       throw new Error(
@@ -129,49 +122,47 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
   await requireNtpTransform(db, "int_ntp_analysis_pupils", "The NTP impact models");
   await ensureRunContext(db, settings);
   await db.runFile(join(SQL_DIR, "ntp_impact_sample.sql"));
-  const sample = await db.all<SampleRow & { outcome_measure: string }>(
-    `select time_period, la_code, urn, subject, outcome_measure, tutored, route, group_size, place, nc_year, key_stage, baseline, baseline_scale,
-      outcome, disadvantaged, cla, eal, female, sen_any, sen_provision, ethnicity_major, place_cost_gbp
-    from ntp_impact_sample ${measures ? `where outcome_measure in (${measures.map(() => "?").join(", ") || "null"})` : ""}
-    order by time_period, la_code, subject, outcome_measure, urn, upn`,
-    measures ? [...measures] : undefined,
-  );
-  const excluded = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string; n: number }>(
-    "select * from ntp_impact_excluded",
-  );
-  const keys = await db.all<{ time_period: string; la_code: string; subject: string; outcome_measure: string }>(
-    "select * from ntp_impact_keys order by time_period, la_code, subject, outcome_measure",
-  );
-  const keyOf = (r: { time_period: string; la_code: string; subject: string; outcome_measure: string }) =>
-    `${r.time_period}\u0001${r.la_code}\u0001${r.subject}\u0001${r.outcome_measure}`;
-  const expectedStd = settings.ntp?.expected_standardised_score ?? 85;
+  await buildNtpImpactFromSample(db, settings.ntp?.expected_standardised_score ?? 85, selection);
+}
+
+/**
+ * Builds mart_ntp_impact and mart_ntp_attainment from ntp_impact_sample, ntp_impact_excluded and
+ * ntp_impact_keys (ntp_impact_sample.sql; the R oracle test loads its fixture as that table).
+ * `expectedStd`: the expected_standardised_score setting (§1).
+ */
+export async function buildNtpImpactFromSample(db: Db, expectedStd: number, selection: NtpModelSelection = {}): Promise<void> {
+  const { measures, breakdowns = NTP_BREAKDOWNS, models = NTP_IMPACT_MODELS } = selection;
+  const sums = await ntpGroupSums(db, models, breakdowns, expectedStd, measures);
+  const solved = await solveAll(db, sums, models);
+  const excluded = await db.all<MeasureKey & { n: number }>("select * from ntp_impact_excluded");
+  const keys = await db.all<MeasureKey>("select * from ntp_impact_keys order by time_period, la_code, subject, outcome_measure");
   const rowModels = models.filter((m) => m.publish === "rows");
   const columnModels = models.filter((m) => m.publish === "columns");
   const rows: Row[] = [];
   const attainment: Row[] = [];
-  const keyed = new Map<string, SampleRow[]>(keys.filter((k) => !measures || measures.includes(k.outcome_measure)).map((k) => [keyOf(k), []]));
-  for (const r of sample) keyed.get(keyOf(r))?.push(r);
-  for (const [key, pupils] of keyed) {
-    const [time_period, la_code, subject, outcome_measure] = key.split("\u0001") as [string, string, string, string];
-    const nExcluded = excluded.find((e) => keyOf(e) === key)?.n ?? 0;
+  for (const key of keys.filter((k) => !measures || measures.includes(k.outcome_measure))) {
+    const { time_period, la_code, subject, outcome_measure } = key;
+    const nExcluded = excluded.find((e) => measureKeyOf(e) === measureKeyOf(key))?.n ?? 0;
     const measureNa = measureNotAvailable(time_period, outcome_measure);
     const fits = (m: NtpImpactModel, def: NtpBreakdown) =>
       (m.groups === "each_group" || def.breakdown === "total") && (m.outcomes as readonly string[]).includes(outcome_measure);
     for (const def of breakdowns) {
       const keyRows: { impact: Row; attainment: Row }[] = [];
       for (const label of def.labels) {
-        const members = pupils.filter((r) => def.of(r, expectedStd) === label);
-        const comparison = members.filter((r) => !r.tutored);
+        const groupOf = (m: NtpImpactModel) => sums.get(groupKeyOf(key, m.id, def.breakdown, label));
         for (const model of rowModels) {
           // A model of its own breakdown (routes, sizes) is fitted over the whole cohort only (§3, §4).
           if (!fits(model, def)) continue;
           // the whole cohort's and §5 groups' own rows, which carry the columns models and balance
           const own = model.breakdown === "total";
           const breakdown = own ? def.breakdown : model.breakdown;
-          const results = fitSplit(members, model);
+          const group = groupOf(model);
+          const results = fitModel(group, model, solved);
+          // the §5 group's comparison pupils in the model (every model of the manifest has them all)
+          const comparison = sideSums((group?.rows ?? []).filter((r) => r.cell === "comparison"));
           for (const [i, out] of results.entries()) {
             const part = model.parts[i]!;
-            const tutees = members.filter((r) => r.tutored && (model.column === undefined || r[model.column] === part.value));
+            const tutees = sideSums((group?.rows ?? []).filter((r) => isTutee(r, model, part.value)));
             // KS2 in 2020/21: every figure x with the reason, counts too (a NULL count is x, not an empty denominator's z)
             if (measureNa) Object.assign(out.figures, { na_reason: measureNa, cost_per_point_gbp_na_reason: measureNa, n_t: null, n_c: null, n_schools: null });
             const keyCols = { time_period, la_code, urn: null, subject, breakdown, group_label: own ? label : out.label, outcome_measure };
@@ -183,13 +174,15 @@ export async function buildNtpImpactMart(db: Db, settings: ResolvedSettings, sel
               ...out.figures,
               ...Object.assign(
                 {},
-                ...columnModels.map((c) => (c.breakdown === model.breakdown && fits(c, def) ? columnFigures(c, members, measureNa) : columnsNotApplicable(c))),
+                ...columnModels.map((c) =>
+                  c.breakdown === model.breakdown && fits(c, def) ? columnFigures(c, groupOf(c), solved, measureNa) : columnsNotApplicable(c),
+                ),
               ),
               ...(own ? balanceFigures(tutees, comparison, measureNa) : balanceNotApplicable()),
             };
             const att: Row = {
               ...keyCols,
-              ...attainmentFigures(tutees, comparison, outcome_measure, expectedStd, measureNa),
+              ...attainmentFigures(tutees, comparison, outcome_measure, measureNa),
             };
             rows.push(impact);
             attainment.push(att);
@@ -256,119 +249,197 @@ interface PartResult {
   figures: Row;
 }
 
-/** Fits one model over one group's pupils; one result per part (exported for the R oracle test). */
-export function fitSplit(all: SampleRow[], split: NtpImpactModel): PartResult[] {
-  const pupils = all.filter((r) => split.sample.includes(r.tutored ? "tutees" : "comparison"));
-  const partOf = (r: SampleRow): string | undefined => (!r.tutored ? undefined : split.column ? (r[split.column] ?? undefined) : "tutored");
-  const comparison = pupils.filter((r) => !r.tutored);
-  const schools = new Set(pupils.map((r) => r.urn));
-  const g = schools.size;
-  const nC = comparison.length;
-  const tuteesOf = (value: string) => pupils.filter((r) => partOf(r) === value);
-  const base = (value: string): Row => {
-    const t = tuteesOf(value);
-    return { n_t: t.length, n_c: nC, n_schools: g };
-  };
-  let modelNa: string | null = null;
-  const nT = pupils.filter((r) => r.tutored).length;
-  if (nT < MIN_PART) modelNa = `fewer than ${MIN_PART} tutees in the model`;
-  else if (nC < MIN_COMPARISON) modelNa = `fewer than ${MIN_COMPARISON} comparison pupils in the model`;
-  else if (g < MIN_SCHOOLS) modelNa = `fewer than ${MIN_SCHOOLS} schools in the model`;
-  if (modelNa) return split.parts.map((p) => ({ label: p.label, figures: { ...base(p.value), na_reason: modelNa } }));
+/** A row of a model's sums is of a tutee of `part` (a model of no column: every tutee is). */
+const isTutee = (r: SumsRow, model: NtpImpactModel, part: string): boolean =>
+  r.cell !== "comparison" && (model.column === undefined || r.cell === `part:${part}`);
 
+/** Σ (y − ȳ)² of the pupils of some rows, from their Σy, Σy² and count. */
+function sumOfSquares(rows: readonly SumsRow[]): number {
+  const { n, s_y, s_yy } = rows.reduce((a, r) => ({ n: a.n + r.n, s_y: a.s_y + r.s_y, s_yy: a.s_yy + r.s_yy }), { n: 0, s_y: 0, s_yy: 0 });
+  return Math.max(0, s_yy - (s_y * s_y) / n);
+}
+
+/** A model group's solved normal equations: the fit, its parts' positions and its columns as SQL names them. */
+interface Solved {
+  fit: CellFit;
+  partIndex: Map<string, number>;
+  /** Each design column's name in ntp_impact_beta (ntp_impact_scores.sql). */
+  sqlNames: string[];
+  cov?: number[][];
+}
+
+/** The reason a model group is not fitted (measures.md §3 minimums), or null. */
+function modelNa(group: GroupSums | undefined): string | null {
+  const rows = group?.rows ?? [];
+  const nC = count(rows.filter((r) => r.cell === "comparison"));
+  const nT = count(rows) - nC;
+  if (nT < MIN_PART) return `fewer than ${MIN_PART} tutees in the model`;
+  if (nC < MIN_COMPARISON) return `fewer than ${MIN_COMPARISON} comparison pupils in the model`;
+  if ((group?.nSchools ?? 0) < MIN_SCHOOLS) return `fewer than ${MIN_SCHOOLS} schools in the model`;
+  return null;
+}
+
+const count = (rs: readonly SumsRow[]) => rs.reduce((a, r) => a + r.n, 0);
+
+/**
+ * Solves one model over one group from its sums summed over schools (ntp_impact_totals): the
+ * normal equations are exact sums, so the coefficients are those of the pupils' own design.
+ */
+function solveModel(group: GroupSums, model: NtpImpactModel): Solved {
+  const rows = group.rows;
   // Design: intercept, one dummy per part, a baseline slope per key stage and baseline scale (a
   // model of one scale has one slope per key stage), an intercept dummy per scale other than the
   // first present of NTP_SCALES (§3: a model mixing scales), NC-year dummies (the lowest year
   // present is the reference), the covariates. Slopes of key stages absent from the model are
   // empty columns, which the solver drops.
-  const present = new Set(pupils.map(scaleOf));
+  const present = new Set(rows.map((r) => r.scale));
   for (const s of present)
     if (!(NTP_SCALES as readonly string[]).includes(s)) throw new Error(`ntp impact model: baseline scale "${s}" is not one of ${NTP_SCALES.join(", ")}`);
   const scales: string[] = NTP_SCALES.filter((s) => present.has(s));
-  const years = [...new Set(pupils.map((r) => r.nc_year))].sort((a, b) => a - b);
-  const covariates = split.covariates;
-  const parts = split.parts.map((p) => `part:${p.value}`);
+  const years = [...new Set(rows.map((r) => r.nc_year))].sort((a, b) => a - b);
+  const covariates = model.covariates;
+  const parts = model.parts.map((p) => `part:${p.value}`);
+  const blNames = scales.flatMap((s) => [1, 2, 3, 4].map((ks) => `bl:${s}:${ks}`));
   const shared = [
     ...scales.flatMap((s, si) => [1, 2, 3, 4].map((ks) => (si === 0 ? `baseline_ks${ks}` : `baseline_ks${ks}_${s}`))),
     ...scales.slice(1).map((s) => `scale_${s}`),
     ...years.slice(1).map((y) => `year_${y}`),
     ...covariates,
   ];
+  const sqlNames = [
+    "one",
+    ...parts,
+    ...blNames,
+    ...scales.slice(1).map((s) => `scale:${s}`),
+    ...years.slice(1).map((y) => `year:${y}`),
+    ...covariates.map((c) => `cov:${c}`),
+  ];
   const columns = ["one", ...parts, ...shared];
   const k = columns.length;
-  const partIndex = new Map(split.parts.map((p, i) => [p.value, 1 + i]));
-  const blIndex = 1 + split.parts.length;
+  const partIndex = new Map(model.parts.map((p, i) => [p.value, 1 + i]));
+  const cellIndex = new Map(model.parts.map((p, i) => [`part:${p.value}`, 1 + i]));
+  const blIndex = 1 + model.parts.length;
   const scaleIndex = new Map(scales.map((s, i) => [s, i]));
   const interceptIndex = blIndex + 4 * scales.length;
   const yearBase = interceptIndex + scales.length - 1;
   const yearIndex = new Map(years.slice(1).map((y, i) => [y, yearBase + i]));
   const covIndex = yearBase + years.length - 1;
-  const xRow = (r: SampleRow): number[] => {
-    const x = new Array<number>(k).fill(0);
-    x[0] = 1;
-    const part = partIndex.get(partOf(r) ?? "");
-    if (part !== undefined) x[part] = 1;
-    const si = scaleIndex.get(scaleOf(r))!;
-    x[blIndex + 4 * si + r.key_stage - 1] = r.baseline;
-    if (si > 0) x[interceptIndex + si - 1] = 1;
-    const yi = yearIndex.get(r.nc_year);
-    if (yi !== undefined) x[yi] = 1;
-    for (const [i, c] of covariates.entries()) x[covIndex + i] = r[c] ? 1 : 0;
-    return x;
-  };
-  // Cells: each school's pupils of each part, and its pupils with no part (comparison pupils, a
-  // tutee whose part is not listed); the model sums them all, each school's score sums its own.
-  const sums = new Map<string, Map<string, { n: number; xtx: number[][]; xty: number[] }>>();
-  for (const r of pupils) {
-    const x = xRow(r);
-    const part = partOf(r);
-    const cell = part !== undefined && partIndex.has(part) ? `part:${part}` : "none";
-    if (!sums.has(r.urn)) sums.set(r.urn, new Map());
-    const school = sums.get(r.urn)!;
-    let c = school.get(cell);
-    if (!c) school.set(cell, (c = { n: 0, xtx: Array.from({ length: k }, () => new Array<number>(k).fill(0)), xty: new Array<number>(k).fill(0) }));
-    c.n++;
-    for (let a = 0; a < k; a++) {
-      if (x[a] === 0) continue;
-      c.xty[a] += x[a]! * r.outcome;
-      for (let b = 0; b < k; b++) c.xtx[a]![b] += x[a]! * x[b]!;
+  // Cells: the pupils of each part, and the pupils with no part (comparison pupils, a tutee whose
+  // part is not listed). Within a row of sums the intercept, part, scale and year columns are 1 or
+  // 0 for every pupil: Σ of their products is the row's count, with the baseline its Σb, with a
+  // covariate the covariate's count.
+  const sums = new Map<string, { n: number; xtx: number[][]; xty: number[] }>();
+  for (const r of rows) {
+    const cell = cellIndex.has(r.cell) ? r.cell : "none";
+    let c = sums.get(cell);
+    if (!c) sums.set(cell, (c = { n: 0, xtx: Array.from({ length: k }, () => new Array<number>(k).fill(0)), xty: new Array<number>(k).fill(0) }));
+    c.n += r.n;
+    const si = scaleIndex.get(r.scale)!;
+    const ones = [0, cellIndex.get(r.cell), si > 0 ? interceptIndex + si - 1 : undefined, yearIndex.get(r.nc_year)].filter((i): i is number => i !== undefined);
+    const bl = blIndex + 4 * si + r.key_stage - 1;
+    const add = (a: number, b: number, v: number) => {
+      c.xtx[a]![b] += v;
+      if (a !== b) c.xtx[b]![a] += v;
+    };
+    for (const [ai, a] of ones.entries()) {
+      for (const b of ones.slice(ai)) add(a, b, r.n);
+      add(a, bl, r.s_b);
+      for (const [j, cov] of covariates.entries()) add(a, covIndex + j, r[covariateSum(cov, cov)] as number);
+      c.xty[a] += r.s_y;
+    }
+    add(bl, bl, r.s_bb);
+    c.xty[bl] += r.s_by;
+    for (const [i, ci] of covariates.entries()) {
+      add(bl, covIndex + i, r[`s_b_${ci}`] as number);
+      c.xty[covIndex + i] += r[`s_y_${ci}`] as number;
+      for (const [j, cj] of covariates.entries()) if (j >= i) add(covIndex + i, covIndex + j, r[covariateSum(ci, cj)] as number);
     }
   }
   const at = new Map(columns.map((c, j) => [c, j]));
-  const clusters = [...sums.values()].map((school) => {
-    const cells: Record<string, CellSums> = {};
-    for (const [id, c] of school) cells[id] = { n: c.n, s: (a, b) => (b === "y" ? c.xty[at.get(a)!]! : c.xtx[at.get(a)!]![at.get(b)!]!) };
-    return cellTotal(cells, ["none", ...parts]);
-  });
+  const cells: Record<string, CellSums> = {};
+  for (const [id, c] of sums) cells[id] = { n: c.n, s: (a, b) => (b === "y" ? c.xty[at.get(a)!]! : c.xtx[at.get(a)!]![at.get(b)!]!) };
   const fit = solveCells(
-    (a, b, only) => clusters.reduce((acc, t) => acc + t(a, b, only), 0),
+    cellTotal(cells, ["none", ...parts]),
     parts.map((p) => [p, [p]] as const),
     shared,
     covariates,
   );
+  return { fit, partIndex, sqlNames };
+}
+
+/**
+ * Solves every model group that meets the minimums, then its CR1 covariance: the coefficients go
+ * to DuckDB (ntp_impact_beta), ntp_impact_scores.sql makes the meat from each school's sums.
+ */
+async function solveAll(db: Db, sums: Map<string, GroupSums>, models: readonly NtpImpactModel[]): Promise<Map<number, Solved>> {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const solved = new Map<number, Solved>();
+  const beta: Row[] = [];
+  for (const group of sums.values()) {
+    const model = byId.get(group.modelId);
+    if (!model || modelNa(group)) continue;
+    const s = solveModel(group, model);
+    solved.set(group.gid, s);
+    for (const [pos, j] of s.fit.kept.entries()) beta.push({ gid: group.gid, col: s.sqlNames[j]!, pos, beta: s.fit.beta[j]! });
+  }
+  await db.writeTable(
+    "ntp_impact_beta",
+    [
+      ["gid", "INTEGER"],
+      ["col", "VARCHAR"],
+      ["pos", "INTEGER"],
+      ["beta", "DOUBLE"],
+    ],
+    beta,
+    { temp: true },
+  );
+  await db.runFile(join(SQL_DIR, "ntp_impact_scores.sql"));
+  const meats = new Map<number, number[][]>();
+  for (const [gid, s] of solved)
+    meats.set(
+      gid,
+      Array.from({ length: s.fit.kept.length }, () => new Array<number>(s.fit.kept.length).fill(0)),
+    );
+  for (const r of await db.all<{ gid: number; a: number; b: number; meat: number }>("select * from ntp_impact_meat")) {
+    const m = meats.get(r.gid)!;
+    m[r.a]![r.b] = r.meat;
+    m[r.b]![r.a] = r.meat;
+  }
+  const groups = new Map([...sums.values()].map((g) => [g.gid, g]));
+  for (const [gid, s] of solved) s.cov = sandwich(s.fit, meats.get(gid)!, groups.get(gid)!.nSchools);
+  return solved;
+}
+
+/** One model over one group, from its sums and its solved fit (solveAll); one result per part. */
+function fitModel(group: GroupSums | undefined, model: NtpImpactModel, solved: Map<number, Solved>): PartResult[] {
+  const rows = group?.rows ?? [];
+  const comparison = rows.filter((r) => r.cell === "comparison");
+  const g = group?.nSchools ?? 0;
+  const nC = count(comparison);
+  const tuteesOf = (value: string) => rows.filter((r) => r.cell === `part:${value}`);
+  const base = (value: string): Row => ({ n_t: count(tuteesOf(value)), n_c: nC, n_schools: g });
+  const na = modelNa(group);
+  if (na) return model.parts.map((p) => ({ label: p.label, figures: { ...base(p.value), na_reason: na } }));
+  const { fit, partIndex, cov } = solved.get(group!.gid)!;
+
   const kk = fit.kept.length;
-  const cov = clusterCovariance(fit, clusters);
-  const v = (a: number, b: number): number => cov[a]![b]!;
+  const v = (a: number, b: number): number => cov![a]![b]!;
   const tCrit = studentTQuantile(0.975, g - 1);
   const posOf = (value: string) => fit.kept.indexOf(partIndex.get(value)!);
-  const sd = (rows: SampleRow[]) => {
-    const m = rows.reduce((a, r) => a + r.outcome, 0) / rows.length;
-    return rows.reduce((a, r) => a + (r.outcome - m) ** 2, 0);
-  };
-  const ssC = sd(comparison);
-  const ref = split.reference;
-  return split.parts.map((p) => {
+  const ssC = sumOfSquares(comparison);
+  const ref = model.reference;
+  return model.parts.map((p) => {
     const tutees = tuteesOf(p.value);
     const figures: Row = { ...base(p.value) };
     const pos = posOf(p.value);
-    if (tutees.length < MIN_PART) figures.na_reason = `fewer than ${MIN_PART} tutees in this part of the model`;
+    const nT = count(tutees);
+    if (nT < MIN_PART) figures.na_reason = `fewer than ${MIN_PART} tutees in this part of the model`;
     else if (pos < 0) figures.na_reason = "this part is collinear with the covariates";
     else {
       const b = fit.beta[partIndex.get(p.value)!]!;
       const se = Math.sqrt(v(pos, pos));
       // g: s_pooled and J from this part's tutees and all comparison pupils (§3)
-      const nT = tutees.length;
-      const sPooled = Math.sqrt((sd(tutees) + ssC) / (nT + nC - 2));
+      const sPooled = Math.sqrt((sumOfSquares(tutees) + ssC) / (nT + nC - 2));
       const j = 1 - 3 / (4 * (nT + nC) - 9);
       Object.assign(figures, {
         b,
@@ -382,16 +453,16 @@ export function fitSplit(all: SampleRow[], split: NtpImpactModel): PartResult[] 
         na_reason: null,
       });
       // §9 (programmes.md §14): the model tutees' cost / (b × n_t), only where b > 0 and its CI excludes 0
-      const costs = tutees.map((r) => r.place_cost_gbp);
-      if (costs.every((c) => typeof c === "number")) {
-        const cost = (costs as number[]).reduce((a, c) => a + c, 0);
+      const costs = group?.costs.get(`part:${p.value}`);
+      if (costs?.known) {
+        const cost = costs.cost ?? 0;
         figures.tutee_cost_gbp = cost;
         if (b - tCrit * se > 0) figures.cost_per_point_gbp = cost / (b * nT);
         else figures.cost_per_point_gbp_na_reason = "Not available: the impact is not above 0 with its confidence interval excluding 0";
       } else figures.cost_per_point_gbp_na_reason = "Not available: the course costs of the model's tutees are not known";
       if (ref !== undefined && p.value !== ref) {
         const rPos = posOf(ref);
-        if (tuteesOf(ref).length >= MIN_PART && rPos >= 0) {
+        if (count(tuteesOf(ref)) >= MIN_PART && rPos >= 0) {
           const d = b - fit.beta[partIndex.get(ref)!]!;
           const dSe = Math.sqrt(Math.max(0, v(pos, pos) + v(rPos, rPos) - 2 * v(pos, rPos)));
           Object.assign(figures, { b_diff: d, se_diff: dSe, ci_low_diff: d - tCrit * dSe, ci_high_diff: d + tCrit * dSe });

@@ -1,0 +1,23 @@
+-- ntp_impact_pupils: the pupils of ntp_impact_sample (ntp_impact_sample.sql) whose outcome
+-- measure some selected model is fitted on (ntp_impact_models, written by ntp-sums.ts), with the
+-- scale of the baseline (none given: std) and the §1 standards the §5 prior-attainment groups and
+-- the §6 figures read: baseline at the expected standard of its own scale, outcome at the
+-- measure's expected and high standards (ntp_standards, ntp_outcome_scales: ntp-sample.ts).
+-- A scale or measure with no standard is caught by ntp-sums.ts before anything is summed.
+-- Grain: one row per pupil of ntp_impact_sample. Temp table.
+create or replace temp table ntp_impact_pupils as
+select
+    s.time_period, s.la_code, s.subject, s.outcome_measure, s.urn, s.upn,
+    s.tutored, s.route, s.group_size, s.place, s.nc_year, s.key_stage,
+    coalesce(s.baseline_scale, 'std')                 as scale,
+    s.baseline, s.outcome,
+    s.disadvantaged, s.cla, s.eal, s.female, s.sen_any, s.sen_provision, s.ethnicity_major,
+    s.place_cost_gbp,
+    s.baseline >= b.expected                          as baseline_at_expected,
+    s.outcome >= o.expected                           as outcome_at_expected,
+    s.outcome >= o.high                               as outcome_at_high
+from ntp_impact_sample as s
+left join ntp_standards as b on b.scale = coalesce(s.baseline_scale, 'std')
+left join ntp_outcome_scales as os on os.outcome_measure = s.outcome_measure
+left join ntp_standards as o on o.scale = os.scale
+where s.outcome_measure in (select unnest(outcomes) from ntp_impact_models);
