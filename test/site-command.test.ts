@@ -1,37 +1,28 @@
 // `tuition-impact site`: builds the report site from the last run's database, with
 // Observable Framework's telemetry off (nothing sent, no notice printed, nothing written to ~).
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
-import { smallLaRun, type SmallLaRun } from "./helpers/small-la-run.ts";
+import { smallLaSite, type SmallLaSite } from "./helpers/small-la-site.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "bin", "tuition-impact.js");
 
 describe("tuition-impact site", () => {
   let dir: string;
-  let home: string;
-  let site: SpawnSyncReturns<string>;
-  let run: SmallLaRun;
+  let site: SmallLaSite;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "site-cmd-"));
-    // The shared small LA's run (synth and run by the CLI, in an empty home of their own), copied
-    // to where `run in` puts it by default, since the site is built beside it.
-    run = await smallLaRun();
-    cpSync(run.out, join(dir, "output"), { recursive: true });
-    // An empty home: Framework with telemetry on would write ~/.observablehq and print a notice.
-    home = mkdtempSync(join(tmpdir(), "site-cmd-home-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TUITION_MEMORY_LIMIT: "1GB" };
-    delete env.OBSERVABLE_TELEMETRY_DISABLE;
-    // Defaults, relative to where it is run: output/tuition-impact.duckdb into dist/.
-    site = spawnSync(process.execPath, [CLI, "site"], { cwd: dir, encoding: "utf8", env });
-  }, 900_000);
+    // The shared small LA's run (synth and run by the CLI, in an empty home of their own) and its
+    // site, built by `site` with its defaults (output/tuition-impact.duckdb into dist/, where it
+    // was run) in an empty home, shared with table-tool-browser; refused there unless it exits 0.
+    site = await smallLaSite();
+    dir = site.dir;
+  }, 1_500_000);
 
   it("builds the site from output/tuition-impact.duckdb into dist/, with the return as downloads", () => {
-    expect(site.status, `${site.stdout}\n${site.stderr}`).toBe(EXIT.ok);
     expect(site.stdout).toMatch(new RegExp(`Site built into ${join(dir, "dist")} in [\\d.]+ s`));
     for (const page of ["index.html", "pages/impact.html", "pages/schools.html", "pages/data-quality.html"])
       expect(existsSync(join(dir, "dist", page)), page).toBe(true);
@@ -42,16 +33,19 @@ describe("tuition-impact site", () => {
 
   it("runs Framework with telemetry disabled: no notice printed, nothing written to the home folder", () => {
     expect(`${site.stdout}${site.stderr}`).not.toMatch(/telemetry|Attention/i);
-    expect(readdirSync(home)).toEqual([]);
+    expect(site.homeAfter).toEqual([]);
     // Nor did synth and run write to theirs.
-    expect(run.homeAfter).toEqual([]);
+    expect(site.run.homeAfter).toEqual([]);
   });
 
   it("without a database, refuses in one sentence naming it (exit 1) and leaves dist/ alone", () => {
-    const before = readdirSync(join(dir, "dist")).sort();
-    const r = spawnSync(process.execPath, [CLI, "site", "--db", "missing.duckdb"], { cwd: dir, encoding: "utf8" });
+    // A copy of the built site: the shared one stays as built whatever this command does.
+    const own = mkdtempSync(join(tmpdir(), "site-cmd-"));
+    cpSync(join(dir, "dist"), join(own, "dist"), { recursive: true });
+    const before = readdirSync(join(own, "dist")).sort();
+    const r = spawnSync(process.execPath, [CLI, "site", "--db", "missing.duckdb"], { cwd: own, encoding: "utf8" });
     expect(r.status).toBe(EXIT.inputRefused);
     expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^tuition-impact: .*missing\.duckdb: no database here .*tuition-impact run/)]);
-    expect(readdirSync(join(dir, "dist")).sort()).toEqual(before);
+    expect(readdirSync(join(own, "dist")).sort()).toEqual(before);
   });
 });

@@ -1,22 +1,17 @@
 // The table tool in Debian's chromium (playwright-core), on a site built from a real run (a small
-// synthetic LA through the whole pipeline, test/helpers/small-la-run.ts), served from 127.0.0.1
+// synthetic LA through the whole pipeline and `tuition-impact site`, test/helpers/small-la-site.ts), served from 127.0.0.1
 // with every other request blocked: pick indicators and a breakdown, see the table, sort it, download it as CSV, and find
 // every downloaded cell equal to the return's cell for that row; the same on the schools data for
 // chosen schools. Indicator labels are read from the return's metadata, not written here.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { parseCsv } from "../pipelines/export/csv.ts";
-import { smallLaRun } from "./helpers/small-la-run.ts";
+import { smallLaSite } from "./helpers/small-la-site.ts";
 import { launch, openPage, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
-
-const ROOT = resolve(import.meta.dirname, "..");
-const CLI = join(ROOT, "bin", "tuition-impact.js");
 
 type Table = { header: string[]; rows: Record<string, string>[] };
 
@@ -34,20 +29,17 @@ let schools: Table;
 let labels: Map<string, string>; // indicator → label, from the return's metadata
 
 beforeAll(async () => {
+  // Downloads are saved here.
   dir = mkdtempSync(join(tmpdir(), "table-tool-"));
-  // The shared small LA's run (read only: the site opens its database read-only and writes into dir).
-  const out = (await smallLaRun()).out;
-  const site = spawnSync(process.execPath, [CLI, "site", "--db", join(out, "tuition-impact.duckdb"), "--out", "dist", "--quiet"], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
-  });
-  expect(site.status, `site: ${site.stderr}`).toBe(EXIT.ok);
+  // The shared small LA's run and its site, built by `tuition-impact site` (test/helpers/small-la-site.ts;
+  // refused there unless it exits 0): both only read here.
+  const site = await smallLaSite();
+  const out = site.run.out;
   la = readTable(join(out, "return", "impact_919_200910.csv"));
   schools = readTable(join(out, "return", "impact_schools_919_200910.csv"));
   labels = new Map(readTable(join(out, "return", "impact_919_200910.meta.csv")).rows.map((r) => [r.col_name, r.label]));
   for (const r of readTable(join(out, "return", "impact_schools_919_200910.meta.csv")).rows) labels.set(r.col_name, r.label);
-  server = await serveStatic(join(dir, "dist"));
+  server = await serveStatic(join(site.dir, "dist"));
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
 }, 1_200_000);
