@@ -107,7 +107,8 @@ async function writeSelection(db: Db, models: readonly NtpImpactModel[], breakdo
     if (labels.has(b.breakdown)) throw new Error(`${HERE}: the breakdown "${b.breakdown}" is selected twice`);
     labels.add(b.breakdown);
   }
-  const rows = models.map((m) => ({
+  const rows = models.map((m, i) => ({
+    model_ord: i + 1,
     model_id: m.id,
     part_column: m.column ?? null,
     parts: m.parts.map((p) => p.value),
@@ -118,8 +119,8 @@ async function writeSelection(db: Db, models: readonly NtpImpactModel[], breakdo
   }));
   await db.run(
     `create or replace temp table ntp_impact_models as
-     select m.model_id, m.part_column, m.parts, m.sample_comparison, m.sample_tutees, m.each_group, m.outcomes
-     from (select unnest(from_json(?, '[{"model_id":"VARCHAR","part_column":"VARCHAR","parts":["VARCHAR"],"sample_comparison":"BOOLEAN","sample_tutees":"BOOLEAN","each_group":"BOOLEAN","outcomes":["VARCHAR"]}]')) as m)`,
+     select m.model_ord, m.model_id, m.part_column, m.parts, m.sample_comparison, m.sample_tutees, m.each_group, m.outcomes
+     from (select unnest(from_json(?, '[{"model_ord":"INTEGER","model_id":"VARCHAR","part_column":"VARCHAR","parts":["VARCHAR"],"sample_comparison":"BOOLEAN","sample_tutees":"BOOLEAN","each_group":"BOOLEAN","outcomes":["VARCHAR"]}]')) as m)`,
     [JSON.stringify(rows)],
   );
 }

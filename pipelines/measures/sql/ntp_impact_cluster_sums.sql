@@ -4,7 +4,7 @@
 -- ntp-impact.ts reads the balance (§3) and §6 attainment figures of its rows: no pupil row is
 -- read in JavaScript.
 -- Reads ntp_impact_pupil_groups (ntp_impact_pupils repeated over each §5 group of each selected
--- breakdown: ntp-sums.ts) and ntp_impact_models (the selected models: outcomes, whose pupils,
+-- breakdown: ntp-sums.ts) and ntp_impact_models (the selected models: order, outcomes, whose pupils,
 -- whether fitted on each group, the sample column of a tutee's part and the parts listed).
 -- Grain: one row per model group (gid: measure key time_period, la_code, subject,
 --   outcome_measure × model × §5 breakdown × group) × school (urn, the cluster) × cell × baseline
@@ -27,7 +27,7 @@ with
 model_pupils as (
     select
         p.*,
-        m.model_id,
+        m.model_ord,
         m.parts,
         case m.part_column
             when 'route' then p.route
@@ -42,19 +42,22 @@ model_pupils as (
      and (case when p.tutored then m.sample_tutees else m.sample_comparison end)
 )
 
+-- cell_id: 0 comparison, -1 other, else the part's position in the model's list (1-based)
 select
-    * exclude (parts, part),
+    * exclude (parts),
     case
-        when not tutored then 'comparison'
-        when list_contains(parts, part) then 'part:' || part
-        else 'other'
-    end as cell
+        when not tutored then 0
+        when list_contains(parts, part) then list_position(parts, part)
+        else -1
+    end as cell_id
 from model_pupils;
 
 create or replace temp table ntp_impact_cluster_sums as
+with
+
+sums as (
 select
-    dense_rank() over (order by time_period, la_code, subject, outcome_measure, model_id, breakdown, group_label)::INTEGER as gid,
-    time_period, la_code, subject, outcome_measure, model_id, breakdown, group_label, urn, cell, scale, nc_year, key_stage,
+    key_id, model_ord, breakdown, group_label, urn, cell_id, scale, nc_year, key_stage,
     count(*)::DOUBLE                                      as n,
     sum(baseline)                                         as s_b,
     sum(baseline * baseline)                              as s_bb,
@@ -95,11 +98,23 @@ select
     sum((not baseline_at_expected and outcome_at_expected)::DOUBLE) as n_converted,
     sum(outcome_at_high::DOUBLE)                          as n_high
 from ntp_impact_fitted
-group by time_period, la_code, subject, outcome_measure, model_id, breakdown, group_label, urn, cell, scale, nc_year, key_stage;
+group by key_id, model_ord, breakdown, group_label, urn, cell_id, scale, nc_year, key_stage
+)
+
+select
+    dense_rank() over (order by s.key_id, s.model_ord, s.breakdown, s.group_label)::INTEGER as gid,
+    s.key_id, s.model_ord, s.breakdown, s.group_label, s.urn,
+    case when s.cell_id = 0 then 'comparison' when s.cell_id < 0 then 'other' else 'part:' || m.parts[s.cell_id] end as cell,
+    s.* exclude (key_id, model_ord, breakdown, group_label, urn, cell_id)
+from sums as s
+join ntp_impact_models as m using (model_ord);
 
 create or replace temp table ntp_impact_groups as
-select gid, time_period, la_code, subject, outcome_measure, model_id, breakdown, group_label, count(distinct urn)::INTEGER as n_schools
-from ntp_impact_cluster_sums
+select s.gid, s.key_id, s.model_ord, k.time_period, k.la_code, k.subject, k.outcome_measure, m.model_id, s.breakdown, s.group_label,
+    count(distinct s.urn)::INTEGER as n_schools
+from ntp_impact_cluster_sums as s
+join ntp_impact_measure_keys as k using (key_id)
+join ntp_impact_models as m using (model_ord)
 group by all;
 
 create or replace temp table ntp_impact_totals as
@@ -109,10 +124,10 @@ group by all;
 
 create or replace temp table ntp_impact_part_costs as
 select
-    g.gid, f.cell,
+    g.gid, 'part:' || f.part                              as cell,
     sum(f.place_cost_gbp order by f.urn, f.upn)           as cost_gbp,
     count(f.place_cost_gbp) = count(*)                    as cost_known
 from ntp_impact_fitted as f
-join ntp_impact_groups as g using (time_period, la_code, subject, outcome_measure, model_id, breakdown, group_label)
-where f.cell like 'part:%'
+join ntp_impact_groups as g using (key_id, model_ord, breakdown, group_label)
+where f.tutored and f.cell_id > 0
 group by all;

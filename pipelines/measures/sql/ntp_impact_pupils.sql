@@ -4,9 +4,12 @@
 -- the §6 figures read: baseline at the expected standard of its own scale, outcome at the
 -- measure's expected and high standards (ntp_standards, ntp_outcome_scales: ntp-sample.ts).
 -- A scale or measure with no standard is caught by ntp-sums.ts before anything is summed.
--- Grain: one row per pupil of ntp_impact_sample. Temp table.
+-- key_id numbers the measure keys (ntp_impact_measure_keys): the GROUP BY of
+-- ntp_impact_cluster_sums.sql hashes one integer where it would hash four strings.
+-- Grain: one row per pupil of ntp_impact_sample. Temp tables.
 create or replace temp table ntp_impact_pupils as
 select
+    dense_rank() over (order by s.time_period, s.la_code, s.subject, s.outcome_measure)::INTEGER as key_id,
     s.time_period, s.la_code, s.subject, s.outcome_measure, s.urn, s.upn,
     s.tutored, s.route, s.group_size, s.place, s.nc_year, s.key_stage,
     coalesce(s.baseline_scale, 'std')                 as scale,
@@ -21,3 +24,7 @@ left join ntp_standards as b on b.scale = coalesce(s.baseline_scale, 'std')
 left join ntp_outcome_scales as os on os.outcome_measure = s.outcome_measure
 left join ntp_standards as o on o.scale = os.scale
 where s.outcome_measure in (select unnest(outcomes) from ntp_impact_models);
+
+create or replace temp table ntp_impact_measure_keys as
+select distinct key_id, time_period, la_code, subject, outcome_measure
+from ntp_impact_pupils;
