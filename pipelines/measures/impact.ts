@@ -218,15 +218,23 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
   // group of pupils with an unknown covariate are never read: only its count (n_excluded).
   const sumsSql = STORED_PAIRS.map(([a, b]) => `sum(${a === "one" ? sqlExpr(b) : `${a} * ${b}`}) as ${sumName(a, b)}`).join(",\n  ");
   const keyCols = KEY.join(", ");
-  await db.run(`
-    create or replace temp table impact_cluster_sums as
+  const clusterSums = (where: string) => `
     select ${keyCols}, urn, cell, known,
         count(*) as n, sum(cost_gbp) as cost_gbp,
         sum(dose_unknown) as n_dose_unknown, sum(cost_unknown) as n_cost_unknown,
         sum(progress) as sum_progress,
         ${sumsSql}
     from impact_design
-    group by all`);
+    where ${where}
+    group by all`;
+  // One breakdown a statement: a pass over all of them at once holds every group's ~190 running
+  // sums (a national run's millions of school × group × cell keys, ~1.6 KB each) in one hash
+  // table, which outgrew the memory limit and spilled partial sums of nearly every pupil row
+  // (over 40 GB of temporary files, then no space left). A breakdown's keys are a ninth of them;
+  // each group's sums are the same pupils' either way.
+  const breakdowns = (await db.all<{ breakdown: string }>(`select breakdown from impact_breakdowns order by ord`)).map((r) => r.breakdown);
+  await db.run(`create or replace temp table impact_cluster_sums as ${clusterSums("false")}`);
+  for (const breakdown of breakdowns) await db.run(`insert into impact_cluster_sums ${clusterSums("breakdown = ?")}`, [breakdown]);
   const pairCols = STORED_PAIRS.map(([a, b]) => sumName(a, b));
   await db.run(`
     create or replace temp table impact_sums as
