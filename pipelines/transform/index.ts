@@ -47,6 +47,11 @@ export async function transform(db: Db, settings: ResolvedSettings): Promise<voi
 export async function runTransformModels(db: Db, settings: ResolvedSettings, models: readonly TransformModel[]): Promise<void> {
   await ensureRunContext(db, settings);
   await createOptionalStaging(db);
+  await runModelFiles(db, models);
+}
+
+/** Runs each model's pipelines/transform/sql/<model>.sql in the order given, naming the model that fails. */
+export async function runModelFiles(db: Db, models: readonly string[]): Promise<void> {
   for (const model of models) {
     try {
       await db.runFile(join(SQL_DIR, `${model}.sql`));

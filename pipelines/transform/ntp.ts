@@ -5,13 +5,11 @@
 // resolved settings, written here as small rule tables; one-value settings (the run's LAs and
 // years, full-place hours, the 16-hour split of a start) the SQL reads from the run context.
 import { listValue } from "@duckdb/node-api";
-import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { capFor, NTP_YEARS, ROUTES, subsidyCell } from "../core/ntp-rules.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
-
-const SQL_DIR = join(import.meta.dirname, "sql");
+import { runModelFiles } from "./index.ts";
 
 /**
  * In dependency order. int_ntp_courses also builds int_ntp_places and int_ntp_pupil_rows (the
@@ -37,13 +35,7 @@ export async function transformNtp(db: Db, settings: ResolvedSettings, models: r
     );
   await ensureRunContext(db, settings);
   await writeNtpRuleTables(db, settings);
-  for (const model of models) {
-    try {
-      await db.runFile(join(SQL_DIR, `${model}.sql`));
-    } catch (e) {
-      throw new Error(`Transform model ${model} (pipelines/transform/sql/${model}.sql) failed: ${(e as Error).message}`);
-    }
-  }
+  await runModelFiles(db, models);
 }
 
 /**
