@@ -1,19 +1,37 @@
 // One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
 // parameters always bound (never spliced into SQL), rows returned as plain JS values.
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
 /**
  * TUITION_PROFILE=<file> appends one line per statement (seconds, then what ran, then the
- * process's CPU seconds over it, user + system of every DuckDB thread) so the benchmark can say
- * where the time goes from measurement, not guesses. On a machine shared with other work the
- * wall seconds swell with the load; the CPU seconds much less, so before/after stays comparable.
+ * process's CPU seconds over it, user + system of every DuckDB thread, then the process's peak
+ * resident memory in MB during the statement and during the JavaScript work since the one
+ * before) so the benchmark can say where the time and memory go from measurement, not guesses.
+ * On a machine shared with other work the wall seconds swell with the load; the CPU seconds much
+ * less, so before/after stays comparable. The peaks (only with TUITION_PROFILE_MEMORY=1, else 0)
+ * come from Linux's high-water mark (VmHWM), reset before each statement; the reset also resets
+ * the process's own maxRSS, which is why the benchmark leaves them off.
  */
 const PROFILE = process.env.TUITION_PROFILE;
+const PROFILE_MEMORY = process.env.TUITION_PROFILE_MEMORY === "1";
+
+/** The process's peak resident MB since the last reset, then resets it (Linux only; else 0). */
+function peakResidentMb(): number {
+  if (!PROFILE_MEMORY) return 0;
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    writeFileSync("/proc/self/clear_refs", "5");
+    return hwm ? Math.round(Number(hwm[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   if (!PROFILE) return work();
+  const between = peakResidentMb();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   try {
@@ -21,7 +39,8 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   } finally {
     const what = label.replace(/\s+/g, " ").trim().slice(0, 160);
     const cpu = process.cpuUsage(cpu0);
-    appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\n`);
+    const during = peakResidentMb();
+    appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\t${during}\t${between}\n`);
   }
 }
 
