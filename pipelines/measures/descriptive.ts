@@ -12,6 +12,8 @@ export const DESCRIPTIVE_MARTS = ["mart_attainment", "mart_targeting", "mart_dat
 
 export async function buildDescriptiveMarts(db: Db, settings: ResolvedSettings): Promise<void> {
   await ensureRunContext(db, settings);
+  // the macro mart_attainment spreads its counts over the breakdowns by
+  await db.runFile(join(SQL_DIR, "group_label.sql"));
   for (const mart of DESCRIPTIVE_MARTS) {
     try {
       await db.runFile(join(SQL_DIR, `${mart}.sql`));

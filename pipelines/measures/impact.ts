@@ -17,8 +17,21 @@ import { roundHalfAway } from "../core/round.ts";
 import { cellTotal, solveCells } from "./grouped-ols.ts";
 import { cr1Factor, eefMonths, studentTQuantile, type DropReason } from "./ols.ts";
 import {
-  CELLS, COVARIATES, IMPACT_BREAKDOWNS, IMPACT_MODELS, MIN_COMPARISON, MIN_SCHOOLS, MIN_TUTEES, TREATMENTS, primaryModel, splitBlocks, splitColumns,
-  type Cell, type ImpactBreakdown, type ImpactModel, type TreatmentId,
+  CELLS,
+  COVARIATES,
+  IMPACT_BREAKDOWNS,
+  IMPACT_MODELS,
+  MIN_COMPARISON,
+  MIN_SCHOOLS,
+  MIN_TUTEES,
+  TREATMENTS,
+  primaryModel,
+  splitBlocks,
+  splitColumns,
+  type Cell,
+  type ImpactBreakdown,
+  type ImpactModel,
+  type TreatmentId,
 } from "./models.ts";
 
 export { MIN_COMPARISON, MIN_DOSE_GROUP, MIN_SCHOOLS, MIN_TUTEES } from "./models.ts";
@@ -99,7 +112,12 @@ function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: Treatme
   const total = cellTotal(cells, use);
   // The lowest NC year present is the reference category (left out, not "dropped").
   const reference = NC_DUMMIES.find((d) => total("one", d) > 0);
-  const fit = solveCells(total, treatment.map((t) => [t, TREATMENTS[t].cells] as const), COMMON.filter((c) => c !== "one" && c !== reference), BINARY_COVARIATES);
+  const fit = solveCells(
+    total,
+    treatment.map((t) => [t, TREATMENTS[t].cells] as const),
+    COMMON.filter((c) => c !== "one" && c !== reference),
+    BINARY_COVARIATES,
+  );
   const { columns, n } = fit;
   const k = columns.length;
   const weights: Record<string, number[]> = {};
@@ -113,9 +131,7 @@ function solveVariant(cells: Partial<Record<Cell, CellSums>>, treatment: Treatme
     columns,
     beta: fit.beta.map((b) => (Number.isNaN(b) ? 0 : b)),
     weights,
-    dropped: fit.dropped
-      .filter((d) => columns[d.index] !== "one")
-      .map((d) => ({ name: columns[d.index]!, reason: d.reason })),
+    dropped: fit.dropped.filter((d) => columns[d.index] !== "one").map((d) => ({ name: columns[d.index]!, reason: d.reason })),
     k: fit.kept.length,
     n,
   };
@@ -141,7 +157,7 @@ export async function buildImpactMarts(
   const context = await ensureRunContext(db, settings);
   await writeManifestTables(db, manifest);
   // the design matrix, once per pupil, then per model and per model's fitted rows
-  for (const file of ["impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
+  for (const file of ["group_label.sql", "impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
 
   await aggregateCrossProducts(db, context.several_las);
   const sums = await db.all("select * from impact_sums");
@@ -198,9 +214,17 @@ async function writeManifestTables(db: Db, manifest: ImpactManifest): Promise<vo
     `create or replace temp table impact_breakdowns as
      select b.breakdown, b.subject_total, b.gap_concern, b.gap_other, b.ord
      from (select unnest(from_json(?, '[{"breakdown":"VARCHAR","subject_total":"BOOLEAN","gap_concern":"VARCHAR","gap_other":"VARCHAR","ord":"INTEGER"}]'), recursive := true)) as b`,
-    [JSON.stringify(manifest.breakdowns.map((b, ord) => ({
-      breakdown: b.id, subject_total: b.subjectTotal, gap_concern: b.gap?.concern ?? null, gap_other: b.gap?.other ?? null, ord,
-    })))],
+    [
+      JSON.stringify(
+        manifest.breakdowns.map((b, ord) => ({
+          breakdown: b.id,
+          subject_total: b.subjectTotal,
+          gap_concern: b.gap?.concern ?? null,
+          gap_other: b.gap?.other ?? null,
+          ord,
+        })),
+      ),
+    ],
   );
   const reasons = manifest.models.filter((m) => m.role === "split").map((m) => splitColumns(m).naReason);
   await db.run(`set variable impact_split_reasons = from_json(?, '["VARCHAR"]')`, [JSON.stringify(reasons)]);
@@ -275,12 +299,18 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
       select time_period, 'National', subject, breakdown, group_label, sum(g)
       from impact_schools group by time_period, subject, breakdown, group_label`);
     // The National model pools every LA's pupils: its schools' sums are the LAs' (impact_model_rows.sql).
-    await db.run(`
-      insert into impact_cluster_sums by name
-      select time_period, 'National' as la_code, subject, breakdown, group_label, urn, cell, known,
-        ${["n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", "sum_progress", ...pairCols].map((c) => `sum(${c}) as ${c}`).join(", ")}
-      from impact_cluster_sums where la_code <> 'National'
-      group by time_period, subject, breakdown, group_label, urn, cell, known`);
+    // One breakdown a statement, for the reason the sums above are: all at once, this GROUP BY ran
+    // out of memory on a tenth of the national data at a 600 MB limit.
+    for (const breakdown of breakdowns) {
+      await db.run(
+        `insert into impact_cluster_sums by name
+        select time_period, 'National' as la_code, subject, breakdown, group_label, urn, cell, known,
+          ${["n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", "sum_progress", ...pairCols].map((c) => `sum(${c}) as ${c}`).join(", ")}
+        from impact_cluster_sums where la_code <> 'National' and breakdown = ?
+        group by time_period, subject, breakdown, group_label, urn, cell, known`,
+        [breakdown],
+      );
+    }
   }
 }
 
@@ -307,8 +337,12 @@ function estimateModel(models: ImpactModel[], key: ModelKey, cells: Partial<Reco
   };
   const nOf = (t: TreatmentId) => TREATMENTS[t].cells.reduce((acc, c) => acc + n(c), 0);
   const row: Row = {
-    ...key, n_t: nT, n_c: nC, n_schools: g,
-    n_excluded_unknown_covariate: nExcluded, tutee_cost_gbp: costUnknown > 0 ? null : cost,
+    ...key,
+    n_t: nT,
+    n_c: nC,
+    n_schools: g,
+    n_excluded_unknown_covariate: nExcluded,
+    tutee_cost_gbp: costUnknown > 0 ? null : cost,
   };
   for (const m of models.filter((x) => x.role === "split")) for (const t of m.treatments) row[`n_${t}`] = nOf(t);
   let na: string | null = null;
@@ -327,7 +361,10 @@ function estimateModel(models: ImpactModel[], key: ModelKey, cells: Partial<Reco
       const mt = moments(["full", "partial"]);
       const mc = moments(["comparison"]);
       Object.assign(row, {
-        b: main.beta[t], k_params: main.k, df: g - 1, t_crit: studentTQuantile(0.975, g - 1),
+        b: main.beta[t],
+        k_params: main.k,
+        df: g - 1,
+        t_crit: studentTQuantile(0.975, g - 1),
         cr1: cr1Factor(g, main.n, main.k),
         s_pooled: Math.sqrt((mt.ss + mc.ss) / (nT + nC - 2)),
         j_correction: 1 - 3 / (4 * (nT + nC) - 9),
@@ -357,7 +394,12 @@ function estimateModel(models: ImpactModel[], key: ModelKey, cells: Partial<Reco
 
 /** A split model (tutored split into treatments, e.g. the dose model): fills its columns of row, returns its coefficients. */
 function estimateSplit(
-  model: ImpactModel, cells: Partial<Record<Cell, CellSums>>, g: number, nOf: (t: TreatmentId) => number, doseUnknown: number, row: Row,
+  model: ImpactModel,
+  cells: Partial<Record<Cell, CellSums>>,
+  g: number,
+  nOf: (t: TreatmentId) => number,
+  doseUnknown: number,
+  row: Row,
 ): Row {
   const naReason = model.naReason!;
   const min = model.minPerTreatment ?? 0;
@@ -433,13 +475,17 @@ async function scoreSchools(db: Db, models: ImpactModel[]): Promise<void> {
     return k === "one" ? `(${[coef("one"), ...treat.map((t) => `${coef(t)} * ${TREATMENTS[t].sql}`)].join(" + ")})` : coef(k);
   };
   const moments = (m: ImpactModel) =>
-    COMMON.map((j) => `${pairSum(j, "y")} - (${COMMON.filter((k) => storedPair(j, k) !== null).map((k) => `${pairSum(j, k)} * ${folded(m.prefix, m.treatments, k)}`).join(" + ")}) as r_${m.prefix}_${j}`);
+    COMMON.map(
+      (j) =>
+        `${pairSum(j, "y")} - (${COMMON.filter((k) => storedPair(j, k) !== null)
+          .map((k) => `${pairSum(j, k)} * ${folded(m.prefix, m.treatments, k)}`)
+          .join(" + ")}) as r_${m.prefix}_${j}`,
+    );
   const scored = scoredTreatments(models);
   const scoredModels = models.filter((m) => m.role === "primary" || m.role === "split");
   const primary = primaryModel(models);
   // a model fitted on some cells only scores its own pupils (cells are the manifest's, never input values)
-  const inSample = (m: ImpactModel) =>
-    CELLS.every((c) => m.sample.includes(c)) ? "" : ` * (cell in (${m.sample.map((c) => `'${c}'`).join(", ")}))::double`;
+  const inSample = (m: ImpactModel) => (CELLS.every((c) => m.sample.includes(c)) ? "" : ` * (cell in (${m.sample.map((c) => `'${c}'`).join(", ")}))::double`);
   await db.run(`
     create or replace temp table impact_meat as
     with
@@ -542,16 +588,32 @@ async function finishEstimates(db: Db, models: ImpactModel[], estimates: Row[]):
   });
   const splitCols = splitBlocks(models);
   const cols = [
-    ...KEY, "n_t", "n_c", "n_schools", "n_excluded_unknown_covariate",
-    p.b, p.se, p.ciLow, p.ciHigh, "t_crit", "df", "k_params", "dropped_covariates",
-    "g", "g_ci_low", "g_ci_high", "months", "s_pooled", "j_correction", "na_reason",
+    ...KEY,
+    "n_t",
+    "n_c",
+    "n_schools",
+    "n_excluded_unknown_covariate",
+    p.b,
+    p.se,
+    p.ciLow,
+    p.ciHigh,
+    "t_crit",
+    "df",
+    "k_params",
+    "dropped_covariates",
+    "g",
+    "g_ci_low",
+    "g_ci_high",
+    "months",
+    "s_pooled",
+    "j_correction",
+    "na_reason",
     ...splitCols.flatMap((c) => [...c.counts, ...c.estimates, c.naReason, ...c.footnotes]),
-    "tutee_cost_gbp", "cost_per_point_gbp", "cost_per_point_gbp_na_reason",
+    "tutee_cost_gbp",
+    "cost_per_point_gbp",
+    "cost_per_point_gbp_na_reason",
   ];
-  const text = new Set([
-    ...KEY, "dropped_covariates", "na_reason", "cost_per_point_gbp_na_reason",
-    ...splitCols.flatMap((c) => [c.naReason, ...c.footnotes]),
-  ]);
+  const text = new Set([...KEY, "dropped_covariates", "na_reason", "cost_per_point_gbp_na_reason", ...splitCols.flatMap((c) => [c.naReason, ...c.footnotes])]);
   const ints = new Set(["n_t", "n_c", "n_schools", "n_excluded_unknown_covariate", "df", "k_params", "months", ...splitCols.flatMap((c) => c.counts)]);
   // a figure that is not a finite number (0/0 on a degenerate group) is not available: NULL
   const finite = out.map((r) => Object.fromEntries(cols.map((c) => [c, typeof r[c] === "number" && !Number.isFinite(r[c]) ? null : r[c]])));

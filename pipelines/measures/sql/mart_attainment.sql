@@ -4,20 +4,58 @@
 --   LA rows (urn NULL), school rows (urn = census school, schools with tutees), and
 --   la_code 'National' rows (urn NULL) when the run holds several LAs; subjects English,
 --   Mathematics and Total; every group label of int_group_labels (a complete grid, zeros as 0).
--- Pupils: int_analysis_pupils in the model sample (baseline and outcome; §2 "tutees"), read in
--- their groups from int_pupil_groups.
+-- Pupils: int_analysis_pupils in the model sample (baseline and outcome; §2 "tutees"), in
+-- their groups by group_label_of (group_label.sql, int_pupil_groups' rule).
 -- _t = tutees, _c = comparison pupils. Percentages are of the pupils that can be classified
 -- (an unclassifiable ARE is counted out, §1). Subject Total: pupils_att_* count distinct
 -- pupils across both subjects; every other figure is not applicable (z, measures.md §5).
 -- prior_attainment (the band of the subject's baseline) has English and Mathematics rows only.
 -- A figure with no pupils to base it on is NULL with its *_na_reason (published as x).
 create or replace table mart_attainment as
-with long as (
-    -- each pupil once per group they are in (int_pupil_groups: the breakdowns unpivoted once,
-    -- each row with the pupil's figures, so nothing is joined back to int_analysis_pupils)
-    select *
-    from int_pupil_groups
+with sample_counts as (
+    -- the model sample counted once per school, subject, side and every label a breakdown reads
+    -- (group_label.sql): a pupil's group in each breakdown is a function of those labels, so
+    -- spreading these counts over the nine breakdowns (below) stands for spreading each pupil
+    -- row nine times (int_pupil_groups), and the grouping sets run over the counts.
+    -- Means are Σ / count; Σ of points (whole or half points, but for an average of three
+    -- results on one date) in another order than a parallel avg's, which had no fixed order.
+    select
+        time_period, la_code, urn, subject, tutored,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment,
+        count(*) as pupils_att,
+        sum(baseline) as sum_baseline, count(baseline) as n_baseline,
+        sum(outcome) as sum_outcome, count(outcome) as n_outcome,
+        sum(progress) as sum_progress, count(progress) as n_progress,
+        count(below_are_baseline) as are_baseline,
+        count_if(below_are_baseline) as below_are_baseline,
+        count(at_are_outcome) as are_outcome,
+        count_if(at_are_outcome) as at_are_outcome,
+        count_if(below_are_baseline and at_are_outcome is not null) as conversion_base,
+        count_if(below_are_baseline and at_are_outcome) as converted,
+        count(expected_progress) as ks_pair,
+        count_if(expected_progress) as expected_progress
+    from int_analysis_pupils
     where in_model_sample
+    group by all
+),
+
+breakdowns as (
+    select distinct breakdown from int_group_labels
+),
+
+long as (
+    -- the counts once per group they are in: every breakdown of int_group_labels
+    select *
+    from (
+        select
+            c.* exclude (fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage, prior_attainment),
+            b.breakdown,
+            group_label_of(b.breakdown, c.fsm_status, c.cla_status, c.first_language, c.sex,
+                c.sen_provision, c.ethnicity_major, c.key_stage, c.prior_attainment) as group_label
+        from sample_counts as c
+        cross join breakdowns as b
+    )
+    where group_label is not null
 ),
 
 by_side as (
@@ -27,18 +65,18 @@ by_side as (
         time_period,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
         urn, subject, breakdown, group_label, tutored,
-        count(*) as pupils_att,
-        avg(baseline) as mean_baseline,
-        avg(outcome) as mean_outcome,
-        avg(progress) as mean_progress,
-        count(below_are_baseline) as are_baseline,
-        count_if(below_are_baseline) as below_are_baseline,
-        count(at_are_outcome) as are_outcome,
-        count_if(at_are_outcome) as at_are_outcome,
-        count_if(below_are_baseline and at_are_outcome is not null) as conversion_base,
-        count_if(below_are_baseline and at_are_outcome) as converted,
-        count(expected_progress) as ks_pair,
-        count_if(expected_progress) as expected_progress
+        sum(pupils_att)::bigint as pupils_att,
+        sum(sum_baseline) / sum(n_baseline)::double as mean_baseline,
+        sum(sum_outcome) / sum(n_outcome)::double as mean_outcome,
+        sum(sum_progress) / sum(n_progress)::double as mean_progress,
+        sum(are_baseline)::bigint as are_baseline,
+        sum(below_are_baseline)::bigint as below_are_baseline,
+        sum(are_outcome)::bigint as are_outcome,
+        sum(at_are_outcome)::bigint as at_are_outcome,
+        sum(conversion_base)::bigint as conversion_base,
+        sum(converted)::bigint as converted,
+        sum(ks_pair)::bigint as ks_pair,
+        sum(expected_progress)::bigint as expected_progress
     from long
     group by grouping sets (
         (time_period, la_code, subject, breakdown, group_label, tutored),
@@ -79,17 +117,43 @@ by_subject as (
     group by time_period, la_code, urn, subject, breakdown, group_label
 ),
 
-long_across_subjects as (
-    -- one row per pupil and group for subject Total, so it counts a pupil once across both
-    -- subjects; a pupil's groups but the subject's band are the same in either subject.
+pupils_across_subjects as (
+    -- one row per pupil for subject Total, so it counts a pupil once across both subjects; a
+    -- pupil's labels but the subject's band are the same in either subject (one census row).
     -- A pupil is their pupil_id (one per upn), a narrower key to group 1.7M rows by
     select
-        time_period, la_code, urn, pupil_id, breakdown, group_label,
+        time_period, la_code, urn, pupil_id,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
         bool_or(tutored) as any_tutored,
         bool_or(not tutored) as any_comparison
-    from long
-    where breakdown <> 'prior_attainment'
-    group by time_period, la_code, urn, pupil_id, breakdown, group_label
+    from int_analysis_pupils
+    where in_model_sample
+    group by all
+),
+
+across_counts as (
+    select
+        time_period, la_code, urn,
+        fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
+        count(*) filter (where any_tutored) as pupils_t,
+        count(*) filter (where any_comparison) as pupils_c
+    from pupils_across_subjects
+    group by all
+),
+
+long_across_subjects as (
+    -- every breakdown but prior_attainment (a band is a subject's)
+    select *
+    from (
+        select
+            c.time_period, c.la_code, c.urn, c.pupils_t, c.pupils_c, b.breakdown,
+            group_label_of(b.breakdown, c.fsm_status, c.cla_status, c.first_language, c.sex,
+                c.sen_provision, c.ethnicity_major, c.key_stage, null) as group_label
+        from across_counts as c
+        cross join breakdowns as b
+        where b.breakdown <> 'prior_attainment'
+    )
+    where group_label is not null
 ),
 
 across_subjects as (
@@ -97,8 +161,8 @@ across_subjects as (
         time_period,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
         urn, 'Total' as subject, breakdown, group_label,
-        count(*) filter (where any_tutored) as pupils_att_t,
-        count(*) filter (where any_comparison) as pupils_att_c
+        sum(pupils_t)::bigint as pupils_att_t,
+        sum(pupils_c)::bigint as pupils_att_c
     from long_across_subjects
     group by grouping sets (
         (time_period, la_code, breakdown, group_label),

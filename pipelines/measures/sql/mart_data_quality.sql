@@ -20,17 +20,19 @@ create table if not exists value_aliases_applied (dataset VARCHAR, file VARCHAR,
 create or replace table mart_data_quality as
 -- Counted once per pupil, subject and reason, then rolled up: the four grouping sets and
 -- seven filtered counts then run over a few thousand counts, not every attainment row.
+-- A pupil is their pupil_id (stg_pupils' integer key of the upn, which int_results carries):
+-- every attainment row is grouped, and an integer hashes cheaper than a 13-character upn.
 with results as (
     select
         pu.time_period, pu.la_code,
         case r.subject when 'maths' then 'Mathematics' else 'English' end as subject,
         r.scored, r.unscored_reason, r.n
     from (
-        select upn, subject, points is not null as scored, unscored_reason, count(*) as n
+        select pupil_id, subject, points is not null as scored, unscored_reason, count(*) as n
         from int_results
         group by all
     ) as r
-    join int_pupils as pu using (upn)
+    join int_pupils as pu using (pupil_id)
 ),
 
 places as (
