@@ -15,49 +15,42 @@
 -- view, as stg_attainment under it is a temp table: the database file keeps no view that
 -- could not be read once the run has closed.
 create or replace temp view int_results as
-with results as (
-    select
-        upn, pupil_id, subject, assessment, assessed_on, result,
-        case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date,
-        coalesce(assessment = 'ta' and result in ('A', 'B', 'D'), false) as needs_nc_year
-    from stg_attainment
-),
-
-census_years as (
-    select distinct upn, cast(left(academic_year, 4) as integer) as census_year, nc_year
+with census_years as (
+    select distinct pupil_id, cast(left(academic_year, 4) as integer) as census_year, nc_year
     from stg_pupils
 ),
 
 nc_year_at_date as (
-    -- exact year first (distance 0), else the nearest census year, earlier one on a tie
+    -- exact year first (distance 0), else the nearest census year, earlier one on a tie;
+    -- keyed by pupil_id (one per upn in stg_pupils), so the lookup compares integers
     select
-        r.upn, r.year_of_date,
+        r.pupil_id, r.year_of_date,
         arg_min(
             c.nc_year + (r.year_of_date - c.census_year),
             abs(r.year_of_date - c.census_year) * 2 + (r.year_of_date < c.census_year)::integer
         ) as nc_year
-    from (select distinct upn, year_of_date from results where needs_nc_year) as r
-    join census_years as c using (upn)
-    group by r.upn, r.year_of_date
+    from (
+        select distinct pupil_id, case when month(assessed_on) >= 9 then year(assessed_on) else year(assessed_on) - 1 end as year_of_date
+        from stg_attainment
+        where assessment = 'ta' and result in ('A', 'B', 'D')
+    ) as r
+    join census_years as c using (pupil_id)
+    group by r.pupil_id, r.year_of_date
 ),
 
 classified as (
-    select
-        r.upn, r.pupil_id, r.subject, r.assessment, r.assessed_on, r.result,
-        null::integer as nc_year_at_date,
-        r.assessment = 'ks4' or false as gcse_context,
-        r.assessment <> 'ta' as statutory
-    from results as r
-    where not r.needs_nc_year
-    union all
+    -- one pass over the rows: only a row that needs the NC year has a join key (the others'
+    -- is NULL, which matches nothing), where a union of the two kinds of row read the input
+    -- twice and kept a copy of it in between
     select
         r.upn, r.pupil_id, r.subject, r.assessment, r.assessed_on, r.result,
         n.nc_year as nc_year_at_date,
         r.assessment = 'ks4' or coalesce(r.assessment = 'ta' and n.nc_year between 10 and 11, false) as gcse_context,
         r.assessment <> 'ta' as statutory
-    from results as r
-    left join nc_year_at_date as n using (upn, year_of_date)
-    where r.needs_nc_year
+    from stg_attainment as r
+    left join nc_year_at_date as n
+        on n.pupil_id = case when r.assessment = 'ta' and r.result in ('A', 'B', 'D') then r.pupil_id end
+        and n.year_of_date = case when month(r.assessed_on) >= 9 then year(r.assessed_on) else year(r.assessed_on) - 1 end
 ),
 
 scoring as materialized (
@@ -94,7 +87,10 @@ scoring as materialized (
             when starts_with(result, 'P') then 'p_scale'
             when result in ('N', 'T') or (not gcse_context and result in ('A', 'B', 'D')) then 'code_' || lower(result)
         end as unscored_reason
-    from (select distinct result from stg_attainment)
+    -- the results as one list and back: DuckDB then knows this side is small and hashes it,
+    -- where from `select distinct result` it guessed millions of rows and hashed every
+    -- attainment row instead (list drops NULL; the appended NULL stands for a blank result)
+    from (select unnest(list(distinct result) || [null::VARCHAR]) as result from stg_attainment)
     cross join (values (true), (false), (null::boolean)) as c(gcse_context)
 ),
 

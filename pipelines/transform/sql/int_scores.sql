@@ -17,39 +17,35 @@
 -- rows and more, writing it compressed to the database file cost more than building it.
 create or replace temp table int_scores as
 with results as materialized (
-    -- statutory results carry their points, GCSE flag and key stage (1..4) again in columns of
-    -- their own (NULL on a ta row), so the aggregates below are plain ones over numbers
-    select
-        r.pupil_id, r.subject, r.assessed_on, r.points,
-        r.scale = 'gcse' as gcse,
-        case when r.statutory then r.points end as statutory_points,
-        case when r.statutory then r.scale = 'gcse' end as statutory_gcse,
-        case when r.statutory then
-            case r.assessment when 'ks1' then 1 when 'ks2' then 2 when 'ks3' then 3 when 'ks4' then 4 end
-        end::UTINYINT as statutory_ks
+    select r.pupil_id, r.subject, r.assessed_on, r.points, r.scale = 'gcse' as gcse, r.statutory, r.assessment
     from int_results as r
     semi join (select distinct pupil_id from int_pupils) as k using (pupil_id)
 ),
 
-per_raw_subject as (
-    -- statutory results, where there are any that date, else the ta ones; equals averaged
+statutory as (
+    -- a date's statutory results in the subject, equals averaged; they beat its ta result
     select
         pupil_id, subject, assessed_on,
-        coalesce(avg(statutory_points), avg(points)) as points,
-        case
-            when count(statutory_points) > 0 then case when bool_and(statutory_gcse) then 'gcse' else 'nc' end
-            else case when bool_and(gcse) then 'gcse' else 'nc' end
-        end as scale,
-        case when min(statutory_ks) = max(statutory_ks) then 'ks' || min(statutory_ks) else 'ta' end as assessment
+        avg(points) as points,
+        case when bool_and(gcse) then 'gcse' else 'nc' end as scale,
+        case when min(assessment) = max(assessment) then min(assessment) else 'ta' end as assessment
     from results
-    where points is not null
+    where points is not null and statutory
     group by pupil_id, subject, assessed_on
 ),
 
-english_dates as (
-    select distinct pupil_id, assessed_on
-    from results
-    where subject = 'english'
+per_raw_subject as materialized (
+    -- statutory results, where there are any that date, else the ta one. stg_attainment's key
+    -- (upn, subject, assessment, date) leaves at most one ta row a pupil, subject and date, so
+    -- only the statutory rows are grouped (a fifth of them) and a ta row is kept unless its
+    -- date has a statutory score: grouping every row by its nearly unique key cost more than
+    -- the rest of the model
+    select * from statutory
+    union all
+    select pupil_id, subject, assessed_on, points, case when gcse then 'gcse' else 'nc' end as scale, 'ta' as assessment
+    from results as r
+    anti join statutory as s using (pupil_id, subject, assessed_on)
+    where r.points is not null and not r.statutory
 ),
 
 direct as (
@@ -74,7 +70,8 @@ reading_writing as (
     from per_raw_subject as r
     join per_raw_subject as w
         on w.pupil_id = r.pupil_id and w.assessed_on = r.assessed_on and w.subject = 'writing'
-    anti join english_dates as e
+    -- any english row that date, scored or not (an anti join needs no distinct list of them)
+    anti join (select pupil_id, assessed_on from results where subject = 'english') as e
         on e.pupil_id = r.pupil_id and e.assessed_on = r.assessed_on
     where r.subject = 'reading'
 ),
