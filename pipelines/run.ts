@@ -3,14 +3,13 @@
 // A run that fails or is killed leaves the previous database, return and site untouched.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Db } from "./core/db.ts";
+import { Db, ident, MEMORY_LIMIT } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
 import { guard, setStopMessage } from "./core/interrupt.ts";
-import { loadSettings, programmeOf, SettingsError, type ResolvedSettings } from "./core/settings.ts";
+import { loadSettings, programmeOf, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
 import { refuseInput } from "./ingest/refusal.ts";
-import { validate } from "./validate/index.ts";
-import { writeQuarantineReport } from "./validate/index.ts";
+import { dropValidatedInputs, validate, writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
 import { refuseUnusableInput } from "./validate/refusal.ts";
 import { transform } from "./transform/index.ts";
@@ -92,7 +91,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const building = join(out, `.building-${process.pid}.duckdb`);
   const staging = join(out, `.staging-${process.pid}`);
   // A bounded memory limit makes DuckDB spill to disk rather than grow past it (national runs).
-  const db = await Db.open(building, { memory_limit: process.env.TUITION_MEMORY_LIMIT ?? "6GB" });
+  const db = await Db.open(building, { memory_limit: MEMORY_LIMIT });
   // Ctrl-C / SIGTERM: stop the running query and remove this run's scratch (the database being
   // built, its WAL and spill folder, the staged folders) before exiting; nothing is published.
   const endGuard = guard({
@@ -105,6 +104,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
     // Refused before anything is written: the catch below removes the scratch database.
     await refuseUnusableInput(db, settings, report, undefined, problems);
+    await dropValidatedInputs(db);
     // An ntp run builds what its profile has so far: §13 delivery, §14 cost and the data-quality
     // reading of the programme's rules (programmes.md). The 2009 models would misread its scales,
     // codes and years, so they are not run, and its release holds the NTP marts only.
@@ -134,11 +134,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       if (ntp) await writeNtpPrivateOutputs(db, join(staging, "private"));
       await writeQuarantineReport(db, join(staging, "private", "quarantine.csv"));
     });
+    await dropScratchTables(db);
     // The release is audited as it will be published (outputs.md §2), with the run's own tutor
     // ids and comments as canaries: a breach refuses it here, before anything is swapped in.
     await reporter.stage("audit", async () =>
       assertReleaseClean(join(staging, "return"), "the return", {
-        threshold: settings.suppression_threshold, canaries: await canariesFromDb(db), ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
+        threshold: settings.suppression_threshold, canaries: await canariesFromDb(db), database: db, ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
       }));
     const result: RunResult = {
       database: join(out, DATABASE_NAME),
@@ -235,6 +236,17 @@ async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings
   }
   const guesses = ingested.files.flatMap((f) => Object.entries(f.guessed ?? {}).map(([column, header]) => ({ file: f.file, column, header })));
   return { problems: ingested.problems, report: await buildValidateReport(db, guesses) };
+}
+
+/**
+ * Drops the run's scratch (its temp tables and views, never written to its file) once the release
+ * is written: nothing reads them after export, and the audit's tables share their memory limit.
+ */
+async function dropScratchTables(db: Db): Promise<void> {
+  const scratch = await db.all<{ name: string; kind: string }>(
+    `select view_name as name, 'view' as kind from duckdb_views() where temporary and not internal
+     union all select table_name, 'table' from duckdb_tables() where temporary`);
+  for (const { name, kind } of scratch.sort((a, b) => b.kind.localeCompare(a.kind))) await db.run(`drop ${kind} if exists ${ident(name)}`);
 }
 
 /** Provenance: what went in, with which settings and tool version, and when. */

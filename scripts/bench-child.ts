@@ -4,7 +4,7 @@
 // Prints one JSON line: { seconds, stages, maxRssMb, rows }.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Db, literal } from "../pipelines/core/db.ts";
+import { Db, literal, MEMORY_LIMIT } from "../pipelines/core/db.ts";
 import { makeReporter } from "../pipelines/core/progress.ts";
 import { runPipeline } from "../pipelines/run.ts";
 
@@ -15,7 +15,7 @@ let rows = 0;
 
 if (mode === "floor") {
   rmSync(target, { force: true });
-  const db = await Db.open(target, { memory_limit: "6GB" });
+  const db = await Db.open(target, { memory_limit: MEMORY_LIMIT });
   for (const file of readdirSync(input).filter((f) => f.endsWith(".csv")).sort()) {
     const t0 = performance.now();
     const table = file.replace(/\.csv$/, "");

@@ -1,6 +1,6 @@
 // One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
 // parameters always bound (never spliced into SQL), rows returned as plain JS values.
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
@@ -43,6 +43,16 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
     appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\t${during}\t${between}\n`);
   }
 }
+
+/**
+ * The memory DuckDB may hold in this process before it spills to disk (TUITION_MEMORY_LIMIT,
+ * default 6GB). A second DuckDB instance would take a limit of its own (DuckDB's default is 80% of
+ * the machine's RAM), so work that needs scratch tables beside a run's database takes them from it
+ * (`scratch`), inside this one limit.
+ */
+export const MEMORY_LIMIT = process.env.TUITION_MEMORY_LIMIT ?? "6GB";
+
+let scratchCount = 0;
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -103,6 +113,26 @@ export class Db {
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
   async runFile(path: string): Promise<void> {
     await timed(`file ${basename(path)}`, () => this.connection.run(readFileSync(path, "utf8")));
+  }
+
+  /**
+   * A scratch database in this database's instance: a connection of its own whose tables (and
+   * types) go to an attached in-memory catalog, so they share this instance's memory limit and
+   * spill folder and never reach its file. `release` closes the connection and detaches it.
+   */
+  async scratch(): Promise<{ db: Db; release: () => Promise<void> }> {
+    const name = ident(`scratch_${process.pid}_${++scratchCount}`);
+    const connection = await this.instance.connect();
+    await connection.run(`attach ':memory:' as ${name}`);
+    await connection.run(`use ${name}`);
+    const db = new Db(`${this.path} (scratch)`, this.instance, connection);
+    return {
+      db,
+      release: async () => {
+        connection.closeSync();
+        await this.run(`detach ${name}`);
+      },
+    };
   }
 
   close(): void {

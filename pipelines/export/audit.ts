@@ -16,7 +16,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Db, literal } from "../core/db.ts";
+import { Db, literal, MEMORY_LIMIT } from "../core/db.ts";
 import { ReleaseRefusedError } from "../core/exit-codes.ts";
 import {
   csvHeader,
@@ -56,6 +56,8 @@ export interface AuditOptions {
   threshold?: number;
   canaries?: Canaries;
   catalogueDir?: string;
+  /** The run's open database: the audit's tables go to a scratch catalog inside its memory limit. */
+  database?: Db;
 }
 
 export interface AuditResult {
@@ -85,7 +87,14 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
   const files = discover(folder);
   const breaches: Breach[] = [];
   const tmp = mkdtempSync(join(tmpdir(), "tuition-audit-"));
-  const db = await Db.open(":memory:");
+  // Nationally the audit's tables reach gigabytes: in an instance of its own, with DuckDB's default
+  // limit (80% of RAM), they came on top of the run's 6 GB (a 16.5 GB peak, issue 18).
+  const { db, release } = options.database
+    ? await options.database.scratch()
+    : await Db.open(":memory:", { memory_limit: MEMORY_LIMIT, temp_directory: join(tmp, "spill") }).then((own) => ({
+        db: own,
+        release: async () => own.close(),
+      }));
   try {
     const catalogueDir = options.catalogueDir ?? catalogueFromGuidance(files.guidance);
     const catalogue = await loadCatalogue(db, catalogueDir);
@@ -191,7 +200,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     const cells = Number((await db.one<{ n: number }>("select count(*) as n from audit_vals"))?.n ?? 0);
     return { breaches, threshold, files: countFiles(files), cells, seconds: (performance.now() - started) / 1000 };
   } finally {
-    db.close();
+    await release();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

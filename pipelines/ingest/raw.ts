@@ -81,6 +81,16 @@ async function dropRelation(db: Db, name: string): Promise<void> {
   if (kind) await db.run(`drop ${kind.kind} ${ident(name)}`);
 }
 
+/**
+ * Drops a dataset's raw layer (raw_<dataset> and the _src_<dataset> under it) once validate has
+ * staged its rows: nothing after validate reads it, and a national run's _src_attainment (88M
+ * rows of text) would otherwise sit in memory or the spill folder until the run ends.
+ */
+export async function dropRawTable(db: Db, dataset: Dataset): Promise<void> {
+  await dropRelation(db, `raw_${dataset}`);
+  await db.run(`drop table if exists ${ident(`_src_${dataset}`)}`);
+}
+
 /** An empty raw table for a dataset whose (optional) file is absent, so later SQL need not care. */
 export async function createEmptyRawTable(db: Db, dataset: Dataset): Promise<void> {
   const cols = RAW_COLUMNS[dataset].map((c) => `${ident(c)} VARCHAR`).join(", ");

@@ -12,6 +12,7 @@ import { writeRunLas } from "../core/run-context.ts";
 import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
 import { columnsOf, DATASETS, type Dataset } from "../ingest/datasets.ts";
 import { InputError } from "../ingest/errors.ts";
+import { dropRawTable } from "../ingest/raw.ts";
 import { applyValueAliases, checkValueAliases } from "./value-aliases.ts";
 
 const SQL = join(import.meta.dirname, "sql");
@@ -97,6 +98,17 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
       throw new Error(`${f.file}: ${f.rows_read} rows read but ${f.rows_loaded} loaded + ${f.rows_quarantined} quarantined; this is a bug in the pipeline, please report it.`);
   const rules = await db.all<{ rule: string; rows: number }>(`select rule, count(*)::INTEGER as rows from quarantine group by rule order by rule`);
   return { files, rules };
+}
+
+/**
+ * Drops what validate read (each dataset's aliased_ view and raw layer) once a run has staged and
+ * accepted its rows. Not part of validate: the validate command and the tests read them after it.
+ */
+export async function dropValidatedInputs(db: Db): Promise<void> {
+  for (const dataset of DATASETS) {
+    await db.run(`drop view if exists ${ident(`aliased_${dataset}`)}`);
+    await dropRawTable(db, dataset);
+  }
 }
 
 /**
