@@ -154,10 +154,11 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
       const text = readFileSync(path, "utf8");
       scanText(rel(folder, path), text, (i) => ({ loc: `line ${lineOf(text, i).line}`, col: "" }));
     }
+    const sheets = new LongWriter(join(tmp, "sheets.csv"));
     for (const path of files.workbooks) {
       const place = rel(folder, path);
       try {
-        for (const sheet of await loadWorkbook(db, path, place, tmp, headers, indicators)) {
+        for (const sheet of loadWorkbook(path, place, sheets, headers, indicators)) {
           if (sheet.problem) found("unreadable", `${place} sheet "${sheet.name}"`, "row 1", "", sheet.problem);
           for (const t of sheet.texts) scanText(`${place} sheet "${sheet.name}"`, t.text, () => ({ loc: `cell ${t.ref}`, col: "" }));
         }
@@ -165,6 +166,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
         found("unreadable", place, "", "", `cannot be read as a workbook: ${(error as Error).message}`);
       }
     }
+    await sheets.load(db);
     const site = new LongWriter(join(tmp, "site.csv"));
     for (const path of files.siteJson) {
       const place = rel(folder, path);

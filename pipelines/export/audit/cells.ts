@@ -4,9 +4,9 @@
 // (its row, its indicator, which is also its column, and its published text). A cell's key is
 // its row's: kept once per row, not once per cell, since a release has some 70 cells a row and
 // the checks compare keys millions of times. Return files are unpivoted by DuckDB straight from
-// the CSV; workbook sheets and site JSON are turned into CSV first (as ingest does for .xlsx).
+// the CSV; the rows of every workbook sheet, and of the site JSON, are written to a long CSV
+// (LongWriter) and loaded once.
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import { type Db, ident, literal } from "../../core/db.ts";
 import { parseCsv } from "../csv.ts";
 import { readWorkbookSheets } from "./xlsx-cells.ts";
@@ -44,15 +44,14 @@ const outcomeSuffix = (col: string) => `case when ${col} is null or ${col} in ('
 
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
-/** A CSV in EES layout (a return file, or a workbook sheet turned into one) → audit_rows and audit_vals. */
-export async function loadWide(db: Db, source: { place: string; csv: string; columns: string[]; indicators: string[]; lineColumn?: string }): Promise<void> {
+/** A CSV in EES layout (a return file) → audit_rows and audit_vals. A workbook sheet's rows are keyed the same way by wideRows: keep the two in step. */
+export async function loadWide(db: Db, source: { place: string; csv: string; columns: string[]; indicators: string[] }): Promise<void> {
   const { place, csv, columns, indicators } = source;
   const inds = indicators.filter((c) => columns.includes(c));
   if (inds.length === 0) return;
   const has = (c: string) => columns.includes(c);
   const filters = columns.filter(
-    (c) =>
-      c !== "subject" && c !== source.lineColumn && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)),
+    (c) => c !== "subject" && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)),
   );
   const col = (c: string) => (has(c) ? ident(c) : "null");
   // Questionnaire rows (mart_viewpoints) are keyed by respondent type and item where other rows have breakdown and group.
@@ -67,9 +66,8 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
     : filters.length
       ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end`
       : "'Total'";
-  const line = source.lineColumn ? `cast(${ident(source.lineColumn)} as bigint)` : "_n + 1";
   await db.run(`create or replace temp table _audit_wide as
-    select ${NEXT_RID} + _n as _rid, ${line} as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
+    select ${NEXT_RID} + _n as _rid, _n + 1 as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
       case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
       coalesce(${col("school_urn")}, '') as urn, coalesce(${col("subject")}, 'Total') as subject,
       ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
@@ -139,30 +137,17 @@ export interface WorkbookSheetRead {
  * indicator columns becomes a CSV in tmpDir and then audit_rows and audit_vals rows; every text
  * cell of every sheet is kept for the identifier scan.
  */
-export async function loadWorkbook(
-  db: Db,
-  path: string,
-  place: string,
-  tmpDir: string,
-  headers: HeaderMap,
-  indicators: Set<string>,
-): Promise<WorkbookSheetRead[]> {
+export function loadWorkbook(path: string, place: string, writer: LongWriter, headers: HeaderMap, indicators: Set<string>): WorkbookSheetRead[] {
   const out: WorkbookSheetRead[] = [];
-  let k = 0;
   for (const sheet of readWorkbookSheets(path)) {
-    k++;
     const name = sheet.name;
     const read: WorkbookSheetRead = { name, texts: [], letters: new Map() };
     out.push(read);
-    const csv = join(tmpDir, `wb-${k}-${Math.random().toString(36).slice(2)}.csv`);
-    let fd = -1;
     let columns: string[] | null = null;
     let positions: number[] = [];
-    let pending: string[] = [];
-    const flush = () => {
-      if (fd >= 0 && pending.length) writeSync(fd, pending.join(""));
-      pending = [];
-    };
+    // A sheet's rows are held until its header is known to be readable (read.problem), as
+    // only a readable sheet is loaded; then written in order, so row ids run as they did.
+    const rows: { number: number; cells: (string | null)[] }[] = [];
     for (const row of sheet.rows) {
       const cells: string[] = [];
       for (let i = 0; i < row.cells.length; i++) {
@@ -182,23 +167,50 @@ export async function loadWorkbook(
         const unknown = cells.map((c, i) => (c && !mapped[i] ? c : "")).filter(Boolean);
         if (unknown.length) read.problem = `header cells the audit cannot match to a metadata col_name or label: ${unknown.slice(0, 5).join("; ")}`;
         positions = mapped.flatMap((c, i) => (c ? [i] : []));
-        columns = ["_row", ...positions.map((i) => mapped[i]!)];
+        columns = positions.map((i) => mapped[i]!);
         positions.forEach((p) => read.letters.set(mapped[p]!, letters(p)));
-        fd = openSync(csv, "w");
-        pending.push(`${columns.map(q).join(",")}\n`);
         continue;
       }
-      if (fd < 0) continue;
-      pending.push(`${row.number},${positions.map((i) => q(cells[i] ?? "")).join(",")}\n`);
-      if (pending.length >= 5000) flush();
+      if (columns.length === 0) continue;
+      // An empty cell is no value (NULL), as DuckDB read the CSV this sheet was once written to.
+      rows.push({ number: row.number, cells: positions.map((i) => cells[i] || null) });
     }
-    if (fd >= 0) {
-      flush();
-      closeSync(fd);
-      if (!read.problem) await loadWide(db, { place: `${place} sheet "${name}"`, csv, columns: columns!, indicators: [...indicators], lineColumn: "_row" });
-    }
+    if (columns?.length && !read.problem) wideRows(`${place} sheet "${name}"`, columns, [...indicators], rows, writer);
   }
   return out;
+}
+
+/**
+ * A workbook sheet's rows → audit rows and cells through `writer`, keyed as loadWide keys a
+ * return file's rows (the same columns read the same way: keep the two in step). Every sheet of
+ * a release is written to one file and loaded once, where a DuckDB load per sheet (three
+ * statements each, some 2,400 sheets in a national release) cost more than the cells.
+ */
+function wideRows(place: string, columns: string[], indicators: string[], rows: { number: number; cells: (string | null)[] }[], writer: LongWriter): void {
+  const inds = indicators.filter((c) => columns.includes(c));
+  if (inds.length === 0) return;
+  const at = new Map<string, number>();
+  columns.forEach((c, i) => {
+    if (at.has(c)) throw new Error(`${place}: two header cells read as the column ${c}, so the audit cannot tell which one a figure is`);
+    at.set(c, i);
+  });
+  const has = (c: string) => at.has(c);
+  const filters = columns.filter(
+    (c) => c !== "subject" && !BASE.has(c) && !DIMENSIONS.includes(c) && !inds.includes(c) && (KNOWN_FILTERS.has(c) || !/^_/.test(c)),
+  );
+  const viewpoints = has("respondent") && has("item");
+  const indAt = inds.map((c) => [c, at.get(c)!] as const);
+  for (const { number, cells } of rows) {
+    const v = (c: string) => (at.has(c) ? cells[at.get(c)!] : null);
+    const split = viewpoints ? undefined : filters.find((f) => v(f) != null && v(f) !== "Total");
+    const breakdown = viewpoints ? (v("respondent") ?? "") : (split ?? "total");
+    const grp = viewpoints ? (v("item") ?? "") : split ? v(split)! : "Total";
+    const om = v("outcome_measure");
+    const tp = (v("time_period") ?? "") + (has("outcome_measure") && om != null && om !== "" && om !== "Total" ? ` | ${om}` : "");
+    const la = v("geographic_level") === "National" ? "National" : (v("old_la_code") ?? "");
+    writer.row(place, `row ${number}`, number, [tp, la, v("school_urn") ?? "", v("subject") ?? "Total", breakdown, grp]);
+    for (const [indicator, i] of indAt) if (cells[i] != null) writer.value(indicator, cells[i]!);
+  }
 }
 
 function letters(i: number): string {
@@ -275,8 +287,9 @@ export function siteRows(
 }
 
 /**
- * Writes site rows to two CSVs that load() reads: one line per published row (its number, place,
- * JSON path and key) and one per figure in it (its row's number, indicator, value).
+ * Writes site rows, or workbook sheets' rows, to two CSVs that load() reads: one line per
+ * published row (its number, place, JSON path or sheet row, and key) and one per figure in it
+ * (its row's number, indicator, value).
  */
 export class LongWriter {
   private readonly rowsFd: number;
@@ -284,6 +297,7 @@ export class LongWriter {
   private pendingRows: string[] = [];
   private pendingVals: string[] = [];
   rows = 0;
+  values = 0;
   private rid = 0;
   constructor(readonly path: string) {
     this.rowsFd = openSync(`${path}.rows.csv`, "w");
@@ -295,11 +309,21 @@ export class LongWriter {
     const last = this.last;
     if (place !== last.place || loc !== last.loc || key !== last.key) {
       Object.assign(last, { place, loc, key });
-      this.rid++;
-      this.pendingRows.push(`${this.rid},${q(place)},${q(loc)},${key.map(q).join(",")}\n`);
+      this.row(place, loc, null, key);
     }
-    this.pendingVals.push(`${this.rid},${q(indicator)},${q(value)}\n`);
+    this.value(indicator, value);
+  }
+  /** A new published row (line: its row number in a sheet, else null), even one with no figure; value() adds its figures. */
+  row(place: string, loc: string, line: number | null, key: string[]) {
+    this.rid++;
+    this.pendingRows.push(`${this.rid},${q(place)},${q(loc)},${line ?? ""},${key.map(q).join(",")}\n`);
     this.rows++;
+    if (this.pendingRows.length >= 5000) this.flush();
+  }
+  /** A figure of the last row. */
+  value(indicator: string, value: string) {
+    this.pendingVals.push(`${this.rid},${q(indicator)},${q(value)}\n`);
+    this.values++;
     if (this.pendingVals.length >= 5000) this.flush();
   }
   flush() {
@@ -313,14 +337,16 @@ export class LongWriter {
     closeSync(this.rowsFd);
     closeSync(this.valsFd);
     if (this.rows === 0) return;
+    const types: Record<string, string> = { n: "INTEGER", line: "BIGINT" };
     const read = (file: string, cols: string[]) =>
-      `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${cols.map((c) => `${literal(c)}: '${c === "n" ? "INTEGER" : "VARCHAR"}'`).join(", ")}})`;
+      `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${cols.map((c) => `${literal(c)}: '${types[c] ?? "VARCHAR"}'`).join(", ")}})`;
     await db.run(`create or replace temp table _audit_base as select ${NEXT_RID} as base`);
     // A quoted empty field may read as NULL: keys are '' where empty, as in loadWide.
-    await db.run(`insert into audit_rows select base + n, place, loc, null, coalesce(tp, ''), coalesce(la, ''), coalesce(urn, ''),
+    await db.run(`insert into audit_rows select base + n, place, loc, line, coalesce(tp, ''), coalesce(la, ''), coalesce(urn, ''),
         coalesce(subject, ''), coalesce(breakdown, ''), coalesce(grp, '')
-      from ${read(`${this.path}.rows.csv`, ["n", "place", "loc", "tp", "la", "urn", "subject", "breakdown", "grp"])}, _audit_base`);
-    await db.run(`insert into audit_vals select base + n, indicator, value from ${read(`${this.path}.vals.csv`, ["n", "indicator", "value"])}, _audit_base`);
+      from ${read(`${this.path}.rows.csv`, ["n", "place", "loc", "line", "tp", "la", "urn", "subject", "breakdown", "grp"])}, _audit_base`);
+    if (this.values > 0)
+      await db.run(`insert into audit_vals select base + n, indicator, value from ${read(`${this.path}.vals.csv`, ["n", "indicator", "value"])}, _audit_base`);
     await db.run("drop table _audit_base");
   }
 }
