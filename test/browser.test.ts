@@ -2,12 +2,12 @@
 // request blocked: every page opens with no console errors and no failed or outside requests,
 // charts render marks, the school search finds a school, a table downloads as CSV with the
 // expected header, and axe finds no serious or critical accessibility violation.
-import { AxeBuilder } from "@axe-core/playwright";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
+import { seriousViolations } from "./fixtures/site/axe.ts";
 import { launch, openPage, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { clippedOnPage } from "./fixtures/site/clipped.ts";
@@ -27,6 +27,8 @@ const PAGES = [
 ];
 /** Pages whose charts must render: the number of chart figures each must have at least. */
 const CHARTS: Record<string, number> = { "/": 3, "/pages/impact": 6, "/pages/schools": 2, "/pages/targeting": 2, "/pages/delivery": 4, "/pages/viewpoints": 2 };
+// Screenshots for a person to look at are made by test/fixtures/site/screenshots.ts, not here:
+// no test reads them, and a full-page shot of each page at each width was a tenth of this file's time.
 const SHOTS = join(process.cwd(), "test-results", "site");
 
 let site: BuiltSite;
@@ -66,12 +68,6 @@ function expectClean(where: string, w: Watched = watched) {
 
 const urlOf = (path: string) => server.origin + (path === "school page" ? schoolUrl : path);
 
-/** Axe's serious and critical violations, one line each. */
-async function seriousViolations(builder: AxeBuilder): Promise<string[]> {
-  const axe = await builder.analyze();
-  return axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
-}
-
 /**
  * Nothing cut off and no control hidden at this width: no sideways scroll, no clipped label, and
  * the list of pages reachable (on a phone behind the toggle, which must be on screen and open it).
@@ -104,7 +100,7 @@ async function expectNothingCutOff(page: Page, path: string, width: number) {
 /** A4 less the print stylesheet's 15 mm margins, in CSS pixels (96 per inch). */
 const PRINTABLE = Math.floor(((210 - 2 * 15) / 25.4) * 96);
 
-/** The page printed on A4: no table wider than the page, and a PDF written beside the screenshots. */
+/** The page printed on A4: no table wider than the page, and the PDF written to test-results/ for a person to look at. */
 async function expectPrintsOnA4(page: Page, path: string, name: string) {
   await page.emulateMedia({ media: "print" });
   await page.setViewportSize({ width: PRINTABLE, height: 1000 });
@@ -144,9 +140,8 @@ describe("every page at 1280px, offline: opens cleanly, renders its charts, pass
           expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
           expect(await figures.nth(i).locator("details.data table").count(), `${path} chart ${i} data table`).toBe(1);
         }
-        expect(await seriousViolations(new AxeBuilder({ page })), `${path}: axe`).toEqual([]);
+        expect(await seriousViolations(page), `${path}: axe`).toEqual([]);
         const name = path === "school page" ? "school" : path === "/" ? "index" : path.slice(1).replace("/", "_");
-        await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
         await expectNothingCutOff(page, path, 1280);
         await expectPrintsOnA4(page, path, name);
         expectClean(path);
@@ -207,9 +202,7 @@ describe("phone width: every page at 390px, light", () => {
         expect(overflow, `${shown} at 390px scrolls sideways`).toBeLessThanOrEqual(1);
         // axe with every rule at phone width (layout changes what it checks: the sidebar toggle,
         // reflowed tables): no serious or critical violation.
-        expect(await seriousViolations(new AxeBuilder({ page })), `${shown} at 390px, light: axe`).toEqual([]);
-        const name = shown === "/" ? "index" : shown.slice(1).replaceAll("/", "_");
-        await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+        expect(await seriousViolations(page), `${shown} at 390px, light: axe`).toEqual([]);
         await expectNothingCutOff(page, shown, 390);
         await page.close();
         expectClean(`${shown} at 390px`, ctx);
@@ -231,8 +224,7 @@ describe("dark mode: every page at 1280px", () => {
         expect(overflow, `${shown} at 1280px scrolls sideways`).toBeLessThanOrEqual(1);
         // In dark mode only colours change, so its contrast rules (every rule at 1280 px in light
         // runs in the page tests above): no serious or critical violation.
-        const builder = new AxeBuilder({ page }).withRules(["color-contrast", "link-in-text-block"]);
-        expect(await seriousViolations(builder), `${shown} at 1280px, dark: axe`).toEqual([]);
+        expect(await seriousViolations(page, { only: ["color-contrast", "link-in-text-block"] }), `${shown} at 1280px, dark: axe`).toEqual([]);
         await page.close();
         expectClean(`${shown} at 1280px, dark`, ctx);
       } finally {

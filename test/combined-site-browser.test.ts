@@ -4,7 +4,6 @@
 // published estimate and none for an LA whose estimate is x, one diamond whose ends are the
 // combined return's National CI, and the prediction interval; the reading gives k, τ², I² in
 // words; the page makes no outside request and axe finds nothing serious at 1280 and 390 px.
-import { AxeBuilder } from "@axe-core/playwright";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../pipelines/core/exit-codes.ts";
 import { parseTable } from "../pipelines/export/csv.ts";
 import { makeCombinedFolder, metaCases } from "./fixtures/combined/make.ts";
+import { seriousViolations } from "./fixtures/site/axe.ts";
 import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 
@@ -88,8 +88,7 @@ describe.each([1280, 390])("the combined view at %i px", (width) => {
       // Nothing off the page's right edge on a phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      const axe = await new AxeBuilder({ page }).analyze();
-      expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
       expect(watched.outside).toEqual([]);
       expect(watched.failed).toEqual([]);
       expect(watched.errors).toEqual([]);

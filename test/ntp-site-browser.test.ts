@@ -4,12 +4,13 @@
 // violation, scrolls no page sideways and clips no label; the impact page draws its forests with
 // the zero line; a page with suppressed or unavailable cells says what the symbols mean.
 // One small ntp site (test/fixtures/ntp-site/built.ts), shared with test/ntp-site.test.ts.
-import { AxeBuilder } from "@axe-core/playwright";
-import { mkdirSync, readdirSync } from "node:fs";
+// Screenshots for a person to look at: test/fixtures/site/screenshots.ts (no test reads them).
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sitePages } from "../pipelines/site/ntp-site.ts";
+import { seriousViolations } from "./fixtures/site/axe.ts";
 import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 import { builtNtpSite } from "./fixtures/ntp-site/built.ts";
@@ -19,7 +20,6 @@ const PAGES = ["/", ...sitePages("ntp").map((p) => p.path)];
 let schoolUrl: string;
 /** Pages whose charts must render: the number of chart figures each must have at least. */
 const CHARTS: Record<string, number> = { "/pages/ntp-impact": 4, "/pages/ntp-delivery": 3, "/pages/ntp-value": 2 };
-const SHOTS = join(process.cwd(), "test-results", "ntp-site");
 
 let server: StaticServer;
 let browser: Browser;
@@ -29,7 +29,6 @@ beforeAll(async () => {
   schoolUrl = `/schools/${readdirSync(join(site.dist, "schools")).filter((f) => /^\d{6}\.html$/.test(f))[0].replace(".html", "")}`;
   server = await serveStatic(site.dist);
   browser = await launch();
-  mkdirSync(SHOTS, { recursive: true });
 }, 600_000);
 
 afterAll(async () => {
@@ -56,12 +55,10 @@ describe("the ntp site in a browser, offline", () => {
             expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
             expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
           }
-          // Every rule at 1280 px; at 390 px every rule but colour contrast, the slowest, whose
+          // Every rule that can report a serious violation (./fixtures/site/axe.ts) at 1280 px; at 390 px every one but colour contrast, the slowest, whose
           // colours are the same at both widths (only the layout changes).
           // The content of closed <details> (each chart's data table) is not rendered, so not checked.
-          const builder = new AxeBuilder({ page }).exclude("details:not([open]) > :not(summary)");
-          const axe = await (width < 900 ? builder.disableRules(["color-contrast"]) : builder).analyze();
-          const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+          const serious = await seriousViolations(page, { exclude: "details:not([open]) > :not(summary)", skip: width < 900 ? ["color-contrast"] : [] });
           expect(serious, `${path} at ${width}px: axe`).toEqual([]);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
           expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
@@ -70,8 +67,6 @@ describe("the ntp site in a browser, offline", () => {
           const symbols = await page.locator("#observablehq-main td").evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
           const legends = (await page.locator(".symbol-legend").allTextContents()).join(" ");
           for (const sym of symbols) expect(legends, `${path}: legend for ${sym}`).toMatch(new RegExp(`${sym} (suppressed|not available|not applicable)`));
-          const name = path === "/" ? "index" : path === schoolUrl ? "school" : path.slice("/pages/".length);
-          await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
           await page.close();
           expect(watched.outside, "requests outside the site").toEqual([]);
           expect(watched.failed, "failed requests").toEqual([]);
