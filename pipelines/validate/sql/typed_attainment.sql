@@ -31,7 +31,11 @@ select
     coalesce(result, '') as result_key, coalesce(assessment, '') as assessment_key,
     ti_result(result, true) as result_gcse, ti_result(result, false) as result_not_gcse, ti_result(result, null) as result_any,
     ti_result_ntp(result, case when lower(assessment) in ('ks1', 'ks2', 'ks4', 'std', 'ta') then lower(assessment) end) as result_ntp,
-    coalesce(regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]'), false) as letter
+    coalesce(regexp_full_match(ti_result_text(result), 'A\*|[A-GNTU]'), false) as letter,
+    -- the assessment as each programme reads it (ntp: ks1, ks2, ks4, std, ta; 2009: ks1..ks4, ta),
+    -- looked up with the result rather than worked out on every row
+    case when lower(assessment) in ('ks1', 'ks2', 'ks4', 'std', 'ta') then lower(assessment) end as assessment_ntp,
+    case when lower(assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(assessment) end as assessment_2009
 from (select distinct result, assessment from aliased_attainment);
 
 create or replace temp table typed_attainment as
@@ -41,24 +45,33 @@ with loaded_pupils as (
     select distinct upn as upn_n, pupil_id from stg_pupils
 ),
 census as (
-    select upn, nc_year, left(academic_year, 4)::INTEGER as ay from stg_pupils
+    select pupil_id, nc_year, left(academic_year, 4)::INTEGER as ay from stg_pupils
 ),
 looked_up as (
-    select s.*, d.assessed_on_d, r.result_gcse, r.result_not_gcse, r.result_any, r.result_ntp, r.letter
+    select s.*, d.assessed_on_d, r.result_gcse, r.result_not_gcse, r.result_any, r.result_ntp,
+        r.assessment_ntp, r.assessment_2009,
+        not ti_ntp() and r.assessment_2009 = 'ta' and r.letter and d.assessed_on_d is not null as letter_ta
     from aliased_attainment s
         join attainment_date_texts d on d.date_key = coalesce(s.assessed_on, '')
         join attainment_result_texts r on r.result_key = coalesce(s.result, '') and r.assessment_key = coalesce(s.assessment, '')
 ),
 letter_ta as (
-    select _line, upper(upn) as upn_n,
-        year(assessed_on_d) - (month(assessed_on_d) < 9)::INTEGER as ay
-    from looked_up
-    where not ti_ntp() and lower(assessment) = 'ta' and letter and assessed_on_d is not null
+    -- the pupils and academic years of the ta rows with a letter result, read apart from the
+    -- rest: only their NC year is looked up, once a pupil and year (the years are census years,
+    -- so a pupil's is found by their key); reading the few such rows again costs less than
+    -- keeping a copy of every row for two readers
+    select distinct p.pupil_id, year(d.assessed_on_d) - (month(d.assessed_on_d) < 9)::INTEGER as ay
+    from aliased_attainment s
+        join (select * from attainment_result_texts where letter and assessment_2009 = 'ta') r
+            on r.result_key = coalesce(s.result, '') and r.assessment_key = coalesce(s.assessment, '')
+        join attainment_date_texts d on d.date_key = coalesce(s.assessed_on, '')
+        join loaded_pupils p on p.upn_n = upper(s.upn)
+    where not ti_ntp() and d.assessed_on_d is not null
 ),
 ta_nc_year as (
-    select l._line, arg_min(c.nc_year + (l.ay - c.ay), [abs(l.ay - c.ay), c.ay]) as nc_year
-    from letter_ta l join census c on c.upn = l.upn_n
-    group by l._line
+    select l.pupil_id, l.ay, arg_min(c.nc_year + (l.ay - c.ay), [abs(l.ay - c.ay), c.ay]) as nc_year
+    from letter_ta l join census c using (pupil_id)
+    group by l.pupil_id, l.ay
 ),
 parsed as (
     select
@@ -68,16 +81,18 @@ parsed as (
         case when p.upn_n is not null then 'loaded' else ti_upn_status(s.upn) end as upn_status,
         case when lower(s.subject) in ('reading', 'writing', 'english', 'maths') then lower(s.subject) end as subject_n,
         -- ntp: ks1, ks2, ks4, std (a standardised test), ta (programmes.md §2)
-        case when ti_ntp() then case when lower(s.assessment) in ('ks1', 'ks2', 'ks4', 'std', 'ta') then lower(s.assessment) end
-             when lower(s.assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(s.assessment) end as assessment_n,
+        case when ti_ntp() then s.assessment_ntp else s.assessment_2009 end as assessment_n,
         -- the range of the row's standardised test (settings.ntp.standardised_tests, else the default)
         coalesce(st.min, ti_std_min()) as std_min, coalesce(st.max, ti_std_max()) as std_max,
         s.assessed_on_d,
-        case when lower(s.assessment) = 'ks4' then true
-             when lower(s.assessment) = 'ta' then n.nc_year between 10 and 11
-             when lower(s.assessment) in ('ks1', 'ks2', 'ks3') then false end as gcse
-    from looked_up s left join ta_nc_year n on n._line = s._line
+        case s.assessment_2009 when 'ks4' then true
+             when 'ta' then n.nc_year between 10 and 11
+             when 'ks1' then false when 'ks2' then false when 'ks3' then false end as gcse
+    from looked_up s
         left join loaded_pupils p on p.upn_n = upper(s.upn)
+        left join ta_nc_year n
+            on n.pupil_id = case when s.letter_ta then p.pupil_id end
+            and n.ay = year(s.assessed_on_d) - (month(s.assessed_on_d) < 9)::INTEGER
         left join validate_std_tests st on ti_ntp() and st.test_key = lower(trim(s.test_name))
 ),
 results as (
