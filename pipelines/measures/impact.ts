@@ -298,19 +298,12 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
       insert into impact_schools
       select time_period, 'National', subject, breakdown, group_label, sum(g)
       from impact_schools group by time_period, subject, breakdown, group_label`);
-    // The National model pools every LA's pupils: its schools' sums are the LAs' (impact_model_rows.sql).
-    // One breakdown a statement, for the reason the sums above are: all at once, this GROUP BY ran
-    // out of memory on a tenth of the national data at a 600 MB limit.
-    for (const breakdown of breakdowns) {
-      await db.run(
-        `insert into impact_cluster_sums by name
-        select time_period, 'National' as la_code, subject, breakdown, group_label, urn, cell, known,
-          ${["n", "cost_gbp", "n_dose_unknown", "n_cost_unknown", "sum_progress", ...pairCols].map((c) => `sum(${c}) as ${c}`).join(", ")}
-        from impact_cluster_sums where la_code <> 'National' and breakdown = ?
-        group by time_period, subject, breakdown, group_label, urn, cell, known`,
-        [breakdown],
-      );
-    }
+    // The National model pools every LA's pupils: its schools' sums are the LAs' (impact_model_rows.sql),
+    // and a school lies in one LA, so each National school row is its LA's row, copied. Summing
+    // them (a GROUP BY holding ~190 running sums a key for one row each) cost CPU and, all at
+    // once, more memory than a tenth of the national data had at a 600 MB limit.
+    await db.run(`insert into impact_cluster_sums by name
+      select * replace ('National' as la_code) from impact_cluster_sums where la_code <> 'National'`);
   }
 }
 

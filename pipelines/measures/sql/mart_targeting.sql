@@ -71,17 +71,12 @@ pupils as (
     select *, 'Total' as total from pupil_across_subjects
 ),
 
-long as (
-    unpivot pupils
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
-    into name breakdown value group_label
-),
-
-aggregated as (
+pupil_counts as (
+    -- counted once per label set before the unpivot, so it spreads counts over the
+    -- breakdowns, not every pupil row eight times
     select
-        time_period,
-        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
-        subject, breakdown, group_label,
+        time_period, la_code, subject,
+        total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage,
         count(*) filter (where tutee) as tgt_tutees,
         count(*) filter (where eligible) as tgt_cohort,
         count(*) filter (where tutee and tutee_classified) as tgt_tutees_are_baseline,
@@ -95,6 +90,34 @@ aggregated as (
         count(*) filter (where alloc_ecaw) as alloc_ecaw,
         count(*) filter (where untutored_classified) as untutored_are_baseline,
         count(*) filter (where untutored_below) as untutored_below_are
+    from pupils
+    group by all
+),
+
+long as (
+    unpivot pupil_counts
+    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
+    into name breakdown value group_label
+),
+
+aggregated as (
+    select
+        time_period,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        subject, breakdown, group_label,
+        sum(tgt_tutees)::bigint as tgt_tutees,
+        sum(tgt_cohort)::bigint as tgt_cohort,
+        sum(tgt_tutees_are_baseline)::bigint as tgt_tutees_are_baseline,
+        sum(tgt_tutees_below_are)::bigint as tgt_tutees_below_are,
+        sum(entry_below_expected)::bigint as entry_below_expected,
+        sum(entry_falling_behind)::bigint as entry_falling_behind,
+        sum(entry_looked_after)::bigint as entry_looked_after,
+        sum(alloc_core)::bigint as alloc_core,
+        sum(alloc_fsm)::bigint as alloc_fsm,
+        sum(alloc_cla)::bigint as alloc_cla,
+        sum(alloc_ecaw)::bigint as alloc_ecaw,
+        sum(untutored_are_baseline)::bigint as untutored_are_baseline,
+        sum(untutored_below_are)::bigint as untutored_below_are
     from long
     group by grouping sets (
         (time_period, la_code, subject, breakdown, group_label),
