@@ -330,6 +330,17 @@ describe("audit of a hand-made release", () => {
     expect(found.map((b) => b.message).join("\n")).toMatch(/namespace prefix/);
   });
 
+  it("refuses a workbook sheet with two headers that read as one column, rather than guess which a figure is", async () => {
+    // The fsm_status column's header relabelled "Subject": two header cells now read as subject.
+    const found = await plant("two-headers", (r) => {
+      r.workbookCells = [{ row: 1, col: BASE.length + 2, value: "Subject" }];
+    });
+    const unreadable = found.filter((b) => b.kind === "unreadable");
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0].place).toMatch(/^return\/impact_919_200910\.xlsx/);
+    expect(unreadable[0].message).toMatch(/two header cells read as the column subject/);
+  });
+
   it("reports a folder with nothing to audit, and an indicator it cannot classify", async () => {
     const empty = join(root, "empty");
     mkdirSync(empty);
