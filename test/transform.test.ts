@@ -428,9 +428,10 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
       { upn: "U2", subject: "Mathematics", breakdown: "sex", group_label: "Female" },
       { upn: "U2", subject: "Mathematics", breakdown: "total", group_label: "Total" },
     ]);
-    // A breakdown added to the label grid without its column stops the model, naming it.
+    // A breakdown added to the label grid without its column stops the model, naming it and the
+    // rule to extend (group_label_of, the one statement of which column holds a breakdown's group).
     await db.run(`insert into int_group_labels values ('route', 'Online', 1)`);
-    await expect(db.runFile("pipelines/transform/sql/int_pupil_groups.sql")).rejects.toThrow(/int_pupil_groups\.sql: breakdown 'route'/);
+    await expect(db.runFile("pipelines/transform/sql/int_pupil_groups.sql")).rejects.toThrow(/group_label\.sql: breakdown 'route'/);
   });
 
   it("counts hours from attended sessions, full places at 10 hours, and costs a place", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { defineGroupLabel } from "../transform/index.ts";
 
 const SQL_DIR = join(import.meta.dirname, "sql");
 
@@ -13,7 +14,7 @@ export const DESCRIPTIVE_MARTS = ["mart_attainment", "mart_targeting", "mart_dat
 export async function buildDescriptiveMarts(db: Db, settings: ResolvedSettings): Promise<void> {
   await ensureRunContext(db, settings);
   // the macro mart_attainment spreads its counts over the breakdowns by
-  await db.runFile(join(SQL_DIR, "group_label.sql"));
+  await defineGroupLabel(db);
   for (const mart of DESCRIPTIVE_MARTS) {
     try {
       await db.runFile(join(SQL_DIR, `${mart}.sql`));

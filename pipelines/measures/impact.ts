@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import type { Db, Row } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { defineGroupLabel } from "../transform/index.ts";
 import { roundHalfAway } from "../core/round.ts";
 import { cellTotal, solveCells } from "./grouped-ols.ts";
 import { cr1Factor, eefMonths, studentTQuantile, type DropReason } from "./ols.ts";
@@ -157,7 +158,8 @@ export async function buildImpactMarts(
   const context = await ensureRunContext(db, settings);
   await writeManifestTables(db, manifest);
   // the design matrix, once per pupil, then per model and per model's fitted rows
-  for (const file of ["group_label.sql", "impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
+  await defineGroupLabel(db);
+  for (const file of ["impact_pupils.sql", "impact_design.sql", "impact_model_rows.sql"]) await db.runFile(join(SQL_DIR, file));
 
   await aggregateCrossProducts(db, context.several_las);
   const sums = await db.all("select * from impact_sums");

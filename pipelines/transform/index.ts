@@ -47,7 +47,13 @@ export async function transform(db: Db, settings: ResolvedSettings): Promise<voi
 export async function runTransformModels(db: Db, settings: ResolvedSettings, models: readonly TransformModel[]): Promise<void> {
   await ensureRunContext(db, settings);
   await createOptionalStaging(db);
+  await defineGroupLabel(db);
   await runModelFiles(db, models);
+}
+
+/** group_label_of, the breakdowns' rule (sql/group_label.sql): a temp macro, so each stage that reads it defines it. */
+export async function defineGroupLabel(db: Db): Promise<void> {
+  await db.runFile(join(SQL_DIR, "group_label.sql"));
 }
 
 /** Runs each model's pipelines/transform/sql/<model>.sql in the order given, naming the model that fails. */

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { Db } from "../../pipelines/core/db.ts";
 import { parseSettings, type ResolvedSettings } from "../../pipelines/core/settings.ts";
+import { defineGroupLabel } from "../../pipelines/transform/index.ts";
 
 export interface FixturePupil {
   la_code?: string;
@@ -102,6 +103,7 @@ export async function buildPupilGroups(db: Db): Promise<void> {
   await db.run(`update int_analysis_pupils as a set pupil_id = k.pupil_id
     from (select upn, dense_rank() over (order by upn)::INTEGER as pupil_id from (select distinct upn from int_analysis_pupils)) as k
     where k.upn = a.upn`);
+  await defineGroupLabel(db); // int_pupil_groups unpivots by it
   for (const model of ["int_group_labels", "int_pupil_groups"]) await db.runFile(join(TRANSFORM_SQL, `${model}.sql`));
 }
 

@@ -7,8 +7,8 @@
 -- characteristic has no row for that breakdown, and prior_attainment (the band of the
 -- subject's baseline) has none for a pupil without a baseline, as the unpivots left them out.
 -- The breakdowns are the vocabulary's (int_group_labels, whose list is layout.ts BREAKDOWNS
--- and models.ts IMPACT_BREAKDOWNS); the CASE says which int_analysis_pupils column holds each
--- one's group, and a breakdown it does not know stops the run rather than lose its rows.
+-- and models.ts IMPACT_BREAKDOWNS); group_label_of (group_label.sql) says which int_analysis_pupils
+-- column holds each one's group, and a breakdown it does not know stops the run rather than lose its rows.
 -- Each row carries the pupil's figures the marts aggregate (place, sample, scores, ARE flags),
 -- so a mart reads this one relation and joins nothing back to int_analysis_pupils; pupil_id
 -- (the integer key) is what a mart counts distinct pupils by, upn what impact_design joins on.
@@ -30,26 +30,15 @@ breakdowns as (
     select distinct breakdown from int_group_labels
 ),
 
--- a cross join with the breakdowns and a CASE is cheap (no list of structs to unnest)
+-- a cross join with the breakdowns and a CASE (the macro) is cheap (no list of structs to unnest)
 expanded as (
     select
         p.academic_year, p.time_period, p.la_code, p.urn, p.upn, p.pupil_id, p.subject,
         p.tutored, p.in_model_sample, p.baseline, p.outcome, p.progress,
         p.below_are_baseline, p.at_are_outcome, p.expected_progress,
         b.breakdown,
-        case b.breakdown
-            when 'total' then 'Total'
-            when 'fsm_status' then p.fsm_status
-            when 'cla_status' then p.cla_status
-            when 'first_language' then p.first_language
-            when 'sex' then p.sex
-            when 'sen_provision' then p.sen_provision
-            when 'ethnicity_major' then p.ethnicity_major
-            when 'key_stage' then p.key_stage
-            when 'prior_attainment' then p.prior_attainment
-            else error('pipelines/transform/sql/int_pupil_groups.sql: breakdown ''' || b.breakdown
-                || ''' of int_group_labels names no column of int_analysis_pupils; add it to the CASE.')
-        end as group_label
+        group_label_of(b.breakdown, p.fsm_status, p.cla_status, p.first_language, p.sex,
+            p.sen_provision, p.ethnicity_major, p.key_stage, p.prior_attainment) as group_label
     from pupils as p
     cross join breakdowns as b
 ),
@@ -61,6 +50,6 @@ final as (
 
 select * from final;
 
--- a breakdown the CASE does not know stops the run here: every breakdown of one pupil's rows
+-- a breakdown group_label_of does not know stops the run here: every breakdown of one pupil's rows
 select count(group_label) from int_pupil_groups
 where pupil_id = (select min(pupil_id) from int_analysis_pupils);
