@@ -87,6 +87,11 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
   const files = discover(folder);
   const breaches: Breach[] = [];
   const tmp = mkdtempSync(join(tmpdir(), "tuition-audit-"));
+  // Each return file is loaded into DuckDB (`loading`, on DuckDB's threads) while the JavaScript
+  // below goes on reading the release's text and workbooks, on its own: the schools file's load
+  // and the workbook's cells are each some 0.5-0.9 s (demo LA). The loads still run one after
+  // another and before anything else is loaded, so row ids and breaches come in the same order.
+  let loading: Promise<void> = Promise.resolve();
   // Nationally the audit's tables reach gigabytes: in an instance of its own, with DuckDB's default
   // limit (80% of RAM), they came on top of the run's 6 GB (a 16.5 GB peak, issue 18).
   const { db, release } = options.database
@@ -146,7 +151,9 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
           );
       }
       const columns = csvHeader(path);
-      await loadWide(db, { place, csv: path, columns, indicators: metaIndicators.filter((n) => indicators.has(n)) });
+      await loading;
+      loading = loadWide(db, { place, csv: path, columns, indicators: metaIndicators.filter((n) => indicators.has(n)) });
+      loading.catch(() => undefined); // awaited later: a failure is thrown there, not first reported as unhandled
       for (const p of [path, meta]) scanCsvText(rel(folder, p), readFileSync(p, "utf8"), scanText);
     }
     for (const path of files.otherText) scanCsvText(rel(folder, path), readFileSync(path, "utf8"), scanText);
@@ -166,6 +173,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
         found("unreadable", place, "", "", `cannot be read as a workbook: ${(error as Error).message}`);
       }
     }
+    await loading;
     await sheets.load(db);
     const site = new LongWriter(join(tmp, "site.csv"));
     for (const path of files.siteJson) {
@@ -202,6 +210,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
     const cells = Number((await db.one<{ n: number }>("select count(*) as n from audit_vals"))?.n ?? 0);
     return { breaches, threshold, files: countFiles(files), cells, seconds: (performance.now() - started) / 1000 };
   } finally {
+    await loading.catch(() => undefined); // a load still running when something failed ends before its connection does
     await release();
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -66,6 +66,9 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
     : filters.length
       ? `case ${filters.map((f) => `when ${ident(f)} is not null and ${ident(f)} <> 'Total' then ${ident(f)}`).join(" ")} else 'Total' end`
       : "'Total'";
+  // One call for the four statements: DuckDB works through them on its own threads while the
+  // audit's JavaScript reads the rest of the release (auditRelease), with no turn of the event loop
+  // needed between them.
   await db.run(`create or replace temp table _audit_wide as
     select ${NEXT_RID} + _n as _rid, _n + 1 as line, coalesce(${col("time_period")}, '')${has("outcome_measure") ? ` || ${outcomeSuffix(ident("outcome_measure"))}` : ""} as tp,
       case when ${col("geographic_level")} = 'National' then 'National' else coalesce(${col("old_la_code")}, '') end as la,
@@ -73,13 +76,13 @@ export async function loadWide(db: Db, source: { place: string; csv: string; col
       ${breakdown} as breakdown, ${grp} as grp, ${inds.map(ident).join(", ")}
     -- row_number() over () numbers the file's rows in order (DuckDB keeps insertion order for one scanned table)
     from (select row_number() over () as _n, * from read_csv(${literal(csv)}, header = true, all_varchar = true, auto_detect = false,
-      columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true))`);
-  await db.run(`insert into audit_rows select _rid, ${literal(place)}, 'row ' || line, line, tp, la, urn, subject, breakdown, grp from _audit_wide`);
-  // UNPIVOT leaves out empty (NULL) cells: nothing is published there.
-  await db.run(`insert into audit_vals select _rid, indicator, value from (
+      columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}, delim = ',', quote = '"', escape = '"', null_padding = true));
+    insert into audit_rows select _rid, ${literal(place)}, 'row ' || line, line, tp, la, urn, subject, breakdown, grp from _audit_wide;
+    -- UNPIVOT leaves out empty (NULL) cells: nothing is published there.
+    insert into audit_vals select _rid, indicator, value from (
       unpivot (select _rid, ${inds.map(ident).join(", ")} from _audit_wide) on ${inds.map(ident).join(", ")} into name indicator value value
-    )`);
-  await db.run("drop table _audit_wide");
+    );
+    drop table _audit_wide`);
 }
 
 /** The header of a CSV file (first record). */
