@@ -10,7 +10,7 @@
 // they fill is the manifest in models.ts.
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import type { Db, Row } from "../core/db.ts";
+import { literal, type Db, type Row } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
 import { defineGroupLabel } from "../transform/index.ts";
@@ -205,7 +205,7 @@ export async function buildImpactMarts(
 
 /**
  * The manifest as SQL reads it, through bound parameters: impact_breakdowns (the breakdowns
- * impact_design.sql repeats each pupil over, whether each has a subject Total row, and the
+ * whose models impact_design.sql gives each pupil to, whether each has a subject Total row, and the
  * two groups of each of mart_gaps' gaps) and the
  * variable impact_split_reasons (the na_reason column of each split model, which mart_impact.sql
  * sets to z on subject Total rows).
@@ -244,14 +244,15 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
   // group of pupils with an unknown covariate are never read: only its count (n_excluded).
   const sumsSql = STORED_PAIRS.map(([a, b]) => `sum(${a === "one" ? sqlExpr(b) : `${a} * ${b}`}) as ${sumName(a, b)}`).join(",\n  ");
   const keyCols = KEY.join(", ");
-  const clusterSums = (where: string) => `
+  // The breakdown is written into the statement (a literal, not a bound parameter): a constant,
+  // impact_design's group_label_of folds to that breakdown's label column (impact_design.sql).
+  const clusterSums = (breakdown: string) => `
     select ${keyCols}, urn, cell, known,
         count(*) as n, sum(cost_gbp) as cost_gbp,
         sum(dose_unknown) as n_dose_unknown, sum(cost_unknown) as n_cost_unknown,
         sum(progress) as sum_progress,
         ${sumsSql}
-    from impact_design
-    where ${where}
+    from impact_design(${literal(breakdown)})
     group by all`;
   // One breakdown a statement: a pass over all of them at once holds every group's ~190 running
   // sums (a national run's millions of school × group × cell keys, ~1.6 KB each) in one hash
@@ -259,8 +260,8 @@ async function aggregateCrossProducts(db: Db, national: boolean): Promise<void> 
   // (over 40 GB of temporary files, then no space left). A breakdown's keys are a ninth of them;
   // each group's sums are the same pupils' either way.
   const breakdowns = (await db.all<{ breakdown: string }>(`select breakdown from impact_breakdowns order by ord`)).map((r) => r.breakdown);
-  await db.run(`create or replace temp table impact_cluster_sums as ${clusterSums("false")}`);
-  for (const breakdown of breakdowns) await db.run(`insert into impact_cluster_sums ${clusterSums("breakdown = ?")}`, [breakdown]);
+  await db.run(`create or replace temp table impact_cluster_sums as ${clusterSums("total")} limit 0`);
+  for (const breakdown of breakdowns) await db.run(`insert into impact_cluster_sums ${clusterSums(breakdown)}`);
   const pairCols = STORED_PAIRS.map(([a, b]) => sumName(a, b));
   await db.run(`
     create or replace temp table impact_sums as

@@ -5,8 +5,8 @@
 // (grouped-ols.ts: normal equations assembled from cells of summed cross-products).
 //
 // The 2009 profile (IMPACT_MODELS, COVARIATES, TREATMENTS, IMPACT_BREAKDOWNS): impact.ts fits
-// what this lists (cross-products per cell, one solve per model), impact_design.sql repeats the
-// pupils once per breakdown of IMPACT_BREAKDOWNS (table impact_breakdowns), and mart_impact.sql
+// what this lists (cross-products per cell, one solve per model), impact_design.sql gives the
+// pupils of each breakdown of IMPACT_BREAKDOWNS (table impact_breakdowns), and mart_impact.sql
 // publishes each split model's block of columns where impact.ts puts it. Adding a model is one
 // entry of IMPACT_MODELS plus its rows in catalogue/impact.csv (test/models.test.ts holds the two
 // together). The §4 exact matching (impact_matched_cells.sql, mart_matched.sql) is not a

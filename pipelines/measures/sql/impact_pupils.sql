@@ -36,8 +36,8 @@ shifts as (
 
 designed as (
     select
-        -- keys
-        p.time_period, p.la_code, p.urn, p.upn, p.subject,
+        -- keys (no upn: no reader tells pupils apart, and a wide text column costs every write)
+        p.time_period, p.la_code, p.urn, p.subject,
         case when not p.tutored then 'comparison' when p.full_place then 'full' else 'partial' end as cell,
         -- a pupil with any unknown covariate is left out of every model (and counted)
         (p.nc_year between 3 and 11 and p.key_stage is not null and p.fsm is not null and p.cla is not null
