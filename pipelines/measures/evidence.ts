@@ -26,10 +26,9 @@ export function mdesMultiplier(df: number, alpha = MDES_ALPHA, power = MDES_POWE
 /** Builds mart_evidence from mart_impact, mart_balance and int_analysis_pupils (after buildImpactMarts). */
 export async function buildEvidenceMart(db: Db): Promise<void> {
   const dfs = await db.all<{ df: number }>("select distinct df from mart_impact where df is not null and df > 0");
-  await db.run("create or replace temp table evidence_power (df integer, multiplier double)");
-  for (const { df } of dfs) {
-    await db.run("insert into evidence_power values (?, ?)", [Number(df), mdesMultiplier(Number(df))]);
-  }
+  // one batched insert (Db.writeTable), not a statement a df
+  const power = dfs.map(({ df }) => ({ df: Number(df), multiplier: mdesMultiplier(Number(df)) }));
+  await db.writeTable("evidence_power", [["df", "integer"], ["multiplier", "double"]], power, { temp: true });
   try {
     await db.runFile(join(SQL_DIR, "mart_evidence.sql"));
   } catch (e) {
