@@ -43,8 +43,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Every response a page's load makes (HTML, CSS, modules, data), with its body's size. */
-async function weigh(path: string): Promise<{ requests: number; bytes: number; urls: string[] }> {
+/** Each page's weighing, by path: the tests below read different figures of the same loads (a demo page's load is seconds). */
+const weighed = new Map<string, Promise<{ requests: number; bytes: number; urls: string[] }>>();
+
+/** Every response a page's load makes (HTML, CSS, modules, data), with its body's size: the page is loaded once, by whichever test asks first. */
+function weigh(path: string): Promise<{ requests: number; bytes: number; urls: string[] }> {
+  if (!weighed.has(path)) weighed.set(path, load(path));
+  return weighed.get(path)!;
+}
+
+async function load(path: string): Promise<{ requests: number; bytes: number; urls: string[] }> {
   const page = await watched.context.newPage();
   const sizes: Promise<number>[] = [];
   const urls: string[] = [];
@@ -53,7 +61,8 @@ async function weigh(path: string): Promise<{ requests: number; bytes: number; u
     sizes.push(r.body().then((b) => b.length, () => 0));
   });
   await page.goto(server.origin + path, { waitUntil: "networkidle" });
-  await page.waitForFunction(() => !document.querySelector(".observablehq--loading, .observablehq--running"), undefined, { timeout: 15_000 });
+  // and every cell displayed (Framework removes a cell's <observablehq-loading> when it first displays)
+  await page.waitForFunction(() => !document.querySelector("observablehq-loading"), undefined, { timeout: 15_000 });
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   await page.close();
   return { requests: urls.length, bytes, urls };
