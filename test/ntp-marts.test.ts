@@ -1,19 +1,19 @@
 // The NTP delivery and cost marts (programmes.md §3 §13–§14, §6.4 and §6.5): a synthetic ntp
-// LA through ingest, validate, transform and the marts' SQL equals its truth.json, rounded as
-// the return rounds, per LA, school, route, group size and subject; and the spec's worked
-// examples (the 16-hour rule, the §14 examples, the caps) through the same SQL on hand-made rows.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// LA (seed 11, 30 schools) through the pipeline's ingest, validate, transform and the marts' SQL
+// equals its truth.json, rounded as the return rounds, per LA, school, route, group size and
+// subject; and the spec's worked examples (the 16-hour rule, the §14 examples, the caps) through
+// the same SQL on hand-made rows. The LA's marts are read from the shared run of that LA
+// (test/fixtures/ntp-site/built.ts, which ntp-release and the ntp site read too): the same
+// synth and the same stages this file ran again on its own before, mart for mart.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { roundHalfAway } from "../pipelines/core/round.ts";
-import { loadSettings, parseSettings } from "../pipelines/core/settings.ts";
-import { ingest } from "../pipelines/ingest/index.ts";
+import { parseSettings } from "../pipelines/core/settings.ts";
 import { buildNtpMarts } from "../pipelines/measures/ntp.ts";
-import { synthesise } from "../pipelines/synth/index.ts";
 import { transformNtp } from "../pipelines/transform/ntp.ts";
-import { validate } from "../pipelines/validate/index.ts";
+import { builtNtpRun, type NtpRun } from "./fixtures/ntp-site/built.ts";
 
 // Rounding as the return (measures.md §12, programmes.md §3): hours 1 dp, money to the pound.
 const hours = (x: number) => roundHalfAway(x, 1);
@@ -61,13 +61,9 @@ function roundedTruth(t: TruthRow) {
   };
 }
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-
 describe("synthetic ntp LA: §13–§14 equal truth.json (§6.4)", () => {
   let truth: any;
+  let run: NtpRun;
   let delivery: Mart[];
   let cost: Mart[];
   const row = (rows: Mart[], k: { urn?: string | null; subject?: string; breakdown?: string; group_label?: string }) => {
@@ -79,20 +75,16 @@ describe("synthetic ntp LA: §13–§14 equal truth.json (§6.4)", () => {
   const both = (k: Parameters<typeof row>[1]) => rounded(row(delivery, k), row(cost, k));
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ntp-marts-"));
-    made.push(dir);
-    await synthesise({ scale: "la", out: dir, programme: "ntp", seed: 11, schools: 30 });
-    truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
-    const db = await Db.open(":memory:");
-    const settings = loadSettings(join(dir, "settings.json"));
-    await ingest(db, dir, settings);
-    await validate(db, settings);
-    await transformNtp(db, settings);
-    await buildNtpMarts(db, settings);
-    delivery = await db.all(`select * from mart_ntp_delivery`);
-    cost = await db.all(`select * from mart_ntp_cost`);
-    db.close();
-  }, 240_000);
+    run = await builtNtpRun();
+    truth = JSON.parse(readFileSync(join(run.input, "truth.json"), "utf8"));
+    const db = await Db.open(run.db, { access_mode: "READ_ONLY" });
+    try {
+      delivery = await db.all(`select * from mart_ntp_delivery`);
+      cost = await db.all(`select * from mart_ntp_cost`);
+    } finally {
+      db.close();
+    }
+  }, 600_000); // the shared run on a busy two-core machine, or waiting for another file's build of it
 
   it("LA total", () => {
     expect(both({})).toEqual(roundedTruth(truth.delivery.total));
@@ -151,8 +143,7 @@ describe("synthetic ntp LA: §13–§14 equal truth.json (§6.4)", () => {
   });
 
   it("allocations: the LA row has every allocation (schools' and the LA's own), a school row its own", async () => {
-    const dir = made[0];
-    const lines = readFileSync(join(dir, "allocations.csv"), "utf8")
+    const lines = readFileSync(join(run.input, "allocations.csv"), "utf8")
       .trim()
       .split("\n")
       .slice(1)
