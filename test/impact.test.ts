@@ -41,7 +41,10 @@ function plainOls(x: number[][], y: number[], cluster: string[]) {
   for (const g of groups) {
     const s = new Array<number>(k).fill(0);
     x.forEach((r, q) => {
-      if (cluster[q] === g) r.forEach((v, j) => (s[j]! += v * e[q]!));
+      if (cluster[q] === g)
+        r.forEach((v, j) => {
+          s[j]! += v * e[q]!;
+        });
     });
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) meat[i]![j]! += s[i]! * s[j]!;
   }

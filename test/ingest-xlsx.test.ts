@@ -44,7 +44,9 @@ describe(".xlsx input", () => {
 
   it("reads the first sheet when none is named like the dataset, and validates its rows by sheet row", async () => {
     const dir = mkdtempSync(join(tmpdir(), "xlsx-"));
-    const sheet = (rows: unknown[][]) => (ws: ExcelJS.Worksheet) => rows.forEach((r) => ws.addRow(r));
+    const sheet = (rows: unknown[][]) => (ws: ExcelJS.Worksheet) => {
+      for (const r of rows) ws.addRow(r);
+    };
     await workbook(join(dir, "schools.xlsx"), {
       Sheet1: sheet([["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"], [100001, 9192001, "Synthetic A", 919, "primary", "N", "N", "N"]]),
       Other: sheet([["nothing"]]),

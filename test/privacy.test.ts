@@ -163,7 +163,7 @@ describe("privacy: nothing planted in the inputs reaches a published artefact", 
     const counts = countIndicators();
     const bad: string[] = [];
     const walk = (v: unknown, where: string) => {
-      if (Array.isArray(v)) v.forEach((x) => walk(x, where));
+      if (Array.isArray(v)) for (const x of v) walk(x, where);
       else if (v && typeof v === "object")
         for (const [k, x] of Object.entries(v)) {
           if (counts.has(k) && (typeof x === "number" || typeof x === "string") && /^-?\d+(\.\d+)?$/.test(String(x))) {

@@ -96,7 +96,9 @@ function checkFolder(dir: string): Issue[] {
   const allocations = f("allocations.csv");
   const dupes = (file: string, rows: Record<string, string>[], key: (r: Record<string, string>) => string) => {
     const seen = new Map<string, number[]>();
-    rows.forEach((r, i) => seen.set(key(r), [...(seen.get(key(r)) ?? []), i + 2]));
+    rows.forEach((r, i) => {
+      seen.set(key(r), [...(seen.get(key(r)) ?? []), i + 2]);
+    });
     for (const ls of seen.values()) if (ls.length > 1) for (const l of ls) bad(file, l, "duplicate_key");
   };
   const urns = new Set<string>();

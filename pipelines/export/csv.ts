@@ -101,7 +101,10 @@ class Latin1Lines {
     for (let j = 0; j < row.length; j++) {
       const v = row[j];
       if (typeof v !== "string") {
-        if (v != null) return this.general(row, start);
+        if (v != null) {
+          this.general(row, start);
+          return;
+        }
         if (p + 1 >= buf.length) buf = this.grow(p, 1);
         if (j > 0) buf[p++] = 44;
         continue;
@@ -126,7 +129,10 @@ class Latin1Lines {
       if (plain) continue;
       const s = cell(v);
       p = from;
-      for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 255) return this.general(row, start);
+      if (!isLatin1(s)) {
+        this.general(row, start);
+        return;
+      }
       if (p + s.length >= buf.length) buf = this.grow(p, s.length);
       p += buf.write(s, p, "latin1");
     }
@@ -462,4 +468,10 @@ export function parseTable(text: string): Table {
     width: r.length,
   }));
   return { columns, records };
+}
+
+/** Whether every UTF-16 unit of s fits one latin1 byte (the fast path writes them so). */
+function isLatin1(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 255) return false;
+  return true;
 }

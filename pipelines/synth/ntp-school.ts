@@ -228,7 +228,9 @@ export async function generateNtpSchool(school: NtpSchool, w: NtpWriters, ctx: N
       const members = pool.slice(i, i + size);
       i += size;
       const courses = makeGroup(members.map((m) => m.p), subject, term, route, size, school, ctx, w, rng, tutors, false);
-      members.forEach((m, j) => m.courses.push(courses[j]));
+      members.forEach((m, j) => {
+        m.courses.push(courses[j]);
+      });
     }
   }
   // A few places take a second, shorter one-to-one course on another route.
@@ -468,7 +470,9 @@ function writeScores(ps: PupilSubject, school: NtpSchool, ctx: NtpYearContext, w
   let gcseEffect: number | null = null;
   if (p.y === 6 && ks1Day) {
     const subs = ps.subject === "english" ? ["reading", "writing"] : ["maths"];
-    subs.forEach((s, i) => put(s, "ks1", day(ks1Day), ks1Code(ps.x0 + 6 * (i === 0 ? ps.ksDraw : n1)), ""));
+    subs.forEach((s, i) => {
+      put(s, "ks1", day(ks1Day), ks1Code(ps.x0 + 6 * (i === 0 ? ps.ksDraw : n1)), "");
+    });
   }
   if (p.y === 11 && ks2Before) {
     const r = ks2Scaled(ps.x0, 1.6 * ps.ksDraw);

@@ -93,7 +93,9 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
       ),
     );
     status.textContent = `${shown.length} of ${rows.length} rows`;
-    headers.forEach((th, i) => th.setAttribute("aria-sort", cols[i].key === sortKey ? (descending ? "descending" : "ascending") : "none"));
+    headers.forEach((th, i) => {
+      th.setAttribute("aria-sort", cols[i].key === sortKey ? (descending ? "descending" : "ascending") : "none");
+    });
   }
 
   function sortBy(key) {

@@ -171,7 +171,7 @@ export function loadWorkbook(path: string, place: string, writer: LongWriter, he
         if (unknown.length) read.problem = `header cells the audit cannot match to a metadata col_name or label: ${unknown.slice(0, 5).join("; ")}`;
         positions = mapped.flatMap((c, i) => (c ? [i] : []));
         columns = positions.map((i) => mapped[i]!);
-        positions.forEach((p) => read.letters.set(mapped[p]!, letters(p)));
+        for (const p of positions) read.letters.set(mapped[p]!, letters(p));
         continue;
       }
       if (columns.length === 0) continue;
@@ -256,10 +256,18 @@ export function siteRows(
     const compact = compactRows(v);
     if (compact) {
       const columns = `${path}.columns`;
-      (v as { columns: string[] }).columns.forEach((c, i) => strings(c, columns, i));
-      compact.forEach((row, i) => walk(row, `${path}.rows[${i}]`));
+      (v as { columns: string[] }).columns.forEach((c, i) => {
+        strings(c, columns, i);
+      });
+      compact.forEach((row, i) => {
+        walk(row, `${path}.rows[${i}]`);
+      });
     } else if (typeof v === "string") strings(v, path);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        walk(x, `${path}[${i}]`);
+      });
+    }
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
       const isRow = "time_period" in o && "la_code" in o && "subject" in o && "breakdown" in o && "group_label" in o;

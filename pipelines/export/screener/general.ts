@@ -70,7 +70,10 @@ export function checkGeneralNull(data: DataTable, meta: MetaTable): CheckResult 
     if (nullCols.length > 0) parts.push(`Problematic null or NA symbols were found in the data file. The symbols checked for are: '${NULL_SYMBOLS.join("', '")}'.`);
     if (metaNulls.length > 0) parts.push(`The following problematic symbol${metaNulls.length > 1 ? "s were" : " was"} found in the metadata file: '${metaNulls.join("', '")}'.`);
     const findings: Finding[] = nullCols.flatMap((c) => rowFindings(data, c, isNull, (v) => `Data cell is '${v}'; use x (not available) or z (not applicable).`));
-    for (const r of meta.rows) r.cells.forEach((v, j) => NULL_SYMBOLS.includes(v) && findings.length < MAX_FINDINGS * 2 && findings.push({ file: "meta", row: r.line, column: meta.columns[j], message: `Metadata cell is '${v}'.` }));
+    for (const r of meta.rows)
+      r.cells.forEach((v, j) => {
+        if (NULL_SYMBOLS.includes(v) && findings.length < MAX_FINDINGS * 2) findings.push({ file: "meta", row: r.line, column: meta.columns[j], message: `Metadata cell is '${v}'.` });
+      });
     return fail("general_null", parts.join(" "), findings);
   }
   if (legacyCols.length > 0) {

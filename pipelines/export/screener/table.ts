@@ -51,7 +51,9 @@ export class DataTable {
     this.cells = g.cells;
     this.stride = g.stride;
     this.find = g.find;
-    this.columns.forEach((c, j) => this.index.set(c, j));
+    this.columns.forEach((c, j) => {
+      this.index.set(c, j);
+    });
   }
 
   has(c: string): boolean {
