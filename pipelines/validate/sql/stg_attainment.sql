@@ -1,6 +1,6 @@
 -- stg_attainment: grain one row per pupil, subject, assessment and date (its key), rows
 -- that broke no rule; result normalised (see macros.sql ti_result). Made from typed_attainment
--- in place (typed_attainment.sql): the quarantined rows and the working columns go, the parsed
+-- in place (typed_attainment.sql): the quarantined rows and `flagged` go, the parsed
 -- columns take their staged names, and the table its staged name; no copy of the biggest input
 -- is made. A temp table, as typed_attainment is: scratch of the run, not kept in the database file. (A flagged row always has a quarantine row; the others can still be duplicates or
 -- too long.)
@@ -9,11 +9,6 @@
 drop table if exists stg_attainment;
 delete from typed_attainment where flagged or _line in (select line from q_attainment);
 alter table typed_attainment drop column flagged;
-alter table typed_attainment drop column upn_status;
-alter table typed_attainment drop column gcse;
-alter table typed_attainment drop column out_of_range;
-alter table typed_attainment drop column std_min;
-alter table typed_attainment drop column std_max;
 alter table typed_attainment rename column upn_n to upn;
 alter table typed_attainment rename column subject_n to subject;
 alter table typed_attainment rename column assessment_n to assessment;

@@ -6,11 +6,11 @@
 -- the census lookup only for ta rows whose letter result reads differently by context.
 -- upn_status is 'loaded' where the UPN is a loaded pupil's (already checked in pupils, so
 -- the costly check-letter arithmetic runs only on the few UPNs that are not). `flagged`
--- marks rows with something to report; only they are copied with their text as written
--- (flagged_attainment, for the quarantine report).
+-- marks rows with something to report; only they are read again, with their text as written and
+-- the working columns the rules need (flagged_attainment, for the quarantine report).
 -- Like the other datasets' typed_*, typed_attainment is a temp table, and it becomes
 -- stg_attainment in place (one copy of the biggest input, not two): stg_attainment.sql deletes
--- the quarantined rows and the working columns, gives the parsed columns their staged names and
+-- the quarantined rows and `flagged`, gives the parsed columns their staged names and
 -- renames the table. It stays scratch, out of the database file (docs/architecture.md, "What
 -- the database file keeps"): compressing and writing its millions of rows cost more than any
 -- reader of the file gains, and beyond memory_limit DuckDB spills a temp table to the run's
@@ -38,7 +38,10 @@ select
     case when lower(assessment) in ('ks1', 'ks2', 'ks3', 'ks4', 'ta') then lower(assessment) end as assessment_2009
 from (select distinct result, assessment from aliased_attainment);
 
-create or replace temp table typed_attainment as
+-- attainment_judged(source): each row of the relation named `source` (aliased_attainment or a part
+-- of it), parsed and judged. A row's reading depends only on the row, the census and the text
+-- lookups above, so reading a part of the rows gives those rows' readings.
+create or replace temp macro attainment_judged(source) as table
 with loaded_pupils as (
     -- a loaded upn and its key (stg_pupils.pupil_id), carried onto the row here so the
     -- transform reads it rather than matching 2M rows to pupils by upn a second time
@@ -51,7 +54,7 @@ looked_up as (
     select s.*, d.assessed_on_d, r.result_gcse, r.result_not_gcse, r.result_any, r.result_ntp,
         r.assessment_ntp, r.assessment_2009,
         not ti_ntp() and r.assessment_2009 = 'ta' and r.letter and d.assessed_on_d is not null as letter_ta
-    from aliased_attainment s
+    from query_table(source) s
         join attainment_date_texts d on d.date_key = coalesce(s.assessed_on, '')
         join attainment_result_texts r on r.result_key = coalesce(s.result, '') and r.assessment_key = coalesce(s.assessment, '')
 ),
@@ -61,7 +64,7 @@ letter_ta as (
     -- so a pupil's is found by their key); reading the few such rows again costs less than
     -- keeping a copy of every row for two readers
     select distinct p.pupil_id, year(d.assessed_on_d) - (month(d.assessed_on_d) < 9)::INTEGER as ay
-    from aliased_attainment s
+    from query_table(source) s
         join (select * from attainment_result_texts where letter and assessment_2009 = 'ta') r
             on r.result_key = coalesce(s.result, '') and r.assessment_key = coalesce(s.assessment, '')
         join attainment_date_texts d on d.date_key = coalesce(s.assessed_on, '')
@@ -121,24 +124,38 @@ final as (
         test_name as test_name_n,
         (select file from ingest_files where dataset = 'attainment') as _file, _line,
         -- the loaded pupil's key (NULL on a row of a upn not loaded, which is flagged)
-        pupil_id,
-        -- working columns, dropped by stg_attainment.sql
-        flagged, upn_status, gcse, out_of_range, std_min, std_max
+        pupil_id, flagged,
+        -- working columns of the rules (q_attainment.sql), and the row's text as written
+        upn_status, gcse, out_of_range, std_min, std_max,
+        judged._file as source_file, upn, subject, assessment, assessed_on, result, test_name
     from judged
 )
 select * from final;
 
--- The flagged rows are taken apart first: a table, so DuckDB knows how few they are and hashes
--- them, where from a filter it guessed a fifth of the rows and hashed every attainment row's text
--- to probe it with none (most of typed_attainment.sql's time on the demo LA, issue 18).
-create or replace temp table flagged_typed_attainment as
-select * exclude (_file) from typed_attainment where flagged;
+-- Only the staged columns and `flagged` are kept of every row: the working columns are wanted
+-- only on flagged rows, and storing them for the millions of others cost about a fifth of this
+-- file on the demo LA (issue 18).
+create or replace temp table typed_attainment as
+select upn_n, subject_n, assessment_n, assessed_on_d, result_n, test_name_n, _file, _line, pupil_id, flagged
+from attainment_judged('aliased_attainment');
+
+-- The flagged rows' lines are a table, so DuckDB knows how few they are and hashes them: from a
+-- filter it guessed a fifth of the rows flagged and hashed every attainment row's text instead
+-- (most of this file's time on the demo LA before, issue 18). Those rows alone are read again.
+create or replace temp table flagged_attainment_lines as
+select _line from typed_attainment where flagged;
+
+create or replace temp view flagged_attainment_source as
+select * from aliased_attainment semi join flagged_attainment_lines using (_line);
 
 create or replace temp table flagged_attainment as
-select t.*, r._file, r.upn, r.subject, r.assessment, r.assessed_on, r.result, r.test_name
-from aliased_attainment r join flagged_typed_attainment t using (_line);
+select upn_n, subject_n, assessment_n, assessed_on_d, result_n, test_name_n, _line, pupil_id,
+    flagged, upn_status, gcse, out_of_range, std_min, std_max,
+    source_file as _file, upn, subject, assessment, assessed_on, result, test_name
+from attainment_judged('flagged_attainment_source');
 
-drop table flagged_typed_attainment;
-
+drop view flagged_attainment_source;
+drop table flagged_attainment_lines;
+drop macro table attainment_judged;
 drop table attainment_date_texts;
 drop table attainment_result_texts;
