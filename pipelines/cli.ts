@@ -158,14 +158,17 @@ async function main(argv: string[]): Promise<number> {
       const seed = Number(values.seed);
       if (!Number.isInteger(seed)) throw new UsageError("--seed takes a whole number");
       if (values.years !== undefined && !/^[1-5]$/.test(values.years)) throw new UsageError("--years takes a whole number from 1 to 5");
-      if (values.programme !== undefined && values.programme !== "ntp" && values.programme !== "one_to_one_2009") throw new UsageError("--programme is one_to_one_2009 (the default) or ntp");
+      if (values.programme !== undefined && values.programme !== "ntp" && values.programme !== "one_to_one_2009")
+        throw new UsageError("--programme is one_to_one_2009 (the default) or ntp");
       const ntp = values.programme === "ntp";
       if (values.year !== undefined && !ntp) throw new UsageError("--year goes with --programme ntp (the 2009 programme takes --years)");
       if (ntp && values.year !== undefined) {
         const { NTP_YEARS } = await import("./core/ntp-rules.ts");
-        if (!(NTP_YEARS as readonly string[]).includes(values.year)) throw new UsageError(`--year is an academic year of the National Tutoring Programme (${NTP_YEARS.join(", ")}), got "${values.year}"`);
+        if (!(NTP_YEARS as readonly string[]).includes(values.year))
+          throw new UsageError(`--year is an academic year of the National Tutoring Programme (${NTP_YEARS.join(", ")}), got "${values.year}"`);
       }
-      if (ntp && (values.years !== undefined || values.scale !== "la")) throw new UsageError("synth --programme ntp makes one LA in one year: use --year, not --years or --scale national");
+      if (ntp && (values.years !== undefined || values.scale !== "la"))
+        throw new UsageError("synth --programme ntp makes one LA in one year: use --year, not --years or --scale national");
       const out = values.out ?? "demo/generated";
       stopOnSignals(`the files in ${resolve(out)} may be incomplete: run synth again.`);
       const summary = await reporter.stage("synth", (progress) =>
@@ -203,7 +206,8 @@ async function main(argv: string[]): Promise<number> {
       stopOnSignals(`the site in ${resolve(out)} is as it was.`);
       if (values["pdf-out"] !== undefined && !values.pdf) throw new UsageError("--pdf-out goes with --pdf: tuition-impact site --pdf --pdf-out DIR");
       if (values.combined !== undefined) {
-        if (values.db !== undefined || values.pdf) throw new UsageError("--combined builds the combined view from a combine folder alone: leave out --db and --pdf");
+        if (values.db !== undefined || values.pdf)
+          throw new UsageError("--combined builds the combined view from a combine folder alone: leave out --db and --pdf");
         const { buildCombinedSite } = await import("./site/combined.ts");
         const { seconds, out: built } = await buildCombinedSite({ combined: values.combined, out, verbose: !values.quiet });
         console.log(`Combined site built into ${built} in ${seconds.toFixed(1)} s (view it with: tuition-impact serve --dir ${out}).`);
@@ -215,7 +219,9 @@ async function main(argv: string[]): Promise<number> {
       if (values.pdf) {
         const { schoolPdfs } = await import("./site/pdf.ts");
         const pdfOut = values["pdf-out"] ?? join(dirname(resolve(out)), "school-pdfs");
-        const packs = await reporter.stage("pdf", (progress) => schoolPdfs({ site: built, out: pdfOut, progress: (done, total) => progress(`${done} of ${total} schools`, done, total) }));
+        const packs = await reporter.stage("pdf", (progress) =>
+          schoolPdfs({ site: built, out: pdfOut, progress: (done, total) => progress(`${done} of ${total} schools`, done, total) }),
+        );
         console.log(`${packs.files.length} school PDFs (A4) written into ${packs.out} in ${packs.seconds.toFixed(1)} s.`);
       }
       return EXIT.ok;

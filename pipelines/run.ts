@@ -83,7 +83,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     makeFolder(out);
     removeLeftovers(out);
   } catch (error) {
-    throw new InputError(out, `cannot be used as the output folder (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`);
+    throw new InputError(
+      out,
+      `cannot be used as the output folder (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`,
+    );
   }
   const previous = join(out, DATABASE_NAME);
   if (existsSync(previous) && !looksLikeDuckDb(previous))
@@ -110,7 +113,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     // codes and years, so they are not run, and its release holds the NTP marts only.
     const ntp = programmeOf(settings) === "ntp";
     await reporter.stage("transform", async () => {
-      if (ntp) await transformNtp(db, settings); // the run context and the ntp int_* models
+      if (ntp)
+        await transformNtp(db, settings); // the run context and the ntp int_* models
       else await transform(db, settings);
     });
     await reporter.stage("measures", async () => {
@@ -139,8 +143,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     // ids and comments as canaries: a breach refuses it here, before anything is swapped in.
     await reporter.stage("audit", async () =>
       assertReleaseClean(join(staging, "return"), "the return", {
-        threshold: settings.suppression_threshold, canaries: await canariesFromDb(db), database: db, ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
-      }));
+        threshold: settings.suppression_threshold,
+        canaries: await canariesFromDb(db),
+        database: db,
+        ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
+      }),
+    );
     const result: RunResult = {
       database: join(out, DATABASE_NAME),
       files: await fileCounts(db),
@@ -170,7 +178,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     rmSync(`${building}.wal`, { force: true });
     rmSync(staging, { recursive: true, force: true });
     if (/No space left on device|ENOSPC|disk is full/i.test(String((error as Error)?.message)))
-      throw new InputError(out, `ran out of disk space during the run (${firstLine((error as Error).message)}). The previous outputs were left as they were; free some space or choose another --out folder, and run again.`);
+      throw new InputError(
+        out,
+        `ran out of disk space during the run (${firstLine((error as Error).message)}). The previous outputs were left as they were; free some space or choose another --out folder, and run again.`,
+      );
     throw error;
   }
 }
@@ -181,7 +192,10 @@ async function writeDryRunQuarantine(db: Db, outFolder: string): Promise<string>
   try {
     makeFolder(folder);
   } catch (error) {
-    throw new InputError(folder, `cannot hold the quarantine report (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`);
+    throw new InputError(
+      folder,
+      `cannot hold the quarantine report (${(error as Error).message}). Choose another --out folder, or fix that path and its permissions, and run again.`,
+    );
   }
   const path = join(folder, "quarantine.csv");
   const partial = `${path}.partial-${process.pid}`;
@@ -245,7 +259,8 @@ async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings
 async function dropScratchTables(db: Db): Promise<void> {
   const scratch = await db.all<{ name: string; kind: string }>(
     `select view_name as name, 'view' as kind from duckdb_views() where temporary and not internal
-     union all select table_name, 'table' from duckdb_tables() where temporary`);
+     union all select table_name, 'table' from duckdb_tables() where temporary`,
+  );
   for (const { name, kind } of scratch.sort((a, b) => b.kind.localeCompare(a.kind))) await db.run(`drop ${kind} if exists ${ident(name)}`);
 }
 
@@ -282,9 +297,7 @@ async function fileCounts(db: Db): Promise<FileCounts[]> {
 }
 
 async function ruleCounts(db: Db) {
-  return db.all<{ rule: string; rows: number }>(
-    "select rule, count(distinct (file, line)) as rows from quarantine group by rule order by rows desc, rule",
-  );
+  return db.all<{ rule: string; rows: number }>("select rule, count(distinct (file, line)) as rows from quarantine group by rule order by rows desc, rule");
 }
 
 /** Replaces `target` by `fresh` with renames only, so a reader never sees a half-written folder. */

@@ -39,9 +39,10 @@ export async function serve(dir: string, port: number): Promise<void> {
   console.log(`Serving ${resolve(dir)} at ${url} (Ctrl-C to stop)`);
   // Ctrl-C is how a person ends serving: stop quietly and successfully.
   await new Promise<void>((done) => {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => {
-      server.close(() => done());
-      server.closeAllConnections(); // a browser's keep-alive connections would hold close() open
-    });
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        server.close(() => done());
+        server.closeAllConnections(); // a browser's keep-alive connections would hold close() open
+      });
   });
 }

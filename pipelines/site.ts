@@ -24,7 +24,10 @@ type BuildSite = (options: { db: string; out: string; verbose: boolean }) => Pro
 export async function buildSiteFromCli(options: SiteOptions): Promise<{ out: string; seconds: number }> {
   const db = resolve(options.db ?? process.env.TUITION_DB ?? join("output", "tuition-impact.duckdb"));
   if (!existsSync(db))
-    throw new InputError(db, "no database here to build the site from. Run the pipeline first (tuition-impact run <folder>), or name the database with --db FILE.");
+    throw new InputError(
+      db,
+      "no database here to build the site from. Run the pipeline first (tuition-impact run <folder>), or name the database with --db FILE.",
+    );
   const out = resolve(options.out ?? "dist");
   // The site build and its Framework loaders are TypeScript run through tsx; the compiled CLI
   // (build/) registers tsx for them here, the CLI run from source already has it.

@@ -16,7 +16,9 @@ let rows = 0;
 if (mode === "floor") {
   rmSync(target, { force: true });
   const db = await Db.open(target, { memory_limit: MEMORY_LIMIT });
-  for (const file of readdirSync(input).filter((f) => f.endsWith(".csv")).sort()) {
+  for (const file of readdirSync(input)
+    .filter((f) => f.endsWith(".csv"))
+    .sort()) {
     const t0 = performance.now();
     const table = file.replace(/\.csv$/, "");
     await db.run(`create table ${table} as select * from read_csv(${literal(join(input, file))})`);

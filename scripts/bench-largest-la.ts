@@ -37,7 +37,8 @@ export async function extractLargestLa(input: string, out: string): Promise<{ la
   try {
     const read = (name: string) => `read_csv(${literal(join(input, `${name}.csv`))}, header = true, all_varchar = true)`;
     const largest = (await db.one<{ la: string; n: number }>(
-      `select la_code as la, count(*)::INTEGER as n from ${read("schools")} group by la_code order by n desc, la_code limit 1`))!;
+      `select la_code as la, count(*)::INTEGER as n from ${read("schools")} group by la_code order by n desc, la_code limit 1`,
+    ))!;
     if (existsSync(marker)) return { la: largest.la, schools: largest.n };
     const scratch = `${out}.partial`;
     rmSync(scratch, { recursive: true, force: true });

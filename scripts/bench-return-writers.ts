@@ -60,9 +60,10 @@ const spec: WorkbookSpec = {
   buildDate: "2010-09-30",
   inputs: [{ file: "input.csv", sha256: "0".repeat(64) }],
   files: files.map((f) => f.name),
-  sheets: values.sheets === "one"
-    ? [{ name: "schools", columns: parsed[1].columns, dp: sheetsOf(parsed[1], true).reduce((a, s) => ({ ...a, ...s.dp }), {}), rows: parsed[1].rows }]
-    : parsed.flatMap((f, i) => sheetsOf(f, i === 1)),
+  sheets:
+    values.sheets === "one"
+      ? [{ name: "schools", columns: parsed[1].columns, dp: sheetsOf(parsed[1], true).reduce((a, s) => ({ ...a, ...s.dp }), {}), rows: parsed[1].rows }]
+      : parsed.flatMap((f, i) => sheetsOf(f, i === 1)),
 };
 const schools = parsed[1];
 const cells = schools.rows.length * schools.columns.length;
@@ -83,7 +84,9 @@ const only = new Set(values.only.split(","));
 const skip = { seconds: NaN, value: undefined as never };
 async function run(impl: Impl) {
   const csv = only.has("toCsv") ? await timeIt(() => impl.csv.toCsv(schools.columns, schools.rows)) : skip;
-  const scr = only.has("screen") ? await timeIt(() => impl.screener.screen(schools.text, schools.metaText, { data: schools.name, meta: schools.metaName })) : skip;
+  const scr = only.has("screen")
+    ? await timeIt(() => impl.screener.screen(schools.text, schools.metaText, { data: schools.name, meta: schools.metaName }))
+    : skip;
   const wb = only.has("writeWorkbook") ? await timeIt(() => impl.workbook.writeWorkbook(spec)) : skip;
   return { csv, scr, wb };
 }
@@ -92,7 +95,9 @@ const now = await run({ csv: csvNew, screener: screenerNew, workbook: workbookNe
 const fmt = (s: number) => `${s.toFixed(3)} s`;
 if (!values.compare) {
   console.log(`toCsv ${fmt(now.csv.seconds)}  screen ${fmt(now.scr.seconds)}  writeWorkbook ${fmt(now.wb.seconds)}`);
-  console.log(`toCsv equals the file on disk: ${now.csv.value === schools.text}; screener results: ${now.scr.value?.length}; workbook ${now.wb.value?.length} bytes`);
+  console.log(
+    `toCsv equals the file on disk: ${now.csv.value === schools.text}; screener results: ${now.scr.value?.length}; workbook ${now.wb.value?.length} bytes`,
+  );
 } else {
   const cmp = resolve(values.compare);
   const old: Impl = {
@@ -102,9 +107,12 @@ if (!values.compare) {
   };
   const before = await run(old);
   const row = (what: string, a: number, b: number, same: () => boolean) =>
-    only.has(what) && console.log(`${what.padEnd(14)} before ${fmt(a).padStart(9)}  after ${fmt(b).padStart(9)}  x${(a / b).toFixed(1).padEnd(5)} identical: ${same()}`);
+    only.has(what) &&
+    console.log(`${what.padEnd(14)} before ${fmt(a).padStart(9)}  after ${fmt(b).padStart(9)}  x${(a / b).toFixed(1).padEnd(5)} identical: ${same()}`);
   row("toCsv", before.csv.seconds, now.csv.seconds, () => before.csv.value === now.csv.value);
   row("screen", before.scr.seconds, now.scr.seconds, () => isDeepStrictEqual(before.scr.value, now.scr.value));
   row("writeWorkbook", before.wb.seconds, now.wb.seconds, () => Buffer.compare(before.wb.value, now.wb.value) === 0);
-  console.log(`toCsv equals the file on disk: ${now.csv.value === schools.text}; screener results: ${now.scr.value?.length}; workbook ${now.wb.value?.length} bytes`);
+  console.log(
+    `toCsv equals the file on disk: ${now.csv.value === schools.text}; screener results: ${now.scr.value?.length}; workbook ${now.wb.value?.length} bytes`,
+  );
 }

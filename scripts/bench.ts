@@ -46,7 +46,9 @@ mkdirSync(work, { recursive: true });
 if (!existsSync(join(input, "settings.json"))) {
   console.error(`Generating ${scale} synthetic data into ${input} (reused by later runs)...`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, "bin", "tuition-impact.js"), "synth", "--scale", scale, "--seed", values.seed!, "--out", input], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [join(root, "bin", "tuition-impact.js"), "synth", "--scale", scale, "--seed", values.seed!, "--out", input], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   console.error(`generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -91,9 +93,28 @@ if (!values["skip-site"]) {
 const rate = (rows: number, s: number) => Math.round(rows / s);
 const table = [
   { part: "floor (DuckDB read_csv)", seconds: +floor.seconds.toFixed(1), rows_per_s: rate(floor.rows, floor.seconds), peak_rss_mb: Math.round(floor.maxRssMb) },
-  ...pipeline.stages.map((s) => ({ part: `  pipeline: ${s.stage}`, seconds: +s.seconds.toFixed(1), rows_per_s: rate(pipeline.rows, s.seconds), peak_rss_mb: 0 })),
-  { part: "pipeline (total)", seconds: +pipeline.seconds.toFixed(1), rows_per_s: rate(pipeline.rows, pipeline.seconds), peak_rss_mb: Math.round(pipeline.maxRssMb) },
-  ...(laPipeline ? [{ part: "pipeline, largest LA alone", seconds: +laPipeline.seconds.toFixed(1), rows_per_s: rate(laPipeline.rows, laPipeline.seconds), peak_rss_mb: Math.round(laPipeline.maxRssMb) }] : []),
+  ...pipeline.stages.map((s) => ({
+    part: `  pipeline: ${s.stage}`,
+    seconds: +s.seconds.toFixed(1),
+    rows_per_s: rate(pipeline.rows, s.seconds),
+    peak_rss_mb: 0,
+  })),
+  {
+    part: "pipeline (total)",
+    seconds: +pipeline.seconds.toFixed(1),
+    rows_per_s: rate(pipeline.rows, pipeline.seconds),
+    peak_rss_mb: Math.round(pipeline.maxRssMb),
+  },
+  ...(laPipeline
+    ? [
+        {
+          part: "pipeline, largest LA alone",
+          seconds: +laPipeline.seconds.toFixed(1),
+          rows_per_s: rate(laPipeline.rows, laPipeline.seconds),
+          peak_rss_mb: Math.round(laPipeline.maxRssMb),
+        },
+      ]
+    : []),
   ...(site ? [{ part: site.label, seconds: +site.seconds.toFixed(1), rows_per_s: 0, peak_rss_mb: 0 }] : []),
 ];
 console.log(`\nBenchmark, scale ${scale}, ${pipeline.rows.toLocaleString("en-GB")} input rows`);
@@ -102,12 +123,26 @@ console.log(`\nratio pipeline / floor = ${(pipeline.seconds / floor.seconds).toF
 console.log(`peak RSS pipeline = ${(pipeline.maxRssMb / 1024).toFixed(2)} GB  (target <= 8 GB)`);
 
 // The statements that took longest, with the share of the pipeline's time each took.
-const statements = readFileSync(profile, "utf8").trim().split("\n").map((line) => {
-  const [seconds, what] = line.split("\t");
-  return { seconds: Number(seconds), what };
-});
+const statements = readFileSync(profile, "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => {
+    const [seconds, what] = line.split("\t");
+    return { seconds: Number(seconds), what };
+  });
 const sqlSeconds = statements.reduce((sum, s) => sum + s.seconds, 0);
-console.log(`\nWhere the pipeline's time went: ${sqlSeconds.toFixed(0)} s in ${statements.length} SQL statements, ${(pipeline.seconds - sqlSeconds).toFixed(0)} s in JavaScript (export writers, file scans). Longest statements:`);
-console.log(textTable(statements.sort((a, b) => b.seconds - a.seconds).slice(0, 15).map((s) => ({
-  seconds: +s.seconds.toFixed(1), share_pct: +((100 * s.seconds) / pipeline.seconds).toFixed(1), statement: s.what.slice(0, 100),
-}))));
+console.log(
+  `\nWhere the pipeline's time went: ${sqlSeconds.toFixed(0)} s in ${statements.length} SQL statements, ${(pipeline.seconds - sqlSeconds).toFixed(0)} s in JavaScript (export writers, file scans). Longest statements:`,
+);
+console.log(
+  textTable(
+    statements
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 15)
+      .map((s) => ({
+        seconds: +s.seconds.toFixed(1),
+        share_pct: +((100 * s.seconds) / pipeline.seconds).toFixed(1),
+        statement: s.what.slice(0, 100),
+      })),
+  ),
+);

@@ -78,7 +78,9 @@ export function clearLoaderCache(): void {
  */
 export async function precomputeLoaders(db: string): Promise<[string, number][]> {
   const dataDir = join(projectRoot, "src", "data");
-  const loaders = readdirSync(dataDir).filter((n) => /\.(json|zip)\.ts$/.test(n)).sort();
+  const loaders = readdirSync(dataDir)
+    .filter((n) => /\.(json|zip)\.ts$/.test(n))
+    .sort();
   const modules: [string, LoaderModule][] = [];
   for (const name of loaders) modules.push([name, (await import(pathToFileURL(join(dataDir, name)).href)) as LoaderModule]);
   const database = await Db.open(db, { access_mode: "READ_ONLY" });
@@ -258,7 +260,8 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   const db = options.db ? abs(options.db) : databasePath();
   if (!existsSync(db)) throw new Error(`No database at ${db}: run the pipeline first, or set TUITION_DB to the database to publish.`);
   const downloadsFrom = options.returnDir ? abs(options.returnDir) : returnDir({ ...process.env, TUITION_DB: db });
-  if (/(^|[\\/])private([\\/]|$)/.test(downloadsFrom)) throw new Error(`Refusing to publish downloads from ${downloadsFrom}: nothing under private/ may reach the site.`);
+  if (/(^|[\\/])private([\\/]|$)/.test(downloadsFrom))
+    throw new Error(`Refusing to publish downloads from ${downloadsFrom}: nothing under private/ may reach the site.`);
   const temp = `${out}.building-${process.pid}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

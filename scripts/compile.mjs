@@ -34,15 +34,22 @@ try {
 const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", build, "--listEmittedFiles"], { encoding: "utf8" });
 if (r.status !== 0) {
   process.stderr.write(r.stdout + r.stderr);
-  console.error(`compile: tsc failed (exit ${r.status}); build/ was removed, so tuition-impact runs from the TypeScript sources (slower start) until this is fixed.`);
+  console.error(
+    `compile: tsc failed (exit ${r.status}); build/ was removed, so tuition-impact runs from the TypeScript sources (slower start) until this is fixed.`,
+  );
   process.exit(1);
 }
 // A module under pipelines/ importing from outside it (scripts/, src/) would make tsc write
 // .js files beside those sources: refuse, naming them, and remove them.
-const strays = r.stdout.split("\n").map((l) => l.replace(/^TSFILE: /, "").trim()).filter((f) => f && !resolve(f).startsWith(build + "/"));
+const strays = r.stdout
+  .split("\n")
+  .map((l) => l.replace(/^TSFILE: /, "").trim())
+  .filter((f) => f && !resolve(f).startsWith(build + "/"));
 if (strays.length) {
   for (const f of strays) rmSync(f, { force: true });
-  console.error(`compile: pipelines/ imports files outside it; tsc wrote (now removed):\n  ${strays.join("\n  ")}\nImport them by URL at run time instead (see pipelines/site.ts).`);
+  console.error(
+    `compile: pipelines/ imports files outside it; tsc wrote (now removed):\n  ${strays.join("\n  ")}\nImport them by URL at run time instead (see pipelines/site.ts).`,
+  );
   process.exit(1);
 }
 cpSync(join(root, "pipelines"), build, { recursive: true, filter: (src) => !src.endsWith(".ts") });

@@ -47,16 +47,22 @@ async function stage(db: Db): Promise<void> {
     if (base) await db.run(`insert into stg_attainment values (?, 'maths', 'ta', '2009-10-01', ?, 'a', 2)`, [upn, base]);
     if (out) await db.run(`insert into stg_attainment values (?, 'maths', 'ta', '2010-03-01', ?, 'a', 2)`, [upn, out]);
     if (tutored) {
-      await db.run(`insert into stg_tuition values (?, ?, ?, ?, 'maths', 'TU1', '2009-11-01', '2010-02-01', 'core',
-        'below_expected_on_entry', true, true, 2, 1, 't', 2)`, [`M-${upn}`, upn, urn, YEAR]);
+      await db.run(
+        `insert into stg_tuition values (?, ?, ?, ?, 'maths', 'TU1', '2009-11-01', '2010-02-01', 'core',
+        'below_expected_on_entry', true, true, 2, 1, 't', 2)`,
+        [`M-${upn}`, upn, urn, YEAR],
+      );
     }
   }
   // T7's key-stage results: KS1 2b (whole level 2), KS2 4 → 2 levels: expected progress.
   await db.run(`insert into stg_attainment values ('T7', 'maths', 'ks1', '2006-05-15', '2b', 'a', 2),
     ('T7', 'maths', 'ks2', '2010-05-10', '4', 'a', 2)`);
   // T1 is also tutored in English: 3c (19) → 4c (25). A P-scale and a code B for the data-quality counts.
-  await db.run(`insert into stg_tuition values ('E-T1', 'T1', '100001', ?, 'english', 'TU2', '2009-11-01', '2010-02-01', 'fsm',
-    'falling_behind', true, true, 2, 1, 't', 2)`, [YEAR]);
+  await db.run(
+    `insert into stg_tuition values ('E-T1', 'T1', '100001', ?, 'english', 'TU2', '2009-11-01', '2010-02-01', 'fsm',
+    'falling_behind', true, true, 2, 1, 't', 2)`,
+    [YEAR],
+  );
   await db.run(`insert into stg_attainment values ('T1', 'english', 'ta', '2009-10-01', '3c', 'a', 2),
     ('T1', 'english', 'ta', '2010-03-01', '4c', 'a', 2), ('C4', 'english', 'ta', '2010-03-01', 'P5', 'a', 2),
     ('C4', 'reading', 'ks2', '2010-05-10', 'B', 'a', 2)`);
@@ -117,9 +123,15 @@ describe("mart_attainment (measures.md §6)", () => {
     const labels = await db.all(`select breakdown, count(*) as n from mart_attainment
       where la_code = '999' and urn is null and subject = 'English' group by breakdown order by breakdown`);
     expect(labels).toEqual([
-      { breakdown: "cla_status", n: 2 }, { breakdown: "ethnicity_major", n: 6 }, { breakdown: "first_language", n: 3 },
-      { breakdown: "fsm_status", n: 2 }, { breakdown: "key_stage", n: 3 }, { breakdown: "prior_attainment", n: 4 },
-      { breakdown: "sen_provision", n: 4 }, { breakdown: "sex", n: 2 }, { breakdown: "total", n: 1 },
+      { breakdown: "cla_status", n: 2 },
+      { breakdown: "ethnicity_major", n: 6 },
+      { breakdown: "first_language", n: 3 },
+      { breakdown: "fsm_status", n: 2 },
+      { breakdown: "key_stage", n: 3 },
+      { breakdown: "prior_attainment", n: 4 },
+      { breakdown: "sen_provision", n: 4 },
+      { breakdown: "sex", n: 2 },
+      { breakdown: "total", n: 1 },
     ]);
   });
 
@@ -138,7 +150,9 @@ describe("mart_attainment (measures.md §6)", () => {
     expect([tot.pupils_att_t, tot.pupils_att_c, tot.mean_progress_t, tot.mean_progress_t_na_reason, tot.na_reason]).toEqual([6, 3, null, "z", "z"]);
     // one LA: no National rows; grid = (LA + 2 schools) × (3 subjects × 23 labels + the 4 prior-attainment
     // bands, which are a subject's: English and Mathematics only, measures.md §5)
-    const n = await db.one<{ n: number; national: number }>(`select count(*) as n, count(*) filter (where la_code = 'National') as national from mart_attainment`);
+    const n = await db.one<{ n: number; national: number }>(
+      `select count(*) as n, count(*) filter (where la_code = 'National') as national from mart_attainment`,
+    );
     expect(n).toEqual({ n: 3 * (3 * 23 + 2 * 4), national: 0 });
   });
 });
@@ -151,9 +165,39 @@ describe("mart_data_quality", () => {
     // English: T1's two results scored; C4's P5 (P-scale) and reading ks2 B (code B; reading counts as English).
     // Places: 7 maths (T6 no outcome), 1 English (T1, fsm allocation, T1 is FSM: fits).
     expect(rows).toEqual([
-      { subject: "English", dq_results_scored: 2, dq_unscored_p_scale: 1, dq_unscored_code_b: 1, dq_places: 1, dq_no_baseline: 0, dq_no_outcome: 0, dq_out_of_scope_year: 0, dq_out_of_scope_place_type: 0 },
-      { subject: "Mathematics", dq_results_scored: 21, dq_unscored_p_scale: 0, dq_unscored_code_b: 0, dq_places: 7, dq_no_baseline: 0, dq_no_outcome: 1, dq_out_of_scope_year: 0, dq_out_of_scope_place_type: 0 },
-      { subject: "Total", dq_results_scored: 23, dq_unscored_p_scale: 1, dq_unscored_code_b: 1, dq_places: 8, dq_no_baseline: 0, dq_no_outcome: 1, dq_out_of_scope_year: 0, dq_out_of_scope_place_type: 0 },
+      {
+        subject: "English",
+        dq_results_scored: 2,
+        dq_unscored_p_scale: 1,
+        dq_unscored_code_b: 1,
+        dq_places: 1,
+        dq_no_baseline: 0,
+        dq_no_outcome: 0,
+        dq_out_of_scope_year: 0,
+        dq_out_of_scope_place_type: 0,
+      },
+      {
+        subject: "Mathematics",
+        dq_results_scored: 21,
+        dq_unscored_p_scale: 0,
+        dq_unscored_code_b: 0,
+        dq_places: 7,
+        dq_no_baseline: 0,
+        dq_no_outcome: 1,
+        dq_out_of_scope_year: 0,
+        dq_out_of_scope_place_type: 0,
+      },
+      {
+        subject: "Total",
+        dq_results_scored: 23,
+        dq_unscored_p_scale: 1,
+        dq_unscored_code_b: 1,
+        dq_places: 8,
+        dq_no_baseline: 0,
+        dq_no_outcome: 1,
+        dq_out_of_scope_year: 0,
+        dq_out_of_scope_place_type: 0,
+      },
     ]);
   });
 });

@@ -35,7 +35,11 @@ async function makeReturns(las: typeof LAS, dir: string, timePeriod = "200910", 
 /** Copies one LA return (data, meta, side file) to `dir`, editing the data and meta text. */
 function copyReturn(code: string, dir: string, edit: { data?: (t: string) => string; meta?: (t: string) => string; agg?: (t: string) => string } = {}): string {
   mkdirSync(dir, { recursive: true });
-  for (const [suffix, fn] of [[".csv", edit.data], [".meta.csv", edit.meta], [".aggregation.csv", edit.agg]] as const) {
+  for (const [suffix, fn] of [
+    [".csv", edit.data],
+    [".meta.csv", edit.meta],
+    [".aggregation.csv", edit.agg],
+  ] as const) {
     const from = join(returns, `impact_${code}_200910${suffix}`);
     const to = join(dir, `impact_${code}_200910${suffix}`);
     if (fn) writeFileSync(to, fn(readFileSync(from, "utf8")));
@@ -48,7 +52,16 @@ function copyReturn(code: string, dir: string, edit: { data?: (t: string) => str
 function dropColumn(text: string, col: string): string {
   const lines = text.trimEnd().split("\n");
   const i = lines[0].split(",").indexOf(col);
-  return lines.map((l) => l.split(",").filter((_, j) => j !== i).join(",")).join("\n") + "\n";
+  return (
+    lines
+      .map((l) =>
+        l
+          .split(",")
+          .filter((_, j) => j !== i)
+          .join(","),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 beforeAll(async () => {
@@ -60,7 +73,10 @@ describe("combine: three LAs", () => {
   let combined: ReturnType<typeof parseTable>;
   beforeAll(async () => {
     out = join(tmp, "national");
-    const result = await combine(LAS.map((l) => path(l.old_code)), out);
+    const result = await combine(
+      LAS.map((l) => path(l.old_code)),
+      out,
+    );
     expect(result.files).toContain("impact_national_200910.csv");
     combined = parseTable(readFileSync(join(out, "impact_national_200910.csv"), "utf8"));
   });
@@ -127,19 +143,29 @@ describe("combine: refusals", () => {
   it("missing column", async () => {
     const bad = copyReturn("881", join(tmp, "missing"), {
       data: (t) => dropColumn(t, "mean_hours"),
-      meta: (t) => t.split("\n").filter((l) => !l.startsWith("mean_hours,")).join("\n"),
+      meta: (t) =>
+        t
+          .split("\n")
+          .filter((l) => !l.startsWith("mean_hours,"))
+          .join("\n"),
     });
-    await expect(combine([path("919"), bad], join(tmp, "o1"))).rejects.toThrow(/Missing column: impact_881_200910\.csv lacks column 'mean_hours' that impact_919_200910\.csv has/);
+    await expect(combine([path("919"), bad], join(tmp, "o1"))).rejects.toThrow(
+      /Missing column: impact_881_200910\.csv lacks column 'mean_hours' that impact_919_200910\.csv has/,
+    );
   });
 
   it("missing column named in the metadata (caught by the screener)", async () => {
     const bad = copyReturn("881", join(tmp, "missing2"), { data: (t) => dropColumn(t, "n_places") });
-    await expect(combine([path("919"), bad], join(tmp, "o1b"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule project_meta_cols_in_data, metadata row \d+, column col_name: Metadata col_name 'n_places' is not a column of the data file/);
+    await expect(combine([path("919"), bad], join(tmp, "o1b"))).rejects.toThrow(
+      /impact_881_200910\.csv fails the EES screener:\n {2}- rule project_meta_cols_in_data, metadata row \d+, column col_name: Metadata col_name 'n_places' is not a column of the data file/,
+    );
   });
 
   it("duplicate rows", async () => {
     const bad = copyReturn("881", join(tmp, "dupes"), { data: (t) => `${t}${t.split("\n")[1]}\n` });
-    await expect(combine([path("919"), bad], join(tmp, "o2"))).rejects.toThrow(/impact_881_200910\.csv fails the EES screener:\n {2}- rule general_dupes, row \d+: Row repeats the time, geography and filters of line 2/);
+    await expect(combine([path("919"), bad], join(tmp, "o2"))).rejects.toThrow(
+      /impact_881_200910\.csv fails the EES screener:\n {2}- rule general_dupes, row \d+: Row repeats the time, geography and filters of line 2/,
+    );
   });
 
   it("bad symbol", async () => {
@@ -152,13 +178,17 @@ describe("combine: refusals", () => {
         return lines.join("\n");
       },
     });
-    await expect(combine([path("919"), bad], join(tmp, "o3"))).rejects.toThrow(/rule project_indicator_values, row 3, column n_places: Indicator 'n_places' holds '\*'/);
+    await expect(combine([path("919"), bad], join(tmp, "o3"))).rejects.toThrow(
+      /rule project_indicator_values, row 3, column n_places: Indicator 'n_places' holds '\*'/,
+    );
   });
 
   it("mixed years", async () => {
     const later = join(tmp, "returns-201011");
     await makeReturns([ESSEX], later, "201011");
-    await expect(combine([path("919"), path("881", later, "201011")], join(tmp, "o4"))).rejects.toThrow(/Mixed years: impact_919_200910\.csv is 200910, impact_881_201011\.csv is 201011/);
+    await expect(combine([path("919"), path("881", later, "201011")], join(tmp, "o4"))).rejects.toThrow(
+      /Mixed years: impact_919_200910\.csv is 200910, impact_881_201011\.csv is 201011/,
+    );
   });
 
   it("conflicting duplicates: the same LA twice with different figures", async () => {
@@ -172,14 +202,18 @@ describe("combine: refusals", () => {
         return lines.join("\n");
       },
     });
-    await expect(combine([path("919"), path("881"), other], join(tmp, "o5"))).rejects.toThrow(/Conflicting duplicates: LA 919 is in impact_919_200910\.csv and impact_919_200910\.csv with different figures \(line 2, column n_pupils/);
+    await expect(combine([path("919"), path("881"), other], join(tmp, "o5"))).rejects.toThrow(
+      /Conflicting duplicates: LA 919 is in impact_919_200910\.csv and impact_919_200910\.csv with different figures \(line 2, column n_pupils/,
+    );
   });
 
   it("a return whose metadata is not beside it", async () => {
     const dir = join(tmp, "alone");
     mkdirSync(dir, { recursive: true });
     copyFileSync(path("881"), join(dir, "impact_881_200910.csv"));
-    await expect(combine([join(dir, "impact_881_200910.csv")], join(tmp, "o6"))).rejects.toThrow(/impact_881_200910\.csv: its metadata file impact_881_200910\.meta\.csv is not beside it/);
+    await expect(combine([join(dir, "impact_881_200910.csv")], join(tmp, "o6"))).rejects.toThrow(
+      /impact_881_200910\.csv: its metadata file impact_881_200910\.meta\.csv is not beside it/,
+    );
   });
 });
 
@@ -188,8 +222,18 @@ describe("combine: refusals", () => {
 // against what R's metafor::rma(method = "REML") gave on the same published figures, not
 // against a second implementation written here.
 interface MetaCase {
-  name: string; yi: number[]; sei: number[]; k: number; b: number; se: number; ci_lb: number; ci_ub: number;
-  tau2: number; I2: number; pi_lb: number; pi_ub: number;
+  name: string;
+  yi: number[];
+  sei: number[];
+  k: number;
+  b: number;
+  se: number;
+  ci_lb: number;
+  ci_ub: number;
+  tau2: number;
+  I2: number;
+  pi_lb: number;
+  pi_ub: number;
   las: { old_la_code: string; n_t: number; n_c: number; s_pooled: number }[];
   national: { s_pooled: number; g: number; g_ci_lb: number; g_ci_ub: number; months: number; n_t: number; n_c: number };
 }
@@ -216,18 +260,38 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
     const [b, se] = [c.yi[i], c.sei[i]];
     const scale = (1 - 3 / (4 * (la.n_t + la.n_c) - 9)) / la.s_pooled;
     return {
-      n_t: String(la.n_t), n_c: String(la.n_c), b: formatFixed(b, dpOf("b")), se: formatFixed(se, dpOf("se")),
-      ci_low: formatFixed(b - 2 * se, dpOf("ci_low")), ci_high: formatFixed(b + 2 * se, dpOf("ci_high")),
-      g: formatFixed(b * scale, 2), g_ci_low: formatFixed((b - 2 * se) * scale, 2), g_ci_high: formatFixed((b + 2 * se) * scale, 2),
-      months: "0", s_pooled: formatFixed(la.s_pooled, dpOf("s_pooled")),
+      n_t: String(la.n_t),
+      n_c: String(la.n_c),
+      b: formatFixed(b, dpOf("b")),
+      se: formatFixed(se, dpOf("se")),
+      ci_low: formatFixed(b - 2 * se, dpOf("ci_low")),
+      ci_high: formatFixed(b + 2 * se, dpOf("ci_high")),
+      g: formatFixed(b * scale, 2),
+      g_ci_low: formatFixed((b - 2 * se) * scale, 2),
+      g_ci_high: formatFixed((b + 2 * se) * scale, 2),
+      months: "0",
+      s_pooled: formatFixed(la.s_pooled, dpOf("s_pooled")),
     };
   }
 
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     const codes = english.las.map((l) => l.old_la_code);
-    const header = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name",
-      "old_la_code", "new_la_code", "la_name", "subject", "fsm_status", ...INDICATORS];
+    const header = [
+      "time_period",
+      "time_identifier",
+      "geographic_level",
+      "country_code",
+      "country_name",
+      "region_code",
+      "region_name",
+      "old_la_code",
+      "new_la_code",
+      "la_name",
+      "subject",
+      "fsm_status",
+      ...INDICATORS,
+    ];
     const meta = [
       ["subject", "Filter", "Subject", "", "", "", "English, mathematics or both", ""],
       ["fsm_status", "Filter", "Free school meals status", "", "", "", "", ""],
@@ -249,10 +313,16 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
         [...geo, "Total", "Total", ...INDICATORS.map((ind) => zs[ind])],
       ];
       writeFileSync(join(dir, `impact_${code}_200910.csv`), toCsvText(header, rows));
-      writeFileSync(join(dir, `impact_${code}_200910.meta.csv`), toCsvText(["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"], meta));
+      writeFileSync(
+        join(dir, `impact_${code}_200910.meta.csv`),
+        toCsvText(["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"], meta),
+      );
       writeFileSync(join(dir, `impact_${code}_200910.aggregation.csv`), toCsvText(["col_name", "combine", "weight_col"], aggregation));
     }
-    await combine(codes.map((c) => join(dir, `impact_${c}_200910.csv`)), join(tmp, "pooled-out"));
+    await combine(
+      codes.map((c) => join(dir, `impact_${c}_200910.csv`)),
+      join(tmp, "pooled-out"),
+    );
     const out = parseTable(readFileSync(join(tmp, "pooled-out", "impact_national_200910.csv"), "utf8"));
     national = out.records.filter((r) => r.values.geographic_level === "National").map((r) => r.values);
     laRows = out.records.filter((r) => r.values.geographic_level === "Local authority").map((r) => r.values);
@@ -271,7 +341,10 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
     expect(maths.tau2).toBe(0);
   });
 
-  it.each([["English", () => english], ["Mathematics", () => maths]] as const)("%s: pooled b, SE, CI, k, τ², I², prediction interval as metafor gives", (subject, get) => {
+  it.each([
+    ["English", () => english],
+    ["Mathematics", () => maths],
+  ] as const)("%s: pooled b, SE, CI, k, τ², I², prediction interval as metafor gives", (subject, get) => {
     const c = get();
     const v = row(subject);
     expect(v.b).toMatch(/^-?\d+\.\d{3}$/);
@@ -284,7 +357,10 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
     expect([v.pooled_pi_low, v.pooled_pi_high]).toEqual([formatFixed(c.pi_lb, 1), formatFixed(c.pi_ub, 1)]);
   });
 
-  it.each([["English", () => english], ["Mathematics", () => maths]] as const)("%s: effect size, months and pooled SD from the pooled b; model sizes summed", (subject, get) => {
+  it.each([
+    ["English", () => english],
+    ["Mathematics", () => maths],
+  ] as const)("%s: effect size, months and pooled SD from the pooled b; model sizes summed", (subject, get) => {
     const c = get();
     const v = row(subject);
     expect(v.g).toBe(formatFixed(c.national.g, 2));
@@ -304,7 +380,22 @@ describe("combine: the National impact is metafor's random-effects meta-analysis
 
   it("fewer than 3 LAs with an estimate: every pooled figure is x, with the reason in the guidance", () => {
     const v = row("English", "FSM eligible");
-    for (const c of ["b", "se", "ci_low", "ci_high", "g", "g_ci_low", "g_ci_high", "months", "s_pooled", "pooled_k", "pooled_tau2", "pooled_i2", "pooled_pi_low", "pooled_pi_high"]) {
+    for (const c of [
+      "b",
+      "se",
+      "ci_low",
+      "ci_high",
+      "g",
+      "g_ci_low",
+      "g_ci_high",
+      "months",
+      "s_pooled",
+      "pooled_k",
+      "pooled_tau2",
+      "pooled_i2",
+      "pooled_pi_low",
+      "pooled_pi_high",
+    ]) {
       expect([c, v[c]]).toEqual([c, "x"]);
     }
     expect(guidance).toMatch(/\| pooled_k \| Fewer than 3 LAs have a published impact estimate for this subject and group[^|]*\| 1 \|/);

@@ -55,7 +55,10 @@ describe.each([1280, 390])("the combined view at %i px", (width) => {
       const { english, maths } = metaCases();
       const charts = page.locator("figure.chart svg[role=img]");
       await expect.poll(() => charts.count(), { timeout: 20_000 }).toBe(2);
-      for (const [i, subject, fixture] of [[0, "English", english], [1, "Mathematics", maths]] as const) {
+      for (const [i, subject, fixture] of [
+        [0, "English", english],
+        [1, "Mathematics", maths],
+      ] as const) {
         const svg = charts.nth(i);
         const las = wholeCohort(subject).filter((v) => v.geographic_level === "Local authority");
         const published = las.filter((v) => /^-?\d/.test(v.b));

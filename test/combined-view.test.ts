@@ -49,12 +49,16 @@ describe("combinedView", () => {
   it("refuses a folder with no combined return, naming it", () => {
     const empty = join(tmp, "empty");
     mkdirSync(empty, { recursive: true });
-    expect(() => combinedView(empty)).toThrow(`${empty}: no combined return here (impact_national_<period>.csv): run tuition-impact combine <returns> --out <folder> first.`);
+    expect(() => combinedView(empty)).toThrow(
+      `${empty}: no combined return here (impact_national_<period>.csv): run tuition-impact combine <returns> --out <folder> first.`,
+    );
   });
 
   it("refuses a combined return without the National-only columns, naming the file and column", () => {
     const dir = edited("old", (t) => t.replace(/,pooled_k/, ",pooled_k_old"));
-    expect(() => combinedView(dir)).toThrow(/impact_national_200910\.csv: no column 'pooled_k': the LAs were combined by a version of the tool that made no national meta-analysis/);
+    expect(() => combinedView(dir)).toThrow(
+      /impact_national_200910\.csv: no column 'pooled_k': the LAs were combined by a version of the tool that made no national meta-analysis/,
+    );
   });
 
   it("refuses a return of neither profile (no 2009 filter set, no ntp filter), naming the file", () => {
@@ -67,7 +71,9 @@ describe("combinedView", () => {
   it("reads the filters from the return's metadata: refuses a return without it, or whose metadata names a filter it lacks, naming the file", () => {
     const bare = edited("bare", (t) => t);
     rmSync(join(bare, "impact_national_200910.meta.csv"));
-    expect(() => combinedView(bare)).toThrow(`${join(bare, "impact_national_200910.meta.csv")}: no such file: the filters of impact_national_200910.csv are read from its metadata`);
+    expect(() => combinedView(bare)).toThrow(
+      `${join(bare, "impact_national_200910.meta.csv")}: no such file: the filters of impact_national_200910.csv are read from its metadata`,
+    );
     const lost = edited("lost", (t) => t);
     const meta = join(lost, "impact_national_200910.meta.csv");
     writeFileSync(meta, readFileSync(meta, "utf8").replace(/^subject,Filter,/m, "subjekt,Filter,"));
@@ -96,7 +102,9 @@ describe("the reading beside the forest plot", () => {
     const n = s.national;
     const text = metaReading(s);
     expect(english.tau2).toBeGreaterThan(0);
-    expect(text).toContain(`Pooled over k = ${english.k} LAs (random effects, REML), tuition's impact on English progress is ${n.b} points (95% CI ${n.ci_low} to ${n.ci_high}).`);
+    expect(text).toContain(
+      `Pooled over k = ${english.k} LAs (random effects, REML), tuition's impact on English progress is ${n.b} points (95% CI ${n.ci_low} to ${n.ci_high}).`,
+    );
     expect(text).toContain(`τ² = ${n.pooled_tau2} points squared (a standard deviation of about ${Math.sqrt(Number(n.pooled_tau2)).toFixed(2)} points)`);
     expect(text).toContain(`I² = ${n.pooled_i2}%: ${i2Words(n.pooled_i2)}`);
     expect(text).toContain(`between ${n.pooled_pi_low} and ${n.pooled_pi_high} points (95% prediction interval)`);
@@ -113,7 +121,10 @@ describe("the reading beside the forest plot", () => {
 
   it("says no national estimate was made where the National impact is x", () => {
     const s = view()[0];
-    const text = metaReading({ ...s, national: { ...s.national, b: "x", ci_low: "x", ci_high: "x", pooled_k: "x", pooled_tau2: "x", pooled_i2: "x", pooled_pi_low: "x", pooled_pi_high: "x" } });
+    const text = metaReading({
+      ...s,
+      national: { ...s.national, b: "x", ci_low: "x", ci_high: "x", pooled_k: "x", pooled_tau2: "x", pooled_i2: "x", pooled_pi_low: "x", pooled_pi_high: "x" },
+    });
     expect(text).toMatch(/^No national estimate of the impact on English was made \(x\)/);
   });
 
@@ -129,7 +140,8 @@ describe("the reading beside the forest plot", () => {
 });
 
 describe("tuition-impact site --combined", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin", "tuition-impact.js"), ...args, "--quiet"], { cwd: tmp, encoding: "utf8" });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin", "tuition-impact.js"), ...args, "--quiet"], { cwd: tmp, encoding: "utf8" });
 
   it("refuses a folder with no combined return (exit 1, the folder named) and builds nothing", () => {
     const empty = join(tmp, "nothing-here");

@@ -76,4 +76,3 @@ describe("the compiled CLI", () => {
     expect(help().stdout.startsWith("tuition-impact: evaluate")).toBe(true);
   });
 });
-

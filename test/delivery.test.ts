@@ -42,15 +42,28 @@ async function pupil(db: Db, upn: string, urn: string, ncYear: number, fsm: bool
 
 async function place(db: Db, upn: string, urn: string, subject: string, nCourses: number, hours: number): Promise<void> {
   const cost = (hours + 2) * settings.tutor_hourly_rate_gbp + settings.school_payment_per_place_gbp;
-  await db.run(
-    `insert into int_places values ('2009/10', '200910', '919', ?, ?, ?, ?, date '2009-10-01', date '2010-03-01', 0, 0, ?, ?, ?)`,
-    [urn, upn, subject, nCourses, hours, hours >= 10, cost],
-  );
+  await db.run(`insert into int_places values ('2009/10', '200910', '919', ?, ?, ?, ?, date '2009-10-01', date '2010-03-01', 0, 0, ?, ?, ?)`, [
+    urn,
+    upn,
+    subject,
+    nCourses,
+    hours,
+    hours >= 10,
+    cost,
+  ]);
 }
 
 async function course(
-  db: Db, id: string, upn: string, urn: string, subject: string, tutor: string,
-  itp: boolean | null, mid: boolean | null, set: number | null, met: number | null,
+  db: Db,
+  id: string,
+  upn: string,
+  urn: string,
+  subject: string,
+  tutor: string,
+  itp: boolean | null,
+  mid: boolean | null,
+  set: number | null,
+  met: number | null,
 ): Promise<void> {
   await db.run(
     `insert into stg_tuition values (?, ?, ?, '2009/10', ?, ?, date '2009-10-01', date '2010-03-01', 'core',
@@ -61,10 +74,13 @@ async function course(
 
 /** `count` sessions of one kind for a course. */
 async function sessions(db: Db, id: string, count: number, minutes: number, inDay: boolean | null, attended: boolean): Promise<void> {
-  await db.run(
-    `insert into stg_sessions select ?, date '2009-11-01' + i::integer, ?, ?, ?, 'sessions.csv', 2 from range(?) t(i)`,
-    [id, minutes, inDay, attended, count],
-  );
+  await db.run(`insert into stg_sessions select ?, date '2009-11-01' + i::integer, ?, ?, ?, 'sessions.csv', 2 from range(?) t(i)`, [
+    id,
+    minutes,
+    inDay,
+    attended,
+    count,
+  ]);
 }
 
 /*
@@ -89,7 +105,11 @@ async function sessions(db: Db, id: string, count: number, minutes: number, inDa
  */
 async function buildCase(db: Db): Promise<void> {
   await contractTables(db);
-  for (const [urn, name] of [["100001", "One"], ["100002", "Two"], ["100003", "Three"]]) {
+  for (const [urn, name] of [
+    ["100001", "One"],
+    ["100002", "Two"],
+    ["100003", "Three"],
+  ]) {
     await db.run(`insert into stg_schools values (?, '9192000', ?, '919', 'primary', false, false, false, 'schools.csv', 2)`, [urn, name]);
   }
   await pupil(db, "A", "100001", 5, true, true);
@@ -235,9 +255,16 @@ describe("mart_delivery: by subject, school and group", () => {
     const notFsm = await row(db, { subject: "Total", breakdown: "fsm_status", group: "Not known to be FSM eligible" });
     expect([notFsm.places, notFsm.full_places]).toEqual([2, 2]);
     const breakdowns = await db.all(`select distinct breakdown from mart_delivery where urn is null order by 1`);
-    expect(breakdowns.map((b) => b.breakdown)).toEqual(
-      ["cla_status", "ethnicity_major", "first_language", "fsm_status", "key_stage", "sen_provision", "sex", "total"],
-    );
+    expect(breakdowns.map((b) => b.breakdown)).toEqual([
+      "cla_status",
+      "ethnicity_major",
+      "first_language",
+      "fsm_status",
+      "key_stage",
+      "sen_provision",
+      "sex",
+      "total",
+    ]);
   });
 
   it("has no National rows for a single LA, and no duplicate keys", async () => {

@@ -33,25 +33,51 @@ mart_prog,adj_n,model_tutees,tutees,
 mart_la,model_n,model_tutees,tutees,
 `;
 
-type Att = [la: string, urn: string | null, subject: string, n_t: number, n_base: number, n_below: number,
-  est: number | null, est_na_reason: string | null, na_reason: string | null];
+type Att = [
+  la: string,
+  urn: string | null,
+  subject: string,
+  n_t: number,
+  n_base: number,
+  n_below: number,
+  est: number | null,
+  est_na_reason: string | null,
+  na_reason: string | null,
+];
 
 async function build(db: Db, att: Att[], prog: [string, string, number, number][], la: [string, number][]): Promise<string> {
   await db.run(`create or replace table mart_att (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar,
     n_t integer, n_base integer, n_below integer, pct_below double, pct_below_na_reason varchar, mean_t double, est double, est_na_reason varchar, na_reason varchar)`);
   for (const [la_code, urn, subject, n_t, n_base, n_below, est, estReason, rowReason] of att) {
     await db.run(`insert into mart_att values ('200910', ?, ?, ?, 'total', 'Total', ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      la_code, urn, subject, n_t, n_base, n_below,
-      n_base === 0 ? null : (100 * n_below) / n_base, n_base === 0 ? "no tutees with a classifiable baseline" : null,
-      n_t === 0 ? null : 1.5 + n_t / 100, est, estReason, rowReason,
+      la_code,
+      urn,
+      subject,
+      n_t,
+      n_base,
+      n_below,
+      n_base === 0 ? null : (100 * n_below) / n_base,
+      n_base === 0 ? "no tutees with a classifiable baseline" : null,
+      n_t === 0 ? null : 1.5 + n_t / 100,
+      est,
+      estReason,
+      rowReason,
     ]);
   }
   await db.run(`create or replace table mart_prog (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar,
     n_twin integer, adj_n integer, adj_mean double)`);
   for (const [la_code, urn, n_twin, adj_n] of prog) {
-    await db.run(`insert into mart_prog values ('200910', ?, ?, 'English', 'total', 'Total', ?, ?, ?)`, [la_code, urn, n_twin, adj_n, adj_n === 0 ? null : 0.25]);
+    await db.run(`insert into mart_prog values ('200910', ?, ?, 'English', 'total', 'Total', ?, ?, ?)`, [
+      la_code,
+      urn,
+      n_twin,
+      adj_n,
+      adj_n === 0 ? null : 0.25,
+    ]);
   }
-  await db.run(`create or replace table mart_la (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar, model_n integer)`);
+  await db.run(
+    `create or replace table mart_la (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar, model_n integer)`,
+  );
   for (const [la_code, model_n] of la) await db.run(`insert into mart_la values ('200910', ?, null, 'English', 'total', 'Total', ?)`, [la_code, model_n]);
   const dir = join(tmp, `cat-${Math.random().toString(36).slice(2)}`);
   mkdirSync(join(dir, "counts"), { recursive: true });
@@ -73,28 +99,33 @@ describe("publish: one decision over the whole release (planted cases)", () => {
   beforeAll(async () => {
     db = await Db.open(":memory:");
     const E = "English";
-    const dir = await build(db, [
-      // LA 100: schools 3 + 6 + 11 = 20. 1001 is small (c); the u set {1001, 1002, 1003; LA}
-      // then needs one more part hidden: the smallest non-zero, 1002 (6).
-      ["100", null, E, 20, 20, 4, 1.2, null, null],
-      ["100", "1001", E, 3, 3, 0, null, null, null], // "c tutees, 0 of them below ARE": n_below must be c
-      ["100", "1002", E, 6, 6, 0, null, null, null], // secondary c; its 0 below ARE must follow it
-      ["100", "1003", E, 11, 11, 4, null, null, null],
-      // LA 200: nothing small in mart_att; the model tutees are split across two marts.
-      ["200", null, E, 40, 40, 10, 2.0, null, null],
-      ["200", "2001", E, 20, 20, 5, null, null, null],
-      ["200", "2002", E, 20, 20, 5, null, null, null],
-      // LA 300: a complement (30 with a classifiable baseline, 28 below ARE: 30 − 28 = 2 is small).
-      ["300", null, E, 30, 30, 28, null, "fewer than 40 tutees", null],
-      // LA 300 Mathematics: no tutee has a classifiable baseline, so % below ARE has no denominator.
-      ["300", null, "Mathematics", 10, 0, 0, null, null, "no comparison pupils in the model"],
-      // subject Total: impact does not apply (the row says z; the figure's own reason is blank)
-      ["300", null, "Total", 40, 30, 28, null, null, "z"],
-    ], [
-      ["100", "1002", 6, 6], // the same tutees as mart_att 1002 under another name, and the model tutees within them
-      ["200", "2001", 20, 2], // model tutees: 2 (c) + 18 = the LA's 20 in mart_la
-      ["200", "2002", 20, 18],
-    ], [["200", 20]]);
+    const dir = await build(
+      db,
+      [
+        // LA 100: schools 3 + 6 + 11 = 20. 1001 is small (c); the u set {1001, 1002, 1003; LA}
+        // then needs one more part hidden: the smallest non-zero, 1002 (6).
+        ["100", null, E, 20, 20, 4, 1.2, null, null],
+        ["100", "1001", E, 3, 3, 0, null, null, null], // "c tutees, 0 of them below ARE": n_below must be c
+        ["100", "1002", E, 6, 6, 0, null, null, null], // secondary c; its 0 below ARE must follow it
+        ["100", "1003", E, 11, 11, 4, null, null, null],
+        // LA 200: nothing small in mart_att; the model tutees are split across two marts.
+        ["200", null, E, 40, 40, 10, 2.0, null, null],
+        ["200", "2001", E, 20, 20, 5, null, null, null],
+        ["200", "2002", E, 20, 20, 5, null, null, null],
+        // LA 300: a complement (30 with a classifiable baseline, 28 below ARE: 30 − 28 = 2 is small).
+        ["300", null, E, 30, 30, 28, null, "fewer than 40 tutees", null],
+        // LA 300 Mathematics: no tutee has a classifiable baseline, so % below ARE has no denominator.
+        ["300", null, "Mathematics", 10, 0, 0, null, null, "no comparison pupils in the model"],
+        // subject Total: impact does not apply (the row says z; the figure's own reason is blank)
+        ["300", null, "Total", 40, 30, 28, null, null, "z"],
+      ],
+      [
+        ["100", "1002", 6, 6], // the same tutees as mart_att 1002 under another name, and the model tutees within them
+        ["200", "2001", 20, 2], // model tutees: 2 (c) + 18 = the LA's 20 in mart_la
+        ["200", "2002", 20, 18],
+      ],
+      [["200", 20]],
+    );
     await publish(db, fakeSettings([HERTS]), { catalogueDir: dir });
     att = await rows(db, "published_att");
     prog = await rows(db, "published_prog");
@@ -146,7 +177,8 @@ describe("publish: one decision over the whole release (planted cases)", () => {
     expect(att.get("300||Mathematics")!.est).toBe("x");
     expect(att.get("300||Total")!.est).toBe("z");
     const notes = await db.all<{ la_code: string; subject: string; indicator: string; reason: string }>(
-      `select la_code, subject, indicator, reason from published_footnotes where published_table = 'published_att' order by all`);
+      `select la_code, subject, indicator, reason from published_footnotes where published_table = 'published_att' order by all`,
+    );
     expect(notes).toContainEqual({ la_code: "300", subject: "English", indicator: "est", reason: "fewer than 40 tutees" });
     expect(notes).toContainEqual({ la_code: "300", subject: "Mathematics", indicator: "est", reason: "no comparison pupils in the model" });
     // one footnote per x cell, no more
@@ -162,8 +194,15 @@ describe("publish: one decision over the whole release (planted cases)", () => {
 describe("publish: the count catalogue is checked", () => {
   it("fails loudly, naming both columns, where two counts declared to be the same pupils differ", async () => {
     const db = await Db.open(":memory:");
-    const dir = await build(db, [["100", null, "English", 20, 20, 4, 1.2, null, null], ["100", "1002", "English", 6, 6, 0, null, null, null]],
-      [["100", "1002", 7, 6]], [["100", 20]]);
+    const dir = await build(
+      db,
+      [
+        ["100", null, "English", 20, 20, 4, 1.2, null, null],
+        ["100", "1002", "English", 6, 6, 0, null, null, null],
+      ],
+      [["100", "1002", 7, 6]],
+      [["100", 20]],
+    );
     await expect(publish(db, fakeSettings([HERTS]), { catalogueDir: dir })).rejects.toThrow(/mart_att\.n_t = 6, mart_prog\.n_twin = 7/);
     await expect(publish(db, fakeSettings([HERTS]), { catalogueDir: dir })).rejects.toBeInstanceOf(DisclosureError);
     db.close();

@@ -20,9 +20,11 @@ describe("sqlRound agrees with core/round.ts formatFixed", () => {
   afterAll(() => db.close());
 
   it("on halves, binary-noise cases, negatives, zeros and random values at dp 0..3", async () => {
-    const values: number[] = [1.005, 0.145, 0.125, -0.125, 2.5, -2.5, 2.675, 1.0049999, -0.04, -0.05, 0, -0, 1234567.891, 0.0005, 99.95, -99.95, 1e-9, 123456.785];
+    const values: number[] = [
+      1.005, 0.145, 0.125, -0.125, 2.5, -2.5, 2.675, 1.0049999, -0.04, -0.05, 0, -0, 1234567.891, 0.0005, 99.95, -99.95, 1e-9, 123456.785,
+    ];
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 300; i++) {
       const dp = i % 4;
       values.push((Math.floor(rand() * 200000) - 100000 + 0.5) / 10 ** dp / 10); // exact halves one place below dp
@@ -32,7 +34,9 @@ describe("sqlRound agrees with core/round.ts formatFixed", () => {
     for (const [i, x] of values.entries()) await db.run("insert into v values (?, ?)", [i, x]);
     for (const dp of [0, 1, 2, 3]) {
       const rows = await db.all<{ i: number; s: string }>(`select i, ${sqlRound("x", dp)} as s from v order by i`);
-      const mismatches = rows.filter((r) => r.s !== formatFixed(values[r.i], dp)).map((r) => `${values[r.i]} dp${dp}: sql ${r.s} js ${formatFixed(values[r.i], dp)}`);
+      const mismatches = rows
+        .filter((r) => r.s !== formatFixed(values[r.i], dp))
+        .map((r) => `${values[r.i]} dp${dp}: sql ${r.s} js ${formatFixed(values[r.i], dp)}`);
       expect(mismatches).toEqual([]);
     }
   });
@@ -52,7 +56,9 @@ describe("sqlRound agrees with core/round.ts formatFixed", () => {
     for (const [i, x] of values.entries()) await db.run("insert into w values (?, ?)", [i, x]);
     for (let dp = 0; dp <= 6; dp++) {
       const rows = await db.all<{ i: number; s: string }>(`select i, ${sqlRound("x", dp)} as s from w order by i`);
-      const mismatches = rows.filter((r) => r.s !== formatFixed(values[r.i], dp)).map((r) => `${values[r.i]} dp${dp}: sql ${r.s} js ${formatFixed(values[r.i], dp)}`);
+      const mismatches = rows
+        .filter((r) => r.s !== formatFixed(values[r.i], dp))
+        .map((r) => `${values[r.i]} dp${dp}: sql ${r.s} js ${formatFixed(values[r.i], dp)}`);
       expect(mismatches).toEqual([]);
     }
   });
@@ -64,7 +70,13 @@ async function handMart(db: Db, rows: [string, string | null, string, string, st
     n integer, mean_score double, estimate double, estimate_na_reason varchar, share double)`);
   for (const [la, urn, subject, breakdown, group, n] of rows) {
     await db.run(`insert into mart_hand values ('200910', ?, ?, ?, ?, ?, ?, ?, ?, ?, null)`, [
-      la, urn, subject, breakdown, group, n, n === 0 ? null : 20 + n / 7,
+      la,
+      urn,
+      subject,
+      breakdown,
+      group,
+      n,
+      n === 0 ? null : 20 + n / 7,
       subject === "Total" ? null : n >= 10 ? 1.25 : null,
       subject === "Total" ? "not applicable: per subject only" : n >= 10 ? null : "Fewer than 10 tutees",
     ]);
@@ -73,12 +85,15 @@ async function handMart(db: Db, rows: [string, string | null, string, string, st
     and t.urn is not distinct from mart_hand.urn and t.subject = mart_hand.subject and t.breakdown = 'total')`);
   const dir = join(tmp, `hand-${Math.random().toString(36).slice(2)}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "hand.csv"), `indicator,mart,label,grouping,unit,dp,count_basis,level
+  writeFileSync(
+    join(dir, "hand.csv"),
+    `indicator,mart,label,grouping,unit,dp,count_basis,level
 n,mart_hand,Pupils,Counts,,0,n,both
 mean_score,mart_hand,Mean score,Attainment,,1,n,both
 estimate,mart_hand,Estimate,Impact,,1,n,la
 share,mart_hand,Share of all pupils,Counts,%,1,n;n@total,both
-`);
+`,
+  );
   return dir;
 }
 
@@ -97,21 +112,35 @@ describe("publish: hand-worked suppression patterns", () => {
     const dir = await handMart(db, [
       // LA 100: one total (29) shared by every breakdown of English.
       ["100", null, E, "total", "Total", 29],
-      ["100", null, E, "sex", "Female", 3], ["100", null, E, "sex", "Male", 26],
-      ["100", null, E, "sen_provision", "No SEN provision", 20], ["100", null, E, "sen_provision", "School Action", 2],
-      ["100", null, E, "sen_provision", "School Action Plus", 0], ["100", null, E, "sen_provision", "Statement", 7],
-      ["100", null, E, "fsm_status", "FSM eligible", 6], ["100", null, E, "fsm_status", "Not known to be FSM eligible", 23],
-      ["100", null, E, "ethnicity_major", "Asian / Asian British", 1], ["100", null, E, "ethnicity_major", "Black / African / Caribbean / Black British", 14],
+      ["100", null, E, "sex", "Female", 3],
+      ["100", null, E, "sex", "Male", 26],
+      ["100", null, E, "sen_provision", "No SEN provision", 20],
+      ["100", null, E, "sen_provision", "School Action", 2],
+      ["100", null, E, "sen_provision", "School Action Plus", 0],
+      ["100", null, E, "sen_provision", "Statement", 7],
+      ["100", null, E, "fsm_status", "FSM eligible", 6],
+      ["100", null, E, "fsm_status", "Not known to be FSM eligible", 23],
+      ["100", null, E, "ethnicity_major", "Asian / Asian British", 1],
+      ["100", null, E, "ethnicity_major", "Black / African / Caribbean / Black British", 14],
       ["100", null, E, "ethnicity_major", "White", 14],
-      ["100", null, E, "key_stage", "Key stage 2", 0], ["100", null, E, "key_stage", "Key stage 3", 29], ["100", null, E, "key_stage", "Key stage 4", 0],
+      ["100", null, E, "key_stage", "Key stage 2", 0],
+      ["100", null, E, "key_stage", "Key stage 3", 29],
+      ["100", null, E, "key_stage", "Key stage 4", 0],
       // LA 200: the only unsuppressed parts are zeros, so the total goes, and cascades.
       ["200", null, E, "total", "Total", 8],
-      ["200", null, E, "first_language", "Known or believed to be English", 3], ["200", null, E, "first_language", "Known or believed to be other than English", 0],
-      ["200", null, E, "key_stage", "Key stage 2", 0], ["200", null, E, "key_stage", "Key stage 3", 8],
+      ["200", null, E, "first_language", "Known or believed to be English", 3],
+      ["200", null, E, "first_language", "Known or believed to be other than English", 0],
+      ["200", null, E, "key_stage", "Key stage 2", 0],
+      ["200", null, E, "key_stage", "Key stage 3", 8],
       // LA 300: subject set (English + Mathematics vs Total).
-      ["300", null, "English", "total", "Total", 10], ["300", null, "Mathematics", "total", "Total", 3], ["300", null, "Total", "total", "Total", 12],
+      ["300", null, "English", "total", "Total", 10],
+      ["300", null, "Mathematics", "total", "Total", 3],
+      ["300", null, "Total", "total", "Total", 12],
       // LA 400: schools vs LA row.
-      ["400", null, E, "total", "Total", 54], ["400", "4001", E, "total", "Total", 4], ["400", "4002", E, "total", "Total", 20], ["400", "4003", E, "total", "Total", 30],
+      ["400", null, E, "total", "Total", 54],
+      ["400", "4001", E, "total", "Total", 4],
+      ["400", "4002", E, "total", "Total", 20],
+      ["400", "4003", E, "total", "Total", 30],
     ]);
     await publish(db, fakeSettings([HERTS]), { catalogueDir: dir });
     pub = await published(db);
@@ -122,11 +151,17 @@ describe("publish: hand-worked suppression patterns", () => {
     expect(n("100||English|total|Total")).toBe("29");
     expect([n("100||English|sex|Female"), n("100||English|sex|Male")]).toEqual(["c", "c"]);
     expect([
-      n("100||English|sen_provision|No SEN provision"), n("100||English|sen_provision|School Action"),
-      n("100||English|sen_provision|School Action Plus"), n("100||English|sen_provision|Statement"),
+      n("100||English|sen_provision|No SEN provision"),
+      n("100||English|sen_provision|School Action"),
+      n("100||English|sen_provision|School Action Plus"),
+      n("100||English|sen_provision|Statement"),
     ]).toEqual(["20", "c", "0", "c"]);
     expect([n("100||English|fsm_status|FSM eligible"), n("100||English|fsm_status|Not known to be FSM eligible")]).toEqual(["6", "23"]);
-    expect([n("100||English|key_stage|Key stage 2"), n("100||English|key_stage|Key stage 3"), n("100||English|key_stage|Key stage 4")]).toEqual(["0", "29", "0"]);
+    expect([n("100||English|key_stage|Key stage 2"), n("100||English|key_stage|Key stage 3"), n("100||English|key_stage|Key stage 4")]).toEqual([
+      "0",
+      "29",
+      "0",
+    ]);
   });
   it("breaks ties by group label (byte order)", () => {
     expect([
@@ -145,8 +180,12 @@ describe("publish: hand-worked suppression patterns", () => {
     expect([n("300||English|total|Total"), n("300||Mathematics|total|Total"), n("300||Total|total|Total")]).toEqual(["c", "c", "12"]);
   });
   it("protects the schools of an LA against the LA row", () => {
-    expect([n("400|4001|English|total|Total"), n("400|4002|English|total|Total"), n("400|4003|English|total|Total"), n("400||English|total|Total")])
-      .toEqual(["c", "c", "30", "54"]);
+    expect([n("400|4001|English|total|Total"), n("400|4002|English|total|Total"), n("400|4003|English|total|Total"), n("400||English|total|Total")]).toEqual([
+      "c",
+      "c",
+      "30",
+      "54",
+    ]);
   });
   it("suppresses every figure derived from a suppressed count, and rounds the rest", () => {
     // Split first, each part shown non-empty, so neither check can pass without running.
@@ -170,7 +209,8 @@ describe("publish: hand-worked suppression patterns", () => {
     expect(pub.get("100||English|fsm_status|FSM eligible")!.estimate).toBe("x");
     expect(pub.get("300||Total|total|Total")!.estimate).toBe("z");
     const notes = await db.all<{ la_code: string; group_label: string; reason: string }>(
-      `select la_code, group_label, reason from published_footnotes where indicator = 'estimate' order by la_code, group_label`);
+      `select la_code, group_label, reason from published_footnotes where indicator = 'estimate' order by la_code, group_label`,
+    );
     expect(notes).toContainEqual({ la_code: "100", group_label: "FSM eligible", reason: "Fewer than 10 tutees" });
     const xCells = [...pub.values()].filter((r) => r.estimate === "x").length;
     expect(notes.length).toBe(xCells);
@@ -190,7 +230,9 @@ function recoverable(rows: Record<string, string | null>[], count: string): stri
     add(`b|${r.time_period}|${r.la_code}|${urn}|${r.subject}|${r.breakdown}`, r.breakdown === "total" ? "total" : "parts", v);
     if (r.breakdown === "total") {
       // the total row belongs to every breakdown's set of its (LA, school, subject)
-      for (const other of new Set(rows.filter((o) => o.la_code === r.la_code && (o.urn ?? "") === urn && o.subject === r.subject && o.breakdown !== "total").map((o) => o.breakdown))) {
+      for (const other of new Set(
+        rows.filter((o) => o.la_code === r.la_code && (o.urn ?? "") === urn && o.subject === r.subject && o.breakdown !== "total").map((o) => o.breakdown),
+      )) {
         add(`b|${r.time_period}|${r.la_code}|${urn}|${r.subject}|${other}`, "total", v);
       }
     }
@@ -208,7 +250,12 @@ function recoverable(rows: Record<string, string | null>[], count: string): stri
 }
 
 describe("publish: generated marts with small groups", () => {
-  for (const [seed, threshold, places] of [[1, 5, 40], [2, 5, 25], [3, 10, 40], [4, 5, 12]] as const) {
+  for (const [seed, threshold, places] of [
+    [1, 5, 40],
+    [2, 5, 25],
+    [3, 10, 40],
+    [4, 5, 12],
+  ] as const) {
     it(`seed ${seed}, threshold ${threshold}: no small count published, nothing recoverable by differencing`, async () => {
       const db = await Db.open(":memory:");
       const dir = join(tmp, `gen-${seed}`);
@@ -233,7 +280,8 @@ describe("publish: generated marts with small groups", () => {
       expect(recoverable(rows, "n_places")).toEqual([]);
       // impact follows its counts: a primary-small n_tutees is c
       const impact = await db.all<{ n_tutees: number; impact_points: string }>(
-        `select m.n_tutees, p.impact_points from mart_impact m join published_impact p using (time_period, la_code, subject, breakdown, group_label)`);
+        `select m.n_tutees, p.impact_points from mart_impact m join published_impact p using (time_period, la_code, subject, breakdown, group_label)`,
+      );
       const small = impact.filter((r) => r.n_tutees > 0 && r.n_tutees < threshold);
       expect(small.length, "groups with fewer tutees than the threshold").toBeGreaterThan(0);
       expect(small.map((r) => r.impact_points)).toEqual(small.map(() => "c"));
@@ -242,7 +290,15 @@ describe("publish: generated marts with small groups", () => {
   }
 
   it("the checker itself catches a single suppressed cell", () => {
-    const row = (group: string, breakdown: string, v: string) => ({ time_period: "200910", la_code: "1", urn: null, subject: "English", breakdown, group_label: group, n: v });
+    const row = (group: string, breakdown: string, v: string) => ({
+      time_period: "200910",
+      la_code: "1",
+      urn: null,
+      subject: "English",
+      breakdown,
+      group_label: group,
+      n: v,
+    });
     expect(recoverable([row("Total", "total", "10"), row("Female", "sex", "c"), row("Male", "sex", "7")], "n")).toHaveLength(1);
     expect(recoverable([row("Total", "total", "10"), row("Female", "sex", "c"), row("Male", "sex", "c")], "n")).toHaveLength(0);
   });
@@ -276,8 +332,12 @@ describe("publish: a mart with a further dimension (e.g. questionnaire item)", (
     await publish(db, fakeSettings([HERTS]), { catalogueDir: dir });
     const rows = await db.all<{ item: string; group_label: string; n: string }>(`select item, group_label, n from published_items order by item, group_label`);
     expect(rows).toEqual([
-      { item: "A", group_label: "Female", n: "c" }, { item: "A", group_label: "Male", n: "c" }, { item: "A", group_label: "Total", n: "13" },
-      { item: "B", group_label: "Female", n: "c" }, { item: "B", group_label: "Male", n: "c" }, { item: "B", group_label: "Total", n: "5" },
+      { item: "A", group_label: "Female", n: "c" },
+      { item: "A", group_label: "Male", n: "c" },
+      { item: "A", group_label: "Total", n: "13" },
+      { item: "B", group_label: "Female", n: "c" },
+      { item: "B", group_label: "Male", n: "c" },
+      { item: "B", group_label: "Total", n: "5" },
     ]);
     db.close();
   });

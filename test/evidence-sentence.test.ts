@@ -14,11 +14,21 @@ const items = evidenceItems as (impact: Row | undefined, matched: Row | undefine
 const clear: Row = { b: "2.400", ci_low: "1.2", ci_high: "3.6", g: "0.25" };
 const unclear: Row = { b: "0.400", ci_low: "-0.8", ci_high: "1.6", g: "0.04" };
 const agrees: Row = { att: "2.150", n_matched_t: "180" };
-const good: Row = { mdes: "0.12", mde_points: "1.1", lost_share: "8.0", ev_tutees: "250", ev_tutees_lost: "20", max_std_diff: "0.18", max_std_diff_matched: "0.05" };
+const good: Row = {
+  mdes: "0.12",
+  mde_points: "1.1",
+  lost_share: "8.0",
+  ev_tutees: "250",
+  ev_tutees_lost: "20",
+  max_std_diff: "0.18",
+  max_std_diff_matched: "0.05",
+};
 
 describe("evidenceSentence", () => {
   it("no estimate: says so with the symbol's meaning, and weighs nothing", () => {
-    expect(say({ b: "x" }, agrees, good, "English")).toBe("There is no English estimate to weigh: the estimate is x, not available (for example too few pupils or schools to estimate).");
+    expect(say({ b: "x" }, agrees, good, "English")).toBe(
+      "There is no English estimate to weigh: the estimate is x, not available (for example too few pupils or schools to estimate).",
+    );
     expect(say(undefined, undefined, undefined, "Mathematics")).toBe("There is no maths estimate to weigh.");
   });
 
@@ -30,7 +40,9 @@ describe("evidenceSentence", () => {
 
   it("CI includes 0 and |g| under the MDES: a smaller effect may have gone unseen", () => {
     const s = say(unclear, { att: "0.300" }, { ...good, mdes: "0.31" }, "Mathematics");
-    expect(s).toBe("Read the maths figure with caution: the design could reliably detect only an effect size of 0.31 or more, so a smaller effect may have gone unseen.");
+    expect(s).toBe(
+      "Read the maths figure with caution: the design could reliably detect only an effect size of 0.31 or more, so a smaller effect may have gone unseen.",
+    );
   });
 
   it("CI excludes 0 but |g| under the MDES: such clear results tend to overstate the effect", () => {
@@ -59,7 +71,9 @@ describe("evidenceSentence", () => {
 
   it("a suppressed largest difference is never read as balance; other suppressed figures are neither caution nor support", () => {
     const s = say(clear, agrees, { mdes: "c", lost_share: "c", max_std_diff: "c", max_std_diff_matched: "c" });
-    expect(s).toBe("Read the figure with caution: how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page).");
+    expect(s).toBe(
+      "Read the figure with caution: how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page).",
+    );
     expect(say(clear, agrees, { mdes: "x", lost_share: "c", max_std_diff: "x", max_std_diff_matched: "c" })).toBe(
       "Nothing here weakens the figure beyond the limits of any comparison with pupils who were not chosen at random: the exact-matching estimate (2.2 points) agrees in direction.",
     );

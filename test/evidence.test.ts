@@ -42,16 +42,28 @@ describe("mart_evidence on a fixture of 10 schools", () => {
       const tutored = i < 4;
       const baseline = 21 + Math.floor(r() * 4) * 2;
       pupils.push({
-        urn: `10000${s}`, upn: `P${s}_${i}`, nc_year: 5 + (i % 2), tutored,
-        fsm: r() < (tutored ? 0.5 : 0.2), eal: r() < 0.3, female: r() < 0.5, cla: i === 0 && s < 6, sen_any: r() < 0.25,
-        baseline, outcome: baseline + 3 + (tutored ? 1.5 : 0) + Math.round((r() - 0.5) * 8),
+        urn: `10000${s}`,
+        upn: `P${s}_${i}`,
+        nc_year: 5 + (i % 2),
+        tutored,
+        fsm: r() < (tutored ? 0.5 : 0.2),
+        eal: r() < 0.3,
+        female: r() < 0.5,
+        cla: i === 0 && s < 6,
+        sen_any: r() < 0.25,
+        baseline,
+        outcome: baseline + 3 + (tutored ? 1.5 : 0) + Math.round((r() - 0.5) * 8),
       });
     }
   }
   // Tutees the model never sees: 3 with no baseline, 2 with no outcome, 1 with neither.
   const lost = [
-    { baseline: null, outcome: 30 }, { baseline: null, outcome: 28 }, { baseline: null, outcome: 27 },
-    { baseline: 25, outcome: null }, { baseline: 23, outcome: null }, { baseline: null, outcome: null },
+    { baseline: null, outcome: 30 },
+    { baseline: null, outcome: 28 },
+    { baseline: null, outcome: 27 },
+    { baseline: 25, outcome: null },
+    { baseline: 23, outcome: null },
+    { baseline: null, outcome: null },
   ];
   let db: Db;
   let row: Row;
@@ -76,8 +88,12 @@ describe("mart_evidence on a fixture of 10 schools", () => {
 
   it("has one row per subject of the whole cohort, and z on subject Total", async () => {
     const rows = await db.all<{ subject: string; breakdown: string; na_reason: string | null; mdes: number | null }>(
-      "select subject, breakdown, na_reason, mdes from mart_evidence order by subject");
-    expect(rows.map((x) => [x.subject, x.breakdown, x.na_reason])).toEqual([["English", "total", null], ["Total", "total", "z"]]);
+      "select subject, breakdown, na_reason, mdes from mart_evidence order by subject",
+    );
+    expect(rows.map((x) => [x.subject, x.breakdown, x.na_reason])).toEqual([
+      ["English", "total", null],
+      ["Total", "total", "z"],
+    ]);
     expect(rows[1]!.mdes).toBeNull();
   });
 
@@ -105,7 +121,12 @@ describe("mart_evidence on a fixture of 10 schools", () => {
     const tut = pupils.filter((p) => p.tutored);
     const com = pupils.filter((p) => !p.tutored);
     const measures: ((p: FixturePupil) => number)[] = [
-      (p) => p.baseline, (p) => +p.fsm, (p) => +(p.cla ?? false), (p) => +(p.eal ?? false), (p) => +p.female, (p) => +(p.sen_any ?? false),
+      (p) => p.baseline,
+      (p) => +p.fsm,
+      (p) => +(p.cla ?? false),
+      (p) => +(p.eal ?? false),
+      (p) => +p.female,
+      (p) => +(p.sen_any ?? false),
     ];
     const expected = Math.max(...measures.map((f) => Math.abs(stdDiff(tut.map(f), com.map(f)))));
     expect(Number(row.max_std_diff)).toBeCloseTo(expected, 10);

@@ -7,13 +7,44 @@ import { CsvParseError, isPlainNumber, parseCsv, parseGrid, PLAIN_NUMBER, toCsv 
 import { writeWorkbook } from "../pipelines/export/workbook.ts";
 import { zip, zipAsync } from "../pipelines/export/zip.ts";
 
-const AWKWARD = ["", "0", "-1.5", "1.", "-", "-x", "=1+1", "+44", "@a", "\tx", "\rx", "a\nb", "a,b", 'say "hi"', "c", "x", "z", "é £", "€", "St Mary’s", "\uD800"];
+const AWKWARD = [
+  "",
+  "0",
+  "-1.5",
+  "1.",
+  "-",
+  "-x",
+  "=1+1",
+  "+44",
+  "@a",
+  "\tx",
+  "\rx",
+  "a\nb",
+  "a,b",
+  'say "hi"',
+  "c",
+  "x",
+  "z",
+  "é £",
+  "€",
+  "St Mary’s",
+  "\uD800",
+];
 
 describe("toCsv", () => {
   it("quotes and neutralises exactly the cells that need it, whatever characters a row holds", () => {
-    expect(toCsv(["a", "b"], [["1", "-2.5"], ["=SUM(A1)", "a,b"], ["-x", 'q"q'], ["€", null], [undefined, "Total"]])).toBe(
-      `a,b\n1,-2.5\n'=SUM(A1),"a,b"\n'-x,"q""q"\n€,\n,Total\n`,
-    );
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["1", "-2.5"],
+          ["=SUM(A1)", "a,b"],
+          ["-x", 'q"q'],
+          ["€", null],
+          [undefined, "Total"],
+        ],
+      ),
+    ).toBe(`a,b\n1,-2.5\n'=SUM(A1),"a,b"\n'-x,"q""q"\n€,\n,Total\n`);
   });
 
   it("writes rows of any mix of values as the cell-by-cell rule does", () => {
@@ -27,16 +58,17 @@ describe("toCsv", () => {
 
 describe("isPlainNumber", () => {
   it("agrees with PLAIN_NUMBER", () => {
-    for (const v of ["0", "12", "-3", "-3.25", "1.", ".5", "-", "--1", "1e5", " 1", "1 ", "1.2.3", "١", "", "00.00"]) expect(isPlainNumber(v)).toBe(PLAIN_NUMBER.test(v));
+    for (const v of ["0", "12", "-3", "-3.25", "1.", ".5", "-", "--1", "1e5", " 1", "1 ", "1.2.3", "١", "", "00.00"])
+      expect(isPlainNumber(v)).toBe(PLAIN_NUMBER.test(v));
   });
 });
 
 describe("parseGrid", () => {
   const texts = [
     "a,b,c\n1,2,3\n",
-    "\uFEFFa,b\r\n\"x,1\",\"say \"\"hi\"\"\"\r\n\r\nshort\nlong,row,here,too\n",
-    "a,b\nx,\"multi\nline\"\ny,\n,\n",
-    "h\n\"\"",
+    '\uFEFFa,b\r\n"x,1","say ""hi"""\r\n\r\nshort\nlong,row,here,too\n',
+    'a,b\nx,"multi\nline"\ny,\n,\n',
+    'h\n""',
     "a,b\n1,2",
     "",
   ];
@@ -64,9 +96,9 @@ describe("parseGrid", () => {
 
   it("fails as parseCsv does", () => {
     for (const [text, message] of [
-      ["a,b\n\"open\n", "line 3: a quoted field is not closed"],
-      ["a,b\nx\"y,1\n", "line 2: a quote inside an unquoted field"],
-      ["a\n\"x\"y\"\n", "line 2: a quote inside an unquoted field"],
+      ['a,b\n"open\n', "line 3: a quoted field is not closed"],
+      ['a,b\nx"y,1\n', "line 2: a quote inside an unquoted field"],
+      ['a\n"x"y"\n', "line 2: a quote inside an unquoted field"],
     ]) {
       expect(() => parseCsv(text)).toThrow(new CsvParseError(message));
       expect(() => parseGrid(text)).toThrow(new CsvParseError(message));
@@ -78,18 +110,33 @@ describe("zipAsync", () => {
   it("gives zip()'s bytes however the entries' data is cut into chunks, empty entries included", async () => {
     const when = new Date(Date.UTC(2010, 8, 30, 13, 14, 16));
     const big = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `<c r="A${i}"><v>${(i * 7919) % 1000}</v></c>`).join(""), "latin1");
-    const entries = [{ name: "a.xml", data: Buffer.from("hello") }, { name: "empty.xml", data: Buffer.alloc(0) }, { name: "big.xml", data: big }];
+    const entries = [
+      { name: "a.xml", data: Buffer.from("hello") },
+      { name: "empty.xml", data: Buffer.alloc(0) },
+      { name: "big.xml", data: big },
+    ];
     const chunks = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, k) => Buffer.from(b.subarray(k * size, (k + 1) * size)));
     const want = zip(entries, when);
-    for (const [small, large] of [[1, 4099], [2, 65_537], [4096, 1 << 20]]) {
-      const got = await zipAsync(entries.map((e) => ({ name: e.name, data: chunks(e.data, e.data.length > 100 ? large : small) })), when, 2);
+    for (const [small, large] of [
+      [1, 4099],
+      [2, 65_537],
+      [4096, 1 << 20],
+    ]) {
+      const got = await zipAsync(
+        entries.map((e) => ({ name: e.name, data: chunks(e.data, e.data.length > 100 ? large : small) })),
+        when,
+        2,
+      );
       expect(got.equals(want)).toBe(true);
     }
   });
 
   it("dates every entry with the date given (its UTC fields) and holds each entry's bytes", async () => {
     const when = new Date(Date.UTC(2010, 8, 30, 13, 14, 16));
-    const entries = [{ name: "a.csv", data: Buffer.from("x,y\r\n1,2\r\n") }, { name: "b/c.xml", data: Buffer.from("<c/>".repeat(50_000)) }];
+    const entries = [
+      { name: "a.csv", data: Buffer.from("x,y\r\n1,2\r\n") },
+      { name: "b/c.xml", data: Buffer.from("<c/>".repeat(50_000)) },
+    ];
     const bytes = zip(entries, when);
     // DOS time and date in every local header (offset 10) and central directory entry (offset 12).
     const dosTime = (13 << 11) | (14 << 5) | (16 / 2);
@@ -110,7 +157,15 @@ describe("zipAsync", () => {
       yield Buffer.from("start");
       throw new Error("no more");
     }
-    await expect(zipAsync([{ name: "ok", data: [Buffer.from("x".repeat(5_000_000))] }, { name: "bad", data: failing() }], new Date("1980-01-01T00:00:00Z"))).rejects.toThrow("no more");
+    await expect(
+      zipAsync(
+        [
+          { name: "ok", data: [Buffer.from("x".repeat(5_000_000))] },
+          { name: "bad", data: failing() },
+        ],
+        new Date("1980-01-01T00:00:00Z"),
+      ),
+    ).rejects.toThrow("no more");
   });
 });
 
@@ -118,7 +173,13 @@ describe("writeWorkbook", () => {
   it("writes sheets larger than a chunk whole, awkward cells escaped and neutralised", async () => {
     const columns = ["name", "n", "pct"];
     const rows = Array.from({ length: 40_000 }, (_, i) => [AWKWARD[i % AWKWARD.length], String(i), i % 5 ? (i / 10).toFixed(1) : "c"]);
-    const bytes = await writeWorkbook({ title: "T", buildDate: "2010-09-30", inputs: [], files: [], sheets: [{ name: "big", columns, dp: { n: 0, pct: 1 }, rows }] });
+    const bytes = await writeWorkbook({
+      title: "T",
+      buildDate: "2010-09-30",
+      inputs: [],
+      files: [],
+      sheets: [{ name: "big", columns, dp: { n: 0, pct: 1 }, rows }],
+    });
     const xml = await (await JSZip.loadAsync(bytes)).file("xl/worksheets/sheet2.xml")!.async("string");
     expect(xml.length).toBeGreaterThan(3 << 20);
     expect(xml.startsWith('<?xml version="1.0"')).toBe(true);
@@ -128,18 +189,25 @@ describe("writeWorkbook", () => {
     expect(xml).toContain('<c r="A15" t="inlineStr"><is><t xml:space="preserve">say &quot;hi&quot;</t></is></c>');
     expect(xml).toContain('<c r="C7" t="inlineStr"><is><t xml:space="preserve">c</t></is></c>');
     expect(xml).toContain('<c r="C8" s="4"><v>0.6</v></c>');
-    expect(xml).toContain("<t xml:space=\"preserve\">St Mary’s</t>");
+    expect(xml).toContain('<t xml:space="preserve">St Mary’s</t>');
     expect(xml.match(/<row /g)!.length).toBe(40_001);
   });
 
   it("heads a sheet with its labels when given, and puts the notes and the threshold on the cover", async () => {
     const bytes = await writeWorkbook({
-      title: "T", buildDate: "2010-09-30", inputs: [], files: [], suppressionThreshold: 10, notes: [["Schools", "in the CSV"]],
+      title: "T",
+      buildDate: "2010-09-30",
+      inputs: [],
+      files: [],
+      suppressionThreshold: 10,
+      notes: [["Schools", "in the CSV"]],
       sheets: [{ name: "s", columns: ["n", "pct"], labels: ["Pupils", "Share (%)"], dp: { n: 0, pct: 1 }, rows: [["12", "c"]] }],
     });
     const zip = await JSZip.loadAsync(bytes);
     const sheet = await zip.file("xl/worksheets/sheet2.xml")!.async("string");
-    expect(sheet).toContain('<row r="1"><c r="A1" t="inlineStr" s="1"><is><t xml:space="preserve">Pupils</t></is></c><c r="B1" t="inlineStr" s="1"><is><t xml:space="preserve">Share (%)</t></is></c></row>');
+    expect(sheet).toContain(
+      '<row r="1"><c r="A1" t="inlineStr" s="1"><is><t xml:space="preserve">Pupils</t></is></c><c r="B1" t="inlineStr" s="1"><is><t xml:space="preserve">Share (%)</t></is></c></row>',
+    );
     expect(sheet).not.toContain(">pct<");
     expect(sheet).toContain('<c r="A2" s="3"><v>12</v></c><c r="B2" t="inlineStr"><is><t xml:space="preserve">c</t></is></c>');
     const cover = await zip.file("xl/worksheets/sheet1.xml")!.async("string");

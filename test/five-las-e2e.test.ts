@@ -36,7 +36,8 @@ const BANDS = ["Well below expected", "Below expected", "At or above expected", 
 const NATIONAL_ONLY = ["pooled_k", "pooled_tau2", "pooled_i2", "pooled_pi_low", "pooled_pi_high"];
 /** The strength-of-evidence indicators of the LA file (catalogue impact_evidence.csv, level la). */
 const EVIDENCE = parseTable(readFileSync(join(ROOT, "pipelines", "measures", "catalogue", "impact_evidence.csv"), "utf8"))
-  .records.filter((r) => r.values.level === "la").map((r) => r.values.indicator);
+  .records.filter((r) => r.values.level === "la")
+  .map((r) => r.values.indicator);
 /** qnorm(0.975), the prediction interval's multiplier in outputs.md §1 (1.96). */
 const Z = 1.959963984540054;
 
@@ -59,7 +60,8 @@ async function cli(args: string[]): Promise<string> {
 
 const csv = (path: string) => parseTable(readFileSync(path, "utf8"));
 /** Rows about the whole cohort of a subject: every filter but subject at Total. */
-const wholeCohort = (t: Table, subject: string) => t.records.map((r) => r.values).filter((v) => v.subject === subject && FILTER_COLUMNS.every((c) => c === "subject" || v[c] === "Total"));
+const wholeCohort = (t: Table, subject: string) =>
+  t.records.map((r) => r.values).filter((v) => v.subject === subject && FILTER_COLUMNS.every((c) => c === "subject" || v[c] === "Total"));
 const number = (v: string) => (PLAIN_NUMBER.test(v) ? Number(v) : undefined);
 
 beforeAll(async () => {
@@ -68,13 +70,22 @@ beforeAll(async () => {
   las = folders.map((f) => f.la);
   // Each LA runs on its own, as LAs do; two at a time (two cores).
   const queue = [...folders];
-  await Promise.all([0, 1].map(async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await cli(["run", next.folder, "--out", join(tmp, `out-${next.la}`)]);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await cli(["run", next.folder, "--out", join(tmp, `out-${next.la}`)]);
+    }),
+  );
   for (const tp of PERIODS) {
     for (const la of las) laReturn.set(`${la}_${tp}`, csv(join(tmp, `out-${la}`, "return", `impact_${la}_${tp}.csv`)));
     // The synthetic LAs' codes join the Department's lookup through the settings, as for the screener.
-    await cli(["combine", ...las.map((la) => join(tmp, `out-${la}`, "return", `impact_${la}_${tp}.csv`)), "--out", national, "--settings", join(input, "settings.json")]);
+    await cli([
+      "combine",
+      ...las.map((la) => join(tmp, `out-${la}`, "return", `impact_${la}_${tp}.csv`)),
+      "--out",
+      national,
+      "--settings",
+      join(input, "settings.json"),
+    ]);
     combined.set(tp, csv(join(national, `impact_national_${tp}.csv`)));
   }
 }, 600_000);
@@ -104,16 +115,28 @@ describe("six LAs, each run on its own over two years, then combined", () => {
       const rows = t.records.map((r) => r.values).filter((v) => v.prior_attainment !== "Total");
       expect(rows.map((v) => `${v.subject}|${v.prior_attainment}`).sort(), key).toEqual(want);
       // A band row breaks down by prior attainment alone (outputs.md §1).
-      for (const v of rows) expect(FILTER_COLUMNS.filter((c) => c !== "subject" && c !== "prior_attainment" && v[c] !== "Total"), key).toEqual([]);
+      for (const v of rows)
+        expect(
+          FILTER_COLUMNS.filter((c) => c !== "subject" && c !== "prior_attainment" && v[c] !== "Total"),
+          key,
+        ).toEqual([]);
     }
   });
 
   it("prior attainment: the combined return carries every LA's band rows and a National row per band", () => {
     for (const tp of PERIODS) {
-      const rows = combined.get(tp)!.records.map((r) => r.values).filter((v) => v.prior_attainment !== "Total");
+      const rows = combined
+        .get(tp)!
+        .records.map((r) => r.values)
+        .filter((v) => v.prior_attainment !== "Total");
       for (const level of ["Local authority", "National"]) {
         const n = level === "National" ? 1 : las.length;
-        for (const s of SUBJECTS) for (const b of BANDS) expect(rows.filter((v) => v.geographic_level === level && v.subject === s && v.prior_attainment === b), `${tp} ${level} ${s} ${b}`).toHaveLength(n);
+        for (const s of SUBJECTS)
+          for (const b of BANDS)
+            expect(
+              rows.filter((v) => v.geographic_level === level && v.subject === s && v.prior_attainment === b),
+              `${tp} ${level} ${s} ${b}`,
+            ).toHaveLength(n);
       }
       expect(rows.filter((v) => v.subject === "Total")).toEqual([]);
     }
@@ -145,7 +168,10 @@ describe("six LAs, each run on its own over two years, then combined", () => {
         const nat = rows.find((v) => v.geographic_level === "National")!;
         const parts = rows.filter((v) => v.geographic_level === "Local authority" && number(v.b) !== undefined && (number(v.se) ?? 0) > 0);
         const where = `${tp} ${subject}`;
-        expect(rows.filter((v) => v.geographic_level === "Local authority"), where).toHaveLength(las.length);
+        expect(
+          rows.filter((v) => v.geographic_level === "Local authority"),
+          where,
+        ).toHaveLength(las.length);
         expect(nat.pooled_k, where).toBe(String(parts.length));
         const tau2 = Number(nat.pooled_tau2);
         expect(tau2, where).toBeGreaterThanOrEqual(0);
@@ -166,7 +192,11 @@ describe("six LAs, each run on its own over two years, then combined", () => {
         // Impact estimates and SEs to 3 decimal places, so pooling is not spoiled by rounding.
         for (const v of [...parts, nat]) expect([v.b, v.se], where).toEqual([expect.stringMatching(/^-?\d+\.\d{3}$/), expect.stringMatching(/^\d+\.\d{3}$/)]);
         // LA rows carry z in the National-only columns.
-        for (const v of rows.filter((x) => x.geographic_level === "Local authority")) expect(NATIONAL_ONLY.map((c) => v[c]), where).toEqual(NATIONAL_ONLY.map(() => "z"));
+        for (const v of rows.filter((x) => x.geographic_level === "Local authority"))
+          expect(
+            NATIONAL_ONLY.map((c) => v[c]),
+            where,
+          ).toEqual(NATIONAL_ONLY.map(() => "z"));
       }
     }
   });
@@ -201,7 +231,11 @@ describe("six LAs, each run on its own over two years, then combined", () => {
     for (const tp of PERIODS) {
       const data = readFileSync(join(national, `impact_national_${tp}.csv`), "utf8");
       const meta = readFileSync(join(national, `impact_national_${tp}.meta.csv`), "utf8");
-      expect(screen(data, meta, { data: `impact_national_${tp}.csv`, meta: `impact_national_${tp}.meta.csv` }, { las: settings.las }).filter((r) => r.level === "FAIL")).toEqual([]);
+      expect(
+        screen(data, meta, { data: `impact_national_${tp}.csv`, meta: `impact_national_${tp}.meta.csv` }, { las: settings.las }).filter(
+          (r) => r.level === "FAIL",
+        ),
+      ).toEqual([]);
     }
     const audit = await cli(["audit", national]);
     expect(audit).toMatch(/\b0 breaches\b/);
@@ -214,7 +248,9 @@ describe("six LAs, each run on its own over two years, then combined", () => {
       expect(p.subjects.map((s) => s.subject)).toEqual(SUBJECTS);
       for (const s of p.subjects) {
         const rows = wholeCohort(combined.get(p.time_period)!, s.subject);
-        expect(s.las.map((l) => [l.la_code, l.b, l.ci_low, l.ci_high])).toEqual(rows.filter((v) => v.geographic_level === "Local authority").map((v) => [v.old_la_code, v.b, v.ci_low, v.ci_high]));
+        expect(s.las.map((l) => [l.la_code, l.b, l.ci_low, l.ci_high])).toEqual(
+          rows.filter((v) => v.geographic_level === "Local authority").map((v) => [v.old_la_code, v.b, v.ci_low, v.ci_high]),
+        );
         const nat = rows.find((v) => v.geographic_level === "National")!;
         expect(s.national).toEqual(Object.fromEntries(["b", "se", "ci_low", "ci_high", ...NATIONAL_ONLY].map((c) => [c, nat[c]])));
       }

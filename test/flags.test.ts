@@ -11,9 +11,30 @@ describe("flag parsing", () => {
     const db = await Db.open(":memory:");
     await db.run(readFileSync(join(import.meta.dirname, "../pipelines/validate/sql/macros.sql"), "utf8"));
     const values = ["Y", "y", "Yes", "YES", "TRUE", "true", "1", "N", "n", "No", "no", "FALSE", "False", "0", "maybe", "2", "T", "F", "ja"];
-    const rows = await db.all<{ v: string; f: boolean | null }>(
-      `select v, ti_flag(v) as f from unnest(?::VARCHAR[]) with ordinality as t(v, i) order by i`, [JSON.stringify(values)]);
-    expect(rows.map((r) => r.f)).toEqual([true, true, true, true, true, true, true, false, false, false, false, false, false, false, null, null, null, null, null]);
+    const rows = await db.all<{ v: string; f: boolean | null }>(`select v, ti_flag(v) as f from unnest(?::VARCHAR[]) with ordinality as t(v, i) order by i`, [
+      JSON.stringify(values),
+    ]);
+    expect(rows.map((r) => r.f)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     db.close();
   });
 

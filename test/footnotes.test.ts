@@ -4,15 +4,28 @@ import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain-JS site component, without type declarations
 import { groupFootnotes } from "../src/components/footnotes.js";
 
-interface Group { reason: string; cells: number; places: { topic: string; place: string; figures: string[] }[] }
+interface Group {
+  reason: string;
+  cells: number;
+  places: { topic: string; place: string; figures: string[] }[];
+}
 
 const CATALOGUE = [
   { indicator: "b", label: "Impact (points)", grouping: "Impact" },
   { indicator: "se", label: "Impact: standard error", grouping: "Impact" },
   { indicator: "att", label: "Exact matching: effect", grouping: "Impact (exact matching)" },
 ];
-const cell = (indicator: string, reason: string, subject: string, breakdown: string, group_label: string, la_code = "919") =>
-  ({ published_table: "published_impact", time_period: "200910", la_code, urn: null, subject, breakdown, group_label, indicator, reason });
+const cell = (indicator: string, reason: string, subject: string, breakdown: string, group_label: string, la_code = "919") => ({
+  published_table: "published_impact",
+  time_period: "200910",
+  la_code,
+  urn: null,
+  subject,
+  breakdown,
+  group_label,
+  indicator,
+  reason,
+});
 
 describe("methodology footnotes as a list", () => {
   it("groups x cells by reason, most cells first, with each place's figures by label (topic not repeated)", () => {
@@ -23,7 +36,10 @@ describe("methodology footnotes as a list", () => {
       cell("att", "no tutee has an exact match", "English", "sex", "Male"),
     ];
     const groups = groupFootnotes(rows, CATALOGUE) as Group[];
-    expect(groups.map((g) => [g.reason, g.cells])).toEqual([["fewer than 10 tutees in the model", 3], ["no tutee has an exact match", 1]]);
+    expect(groups.map((g) => [g.reason, g.cells])).toEqual([
+      ["fewer than 10 tutees in the model", 3],
+      ["no tutee has an exact match", 1],
+    ]);
     expect(groups[0]!.places).toEqual([
       { topic: "Impact", place: "English, Free school meals: FSM eligible", figures: ["Impact (points)", "standard error"] },
       { topic: "Impact", place: "Mathematics (National), all pupils", figures: ["Impact (points)"] },

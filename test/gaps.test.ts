@@ -11,19 +11,33 @@ import { fixtureDb, fixtureSettings, type FixturePupil } from "./oracle/fixture.
 type P = [string, boolean, boolean, boolean | null, boolean | null, number];
 const PUPILS: P[] = [
   // tutees, FSM: 4 (in the model), 6 (EAL unknown: §6 only)
-  ["T1", true, true, false, false, 4], ["T2", true, true, null, false, 6],
+  ["T1", true, true, false, false, 4],
+  ["T2", true, true, null, false, 6],
   // tutees, not FSM: 3 and 5 (in the model), 1 (SEN unknown: §6 only)
-  ["T3", true, false, false, false, 3], ["T4", true, false, true, false, 5], ["T5", true, false, false, null, 1],
+  ["T3", true, false, false, false, 3],
+  ["T4", true, false, true, false, 5],
+  ["T5", true, false, false, null, 1],
   // comparison, FSM: 2 (in the model), 8 (EAL unknown)
-  ["C1", false, true, false, false, 2], ["C2", false, true, null, false, 8],
+  ["C1", false, true, false, false, 2],
+  ["C2", false, true, null, false, 8],
   // comparison, not FSM: 1 and 3
-  ["C3", false, false, false, false, 1], ["C4", false, false, true, false, 3],
+  ["C3", false, false, false, false, 1],
+  ["C4", false, false, true, false, 3],
 ];
 
 function fixture(la: string, prefix: string, rows: P[]): FixturePupil[] {
   return rows.map(([upn, tutored, fsm, eal, sen_any, progress], i) => ({
-    la_code: la, urn: `${la}00${i % 3}`, upn: `${prefix}${upn}`, nc_year: 5, tutored, fsm, eal, sen_any,
-    female: i % 2 === 0, baseline: 21, outcome: 21 + progress,
+    la_code: la,
+    urn: `${la}00${i % 3}`,
+    upn: `${prefix}${upn}`,
+    nc_year: 5,
+    tutored,
+    fsm,
+    eal,
+    sen_any,
+    female: i % 2 === 0,
+    baseline: 21,
+    outcome: 21 + progress,
   }));
 }
 

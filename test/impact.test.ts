@@ -50,11 +50,13 @@ function plainOls(x: number[][], y: number[], cluster: string[]) {
   }
   const G = groups.length;
   const c = (G / (G - 1)) * ((n - 1) / (n - k));
-  const v = inv.map((_, i) => inv.map((_, j) => {
-    let t = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) t += inv[i]![a]! * meat[a]![b]! * inv[b]![j]!;
-    return c * t;
-  }));
+  const v = inv.map((_, i) =>
+    inv.map((_, j) => {
+      let t = 0;
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) t += inv[i]![a]! * meat[a]![b]! * inv[b]![j]!;
+      return c * t;
+    }),
+  );
   const rss = e.reduce((s, r) => s + r * r, 0);
   return { beta, se: v.map((row, i) => Math.sqrt(row[i]!)), G, n, k, e, rss };
 }
@@ -68,9 +70,18 @@ function sd(v: number[]): number {
 function months(g: number): number {
   const a = Math.abs(Math.round(Math.abs(g) * 100 + 1e-9) / 100);
   let m: number;
-  if (a <= 0.01) m = 0; else if (a <= 0.09) m = 1; else if (a <= 0.18) m = 2; else if (a <= 0.26) m = 3;
-  else if (a <= 0.35) m = 4; else if (a <= 0.44) m = 5; else if (a <= 0.52) m = 6; else if (a <= 0.61) m = 7;
-  else if (a <= 0.69) m = 8; else if (a <= 0.78) m = 9; else if (a <= 0.87) m = 10; else if (a <= 0.95) m = 11;
+  if (a <= 0.01) m = 0;
+  else if (a <= 0.09) m = 1;
+  else if (a <= 0.18) m = 2;
+  else if (a <= 0.26) m = 3;
+  else if (a <= 0.35) m = 4;
+  else if (a <= 0.44) m = 5;
+  else if (a <= 0.52) m = 6;
+  else if (a <= 0.61) m = 7;
+  else if (a <= 0.69) m = 8;
+  else if (a <= 0.78) m = 9;
+  else if (a <= 0.87) m = 10;
+  else if (a <= 0.95) m = 11;
   else m = 12;
   return g < 0 ? -m : m;
 }
@@ -106,9 +117,14 @@ function handCase(): FixturePupil[] {
     const tutored = i < 12;
     const year = 5 + (i % 4);
     out.push({
-      urn: `10000${i % 6}`, upn: `A${String(i).padStart(3, "0")}`, nc_year: year, tutored,
+      urn: `10000${i % 6}`,
+      upn: `A${String(i).padStart(3, "0")}`,
+      nc_year: year,
+      tutored,
       full_place: tutored ? i % 3 !== 0 : undefined,
-      fsm: (i * 7) % 5 < 2, eal: (i * 5) % 7 < 2, female: GIRLS[i] === 1,
+      fsm: (i * 7) % 5 < 2,
+      eal: (i * 5) % 7 < 2,
+      female: GIRLS[i] === 1,
       baseline: base[j]! + (year - 5) * 3 - (tutored ? 2 : 0),
       outcome: base[j]! + (year - 5) * 3 - (tutored ? 2 : 0) + gain[(j * 5) % 12]! + (tutored ? 1.5 : 0) + (i % 6) * 0.25,
       cost_gbp: 300 + 10 * i,
@@ -128,7 +144,10 @@ async function build(pupils: FixturePupil[], las = ["919"]): Promise<Db> {
 
 async function row(d: Db, table: string, where: Record<string, string>): Promise<Row> {
   const keys = Object.keys(where);
-  const r = await d.one(`select * from ${table} where ${keys.map((k) => `${k} = ?`).join(" and ")}`, keys.map((k) => where[k]!));
+  const r = await d.one(
+    `select * from ${table} where ${keys.map((k) => `${k} = ?`).join(" and ")}`,
+    keys.map((k) => where[k]!),
+  );
   if (!r) throw new Error(`no ${table} row for ${JSON.stringify(where)}`);
   return r;
 }
@@ -142,7 +161,11 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     const r = await row(d, "mart_impact", TOTAL);
     // cla and sen_any are constant (all false) in the sample, so dropped.
     const x = design(pupils, "tutored", ["fsm", "eal", "female"]);
-    const fit = plainOls(x, pupils.map((p) => p.outcome), pupils.map((p) => p.urn));
+    const fit = plainOls(
+      x,
+      pupils.map((p) => p.outcome),
+      pupils.map((p) => p.urn),
+    );
     const b = fit.beta[1]!;
     const se = fit.se[1]!;
     expect(r.n_t).toBe(12);
@@ -173,8 +196,17 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     // Make ten of each: add 12 more tutees so full and partial places both reach 10.
     for (let i = 0; i < 12; i++) {
       pupils.push({
-        urn: `10000${i % 6}`, upn: `B${i}`, nc_year: 5 + (i % 4), tutored: true, full_place: i % 2 === 0,
-        fsm: i % 3 === 0, eal: i % 4 === 0, female: i % 2 === 1, baseline: 20 + i, outcome: 26 + i + (i % 3), cost_gbp: 350,
+        urn: `10000${i % 6}`,
+        upn: `B${i}`,
+        nc_year: 5 + (i % 4),
+        tutored: true,
+        full_place: i % 2 === 0,
+        fsm: i % 3 === 0,
+        eal: i % 4 === 0,
+        female: i % 2 === 1,
+        baseline: 20 + i,
+        outcome: 26 + i + (i % 3),
+        cost_gbp: 350,
       });
     }
     const d = await build(pupils);
@@ -186,14 +218,22 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     expect(nFull).toBeGreaterThanOrEqual(10);
     expect(nPartial).toBeGreaterThanOrEqual(10);
     const x = design(pupils, "dose", ["fsm", "eal", "female"]);
-    const fit = plainOls(x, pupils.map((p) => p.outcome), pupils.map((p) => p.urn));
+    const fit = plainOls(
+      x,
+      pupils.map((p) => p.outcome),
+      pupils.map((p) => p.urn),
+    );
     expect(Math.abs(Number(r.b_full) - fit.beta[1]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(r.se_full) - fit.se[1]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(r.b_partial) - fit.beta[2]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(r.se_partial) - fit.se[2]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(r.ci_partial_high) - (fit.beta[2]! + T975_DF5 * fit.se[2]!))).toBeLessThan(1e-8);
     // Cost per point = total cost of tutees in the model / (b × n_t), b > 0 and CI above 0.
-    const main = plainOls(design(pupils, "tutored", ["fsm", "eal", "female"]), pupils.map((p) => p.outcome), pupils.map((p) => p.urn));
+    const main = plainOls(
+      design(pupils, "tutored", ["fsm", "eal", "female"]),
+      pupils.map((p) => p.outcome),
+      pupils.map((p) => p.urn),
+    );
     const b = main.beta[1]!;
     const cost = pupils.filter((p) => p.tutored).reduce((s, p) => s + p.cost_gbp!, 0);
     expect(b - T975_DF5 * main.se[1]!).toBeGreaterThan(0);
@@ -204,13 +244,25 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     const pupils = handCase();
     for (let i = 0; i < 12; i++) {
       pupils.push({
-        urn: `10000${i % 6}`, upn: `B${i}`, nc_year: 5 + (i % 4), tutored: true, full_place: i === 0 ? null : i % 2 === 0,
-        fsm: i % 3 === 0, eal: i % 4 === 0, female: i % 2 === 1, baseline: 20 + i, outcome: 26 + i + (i % 3),
+        urn: `10000${i % 6}`,
+        upn: `B${i}`,
+        nc_year: 5 + (i % 4),
+        tutored: true,
+        full_place: i === 0 ? null : i % 2 === 0,
+        fsm: i % 3 === 0,
+        eal: i % 4 === 0,
+        female: i % 2 === 1,
+        baseline: 20 + i,
+        outcome: 26 + i + (i % 3),
       });
     }
     const d = await build(pupils);
     const r = await row(d, "mart_impact", TOTAL);
-    const fit = plainOls(design(pupils, "tutored", ["fsm", "eal", "female"]), pupils.map((p) => p.outcome), pupils.map((p) => p.urn));
+    const fit = plainOls(
+      design(pupils, "tutored", ["fsm", "eal", "female"]),
+      pupils.map((p) => p.outcome),
+      pupils.map((p) => p.urn),
+    );
     expect(r.n_t).toBe(24);
     expect(Math.abs(Number(r.b) - fit.beta[1]!)).toBeLessThan(1e-8);
     expect(r.b_full).toBeNull();
@@ -227,7 +279,11 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     const r = await row(d, "mart_impact", TOTAL);
     expect(r.n_excluded_unknown_covariate).toBe(2);
     const kept = pupils.slice(0, 24);
-    const fit = plainOls(design(kept, "tutored", ["fsm", "eal", "female"]), kept.map((p) => p.outcome), kept.map((p) => p.urn));
+    const fit = plainOls(
+      design(kept, "tutored", ["fsm", "eal", "female"]),
+      kept.map((p) => p.outcome),
+      kept.map((p) => p.urn),
+    );
     expect(Math.abs(Number(r.b) - fit.beta[1]!)).toBeLessThan(1e-8);
     expect(r.n_t).toBe(12);
   });
@@ -259,12 +315,20 @@ describe("primary impact model against a plain implementation (measures.md §3)"
     const b = handCase().map((p, i) => ({ ...p, la_code: "920", urn: `9${p.urn}`, upn: `Z${p.upn}`, outcome: p.outcome + (i % 5) * 0.7 }));
     const d = await build([...a, ...b], ["919", "920"]);
     const la2 = await row(d, "mart_impact", { ...TOTAL, la_code: "920" });
-    const fit2 = plainOls(design(b, "tutored", ["fsm", "eal", "female"]), b.map((p) => p.outcome), b.map((p) => p.urn));
+    const fit2 = plainOls(
+      design(b, "tutored", ["fsm", "eal", "female"]),
+      b.map((p) => p.outcome),
+      b.map((p) => p.urn),
+    );
     expect(Math.abs(Number(la2.b) - fit2.beta[1]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(la2.se) - fit2.se[1]!)).toBeLessThan(1e-8);
     const nat = await row(d, "mart_impact", { ...TOTAL, la_code: "National" });
     const all = [...a, ...b];
-    const fitN = plainOls(design(all, "tutored", ["fsm", "eal", "female"]), all.map((p) => p.outcome), all.map((p) => p.urn));
+    const fitN = plainOls(
+      design(all, "tutored", ["fsm", "eal", "female"]),
+      all.map((p) => p.outcome),
+      all.map((p) => p.urn),
+    );
     expect(nat.n_schools).toBe(12);
     expect(Math.abs(Number(nat.b) - fitN.beta[1]!)).toBeLessThan(1e-8);
     expect(Math.abs(Number(nat.se) - fitN.se[1]!)).toBeLessThan(1e-8);
@@ -318,8 +382,16 @@ describe("gaps (measures.md §5) and school comparisons (§11)", () => {
     const boys = handCase().map((p, i) => ({ ...p, female: false, upn: `M${p.upn}`, outcome: p.outcome + (i % 3) - (p.tutored ? 0.5 : 0) }));
     const d = await build([...girls, ...boys]);
     const gap = await row(d, "mart_gaps", { ...TOTAL, breakdown: "sex", group_label: "Male" });
-    const fb = plainOls(design(boys, "tutored", ["fsm", "eal"]), boys.map((p) => p.outcome), boys.map((p) => p.urn));
-    const fg = plainOls(design(girls, "tutored", ["fsm", "eal"]), girls.map((p) => p.outcome), girls.map((p) => p.urn));
+    const fb = plainOls(
+      design(boys, "tutored", ["fsm", "eal"]),
+      boys.map((p) => p.outcome),
+      boys.map((p) => p.urn),
+    );
+    const fg = plainOls(
+      design(girls, "tutored", ["fsm", "eal"]),
+      girls.map((p) => p.outcome),
+      girls.map((p) => p.urn),
+    );
     expect(Math.abs(Number(gap.gap_impact) - (fb.beta[1]! - fg.beta[1]!))).toBeLessThan(1e-8);
     expect(Math.abs(Number(gap.gap_impact_se) - Math.hypot(fb.se[1]!, fg.se[1]!))).toBeLessThan(1e-8);
     const mean = (ps: FixturePupil[]) => ps.reduce((s, p) => s + p.outcome - p.baseline, 0) / ps.length;
@@ -336,7 +408,11 @@ describe("gaps (measures.md §5) and school comparisons (§11)", () => {
     const comp = pupils.filter((p) => !p.tutored);
     const xAll = design(pupils, "tutored", ["fsm", "eal", "female"]).map((r) => [r[0]!, ...r.slice(2)]);
     const xc = xAll.filter((_, i) => !pupils[i]!.tutored);
-    const fit = plainOls(xc, comp.map((p) => p.outcome), comp.map((p) => p.urn));
+    const fit = plainOls(
+      xc,
+      comp.map((p) => p.outcome),
+      comp.map((p) => p.urn),
+    );
     const sigma = Math.sqrt(fit.rss / (fit.n - fit.k));
     const resid = pupils.map((p, i) => p.outcome - xAll[i]!.reduce((s, v, j) => s + v * fit.beta[j]!, 0));
     const tutees = pupils.map((p, i) => ({ p, e: resid[i]! })).filter((t) => t.p.tutored);
@@ -375,8 +451,15 @@ describe("indicator catalogue (pipelines/measures/catalogue/impact.csv)", () => 
     const smushed = /male|female|asian|chinese|indian|pakistani|bangladeshi|black|african|caribbean|white|roma|irish|english|british|scottish|welsh|arab/i;
     for (const r of rows) expect(r.indicator, r.indicator).not.toMatch(smushed);
     // Labels unique across every catalogue CSV.
-    const labels = readdirSync("pipelines/measures/catalogue").filter((f) => f.endsWith(".csv")).flatMap((f) =>
-      readFileSync(join("pipelines/measures/catalogue", f), "utf8").trim().split("\n").slice(1).map((l) => l.match(/^[^,]*,[^,]*,("(?:[^"]|"")*"|[^,]*)/)![1]));
+    const labels = readdirSync("pipelines/measures/catalogue")
+      .filter((f) => f.endsWith(".csv"))
+      .flatMap((f) =>
+        readFileSync(join("pipelines/measures/catalogue", f), "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.match(/^[^,]*,[^,]*,("(?:[^"]|"")*"|[^,]*)/)![1]),
+      );
     expect(new Set(labels).size).toBe(labels.length);
     await publish(d, fixtureSettings(), { catalogueDir: dir });
     const pub = await row(d, "published_impact", TOTAL);

@@ -11,16 +11,26 @@ import { fixtureDb, fixtureSettings, type FixturePupil } from "./oracle/fixture.
 const DATA = new URL("./oracle/data/", import.meta.url);
 
 function readCsv(name: string): FixturePupil[] {
-  const [header, ...lines] = readFileSync(new URL(`${name}.csv`, DATA), "utf8").trim().split("\n");
+  const [header, ...lines] = readFileSync(new URL(`${name}.csv`, DATA), "utf8")
+    .trim()
+    .split("\n");
   const cols = header!.split(",").map((c) => c.replaceAll('"', ""));
   return lines.map((line) => {
     const v = Object.fromEntries(line.split(",").map((x, i) => [cols[i], x.replaceAll('"', "")]));
     const flag = (s: string) => s === "TRUE";
     return {
-      urn: v.urn!, upn: v.upn!, nc_year: Number(v.nc_year), tutored: flag(v.tutored!),
+      urn: v.urn!,
+      upn: v.upn!,
+      nc_year: Number(v.nc_year),
+      tutored: flag(v.tutored!),
       full_place: v.full_place === "" ? undefined : flag(v.full_place!),
-      fsm: flag(v.fsm!), cla: flag(v.cla!), eal: flag(v.eal!), female: flag(v.female!), sen_any: flag(v.sen_any!),
-      baseline: Number(v.baseline), outcome: Number(v.outcome),
+      fsm: flag(v.fsm!),
+      cla: flag(v.cla!),
+      eal: flag(v.eal!),
+      female: flag(v.female!),
+      sen_any: flag(v.sen_any!),
+      baseline: Number(v.baseline),
+      outcome: Number(v.outcome),
     };
   });
 }
@@ -56,7 +66,16 @@ for (const name of ["basic", "collinear", "dose"]) {
         expect(r.n_c).toBe(o.n_c);
         expect(r.n_schools).toBe(o.g_schools);
         expect(r.k_params).toBe(o.k);
-        for (const [mine, theirs] of [["b", "b_tutored"], ["se", "se_tutored"], ["ci_low", "ci_low_tutored"], ["ci_high", "ci_high_tutored"], ["t_crit", "t_crit"], ["g", "g"], ["g_ci_low", "g_ci_low"], ["g_ci_high", "g_ci_high"]] as const) {
+        for (const [mine, theirs] of [
+          ["b", "b_tutored"],
+          ["se", "se_tutored"],
+          ["ci_low", "ci_low_tutored"],
+          ["ci_high", "ci_high_tutored"],
+          ["t_crit", "t_crit"],
+          ["g", "g"],
+          ["g_ci_low", "g_ci_low"],
+          ["g_ci_high", "g_ci_high"],
+        ] as const) {
           expect(Math.abs(Number(r[mine]) - Number(o[theirs])), `${mine}`).toBeLessThan(1e-8);
         }
       });
@@ -64,7 +83,16 @@ for (const name of ["basic", "collinear", "dose"]) {
 
     it("drops the columns R aliases", async () => {
       const r = await get("Total");
-      const names: Record<string, string> = { bl2: "baseline (key stage 2)", bl3: "baseline (key stage 3)", bl4: "baseline (key stage 4)", cla: "cla (", eal: "eal (", sen_any: "sen_any (", fsm: "fsm (", female: "female (" };
+      const names: Record<string, string> = {
+        bl2: "baseline (key stage 2)",
+        bl3: "baseline (key stage 3)",
+        bl4: "baseline (key stage 4)",
+        cla: "cla (",
+        eal: "eal (",
+        sen_any: "sen_any (",
+        fsm: "fsm (",
+        female: "female (",
+      };
       const aliased = oracle.total!.aliased as string[];
       for (const a of aliased) expect(String(r.dropped_covariates)).toContain(names[a]!);
       for (const n of Object.keys(names).filter((n) => !aliased.includes(n))) expect(String(r.dropped_covariates ?? "")).not.toContain(names[n]!);
@@ -73,7 +101,16 @@ for (const name of ["basic", "collinear", "dose"]) {
     it("dose model: full and partial places", async () => {
       const o = oracle.dose!;
       const r = await get("Total");
-      for (const [mine, theirs] of [["b_full", "b_full"], ["se_full", "se_full"], ["ci_full_low", "ci_low_full"], ["ci_full_high", "ci_high_full"], ["b_partial", "b_partial"], ["se_partial", "se_partial"], ["ci_partial_low", "ci_low_partial"], ["ci_partial_high", "ci_high_partial"]] as const) {
+      for (const [mine, theirs] of [
+        ["b_full", "b_full"],
+        ["se_full", "se_full"],
+        ["ci_full_low", "ci_low_full"],
+        ["ci_full_high", "ci_high_full"],
+        ["b_partial", "b_partial"],
+        ["se_partial", "se_partial"],
+        ["ci_partial_low", "ci_low_partial"],
+        ["ci_partial_high", "ci_high_partial"],
+      ] as const) {
         expect(Math.abs(Number(r[mine]) - Number(o[theirs])), `${mine}`).toBeLessThan(1e-8);
       }
     });

@@ -74,8 +74,13 @@ const EXPECTED: [string, number, string | null, string][] = [
 
 // Rows in each file (blank lines are not rows; a quoted newline does not start one).
 const ROWS: Record<string, number> = {
-  "schools.csv": 8, "pupils.csv": 17, "attainment.csv": 16, "tuition.csv": 12,
-  "sessions.csv": 9, "viewpoints.csv": 10, "allocations.csv": 9,
+  "schools.csv": 8,
+  "pupils.csv": 17,
+  "attainment.csv": 16,
+  "tuition.csv": 12,
+  "sessions.csv": 9,
+  "viewpoints.csv": 10,
+  "allocations.csv": 9,
 };
 
 let db: Db;
@@ -90,9 +95,7 @@ afterAll(() => db.close());
 
 describe("ingest + validate on the planted fixture", () => {
   it("quarantines exactly the planted rows, each for the planted reason", async () => {
-    const got = await db.all<{ file: string; line: number; column: string | null; rule: string }>(
-      `select file, line, "column", rule from quarantine`,
-    );
+    const got = await db.all<{ file: string; line: number; column: string | null; rule: string }>(`select file, line, "column", rule from quarantine`);
     const key = (r: [string, number, string | null, string]) => r.join("|");
     expect(got.map((r) => key([r.file, r.line, r.column, r.rule])).sort()).toEqual(EXPECTED.map(key).sort());
   });
@@ -125,14 +128,20 @@ describe("ingest + validate on the planted fixture", () => {
     ]);
     const results = await db.all<{ _line: number; result: string }>(`select _line, result from stg_attainment order by _line`);
     expect(results).toEqual([
-      { _line: 2, result: "4a" }, { _line: 3, result: "4" }, { _line: 4, result: "A" },
-      { _line: 5, result: "A*" }, { _line: 16, result: "P2ii" }, { _line: 17, result: "W" },
+      { _line: 2, result: "4a" },
+      { _line: 3, result: "4" },
+      { _line: 4, result: "A" },
+      { _line: 5, result: "A*" },
+      { _line: 16, result: "P2ii" },
+      { _line: 17, result: "W" },
     ]);
     const d = await db.one<{ d: string }>(`select strftime(assessed_on, '%Y-%m-%d') as d from stg_attainment where _line = 3`);
     expect(d!.d).toBe("2009-10-05"); // 05/10/2009 is 5 October
     const v = await db.all(`select _line, response, comment from stg_viewpoints order by _line`);
     expect(v).toEqual([
-      { _line: 2, response: 2, comment: null }, { _line: 3, response: 3, comment: "Likes\nmaths now" }, { _line: 7, response: 4, comment: null },
+      { _line: 2, response: 2, comment: null },
+      { _line: 3, response: 3, comment: "Likes\nmaths now" },
+      { _line: 7, response: 4, comment: null },
     ]);
     const a = await db.all(`select _line, urn, places, funding_gbp from stg_allocations order by _line`);
     expect(a).toEqual([

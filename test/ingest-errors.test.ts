@@ -9,7 +9,9 @@ import { folder, HEADERS, ingestAndValidate, ingestOnly } from "./fixtures/inges
 async function failure(files: Record<string, string | Buffer>, validateToo = false): Promise<InputError> {
   const dir = folder(files);
   const err = await (validateToo ? ingestAndValidate(dir) : ingestOnly(dir)).then(
-    () => { throw new Error("expected an InputError"); },
+    () => {
+      throw new Error("expected an InputError");
+    },
     (e) => e,
   );
   expect(err).toBeInstanceOf(InputError);
@@ -59,12 +61,17 @@ describe("unusable files", () => {
   });
 
   it("a quote that is never closed, naming its line", async () => {
-    const err = await failure({ "schools.csv": `${HEADERS.schools}\n100001,9192001,Synthetic A,919,primary,N,N,N\n100002,9192002,"Synthetic B,919,primary,N,N,N\n` });
+    const err = await failure({
+      "schools.csv": `${HEADERS.schools}\n100001,9192001,Synthetic A,919,primary,N,N,N\n100002,9192002,"Synthetic B,919,primary,N,N,N\n`,
+    });
     expect(err.message).toMatch(/line 3/);
   });
 
   it("a school in an LA the settings do not name", async () => {
-    const err = await failure({ "schools.csv": `${HEADERS.schools}\n100001,9192001,Synthetic A,919,primary,N,N,N\n100002,2022002,Synthetic B,202,primary,N,N,N\n` }, true);
+    const err = await failure(
+      { "schools.csv": `${HEADERS.schools}\n100001,9192001,Synthetic A,919,primary,N,N,N\n100002,2022002,Synthetic B,202,primary,N,N,N\n` },
+      true,
+    );
     expect(err.file).toBe("schools.csv");
     expect(err.message).toMatch(/line 3: la_code 202/);
   });

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { folder, HEADERS, ingestOnly, settings } from "./fixtures/ingest/harness.ts";
 
 const PUPIL = (upn: string, urn = "100001") => `${upn},2009/10,${urn},5,M,N,N,ENG,N,WBRI`;
-const UPN1 = "K201100109001", UPN2 = "A201100109001";
+const UPN1 = "K201100109001",
+  UPN2 = "A201100109001";
 
 async function workbook(sheets: Record<string, (ws: ExcelJS.Worksheet) => void>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -22,7 +23,8 @@ async function readPupils(files: Record<string, string | Buffer>, extra: Record<
   const db = await ingestOnly(dir, settings(extra));
   const rows = await db.all<{ upn: string; urn: string; _line: number }>(`select upn, urn, _line from raw_pupils order by _line`);
   const file = await db.one<Record<string, unknown>>(
-    `select file, encoding, delimiter, sheet, header_line, rows_read::INTEGER as rows_read, skipped from ingest_files where dataset = 'pupils'`);
+    `select file, encoding, delimiter, sheet, header_line, rows_read::INTEGER as rows_read, skipped from ingest_files where dataset = 'pupils'`,
+  );
   db.close();
   return { rows, file: file! };
 }
@@ -41,7 +43,10 @@ describe("CSV exports", () => {
       "Total rows: 2,,,,,,,,,", // 9
     ].join("\r\n");
     const { rows, file } = await readPupils({ "pupils.csv": csv });
-    expect(rows.map((r) => [r.upn, r._line])).toEqual([[UPN1, 5], [UPN2, 7]]);
+    expect(rows.map((r) => [r.upn, r._line])).toEqual([
+      [UPN1, 5],
+      [UPN2, 7],
+    ]);
     expect(file).toMatchObject({ delimiter: ",", sheet: null, header_line: 4, rows_read: 2 });
     expect(file.skipped).toBe('lines 1-3 above the header; line 9 "Total rows: 2" after the table');
   });
@@ -55,7 +60,10 @@ describe("CSV exports", () => {
 
   it("keeps a short last row that is not a footer (no footer word, no blank line before it) as a row", async () => {
     const { rows, file } = await readPupils({ "pupils.csv": `${HEADERS.pupils}\n${PUPIL(UPN1)}\n${UPN2}\n` });
-    expect(rows.map((r) => [r.upn, r._line])).toEqual([[UPN1, 2], [UPN2, 3]]);
+    expect(rows.map((r) => [r.upn, r._line])).toEqual([
+      [UPN1, 2],
+      [UPN2, 3],
+    ]);
     expect(file).toMatchObject({ rows_read: 2, skipped: null });
   });
 
@@ -66,11 +74,14 @@ describe("CSV exports", () => {
     expect(file).toMatchObject({ delimiter: ";", rows_read: 1 });
   });
 
-  it("reads Excel's \"Unicode text\": UTF-16 with a byte-order mark, separated by tabs", async () => {
+  it('reads Excel\'s "Unicode text": UTF-16 with a byte-order mark, separated by tabs', async () => {
     const text = `${HEADERS.pupils.replaceAll(",", "\t")}\r\n${PUPIL(UPN1).replaceAll(",", "\t")}\r\n${PUPIL(UPN2).replaceAll(",", "\t")}\r\n`;
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf16le")]);
     const { rows, file } = await readPupils({ "pupils.csv": bytes });
-    expect(rows.map((r) => [r.upn, r._line])).toEqual([[UPN1, 2], [UPN2, 3]]);
+    expect(rows.map((r) => [r.upn, r._line])).toEqual([
+      [UPN1, 2],
+      [UPN2, 3],
+    ]);
     expect(file).toMatchObject({ encoding: "utf-16le", delimiter: "\t", rows_read: 2 });
   });
 });
@@ -90,20 +101,35 @@ describe("workbook exports", () => {
 
   it("reads the sheet whose header fits, behind a notes sheet: title, merged school, footer", async () => {
     const xlsx = await workbook({
-      "Read me": (ws) => { ws.addRow(["About this extract"]); ws.addRow(["Do not edit the census sheet"]); },
+      "Read me": (ws) => {
+        ws.addRow(["About this extract"]);
+        ws.addRow(["Do not edit the census sheet"]);
+      },
       "Census Spring 2010": census,
     });
     const { rows, file } = await readPupils({ "pupils.xlsx": xlsx });
-    expect(rows).toEqual([{ upn: UPN1, urn: "100001", _line: 4 }, { upn: UPN2, urn: "100001", _line: 5 }]);
+    expect(rows).toEqual([
+      { upn: UPN1, urn: "100001", _line: 4 },
+      { upn: UPN2, urn: "100001", _line: 5 },
+    ]);
     expect(file).toMatchObject({ encoding: "xlsx", sheet: "Census Spring 2010", header_line: 3, rows_read: 2, delimiter: null });
-    expect(file.skipped).toBe('rows 1-2 above the header; row 7 "Total rows: 2" after the table; 1 merged range read as its top-left value; sheet "Read me" not read');
+    expect(file.skipped).toBe(
+      'rows 1-2 above the header; row 7 "Total rows: 2" after the table; 1 merged range read as its top-left value; sheet "Read me" not read',
+    );
   });
 
   it("knows sheets by their tab names when the workbook's writer used absolute paths (openpyxl, MIS exports)", async () => {
-    const zip = await JSZip.loadAsync(await workbook({
-      Notes: (ws) => { ws.addRow(["About this extract"]); },
-      "Census Spring 2010": (ws) => { ws.addRow(HEADERS.pupils.split(",")); ws.addRow(PUPIL(UPN1).split(",")); },
-    }));
+    const zip = await JSZip.loadAsync(
+      await workbook({
+        Notes: (ws) => {
+          ws.addRow(["About this extract"]);
+        },
+        "Census Spring 2010": (ws) => {
+          ws.addRow(HEADERS.pupils.split(","));
+          ws.addRow(PUPIL(UPN1).split(","));
+        },
+      }),
+    );
     const rels = await zip.file("xl/_rels/workbook.xml.rels")!.async("string");
     expect(rels).toContain('Target="worksheets/sheet2.xml"');
     zip.file("xl/_rels/workbook.xml.rels", rels.replaceAll('Target="worksheets/', 'Target="/xl/worksheets/'));
@@ -128,8 +154,14 @@ describe("workbook exports", () => {
 
   it("reads the sheet the settings name (`sheets`), and says which sheets there are when it is missing", async () => {
     const two = await workbook({
-      "Census Autumn 2009": (ws) => { ws.addRow(HEADERS.pupils.split(",")); ws.addRow(PUPIL(UPN1).split(",")); },
-      "Census Spring 2010": (ws) => { ws.addRow(HEADERS.pupils.split(",")); ws.addRow(PUPIL(UPN2).split(",")); },
+      "Census Autumn 2009": (ws) => {
+        ws.addRow(HEADERS.pupils.split(","));
+        ws.addRow(PUPIL(UPN1).split(","));
+      },
+      "Census Spring 2010": (ws) => {
+        ws.addRow(HEADERS.pupils.split(","));
+        ws.addRow(PUPIL(UPN2).split(","));
+      },
     });
     // Equal fits: the first sheet, unless the settings say otherwise.
     expect((await readPupils({ "pupils.xlsx": two })).rows.map((r) => r.upn)).toEqual([UPN1]);
@@ -141,14 +173,21 @@ describe("workbook exports", () => {
     expect(() => settings({ sheets: { pupil: "Census Spring 2010" } })).toThrow(/sheets: Unrecognized key: "pupil"/);
     const err = await readPupils({ "pupils.xlsx": two }, { sheets: { pupils: "Census Summer 2010" } }).catch((e) => e);
     expect(err.message).toBe(
-      'pupils.xlsx: has no sheet named "Census Summer 2010" (settings sheets.pupils); its sheets are "Census Autumn 2009", "Census Spring 2010". Correct the name in settings.json.');
+      'pupils.xlsx: has no sheet named "Census Summer 2010" (settings sheets.pupils); its sheets are "Census Autumn 2009", "Census Spring 2010". Correct the name in settings.json.',
+    );
   });
 });
 
 describe("files that cannot be read, in sentences", () => {
   async function refusal(files: Record<string, string | Buffer>): Promise<string> {
     const dir = folder(files);
-    return ingestOnly(dir).then((db) => { db.close(); return "read without error"; }, (e: Error) => e.message);
+    return ingestOnly(dir).then(
+      (db) => {
+        db.close();
+        return "read without error";
+      },
+      (e: Error) => e.message,
+    );
   }
   const cfb = (streamName?: string) => {
     const bytes = Buffer.alloc(4096);
@@ -159,7 +198,8 @@ describe("files that cannot be read, in sentences", () => {
 
   it("a password-protected workbook (Excel wraps it in an encrypted compound file)", async () => {
     expect(await refusal({ "pupils.xlsx": cfb("EncryptionInfo") })).toBe(
-      "pupils.xlsx: is protected with a password (Excel has encrypted it), so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save it, and run again; or save the data as CSV.");
+      "pupils.xlsx: is protected with a password (Excel has encrypted it), so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save it, and run again; or save the data as CSV.",
+    );
   });
 
   it("an old .xls workbook under an .xlsx name", async () => {
@@ -167,20 +207,28 @@ describe("files that cannot be read, in sentences", () => {
   });
 
   it("a damaged workbook (cut short), not the zip library's FILE_ENDED", async () => {
-    const whole = await workbook({ pupils: (ws) => { ws.addRow(HEADERS.pupils.split(",")); for (let i = 0; i < 50; i++) ws.addRow(PUPIL(UPN1).split(",")); } });
+    const whole = await workbook({
+      pupils: (ws) => {
+        ws.addRow(HEADERS.pupils.split(","));
+        for (let i = 0; i < 50; i++) ws.addRow(PUPIL(UPN1).split(","));
+      },
+    });
     expect(await refusal({ "pupils.xlsx": whole.subarray(0, Math.floor(whole.length * 0.6)) })).toBe(
-      'pupils.xlsx: is damaged or incomplete, so it cannot be opened as a workbook (its zip archive is cut short or corrupt). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.');
+      'pupils.xlsx: is damaged or incomplete, so it cannot be opened as a workbook (its zip archive is cut short or corrupt). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.',
+    );
   });
 
   it("an empty workbook file, and a CSV of spaces and separators only", async () => {
     expect(await refusal({ "pupils.xlsx": "" })).toMatch(/^pupils\.xlsx: is empty \(0 bytes\)/);
     expect(await refusal({ "pupils.csv": "  \n\t\n,,, \n" })).toBe(
-      "pupils.csv: is empty: every line is blank (spaces or separators only), so it has no header and no rows.");
+      "pupils.csv: is empty: every line is blank (spaces or separators only), so it has no header and no rows.",
+    );
   });
 
   it("UTF-16 without a byte-order mark", async () => {
     expect(await refusal({ "pupils.csv": iconv.encode(`${HEADERS.pupils}\n${PUPIL(UPN1)}\n`, "utf16le") })).toMatch(
-      /^pupils\.csv: is UTF-16 text without a byte-order mark/);
+      /^pupils\.csv: is UTF-16 text without a byte-order mark/,
+    );
   });
 
   it("the header search stops at 20 rows: a header below 20 title rows is not found", async () => {

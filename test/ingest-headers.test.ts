@@ -18,7 +18,8 @@ describe("header matching", () => {
 
   it("uses header aliases from settings, and lists columns it does not use", async () => {
     const dir = folder({
-      "pupils.csv": "Learner Ref,academic_year,urn,Yr Grp,gender,fsm,cla,first_language,sen,ethnicity,Tutor notes\nK201100109001,2009/10,100001,R,M,N,N,ENG,N,WBRI,keen\n",
+      "pupils.csv":
+        "Learner Ref,academic_year,urn,Yr Grp,gender,fsm,cla,first_language,sen,ethnicity,Tutor notes\nK201100109001,2009/10,100001,R,M,N,N,ENG,N,WBRI,keen\n",
     });
     const db = await ingestOnly(dir, settings({ header_aliases: { pupils: { upn: ["learner_ref"], nc_year: ["Yr Grp"] } } }));
     expect(await db.all(`select upn, nc_year from raw_pupils`)).toEqual([{ upn: "K201100109001", nc_year: "R" }]);

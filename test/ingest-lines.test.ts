@@ -7,7 +7,9 @@ const H = "response_id,tuition_id,respondent,stage,item,response,comment";
 
 async function lines(content: string) {
   const db = await ingestOnly(folder({ "viewpoints.csv": content }));
-  const rows = await db.all<{ response_id: string; _line: number; comment: string | null }>(`select response_id, _line, comment from raw_viewpoints order by _line`);
+  const rows = await db.all<{ response_id: string; _line: number; comment: string | null }>(
+    `select response_id, _line, comment from raw_viewpoints order by _line`,
+  );
   const read = await db.one<{ rows_read: number }>(`select rows_read from ingest_files where dataset = 'viewpoints'`);
   db.close();
   return { rows, read: read!.rows_read };
@@ -48,12 +50,19 @@ describe("line numbers", () => {
 
   it("numbers lines after blank lines above the header", async () => {
     const { rows } = await lines(`\n\n${H}\nR1,T1,pupil,pre,a,1,\n\nR2,T1,pupil,pre,b,2,\n`);
-    expect(rows.map((r) => [r.response_id, r._line])).toEqual([["R1", 4], ["R2", 6]]);
+    expect(rows.map((r) => [r.response_id, r._line])).toEqual([
+      ["R1", 4],
+      ["R2", 6],
+    ]);
   });
 
   it("pads short rows rather than losing them", async () => {
     const { rows } = await lines(`${H}\nR1,T1,pupil\n"R2",T1,pupil,pre,"multi\nline",2,x\nR3,T1\n`);
-    expect(rows.map((r) => [r.response_id, r._line])).toEqual([["R1", 2], ["R2", 3], ["R3", 5]]);
+    expect(rows.map((r) => [r.response_id, r._line])).toEqual([
+      ["R1", 2],
+      ["R2", 3],
+      ["R3", 5],
+    ]);
   });
 
   it("numbers lines the same way when many rows span lines (the line index is then joined, not inlined)", async () => {
@@ -66,7 +75,10 @@ describe("line numbers", () => {
       expected.push([`R${k}`, line]);
       parts.push(`R${k},T1,pupil,pre,item,1,"${["c"].concat(Array(extra).fill("more")).join("\n")}"`);
       line += extra + 1;
-      if (k % 10 === 0) { parts.push(""); line++; }
+      if (k % 10 === 0) {
+        parts.push("");
+        line++;
+      }
     }
     const { rows, read } = await lines(parts.join("\n") + "\n");
     expect(read).toBe(150);

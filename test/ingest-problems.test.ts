@@ -61,7 +61,8 @@ describe("header problems of every file, in one run", () => {
     block.header_aliases.schools = { la_code: ["Region"] }; // the officer's own answer for the column nothing resembled
     const db = await ingestOnly(folder(files), settings(block));
     expect(await db.all(`select dataset, rows_read::INTEGER as n from ingest_files where dataset in ('pupils', 'tuition') order by dataset`)).toEqual([
-      { dataset: "pupils", n: 1 }, { dataset: "tuition", n: 1 },
+      { dataset: "pupils", n: 1 },
+      { dataset: "tuition", n: 1 },
     ]);
     expect(await db.all(`select nc_year, ethnicity from raw_pupils`)).toEqual([{ nc_year: "5", ethnicity: "WBRI" }]);
     expect(await db.all(`select tutor_id, entry_reason, _line from raw_tuition`)).toEqual([{ tutor_id: "TU1", entry_reason: "falling_behind", _line: 3 }]);

@@ -30,7 +30,12 @@ function saved(bytes: Buffer): string {
 
 describe("sheet names from the workbook's index", () => {
   it("maps each worksheet file to its tab name, XML escapes undone", async () => {
-    expect(sheetNames(saved(await book()))).toEqual(new Map([[1, "Read me"], [2, "Census & <Spring> 2010"]]));
+    expect(sheetNames(saved(await book()))).toEqual(
+      new Map([
+        [1, "Read me"],
+        [2, "Census & <Spring> 2010"],
+      ]),
+    );
   });
 
   it("reads them when the relationships use absolute paths and the parts are stored uncompressed", async () => {
@@ -38,7 +43,12 @@ describe("sheet names from the workbook's index", () => {
     const rels = await zip.file("xl/_rels/workbook.xml.rels")!.async("string");
     zip.file("xl/_rels/workbook.xml.rels", rels.replaceAll('Target="worksheets/', 'Target="/xl/worksheets/'));
     const stored = await zip.generateAsync({ type: "nodebuffer", compression: "STORE" });
-    expect(sheetNames(saved(stored))).toEqual(new Map([[1, "Read me"], [2, "Census & <Spring> 2010"]]));
+    expect(sheetNames(saved(stored))).toEqual(
+      new Map([
+        [1, "Read me"],
+        [2, "Census & <Spring> 2010"],
+      ]),
+    );
   });
 
   it("says a file that is not a zip has no central directory", () => {
@@ -49,7 +59,7 @@ describe("sheet names from the workbook's index", () => {
 /** A row's cells as JSON, to its last non-blank cell (the readers differ only in trailing blanks). */
 function cellsOf(values: unknown[], blank: (i: number) => boolean = () => false): string[] {
   // Array.from: row.values is sparse (a blank cell is a hole, which map would skip).
-  const cells = Array.from(values.slice(1), (v, i) => JSON.stringify(blank(i) ? null : v ?? null));
+  const cells = Array.from(values.slice(1), (v, i) => JSON.stringify(blank(i) ? null : (v ?? null)));
   while (cells.at(-1) === "null") cells.pop();
   return cells;
 }
@@ -74,10 +84,14 @@ async function whole(path: string): Promise<[string, string[][]][]> {
   await wb.xlsx.readFile(path);
   return wb.worksheets.map((ws) => {
     const values: string[][] = [];
-    ws.eachRow((row) => values.push(cellsOf(row.values as unknown[], (i) => {
-      const cell = row.getCell(i + 1);
-      return cell.isMerged && cell.master.address !== cell.address;
-    })));
+    ws.eachRow((row) =>
+      values.push(
+        cellsOf(row.values as unknown[], (i) => {
+          const cell = row.getCell(i + 1);
+          return cell.isMerged && cell.master.address !== cell.address;
+        }),
+      ),
+    );
     return [ws.name, values];
   });
 }

@@ -21,24 +21,97 @@ describe(".xlsx input", () => {
     const { rmSync } = await import("node:fs");
     rmSync(join(dir, "tuition.csv"));
     await workbook(path, {
-      "Read me": (ws) => { ws.addRow(["This sheet explains the data"]); },
+      "Read me": (ws) => {
+        ws.addRow(["This sheet explains the data"]);
+      },
       Tuition: (ws) => {
-        ws.addRow(["tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date", "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met"]);
+        ws.addRow([
+          "tuition_id",
+          "upn",
+          "urn",
+          "academic_year",
+          "subject",
+          "tutor_id",
+          "start_date",
+          "end_date",
+          "allocation",
+          "entry_reason",
+          "itp_agreed",
+          "mid_check",
+          "targets_set",
+          "targets_met",
+        ]);
         // Row 2: a Date cell and an Excel serial number in date columns; numbers for ids and counts.
-        ws.addRow(["T1", "K201100109001", 100001, "2009/10", "Maths", "TU1", new Date(Date.UTC(2009, 9, 5)), 39814 + 364, "core", "falling_behind", true, "N", 3, 2]);
+        ws.addRow([
+          "T1",
+          "K201100109001",
+          100001,
+          "2009/10",
+          "Maths",
+          "TU1",
+          new Date(Date.UTC(2009, 9, 5)),
+          39814 + 364,
+          "core",
+          "falling_behind",
+          true,
+          "N",
+          3,
+          2,
+        ]);
         ws.addRow([]); // row 3 blank: not a row
         // Row 4: a formula (cached result) and a merged pair of cells (Excel keeps the value in the first only).
-        ws.addRow(["T2", "K201100109001", 100001, "2009/10", { formula: 'LOWER("ENGLISH")', result: "english" }, "TU1", "04/01/2010", "26/03/2010", "core", "falling_behind", "Y", "Y", null, null]);
+        ws.addRow([
+          "T2",
+          "K201100109001",
+          100001,
+          "2009/10",
+          { formula: 'LOWER("ENGLISH")', result: "english" },
+          "TU1",
+          "04/01/2010",
+          "26/03/2010",
+          "core",
+          "falling_behind",
+          "Y",
+          "Y",
+          null,
+          null,
+        ]);
         ws.mergeCells("M4:N4");
         ws.getCell("M4").value = 4;
       },
     });
     const db = await ingestOnly(dir);
-    expect(await db.all(`select tuition_id, urn, subject, start_date, end_date, itp_agreed, targets_set, targets_met, _line from raw_tuition order by _line`)).toEqual([
-      { tuition_id: "T1", urn: "100001", subject: "Maths", start_date: "2009-10-05", end_date: "2009-12-31", itp_agreed: "TRUE", targets_set: "3", targets_met: "2", _line: 2 },
-      { tuition_id: "T2", urn: "100001", subject: "english", start_date: "04/01/2010", end_date: "26/03/2010", itp_agreed: "Y", targets_set: "4", targets_met: "4", _line: 4 },
+    expect(
+      await db.all(`select tuition_id, urn, subject, start_date, end_date, itp_agreed, targets_set, targets_met, _line from raw_tuition order by _line`),
+    ).toEqual([
+      {
+        tuition_id: "T1",
+        urn: "100001",
+        subject: "Maths",
+        start_date: "2009-10-05",
+        end_date: "2009-12-31",
+        itp_agreed: "TRUE",
+        targets_set: "3",
+        targets_met: "2",
+        _line: 2,
+      },
+      {
+        tuition_id: "T2",
+        urn: "100001",
+        subject: "english",
+        start_date: "04/01/2010",
+        end_date: "26/03/2010",
+        itp_agreed: "Y",
+        targets_set: "4",
+        targets_met: "4",
+        _line: 4,
+      },
     ]);
-    expect(await db.one(`select format, encoding, rows_read from ingest_files where dataset = 'tuition'`)).toEqual({ format: "xlsx", encoding: "xlsx", rows_read: 2 });
+    expect(await db.one(`select format, encoding, rows_read from ingest_files where dataset = 'tuition'`)).toEqual({
+      format: "xlsx",
+      encoding: "xlsx",
+      rows_read: 2,
+    });
     db.close();
   });
 
@@ -48,7 +121,10 @@ describe(".xlsx input", () => {
       for (const r of rows) ws.addRow(r);
     };
     await workbook(join(dir, "schools.xlsx"), {
-      Sheet1: sheet([["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"], [100001, 9192001, "Synthetic A", 919, "primary", "N", "N", "N"]]),
+      Sheet1: sheet([
+        ["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"],
+        [100001, 9192001, "Synthetic A", 919, "primary", "N", "N", "N"],
+      ]),
       Other: sheet([["nothing"]]),
     });
     await workbook(join(dir, "pupils.xlsx"), {
@@ -59,10 +135,30 @@ describe(".xlsx input", () => {
       ]),
     });
     await workbook(join(dir, "attainment.xlsx"), {
-      attainment: sheet([["upn", "subject", "assessment", "assessed_on", "result"], ["K201100109001", "maths", "ta", 40091, "4b"]]),
+      attainment: sheet([
+        ["upn", "subject", "assessment", "assessed_on", "result"],
+        ["K201100109001", "maths", "ta", 40091, "4b"],
+      ]),
     });
     await workbook(join(dir, "tuition.xlsx"), {
-      tuition: sheet([["tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date", "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met"]]),
+      tuition: sheet([
+        [
+          "tuition_id",
+          "upn",
+          "urn",
+          "academic_year",
+          "subject",
+          "tutor_id",
+          "start_date",
+          "end_date",
+          "allocation",
+          "entry_reason",
+          "itp_agreed",
+          "mid_check",
+          "targets_set",
+          "targets_met",
+        ],
+      ]),
     });
     const db = await ingestAndValidate(dir);
     expect(await db.all(`select urn, laestab, la_code from stg_schools`)).toEqual([{ urn: "100001", laestab: "9192001", la_code: "919" }]);

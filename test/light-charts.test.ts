@@ -6,7 +6,13 @@ import { niceTicks } from "../src/components/light-charts.js";
 
 describe("niceTicks", () => {
   it("gives ticks whose printed form has no more decimals than their step", () => {
-    for (const [lo, hi, count] of [[0, 0.6, 6], [-0.35, 0.7, 5], [0, 0.09, 9], [-3, 12, 5], [0, 1370576, 4]] as const) {
+    for (const [lo, hi, count] of [
+      [0, 0.6, 6],
+      [-0.35, 0.7, 5],
+      [0, 0.09, 9],
+      [-3, 12, 5],
+      [0, 1370576, 4],
+    ] as const) {
       const ticks: number[] = niceTicks(lo, hi, count);
       expect(ticks.length, `${lo}..${hi}`).toBeGreaterThan(1);
       const step = ticks[1] - ticks[0];

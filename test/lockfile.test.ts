@@ -43,7 +43,8 @@ describe("package-lock.json", () => {
         const found = resolveIn(path, name);
         if (!found) missing.push(`${path || "(root)"} → ${name}@${range}`);
         // The platform packages are pinned to their parent's exact version.
-        else if (/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range) && packages[found].version !== range) missing.push(`${found} is ${packages[found].version}, ${path} wants ${range}`);
+        else if (/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range) && packages[found].version !== range)
+          missing.push(`${found} is ${packages[found].version}, ${path} wants ${range}`);
       }
     }
     expect(missing).toEqual([]);

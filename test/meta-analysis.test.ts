@@ -93,7 +93,8 @@ describe("nationalImpact: which LA rows are pooled, and why a figure is x", () =
   it("an LA's s_pooled suppressed: the pooled impact stands, the effect size and months are x", () => {
     const cells = nationalImpact([published[0], published[1], { ...published[2], s_pooled: "c" }], columns, national);
     expect(cells.get("pooled_k")).toEqual({ value: 3 });
-    for (const col of ["g", "g_ci_low", "g_ci_high", "months", "s_pooled"]) expect([col, cells.get(col)]).toEqual([col, { x: expect.stringMatching(/s_pooled, n_t, n_c\) behind the pooled impact is suppressed/) }]);
+    for (const col of ["g", "g_ci_low", "g_ci_high", "months", "s_pooled"])
+      expect([col, cells.get(col)]).toEqual([col, { x: expect.stringMatching(/s_pooled, n_t, n_c\) behind the pooled impact is suppressed/) }]);
   });
 
   it("subject Total (every LA z) is z", () => {

@@ -21,9 +21,14 @@ function pupils(): FixturePupil[] {
       const year = 5 + (i % 2);
       const baseline = 20 + 6 * r() + (year - 5) * 2;
       out.push({
-        urn: `20000${s}`, upn: `P${s}_${i}`, nc_year: year, tutored,
+        urn: `20000${s}`,
+        upn: `P${s}_${i}`,
+        nc_year: year,
+        tutored,
         full_place: tutored ? i < 7 : undefined,
-        fsm: r() < 0.3, eal: r() < 0.2, female: r() < 0.5,
+        fsm: r() < 0.3,
+        eal: r() < 0.2,
+        female: r() < 0.5,
         baseline,
         outcome: baseline + 3 + (tutored ? (i < 7 ? 2 : 1) : 0) + 0.5 * s + 2 * r(),
       });
@@ -80,7 +85,9 @@ describe("the impact model manifest", () => {
     expect(Number(r.ci_fo_high)).toBeCloseTo(Number(expected.ci_high), 8);
     expect(r.fo_na_reason).toBeNull();
     // the entry's block follows the dose model's, before cost per point; n_full is not repeated
-    const cols = (await withEntry.all("select column_name from information_schema.columns where table_name = 'mart_impact' order by ordinal_position")).map((c) => String(c.column_name));
+    const cols = (await withEntry.all("select column_name from information_schema.columns where table_name = 'mart_impact' order by ordinal_position")).map(
+      (c) => String(c.column_name),
+    );
     const at = (c: string) => cols.indexOf(c);
     expect(cols.filter((c) => c === "n_full")).toHaveLength(1);
     expect(at("dose_na_reason")).toBeLessThan(at("b_fo"));
@@ -105,7 +112,10 @@ describe("the impact model manifest", () => {
   it("the models run over the manifest's breakdowns, with subject Total rows where it says", async () => {
     const db = await build(pupils(), {
       models: IMPACT_MODELS,
-      breakdowns: [{ id: "total", subjectTotal: true }, { id: "sex", subjectTotal: false }],
+      breakdowns: [
+        { id: "total", subjectTotal: true },
+        { id: "sex", subjectTotal: false },
+      ],
     });
     const got = await db.all("select breakdown, subject, count(*)::integer as n from mart_impact group by all order by all");
     expect(got).toEqual([
@@ -124,7 +134,10 @@ describe("the impact model manifest", () => {
   it("a gap is the manifest's: mart_gaps pairs its groups, as the count catalogue's other groups do", async () => {
     const db = await build(pupils(), {
       models: IMPACT_MODELS,
-      breakdowns: [{ id: "total", subjectTotal: true }, { id: "sex", subjectTotal: true, gap: { concern: "Female", other: "Male" } }],
+      breakdowns: [
+        { id: "total", subjectTotal: true },
+        { id: "sex", subjectTotal: true, gap: { concern: "Female", other: "Male" } },
+      ],
     });
     expect(await db.all("select breakdown, group_label from mart_gaps where subject = 'English'")).toEqual([{ breakdown: "sex", group_label: "Female" }]);
     const counts = await loadCountCatalogue(db);

@@ -80,12 +80,18 @@ describe("the ntp return's workbook and data guidance cover the catalogue (progr
     const unpublished = catalogue.filter((r) => r.level === "none");
     expect(unpublished.length).toBeGreaterThan(0);
     const glossaryCodes = new Set(glossary().map((r) => r[1]));
-    expect(unpublished.filter((r) => guidanceRow(r.indicator, "indicator").test(guidance) || glossaryCodes.has(r.indicator)).map((r) => r.indicator)).toEqual([]);
+    expect(unpublished.filter((r) => guidanceRow(r.indicator, "indicator").test(guidance) || glossaryCodes.has(r.indicator)).map((r) => r.indicator)).toEqual(
+      [],
+    );
   });
 
   it("every ntp filter is a column of the guidance and of the workbook", () => {
     expect(filters).toEqual(expect.arrayContaining(["subject", "outcome_measure", "route", "group_size", "disadvantage_status"]));
-    const glossaryCodes = new Set(glossary().filter((r) => r[2] === "Filter").map((r) => r[1]));
+    const glossaryCodes = new Set(
+      glossary()
+        .filter((r) => r[2] === "Filter")
+        .map((r) => r[1]),
+    );
     expect(filters.filter((f) => !guidanceRow(f, "filter").test(guidance) || !glossaryCodes.has(f))).toEqual([]);
   });
 

@@ -46,7 +46,14 @@ afterAll(() => {
 });
 
 const IMPACT = ["n_t", "n_c", "b", "se", "ci_low", "ci_high", "g"];
-const ATTAINMENT = ["pupils_att_t", "mean_outcome_t", "pct_at_expected_outcome_t", "pct_high_standard_outcome_t", "pupils_att_c", "pct_high_standard_outcome_c"];
+const ATTAINMENT = [
+  "pupils_att_t",
+  "mean_outcome_t",
+  "pct_at_expected_outcome_t",
+  "pct_high_standard_outcome_t",
+  "pupils_att_c",
+  "pct_high_standard_outcome_c",
+];
 const BREAKDOWN_FILTERS = NTP_BREAKDOWNS.filter((d) => d.breakdown !== "total").map((d) => d.breakdown);
 const rowsOf = (measure: string) => la.records.filter((r) => r.values.outcome_measure === measure);
 const wholeRow = (measure: string, subject: string) =>
@@ -61,7 +68,10 @@ describe("2020/21: the outcome measures of programmes.md §3 §2 and their 2021 
         data: `${f}.csv`,
         meta: `${f}.meta.csv`,
       });
-      expect(results.filter((r) => r.level === "FAIL"), f).toEqual([]);
+      expect(
+        results.filter((r) => r.level === "FAIL"),
+        f,
+      ).toEqual([]);
     }
   });
 
@@ -91,7 +101,8 @@ describe("2020/21: the outcome measures of programmes.md §3 §2 and their 2021 
 
   it("mean baseline and progress are z off Standardised score, where baseline and outcome may differ in scale", () => {
     for (const m of ["GCSE grade", "KS2 scaled score"])
-      for (const r of rowsOf(m)) for (const c of ["mean_baseline_t", "mean_progress_t", "mean_baseline_c", "mean_progress_c"]) expect(r.values[c], `${m} ${c}`).toMatch(/^[zxc]$/);
+      for (const r of rowsOf(m))
+        for (const c of ["mean_baseline_t", "mean_progress_t", "mean_baseline_c", "mean_progress_c"]) expect(r.values[c], `${m} ${c}`).toMatch(/^[zxc]$/);
     const [std] = wholeRow("Standardised score", "Mathematics");
     expect(std!.values.mean_progress_t).toMatch(/^-?\d+\.\d$/);
   });
@@ -105,7 +116,14 @@ describe("§5 breakdowns and §6 attainment", () => {
       const seen = new Set(la.records.map((r) => r.values[d.breakdown]));
       for (const label of d.labels) expect(seen.has(label), `${d.breakdown} ${label}`).toBe(true);
     }
-    const indicators = ["pct_high_standard_outcome_t", "pct_high_standard_outcome_c", "pct_at_expected_outcome_t", "conversion_pct_t", "gap_progress_t", "mean_outcome_c"];
+    const indicators = [
+      "pct_high_standard_outcome_t",
+      "pct_high_standard_outcome_c",
+      "pct_at_expected_outcome_t",
+      "conversion_pct_t",
+      "gap_progress_t",
+      "mean_outcome_c",
+    ];
     const listed = meta.records.map((r) => r.values.col_name);
     expect(listed).toEqual(expect.arrayContaining(indicators));
     const wb = new ExcelJS.Workbook();
@@ -130,9 +148,15 @@ describe("§5 breakdowns and §6 attainment", () => {
         `select * from mart_ntp_attainment where breakdown in ('total', 'prior_attainment', 'route') and outcome_measure <> 'KS2 scaled score'`,
       );
       expect(mart.length).toBeGreaterThan(10);
-      const sample = await db.all<{ subject: string; outcome_measure: string; tutored: boolean; route: string | null; baseline: number; baseline_scale: string; outcome: number }>(
-        `select subject, outcome_measure, tutored, route, baseline, baseline_scale, outcome from ntp_impact_sample`,
-      );
+      const sample = await db.all<{
+        subject: string;
+        outcome_measure: string;
+        tutored: boolean;
+        route: string | null;
+        baseline: number;
+        baseline_scale: string;
+        outcome: number;
+      }>(`select subject, outcome_measure, tutored, route, baseline, baseline_scale, outcome from ntp_impact_sample`);
       expect(sample.length, "the database keeps the model sample").toBeGreaterThan(100);
       const ROUTE: Record<string, string> = { "Tuition partner": "tuition_partner", "Academic mentor": "academic_mentor", "School-led tutoring": "school_led" };
       const expectedBar: Record<string, number> = { std: 85, ks1: 8, ks2: 100, gcse9: 4 };
@@ -143,7 +167,7 @@ describe("§5 breakdowns and §6 attainment", () => {
         const inRow = (p: (typeof sample)[0]) => {
           if (p.subject !== m.subject || p.outcome_measure !== measure) return false;
           if (m.breakdown === "route" && p.tutored) return p.route === ROUTE[m.group_label as string];
-          if (m.breakdown === "prior_attainment") return (p.baseline >= expectedBar[p.baseline_scale]!) === (m.group_label === "At or above expected");
+          if (m.breakdown === "prior_attainment") return p.baseline >= expectedBar[p.baseline_scale]! === (m.group_label === "At or above expected");
           return true;
         };
         const pupils = sample.filter(inRow);
@@ -174,7 +198,14 @@ describe("§5 breakdowns and §6 attainment", () => {
     const db = await Db.open(join(out, DATABASE_NAME), { access_mode: "READ_ONLY" });
     try {
       for (const d of NTP_BREAKDOWNS.filter((x) => x.concern)) {
-        const rows = await db.all<{ group_label: string; b: number | null; se: number; b_diff: number | null; gap_progress_t: number | null; mean_progress_t: number | null }>(
+        const rows = await db.all<{
+          group_label: string;
+          b: number | null;
+          se: number;
+          b_diff: number | null;
+          gap_progress_t: number | null;
+          mean_progress_t: number | null;
+        }>(
           `select i.group_label, i.b, i.se, i.b_diff, a.gap_progress_t, a.mean_progress_t
            from mart_ntp_impact i join mart_ntp_attainment a using (time_period, la_code, subject, breakdown, group_label, outcome_measure)
            where i.subject = 'Mathematics' and i.breakdown = ? and i.outcome_measure = 'Standardised score'`,
@@ -215,7 +246,11 @@ describe("the dose (measures.md §3): full and partial place beside the impact o
   });
   it("where both places' tutees are published, they add up to the model's tutees on every whole-cohort and group row", () => {
     const rows = la.records.filter(
-      (r) => r.values.outcome_measure !== "Total" && r.values.route === "Total" && r.values.group_size === "Total" && ["n_t", "n_full", "n_partial"].every((c) => /^\d+$/.test(r.values[c]!)),
+      (r) =>
+        r.values.outcome_measure !== "Total" &&
+        r.values.route === "Total" &&
+        r.values.group_size === "Total" &&
+        ["n_t", "n_full", "n_partial"].every((c) => /^\d+$/.test(r.values[c]!)),
     );
     expect(rows.length).toBeGreaterThan(20);
     for (const r of rows) expect(Number(r.values.n_full) + Number(r.values.n_partial)).toBe(Number(r.values.n_t));

@@ -39,33 +39,41 @@ interface Cell {
 
 async function runSeed(seed: number): Promise<{ cells: Cell[]; scales: Set<string> }> {
   // only the models read here: the whole cohort's of the two measures (no route, size or §5 breakdown)
-  return withNtpSeed(seed, SCHOOLS, {
-    measures: ["KS2 scaled score", "GCSE grade"],
-    breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-    models: NTP_IMPACT_ROW_MODELS.filter((s) => s.breakdown === "total"),
-  }, async (db, truth) => {
-    const effect = new Map<string, Record<string, number | null>>();
-    for (const p of truth.places) effect.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.effect);
-    const tutees = await db.all<{ upn: string; subject: string; outcome_measure: string; baseline_scale: string }>(
-      "select upn, subject, outcome_measure, baseline_scale from ntp_impact_sample where tutored and outcome_measure in ('KS2 scaled score', 'GCSE grade')",
-    );
-    const rows = await db.all<{ subject: string; outcome_measure: string; n_t: number; b: number | null; ci_low: number; ci_high: number }>(
-      `select subject, outcome_measure, n_t, b, ci_low, ci_high from mart_ntp_impact
+  return withNtpSeed(
+    seed,
+    SCHOOLS,
+    {
+      measures: ["KS2 scaled score", "GCSE grade"],
+      breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
+      models: NTP_IMPACT_ROW_MODELS.filter((s) => s.breakdown === "total"),
+    },
+    async (db, truth) => {
+      const effect = new Map<string, Record<string, number | null>>();
+      for (const p of truth.places) effect.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.effect);
+      const tutees = await db.all<{ upn: string; subject: string; outcome_measure: string; baseline_scale: string }>(
+        "select upn, subject, outcome_measure, baseline_scale from ntp_impact_sample where tutored and outcome_measure in ('KS2 scaled score', 'GCSE grade')",
+      );
+      const rows = await db.all<{ subject: string; outcome_measure: string; n_t: number; b: number | null; ci_low: number; ci_high: number }>(
+        `select subject, outcome_measure, n_t, b, ci_low, ci_high from mart_ntp_impact
        where breakdown = 'total' and outcome_measure in ('KS2 scaled score', 'GCSE grade')`,
-    );
-    const cells: Cell[] = [];
-    for (const r of rows) {
-      expect(r.b, `seed ${seed} ${r.outcome_measure} ${r.subject}: estimated`).not.toBeNull();
-      const members = tutees.filter((t) => t.subject === r.subject && t.outcome_measure === r.outcome_measure);
-      expect(members.length).toBe(r.n_t);
-      const effects = members.map((m) => effect.get(`${m.upn}|${m.subject}`)?.[EFFECT[r.outcome_measure]!]);
-      expect(effects.every((e) => typeof e === "number"), `seed ${seed} ${r.outcome_measure} ${r.subject}: every model tutee has an effect in truth.json`).toBe(true);
-      const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
-      cells.push({ seed, measure: r.outcome_measure, subject: r.subject, covered: r.ci_low <= target && target <= r.ci_high });
-    }
-    const scales = new Set(tutees.filter((t) => t.outcome_measure === "KS2 scaled score").map((t) => t.baseline_scale));
-    return { cells, scales };
-  });
+      );
+      const cells: Cell[] = [];
+      for (const r of rows) {
+        expect(r.b, `seed ${seed} ${r.outcome_measure} ${r.subject}: estimated`).not.toBeNull();
+        const members = tutees.filter((t) => t.subject === r.subject && t.outcome_measure === r.outcome_measure);
+        expect(members.length).toBe(r.n_t);
+        const effects = members.map((m) => effect.get(`${m.upn}|${m.subject}`)?.[EFFECT[r.outcome_measure]!]);
+        expect(
+          effects.every((e) => typeof e === "number"),
+          `seed ${seed} ${r.outcome_measure} ${r.subject}: every model tutee has an effect in truth.json`,
+        ).toBe(true);
+        const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+        cells.push({ seed, measure: r.outcome_measure, subject: r.subject, covered: r.ci_low <= target && target <= r.ci_high });
+      }
+      const scales = new Set(tutees.filter((t) => t.outcome_measure === "KS2 scaled score").map((t) => t.baseline_scale));
+      return { cells, scales };
+    },
+  );
 }
 
 describe(`KS2 scaled score and GCSE grade planted effects over ${SEEDS} seeds, ${SCHOOLS} schools`, () => {
@@ -84,7 +92,9 @@ describe(`KS2 scaled score and GCSE grade planted effects over ${SEEDS} seeds, $
     const covered = cells.filter((c) => c.covered).length;
     console.log(
       `KS2/GCSE planted-effect coverage (${SEEDS} seeds): ${covered}/${cells.length}; ` +
-        Object.keys(EFFECT).map((m) => `${m} ${cells.filter((c) => c.measure === m && c.covered).length}/${cells.filter((c) => c.measure === m).length}`).join(", "),
+        Object.keys(EFFECT)
+          .map((m) => `${m} ${cells.filter((c) => c.measure === m && c.covered).length}/${cells.filter((c) => c.measure === m).length}`)
+          .join(", "),
     );
     expect(covered).toBeGreaterThanOrEqual(binomialLowerBound(cells.length, 0.95, 0.001));
   }, 600_000);

@@ -49,54 +49,59 @@ for (const model of NTP_IMPACT_ROW_MODELS)
   for (const p of model.parts) PART.set(`${model.breakdown}|${p.label}`, model.column ? { column: model.column, value: p.value } : {});
 
 async function runSeed(seed: number): Promise<Cell[]> {
-  return withNtpSeed(seed, SCHOOLS, {
-    measures: ["Standardised score"],
-    breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
-    models: NTP_IMPACT_ROW_MODELS,
-  }, async (db, truth) => {
-    // each place's planted effect (truth.json), by pupil and subject as the sample names them
-    const planted = new Map<string, number>();
-    for (const p of truth.places) planted.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.planted_effect);
-    const tutees = await db.all<{ upn: string; subject: string; route: string; group_size: string }>(
-      "select upn, subject, route, group_size from ntp_impact_sample where tutored and outcome_measure = 'Standardised score'",
-    );
-    const rows = await db.all<{
-      subject: string;
-      breakdown: string;
-      group_label: string;
-      n_t: number;
-      n_schools: number;
-      b: number | null;
-      se: number;
-      ci_low: number;
-      ci_high: number;
-    }>(
-      `select subject, breakdown, group_label, n_t, n_schools, b, se, ci_low, ci_high from mart_ntp_impact
+  return withNtpSeed(
+    seed,
+    SCHOOLS,
+    {
+      measures: ["Standardised score"],
+      breakdowns: NTP_BREAKDOWNS.filter((b) => b.breakdown === "total"),
+      models: NTP_IMPACT_ROW_MODELS,
+    },
+    async (db, truth) => {
+      // each place's planted effect (truth.json), by pupil and subject as the sample names them
+      const planted = new Map<string, number>();
+      for (const p of truth.places) planted.set(`${p.upn}|${p.subject === "maths" ? "Mathematics" : "English"}`, p.planted_effect);
+      const tutees = await db.all<{ upn: string; subject: string; route: string; group_size: string }>(
+        "select upn, subject, route, group_size from ntp_impact_sample where tutored and outcome_measure = 'Standardised score'",
+      );
+      const rows = await db.all<{
+        subject: string;
+        breakdown: string;
+        group_label: string;
+        n_t: number;
+        n_schools: number;
+        b: number | null;
+        se: number;
+        ci_low: number;
+        ci_high: number;
+      }>(
+        `select subject, breakdown, group_label, n_t, n_schools, b, se, ci_low, ci_high from mart_ntp_impact
        where breakdown in ('total', 'route', 'group_size') and outcome_measure = 'Standardised score'`,
-    );
-    const cells: Cell[] = [];
-    for (const r of rows) {
-      if (r.b === null || r.n_t < MIN_CELL_TUTEES || r.n_schools < MIN_CELL_SCHOOLS) continue;
-      const part = PART.get(`${r.breakdown}|${r.group_label}`)!;
-      const members = tutees.filter((t) => t.subject === r.subject && (part.column === undefined || t[part.column] === part.value));
-      expect(members.length, `${seed} ${r.subject} ${r.group_label}: the cell's model tutees`).toBe(r.n_t);
-      const effects = members.map((m) => planted.get(`${m.upn}|${m.subject}`));
-      expect(
-        effects.every((e) => e !== undefined),
-        `${seed} ${r.subject} ${r.group_label}: every model tutee has a planted effect`,
-      ).toBe(true);
-      const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
-      cells.push({
-        seed,
-        subject: r.subject,
-        breakdown: r.breakdown,
-        group: r.group_label,
-        covered: r.ci_low <= target && target <= r.ci_high,
-        z: (r.b - target) / r.se,
-      });
-    }
-    return cells;
-  });
+      );
+      const cells: Cell[] = [];
+      for (const r of rows) {
+        if (r.b === null || r.n_t < MIN_CELL_TUTEES || r.n_schools < MIN_CELL_SCHOOLS) continue;
+        const part = PART.get(`${r.breakdown}|${r.group_label}`)!;
+        const members = tutees.filter((t) => t.subject === r.subject && (part.column === undefined || t[part.column] === part.value));
+        expect(members.length, `${seed} ${r.subject} ${r.group_label}: the cell's model tutees`).toBe(r.n_t);
+        const effects = members.map((m) => planted.get(`${m.upn}|${m.subject}`));
+        expect(
+          effects.every((e) => e !== undefined),
+          `${seed} ${r.subject} ${r.group_label}: every model tutee has a planted effect`,
+        ).toBe(true);
+        const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+        cells.push({
+          seed,
+          subject: r.subject,
+          breakdown: r.breakdown,
+          group: r.group_label,
+          covered: r.ci_low <= target && target <= r.ci_high,
+          z: (r.b - target) / r.se,
+        });
+      }
+      return cells;
+    },
+  );
 }
 
 describe(`ntp planted effects over ${SEEDS} seeds, ${SCHOOLS} schools (programmes.md §6.6)`, () => {

@@ -36,14 +36,30 @@ describe("census hours and starts (§13)", () => {
 
 describe("course cost and programme funding (§14)", () => {
   it("§6.5: 2021/22 school-led, 3 pupils at £54/h, 15 billed hours: £270 a pupil, £202.50 funded", () => {
-    const c = courseCost({ academicYear: "2021/22", route: "school_led", fundingSource: "ntp", billedHours: 15, hourlyCostGbp: 54, groupSize: 3, schoolPhase: "primary" });
+    const c = courseCost({
+      academicYear: "2021/22",
+      route: "school_led",
+      fundingSource: "ntp",
+      billedHours: 15,
+      hourlyCostGbp: 54,
+      groupSize: 3,
+      schoolPhase: "primary",
+    });
     expect(c.costPerPupilHour).toBeCloseTo(18, 10);
     expect(c.cost).toBeCloseTo(270, 10);
     expect(c.programmeFunding).toBeCloseTo(202.5, 10);
     expect(c.schoolContribution).toBeCloseTo(67.5, 10);
   });
   it("§14: 2023/24, 2 pupils at £43/h, 15 billed hours: £322.50 a pupil, programme £135.00, school £187.50", () => {
-    const c = courseCost({ academicYear: "2023/24", route: "tuition_partner", fundingSource: "ntp", billedHours: 15, hourlyCostGbp: 43, groupSize: 2, schoolPhase: "secondary" });
+    const c = courseCost({
+      academicYear: "2023/24",
+      route: "tuition_partner",
+      fundingSource: "ntp",
+      billedHours: 15,
+      hourlyCostGbp: 43,
+      groupSize: 2,
+      schoolPhase: "secondary",
+    });
     expect(c.cost).toBeCloseTo(322.5, 10);
     expect(c.programmeFunding).toBeCloseTo(135, 10);
     expect(c.schoolContribution).toBeCloseTo(187.5, 10);
@@ -52,18 +68,52 @@ describe("course cost and programme funding (§14)", () => {
     expect(capFor("special")).toBe(47);
     expect(capFor("ap")).toBe(47);
     expect(capFor("primary")).toBe(18);
-    const c = courseCost({ academicYear: "2023/24", route: "school_led", fundingSource: "ntp", billedHours: 10, hourlyCostGbp: 60, groupSize: 1, schoolPhase: "special" });
+    const c = courseCost({
+      academicYear: "2023/24",
+      route: "school_led",
+      fundingSource: "ntp",
+      billedHours: 10,
+      hourlyCostGbp: 60,
+      groupSize: 1,
+      schoolPhase: "special",
+    });
     expect(c.programmeFunding).toBeCloseTo(0.5 * 10 * 47, 10);
   });
   it("uncapped cells fund the share of the whole cost; only ntp-funded courses earn funding", () => {
-    const partner = courseCost({ academicYear: "2021/22", route: "tuition_partner", fundingSource: "ntp", billedHours: 15, hourlyCostGbp: 60, groupSize: 1, schoolPhase: "primary" });
+    const partner = courseCost({
+      academicYear: "2021/22",
+      route: "tuition_partner",
+      fundingSource: "ntp",
+      billedHours: 15,
+      hourlyCostGbp: 60,
+      groupSize: 1,
+      schoolPhase: "primary",
+    });
     expect(partner.programmeFunding).toBeCloseTo(0.7 * 900, 10);
-    const pp = courseCost({ academicYear: "2021/22", route: "tuition_partner", fundingSource: "pupil_premium", billedHours: 15, hourlyCostGbp: 60, groupSize: 1, schoolPhase: "primary" });
+    const pp = courseCost({
+      academicYear: "2021/22",
+      route: "tuition_partner",
+      fundingSource: "pupil_premium",
+      billedHours: 15,
+      hourlyCostGbp: 60,
+      groupSize: 1,
+      schoolPhase: "primary",
+    });
     expect(pp.programmeFunding).toBe(0);
     expect(pp.schoolContribution).toBeCloseTo(900, 10);
   });
   it("a missed session recorded with 0 minutes bills nothing", () => {
-    expect(courseCost({ academicYear: "2022/23", route: "academic_mentor", fundingSource: "ntp", billedHours: 0, hourlyCostGbp: 25, groupSize: 2, schoolPhase: "primary" }).cost).toBe(0);
+    expect(
+      courseCost({
+        academicYear: "2022/23",
+        route: "academic_mentor",
+        fundingSource: "ntp",
+        billedHours: 0,
+        hourlyCostGbp: 25,
+        groupSize: 2,
+        schoolPhase: "primary",
+      }).cost,
+    ).toBe(0);
   });
   it("school-led tutoring in 2020/21 (not open) earns no funding; a settings override replaces a cell", () => {
     expect(subsidyCell("2020/21", "school_led").share).toBe(0);

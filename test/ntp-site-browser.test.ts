@@ -18,7 +18,8 @@ import { clippedOnPage } from "./fixtures/site/clipped.ts";
 
 const PAGES = ["/", ...sitePages("ntp").map((p) => p.path)];
 // Its forests and readings are checked on its load at 1280 px below: a renamed page must not drop them.
-if (!PAGES.includes("/pages/ntp-impact")) throw new Error("ntp-site-browser: the ntp site has no /pages/ntp-impact, whose forests and readings this file checks.");
+if (!PAGES.includes("/pages/ntp-impact"))
+  throw new Error("ntp-site-browser: the ntp site has no /pages/ntp-impact, whose forests and readings this file checks.");
 let schoolUrl: string;
 /** Pages whose charts must render: the number of chart figures each must have at least. */
 const CHARTS: Record<string, number> = { "/pages/ntp-impact": 4, "/pages/ntp-delivery": 3, "/pages/ntp-value": 2 };
@@ -28,7 +29,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   const site = await builtNtpSite();
-  schoolUrl = `/schools/${readdirSync(join(site.dist, "schools")).filter((f) => /^\d{6}\.html$/.test(f))[0].replace(".html", "")}`;
+  schoolUrl = `/schools/${readdirSync(join(site.dist, "schools"))
+    .filter((f) => /^\d{6}\.html$/.test(f))[0]
+    .replace(".html", "")}`;
   server = await serveStatic(site.dist);
   browser = await launch();
 }, 600_000);
@@ -42,7 +45,8 @@ afterAll(async () => {
 async function expectForestsAndReadings(page: Page) {
   const forests = page.locator("figure.chart svg[aria-label^='Forest plot']");
   expect(await forests.count()).toBeGreaterThanOrEqual(4);
-  for (let i = 0; i < (await forests.count()); i++) expect(await forests.nth(i).locator("text", { hasText: "0 = no difference" }).count(), `forest ${i}`).toBe(1);
+  for (let i = 0; i < (await forests.count()); i++)
+    expect(await forests.nth(i).locator("text", { hasText: "0 = no difference" }).count(), `forest ${i}`).toBe(1);
   const readings = await page.locator("ul.readings ul > li, ul.readings > li:not(:has(ul))").allTextContents();
   expect(readings.length).toBeGreaterThan(10);
   expect(readings.filter((t) => !/95% CI -?\d|\((c|x|z)\)/.test(t))).toEqual([]);
@@ -82,7 +86,9 @@ describe("the ntp site in a browser, offline", () => {
           expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
           expect(await page.evaluate(clippedOnPage), `${path} at ${width}px`).toEqual([]);
           // Every symbol shown in a table is explained on the page.
-          const symbols = await page.locator("#observablehq-main td").evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
+          const symbols = await page
+            .locator("#observablehq-main td")
+            .evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
           const legends = (await page.locator(".symbol-legend").allTextContents()).join(" ");
           for (const sym of symbols) expect(legends, `${path}: legend for ${sym}`).toMatch(new RegExp(`${sym} (suppressed|not available|not applicable)`));
           await page.close();

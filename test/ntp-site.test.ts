@@ -61,8 +61,12 @@ describe("an ntp run's site (programmes.md §6.2, §6.7)", () => {
     const worded = texts.filter((t) => /\b(10|ten) hours\b|one-to-one (programme|tuition)|ten-hour/i.test(t.text)).map((t) => t.file);
     expect(worded).toEqual([]);
     // The pages do name the profile's own things.
-    const html = texts.filter((t) => t.file.endsWith(".html")).map((t) => t.text).join("\n");
-    for (const words of ["course starts", "school-led tutoring", "tuition partners", "academic mentors", "15 hours"]) expect(html.toLowerCase()).toContain(words);
+    const html = texts
+      .filter((t) => t.file.endsWith(".html"))
+      .map((t) => t.text)
+      .join("\n");
+    for (const words of ["course starts", "school-led tutoring", "tuition partners", "academic mentors", "15 hours"])
+      expect(html.toLowerCase()).toContain(words);
   });
 
   it("shows every LA indicator of the return, each cell equal to the return's (indicators from the metadata)", () => {
@@ -76,7 +80,9 @@ describe("an ntp run's site (programmes.md §6.2, §6.7)", () => {
     const site_ = ["ntp-delivery", "ntp-value", "ntp-impact", "ntp-data-quality"].flatMap((p) => Object.values(pageData(p).tables).flat());
     // A page row's filters as the return writes them: its breakdown's column holds its group.
     const keyOf = (r: Record<string, string>) =>
-      filters.map((f) => (f === "subject" ? r.subject : f === "outcome_measure" ? r.outcome_measure ?? "Total" : r.breakdown === f ? r.group_label : "Total")).join("|");
+      filters
+        .map((f) => (f === "subject" ? r.subject : f === "outcome_measure" ? (r.outcome_measure ?? "Total") : r.breakdown === f ? r.group_label : "Total"))
+        .join("|");
     const shown = new Map<string, Record<string, string>[]>();
     for (const r of site_) shown.set(keyOf(r), [...(shown.get(keyOf(r)) ?? []), r]);
     const compared = new Map<string, number>();
@@ -92,7 +98,10 @@ describe("an ntp run's site (programmes.md §6.2, §6.7)", () => {
       }
     }
     expect(differ).toEqual([]);
-    expect(indicators.filter((i) => !compared.has(i)), "return indicators the site does not show").toEqual([]);
+    expect(
+      indicators.filter((i) => !compared.has(i)),
+      "return indicators the site does not show",
+    ).toEqual([]);
   });
 
   it("passes the release audit as published (tuition-impact audit on the built site)", async () => {
@@ -106,8 +115,27 @@ describe("a 2009 site keeps exactly its own pages (programmes.md §6.1)", () => 
   it("keepProgrammePages on a 2009 build removes the ntp pages, their data and modules and the ntp school page, and nothing else", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keep-2009-"));
     try {
-      const ntp = ["ntp-overview.html", "pages/ntp-impact.html", "pages/ntp-schools.html", "schools/ntp-school.html", "_file/data/ntp-impact.0a1b2c3d.json", "_import/components/ntp.0a1b2c3d.js", "_import/components/ntp-school.0a1b2c3d.js"];
-      const of2009 = ["index.html", "pages/impact.html", "pages/targeting.html", "pages/downloads.html", "schools/100001.html", "_file/data/impact.0a1b2c3d.json", "_file/data/schools/100001.json", "_file/data/table-tool/la.json", "_import/components/format.0a1b2c3d.js", "_import/components/questions.0a1b2c3d.js"];
+      const ntp = [
+        "ntp-overview.html",
+        "pages/ntp-impact.html",
+        "pages/ntp-schools.html",
+        "schools/ntp-school.html",
+        "_file/data/ntp-impact.0a1b2c3d.json",
+        "_import/components/ntp.0a1b2c3d.js",
+        "_import/components/ntp-school.0a1b2c3d.js",
+      ];
+      const of2009 = [
+        "index.html",
+        "pages/impact.html",
+        "pages/targeting.html",
+        "pages/downloads.html",
+        "schools/100001.html",
+        "_file/data/impact.0a1b2c3d.json",
+        "_file/data/schools/100001.json",
+        "_file/data/table-tool/la.json",
+        "_import/components/format.0a1b2c3d.js",
+        "_import/components/questions.0a1b2c3d.js",
+      ];
       for (const f of [...ntp, ...of2009]) {
         mkdirSync(dirname(join(dir, f)), { recursive: true });
         writeFileSync(join(dir, f), f);

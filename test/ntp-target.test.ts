@@ -89,7 +89,8 @@ afterAll(() => {
 });
 
 /** The Tuition partner row of a subject: route Tuition partner, every other filter Total. */
-const isTargetRow = (r: Record<string, string>) => r.route === "Tuition partner" && FILTERS.filter((f) => f !== "route").every((f) => (r[f] ?? "Total") === "Total");
+const isTargetRow = (r: Record<string, string>) =>
+  r.route === "Tuition partner" && FILTERS.filter((f) => f !== "route").every((f) => (r[f] ?? "Total") === "Total");
 
 describe("pct_tp_courses_pupil_premium, the 65% tuition-partner target (programmes.md §3 §7)", () => {
   it("the test's input blanks some pupil premium flags, so the fallback to disadvantaged is counted", () => {
@@ -101,10 +102,12 @@ describe("pct_tp_courses_pupil_premium, the 65% tuition-partner target (programm
     expect(rows.map((r) => r.subject).sort()).toEqual([...expected.la.keys()].sort());
     const compared = rows.filter((r) => r[INDICATOR] !== "c");
     const got = Object.fromEntries(compared.map((r) => [r.subject, r[INDICATOR]]));
-    const want = Object.fromEntries(compared.map((r) => {
-      const [k, n] = expected.la.get(r.subject)!;
-      return [r.subject, formatFixed((100 * k) / n, 1)];
-    }));
+    const want = Object.fromEntries(
+      compared.map((r) => {
+        const [k, n] = expected.la.get(r.subject)!;
+        return [r.subject, formatFixed((100 * k) / n, 1)];
+      }),
+    );
     expect(got).toEqual(want);
     // The whole LA's figure (subject Total) is published: the target is judged on it.
     expect(Object.keys(got)).toContain("Total");
@@ -117,7 +120,9 @@ describe("pct_tp_courses_pupil_premium, the 65% tuition-partner target (programm
     for (const r of compared) {
       const [k, n] = expected.school.get(`${r.school_urn}|${r.subject}`) ?? [0, 0];
       expect({ urn: r.school_urn, subject: r.subject, value: r[INDICATOR] }).toEqual({
-        urn: r.school_urn, subject: r.subject, value: n === 0 ? "z" : formatFixed((100 * k) / n, 1),
+        urn: r.school_urn,
+        subject: r.subject,
+        value: n === 0 ? "z" : formatFixed((100 * k) / n, 1),
       });
     }
     expect(compared.filter((r) => r[INDICATOR] !== "z").length).toBeGreaterThan(5);

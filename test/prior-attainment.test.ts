@@ -35,7 +35,12 @@ const PUPILS: Pupil[] = [];
 // baseline 21 (3b, exactly ARE: at) and at 25 (4c). Outcomes (points):
 //   tutees     at 21: 27 25 27 23 27 (Σ 129)   at 25: 29 31 31 29 29 (Σ 149)
 //   comparison at 21: 23 23 25 23 23 (Σ 117)   at 25: 27 27 25 27 27 (Σ 133)
-const OUTCOME = { t21: ["4b", "4c", "4b", "3a", "4b"], t25: ["4a", "5c", "5c", "4a", "4a"], c21: ["3a", "3a", "4c", "3a", "3a"], c25: ["4b", "4b", "4c", "4b", "4b"] };
+const OUTCOME = {
+  t21: ["4b", "4c", "4b", "3a", "4b"],
+  t25: ["4a", "5c", "5c", "4a", "4a"],
+  c21: ["3a", "3a", "4c", "3a", "3a"],
+  c25: ["4b", "4b", "4c", "4b", "4b"],
+};
 for (let k = 0; k < 5; k++) {
   const urn = `20000${k + 1}`;
   PUPILS.push([`TL${k}`, urn, 5, "maths", ta("3b"), OUTCOME.t21[k]!, true]);
@@ -74,7 +79,9 @@ function writeInputs(dir: string): void {
   for (let k = 1; k <= 6; k++) schools.push(`20000${k},919300${k},School ${k},919,${k === 6 ? "secondary" : "primary"},N,N,N`);
   const pupils = ["upn,academic_year,urn,nc_year,gender,fsm,cla,first_language,sen,ethnicity"];
   const attainment = ["upn,subject,assessment,assessed_on,result"];
-  const tuition = ["tuition_id,upn,urn,academic_year,subject,tutor_id,start_date,end_date,allocation,entry_reason,itp_agreed,mid_check,targets_set,targets_met"];
+  const tuition = [
+    "tuition_id,upn,urn,academic_year,subject,tutor_id,start_date,end_date,allocation,entry_reason,itp_agreed,mid_check,targets_set,targets_met",
+  ];
   const censused = new Set<string>();
   for (const [name, urn, nc, subject, base, out, tutored] of PUPILS) {
     const upn = upnOf(name);
@@ -104,7 +111,11 @@ afterAll(() => db?.close());
 
 const BAND = "prior_attainment";
 async function bandRow(mart: string, subject: string, band: string): Promise<Record<string, unknown>> {
-  const rows = await db.all(`select * from ${mart} where la_code = '919' and urn is null and subject = ? and breakdown = ? and group_label = ?`, [subject, BAND, band]);
+  const rows = await db.all(`select * from ${mart} where la_code = '919' and urn is null and subject = ? and breakdown = ? and group_label = ?`, [
+    subject,
+    BAND,
+    band,
+  ]);
   expect(rows, `${mart} ${subject} ${band}`).toHaveLength(1);
   return rows[0] as Record<string, unknown>;
 }
@@ -160,7 +171,8 @@ describe("prior-attainment bands (measures.md §5)", () => {
     const totals = await db.all<{ subject: string; t: number; c: number; bt: number; bc: number }>(
       `select subject, sum(pupils_att_t) filter (where breakdown = 'total') as t, sum(pupils_att_c) filter (where breakdown = 'total') as c,
          sum(pupils_att_t) filter (where breakdown = '${BAND}') as bt, sum(pupils_att_c) filter (where breakdown = '${BAND}') as bc
-       from mart_attainment where la_code = '919' and urn is null and subject <> 'Total' group by subject order by subject`);
+       from mart_attainment where la_code = '919' and urn is null and subject <> 'Total' group by subject order by subject`,
+    );
     expect(totals.map((r) => [r.subject, Number(r.bt), Number(r.bc)])).toEqual(totals.map((r) => [r.subject, Number(r.t), Number(r.c)]));
   });
 
@@ -198,7 +210,10 @@ describe("prior-attainment bands (measures.md §5)", () => {
   it("has no prior-attainment rows on subject Total, nor in the marts it does not apply to", async () => {
     for (const mart of ["mart_attainment", "mart_impact", "mart_balance", "mart_matched"]) {
       const bySubject = await db.all<{ subject: string }>(`select distinct subject from ${mart} where breakdown = '${BAND}' order by subject`);
-      expect(bySubject.map((r) => r.subject), mart).toEqual(["English", "Mathematics"]);
+      expect(
+        bySubject.map((r) => r.subject),
+        mart,
+      ).toEqual(["English", "Mathematics"]);
     }
     for (const mart of ["mart_targeting", "mart_gaps", "mart_delivery", "mart_value", "mart_school_progress"]) {
       expect((await db.one<{ n: number }>(`select count(*) as n from ${mart} where breakdown = '${BAND}'`))!.n, mart).toBe(0);

@@ -63,7 +63,14 @@ function countIndicators(): Set<string> {
   for (const f of readdirSync(dir).filter((n) => n.endsWith(".csv"))) {
     const [header, ...rows] = parseCsv(readFileSync(join(dir, f), "utf8"));
     const at = (c: string) => header.indexOf(c);
-    for (const r of rows) if (r[at("count_basis")]?.split(";").map((s) => s.trim()).includes(r[at("indicator")])) out.add(r[at("indicator")]);
+    for (const r of rows)
+      if (
+        r[at("count_basis")]
+          ?.split(";")
+          .map((s) => s.trim())
+          .includes(r[at("indicator")])
+      )
+        out.add(r[at("indicator")]);
   }
   return out;
 }
@@ -83,25 +90,56 @@ describe("privacy: nothing planted in the inputs reaches a published artefact", 
     input = join(dir, "in");
     out = join(dir, "out");
     dist = join(dir, "dist");
-    const synth = spawnSync(process.execPath, [join(ROOT, "bin", "tuition-impact.js"), "synth", "--scale", "la", "--seed", "11", "--schools", "3", "--out", input, "--quiet"], { encoding: "utf8" });
+    const synth = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin", "tuition-impact.js"), "synth", "--scale", "la", "--seed", "11", "--schools", "3", "--out", input, "--quiet"],
+      { encoding: "utf8" },
+    );
     expect(synth.status, synth.stderr).toBe(0);
 
     // The canary pupil: Year 6 at the first school, alone in ethnic group WROM (Gypsy/Roma),
     // tutored in maths by TCANARY9 with a session, results either side, and a commented viewpoint.
-    const urn = readFileSync(join(input, "schools.csv"), "utf8").split("\n").find((l) => /^\d{6},.*,primary,/.test(l))!.slice(0, 6);
+    const urn = readFileSync(join(input, "schools.csv"), "utf8")
+      .split("\n")
+      .find((l) => /^\d{6},.*,primary,/.test(l))!
+      .slice(0, 6);
     appendFileSync(join(input, "pupils.csv"), `${CANARY_UPN},2009/10,${urn},6,F,Y,N,ENG,N,WROM\n`);
-    appendFileSync(join(input, "attainment.csv"), `${CANARY_UPN},maths,ks1,2006-06-30,2c\n${CANARY_UPN},maths,ta,2009-09-30,3c\n${CANARY_UPN},maths,ks2,2010-05-14,4c\n`);
-    appendFileSync(join(input, "tuition.csv"), `TUCANARY,${CANARY_UPN},${urn},2009/10,maths,${CANARY_TUTOR},2009-10-05,2009-12-18,fsm,below_expected_on_entry,Y,Y,3,3\n`);
+    appendFileSync(
+      join(input, "attainment.csv"),
+      `${CANARY_UPN},maths,ks1,2006-06-30,2c\n${CANARY_UPN},maths,ta,2009-09-30,3c\n${CANARY_UPN},maths,ks2,2010-05-14,4c\n`,
+    );
+    appendFileSync(
+      join(input, "tuition.csv"),
+      `TUCANARY,${CANARY_UPN},${urn},2009/10,maths,${CANARY_TUTOR},2009-10-05,2009-12-18,fsm,below_expected_on_entry,Y,Y,3,3\n`,
+    );
     appendFileSync(join(input, "sessions.csv"), `TUCANARY,2009-10-05,60,Y,Y\nTUCANARY,2009-10-12,60,Y,Y\n`);
     appendFileSync(join(input, "viewpoints.csv"), `QCANARY,TUCANARY,pupil,post,confidence,4,"${CANARY_COMMENT}, from ${CANARY_UPN}"\n`);
 
     threshold = JSON.parse(readFileSync(join(input, "settings.json"), "utf8")).suppression_threshold ?? 5;
-    inputUpns = new Set(parseCsv(readFileSync(join(input, "pupils.csv"), "utf8")).slice(1).map((r) => r[0].toUpperCase()));
-    tutorIds = [...new Set(parseCsv(readFileSync(join(input, "tuition.csv"), "utf8")).slice(1).map((r) => r[5]))];
-    comments = [...new Set(parseCsv(readFileSync(join(input, "viewpoints.csv"), "utf8")).slice(1).map((r) => r[6]).filter((c) => c && c.length >= 8))];
+    inputUpns = new Set(
+      parseCsv(readFileSync(join(input, "pupils.csv"), "utf8"))
+        .slice(1)
+        .map((r) => r[0].toUpperCase()),
+    );
+    tutorIds = [
+      ...new Set(
+        parseCsv(readFileSync(join(input, "tuition.csv"), "utf8"))
+          .slice(1)
+          .map((r) => r[5]),
+      ),
+    ];
+    comments = [
+      ...new Set(
+        parseCsv(readFileSync(join(input, "viewpoints.csv"), "utf8"))
+          .slice(1)
+          .map((r) => r[6])
+          .filter((c) => c && c.length >= 8),
+      ),
+    ];
 
     const run = spawnSync(process.execPath, [join(ROOT, "bin", "tuition-impact.js"), "run", input, "--out", out, "--quiet"], {
-      encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
+      encoding: "utf8",
+      env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
     });
     expect(run.status, run.stderr).toBe(0);
     await buildSite({ db: join(out, "tuition-impact.duckdb"), out: dist, returnDir: join(out, "return"), verbose: false });
@@ -127,7 +165,10 @@ describe("privacy: nothing planted in the inputs reaches a published artefact", 
     const shaped = published.flatMap((p) => [...p.text.matchAll(UPN_SHAPE)].map((m) => `${p.where}: ${m[0]}`));
     expect(shaped).toEqual([]);
     // Belt and braces: every input UPN, as a plain substring.
-    const leaked = published.filter((p) => { const t = p.text.toUpperCase(); return [...inputUpns].some((u) => t.includes(u)); });
+    const leaked = published.filter((p) => {
+      const t = p.text.toUpperCase();
+      return [...inputUpns].some((u) => t.includes(u));
+    });
     expect(leaked.map((p) => p.where)).toEqual([]);
   });
 
@@ -151,7 +192,8 @@ describe("privacy: nothing planted in the inputs reaches a published artefact", 
         for (const r of rows) {
           checked++;
           const v = r[i];
-          if (/^-?\d+(\.\d+)?$/.test(v) && Number(v) !== 0 && Math.abs(Number(v)) < threshold) bad.push(`${relative(out, f)} ${col}=${v} (${r.slice(0, 8).join(",")})`);
+          if (/^-?\d+(\.\d+)?$/.test(v) && Number(v) !== 0 && Math.abs(Number(v)) < threshold)
+            bad.push(`${relative(out, f)} ${col}=${v} (${r.slice(0, 8).join(",")})`);
         }
       });
     }

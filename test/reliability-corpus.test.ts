@@ -41,27 +41,34 @@ describe("bad-input corpus", () => {
     try {
       if (c.refused) {
         const err = await ingestAndValidate(dir).then(
-          (db) => { db.close(); return null; },
+          (db) => {
+            db.close();
+            return null;
+          },
           (e: unknown) => e,
         );
         // Header problems are collected from every file and refused together (issue 14): then
         // the refusal's reason for this file is what must name the problem.
         const refused = c.refused;
-        const said = err instanceof InputRefusedError ? err.reasons.find((r) => r.startsWith(`${refused.file}: `))
-          : err instanceof InputError && err.file === refused.file ? err.message : undefined;
+        const said =
+          err instanceof InputRefusedError
+            ? err.reasons.find((r) => r.startsWith(`${refused.file}: `))
+            : err instanceof InputError && err.file === refused.file
+              ? err.message
+              : undefined;
         expect(err instanceof InputError || err instanceof InputRefusedError, "expected the file to be refused").toBe(true);
         expect(said, `a refusal naming ${refused.file}`).toMatch(refused.message);
       } else {
         const db = await ingestAndValidate(dir);
         try {
-          const q = await db.all<{ file: string; line: number; column: string | null; rule: string }>(
-            `select file, line, "column", rule from quarantine`);
+          const q = await db.all<{ file: string; line: number; column: string | null; rule: string }>(`select file, line, "column", rule from quarantine`);
           expect(sortRows(q.map((r) => [r.file, r.line, r.column, r.rule]))).toEqual(sortRows(c.quarantine!));
           // Every message names the problem in words, and the value where there is one.
           for (const m of await db.all<{ message: string | null }>(`select message from quarantine`)) expect(m.message?.length).toBeGreaterThan(10);
 
           const counts = await db.all<{ file: string; rows_read: number; rows_loaded: number; rows_quarantined: number }>(
-            `select file, rows_read::INTEGER as rows_read, rows_loaded::INTEGER as rows_loaded, rows_quarantined::INTEGER as rows_quarantined from validate_counts`);
+            `select file, rows_read::INTEGER as rows_read, rows_loaded::INTEGER as rows_loaded, rows_quarantined::INTEGER as rows_quarantined from validate_counts`,
+          );
           // Rows held per file: distinct lines among the expected quarantine rows.
           const heldLines = new Map<string, number>();
           for (const key of new Set(c.quarantine!.map(([f, l]) => JSON.stringify([f, l])))) {

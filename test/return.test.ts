@@ -22,7 +22,18 @@ const outDir = join(tmp, "out");
 const settings = fakeSettings(LAS);
 
 // Written out from outputs.md §1, not taken from the code.
-const TIME_GEO = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name"];
+const TIME_GEO = [
+  "time_period",
+  "time_identifier",
+  "geographic_level",
+  "country_code",
+  "country_name",
+  "region_code",
+  "region_name",
+  "old_la_code",
+  "new_la_code",
+  "la_name",
+];
 const FILTERS = ["subject", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
 const LA_INDICATORS = ["n_pupils", "n_places", "mean_hours", "pct_full_places", "total_cost_gbp", "impact_points"];
 const SCHOOL_INDICATORS = ["n_pupils", "n_places", "mean_hours", "pct_full_places"];
@@ -44,8 +55,14 @@ afterAll(() => db.close());
 describe("return: files and structure", () => {
   it("writes the LA file, schools file, their metadata, side file and workbook per LA, and data-guidance.md", () => {
     for (const la of LAS) {
-      for (const f of [`impact_${la.old_code}_200910.csv`, `impact_${la.old_code}_200910.meta.csv`, `impact_schools_${la.old_code}_200910.csv`,
-        `impact_schools_${la.old_code}_200910.meta.csv`, `impact_${la.old_code}_200910.aggregation.csv`, `impact_${la.old_code}_200910.xlsx`]) {
+      for (const f of [
+        `impact_${la.old_code}_200910.csv`,
+        `impact_${la.old_code}_200910.meta.csv`,
+        `impact_schools_${la.old_code}_200910.csv`,
+        `impact_schools_${la.old_code}_200910.meta.csv`,
+        `impact_${la.old_code}_200910.aggregation.csv`,
+        `impact_${la.old_code}_200910.xlsx`,
+      ]) {
         expect(files).toContain(f);
         expect(existsSync(join(outDir, f))).toBe(true);
       }
@@ -56,13 +73,29 @@ describe("return: files and structure", () => {
   it("has exactly the columns of outputs.md §1 in each file", () => {
     for (const la of LAS) {
       expect(read(`impact_${la.old_code}_200910.csv`).columns).toEqual([...TIME_GEO, ...FILTERS, ...LA_INDICATORS]);
-      expect(read(`impact_schools_${la.old_code}_200910.csv`).columns).toEqual([...TIME_GEO, "school_urn", "school_laestab", "school_name", ...FILTERS, ...SCHOOL_INDICATORS]);
+      expect(read(`impact_schools_${la.old_code}_200910.csv`).columns).toEqual([
+        ...TIME_GEO,
+        "school_urn",
+        "school_laestab",
+        "school_name",
+        ...FILTERS,
+        ...SCHOOL_INDICATORS,
+      ]);
     }
   });
 
   it("metadata: exactly the 8 EES columns, one row per filter in use and per indicator, none for time or geography", () => {
     const meta = read("impact_919_200910.meta.csv");
-    expect(meta.columns).toEqual(["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"]);
+    expect(meta.columns).toEqual([
+      "col_name",
+      "col_type",
+      "label",
+      "indicator_grouping",
+      "indicator_unit",
+      "indicator_dp",
+      "filter_hint",
+      "filter_grouping_column",
+    ]);
     const names = meta.records.map((r) => r.values.col_name);
     // the fake marts break down by sex, fsm_status and sen_provision only; other filters are all Total
     expect(names).toEqual(["subject", "fsm_status", "sex", "sen_provision", ...LA_INDICATORS]);
@@ -76,7 +109,10 @@ describe("return: files and structure", () => {
 
   it("rows: time, geography, at most one characteristic per row, unique, only numbers or c/x/z, no small counts", () => {
     for (const la of LAS) {
-      for (const [file, level] of [[`impact_${la.old_code}_200910.csv`, "Local authority"], [`impact_schools_${la.old_code}_200910.csv`, "School"]] as const) {
+      for (const [file, level] of [
+        [`impact_${la.old_code}_200910.csv`, "Local authority"],
+        [`impact_schools_${la.old_code}_200910.csv`, "School"],
+      ] as const) {
         const t = read(file);
         const seen = new Set<string>();
         for (const { values: v } of t.records) {
@@ -108,7 +144,10 @@ describe("return: files and structure", () => {
   it("passes the screener (every FAIL rule) for each file", () => {
     for (const la of LAS) {
       for (const f of [`impact_${la.old_code}_200910`, `impact_schools_${la.old_code}_200910`]) {
-        const results = screen(readFileSync(join(outDir, `${f}.csv`), "utf8"), readFileSync(join(outDir, `${f}.meta.csv`), "utf8"), { data: `${f}.csv`, meta: `${f}.meta.csv` });
+        const results = screen(readFileSync(join(outDir, `${f}.csv`), "utf8"), readFileSync(join(outDir, `${f}.meta.csv`), "utf8"), {
+          data: `${f}.csv`,
+          meta: `${f}.meta.csv`,
+        });
         expect(results.filter((r) => r.level === "FAIL")).toEqual([]);
       }
     }
@@ -120,8 +159,12 @@ describe("return: figures equal the marts they came from", () => {
     it(`${level} file, read back and joined to the marts in DuckDB`, async () => {
       for (const la of LAS) {
         const file = join(outDir, level === "la" ? `impact_${la.old_code}_200910.csv` : `impact_schools_${la.old_code}_200910.csv`);
-        const breakdown = `coalesce(${FILTERS.slice(1).map((f) => `case when r.${f} <> 'Total' then '${f}' end`).join(", ")}, 'total')`;
-        const group = `coalesce(${FILTERS.slice(1).map((f) => `case when r.${f} <> 'Total' then r.${f} end`).join(", ")}, 'Total')`;
+        const breakdown = `coalesce(${FILTERS.slice(1)
+          .map((f) => `case when r.${f} <> 'Total' then '${f}' end`)
+          .join(", ")}, 'total')`;
+        const group = `coalesce(${FILTERS.slice(1)
+          .map((f) => `case when r.${f} <> 'Total' then r.${f} end`)
+          .join(", ")}, 'Total')`;
         const inds = level === "la" ? LA_INDICATORS : SCHOOL_INDICATORS;
         const rows = await db.all<Record<string, unknown>>(
           `with r as (select * from read_csv(${literal(file)}, all_varchar = true, header = true)),
@@ -132,8 +175,12 @@ describe("return: figures equal the marts they came from", () => {
            left join mart_delivery d on d.time_period = k.time_period and d.la_code = k.old_la_code and d.subject = k.subject
              and d.breakdown = k.bd and d.group_label = k.gl and d.urn is not distinct from ${level === "la" ? "null" : "k.school_urn"}
            left join mart_impact i on i.time_period = k.time_period and i.la_code = k.old_la_code and i.subject = k.subject
-             and i.breakdown = k.bd and i.group_label = k.gl and i.urn is null`);
-        const martCount = await db.one<{ n: number }>(`select count(*) as n from mart_delivery where la_code = ? and urn is ${level === "la" ? "" : "not"} null`, [la.old_code]);
+             and i.breakdown = k.bd and i.group_label = k.gl and i.urn is null`,
+        );
+        const martCount = await db.one<{ n: number }>(
+          `select count(*) as n from mart_delivery where la_code = ? and urn is ${level === "la" ? "" : "not"} null`,
+          [la.old_code],
+        );
         expect(rows.length).toBe(martCount!.n);
         let compared = 0;
         for (const r of rows) {
@@ -157,7 +204,9 @@ describe("return: published_schools, the site's list of schools", () => {
     for (const la of LAS)
       for (const r of read(`impact_schools_${la.old_code}_200910.csv`).records)
         inFiles.set(r.values.school_urn, { laestab: r.values.school_laestab, name: r.values.school_name });
-    const published = await db.all<{ urn: string; laestab: string; school_name: string }>("select urn, laestab, school_name from published_schools order by urn");
+    const published = await db.all<{ urn: string; laestab: string; school_name: string }>(
+      "select urn, laestab, school_name from published_schools order by urn",
+    );
     expect(published.map((r) => r.urn)).toEqual([...inFiles.keys()].sort());
     for (const r of published) {
       const file = inFiles.get(r.urn)!;
@@ -247,7 +296,9 @@ describe("return: a screener FAIL stops the run", () => {
     const s = fakeSettings([HERTS]);
     await publish(db2, s, { catalogueDir: cat });
     const dir = join(tmp, "bad-out");
-    await expect(writeReturn(db2, s, dir)).rejects.toThrow(/impact_919_200910\.csv fails the EES screener:\n {2}- rule col_ind_smushed, metadata row \d+, column col_name: Indicator 'pct_female' names a group/);
+    await expect(writeReturn(db2, s, dir)).rejects.toThrow(
+      /impact_919_200910\.csv fails the EES screener:\n {2}- rule col_ind_smushed, metadata row \d+, column col_name: Indicator 'pct_female' names a group/,
+    );
     expect(existsSync(dir)).toBe(false);
     db2.close();
   });
@@ -269,11 +320,17 @@ describe("return: a national run (marts with National rows)", () => {
     for (const r of t.records.filter((x) => x.values.geographic_level === "National")) {
       expect([r.values.region_code, r.values.old_la_code, r.values.new_la_code, r.values.la_name]).toEqual(["", "", "", ""]);
     }
-    const totals = await db3.one<{ n: number }>(`select n_pupils as n from mart_delivery where la_code = 'National' and subject = 'English' and breakdown = 'total'`);
-    const row = t.records.find((r) => r.values.geographic_level === "National" && r.values.subject === "English" && FILTERS.slice(1).every((f) => r.values[f] === "Total"));
+    const totals = await db3.one<{ n: number }>(
+      `select n_pupils as n from mart_delivery where la_code = 'National' and subject = 'English' and breakdown = 'total'`,
+    );
+    const row = t.records.find(
+      (r) => r.values.geographic_level === "National" && r.values.subject === "English" && FILTERS.slice(1).every((f) => r.values[f] === "Total"),
+    );
     expect(row!.values.n_pupils).toBe(String(totals!.n));
-    const results = screen(readFileSync(join(dir, "impact_national_200910.csv"), "utf8"), readFileSync(join(dir, "impact_national_200910.meta.csv"), "utf8"),
-      { data: "impact_national_200910.csv", meta: "impact_national_200910.meta.csv" });
+    const results = screen(readFileSync(join(dir, "impact_national_200910.csv"), "utf8"), readFileSync(join(dir, "impact_national_200910.meta.csv"), "utf8"), {
+      data: "impact_national_200910.csv",
+      meta: "impact_national_200910.meta.csv",
+    });
     expect(results.filter((r) => r.level === "FAIL")).toEqual([]);
     db3.close();
   });

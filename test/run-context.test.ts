@@ -62,14 +62,25 @@ describe("the run context of a set of settings", () => {
 
   it("holds the settings' values, one row, and one run_las row per LA in settings order", async () => {
     const settings = fakeSettings([KENT, HERTS], {
-      academic_years: ["2010/11", "2009/10"], suppression_threshold: 7, tutor_hourly_rate_gbp: 31, school_payment_per_place_gbp: 60,
+      academic_years: ["2010/11", "2009/10"],
+      suppression_threshold: 7,
+      tutor_hourly_rate_gbp: 31,
+      school_payment_per_place_gbp: 60,
     });
     await writeRunContext(db, settings);
-    expect(await db.all("select * from run_context")).toEqual([{
-      tutor_hourly_rate_gbp: 31, school_payment_per_place_gbp: 60, suppression_threshold: 7, several_las: true,
-      sessions_available: false, academic_years: ["2010/11", "2009/10"], programme: "one_to_one_2009",
-      ntp_full_course_hours: null, ntp_start_split_hours: null,
-    }]);
+    expect(await db.all("select * from run_context")).toEqual([
+      {
+        tutor_hourly_rate_gbp: 31,
+        school_payment_per_place_gbp: 60,
+        suppression_threshold: 7,
+        several_las: true,
+        sessions_available: false,
+        academic_years: ["2010/11", "2009/10"],
+        programme: "one_to_one_2009",
+        ntp_full_course_hours: null,
+        ntp_start_split_hours: null,
+      },
+    ]);
     expect(await db.all("select la_code from run_las")).toEqual([{ la_code: KENT.old_code }, { la_code: HERTS.old_code }]);
   });
 
@@ -95,7 +106,9 @@ describe("the run context of a set of settings", () => {
     });
     const context = await writeRunContext(db, settings);
     expect(await db.one("select programme, ntp_full_course_hours, ntp_start_split_hours from run_context")).toEqual({
-      programme: "ntp", ntp_full_course_hours: 9.5, ntp_start_split_hours: START_SPLIT_HOURS,
+      programme: "ntp",
+      ntp_full_course_hours: 9.5,
+      ntp_start_split_hours: START_SPLIT_HOURS,
     });
     expect(await readRunContext(db)).toEqual(context);
   });
@@ -134,7 +147,8 @@ describe("disclosure control suppresses by run_context's threshold", () => {
       const cells = await db.all<{ n: number; shown: string }>(
         `select m.n_pupils as n, p.n_pupils as shown from mart_delivery m
          join published_delivery p using (time_period, la_code, subject, breakdown, group_label)
-         where m.urn is not distinct from p.urn`);
+         where m.urn is not distinct from p.urn`,
+      );
       return { table: table?.t, cells };
     } finally {
       db.close();
@@ -146,7 +160,10 @@ describe("disclosure control suppresses by run_context's threshold", () => {
     const high = await published(10);
     expect(low.table).toBe(3);
     expect(high.table).toBe(10);
-    for (const [threshold, run] of [[3, low], [10, high]] as const) {
+    for (const [threshold, run] of [
+      [3, low],
+      [10, high],
+    ] as const) {
       expect(run.cells.length).toBeGreaterThan(0);
       const small = run.cells.filter((c) => c.n > 0 && c.n < threshold);
       expect(small.map((c) => `${c.n}: ${c.shown}`)).toEqual(small.map((c) => `${c.n}: c`));

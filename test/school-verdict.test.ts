@@ -20,11 +20,20 @@ function schoolRow(subject: string, n: number, adjusted: number, { centre = 1.2,
   const h = sigma / Math.sqrt(n);
   const flag = adjusted > centre + Z95 * h ? "1" : adjusted < centre - Z95 * h ? "-1" : "0";
   return {
-    urn: "100001", subject, breakdown: "total", group_label: "Total",
-    adj_tutees: String(n), adjusted_progress: fmt(adjusted),
-    adjusted_ci_low: fmt(adjusted - Z95 * h), adjusted_ci_high: fmt(adjusted + Z95 * h),
-    funnel_centre: fmt(centre), funnel_95_low: fmt(centre - Z95 * h), funnel_95_high: fmt(centre + Z95 * h),
-    funnel_998_low: fmt(centre - Z998 * h), funnel_998_high: fmt(centre + Z998 * h), funnel_flag: flag,
+    urn: "100001",
+    subject,
+    breakdown: "total",
+    group_label: "Total",
+    adj_tutees: String(n),
+    adjusted_progress: fmt(adjusted),
+    adjusted_ci_low: fmt(adjusted - Z95 * h),
+    adjusted_ci_high: fmt(adjusted + Z95 * h),
+    funnel_centre: fmt(centre),
+    funnel_95_low: fmt(centre - Z95 * h),
+    funnel_95_high: fmt(centre + Z95 * h),
+    funnel_998_low: fmt(centre - Z998 * h),
+    funnel_998_high: fmt(centre + Z998 * h),
+    funnel_flag: flag,
   };
 }
 
@@ -72,7 +81,9 @@ describe("school verdict: the funnel position of measures.md §11 in one sentenc
   it("too few tutees to say: suppressed (c), not available (x), or no tutees in the model", () => {
     const c: Row = { urn: "100002", subject: "English", adj_tutees: "c", adjusted_progress: "c", funnel_flag: "c" };
     expect(funnelPosition(c)).toEqual({ position: "too-few", reason: "suppressed", symbol: "c" });
-    expect(sentence(c)).toBe("In English, there are too few tutees to say: this school's figures are suppressed (c) because so few of its tutees are in the LA's model that publishing them could identify pupils.");
+    expect(sentence(c)).toBe(
+      "In English, there are too few tutees to say: this school's figures are suppressed (c) because so few of its tutees are in the LA's model that publishing them could identify pupils.",
+    );
     const x: Row = { urn: "100002", subject: "Mathematics", adj_tutees: "7", adjusted_progress: "x", funnel_flag: "x" };
     expect(sentence(x)).toBe("In maths, there are too few tutees to say: this school's adjusted progress is not available (x).");
     expect(sentence(undefined, { subject: "English", who: "Oak Primary" })).toBe(
@@ -90,6 +101,8 @@ describe("school verdict: the funnel position of measures.md §11 in one sentenc
   });
 
   it("the summary line gives each subject's position in a few words", () => {
-    expect(verdictSummary({ English: schoolRow("English", 16, 2.5), Mathematics: undefined })).toBe("English: above the LA's tutees · Maths: too few tutees to say");
+    expect(verdictSummary({ English: schoolRow("English", 16, 2.5), Mathematics: undefined })).toBe(
+      "English: above the LA's tutees · Maths: too few tutees to say",
+    );
   });
 });

@@ -7,21 +7,82 @@ import { describe, expect, it } from "vitest";
 import { parseGrid } from "../pipelines/export/csv.ts";
 import { screeningSection } from "../pipelines/export/guidance.ts";
 import { screen, screenReport, summarise, type ScreenSummary } from "../pipelines/export/screener.ts";
-import { checkApiCharColLabel, checkApiCharColName, checkApiCharFilterItems, checkApiCharLocCode, checkDataDictColName, checkDataDictFilItem } from "../pipelines/export/screener/api.ts";
-import { checkColIndSmushed, checkColNamesSpaces, checkColSnakeCase, checkColVarCharacteristic, checkColVarStart, precheckColInvalidMeta, precheckColReqData, precheckColReqMeta, precheckColToRows } from "../pipelines/export/screener/columns.ts";
+import {
+  checkApiCharColLabel,
+  checkApiCharColName,
+  checkApiCharFilterItems,
+  checkApiCharLocCode,
+  checkDataDictColName,
+  checkDataDictFilItem,
+} from "../pipelines/export/screener/api.ts";
+import {
+  checkColIndSmushed,
+  checkColNamesSpaces,
+  checkColSnakeCase,
+  checkColVarCharacteristic,
+  checkColVarStart,
+  precheckColInvalidMeta,
+  precheckColReqData,
+  precheckColReqMeta,
+  precheckColToRows,
+} from "../pipelines/export/screener/columns.ts";
 import { precheckCrossDataToMeta, precheckCrossMetaToData } from "../pipelines/export/screener/cross.ts";
 import { checkFilenameSpaces, checkFilenameSpecial, checkFilenamesMatch } from "../pipelines/export/screener/filenames.ts";
-import { checkFilterBlanks, checkFilterDefaults, checkFilterGroupLevel, checkFilterItemLimit, checkFilterObTotal, checkFilterWhitespace, precheckFilterNotSingular } from "../pipelines/export/screener/filters.ts";
+import {
+  checkFilterBlanks,
+  checkFilterDefaults,
+  checkFilterGroupLevel,
+  checkFilterItemLimit,
+  checkFilterObTotal,
+  checkFilterWhitespace,
+  precheckFilterNotSingular,
+} from "../pipelines/export/screener/filters.ts";
 import { checkGeneralDupes, checkGeneralNull, checkIndInvalidEntry } from "../pipelines/export/screener/general.ts";
 import {
-  checkGeogCountryCombos, checkGeogIgnoredRows, checkGeogLaColPresent, checkGeogLaCombos, checkGeogLevelCompleted, checkGeogNa, checkGeogNaCode, checkGeogOtherCodeDupes, checkGeogOtherCombos,
-  checkGeogOtherDupes, checkGeogOvercompletedCols, checkGeogRegionColPresent, checkGeogRegionCombos, checkGeogRegionForLa, precheckGeogLevel, precheckGeogLevelPresent,
+  checkGeogCountryCombos,
+  checkGeogIgnoredRows,
+  checkGeogLaColPresent,
+  checkGeogLaCombos,
+  checkGeogLevelCompleted,
+  checkGeogNa,
+  checkGeogNaCode,
+  checkGeogOtherCodeDupes,
+  checkGeogOtherCombos,
+  checkGeogOtherDupes,
+  checkGeogOvercompletedCols,
+  checkGeogRegionColPresent,
+  checkGeogRegionCombos,
+  checkGeogRegionForLa,
+  precheckGeogLevel,
+  precheckGeogLevelPresent,
 } from "../pipelines/export/screener/geography.ts";
-import { checkHarmonisedEthCharGrp, checkHarmonisedEthCharVals, checkHarmonisedEthVals, checkHarmonisedVariables } from "../pipelines/export/screener/harmonised.ts";
 import {
-  checkMetaColNameDupe, checkMetaColNameSpaces, checkMetaDupeLabel, checkMetaFilGrp, checkMetaFilGrpDupe, checkMetaFilGrpIsFil, checkMetaFilGrpMatch, checkMetaFilGrpStripped, checkMetaFilterHint,
-  checkMetaGeogCatch, checkMetaIndDpSet, checkMetaIndDpValues, checkMetaIndicatorDp, checkMetaIndicatorGrouping, checkMetaIndUnit, checkMetaIndUnitValidation, checkMetaLabel, precheckMetaColName,
-  precheckMetaColType, precheckMetaObUnit,
+  checkHarmonisedEthCharGrp,
+  checkHarmonisedEthCharVals,
+  checkHarmonisedEthVals,
+  checkHarmonisedVariables,
+} from "../pipelines/export/screener/harmonised.ts";
+import {
+  checkMetaColNameDupe,
+  checkMetaColNameSpaces,
+  checkMetaDupeLabel,
+  checkMetaFilGrp,
+  checkMetaFilGrpDupe,
+  checkMetaFilGrpIsFil,
+  checkMetaFilGrpMatch,
+  checkMetaFilGrpStripped,
+  checkMetaFilterHint,
+  checkMetaGeogCatch,
+  checkMetaIndDpSet,
+  checkMetaIndDpValues,
+  checkMetaIndicatorDp,
+  checkMetaIndicatorGrouping,
+  checkMetaIndUnit,
+  checkMetaIndUnitValidation,
+  checkMetaLabel,
+  precheckMetaColName,
+  precheckMetaColType,
+  precheckMetaObUnit,
 } from "../pipelines/export/screener/meta.ts";
 import { DataTable, metaTable, type MetaTable } from "../pipelines/export/screener/table.ts";
 import { checkTimePeriod, checkTimePeriodSix, precheckTimeIdMix, precheckTimeIdValid, precheckTimePeriodNum } from "../pipelines/export/screener/time.ts";
@@ -32,7 +93,17 @@ function csvOf(rows: Row[], columns = [...new Set(rows.flatMap(Object.keys))]): 
   return [columns, ...rows.map((r) => columns.map((c) => r[c] ?? ""))].map((r) => r.map(q).join(",")).join("\n") + "\n";
 }
 const data = (rows: Row[], columns?: string[]) => new DataTable(parseGrid(csvOf(rows, columns)));
-const META_COLS = ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column", "filter_default"];
+const META_COLS = [
+  "col_name",
+  "col_type",
+  "label",
+  "indicator_grouping",
+  "indicator_unit",
+  "indicator_dp",
+  "filter_hint",
+  "filter_grouping_column",
+  "filter_default",
+];
 const metaCsv = (rows: Row[], columns = META_COLS) => csvOf(rows, columns);
 const meta = (rows: Row[], columns = META_COLS): MetaTable => metaTable(parseGrid(metaCsv(rows, columns)));
 
@@ -40,8 +111,15 @@ const meta = (rows: Row[], columns = META_COLS): MetaTable => metaTable(parseGri
 // (with non-Total defaults) and one count.
 const NAT = { time_period: "202223", time_identifier: "Academic year", geographic_level: "National", country_code: "E92000001", country_name: "England" };
 const GROUPS: [string, string, string][] = [
-  ["Every subject", "All pupils", "500"], ["English", "All pupils", "260"], ["Maths", "All pupils", "240"],
-  ["Every subject", "Girls", "250"], ["Every subject", "Boys", "250"], ["English", "Girls", "140"], ["English", "Boys", "120"], ["Maths", "Girls", "110"], ["Maths", "Boys", "130"],
+  ["Every subject", "All pupils", "500"],
+  ["English", "All pupils", "260"],
+  ["Maths", "All pupils", "240"],
+  ["Every subject", "Girls", "250"],
+  ["Every subject", "Boys", "250"],
+  ["English", "Girls", "140"],
+  ["English", "Boys", "120"],
+  ["Maths", "Girls", "110"],
+  ["Maths", "Boys", "130"],
 ];
 const baseRows = (): Row[] => GROUPS.map(([subject, sex, n]) => ({ ...NAT, subject, sex, n_pupils: n }));
 const baseMetaRows = (): Row[] => [
@@ -65,13 +143,31 @@ describe("the example passes every check (test-*.R 'passes with example data', e
 
 // test-check_filename_spaces.R, test-check_filename_special.R, test-check_filenames_match.R, test-screen_filenames.R
 describe("filenames", () => {
-  it.each([["data.csv", "PASS"], ["my data.csv", "FAIL"], ["data .meta.csv", "FAIL"], [" data.csv", "FAIL"]])("check_filename_spaces %s → %s", (f, want) => {
+  it.each([
+    ["data.csv", "PASS"],
+    ["my data.csv", "FAIL"],
+    ["data .meta.csv", "FAIL"],
+    [" data.csv", "FAIL"],
+  ])("check_filename_spaces %s → %s", (f, want) => {
     expect(checkFilenameSpaces(f).result).toBe(want);
   });
-  it.each([["my-data_2.csv", "PASS"], ["my_data.meta.csv", "PASS"], ["data#.csv", "FAIL"], ["da+ta.meta.csv", "FAIL"], ["data'@.csv", "FAIL"], ["data.v2.csv", "FAIL"]])("check_filename_special %s → %s", (f, want) => {
+  it.each([
+    ["my-data_2.csv", "PASS"],
+    ["my_data.meta.csv", "PASS"],
+    ["data#.csv", "FAIL"],
+    ["da+ta.meta.csv", "FAIL"],
+    ["data'@.csv", "FAIL"],
+    ["data.v2.csv", "FAIL"],
+  ])("check_filename_special %s → %s", (f, want) => {
     expect(checkFilenameSpecial(f).result).toBe(want);
   });
-  it.each([["data.csv", "data.meta.csv", "PASS"], ["data.csv", "meta.csv", "FAIL"], ["data.csv", "data.csv", "FAIL"], ["data.csv", "data_meta.csv", "FAIL"], ["data.csv", "Data.meta.csv", "FAIL"]])("check_filenames_match %s / %s → %s", (d, m, want) => {
+  it.each([
+    ["data.csv", "data.meta.csv", "PASS"],
+    ["data.csv", "meta.csv", "FAIL"],
+    ["data.csv", "data.csv", "FAIL"],
+    ["data.csv", "data_meta.csv", "FAIL"],
+    ["data.csv", "Data.meta.csv", "FAIL"],
+  ])("check_filenames_match %s / %s → %s", (d, m, want) => {
     expect(checkFilenamesMatch(d, m).result).toBe(want);
   });
 });
@@ -80,8 +176,22 @@ describe("filenames", () => {
 describe("precheck columns", () => {
   it("required metadata columns", () => {
     expect(precheckColReqMeta(M()).result).toBe("PASS");
-    expect(precheckColReqMeta(meta(baseMetaRows(), META_COLS.filter((c) => c !== "label"))).result).toBe("FAIL");
-    expect(precheckColReqMeta(meta(baseMetaRows(), META_COLS.filter((c) => c !== "label" && c !== "col_type"))).message).toContain("columns are missing");
+    expect(
+      precheckColReqMeta(
+        meta(
+          baseMetaRows(),
+          META_COLS.filter((c) => c !== "label"),
+        ),
+      ).result,
+    ).toBe("FAIL");
+    expect(
+      precheckColReqMeta(
+        meta(
+          baseMetaRows(),
+          META_COLS.filter((c) => c !== "label" && c !== "col_type"),
+        ),
+      ).message,
+    ).toContain("columns are missing");
   });
   it("invalid metadata columns (filter_default and parent_filter allowed)", () => {
     expect(precheckColInvalidMeta(meta(baseMetaRows(), [...META_COLS, "parent_filter"])).result).toBe("PASS");
@@ -118,16 +228,33 @@ describe("check columns", () => {
     expect(checkColNamesSpaces(D()).result).toBe("PASS");
     expect(checkColNamesSpaces(renamed("n_pupils", "n pupils")).result).toBe("FAIL");
   });
-  it.each([["n_pupils", "PASS"], ["N_pupils", "WARNING"], ["n-pupils", "WARNING"], ["N£pupils", "WARNING"]])("snake case %s → %s", (name, want) => {
+  it.each([
+    ["n_pupils", "PASS"],
+    ["N_pupils", "WARNING"],
+    ["n-pupils", "WARNING"],
+    ["N£pupils", "WARNING"],
+  ])("snake case %s → %s", (name, want) => {
     expect(checkColSnakeCase(renamed("n_pupils", name)).result).toBe(want);
   });
-  it.each([["n_pupils", "PASS"], ["N_pupils", "WARNING"], ["1_pupils", "WARNING"], ["_pupils", "WARNING"]])("variable start %s → %s", (name, want) => {
+  it.each([
+    ["n_pupils", "PASS"],
+    ["N_pupils", "WARNING"],
+    ["1_pupils", "WARNING"],
+    ["_pupils", "WARNING"],
+  ])("variable start %s → %s", (name, want) => {
     expect(checkColVarStart(renamed("n_pupils", name)).result).toBe(want);
   });
   it("an indicator named with a filter entry fails, case-insensitively; a filter so named passes", () => {
     expect(checkColIndSmushed(M()).result).toBe("PASS");
     expect(checkColIndSmushed(withMeta([{ col_name: "pct_female", col_type: "Indicator", label: "F" }])).result).toBe("FAIL");
-    expect(checkColIndSmushed(withMeta([{ col_name: "n_White_pupils", col_type: "Indicator", label: "W" }, { col_name: "n_pakistani", col_type: "Indicator", label: "P" }])).result).toBe("FAIL");
+    expect(
+      checkColIndSmushed(
+        withMeta([
+          { col_name: "n_White_pupils", col_type: "Indicator", label: "W" },
+          { col_name: "n_pakistani", col_type: "Indicator", label: "P" },
+        ]),
+      ).result,
+    ).toBe("FAIL");
     expect(checkColIndSmushed(withMeta([{ col_name: "english_level", col_type: "Filter", label: "E" }])).result).toBe("PASS");
   });
   it("characteristic / characteristic_group in the metadata warn", () => {
@@ -174,7 +301,11 @@ describe("check meta", () => {
   it("grouping column without its own row warns (test-check_meta_fil_grp_is_fil.R)", () => {
     const m = meta(edit(baseMetaRows(), 1, { filter_grouping_column: "sex_group" }));
     expect(checkMetaFilGrpIsFil(m).result).toBe("WARNING");
-    expect(checkMetaFilGrpIsFil(meta([...edit(baseMetaRows(), 1, { filter_grouping_column: "sex_group" }), { col_name: "sex_group", col_type: "Filter", label: "Sex group" }])).result).toBe("PASS");
+    expect(
+      checkMetaFilGrpIsFil(
+        meta([...edit(baseMetaRows(), 1, { filter_grouping_column: "sex_group" }), { col_name: "sex_group", col_type: "Filter", label: "Sex group" }]),
+      ).result,
+    ).toBe("PASS");
     expect(checkMetaFilGrpIsFil(M()).result).toBe("PASS");
   });
   it("grouping column missing from the data (test-check_meta_fil_grp_match.R)", () => {
@@ -197,13 +328,25 @@ describe("check meta", () => {
     expect(checkMetaFilterHint(meta(edit(baseMetaRows(), 0, { filter_hint: "Filter by subject" }))).result).toBe("PASS");
     expect(checkMetaFilterHint(meta(edit(baseMetaRows(), 2, { filter_hint: "hint" }))).result).toBe("FAIL");
   });
-  it.each([["region", "FAIL"], ["la_code", "FAIL"], ["School_URN", "FAIL"], ["provider_name", "FAIL"], ["pupil_group", "PASS"], ["local_offer", "PASS"]])(
-    "filter named like a geography column: %s → %s (test-check_meta_geog_catch.R)", (name, want) => {
-      expect(checkMetaGeogCatch(withMeta([{ col_name: name, col_type: "Filter", label: name }])).result).toBe(want);
-    },
-  );
+  it.each([
+    ["region", "FAIL"],
+    ["la_code", "FAIL"],
+    ["School_URN", "FAIL"],
+    ["provider_name", "FAIL"],
+    ["pupil_group", "PASS"],
+    ["local_offer", "PASS"],
+  ])("filter named like a geography column: %s → %s (test-check_meta_geog_catch.R)", (name, want) => {
+    expect(checkMetaGeogCatch(withMeta([{ col_name: name, col_type: "Filter", label: name }])).result).toBe(want);
+  });
   it("school_name as the only filter is not caught (test-check_meta_geog_catch.R)", () => {
-    expect(checkMetaGeogCatch(meta([{ col_name: "school_name", col_type: "Filter", label: "School" }, { col_name: "n_pupils", col_type: "Indicator", label: "N" }])).result).toBe("PASS");
+    expect(
+      checkMetaGeogCatch(
+        meta([
+          { col_name: "school_name", col_type: "Filter", label: "School" },
+          { col_name: "n_pupils", col_type: "Indicator", label: "N" },
+        ]),
+      ).result,
+    ).toBe("PASS");
   });
   it("filter with indicator_dp / indicator_unit / indicator_grouping (test-check_meta_indicator_dp.R, _ind_unit.R, _indicator_grouping.R)", () => {
     expect(checkMetaIndicatorDp(meta(edit(baseMetaRows(), 0, { indicator_dp: "0" }))).result).toBe("FAIL");
@@ -220,22 +363,47 @@ describe("check meta", () => {
   it("indicator_dp set (warning) and its values (test-check_meta_ind_dp_set.R, _ind_dp_values.R)", () => {
     expect(checkMetaIndDpSet(meta(edit(baseMetaRows(), 2, { indicator_dp: "" }))).result).toBe("WARNING");
     expect(checkMetaIndDpSet(M()).result).toBe("PASS");
-    for (const [dp, want] of [["2", "PASS"], ["1.0", "PASS"], ["1.5", "FAIL"], ["-1", "FAIL"], ["one", "FAIL"]]) {
+    for (const [dp, want] of [
+      ["2", "PASS"],
+      ["1.0", "PASS"],
+      ["1.5", "FAIL"],
+      ["-1", "FAIL"],
+      ["one", "FAIL"],
+    ]) {
       expect(checkMetaIndDpValues(meta(edit(baseMetaRows(), 2, { indicator_dp: dp }))).result, dp).toBe(want);
     }
     expect(checkMetaIndDpValues(meta(edit(baseMetaRows(), 2, { indicator_dp: "" }))).result).toBe("PASS");
   });
-  it.each([["%", "PASS"], ["£m", "PASS"], ["numberstring", "PASS"], ["", "PASS"], ["pupils", "FAIL"], ["£k", "FAIL"]])("indicator_unit %s → %s (test-check_meta_ind_unit_validation.R, pass/indicator_units_should_pass)", (unit, want) => {
+  it.each([
+    ["%", "PASS"],
+    ["£m", "PASS"],
+    ["numberstring", "PASS"],
+    ["", "PASS"],
+    ["pupils", "FAIL"],
+    ["£k", "FAIL"],
+  ])("indicator_unit %s → %s (test-check_meta_ind_unit_validation.R, pass/indicator_units_should_pass)", (unit, want) => {
     expect(checkMetaIndUnitValidation(meta(edit(baseMetaRows(), 2, { indicator_unit: unit }))).result).toBe(want);
   });
 });
 
 // test-precheck_time_period_num.R, test-precheck_time_id_valid.R, test-precheck_time_id_mix.R, test-check_time_period.R, test-check_time_period_six.R
 describe("time", () => {
-  it.each([["202223", "PASS"], ["2022", "PASS"], ["2022/23", "FAIL"], ["20223", "FAIL"], ["", "FAIL"]])("time_period %s → %s", (tp, want) => {
+  it.each([
+    ["202223", "PASS"],
+    ["2022", "PASS"],
+    ["2022/23", "FAIL"],
+    ["20223", "FAIL"],
+    ["", "FAIL"],
+  ])("time_period %s → %s", (tp, want) => {
     expect(precheckTimePeriodNum(data(edit(baseRows(), 3, { time_period: tp }))).result).toBe(want);
   });
-  it.each([["Academic year", "PASS"], ["Week 52", "PASS"], ["Week 53", "FAIL"], ["academic year", "FAIL"], ["", "FAIL"]])("time_identifier %s → %s", (ti, want) => {
+  it.each([
+    ["Academic year", "PASS"],
+    ["Week 52", "PASS"],
+    ["Week 53", "FAIL"],
+    ["academic year", "FAIL"],
+    ["", "FAIL"],
+  ])("time_identifier %s → %s", (ti, want) => {
     expect(precheckTimeIdValid(data(all({ time_identifier: ti }))).result).toBe(want);
   });
   it("mixing identifiers (time_identifier_mix, financial_quarter, financial_half)", () => {
@@ -252,7 +420,12 @@ describe("time", () => {
     expect(checkTimePeriod(data(all({ time_identifier: "Financial year", time_period: "2022" }))).result).toBe("FAIL");
     expect(checkTimePeriod(data(all({ time_identifier: "March", time_period: "2022" }))).result).toBe("PASS");
   });
-  it.each([["202223", "PASS"], ["199900", "PASS"], ["202224", "FAIL"], ["202122", "PASS"]])("six digit %s → %s", (tp, want) => {
+  it.each([
+    ["202223", "PASS"],
+    ["199900", "PASS"],
+    ["202224", "FAIL"],
+    ["202122", "PASS"],
+  ])("six digit %s → %s", (tp, want) => {
     expect(checkTimePeriodSix(data(all({ time_period: tp }))).result).toBe(want);
   });
 });
@@ -267,14 +440,21 @@ describe("filters", () => {
   it("defaults: Total or filter_default, grouping columns need Total (test 'test filter default combinations')", () => {
     expect(checkFilterDefaults(D(), M()).result).toBe("PASS");
     expect(checkFilterDefaults(D(), meta(baseMetaRows().map((r) => ({ ...r, filter_default: "" })))).result).toBe("WARNING");
-    expect(checkFilterDefaults(data(baseRows().map((r) => ({ ...r, sex: r.sex === "All pupils" ? "Total" : r.sex }))), meta(edit(baseMetaRows(), 1, { filter_default: "" }))).result).toBe("PASS");
+    expect(
+      checkFilterDefaults(
+        data(baseRows().map((r) => ({ ...r, sex: r.sex === "All pupils" ? "Total" : r.sex }))),
+        meta(edit(baseMetaRows(), 1, { filter_default: "" })),
+      ).result,
+    ).toBe("PASS");
     const grouped = meta(edit(baseMetaRows(), 1, { filter_grouping_column: "sex_group" }));
     expect(checkFilterDefaults(data(baseRows().map((r) => ({ ...r, sex_group: r.sex === "All pupils" ? "Total" : "Split" }))), grouped).result).toBe("PASS");
     expect(checkFilterDefaults(data(baseRows().map((r) => ({ ...r, sex_group: r.sex === "All pupils" ? "All" : "Split" }))), grouped).result).toBe("WARNING");
   });
   it("a group with more levels than its filter fails", () => {
     const grouped = meta(edit(baseMetaRows(), 0, { filter_grouping_column: "subject_group" }));
-    expect(checkFilterGroupLevel(data(baseRows().map((r) => ({ ...r, subject_group: r.subject === "Maths" ? "Numeracy" : "Other" }))), grouped).result).toBe("PASS");
+    expect(checkFilterGroupLevel(data(baseRows().map((r) => ({ ...r, subject_group: r.subject === "Maths" ? "Numeracy" : "Other" }))), grouped).result).toBe(
+      "PASS",
+    );
     expect(checkFilterGroupLevel(data(baseRows().map((r, i) => ({ ...r, subject_group: `g${i}` }))), grouped).result).toBe("FAIL");
     expect(checkFilterGroupLevel(D(), M()).result).toBe("PASS");
   });
@@ -288,14 +468,39 @@ describe("filters", () => {
     expect(checkFilterWhitespace(data(edit(edit(baseRows(), 1, { subject: " English" }), 3, { sex: "Girls  " })), M()).message).toMatch(/^2 filter label/);
   });
   it.each(["Total", "All", "total", "all"])("'%s' in an observational unit column fails", (v) => {
-    expect(checkFilterObTotal(data(baseRows().map((r, i) => ({ ...r, geographic_level: "Regional", region_code: i === 0 ? v : "E12000001", region_name: "North East" }))), M()).result).toBe("FAIL");
+    expect(
+      checkFilterObTotal(
+        data(baseRows().map((r, i) => ({ ...r, geographic_level: "Regional", region_code: i === 0 ? v : "E12000001", region_name: "North East" }))),
+        M(),
+      ).result,
+    ).toBe("FAIL");
   });
   it("ob-unit totals: regex-named columns count; school_name exempt only as the only filter", () => {
     expect(checkFilterObTotal(D(), M()).result).toBe("PASS");
     expect(checkFilterObTotal(data(baseRows().map((r) => ({ ...r, lep_id: "Total" }))), M()).result).toBe("FAIL");
-    const schools = data([{ ...NAT, geographic_level: "School", school_name: "Total", n_pupils: "5" }, { ...NAT, geographic_level: "School", school_name: "Oak", n_pupils: "5" }]);
-    expect(checkFilterObTotal(schools, meta([{ col_name: "school_name", col_type: "Filter", label: "School" }, { col_name: "n_pupils", col_type: "Indicator", label: "N" }])).result).toBe("PASS");
-    expect(checkFilterObTotal(schools, meta([{ col_name: "school_name", col_type: "Filter", label: "School" }, { col_name: "other", col_type: "Filter", label: "O" }, { col_name: "n_pupils", col_type: "Indicator", label: "N" }])).result).toBe("FAIL");
+    const schools = data([
+      { ...NAT, geographic_level: "School", school_name: "Total", n_pupils: "5" },
+      { ...NAT, geographic_level: "School", school_name: "Oak", n_pupils: "5" },
+    ]);
+    expect(
+      checkFilterObTotal(
+        schools,
+        meta([
+          { col_name: "school_name", col_type: "Filter", label: "School" },
+          { col_name: "n_pupils", col_type: "Indicator", label: "N" },
+        ]),
+      ).result,
+    ).toBe("PASS");
+    expect(
+      checkFilterObTotal(
+        schools,
+        meta([
+          { col_name: "school_name", col_type: "Filter", label: "School" },
+          { col_name: "other", col_type: "Filter", label: "O" },
+          { col_name: "n_pupils", col_type: "Indicator", label: "N" },
+        ]),
+      ).result,
+    ).toBe("FAIL");
   });
   it("blank filter or group cells fail", () => {
     expect(checkFilterBlanks(D(), M()).result).toBe("PASS");
@@ -307,7 +512,14 @@ describe("filters", () => {
 
 // test-precheck_geog_level.R, test-precheck_geog_level_present.R, test-check_geog_*.R
 describe("geography", () => {
-  const la = { geographic_level: "Local authority", region_code: "E12000006", region_name: "East of England", old_la_code: "919", new_la_code: "E10000015", la_name: "Hertfordshire" };
+  const la = {
+    geographic_level: "Local authority",
+    region_code: "E12000006",
+    region_name: "East of England",
+    old_la_code: "919",
+    new_la_code: "E10000015",
+    la_name: "Hertfordshire",
+  };
   const laRows = (patch: Row = {}) => baseRows().map((r) => ({ ...r, ...la, ...patch }));
   it("levels", () => {
     expect(precheckGeogLevel(D()).result).toBe("PASS");
@@ -330,7 +542,9 @@ describe("geography", () => {
     expect(checkGeogLaCombos(data(laRows({ old_la_code: "918" }))).result).toBe("FAIL");
     expect(checkGeogLaCombos(data(laRows({ new_la_code: "x", la_name: "Nowhere" }))).result).toBe("PASS");
     expect(checkGeogLaCombos(data(laRows({ old_la_code: "" }))).result).toBe("PASS");
-    expect(checkGeogLaCombos(data(laRows({ la_name: "Exampleshire" })), [{ old_code: "919", gss_code: "E10000015", name: "Exampleshire" }]).result).toBe("PASS");
+    expect(checkGeogLaCombos(data(laRows({ la_name: "Exampleshire" })), [{ old_code: "919", gss_code: "E10000015", name: "Exampleshire" }]).result).toBe(
+      "PASS",
+    );
   });
   it("ward/PCon/LAD/LEP/LSIP/EDA combinations against a given lookup, and a warning where none is held", () => {
     const lad = data(baseRows().map((r) => ({ ...r, geographic_level: "Local authority district", lad_code: "E07000240", lad_name: "St Albans" })));
@@ -347,7 +561,21 @@ describe("geography", () => {
     expect(checkGeogLevelCompleted(data(edit(laRows(), 3, { old_la_code: "" }))).result).toBe("FAIL");
   });
   it("ignored rows", () => {
-    const at = (levels: string[]) => data(levels.map((l, i) => ({ ...NAT, geographic_level: l, school_urn: "1", school_name: "S", school_laestab: "1", provider_ukprn: "1", provider_name: "P", institution_id: "1", institution_name: "I", n_pupils: String(i) })));
+    const at = (levels: string[]) =>
+      data(
+        levels.map((l, i) => ({
+          ...NAT,
+          geographic_level: l,
+          school_urn: "1",
+          school_name: "S",
+          school_laestab: "1",
+          provider_ukprn: "1",
+          provider_name: "P",
+          institution_id: "1",
+          institution_name: "I",
+          n_pupils: String(i),
+        })),
+      );
     expect(checkGeogIgnoredRows(D()).result).toBe("PASS");
     expect(checkGeogIgnoredRows(at(["School", "School"])).result).toBe("PASS");
     expect(checkGeogIgnoredRows(at(["Provider"])).result).toBe("PASS");
@@ -356,11 +584,40 @@ describe("geography", () => {
     expect(checkGeogIgnoredRows(at(["School", "Provider"])).result).toBe("FAIL");
   });
   it("MAT / Sponsor / Opportunity area names and codes one-to-one (test-check_geog_other_dupes.R, _other_code_dupes.R)", () => {
-    const mat = (pairs: [string, string][]) => data(pairs.map(([trust_id, trust_name], i) => ({ ...NAT, geographic_level: "MAT", trust_id, trust_name, n_pupils: String(i) })));
-    expect(checkGeogOtherDupes(mat([["1", "A"], ["2", "B"]])).result).toBe("PASS");
-    expect(checkGeogOtherDupes(mat([["1", "A"], ["2", "A"]])).result).toBe("FAIL");
-    expect(checkGeogOtherCodeDupes(mat([["1", "A"], ["1", "B"]])).result).toBe("FAIL");
-    expect(checkGeogOtherCodeDupes(mat([["", "A"], ["", "B"]])).result).toBe("PASS");
+    const mat = (pairs: [string, string][]) =>
+      data(pairs.map(([trust_id, trust_name], i) => ({ ...NAT, geographic_level: "MAT", trust_id, trust_name, n_pupils: String(i) })));
+    expect(
+      checkGeogOtherDupes(
+        mat([
+          ["1", "A"],
+          ["2", "B"],
+        ]),
+      ).result,
+    ).toBe("PASS");
+    expect(
+      checkGeogOtherDupes(
+        mat([
+          ["1", "A"],
+          ["2", "A"],
+        ]),
+      ).result,
+    ).toBe("FAIL");
+    expect(
+      checkGeogOtherCodeDupes(
+        mat([
+          ["1", "A"],
+          ["1", "B"],
+        ]),
+      ).result,
+    ).toBe("FAIL");
+    expect(
+      checkGeogOtherCodeDupes(
+        mat([
+          ["", "A"],
+          ["", "B"],
+        ]),
+      ).result,
+    ).toBe("PASS");
   });
   it("LA / region columns come together", () => {
     expect(checkGeogLaColPresent(D()).result).toBe("PASS");
@@ -373,7 +630,8 @@ describe("geography", () => {
     expect(checkGeogRegionForLa(data(laRows().map(({ region_code: _, region_name: __, ...r }) => r))).result).toBe("WARNING");
   });
   it("x goes with Not available at the tested levels; National and Regional are not tested (test-check_geog_na.R, _na_code.R)", () => {
-    const school = (urn: string, name: string) => data([{ ...NAT, geographic_level: "School", school_urn: urn, school_name: name, school_laestab: "1", n_pupils: "5" }]);
+    const school = (urn: string, name: string) =>
+      data([{ ...NAT, geographic_level: "School", school_urn: urn, school_name: name, school_laestab: "1", n_pupils: "5" }]);
     expect(checkGeogNa(school("x", "Not available")).result).toBe("PASS");
     expect(checkGeogNa(school("x", "Oak School")).result).toBe("FAIL");
     expect(checkGeogNaCode(school("100", "Not available")).result).toBe("FAIL");
@@ -383,8 +641,24 @@ describe("geography", () => {
     const mixed = [...baseRows().slice(0, 1), ...laRows().slice(1)];
     expect(checkGeogOvercompletedCols(data(mixed), M()).result).toBe("PASS");
     expect(checkGeogOvercompletedCols(data(edit(mixed, 0, { region_code: "E12000006" })), M()).result).toBe("FAIL");
-    expect(checkGeogOvercompletedCols(data(edit(mixed, 0, { region_code: "E12000006", la_name: "Hertfordshire" })), M()).message).toMatch(/columns are completed/);
-    const withLep = data([...mixed.slice(0, 3), { ...mixed[3], geographic_level: "Local enterprise partnership", local_enterprise_partnership_code: "E37000001", local_enterprise_partnership_name: "A LEP", region_code: "", region_name: "", old_la_code: "", new_la_code: "", la_name: "" }, ...mixed.slice(4).map((r) => ({ ...r, local_enterprise_partnership_code: "E37000001" }))]);
+    expect(checkGeogOvercompletedCols(data(edit(mixed, 0, { region_code: "E12000006", la_name: "Hertfordshire" })), M()).message).toMatch(
+      /columns are completed/,
+    );
+    const withLep = data([
+      ...mixed.slice(0, 3),
+      {
+        ...mixed[3],
+        geographic_level: "Local enterprise partnership",
+        local_enterprise_partnership_code: "E37000001",
+        local_enterprise_partnership_name: "A LEP",
+        region_code: "",
+        region_name: "",
+        old_la_code: "",
+        new_la_code: "",
+        la_name: "",
+      },
+      ...mixed.slice(4).map((r) => ({ ...r, local_enterprise_partnership_code: "E37000001" })),
+    ]);
     expect(checkGeogOvercompletedCols(withLep, M()).result).toBe("FAIL");
   });
 });
@@ -403,18 +677,42 @@ describe("general and indicators", () => {
     expect(checkGeneralDupes(data(rows), M()).result).toBe("FAIL");
   });
   it("School rows are left out unless the file is School-only", () => {
-    const school = { ...NAT, geographic_level: "School", school_urn: "1", school_name: "Oak", school_laestab: "1", subject: "English", sex: "Girls", n_pupils: "3" };
+    const school = {
+      ...NAT,
+      geographic_level: "School",
+      school_urn: "1",
+      school_name: "Oak",
+      school_laestab: "1",
+      subject: "English",
+      sex: "Girls",
+      n_pupils: "3",
+    };
     expect(checkGeneralDupes(data([...baseRows(), school, school]), M()).result).toBe("PASS");
     expect(checkGeneralDupes(data([school, school]), M()).result).toBe("FAIL");
   });
-  it.each([["NA", "FAIL"], ["null", "FAIL"], ["NULL", "FAIL"], ["N/A", "WARNING"], ["..", "WARNING"], ["-", "WARNING"], ["c", "PASS"], ["-3", "PASS"]])("cell %s → %s", (v, want) => {
+  it.each([
+    ["NA", "FAIL"],
+    ["null", "FAIL"],
+    ["NULL", "FAIL"],
+    ["N/A", "WARNING"],
+    ["..", "WARNING"],
+    ["-", "WARNING"],
+    ["c", "PASS"],
+    ["-3", "PASS"],
+  ])("cell %s → %s", (v, want) => {
     expect(checkGeneralNull(data(edit(baseRows(), 2, { n_pupils: v })), M()).result).toBe(want);
   });
   it("NULL symbols in the metadata fail; legacy symbols there do not warn", () => {
     expect(checkGeneralNull(D(), meta(edit(baseMetaRows(), 0, { filter_hint: "NA" }))).result).toBe("FAIL");
     expect(checkGeneralNull(D(), meta(edit(baseMetaRows(), 0, { filter_hint: "N/A" }))).result).toBe("PASS");
   });
-  it.each([["", "FAIL"], ["~", "FAIL"], [":", "FAIL"], ["x", "PASS"], ["low", "PASS"]])("indicator cell '%s' → %s", (v, want) => {
+  it.each([
+    ["", "FAIL"],
+    ["~", "FAIL"],
+    [":", "FAIL"],
+    ["x", "PASS"],
+    ["low", "PASS"],
+  ])("indicator cell '%s' → %s", (v, want) => {
     expect(checkIndInvalidEntry(data(edit(baseRows(), 6, { n_pupils: v })), M()).result).toBe(want);
   });
 });
@@ -424,13 +722,34 @@ describe("harmonised", () => {
   it("column names under the harmonised standards, filters and indicators alike", () => {
     expect(checkHarmonisedVariables(M()).result).toBe("PASS");
     expect(checkHarmonisedVariables(withMeta([{ col_name: "ethnic_group", col_type: "Filter", label: "E" }])).result).toBe("FAIL");
-    expect(checkHarmonisedVariables(withMeta([{ col_name: "sen_type", col_type: "Filter", label: "S" }, { col_name: "ethnic_group", col_type: "Filter", label: "E" }])).message).toMatch(/columns 'sen_type', 'ethnic_group'/);
+    expect(
+      checkHarmonisedVariables(
+        withMeta([
+          { col_name: "sen_type", col_type: "Filter", label: "S" },
+          { col_name: "ethnic_group", col_type: "Filter", label: "E" },
+        ]),
+      ).message,
+    ).toMatch(/columns 'sen_type', 'ethnic_group'/);
     expect(checkHarmonisedVariables(withMeta([{ col_name: "bal_sen_t", col_type: "Indicator", label: "B" }])).result).toBe("FAIL");
-    expect(checkHarmonisedVariables(withMeta([{ col_name: "sen_provision", col_type: "Filter", label: "S" }, { col_name: "ethnicity_major", col_type: "Filter", label: "E" }])).result).toBe("PASS");
+    expect(
+      checkHarmonisedVariables(
+        withMeta([
+          { col_name: "sen_provision", col_type: "Filter", label: "S" },
+          { col_name: "ethnicity_major", col_type: "Filter", label: "E" },
+        ]),
+      ).result,
+    ).toBe("PASS");
     expect(checkHarmonisedVariables(meta(edit(baseMetaRows(), 0, { filter_grouping_column: "School_Type_group" }))).result).toBe("FAIL");
   });
   it("ethnicity values, alone and as major/minor pairs (warnings)", () => {
-    const eth = (major: string, minor?: string) => data(baseRows().map((r, i) => ({ ...r, ethnicity_major: i === 0 ? major : "Total", ...(minor === undefined ? {} : { ethnicity_minor: i === 0 ? minor : "Total" }) })));
+    const eth = (major: string, minor?: string) =>
+      data(
+        baseRows().map((r, i) => ({
+          ...r,
+          ethnicity_major: i === 0 ? major : "Total",
+          ...(minor === undefined ? {} : { ethnicity_minor: i === 0 ? minor : "Total" }),
+        })),
+      );
     expect(checkHarmonisedEthVals(D()).result).toBe("PASS");
     expect(checkHarmonisedEthVals(eth("Asian / Asian British")).result).toBe("PASS");
     expect(checkHarmonisedEthVals(eth("Asian")).result).toBe("WARNING");
@@ -438,7 +757,8 @@ describe("harmonised", () => {
     expect(checkHarmonisedEthVals(eth("White", "Caribbean")).result).toBe("WARNING");
   });
   it("characteristic_group / characteristic for ethnicity", () => {
-    const ch = (group: string, value: string) => data(baseRows().map((r, i) => ({ ...r, characteristic_group: i === 0 ? group : "Total", characteristic: i === 0 ? value : "Total" })));
+    const ch = (group: string, value: string) =>
+      data(baseRows().map((r, i) => ({ ...r, characteristic_group: i === 0 ? group : "Total", characteristic: i === 0 ? value : "Total" })));
     expect(checkHarmonisedEthCharGrp(ch("Ethnicity Major", "White")).result).toBe("PASS");
     expect(checkHarmonisedEthCharGrp(ch("Gender and Minority Ethnic", "White")).result).toBe("PASS");
     expect(checkHarmonisedEthCharGrp(ch("Ethnic group", "White")).result).toBe("FAIL");
@@ -461,11 +781,19 @@ describe("API", () => {
   });
   it("a long name passes the screener but is not API-suitable (pass-warn-api/variable_name_length)", () => {
     const rows = baseRows().map((r) => ({ ...r, [long]: r.sex === "Girls" ? "1" : "2" }));
-    const r = screenReport(csvOf(rows), metaCsv([...baseMetaRows(), { col_name: long, col_type: "Indicator", label: "Long", indicator_dp: "0" }]), { data: "d.csv", meta: "d.meta.csv" });
+    const r = screenReport(csvOf(rows), metaCsv([...baseMetaRows(), { col_name: long, col_type: "Indicator", label: "Long", indicator_dp: "0" }]), {
+      data: "d.csv",
+      meta: "d.meta.csv",
+    });
     expect([r.passed, r.apiSuitable]).toEqual([true, false]);
   });
   it("data dictionary col_names and filter items, when a dictionary is given", () => {
-    const dd = [{ col_name: "sex", col_type: "Filter", filter_item: "Girls" }, { col_name: "sex", col_type: "Filter", filter_item: "Boys" }, { col_name: "sex", col_type: "Filter", filter_item: "All pupils" }, { col_name: "n_pupils", col_type: "Indicator" }];
+    const dd = [
+      { col_name: "sex", col_type: "Filter", filter_item: "Girls" },
+      { col_name: "sex", col_type: "Filter", filter_item: "Boys" },
+      { col_name: "sex", col_type: "Filter", filter_item: "All pupils" },
+      { col_name: "n_pupils", col_type: "Indicator" },
+    ];
     expect(checkDataDictColName(M(), dd).result).toBe("WARNING"); // subject is not in it
     expect(checkDataDictColName(meta(baseMetaRows().slice(1)), dd).result).toBe("PASS");
     expect(checkDataDictFilItem(D(), M(), dd).result).toBe("PASS");
@@ -493,11 +821,23 @@ describe("screen_csv: stages", () => {
     expect(screenReport(csvOf(baseRows()), metaCsv(baseMetaRows()), names).notRun.join(" ")).toMatch(/data_dict_col_name/);
   });
   it.each([
-    ["an indicator named for a group (fail/indicators_smushed)", (rows: Row[], m: Row[]) => [rows.map(({ n_pupils, ...r }) => ({ ...r, n_female: n_pupils })), edit(m, 2, { col_name: "n_female" })], "col_ind_smushed"],
-    ["a National row filling LA columns (fail/overcompleted_cols)", (rows: Row[], m: Row[]) => [edit(rows, 0, { region_code: "E12000006", region_name: "East of England" }), m], "geog_overcompleted_cols"],
+    [
+      "an indicator named for a group (fail/indicators_smushed)",
+      (rows: Row[], m: Row[]) => [rows.map(({ n_pupils, ...r }) => ({ ...r, n_female: n_pupils })), edit(m, 2, { col_name: "n_female" })],
+      "col_ind_smushed",
+    ],
+    [
+      "a National row filling LA columns (fail/overcompleted_cols)",
+      (rows: Row[], m: Row[]) => [edit(rows, 0, { region_code: "E12000006", region_name: "East of England" }), m],
+      "geog_overcompleted_cols",
+    ],
     ["Total as a level (fail/total)", (rows: Row[], m: Row[]) => [edit(rows, 0, { geographic_level: "Total" }), m], "geog_level"],
     ["duplicate rows (fail/duplicate_rows)", (rows: Row[], m: Row[]) => [[...rows, rows[0]], m], "general_dupes"],
-    ["a SEN filter under a non-harmonised name (fail via check_harmonised_variables)", (rows: Row[], m: Row[]) => [rows.map(({ sex, ...r }) => ({ ...r, sen_group: sex })), edit(m, 1, { col_name: "sen_group" })], "harmonised_variables"],
+    [
+      "a SEN filter under a non-harmonised name (fail via check_harmonised_variables)",
+      (rows: Row[], m: Row[]) => [rows.map(({ sex, ...r }) => ({ ...r, sen_group: sex })), edit(m, 1, { col_name: "sen_group" })],
+      "harmonised_variables",
+    ],
   ] as [string, (rows: Row[], m: Row[]) => [Row[], Row[]], string][])("%s", (_what, mutate, check) => {
     const [rows, m] = mutate(baseRows(), baseMetaRows());
     const r = screenReport(csvOf(rows), metaCsv(m), names);
@@ -511,7 +851,14 @@ describe("project checks and findings", () => {
   const names = { data: "pupils.csv", meta: "pupils.meta.csv" };
   it.each([
     ["a ragged row", () => [csvOf(baseRows()).replace(/500\n/, "500,extra\n"), metaCsv(baseMetaRows())], "project_data_row_widths"],
-    ["a metadata indicator missing from the data", () => [csvOf(baseRows().map((r) => ({ ...r, release: "1" }))), metaCsv([...baseMetaRows(), { col_name: "n_places", col_type: "Indicator", label: "Places", indicator_dp: "0" }])], "project_meta_cols_in_data"],
+    [
+      "a metadata indicator missing from the data",
+      () => [
+        csvOf(baseRows().map((r) => ({ ...r, release: "1" }))),
+        metaCsv([...baseMetaRows(), { col_name: "n_places", col_type: "Indicator", label: "Places", indicator_dp: "0" }]),
+      ],
+      "project_meta_cols_in_data",
+    ],
     ["a thousands separator", () => [csvOf(edit(baseRows(), 0, { n_pupils: "1,500" })), metaCsv(baseMetaRows())], "project_indicator_values"],
     ["a column empty in every row", () => [csvOf(baseRows().map((r) => ({ ...r, notes: "" }))), metaCsv(baseMetaRows())], "project_empty_columns"],
   ] as [string, () => [string, string], string][])("%s fails", (_what, files, check) => {
@@ -531,7 +878,15 @@ describe("data guidance: the checks that ran", () => {
     const names = { data: "pupils.csv", meta: "pupils.meta.csv" };
     const ok = summarise(screenReport(csvOf(baseRows()), metaCsv(baseMetaRows()), names));
     const bad = summarise(screenReport(csvOf(edit(baseRows(), 0, { n_pupils: "" })), metaCsv(baseMetaRows()), names));
-    const file = (name: string, screened: ScreenSummary) => ({ name, metaName: name.replace(".csv", ".meta.csv"), level: "la" as const, columns: [], indicators: [], rowCount: 9, screened });
+    const file = (name: string, screened: ScreenSummary) => ({
+      name,
+      metaName: name.replace(".csv", ".meta.csv"),
+      level: "la" as const,
+      columns: [],
+      indicators: [],
+      rowCount: 9,
+      screened,
+    });
     const text = screeningSection([file("a.csv", ok), file("b.csv", bad)]).join("\n");
     expect(text).toContain("| Check indicators | ind_invalid_entry | PASS | FAIL |");
     expect(text).toContain("| Check harmonised | harmonised_variables | PASS | not run |");

@@ -42,13 +42,17 @@ describe("security of the inputs", () => {
     writeFileSync(join(input, "schools.csv"), schools.join("\n"));
     // Tuition: a tutor id that is SQL. Sessions: minutes -1.5 and =2+5 (both quarantined, reported as written).
     writeFileSync(join(input, "tuition.csv"), readFileSync(join(FIXTURE, "tuition.csv"), "utf8").replace(",TU01,", `,"${SQL_TUTOR}",`));
-    writeFileSync(join(input, "sessions.csv"), `${readFileSync(join(FIXTURE, "sessions.csv"), "utf8").trimEnd()}\nT001,2009-11-09,-1.5,Y,Y\nT001,2009-11-10,=2+5,Y,Y\n`);
+    writeFileSync(
+      join(input, "sessions.csv"),
+      `${readFileSync(join(FIXTURE, "sessions.csv"), "utf8").trimEnd()}\nT001,2009-11-09,-1.5,Y,Y\nT001,2009-11-10,=2+5,Y,Y\n`,
+    );
     const settings = JSON.parse(readFileSync(join(FIXTURE, "settings.json"), "utf8"));
     settings.header_aliases.schools = { school_name: [SQL_ALIAS] };
     writeFileSync(join(input, "settings.json"), JSON.stringify(settings));
     out = mkdtempSync(join(tmpdir(), "security-out-"));
     run = spawnSync(process.execPath, [join(ROOT, "bin", "tuition-impact.js"), "run", input, "--out", out, "--quiet"], {
-      encoding: "utf8", env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
+      encoding: "utf8",
+      env: { ...process.env, TUITION_MEMORY_LIMIT: "1GB" },
     });
   });
 
@@ -56,7 +60,9 @@ describe("security of the inputs", () => {
     expect(run.status, String(run.stderr)).toBe(0);
     const db = await Db.open(join(out, "tuition-impact.duckdb"), { access_mode: "READ_ONLY" });
     try {
-      const names = await db.all<{ urn: string; school_name: string }>(`select urn, school_name from stg_schools where urn in ('100001', '100002', '100003') order by urn`);
+      const names = await db.all<{ urn: string; school_name: string }>(
+        `select urn, school_name from stg_schools where urn in ('100001', '100002', '100003') order by urn`,
+      );
       expect(names).toEqual(Object.entries(HOSTILE_NAMES).map(([urn, school_name]) => ({ urn, school_name })));
       expect(await db.all(`select tuition_id from stg_tuition where tutor_id = ?`, [SQL_TUTOR])).toEqual([{ tuition_id: "T001" }]);
       const tables = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables()`)).map((r) => r.t);
@@ -69,7 +75,9 @@ describe("security of the inputs", () => {
   });
 
   function csvFiles(dir: string): string[] {
-    return readdirSync(dir).filter((f) => f.endsWith(".csv")).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".csv"))
+      .map((f) => join(dir, f));
   }
 
   it("neutralises every runnable cell of every CSV written (return and private), numbers left alone", () => {
@@ -102,12 +110,17 @@ describe("security of the inputs", () => {
     await wb.xlsx.readFile(join(out, "return", file));
     let numbers = 0;
     const bad: string[] = [];
-    wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => {
-      const v = cell.value;
-      if (typeof v === "number") numbers++;
-      else if (typeof v === "string") { if (runnable(v)) bad.push(`${ws.name}!${cell.address}: ${v}`); }
-      else if (v && typeof v === "object" && ("formula" in v || "sharedFormula" in v)) bad.push(`${ws.name}!${cell.address}: formula`);
-    })));
+    wb.eachSheet((ws) =>
+      ws.eachRow((row) =>
+        row.eachCell((cell) => {
+          const v = cell.value;
+          if (typeof v === "number") numbers++;
+          else if (typeof v === "string") {
+            if (runnable(v)) bad.push(`${ws.name}!${cell.address}: ${v}`);
+          } else if (v && typeof v === "object" && ("formula" in v || "sharedFormula" in v)) bad.push(`${ws.name}!${cell.address}: formula`);
+        }),
+      ),
+    );
     expect(bad).toEqual([]);
     expect(numbers).toBeGreaterThan(0);
   });
@@ -116,7 +129,10 @@ describe("security of the inputs", () => {
 describe("settings cannot name paths", () => {
   const LA = { old_code: "919", name: "Synthetic LA", gss_code: "E10000015", region_code: "E12000006", region_name: "East of England" };
   it.each([
-    ["output", "../../etc"], ["catalogue_dir", "/etc"], ["database", "/tmp/x.duckdb"], ["input", "../other-la"],
+    ["output", "../../etc"],
+    ["catalogue_dir", "/etc"],
+    ["database", "/tmp/x.duckdb"],
+    ["input", "../other-la"],
   ])("refuses an unknown setting %s (settings hold no paths; --out and --settings are the user's own)", (key, value) => {
     expect(() => parseSettings({ la: LA, [key]: value })).toThrow(SettingsError);
   });

@@ -24,6 +24,8 @@ describe("settings.json", () => {
   it("needs exactly one of la and las", () => {
     expect(() => parseSettings({})).toThrow(/exactly one of `la`/);
     expect(() => parseSettings({ la, las: [la] })).toThrow(/exactly one of `la`/);
-    expect(parseSettings({ las: [la, { ...la, old_code: "202", name: "Camden", gss_code: "E09000007", region_code: "E12000007", region_name: "London" }] }).las).toHaveLength(2);
+    expect(
+      parseSettings({ las: [la, { ...la, old_code: "202", name: "Camden", gss_code: "E09000007", region_code: "E12000007", region_name: "London" }] }).las,
+    ).toHaveLength(2);
   });
 });

@@ -14,7 +14,18 @@ import { launch, watchedContext, type Watched } from "./fixtures/site/browser.ts
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 import { builtDemoSite } from "./helpers/demo-site.ts";
 
-const PAGES = ["/", "/pages/impact", "/pages/schools", "/pages/targeting", "/pages/delivery", "/pages/viewpoints", "/pages/data-quality", "/pages/methodology", "/pages/table-tool", "/pages/downloads"];
+const PAGES = [
+  "/",
+  "/pages/impact",
+  "/pages/schools",
+  "/pages/targeting",
+  "/pages/delivery",
+  "/pages/viewpoints",
+  "/pages/data-quality",
+  "/pages/methodology",
+  "/pages/table-tool",
+  "/pages/downloads",
+];
 
 function bytesUnder(path: string): number {
   const s = statSync(path);
@@ -31,7 +42,9 @@ beforeAll(async () => {
   // for every test file that uses it (test/helpers/demo-site.ts).
   const built = await builtDemoSite();
   dist = built.dist;
-  console.log(`demo LA site: ${(bytesUnder(dist) / 1e6).toFixed(1)} MB, ${readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html")).length} school pages, built in ${built.seconds.toFixed(0)} s`);
+  console.log(
+    `demo LA site: ${(bytesUnder(dist) / 1e6).toFixed(1)} MB, ${readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html")).length} school pages, built in ${built.seconds.toFixed(0)} s`,
+  );
   server = await serveStatic(dist);
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
@@ -58,7 +71,12 @@ async function load(path: string): Promise<{ requests: number; bytes: number; ur
   const urls: string[] = [];
   page.on("response", (r) => {
     urls.push(r.url());
-    sizes.push(r.body().then((b) => b.length, () => 0));
+    sizes.push(
+      r.body().then(
+        (b) => b.length,
+        () => 0,
+      ),
+    );
   });
   await page.goto(server.origin + path, { waitUntil: "networkidle" });
   // and every cell displayed (Framework removes a cell's <observablehq-loading> when it first displays)
@@ -80,7 +98,9 @@ describe("page weight, the demo LA", () => {
     const schools = readdirSync(join(dist, "schools")).filter((f) => f.endsWith(".html"));
     // The school with the largest data file, and the first.
     const files = readdirSync(join(dist, "_file", "data", "schools"));
-    const largest = files.reduce((a, b) => (statSync(join(dist, "_file", "data", "schools", a)).size >= statSync(join(dist, "_file", "data", "schools", b)).size ? a : b)).slice(0, 6);
+    const largest = files
+      .reduce((a, b) => (statSync(join(dist, "_file", "data", "schools", a)).size >= statSync(join(dist, "_file", "data", "schools", b)).size ? a : b))
+      .slice(0, 6);
     for (const path of [...PAGES, `/schools/${schools[0].replace(/\.html$/, "")}`, `/schools/${largest}`]) {
       const { bytes } = await weigh(path);
       expect(bytes, path).toBeLessThan(1024 * 1024);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { BREAKDOWNS, FILTER_COLUMNS, SUBJECT_ORDER as RETURN_SUBJECT_ORDER } from "../pipelines/export/layout.ts";
+// biome-ignore format: the import stays on one line, where @ts-expect-error (the line above it) applies
 // @ts-expect-error: plain-JS site components, without type declarations
 import { balanceReading, changeReading, ciIncludesZero, gapReading, headlineFigure, impactReading, monthsCell, placesReading } from "../src/components/readings.js";
 // @ts-expect-error: plain-JS site component
@@ -27,17 +28,24 @@ describe("impact readings (outputs.md §3)", () => {
     const row = { b: "1.234", ci_low: "0.412", ci_high: "2.05", months: "2" };
     // 2.05 to 1 dp half away from zero is 2.1 (measures.md §12); toFixed(1) would give 2.0.
     expect(read(row, "English")).toBe("In English, tutees made about 1.2 points (about 2 months) more progress than similar pupils, 95% CI 0.4 to 2.1.");
-    expect(read(row, { label: "FSM eligible" })).toBe("FSM eligible: tutees made about 1.2 points (about 2 months) more progress than similar pupils, 95% CI 0.4 to 2.1.");
+    expect(read(row, { label: "FSM eligible" })).toBe(
+      "FSM eligible: tutees made about 1.2 points (about 2 months) more progress than similar pupils, 95% CI 0.4 to 2.1.",
+    );
     expect(read({ ...row, months: "1" })).toBe("Tutees made about 1.2 points (about 1 month) more progress than similar pupils, 95% CI 0.4 to 2.1.");
   });
 
   it("CI below 0: less progress, sizes without a sign", () => {
-    expect(read({ b: "-1.5", ci_low: "-2.4", ci_high: "-0.6", months: "-2" }, "Mathematics"))
-      .toBe("In maths, tutees made about 1.5 points (about 2 months) less progress than similar pupils, 95% CI -2.4 to -0.6.");
+    expect(read({ b: "-1.5", ci_low: "-2.4", ci_high: "-0.6", months: "-2" }, "Mathematics")).toBe(
+      "In maths, tutees made about 1.5 points (about 2 months) less progress than similar pupils, 95% CI -2.4 to -0.6.",
+    );
   });
 
   it("CI includes 0 (or touches it): no clear evidence of a difference, never months", () => {
-    for (const [lo, hi] of [["-0.3", "1.1"], ["0.0", "0.9"], ["-0.8", "0"]]) {
+    for (const [lo, hi] of [
+      ["-0.3", "1.1"],
+      ["0.0", "0.9"],
+      ["-0.8", "0"],
+    ]) {
       const text = read({ b: "0.4", ci_low: lo, ci_high: hi, months: "1" }, "English");
       expect(text).toMatch(/^In English, there is no clear evidence of a difference/);
       expect(text).toContain(`95% CI ${formatNumber(rounded(lo, 1))} to ${formatNumber(rounded(hi, 1))}`);
@@ -49,7 +57,9 @@ describe("impact readings (outputs.md §3)", () => {
   });
 
   it("months 0 with a CI clear of 0: less than a month", () => {
-    expect(read({ b: "0.3", ci_low: "0.1", ci_high: "0.5", months: "0" })).toBe("Tutees made about 0.3 points (less than a month) more progress than similar pupils, 95% CI 0.1 to 0.5.");
+    expect(read({ b: "0.3", ci_low: "0.1", ci_high: "0.5", months: "0" })).toBe(
+      "Tutees made about 0.3 points (less than a month) more progress than similar pupils, 95% CI 0.1 to 0.5.",
+    );
   });
 
   it("suppressed (c), not available (x) and not applicable (z) say so with the symbol and no figure", () => {
@@ -71,13 +81,18 @@ describe("impact readings (outputs.md §3)", () => {
   });
 
   it("gap and viewpoint readings follow the same CI rule", () => {
-    expect(gapReading({ subject: "English", group_label: "FSM eligible", gap_impact: "0.8", gap_impact_ci_low: "0.2", gap_impact_ci_high: "1.4" }))
-      .toBe("FSM eligible (English): tuition did about 0.8 points more for these pupils than for the others, 95% CI 0.2 to 1.4.");
-    expect(gapReading({ subject: "English", group_label: "FSM eligible", gap_impact: "0.8", gap_impact_ci_low: "-0.2", gap_impact_ci_high: "1.8" }))
-      .toMatch(/^FSM eligible \(English\): no clear evidence/);
-    expect(changeReading({ mean_change: "0.35", mean_change_ci_low: "0.10", mean_change_ci_high: "0.60" }, "Confidence"))
-      .toBe("Confidence: answers rose by about 0.35 on the 1–4 scale after tuition, 95% CI 0.10 to 0.60.");
-    expect(changeReading({ mean_change: "0.35", mean_change_ci_low: "-0.10", mean_change_ci_high: "0.80" }, "Confidence")).toMatch(/^Confidence: no clear evidence of a change/);
+    expect(gapReading({ subject: "English", group_label: "FSM eligible", gap_impact: "0.8", gap_impact_ci_low: "0.2", gap_impact_ci_high: "1.4" })).toBe(
+      "FSM eligible (English): tuition did about 0.8 points more for these pupils than for the others, 95% CI 0.2 to 1.4.",
+    );
+    expect(gapReading({ subject: "English", group_label: "FSM eligible", gap_impact: "0.8", gap_impact_ci_low: "-0.2", gap_impact_ci_high: "1.8" })).toMatch(
+      /^FSM eligible \(English\): no clear evidence/,
+    );
+    expect(changeReading({ mean_change: "0.35", mean_change_ci_low: "0.10", mean_change_ci_high: "0.60" }, "Confidence")).toBe(
+      "Confidence: answers rose by about 0.35 on the 1–4 scale after tuition, 95% CI 0.10 to 0.60.",
+    );
+    expect(changeReading({ mean_change: "0.35", mean_change_ci_low: "-0.10", mean_change_ci_high: "0.80" }, "Confidence")).toMatch(
+      /^Confidence: no clear evidence of a change/,
+    );
   });
 });
 
@@ -87,7 +102,16 @@ describe("balance paragraph (standardised difference beyond 0.25 in size)", () =
     { indicator: "bal_fsm_std_diff", label: "Balance (model sample): standardised difference in FSM eligible" },
     { indicator: "bal_senprov_std_diff", label: "Balance (model sample): standardised difference in with SEN provision" },
   ];
-  const total = (d: Row) => ({ subject: "English", breakdown: "total", group_label: "Total", bal_baseline_std_diff: "0.05", bal_fsm_std_diff: "-0.10", bal_senprov_std_diff: "c", mbal_baseline_std_diff: "0.90", ...d });
+  const total = (d: Row) => ({
+    subject: "English",
+    breakdown: "total",
+    group_label: "Total",
+    bal_baseline_std_diff: "0.05",
+    bal_fsm_std_diff: "-0.10",
+    bal_senprov_std_diff: "c",
+    mbal_baseline_std_diff: "0.90",
+    ...d,
+  });
 
   it("names each difference beyond ±0.25 by its metadata label and says the estimate leans on the model's adjustment", () => {
     const text = balanceReading([total({ bal_baseline_std_diff: "-0.56", bal_senprov_std_diff: "0.31" })], catalogue, { subject: "English" }) as string;
@@ -126,8 +150,9 @@ describe("numbers for people", () => {
   });
 
   it("places used against places funded, stated as such", () => {
-    expect(placesReading({ subject: "English", places: "1250", places_funded: "1400", pct_funded_places_used: "89.3" }))
-      .toBe("English: 1,250 places used of 1,400 funded (89.3% of the funded places).");
+    expect(placesReading({ subject: "English", places: "1250", places_funded: "1400", pct_funded_places_used: "89.3" })).toBe(
+      "English: 1,250 places used of 1,400 funded (89.3% of the funded places).",
+    );
     expect(placesReading({ subject: "English", places: "1250", places_funded: "z", pct_funded_places_used: "z" })).toMatch(/places funded not recorded/);
   });
 });
@@ -156,7 +181,9 @@ describe("groups in the return's order", () => {
     const db = await Db.open(":memory:");
     try {
       await db.run(readFileSync(join(process.cwd(), "pipelines/transform/sql/int_group_labels.sql"), "utf8"));
-      const rows = await db.all<{ breakdown: string; group_label: string }>("select breakdown, group_label from int_group_labels order by breakdown, sort_order");
+      const rows = await db.all<{ breakdown: string; group_label: string }>(
+        "select breakdown, group_label from int_group_labels order by breakdown, sort_order",
+      );
       const vocabulary: Record<string, string[]> = {};
       for (const r of rows) (vocabulary[r.breakdown] ??= []).push(r.group_label);
       expect(GROUP_ORDER).toEqual(vocabulary);

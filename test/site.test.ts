@@ -14,7 +14,17 @@ import { CANARY, LA_CODE, makeSiteDb, THRESHOLD, TIME_PERIOD } from "./fixtures/
 import { expandSchool } from "../src/components/compact-rows.js";
 
 const UPN = /[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]/;
-const PAGES = ["index", "pages/impact", "pages/schools", "pages/targeting", "pages/delivery", "pages/viewpoints", "pages/data-quality", "pages/methodology", "pages/downloads"];
+const PAGES = [
+  "index",
+  "pages/impact",
+  "pages/schools",
+  "pages/targeting",
+  "pages/delivery",
+  "pages/viewpoints",
+  "pages/data-quality",
+  "pages/methodology",
+  "pages/downloads",
+];
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? allFiles(join(dir, n)) : [join(dir, n)]));
@@ -113,7 +123,12 @@ describe("privacy: dist/ holds only what the published tables publish", () => {
 
   it("copies the return files as downloads and nothing from private/", () => {
     const downloads = readdirSync(join(site.dist, "downloads")).sort();
-    expect(downloads).toEqual([`impact_${LA_CODE}_${TIME_PERIOD}.csv`, `impact_${LA_CODE}_${TIME_PERIOD}.meta.csv`, `impact_schools_${LA_CODE}_${TIME_PERIOD}.csv`, `impact_schools_${LA_CODE}_${TIME_PERIOD}.meta.csv`]);
+    expect(downloads).toEqual([
+      `impact_${LA_CODE}_${TIME_PERIOD}.csv`,
+      `impact_${LA_CODE}_${TIME_PERIOD}.meta.csv`,
+      `impact_schools_${LA_CODE}_${TIME_PERIOD}.csv`,
+      `impact_schools_${LA_CODE}_${TIME_PERIOD}.meta.csv`,
+    ]);
     for (const f of allFiles(site.dist)) expect(f).not.toMatch(/quarantine\.csv|tutees_without_outcome|\.duckdb/);
   });
 
@@ -179,7 +194,10 @@ describe("build-site.ts", () => {
     await makeSiteDb(db2, { schools: 2 }); // small: this test builds twice
     const out = join(dir, "dist");
     await buildSite({ db: db2, out, verbose: false });
-    const englishTotal = () => (dataFile(out, "impact") as { tables: { impact: Record<string, string>[] } }).tables.impact.find((r) => r.subject === "English" && r.breakdown === "total");
+    const englishTotal = () =>
+      (dataFile(out, "impact") as { tables: { impact: Record<string, string>[] } }).tables.impact.find(
+        (r) => r.subject === "English" && r.breakdown === "total",
+      );
     const before = englishTotal();
     // A new pipeline run: same file name, a different published figure.
     const w = await Db.open(db2);

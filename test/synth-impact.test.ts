@@ -114,8 +114,15 @@ function ols(X: number[][], y: number[]): number[] {
 }
 
 interface Row {
-  ny: number; tutored: boolean; baseline: number; outcome: number;
-  fsm: boolean; cla: boolean; eal: boolean; female: boolean; sen_any: boolean;
+  ny: number;
+  tutored: boolean;
+  baseline: number;
+  outcome: number;
+  fsm: boolean;
+  cla: boolean;
+  eal: boolean;
+  female: boolean;
+  sen_any: boolean;
 }
 
 /** measures.md §3: outcome on tutored, baseline by key stage, NC year dummies and covariates. */
@@ -123,12 +130,26 @@ function impact(rows: Row[]): { b: number; naive: number; nT: number } {
   const years = [...new Set(rows.map((r) => r.ny))].sort((a, b) => a - b);
   const X = rows.map((r) => {
     const ks = r.ny <= 6 ? 0 : r.ny <= 9 ? 1 : 2;
-    return [1, +r.tutored, ks === 0 ? r.baseline : 0, ks === 1 ? r.baseline : 0, ks === 2 ? r.baseline : 0,
-      ...years.slice(1).map((y) => +(r.ny === y)), +r.fsm, +r.cla, +r.eal, +r.female, +r.sen_any];
+    return [
+      1,
+      +r.tutored,
+      ks === 0 ? r.baseline : 0,
+      ks === 1 ? r.baseline : 0,
+      ks === 2 ? r.baseline : 0,
+      ...years.slice(1).map((y) => +(r.ny === y)),
+      +r.fsm,
+      +r.cla,
+      +r.eal,
+      +r.female,
+      +r.sen_any,
+    ];
   });
   // Drop constant columns (a covariate constant within a group; a key stage absent).
   const keep = X[0].map((_, j) => j < 2 || X.some((x) => x[j] !== X[0][j]));
-  const b = ols(X.map((x) => x.filter((_, j) => keep[j])), rows.map((r) => r.outcome))[1];
+  const b = ols(
+    X.map((x) => x.filter((_, j) => keep[j])),
+    rows.map((r) => r.outcome),
+  )[1];
   const t = rows.filter((r) => r.tutored);
   const c = rows.filter((r) => !r.tutored);
   const mean = (rs: Row[]) => rs.reduce((a, r) => a + r.outcome - r.baseline, 0) / rs.length;

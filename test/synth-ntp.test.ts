@@ -49,7 +49,17 @@ function readCsv(path: string): { header: string[]; rows: Row[]; lines: string[]
   const rows = lines.slice(1).map((l) => Object.fromEntries(parse(l).map((v, i) => [header[i], v])));
   return { header, rows, lines };
 }
-const hashes = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+const hashes = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(dir, f)))
+          .digest("hex"),
+      ]),
+  );
 
 let dir: string;
 let csv: Record<string, Row[]>;
@@ -74,7 +84,9 @@ describe("determinism", () => {
 
 describe("files, columns and sizes (§2, §5)", () => {
   it("has the §2 columns of the ntp profile and settings the settings parser accepts as ntp", () => {
-    expect(readCsv(join(dir, "tuition.csv")).header).toEqual(expect.arrayContaining(["route", "group_size", "group_id", "tutor_type", "tutor_trained", "funding_source", "hourly_cost_gbp"]));
+    expect(readCsv(join(dir, "tuition.csv")).header).toEqual(
+      expect.arrayContaining(["route", "group_size", "group_id", "tutor_type", "tutor_trained", "funding_source", "hourly_cost_gbp"]),
+    );
     expect(readCsv(join(dir, "pupils.csv")).header).toEqual(expect.arrayContaining(["fsm6", "pla", "pupil_premium", "sen"]));
     expect(readCsv(join(dir, "attainment.csv")).header).toContain("test_name");
     const resolved = parseSettings(settings, "settings.json");
@@ -141,7 +153,12 @@ describe("code ranges (§2)", () => {
       expect(ncOf.get(a.upn)).toBe("6");
     }
     for (const a of by("ks2")) {
-      const ok = a.subject === "writing" ? TA.has(a.result) : /^\d+$/.test(a.result) ? Number(a.result) >= 80 && Number(a.result) <= 120 : /^[ABDFHLMPQT]$/.test(a.result);
+      const ok =
+        a.subject === "writing"
+          ? TA.has(a.result)
+          : /^\d+$/.test(a.result)
+            ? Number(a.result) >= 80 && Number(a.result) <= 120
+            : /^[ABDFHLMPQT]$/.test(a.result);
       expect(ok, `${a.subject} ${a.result}`).toBe(true);
       expect(a.assessed_on.slice(0, 4)).toBe(ncOf.get(a.upn) === "6" ? "2023" : "2018");
     }
@@ -156,7 +173,9 @@ describe("code ranges (§2)", () => {
     expect(new Set(csv.attainment.map((a) => a.assessment))).toEqual(new Set(["std", "ks1", "ks2", "ks4", "ta"]));
   });
   it("pupils: sen N, K, E or blank; flags Y/N", () => {
-    const bad = csv.pupils.filter((p) => !["N", "K", "E", ""].includes(p.sen) || ["fsm", "fsm6", "cla", "pla", "pupil_premium"].some((f) => !/^[YN]$/.test(p[f])));
+    const bad = csv.pupils.filter(
+      (p) => !["N", "K", "E", ""].includes(p.sen) || ["fsm", "fsm6", "cla", "pla", "pupil_premium"].some((f) => !/^[YN]$/.test(p[f])),
+    );
     expect(bad.slice(0, 5)).toEqual([]);
     expect(new Set(csv.pupils.map((p) => p.sen))).toEqual(new Set(["N", "K", "E", ""]));
   });
@@ -174,7 +193,8 @@ describe("code ranges (§2)", () => {
     expect(groups.size).toBeGreaterThan(100);
     for (const [id, rows] of groups) {
       expect(rows.length, id).toBeLessThanOrEqual(Number(rows[0].group_size));
-      for (const k of ["urn", "subject", "tutor_id", "route", "group_size", "tutor_type", "hourly_cost_gbp"]) expect(new Set(rows.map((r) => r[k])).size, `${id} ${k}`).toBe(1);
+      for (const k of ["urn", "subject", "tutor_id", "route", "group_size", "tutor_type", "hourly_cost_gbp"])
+        expect(new Set(rows.map((r) => r[k])).size, `${id} ${k}`).toBe(1);
     }
   });
   it("at least 40 tutees in every route × size (1–3) × subject; some places with a second course on another route", () => {
@@ -185,7 +205,8 @@ describe("code ranges (§2)", () => {
           expect(n, `${s} ${route} ${size}`).toBeGreaterThanOrEqual(40);
         }
     const routes = new Map<string, Set<string>>();
-    for (const r of csv.tuition) (routes.get(`${r.upn}|${r.subject}`) ?? routes.set(`${r.upn}|${r.subject}`, new Set()).get(`${r.upn}|${r.subject}`)!).add(r.route);
+    for (const r of csv.tuition)
+      (routes.get(`${r.upn}|${r.subject}`) ?? routes.set(`${r.upn}|${r.subject}`, new Set()).get(`${r.upn}|${r.subject}`)!).add(r.route);
     expect([...routes.values()].filter((s) => s.size > 1).length).toBeGreaterThan(20);
   });
 });
@@ -219,7 +240,15 @@ describe("truth.json equals the files (§13–§14)", () => {
       expect(c.billed_hours).toBeCloseTo(mm.billed / 60, 9);
       expect(c.attended_hours).toBeCloseTo(mm.attended / 60, 9);
       const hourly = r.hourly_cost_gbp === "" ? settings.ntp.hourly_cost_gbp[r.route] : Number(r.hourly_cost_gbp);
-      const k = courseCost({ academicYear: r.academic_year, route: r.route as Route, fundingSource: r.funding_source, billedHours: mm.billed / 60, hourlyCostGbp: hourly, groupSize: Number(r.group_size), schoolPhase: phase.get(r.urn)! });
+      const k = courseCost({
+        academicYear: r.academic_year,
+        route: r.route as Route,
+        fundingSource: r.funding_source,
+        billedHours: mm.billed / 60,
+        hourlyCostGbp: hourly,
+        groupSize: Number(r.group_size),
+        schoolPhase: phase.get(r.urn)!,
+      });
       expect(c.cost_gbp).toBeCloseTo(k.cost, 6);
       expect(c.programme_funding_gbp).toBeCloseTo(k.programmeFunding, 6);
       expect(c.school_contribution_gbp).toBeCloseTo(k.cost - k.programmeFunding, 6);
@@ -247,9 +276,24 @@ describe("truth.json equals the files (§13–§14)", () => {
     };
     const d = truth.delivery;
     check(csv.tuition, d.total, "Total");
-    for (const s of ["english", "maths", "science", "other"]) check(csv.tuition.filter((r) => r.subject === s), d.by_subject[s], s);
-    for (const r of ["tuition_partner", "academic_mentor", "school_led"]) check(csv.tuition.filter((t) => t.route === r), d.by_route[r], r);
-    for (const urn of Object.keys(d.by_school)) check(csv.tuition.filter((t) => t.urn === urn), d.by_school[urn], urn);
+    for (const s of ["english", "maths", "science", "other"])
+      check(
+        csv.tuition.filter((r) => r.subject === s),
+        d.by_subject[s],
+        s,
+      );
+    for (const r of ["tuition_partner", "academic_mentor", "school_led"])
+      check(
+        csv.tuition.filter((t) => t.route === r),
+        d.by_route[r],
+        r,
+      );
+    for (const urn of Object.keys(d.by_school))
+      check(
+        csv.tuition.filter((t) => t.urn === urn),
+        d.by_school[urn],
+        urn,
+      );
     expect(Object.keys(d.by_school).length).toBeGreaterThan(100);
     // On Total a pupil's hours add over subjects, so starts on Total are not the sum of the subject rows'.
     const subjectStarts = ["english", "maths", "science", "other"].reduce((a, s) => a + d.by_subject[s].total_courses, 0);
@@ -283,7 +327,9 @@ describe("planted effects (§5)", () => {
     const courses = new Map<string, Row[]>();
     for (const r of csv.tuition) (courses.get(`${r.upn}|${r.subject}`) ?? courses.set(`${r.upn}|${r.subject}`, []).get(`${r.upn}|${r.subject}`)!).push(r);
     const dis = new Set(csv.pupils.filter((p) => [p.fsm, p.fsm6, p.cla, p.pla].includes("Y")).map((p) => p.upn));
-    const single = truth.places.filter((p: any) => courses.get(`${p.upn}|${p.subject}`)!.length === 1 && m.get(courses.get(`${p.upn}|${p.subject}`)![0].tuition_id)! >= 15 * 60);
+    const single = truth.places.filter(
+      (p: any) => courses.get(`${p.upn}|${p.subject}`)!.length === 1 && m.get(courses.get(`${p.upn}|${p.subject}`)![0].tuition_id)! >= 15 * 60,
+    );
     expect(single.length).toBeGreaterThan(1000);
     for (const p of single) {
       const c = courses.get(`${p.upn}|${p.subject}`)![0];
@@ -316,7 +362,8 @@ describe("faults and other years", () => {
     const bad = await generate({ seed: 5, schools: 20, faults: true });
     const t = JSON.parse(readFileSync(join(bad, "truth.json"), "utf8"));
     const rules = new Set(t.faults.rows.map((f: any) => f.rule));
-    for (const r of ["bad_academic_year", "group_inconsistent", "bad_code", "bad_flag", "out_of_range", "bad_result", "missing_value", "bad_number"]) expect(rules.has(r), r).toBe(true);
+    for (const r of ["bad_academic_year", "group_inconsistent", "bad_code", "bad_flag", "out_of_range", "bad_result", "missing_value", "bad_number"])
+      expect(rules.has(r), r).toBe(true);
     for (const f of t.faults.rows) {
       const file = readCsv(join(bad, f.file));
       const row = Object.fromEntries(file.header.map((h, i) => [h, file.lines[f.line - 1].split(",")[i]]));

@@ -224,7 +224,18 @@ describe("synthetic data generator", () => {
   it("is deterministic: same seed and options give byte-identical files; another seed differs", async () => {
     const again = await generate({});
     const files = readdirSync(clean).sort();
-    expect(files).toEqual(["README.txt", "allocations.csv", "attainment.csv", "pupils.csv", "schools.csv", "sessions.csv", "settings.json", "truth.json", "tuition.csv", "viewpoints.csv"]);
+    expect(files).toEqual([
+      "README.txt",
+      "allocations.csv",
+      "attainment.csv",
+      "pupils.csv",
+      "schools.csv",
+      "sessions.csv",
+      "settings.json",
+      "truth.json",
+      "tuition.csv",
+      "viewpoints.csv",
+    ]);
     for (const f of files) expect(sha(join(again, f)), f).toBe(sha(join(clean, f)));
     const other = await generate({ seed: 8 });
     expect(sha(join(other, "pupils.csv"))).not.toBe(sha(join(clean, "pupils.csv")));
@@ -235,7 +246,22 @@ describe("synthetic data generator", () => {
     expectHeader("schools.csv", ["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"]);
     expectHeader("pupils.csv", ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "cla", "first_language", "sen", "ethnicity"]);
     expectHeader("attainment.csv", ["upn", "subject", "assessment", "assessed_on", "result"]);
-    expectHeader("tuition.csv", ["tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date", "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met"]);
+    expectHeader("tuition.csv", [
+      "tuition_id",
+      "upn",
+      "urn",
+      "academic_year",
+      "subject",
+      "tutor_id",
+      "start_date",
+      "end_date",
+      "allocation",
+      "entry_reason",
+      "itp_agreed",
+      "mid_check",
+      "targets_set",
+      "targets_met",
+    ]);
     expectHeader("sessions.csv", ["tuition_id", "session_date", "minutes", "in_school_day", "attended"]);
     expectHeader("viewpoints.csv", ["response_id", "tuition_id", "respondent", "stage", "item", "response", "comment"]);
     expectHeader("allocations.csv", ["academic_year", "la_code", "urn", "key_stage", "subject", "places", "funding_gbp"]);
@@ -308,7 +334,23 @@ describe("synthetic data generator", () => {
     const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
     const planted: { file: string; line: number; column: string; rule: string; value: string }[] = truth.faults.rows;
     const rules = new Set(planted.map((p) => p.rule));
-    for (const r of ["bad_upn_check_letter", "bad_upn", "unknown_school", "unknown_pupil", "end_before_start", "session_outside_course", "duplicate_key", "bad_date", "bad_code", "bad_flag", "targets_met_exceeds_set", "out_of_range", "missing_value", "laestab_mismatch", "parent_quarantined"])
+    for (const r of [
+      "bad_upn_check_letter",
+      "bad_upn",
+      "unknown_school",
+      "unknown_pupil",
+      "end_before_start",
+      "session_outside_course",
+      "duplicate_key",
+      "bad_date",
+      "bad_code",
+      "bad_flag",
+      "targets_met_exceeds_set",
+      "out_of_range",
+      "missing_value",
+      "laestab_mismatch",
+      "parent_quarantined",
+    ])
       expect(rules.has(r), r).toBe(true);
     for (const p of planted) {
       const { header, lines } = readCsv(join(dir, p.file));

@@ -16,9 +16,20 @@ const INDICATORS = [
   { indicator: "b", label: "Impact (points)", unit: "", dp: 3, grouping: "Impact", part: "impact" },
   { indicator: "cost", label: "Cost per place", unit: "£", dp: 0, grouping: "Value for money", part: "value" },
 ];
-const FILTERS = [{ col: "subject", label: "Subject" }, { col: "fsm_status", label: "Free school meals status" }];
+const FILTERS = [
+  { col: "subject", label: "Subject" },
+  { col: "fsm_status", label: "Free school meals status" },
+];
 
-const row = (subject: string, breakdown: string, group: string, values: Row, extra: Row = {}): Row => ({ time_period: "200910", la_code: "919", subject, breakdown, group_label: group, ...values, ...extra });
+const row = (subject: string, breakdown: string, group: string, values: Row, extra: Row = {}): Row => ({
+  time_period: "200910",
+  la_code: "919",
+  subject,
+  breakdown,
+  group_label: group,
+  ...values,
+  ...extra,
+});
 
 const LA_ROWS: Row[] = [
   row("Total", "total", "Total", { n_t: "40", b: "0.512", cost: "310" }),
@@ -31,11 +42,22 @@ const LA_ROWS: Row[] = [
 
 describe("buildTable: the rows and columns of a choice", () => {
   it("keeps only the chosen breakdown and subjects, in the report's order, with the filter's label as the group column", () => {
-    const t = buildTable(LA_ROWS, { indicators: ["n_t", "cost"], breakdown: "fsm_status", subjects: ["English"] }, { indicators: INDICATORS, filters: FILTERS });
-    expect(t.rows.map((r: Row) => [r.subject, r.group_label])).toEqual([["English", "FSM eligible"], ["English", "Not known to be FSM eligible"]]);
+    const t = buildTable(
+      LA_ROWS,
+      { indicators: ["n_t", "cost"], breakdown: "fsm_status", subjects: ["English"] },
+      { indicators: INDICATORS, filters: FILTERS },
+    );
+    expect(t.rows.map((r: Row) => [r.subject, r.group_label])).toEqual([
+      ["English", "FSM eligible"],
+      ["English", "Not known to be FSM eligible"],
+    ]);
     expect(t.columns.map((c: { label: string }) => c.label)).toEqual(["Subject", "Free school meals status", "Tutees in the model", "Cost per place"]);
     // The whole-cohort breakdown has no group column; subjects in the return's order.
-    const total = buildTable(LA_ROWS, { indicators: ["b"], breakdown: "total", subjects: ["Total", "Mathematics", "English"] }, { indicators: INDICATORS, filters: FILTERS });
+    const total = buildTable(
+      LA_ROWS,
+      { indicators: ["b"], breakdown: "total", subjects: ["Total", "Mathematics", "English"] },
+      { indicators: INDICATORS, filters: FILTERS },
+    );
     expect(total.rows.map((r: Row) => r.subject)).toEqual(["English", "Mathematics", "Total"]);
     expect(total.columns.map((c: { key: string }) => c.key)).toEqual(["subject", "b"]);
   });
@@ -58,8 +80,14 @@ describe("buildTable: the rows and columns of a choice", () => {
     const t = buildTable(two, { indicators: ["n_t"], breakdown: "total", subjects: ["English"] }, { indicators: INDICATORS });
     expect(t.columns[0]).toMatchObject({ key: "time_period", label: "Academic year" });
     expect(t.rows.map((r: Row) => r.time_period)).toEqual(["200910", "201011"]);
-    expect(buildTable(two, { indicators: ["n_t"], breakdown: "total", subjects: ["English"], periods: ["201011"] }, { indicators: INDICATORS }).rows.map((r: Row) => r.n_t)).toEqual(["30"]);
-    expect(() => buildTable(LA_ROWS, { indicators: ["n_pupils"], breakdown: "total", subjects: ["English"] }, { indicators: INDICATORS })).toThrow(/no indicator n_pupils/);
+    expect(
+      buildTable(two, { indicators: ["n_t"], breakdown: "total", subjects: ["English"], periods: ["201011"] }, { indicators: INDICATORS }).rows.map(
+        (r: Row) => r.n_t,
+      ),
+    ).toEqual(["30"]);
+    expect(() => buildTable(LA_ROWS, { indicators: ["n_pupils"], breakdown: "total", subjects: ["English"] }, { indicators: INDICATORS })).toThrow(
+      /no indicator n_pupils/,
+    );
   });
 });
 
@@ -84,8 +112,21 @@ describe("tableCsv", () => {
   });
 
   it("neutralises text that a spreadsheet would run as a formula (= + - @), and leaves negative and signed numbers alone", () => {
-    const rows = [{ a: "=HYPERLINK(\"http://x\")", b: "-1.5" }, { a: "+cmd", b: "+3" }, { a: "-x", b: "0" }, { a: "@SUM(A1)", b: "2" }];
-    const lines = tableCsv({ columns: [{ key: "a", label: "Name, text" }, { key: "b", label: "Value" }], rows }).slice(1).split("\r\n");
+    const rows = [
+      { a: '=HYPERLINK("http://x")', b: "-1.5" },
+      { a: "+cmd", b: "+3" },
+      { a: "-x", b: "0" },
+      { a: "@SUM(A1)", b: "2" },
+    ];
+    const lines = tableCsv({
+      columns: [
+        { key: "a", label: "Name, text" },
+        { key: "b", label: "Value" },
+      ],
+      rows,
+    })
+      .slice(1)
+      .split("\r\n");
     expect(lines).toEqual(['"Name, text",Value', `"'=HYPERLINK(""http://x"")",-1.5`, "'+cmd,+3", "'-x,0", "'@SUM(A1),2", ""]);
   });
 
@@ -96,7 +137,18 @@ describe("tableCsv", () => {
 
 describe("the columnar schools files", () => {
   it("store a number only where printing it to the indicator's dp gives the published text back", () => {
-    const cases: [string, number][] = [["12", 0], ["0.50", 2], ["-1.250", 3], ["12.5", 1], ["c", 0], ["x", 1], ["z", 2], ["0.5", 2], ["007", 0], ["1e3", 0]];
+    const cases: [string, number][] = [
+      ["12", 0],
+      ["0.50", 2],
+      ["-1.250", 3],
+      ["12.5", 1],
+      ["c", 0],
+      ["x", 1],
+      ["z", 2],
+      ["0.5", 2],
+      ["007", 0],
+      ["1e3", 0],
+    ];
     for (const [text, dp] of cases) {
       const stored = compactValue(text, dp);
       expect(decodeValue(JSON.parse(JSON.stringify(stored)), dp), `${text} at ${dp} dp`).toBe(text);
@@ -106,11 +158,41 @@ describe("the columnar schools files", () => {
   });
 
   it("give back row objects keyed like the published tables, with school names", () => {
-    const rowsFile = { periods: ["200910"], schools: ["100001", "100002"], subjects: ["English", "Total"], groups: [["total", "Total"], ["key_stage", "Key stage 2"]], keys: [[0, 0, 0, 0], [0, 1, 1, 1]] };
+    const rowsFile = {
+      periods: ["200910"],
+      schools: ["100001", "100002"],
+      subjects: ["English", "Total"],
+      groups: [
+        ["total", "Total"],
+        ["key_stage", "Key stage 2"],
+      ],
+      keys: [
+        [0, 0, 0, 0],
+        [0, 1, 1, 1],
+      ],
+    };
     const rows = schoolRowsFrom(rowsFile, { n_t: [6, "c"], b: [0.5, "x"] }, INDICATORS.slice(0, 2), { "100001": "Alder Primary" });
     expect(rows).toEqual([
-      { time_period: "200910", urn: "100001", school_name: "Alder Primary", subject: "English", breakdown: "total", group_label: "Total", n_t: "6", b: "0.500" },
-      { time_period: "200910", urn: "100002", school_name: "School 100002", subject: "Total", breakdown: "key_stage", group_label: "Key stage 2", n_t: "c", b: "x" },
+      {
+        time_period: "200910",
+        urn: "100001",
+        school_name: "Alder Primary",
+        subject: "English",
+        breakdown: "total",
+        group_label: "Total",
+        n_t: "6",
+        b: "0.500",
+      },
+      {
+        time_period: "200910",
+        urn: "100002",
+        school_name: "School 100002",
+        subject: "Total",
+        breakdown: "key_stage",
+        group_label: "Key stage 2",
+        n_t: "c",
+        b: "x",
+      },
     ]);
   });
 

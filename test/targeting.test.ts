@@ -52,12 +52,25 @@ async function build(las: string[], pupils: P[]): Promise<Db> {
     mid_check BOOLEAN, targets_set INTEGER, targets_met INTEGER, _file VARCHAR, _line INTEGER)`);
   for (const [upn, nc, fsm, urn, base, course] of pupils) {
     // C6 has a blank SEN: no SEN row of the breakdown, but counted in every total
-    await db.run(`insert into stg_pupils values (?, false, ?, ?, ?, 'F', ?, ?, 'ENG', ?, 'WBRI', 'p', 2)`,
-      [upn, YEAR, urn, nc, fsm, upn === "T4", upn === "C6" ? null : "N"]);
+    await db.run(`insert into stg_pupils values (?, false, ?, ?, ?, 'F', ?, ?, 'ENG', ?, 'WBRI', 'p', 2)`, [
+      upn,
+      YEAR,
+      urn,
+      nc,
+      fsm,
+      upn === "T4",
+      upn === "C6" ? null : "N",
+    ]);
     if (base) await db.run(`insert into stg_attainment values (?, 'maths', 'ta', '2009-10-01', ?, 'a', 2)`, [upn, base]);
     if (course) {
-      await db.run(`insert into stg_tuition values (?, ?, ?, ?, 'maths', 'TU1', '2009-11-01', '2010-02-01', ?, ?, true, true, 2, 1, 't', 2)`,
-        [`M-${upn}`, upn, urn, YEAR, course[0], course[1]]);
+      await db.run(`insert into stg_tuition values (?, ?, ?, ?, 'maths', 'TU1', '2009-11-01', '2010-02-01', ?, ?, true, true, 2, 1, 't', 2)`, [
+        `M-${upn}`,
+        upn,
+        urn,
+        YEAR,
+        course[0],
+        course[1],
+      ]);
     }
   }
   const settings: ResolvedSettings = parseSettings(las.length === 1 ? { la: la(las[0]) } : { las: las.map(la) });
@@ -109,8 +122,10 @@ describe("mart_targeting (measures.md §7)", () => {
     const sen = await db.all(`select group_label, tgt_cohort from mart_targeting
       where la_code = '999' and subject = 'Mathematics' and breakdown = 'sen_provision' order by group_label`);
     expect(sen).toEqual([
-      { group_label: "No SEN provision", tgt_cohort: 8 }, { group_label: "School Action", tgt_cohort: 0 },
-      { group_label: "School Action Plus", tgt_cohort: 0 }, { group_label: "Statement", tgt_cohort: 0 },
+      { group_label: "No SEN provision", tgt_cohort: 8 },
+      { group_label: "School Action", tgt_cohort: 0 },
+      { group_label: "School Action Plus", tgt_cohort: 0 },
+      { group_label: "Statement", tgt_cohort: 0 },
     ]);
     const ks4 = await get(db, "999", "Mathematics", "Key stage 4");
     // No KS4 tutees; KS4 eligible: C4 only (C5 not eligible) → share 0 of tutees, 1 of 9 of the cohort: ratio 0
@@ -129,7 +144,9 @@ describe("mart_targeting (measures.md §7)", () => {
     // every row of subject Total, although 4 maths baselines were classified above
     const untutoredTotal = await db.all(`select distinct untutored_are_baseline, untutored_are_baseline_na_reason,
       untutored_below_are, untutored_below_are_na_reason from mart_targeting where subject = 'Total'`);
-    expect(untutoredTotal).toEqual([{ untutored_are_baseline: null, untutored_are_baseline_na_reason: "z", untutored_below_are: null, untutored_below_are_na_reason: "z" }]);
+    expect(untutoredTotal).toEqual([
+      { untutored_are_baseline: null, untutored_are_baseline_na_reason: "z", untutored_below_are: null, untutored_below_are_na_reason: "z" },
+    ]);
   });
 
   it("gives each LA of a national run exactly its single-LA figures, plus National rows", async () => {

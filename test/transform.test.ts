@@ -52,16 +52,34 @@ async function build(f: Fixture): Promise<Db> {
     attended BOOLEAN, _file VARCHAR, _line INTEGER)`);
   await db.run(`create table stg_tuition_refused (upn VARCHAR, academic_year VARCHAR, subject VARCHAR)`);
   for (const [urn, nc, ecaw] of f.schools ?? DEFAULT_SCHOOLS) {
-    await db.run(`insert into stg_schools values (?, ?, 'School ' || ?, '999', 'primary', false, ?, ?, 'schools.csv', 2)`, [urn, `999${urn.slice(2)}`, urn, nc, ecaw]);
+    await db.run(`insert into stg_schools values (?, ?, 'School ' || ?, '999', 'primary', false, ?, ?, 'schools.csv', 2)`, [
+      urn,
+      `999${urn.slice(2)}`,
+      urn,
+      nc,
+      ecaw,
+    ]);
   }
   for (const [upn, nc, gender, fsm, cla, lang, sen, eth, urn] of f.pupils) {
     await db.run(`insert into stg_pupils values (?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pupils.csv', 2)`, [
-      upn, YEAR, urn ?? (nc >= 7 ? "100002" : "100001"), nc, gender, fsm, cla, lang, sen, eth,
+      upn,
+      YEAR,
+      urn ?? (nc >= 7 ? "100002" : "100001"),
+      nc,
+      gender,
+      fsm,
+      cla,
+      lang,
+      sen,
+      eth,
     ]);
   }
   for (const [upn, year, nc] of f.otherYears ?? []) {
-    await db.run(`insert into stg_pupils select upn, false, ?, urn, ?, gender, fsm, cla, first_language, sen, ethnicity, _file, 3
-      from stg_pupils where upn = ? and academic_year = ?`, [year, nc, upn, YEAR]);
+    await db.run(
+      `insert into stg_pupils select upn, false, ?, urn, ?, gender, fsm, cla, first_language, sen, ethnicity, _file, 3
+      from stg_pupils where upn = ? and academic_year = ?`,
+      [year, nc, upn, YEAR],
+    );
   }
   for (const [upn, subject, assessment, on, result] of f.attainment ?? []) {
     await db.run(`insert into stg_attainment values (?, ?, ?, ?::date, ?, 'attainment.csv', 2)`, [upn, subject, assessment, on, result]);
@@ -71,7 +89,15 @@ async function build(f: Fixture): Promise<Db> {
     id++;
     const school = urn ?? (await db.one<{ urn: string }>(`select urn from stg_pupils where upn = ? and academic_year = ?`, [upn, YEAR]))!.urn;
     await db.run(`insert into stg_tuition values (?, ?, ?, ?, ?, 'T1', ?::date, ?::date, ?, ?, true, true, 3, 2, 'tuition.csv', 2)`, [
-      `C${id}`, upn, school, YEAR, subject, start, end, allocation ?? "core", reason ?? "below_expected_on_entry",
+      `C${id}`,
+      upn,
+      school,
+      YEAR,
+      subject,
+      start,
+      end,
+      allocation ?? "core",
+      reason ?? "below_expected_on_entry",
     ]);
   }
   for (const [upn, subject] of f.refused ?? []) await db.run(`insert into stg_tuition_refused values (?, ?, ?)`, [upn, YEAR, subject]);
@@ -87,10 +113,20 @@ afterEach(() => {
 });
 
 // A plain default pupil: Y5, male, not FSM/CLA, English, no SEN, White British.
-const pupil = (upn: string, nc = 5, extra: Partial<{ gender: string; fsm: boolean; cla: boolean; lang: string | null; sen: string | null; eth: string | null; urn: string }> = {}): Pupil => [
-  upn, nc, extra.gender ?? "M", extra.fsm ?? false, extra.cla ?? false,
-  extra.lang === undefined ? "ENG" : extra.lang, extra.sen === undefined ? "N" : extra.sen,
-  extra.eth === undefined ? "WBRI" : extra.eth, extra.urn,
+const pupil = (
+  upn: string,
+  nc = 5,
+  extra: Partial<{ gender: string; fsm: boolean; cla: boolean; lang: string | null; sen: string | null; eth: string | null; urn: string }> = {},
+): Pupil => [
+  upn,
+  nc,
+  extra.gender ?? "M",
+  extra.fsm ?? false,
+  extra.cla ?? false,
+  extra.lang === undefined ? "ENG" : extra.lang,
+  extra.sen === undefined ? "N" : extra.sen,
+  extra.eth === undefined ? "WBRI" : extra.eth,
+  extra.urn,
 ];
 
 describe("point scores (measures.md §1)", () => {
@@ -131,11 +167,30 @@ describe("point scores (measures.md §1)", () => {
     );
     const got = Object.fromEntries(rows.map((x) => [`${x.upn}:${x.result}`, [x.points, x.unscored_reason]]));
     expect(got).toEqual({
-      "P1:W": [3, null], "P1:1": [9, null], "P1:2c": [13, null], "P1:2b": [15, null], "P1:2a": [17, null],
-      "P1:4": [27, null], "P1:8a": [53, null], "P1:EP": [57, null], "P1:P4": [null, "p_scale"],
-      "P1:A": [null, "code_a"], "P1:B": [null, "code_b"], "P1:D": [null, "code_d"], "P1:N": [null, "code_n"], "P1:T": [null, "code_t"],
-      "P2:A*": [58, null], "P2:A": [52, null], "P2:B": [46, null], "P2:C": [40, null], "P2:D": [34, null], "P2:E": [28, null],
-      "P2:F": [22, null], "P2:G": [16, null], "P2:U": [0, null], "P2:5b": [33, null],
+      "P1:W": [3, null],
+      "P1:1": [9, null],
+      "P1:2c": [13, null],
+      "P1:2b": [15, null],
+      "P1:2a": [17, null],
+      "P1:4": [27, null],
+      "P1:8a": [53, null],
+      "P1:EP": [57, null],
+      "P1:P4": [null, "p_scale"],
+      "P1:A": [null, "code_a"],
+      "P1:B": [null, "code_b"],
+      "P1:D": [null, "code_d"],
+      "P1:N": [null, "code_n"],
+      "P1:T": [null, "code_t"],
+      "P2:A*": [58, null],
+      "P2:A": [52, null],
+      "P2:B": [46, null],
+      "P2:C": [40, null],
+      "P2:D": [34, null],
+      "P2:E": [28, null],
+      "P2:F": [22, null],
+      "P2:G": [16, null],
+      "P2:U": [0, null],
+      "P2:5b": [33, null],
     });
     expect(rows.find((x) => x.result === "C")!.scale).toBe("gcse");
     expect(rows.find((x) => x.result === "5b")!.scale).toBe("nc");
@@ -299,8 +354,13 @@ describe("baseline and outcome windows (measures.md §2)", () => {
     // pupil; C4 is Y7 (no English tuition in Y7): no. C2 is the English tutee.
     const english = await db.all(`select upn, tutored from int_analysis_pupils where subject = 'English' order by upn`);
     expect(english).toEqual([
-      { upn: "C1", tutored: false }, { upn: "C2", tutored: true }, { upn: "C3", tutored: false },
-      { upn: "T1", tutored: false }, { upn: "T2", tutored: false }, { upn: "T3", tutored: false }, { upn: "T4", tutored: false },
+      { upn: "C1", tutored: false },
+      { upn: "C2", tutored: true },
+      { upn: "C3", tutored: false },
+      { upn: "T1", tutored: false },
+      { upn: "T2", tutored: false },
+      { upn: "T3", tutored: false },
+      { upn: "T4", tutored: false },
     ]);
   });
 });
@@ -325,10 +385,7 @@ describe("ARE and expected progress (measures.md §1)", () => {
     db = await build({
       pupils: rows.map(([u, nc, , , urn]) => pupil(u, nc, { urn })),
       tuition: rows.map(([u]) => [u, "maths", "2009-11-01", "2010-02-01"] as Course),
-      attainment: rows.flatMap(([u, , b, o]) => [
-        [u, "maths", "ta", "2009-10-01", b] as Result,
-        [u, "maths", "ta", "2010-03-01", o] as Result,
-      ]),
+      attainment: rows.flatMap(([u, , b, o]) => [[u, "maths", "ta", "2009-10-01", b] as Result, [u, "maths", "ta", "2010-03-01", o] as Result]),
     });
     const got = await db.all(`select upn, below_are_baseline as b, at_are_outcome as o from int_analysis_pupils order by upn`);
     expect(got).toEqual([
@@ -345,15 +402,71 @@ describe("ARE and expected progress (measures.md §1)", () => {
 
   it("counts expected progress in whole levels: ≥ 2 from KS1 to KS2, ≥ 3 from KS2 to KS4 (GCSE level-equivalents)", async () => {
     const rows: [string, number, [string, string, string][]][] = [
-      ["X1", 6, [["ks1", "2006-05-15", "2c"], ["ks2", "2010-05-10", "4"]]], // 4 − 2 = 2 → yes (2c is whole level 2)
-      ["X2", 6, [["ks1", "2006-05-15", "2a"], ["ks2", "2010-05-10", "3"]]], // 3 − 2 = 1 → no
-      ["X3", 6, [["ks1", "2006-05-15", "W"], ["ks2", "2010-05-10", "2"]]], // 2 − 0 = 2 → yes
+      [
+        "X1",
+        6,
+        [
+          ["ks1", "2006-05-15", "2c"],
+          ["ks2", "2010-05-10", "4"],
+        ],
+      ], // 4 − 2 = 2 → yes (2c is whole level 2)
+      [
+        "X2",
+        6,
+        [
+          ["ks1", "2006-05-15", "2a"],
+          ["ks2", "2010-05-10", "3"],
+        ],
+      ], // 3 − 2 = 1 → no
+      [
+        "X3",
+        6,
+        [
+          ["ks1", "2006-05-15", "W"],
+          ["ks2", "2010-05-10", "2"],
+        ],
+      ], // 2 − 0 = 2 → yes
       ["X4", 6, [["ks2", "2010-05-10", "4"]]], // no KS1 result → NULL
-      ["X5", 11, [["ks2", "2005-05-10", "4"], ["ks4", "2010-06-01", "C"]]], // C = 7; 7 − 4 = 3 → yes
-      ["X6", 11, [["ks2", "2005-05-10", "5"], ["ks4", "2010-06-01", "C"]]], // 7 − 5 = 2 → no
-      ["X7", 11, [["ks2", "2005-05-10", "W"], ["ks4", "2010-06-01", "G"]]], // G = 3; 3 − 0 = 3 → yes
-      ["X8", 11, [["ks2", "2005-05-10", "W"], ["ks4", "2010-06-01", "U"]]], // U is below G → no
-      ["X9", 5, [["ks1", "2007-05-15", "2b"], ["ks2", "2010-05-10", "5"]]], // Y5 (KS2 pupil with a KS2 result anyway): 5 − 2 = 3 → yes
+      [
+        "X5",
+        11,
+        [
+          ["ks2", "2005-05-10", "4"],
+          ["ks4", "2010-06-01", "C"],
+        ],
+      ], // C = 7; 7 − 4 = 3 → yes
+      [
+        "X6",
+        11,
+        [
+          ["ks2", "2005-05-10", "5"],
+          ["ks4", "2010-06-01", "C"],
+        ],
+      ], // 7 − 5 = 2 → no
+      [
+        "X7",
+        11,
+        [
+          ["ks2", "2005-05-10", "W"],
+          ["ks4", "2010-06-01", "G"],
+        ],
+      ], // G = 3; 3 − 0 = 3 → yes
+      [
+        "X8",
+        11,
+        [
+          ["ks2", "2005-05-10", "W"],
+          ["ks4", "2010-06-01", "U"],
+        ],
+      ], // U is below G → no
+      [
+        "X9",
+        5,
+        [
+          ["ks1", "2007-05-15", "2b"],
+          ["ks2", "2010-05-10", "5"],
+        ],
+      ], // Y5 (KS2 pupil with a KS2 result anyway): 5 − 2 = 3 → yes
     ];
     db = await build({
       pupils: rows.map(([u, nc]) => pupil(u, nc)),
@@ -384,18 +497,130 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
       `select upn, key_stage, eligible, eal, sen_any, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major
        from int_pupils order by upn`,
     );
-    const E = "Known or believed to be English", O = "Known or believed to be other than English";
-    const F = "FSM eligible", NF = "Not known to be FSM eligible", L = "Looked after", NL = "Not looked after";
+    const E = "Known or believed to be English",
+      O = "Known or believed to be other than English";
+    const F = "FSM eligible",
+      NF = "Not known to be FSM eligible",
+      L = "Looked after",
+      NL = "Not looked after";
     expect(rows).toEqual([
-      { upn: "G1", key_stage: "Key stage 2", eligible: true, eal: false, sen_any: true, fsm_status: F, cla_status: NL, first_language: E, sex: "Female", sen_provision: "School Action", ethnicity_major: "White" },
-      { upn: "G2", key_stage: "Key stage 3", eligible: true, eal: true, sen_any: true, fsm_status: NF, cla_status: L, first_language: O, sex: "Male", sen_provision: "School Action Plus", ethnicity_major: "Asian / Asian British" },
-      { upn: "G3", key_stage: "Key stage 4", eligible: true, eal: null, sen_any: true, fsm_status: NF, cla_status: NL, first_language: "Unknown", sex: "Male", sen_provision: "Statement", ethnicity_major: "Mixed / Multiple ethnic groups" },
-      { upn: "G4", key_stage: "Key stage 4", eligible: false, eal: null, sen_any: null, fsm_status: NF, cla_status: NL, first_language: "Unknown", sex: "Male", sen_provision: null, ethnicity_major: "Black / African / Caribbean / Black British" },
-      { upn: "G5", key_stage: null, eligible: false, eal: null, sen_any: false, fsm_status: NF, cla_status: NL, first_language: "Unknown", sex: "Male", sen_provision: "No SEN provision", ethnicity_major: "Other ethnic group" },
-      { upn: "G6", key_stage: null, eligible: false, eal: false, sen_any: false, fsm_status: NF, cla_status: NL, first_language: E, sex: "Male", sen_provision: "No SEN provision", ethnicity_major: "Unknown" },
-      { upn: "G7", key_stage: "Key stage 2", eligible: true, eal: false, sen_any: false, fsm_status: NF, cla_status: NL, first_language: E, sex: "Male", sen_provision: "No SEN provision", ethnicity_major: "Unknown" },
-      { upn: "G8", key_stage: "Key stage 2", eligible: true, eal: false, sen_any: false, fsm_status: NF, cla_status: NL, first_language: E, sex: "Male", sen_provision: "No SEN provision", ethnicity_major: "Unknown" },
-      { upn: "G9", key_stage: "Key stage 2", eligible: true, eal: false, sen_any: false, fsm_status: NF, cla_status: NL, first_language: E, sex: "Male", sen_provision: "No SEN provision", ethnicity_major: "Asian / Asian British" },
+      {
+        upn: "G1",
+        key_stage: "Key stage 2",
+        eligible: true,
+        eal: false,
+        sen_any: true,
+        fsm_status: F,
+        cla_status: NL,
+        first_language: E,
+        sex: "Female",
+        sen_provision: "School Action",
+        ethnicity_major: "White",
+      },
+      {
+        upn: "G2",
+        key_stage: "Key stage 3",
+        eligible: true,
+        eal: true,
+        sen_any: true,
+        fsm_status: NF,
+        cla_status: L,
+        first_language: O,
+        sex: "Male",
+        sen_provision: "School Action Plus",
+        ethnicity_major: "Asian / Asian British",
+      },
+      {
+        upn: "G3",
+        key_stage: "Key stage 4",
+        eligible: true,
+        eal: null,
+        sen_any: true,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: "Unknown",
+        sex: "Male",
+        sen_provision: "Statement",
+        ethnicity_major: "Mixed / Multiple ethnic groups",
+      },
+      {
+        upn: "G4",
+        key_stage: "Key stage 4",
+        eligible: false,
+        eal: null,
+        sen_any: null,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: "Unknown",
+        sex: "Male",
+        sen_provision: null,
+        ethnicity_major: "Black / African / Caribbean / Black British",
+      },
+      {
+        upn: "G5",
+        key_stage: null,
+        eligible: false,
+        eal: null,
+        sen_any: false,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: "Unknown",
+        sex: "Male",
+        sen_provision: "No SEN provision",
+        ethnicity_major: "Other ethnic group",
+      },
+      {
+        upn: "G6",
+        key_stage: null,
+        eligible: false,
+        eal: false,
+        sen_any: false,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: E,
+        sex: "Male",
+        sen_provision: "No SEN provision",
+        ethnicity_major: "Unknown",
+      },
+      {
+        upn: "G7",
+        key_stage: "Key stage 2",
+        eligible: true,
+        eal: false,
+        sen_any: false,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: E,
+        sex: "Male",
+        sen_provision: "No SEN provision",
+        ethnicity_major: "Unknown",
+      },
+      {
+        upn: "G8",
+        key_stage: "Key stage 2",
+        eligible: true,
+        eal: false,
+        sen_any: false,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: E,
+        sex: "Male",
+        sen_provision: "No SEN provision",
+        ethnicity_major: "Unknown",
+      },
+      {
+        upn: "G9",
+        key_stage: "Key stage 2",
+        eligible: true,
+        eal: false,
+        sen_any: false,
+        fsm_status: NF,
+        cla_status: NL,
+        first_language: E,
+        sex: "Male",
+        sen_provision: "No SEN provision",
+        ethnicity_major: "Asian / Asian British",
+      },
     ]);
   });
 
@@ -405,7 +630,10 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
     // well below expected. U2: SEN blank (no SEN group) and no baseline (no band).
     db = await build({
       pupils: [pupil("U1", 5, { sen: "A", fsm: true }), pupil("U2", 5, { sen: null, gender: "F" })],
-      tuition: [["U1", "maths", "2009-11-01", "2010-02-01"], ["U2", "maths", "2009-11-01", "2010-02-01"]],
+      tuition: [
+        ["U1", "maths", "2009-11-01", "2010-02-01"],
+        ["U2", "maths", "2009-11-01", "2010-02-01"],
+      ],
       attainment: [["U1", "maths", "ta", "2009-06-01", "2c"]],
     });
     const rows = await db.all(`select upn, subject, breakdown, group_label from int_pupil_groups order by upn, breakdown`);
@@ -437,12 +665,13 @@ describe("pupils, eligibility and group labels (measures.md §5, §7; outputs.md
   it("counts hours from attended sessions, full places at 10 hours, and costs a place", async () => {
     db = await build({
       pupils: [pupil("H1", 5), pupil("H2", 5)],
-      tuition: [["H1", "maths", "2009-11-01", "2010-02-01"], ["H2", "maths", "2009-11-01", "2010-02-01"]],
+      tuition: [
+        ["H1", "maths", "2009-11-01", "2010-02-01"],
+        ["H2", "maths", "2009-11-01", "2010-02-01"],
+      ],
     });
     // No session rows at all (sessions file absent): hours, full place and cost are not available.
-    expect(await db.all(`select hours, full_place, cost_gbp from int_places where upn = 'H1'`)).toEqual([
-      { hours: null, full_place: null, cost_gbp: null },
-    ]);
+    expect(await db.all(`select hours, full_place, cost_gbp from int_places where upn = 'H1'`)).toEqual([{ hours: null, full_place: null, cost_gbp: null }]);
     // C1 (H1): 10 attended sessions of 60 min + 1 missed (0 min, not attended) = 10 hours → full place.
     // C2 (H2): 9 attended of 60 + 1 attended of 59 = 9h59m → not full.
     for (let i = 0; i < 10; i++) await db.run(`insert into stg_sessions values ('C1', '2009-11-10', 60, true, true, 's', 2)`);

@@ -91,8 +91,18 @@ describe("a run over two academic years", () => {
   it("has impact figures in both years (the comparison is of figures, not of two empty files)", () => {
     for (const tp of PERIODS) {
       const la = csvRows(join(tmp, "both", "return", `impact_919_${tp}.csv`));
-      const total = la.filter((r) => r.subject === "Mathematics" && r.fsm_status === "Total" && r.key_stage === "Total" && r.sex === "Total"
-        && r.cla_status === "Total" && r.first_language === "Total" && r.sen_provision === "Total" && r.ethnicity_major === "Total" && (r.prior_attainment ?? "Total") === "Total");
+      const total = la.filter(
+        (r) =>
+          r.subject === "Mathematics" &&
+          r.fsm_status === "Total" &&
+          r.key_stage === "Total" &&
+          r.sex === "Total" &&
+          r.cla_status === "Total" &&
+          r.first_language === "Total" &&
+          r.sen_provision === "Total" &&
+          r.ethnicity_major === "Total" &&
+          (r.prior_attainment ?? "Total") === "Total",
+      );
       expect(total, tp).toHaveLength(1);
       expect(Number(total[0].n_t), `${tp} n_t`).toBeGreaterThan(0);
       expect(Number.isFinite(Number(total[0].b)), `${tp} b = ${total[0].b}`).toBe(true);
@@ -142,16 +152,35 @@ describe("the overview's years side by side (src/components/trends.js)", () => {
     }
   });
 
-  const impact = (tp: string, n_c: string) => ({ time_period: tp, la_code: "919", urn: null, subject: "English", breakdown: "total", group_label: "Total", n_c });
-  const delivery = (tp: string, places_funded: string) => ({ time_period: tp, la_code: "919", urn: null, subject: "English", breakdown: "total", group_label: "Total", places_funded });
+  const impact = (tp: string, n_c: string) => ({
+    time_period: tp,
+    la_code: "919",
+    urn: null,
+    subject: "English",
+    breakdown: "total",
+    group_label: "Total",
+    n_c,
+  });
+  const delivery = (tp: string, places_funded: string) => ({
+    time_period: tp,
+    la_code: "919",
+    urn: null,
+    subject: "English",
+    breakdown: "total",
+    group_label: "Total",
+    places_funded,
+  });
   const scope = { laCode: "919", periods: ["200910", "201011", "201112"], subjects: ["English"] };
 
   it("notes a count that moved by more than a quarter, and only that", () => {
     const within = 1000 * (1 + CHANGE_SHARE);
-    const notes: string[] = changeNotes({
-      impact: [impact("200910", "1000"), impact("201011", String(within)), impact("201112", String(Math.floor(within * (1 - CHANGE_SHARE)) - 1))],
-      delivery: [delivery("200910", "100"), delivery("201011", "100"), delivery("201112", "100")],
-    }, scope);
+    const notes: string[] = changeNotes(
+      {
+        impact: [impact("200910", "1000"), impact("201011", String(within)), impact("201112", String(Math.floor(within * (1 - CHANGE_SHARE)) - 1))],
+        delivery: [delivery("200910", "100"), delivery("201011", "100"), delivery("201112", "100")],
+      },
+      scope,
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain("comparison pupils");
     expect(notes[0]).toContain("2010/11 and 2011/12");
@@ -159,10 +188,13 @@ describe("the overview's years side by side (src/components/trends.js)", () => {
   });
 
   it("notes places funded that changed, and a count published in one year only; two symbols say nothing", () => {
-    const notes: string[] = changeNotes({
-      impact: [impact("200910", "c"), impact("201011", "c"), impact("201112", "40")],
-      delivery: [delivery("200910", "100"), delivery("201011", "200"), delivery("201112", "200")],
-    }, scope);
+    const notes: string[] = changeNotes(
+      {
+        impact: [impact("200910", "c"), impact("201011", "c"), impact("201112", "40")],
+        delivery: [delivery("200910", "100"), delivery("201011", "200"), delivery("201112", "200")],
+      },
+      scope,
+    );
     expect(notes).toHaveLength(2);
     expect(notes.filter((n) => n.includes("places funded") && n.includes("up 100%"))).toHaveLength(1);
     expect(notes.filter((n) => n.includes("comparison pupils") && n.includes("cannot be compared") && n.includes("2011/12"))).toHaveLength(1);

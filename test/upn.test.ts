@@ -32,7 +32,7 @@ describe("UPN check letter (TypeScript)", () => {
   });
   it("agrees with the generator's independent implementation on many bodies", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 2000; n++) {
       let body = "";
       for (let i = 0; i < 11; i++) body += Math.floor(rand() * 10);
@@ -47,8 +47,17 @@ describe("UPN check letter (SQL macro, used in bulk)", () => {
     const db = await Db.open(":memory:");
     await db.run(readFileSync(join(import.meta.dirname, "../pipelines/validate/sql/macros.sql"), "utf8"));
     let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const values: string[] = ["K201100109001", "A201100109001", "W20110010900A", "w20110010900a", "k201100109001", "K20110010900", "I201100109001", "K20110010900S"];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const values: string[] = [
+      "K201100109001",
+      "A201100109001",
+      "W20110010900A",
+      "w20110010900a",
+      "k201100109001",
+      "K20110010900",
+      "I201100109001",
+      "K20110010900S",
+    ];
     for (let n = 0; n < 500; n++) {
       let s = UPN_LETTERS[Math.floor(rand() * 23)];
       for (let i = 0; i < 11; i++) s += Math.floor(rand() * 10);

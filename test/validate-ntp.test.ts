@@ -23,7 +23,13 @@ const upn = (serial: number) => makeUpn("919", "2001", 14, serial);
 type Rows = Record<string, string>[];
 function writeCsv(dir: string, name: string, rows: Rows) {
   const header = Object.keys(rows[0]);
-  writeFileSync(join(dir, `${name}.csv`), toCsv(header, rows.map((r) => header.map((h) => r[h] ?? ""))));
+  writeFileSync(
+    join(dir, `${name}.csv`),
+    toCsv(
+      header,
+      rows.map((r) => header.map((h) => r[h] ?? "")),
+    ),
+  );
 }
 
 const SCHOOLS: Rows = [
@@ -36,8 +42,21 @@ const SCHOOLS: Rows = [
 function pupils(): Rows {
   const rows: Rows = [];
   for (let i = 1; i <= 40; i++)
-    rows.push({ upn: upn(i), academic_year: "2022/23", urn: i % 2 ? "100001" : "100002", nc_year: String(1 + (i % 11)), gender: i % 2 ? "F" : "M",
-      fsm: "N", cla: "N", first_language: "ENG", sen: "N", ethnicity: "WBRI", fsm6: "", pla: "", pupil_premium: "" });
+    rows.push({
+      upn: upn(i),
+      academic_year: "2022/23",
+      urn: i % 2 ? "100001" : "100002",
+      nc_year: String(1 + (i % 11)),
+      gender: i % 2 ? "F" : "M",
+      fsm: "N",
+      cla: "N",
+      first_language: "ENG",
+      sen: "N",
+      ethnicity: "WBRI",
+      fsm6: "",
+      pla: "",
+      pupil_premium: "",
+    });
   Object.assign(rows[0], { sen: "K", fsm6: "Y", pupil_premium: "Y" });
   Object.assign(rows[1], { sen: "E", pla: "Y" });
   Object.assign(rows[2], { sen: "A" }); // line 4: a 2009 code
@@ -50,30 +69,79 @@ function pupils(): Rows {
 
 /** [assessment, result, test_name, expected]: expected is "load" or the rule (column result unless named). */
 const RESULTS: [string, string, string, string][] = [
-  ["ks1", "PKF", "", "load"], ["ks1", "GDS", "", "load"], ["ks1", "PK3", "", "load"], ["ks1", "HNM", "", "load"], ["ks1", "P4", "", "load"],
-  ["ks1", "L", "", "load"], ["ks1", "2b", "", "bad_result"], ["ks1", "N", "", "bad_result"],
-  ["ks2", "105", "", "load"], ["ks2", "80", "", "load"], ["ks2", "120", "", "load"], ["ks2", "Q", "", "load"], ["ks2", "EXS", "", "load"],
-  ["ks2", "121", "", "out_of_range"], ["ks2", "79", "", "out_of_range"], ["ks2", "99.5", "", "out_of_range"],
-  ["ks2", "N", "", "bad_result"], ["ks2", "U", "", "bad_result"], ["ks2", "4b", "", "bad_result"],
-  ["ks4", "9", "", "load"], ["ks4", "1", "", "load"], ["ks4", "U", "", "load"], ["ks4", "X", "", "load"],
-  ["ks4", "A*", "", "bad_result"], ["ks4", "0", "", "bad_result"], ["ks4", "10", "", "bad_result"],
-  ["std", "98", "NGRT", "load"], ["std", "98.5", "ngrt ", "load"], ["std", "<70", "NGRT", "load"], ["std", ">141", "NGRT", "load"], ["std", "A", "NGRT", "load"],
-  ["std", "98.55", "NGRT", "out_of_range"], ["std", "150", "NGRT", "out_of_range"], ["std", "60", "NGRT", "out_of_range"],
-  ["std", "60", "PUMA", "load"], ["std", "146", "PUMA", "out_of_range"], ["std", "abc", "PUMA", "bad_result"],
+  ["ks1", "PKF", "", "load"],
+  ["ks1", "GDS", "", "load"],
+  ["ks1", "PK3", "", "load"],
+  ["ks1", "HNM", "", "load"],
+  ["ks1", "P4", "", "load"],
+  ["ks1", "L", "", "load"],
+  ["ks1", "2b", "", "bad_result"],
+  ["ks1", "N", "", "bad_result"],
+  ["ks2", "105", "", "load"],
+  ["ks2", "80", "", "load"],
+  ["ks2", "120", "", "load"],
+  ["ks2", "Q", "", "load"],
+  ["ks2", "EXS", "", "load"],
+  ["ks2", "121", "", "out_of_range"],
+  ["ks2", "79", "", "out_of_range"],
+  ["ks2", "99.5", "", "out_of_range"],
+  ["ks2", "N", "", "bad_result"],
+  ["ks2", "U", "", "bad_result"],
+  ["ks2", "4b", "", "bad_result"],
+  ["ks4", "9", "", "load"],
+  ["ks4", "1", "", "load"],
+  ["ks4", "U", "", "load"],
+  ["ks4", "X", "", "load"],
+  ["ks4", "A*", "", "bad_result"],
+  ["ks4", "0", "", "bad_result"],
+  ["ks4", "10", "", "bad_result"],
+  ["std", "98", "NGRT", "load"],
+  ["std", "98.5", "ngrt ", "load"],
+  ["std", "<70", "NGRT", "load"],
+  ["std", ">141", "NGRT", "load"],
+  ["std", "A", "NGRT", "load"],
+  ["std", "98.55", "NGRT", "out_of_range"],
+  ["std", "150", "NGRT", "out_of_range"],
+  ["std", "60", "NGRT", "out_of_range"],
+  ["std", "60", "PUMA", "load"],
+  ["std", "146", "PUMA", "out_of_range"],
+  ["std", "abc", "PUMA", "bad_result"],
   ["std", "100", "", "missing_value:test_name"],
-  ["ta", "EXS", "", "load"], ["ta", "BLW", "", "load"], ["ta", "EM", "", "load"], ["ta", "PK6", "", "load"], ["ta", "4b", "", "bad_result"],
+  ["ta", "EXS", "", "load"],
+  ["ta", "BLW", "", "load"],
+  ["ta", "EM", "", "load"],
+  ["ta", "PK6", "", "load"],
+  ["ta", "4b", "", "bad_result"],
   ["ks3", "5", "", "bad_code:assessment"],
 ];
 
 function attainment(): Rows {
   // Pupils 11–40 (none held back), one date per row, so no two rows share a key.
   const day = (i: number) => new Date(Date.UTC(2022, 9, 1 + i)).toISOString().slice(0, 10);
-  return RESULTS.map(([assessment, result, test_name], i) => ({ upn: upn(11 + (i % 30)), subject: "maths", assessment, assessed_on: day(i), result, test_name }));
+  return RESULTS.map(([assessment, result, test_name], i) => ({
+    upn: upn(11 + (i % 30)),
+    subject: "maths",
+    assessment,
+    assessed_on: day(i),
+    result,
+    test_name,
+  }));
 }
 
 const COURSE = {
-  urn: "100001", academic_year: "2022/23", subject: "maths", tutor_id: "T1", start_date: "2022-10-03", end_date: "2022-12-16",
-  route: "school_led", group_size: "1", group_id: "", tutor_type: "qualified_teacher", tutor_trained: "Y", funding_source: "ntp", hourly_cost_gbp: "",
+  urn: "100001",
+  academic_year: "2022/23",
+  subject: "maths",
+  tutor_id: "T1",
+  start_date: "2022-10-03",
+  end_date: "2022-12-16",
+  route: "school_led",
+  group_size: "1",
+  group_id: "",
+  tutor_type: "qualified_teacher",
+  tutor_trained: "Y",
+  funding_source: "ntp",
+  hourly_cost_gbp: "",
   entry_reason: "",
 };
 
@@ -128,10 +196,17 @@ function ntpFolder(settings: Record<string, unknown> = {}): string {
   writeCsv(dir, "pupils", pupils());
   writeCsv(dir, "attainment", attainment());
   writeCsv(dir, "tuition", tuition());
-  writeFileSync(join(dir, "settings.json"), JSON.stringify({
-    la: LA, programme: "ntp", build_date: "2023-09-30", max_quarantine_share: 1,
-    ntp: { standardised_tests: { NGRT: { min: 69, max: 141 } } }, ...settings,
-  }));
+  writeFileSync(
+    join(dir, "settings.json"),
+    JSON.stringify({
+      la: LA,
+      programme: "ntp",
+      build_date: "2023-09-30",
+      max_quarantine_share: 1,
+      ntp: { standardised_tests: { NGRT: { min: 69, max: 141 } } },
+      ...settings,
+    }),
+  );
   return dir;
 }
 
@@ -163,7 +238,8 @@ describe("ntp folder", async () => {
     expect(held("pupils", 5).map((q) => [q.rule, q.column])).toEqual([["bad_flag", "fsm6"]]);
     expect(held("pupils", 6).map((q) => [q.rule, q.column])).toEqual([["bad_flag", "pupil_premium"]]);
     const [first, second, plain] = await db.all<{ sen: string; fsm6: boolean; pla: boolean; pupil_premium: boolean | null }>(
-      `select sen, fsm6, pla, pupil_premium from stg_pupils where _line in (2, 3, 10) order by _line`);
+      `select sen, fsm6, pla, pupil_premium from stg_pupils where _line in (2, 3, 10) order by _line`,
+    );
     expect(first).toEqual({ sen: "K", fsm6: true, pla: false, pupil_premium: true });
     expect(second).toEqual({ sen: "E", fsm6: false, pla: true, pupil_premium: null });
     // blank fsm6 and pla mean N; blank pupil_premium is unknown
@@ -177,7 +253,8 @@ describe("ntp folder", async () => {
 
   it("keeps the test name and each accepted result as written (codes upper case), unscored", async () => {
     const rows = await db.all<{ assessment: string; result: string; test_name: string | null }>(
-      `select assessment, result, test_name from stg_attainment where assessment = 'std' order by _line`);
+      `select assessment, result, test_name from stg_attainment where assessment = 'std' order by _line`,
+    );
     expect(rows.map((r) => r.result)).toEqual(["98", "98.5", "<70", ">141", "A", "60"]);
     expect(rows.map((r) => r.test_name)).toEqual(["NGRT", "ngrt", "NGRT", "NGRT", "NGRT", "PUMA"]);
   });
@@ -190,16 +267,16 @@ describe("ntp folder", async () => {
     expect(held("attainment", puma)[0].message).toContain("ntp.standardised_tests");
   });
 
-  it.each(COURSES.map(([change, expected], i) => [i + 2, JSON.stringify(change), expected] as const))(
-    "tuition line %i %s → %s", (line, _change, expected) => {
-      const got = held("tuition", line).map((q) => `${q.rule}:${q.column}`);
-      expect(got).toEqual(expected === "load" || expected.startsWith("breach:") ? [] : [expected]);
-    });
+  it.each(COURSES.map(([change, expected], i) => [i + 2, JSON.stringify(change), expected] as const))("tuition line %i %s → %s", (line, _change, expected) => {
+    const got = held("tuition", line).map((q) => `${q.rule}:${q.column}`);
+    expect(got).toEqual(expected === "load" || expected.startsWith("breach:") ? [] : [expected]);
+  });
 
   it("names the differing columns and every line of an inconsistent group", () => {
     const line = COURSES.findIndex(([c]) => c.group_id === "G1") + 2;
     expect(held("tuition", line)[0].message).toBe(
-      `group G1 has 2 rows (lines ${line}, ${line + 1}) that differ in tutor_id; a group's rows must agree, so all are held back: correct them or give them different group_ids`);
+      `group G1 has 2 rows (lines ${line}, ${line + 1}) that differ in tutor_id; a group's rows must agree, so all are held back: correct them or give them different group_ids`,
+    );
   });
 
   it("says why a tuition year is refused, and a tutor needed training", async () => {
@@ -207,16 +284,29 @@ describe("ntp folder", async () => {
     expect(held("tuition", line)[0].message).toBe("academic_year 2019/20 is outside the National Tutoring Programme, which ran 2020/21 to 2023/24");
     const ta = COURSES.findIndex(([c]) => c.start_date === "2022-01-10") + 2;
     expect(await db.one(`select message from programme_breaches where line = ?`, [ta])).toEqual({
-      message: "a school-led course starting 2022-01-10 taught by a teaching assistant whose tutor training is not passed (tutor_trained N); from 1 November 2021 such a tutor needed it",
+      message:
+        "a school-led course starting 2022-01-10 taught by a teaching assistant whose tutor training is not passed (tutor_trained N); from 1 November 2021 such a tutor needed it",
     });
   });
 
   it("types the new tuition columns into stg_tuition", async () => {
     const line = COURSES.findIndex(([c]) => c.hourly_cost_gbp === "£42.50") + 2;
-    expect(await db.one(`select subject, route, group_size, group_id, tutor_type, tutor_trained, funding_source, hourly_cost_gbp, entry_reason
-      from stg_tuition where _line = ?`, [line])).toEqual({
-      subject: "science", route: "school_led", group_size: 1, group_id: null, tutor_type: "qualified_teacher", tutor_trained: true,
-      funding_source: "ntp", hourly_cost_gbp: 42.5, entry_reason: "disadvantaged",
+    expect(
+      await db.one(
+        `select subject, route, group_size, group_id, tutor_type, tutor_trained, funding_source, hourly_cost_gbp, entry_reason
+      from stg_tuition where _line = ?`,
+        [line],
+      ),
+    ).toEqual({
+      subject: "science",
+      route: "school_led",
+      group_size: 1,
+      group_id: null,
+      tutor_type: "qualified_teacher",
+      tutor_trained: true,
+      funding_source: "ntp",
+      hourly_cost_gbp: 42.5,
+      entry_reason: "disadvantaged",
     });
   });
 
@@ -235,24 +325,64 @@ describe("ntp folder", async () => {
 describe("headers each profile needs", () => {
   it("refuses an ntp tuition file without route, naming the column", async () => {
     const dir = ntpFolder();
-    writeCsv(dir, "tuition", tuition().map(({ route: _r, ...rest }) => rest));
+    writeCsv(
+      dir,
+      "tuition",
+      tuition().map(({ route: _r, ...rest }) => rest),
+    );
     const raw = JSON.parse((await import("node:fs")).readFileSync(join(dir, "settings.json"), "utf8"));
     await expect(validated(dir, raw)).rejects.toThrow(/tuition\.csv[\s\S]*required column route missing/);
   });
 
   it("reads a 2009 folder's ntp-named columns as extra columns, and leaves the new stg columns NULL", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-ntp-2009-"));
-    writeCsv(dir, "schools", SCHOOLS.slice(0, 1).map((s) => ({ ...s, national_challenge: "N", ecaw: "N" })));
-    writeCsv(dir, "pupils", [{ upn: upn(1), academic_year: "2009/10", urn: "100001", nc_year: "5", gender: "F", fsm: "N", cla: "N", first_language: "ENG", sen: "N", ethnicity: "WBRI", fsm6: "Y" }]);
+    writeCsv(
+      dir,
+      "schools",
+      SCHOOLS.slice(0, 1).map((s) => ({ ...s, national_challenge: "N", ecaw: "N" })),
+    );
+    writeCsv(dir, "pupils", [
+      {
+        upn: upn(1),
+        academic_year: "2009/10",
+        urn: "100001",
+        nc_year: "5",
+        gender: "F",
+        fsm: "N",
+        cla: "N",
+        first_language: "ENG",
+        sen: "N",
+        ethnicity: "WBRI",
+        fsm6: "Y",
+      },
+    ]);
     writeCsv(dir, "attainment", [{ upn: upn(1), subject: "maths", assessment: "ks2", assessed_on: "2010-05-10", result: "4b", test_name: "NGRT" }]);
-    writeCsv(dir, "tuition", [{ tuition_id: "C1", upn: upn(1), urn: "100001", academic_year: "2009/10", subject: "science", tutor_id: "T1",
-      start_date: "2009-10-01", end_date: "2009-12-01", allocation: "core", entry_reason: "falling_behind", itp_agreed: "Y", mid_check: "Y",
-      targets_set: "3", targets_met: "2", route: "school_led" }]);
+    writeCsv(dir, "tuition", [
+      {
+        tuition_id: "C1",
+        upn: upn(1),
+        urn: "100001",
+        academic_year: "2009/10",
+        subject: "science",
+        tutor_id: "T1",
+        start_date: "2009-10-01",
+        end_date: "2009-12-01",
+        allocation: "core",
+        entry_reason: "falling_behind",
+        itp_agreed: "Y",
+        mid_check: "Y",
+        targets_set: "3",
+        targets_met: "2",
+        route: "school_led",
+      },
+    ]);
     const db = await validated(dir, { la: LA, build_date: "2010-09-30", max_quarantine_share: 1 });
     const extra = await db.all<{ dataset: string; extra: string[] }>(`select dataset, extra_columns as extra from ingest_files order by dataset`);
     expect(extra).toEqual([
-      { dataset: "attainment", extra: ["test_name"] }, { dataset: "pupils", extra: ["fsm6"] },
-      { dataset: "schools", extra: [] }, { dataset: "tuition", extra: ["route"] },
+      { dataset: "attainment", extra: ["test_name"] },
+      { dataset: "pupils", extra: ["fsm6"] },
+      { dataset: "schools", extra: [] },
+      { dataset: "tuition", extra: ["route"] },
     ]);
     // 2009's code lists still hold: subject science is bad_code there
     const rules = await db.all(`select dataset, "column", rule from quarantine order by dataset`);
@@ -282,12 +412,15 @@ describe("ntp code lists in the unknown-value report and value_aliases", () => {
   });
 
   it("refuses an alias to a code of the other profile, naming the key", () => {
-    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { pupils: { sen: { "SEN support": "K" } } } })))
-      .toThrow(/value_aliases\.pupils\.sen\."SEN support": "K" is not a value pupils\.sen accepts \(one of: N\|A\|P\|S\)/);
-    expect(() => checkValueAliases(parseSettings({ la: LA, programme: "ntp", value_aliases: { pupils: { sen: { "School Action": "A" } } } })))
-      .toThrow(/value_aliases\.pupils\.sen\."School Action": "A" is not a value pupils\.sen accepts \(one of: N\|K\|E\)/);
-    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { tuition: { route: { TP: "tuition_partner" } } } })))
-      .toThrow(/value_aliases\.tuition\.route: not a column of tuition/);
+    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { pupils: { sen: { "SEN support": "K" } } } }))).toThrow(
+      /value_aliases\.pupils\.sen\."SEN support": "K" is not a value pupils\.sen accepts \(one of: N\|A\|P\|S\)/,
+    );
+    expect(() => checkValueAliases(parseSettings({ la: LA, programme: "ntp", value_aliases: { pupils: { sen: { "School Action": "A" } } } }))).toThrow(
+      /value_aliases\.pupils\.sen\."School Action": "A" is not a value pupils\.sen accepts \(one of: N\|K\|E\)/,
+    );
+    expect(() => checkValueAliases(parseSettings({ la: LA, value_aliases: { tuition: { route: { TP: "tuition_partner" } } } }))).toThrow(
+      /value_aliases\.tuition\.route: not a column of tuition/,
+    );
   });
 });
 
@@ -301,10 +434,13 @@ describe("synth --programme ntp --faults (programmes.md §6.3)", () => {
     const key = (r: { file: string; line: number; column: string | null; rule: string }) => `${r.file}:${r.line}:${r.column}:${r.rule}`;
     const faults: string[] = truth.faults.rows.map(key);
     expect(faults.length).toBeGreaterThan(20);
-    const held = await db.all<{ file: string; line: number; column: string | null; rule: string }>(`select file, line::INTEGER as line, "column", rule from quarantine`);
+    const held = await db.all<{ file: string; line: number; column: string | null; rule: string }>(
+      `select file, line::INTEGER as line, "column", rule from quarantine`,
+    );
     expect(held.map(key).sort()).toEqual([...faults].sort());
     const breaches = await db.all<{ rule: string; ids: string[] }>(
-      `select b.rule, list(t.tuition_id order by t.tuition_id) as ids from programme_breaches b join stg_tuition t on t._line = b.line group by b.rule`);
+      `select b.rule, list(t.tuition_id order by t.tuition_id) as ids from programme_breaches b join stg_tuition t on t._line = b.line group by b.rule`,
+    );
     const expected = Object.entries(truth.programme_rule_breaches as Record<string, string[]>).filter(([, ids]) => ids.length > 0);
     expect(expected.length).toBeGreaterThan(0);
     expect(Object.fromEntries(breaches.map((b) => [b.rule, b.ids]))).toEqual(Object.fromEntries(expected.map(([rule, ids]) => [rule, [...ids].sort()])));

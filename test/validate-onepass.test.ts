@@ -35,7 +35,13 @@ function edit(dir: string, file: string, rename: Record<string, string>, change:
     change(row);
     return header.map((h) => row[h]);
   });
-  writeFileSync(join(dir, file), toCsv(header.map((h) => rename[h] ?? h), out));
+  writeFileSync(
+    join(dir, file),
+    toCsv(
+      header.map((h) => rename[h] ?? h),
+      out,
+    ),
+  );
 }
 
 /** The `"<key>": { ... }` block in a message, parsed as JSON (it must be valid JSON to be pasted). */
@@ -118,7 +124,9 @@ describe("the printed summary says where each file was read from", () => {
     writeFileSync(join(dir, "schools.csv"), ["Schools in the programme", "Spring 2010", ...semi, `Total rows: ${rows}`].join("\n") + "\n");
     const result = await validate(dir);
     const printed = formatFiles(result.report!);
-    expect(printed).toContain(`schools.csv: header line 3, semicolon-separated; passed over lines 1-2 above the header; line ${rows + 4} "Total rows: ${rows}" after the table`);
+    expect(printed).toContain(
+      `schools.csv: header line 3, semicolon-separated; passed over lines 1-2 above the header; line ${rows + 4} "Total rows: ${rows}" after the table`,
+    );
     expect(printed).toContain("pupils.csv: header line 1; nothing passed over");
     expect(result.report!.files.find((f) => f.dataset === "schools")!.rows_read).toBe(rows);
   }, 120_000);

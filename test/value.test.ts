@@ -19,7 +19,12 @@ const PAYMENT = 50;
 // The year is named: the fixture writes int_places itself and leaves stg_tuition empty, so the
 // default (every year with a tuition row, core/run-context.ts) would analyse no year.
 const one: ResolvedSettings = parseSettings({ la: LA919, academic_years: ["2009/10"], tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
-const both: ResolvedSettings = parseSettings({ las: [LA919, LA920], academic_years: ["2009/10"], tutor_hourly_rate_gbp: RATE, school_payment_per_place_gbp: PAYMENT });
+const both: ResolvedSettings = parseSettings({
+  las: [LA919, LA920],
+  academic_years: ["2009/10"],
+  tutor_hourly_rate_gbp: RATE,
+  school_payment_per_place_gbp: PAYMENT,
+});
 
 /** measures.md §9, worked by hand: (hours + 2 hours' liaison) × rate + payment to the school. */
 const placeCost = (hours: number) => (hours + 2) * RATE + PAYMENT;
@@ -42,8 +47,13 @@ async function contractTables(db: Db): Promise<void> {
 }
 
 async function school(db: Db, urn: string, la: string, academy: boolean, nationalChallenge: boolean): Promise<void> {
-  await db.run(`insert into stg_schools values (?, ?, 'School', ?, 'all-through', ?, ?, false, 'schools.csv', 2)`,
-    [urn, `${la}4000`, la, academy, nationalChallenge]);
+  await db.run(`insert into stg_schools values (?, ?, 'School', ?, 'all-through', ?, ?, false, 'schools.csv', 2)`, [
+    urn,
+    `${la}4000`,
+    la,
+    academy,
+    nationalChallenge,
+  ]);
 }
 
 /** `n` census pupils named prefix1..prefixN; eligible as measures.md §7 says (worked here, not read from code). */
@@ -58,10 +68,15 @@ async function cohort(db: Db, prefix: string, la: string, urn: string, ncYear: n
 }
 
 async function place(db: Db, la: string, urn: string, upn: string, subject: string, hours: number): Promise<void> {
-  await db.run(
-    `insert into int_places values ('2009/10', '200910', ?, ?, ?, ?, 1, date '2009-10-01', date '2010-03-01', 0, 0, ?, ?, ?)`,
-    [la, urn, upn, subject, hours, hours >= 10, placeCost(hours)],
-  );
+  await db.run(`insert into int_places values ('2009/10', '200910', ?, ?, ?, ?, 1, date '2009-10-01', date '2010-03-01', 0, 0, ?, ?, ?)`, [
+    la,
+    urn,
+    upn,
+    subject,
+    hours,
+    hours >= 10,
+    placeCost(hours),
+  ]);
 }
 
 async function allocation(db: Db, la: string, urn: string | null, ks: number, subject: string, places: number, funding: number): Promise<void> {
@@ -117,10 +132,13 @@ async function addSecondLa(db: Db): Promise<void> {
 }
 
 async function get(db: Db, table: string, k: { la?: string; urn?: string | null; subject: string; breakdown?: string; group?: string }): Promise<Row> {
-  const rows = await db.all(
-    `select * from ${table} where la_code = ? and urn is not distinct from ? and subject = ? and breakdown = ? and group_label = ?`,
-    [k.la ?? "919", k.urn ?? null, k.subject, k.breakdown ?? "total", k.group ?? "Total"],
-  );
+  const rows = await db.all(`select * from ${table} where la_code = ? and urn is not distinct from ? and subject = ? and breakdown = ? and group_label = ?`, [
+    k.la ?? "919",
+    k.urn ?? null,
+    k.subject,
+    k.breakdown ?? "total",
+    k.group ?? "Total",
+  ]);
   expect(rows, JSON.stringify(k)).toHaveLength(1);
   return rows[0]!;
 }
@@ -286,8 +304,27 @@ describe("several LAs", () => {
 describe("pipelines/measures/catalogue/programme.csv", () => {
   const CATALOGUE_DIR = "pipelines/measures/catalogue";
   // ees-rules.md rule 13: an indicator name holding one of these fails the screener
-  const SMUSHED = ["male", "female", "asian", "chinese", "indian", "pakistani", "bangladeshi", "black", "african",
-    "caribbean", "white", "roma", "irish", "english", "british", "scottish", "welsh", "northern irish", "arab"];
+  const SMUSHED = [
+    "male",
+    "female",
+    "asian",
+    "chinese",
+    "indian",
+    "pakistani",
+    "bangladeshi",
+    "black",
+    "african",
+    "caribbean",
+    "white",
+    "roma",
+    "irish",
+    "english",
+    "british",
+    "scottish",
+    "welsh",
+    "northern irish",
+    "arab",
+  ];
 
   it("names real mart columns, follows the EES naming rules and measures.md §12 decimal places", async () => {
     const dir = mkdtempSync(join(tmpdir(), "programme-catalogue-"));
@@ -297,14 +334,19 @@ describe("pipelines/measures/catalogue/programme.csv", () => {
       const rows = await loadCatalogue(db, dir);
       expect(rows.length).toBeGreaterThan(30);
       for (const r of rows) {
-        const cols = (await db.all<{ column_name: string }>(
-          `select column_name from information_schema.columns where table_name = ?`, [r.mart])).map((c) => c.column_name);
+        const cols = (await db.all<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ?`, [r.mart])).map(
+          (c) => c.column_name,
+        );
         expect(cols, `${r.mart}.${r.indicator}`).toContain(r.indicator);
         for (const c of r.count_basis) expect(cols, `${r.indicator} count_basis ${c}`).toContain(c);
         for (const word of SMUSHED) expect(r.indicator.toLowerCase(), r.indicator).not.toContain(word);
       }
       // measures.md §12: % and hours to 1 dp, £ to 0; each rule's rows exist, so none checks nothing.
-      for (const [rule, want] of [[(r: (typeof rows)[number]) => r.unit === "%", 1], [(r: (typeof rows)[number]) => r.unit === "£", 0], [(r: (typeof rows)[number]) => /hours/.test(r.indicator), 1]] as const) {
+      for (const [rule, want] of [
+        [(r: (typeof rows)[number]) => r.unit === "%", 1],
+        [(r: (typeof rows)[number]) => r.unit === "£", 0],
+        [(r: (typeof rows)[number]) => /hours/.test(r.indicator), 1],
+      ] as const) {
         const hit = rows.filter(rule);
         expect(hit.length).toBeGreaterThan(0);
         for (const r of hit) expect(r.dp, r.indicator).toBe(want);

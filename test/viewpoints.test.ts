@@ -12,7 +12,7 @@ const settings: ResolvedSettings = parseSettings({ la: LA });
 
 // t(0.975, df) from printed tables (e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2, to 3 dp there;
 // more digits from the closed forms: df 1 tan(0.475π), df 2 0.95/√(2·0.975·0.025)).
-const T_975 = { 1: 12.706204736, 2: 4.302652730, 3: 3.182446305 } as const;
+const T_975 = { 1: 12.706204736, 2: 4.30265273, 3: 3.182446305 } as const;
 
 const SECRET = "PRIVATE-COMMENT-TEXT";
 
@@ -32,17 +32,31 @@ async function contractTables(db: Db): Promise<void> {
 }
 
 async function courseWithPlace(db: Db, id: string, upn: string, urn: string, subject: "english" | "maths"): Promise<void> {
-  await db.run(`insert into stg_tuition values (?, ?, ?, '2009/10', ?, 'T', date '2009-10-01', date '2010-03-01', 'core',
-    'falling_behind', true, true, 1, 1, 'tuition.csv', 2)`, [id, upn, urn, subject]);
-  await db.run(`insert into int_places values ('2009/10', '200910', '919', ?, ?, ?, 1, date '2009-10-01', date '2010-03-01',
-    10, 10, 10, true, 400)`, [urn, upn, subject === "english" ? "English" : "Mathematics"]);
+  await db.run(
+    `insert into stg_tuition values (?, ?, ?, '2009/10', ?, 'T', date '2009-10-01', date '2010-03-01', 'core',
+    'falling_behind', true, true, 1, 1, 'tuition.csv', 2)`,
+    [id, upn, urn, subject],
+  );
+  await db.run(
+    `insert into int_places values ('2009/10', '200910', '919', ?, ?, ?, 1, date '2009-10-01', date '2010-03-01',
+    10, 10, 10, true, 400)`,
+    [urn, upn, subject === "english" ? "English" : "Mathematics"],
+  );
 }
 
 let answerNo = 0;
 async function answer(db: Db, course: string, respondent: string, stage: "pre" | "post", item: string, response: number): Promise<void> {
   answerNo += 1;
-  await db.run(`insert into stg_viewpoints values (?, ?, ?, ?, ?, ?, ?, 'viewpoints.csv', ?)`,
-    [`R${answerNo}`, course, respondent, stage, item, response, `${SECRET} ${answerNo}`, answerNo + 1]);
+  await db.run(`insert into stg_viewpoints values (?, ?, ?, ?, ?, ?, ?, 'viewpoints.csv', ?)`, [
+    `R${answerNo}`,
+    course,
+    respondent,
+    stage,
+    item,
+    response,
+    `${SECRET} ${answerNo}`,
+    answerNo + 1,
+  ]);
 }
 
 /*

@@ -75,10 +75,18 @@ describe("the return's workbook", () => {
   it("heads every column with its metadata label, and the Glossary pairs each heading with its CSV code", () => {
     const meta = [...csv("impact_919_200910.meta.csv").records, ...csv("impact_schools_919_200910.meta.csv").records];
     const labelOf = new Map(meta.map((r) => [r.values.col_name, r.values.label]));
-    const glossary = sheetRows("Glossary", new Map([
-      ["Column heading in this workbook", "label"], ["Column name in the CSV files", "code"], ["Type", "kind"], ["Unit", "unit"],
-      ["Decimal places", "dp"], ["Group of figures", "grouping"], ["Sheets", "sheets"],
-    ])).rows;
+    const glossary = sheetRows(
+      "Glossary",
+      new Map([
+        ["Column heading in this workbook", "label"],
+        ["Column name in the CSV files", "code"],
+        ["Type", "kind"],
+        ["Unit", "unit"],
+        ["Decimal places", "dp"],
+        ["Group of figures", "grouping"],
+        ["Sheets", "sheets"],
+      ]),
+    ).rows;
     // a column with metadata is headed by its metadata label, whatever its type
     const withMeta = glossary.filter((g) => labelOf.has(String(g.code)));
     expect(withMeta.length).toBeGreaterThan(0);
@@ -92,7 +100,10 @@ describe("the return's workbook", () => {
     const codes = new Set(glossary.map((g) => String(g.code)));
     for (const name of ["Delivery", "Impact", "Delivery (schools)", "Viewpoints"]) {
       const headings = (wb.getWorksheet(name)!.getRow(1).values as unknown[]).slice(1) as string[];
-      expect(headings.filter((h) => codes.has(h) && !glossary.some((g) => g.label === h)), name).toEqual([]);
+      expect(
+        headings.filter((h) => codes.has(h) && !glossary.some((g) => g.label === h)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -100,7 +111,10 @@ describe("the return's workbook", () => {
     const codeOf = glossaryCodes();
     const file = csv("impact_919_200910.csv");
     const dp = dpOf("impact_919_200910.meta.csv");
-    for (const [sheet, inds] of [["Delivery", ["n_pupils", "n_places", "mean_hours", "pct_full_places", "total_cost_gbp"]], ["Impact", ["impact_points"]]] as const) {
+    for (const [sheet, inds] of [
+      ["Delivery", ["n_pupils", "n_places", "mean_hours", "pct_full_places", "total_cost_gbp"]],
+      ["Impact", ["impact_points"]],
+    ] as const) {
       const { codes, rows } = sheetRows(sheet, codeOf);
       const expected = file.records.filter((r) => inds.some((c) => r.values[c] !== "z"));
       expect(rows.length, sheet).toBe(expected.length);
@@ -171,7 +185,11 @@ function glossaryCodes(): Map<string, string> {
 }
 
 function dpOf(metaFile: string): Map<string, number> {
-  return new Map(csv(metaFile).records.filter((r) => r.values.col_type === "Indicator").map((r) => [r.values.col_name!, Number(r.values.indicator_dp)]));
+  return new Map(
+    csv(metaFile)
+      .records.filter((r) => r.values.col_type === "Indicator")
+      .map((r) => [r.values.col_name!, Number(r.values.indicator_dp)]),
+  );
 }
 
 function coverText(): string {

@@ -106,7 +106,10 @@ export class Db {
     const row = `(${columns.map(() => "?").join(", ")})`;
     for (let i = 0; i < rows.length; i += 200) {
       const batch = rows.slice(i, i + 200);
-      await this.run(`insert into ${ident(table)} values ${batch.map(() => row).join(", ")}`, batch.flatMap((r) => columns.map(([c]) => (r[c] ?? null) as DuckDBValue)));
+      await this.run(
+        `insert into ${ident(table)} values ${batch.map(() => row).join(", ")}`,
+        batch.flatMap((r) => columns.map(([c]) => (r[c] ?? null) as DuckDBValue)),
+      );
     }
   }
 

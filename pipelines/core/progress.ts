@@ -47,7 +47,6 @@ export function textTable(rows: Record<string, string | number>[]): string {
   const cols = Object.keys(rows[0]);
   const cells = rows.map((r) => cols.map((c) => String(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (vals: string[]) =>
-    vals.map((v, i) => (typeof rows[0][cols[i]] === "number" ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ");
+  const line = (vals: string[]) => vals.map((v, i) => (typeof rows[0][cols[i]] === "number" ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ");
   return [line(cols), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }

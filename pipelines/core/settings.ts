@@ -13,7 +13,7 @@ const academicYear = z
 
 export const LocalAuthority = z.object({
   /** Old (three-digit) LA code, e.g. "919"; must match schools.la_code. No default. */
-  old_code: z.string().regex(/^\d{3}$/, "old_code is the three-digit LA code, e.g. \"919\""),
+  old_code: z.string().regex(/^\d{3}$/, 'old_code is the three-digit LA code, e.g. "919"'),
   /** LA name as in the Department's lookups, e.g. "Hertfordshire". No default. */
   name: z.string().min(1),
   /** GSS code, e.g. "E10000015". No default. */
@@ -25,34 +25,46 @@ export const LocalAuthority = z.object({
 export type LocalAuthority = z.infer<typeof LocalAuthority>;
 
 /** One cell of the NTP funding table (programmes.md §1): the programme's share of cost, and whether the cost counted is capped. */
-const SubsidyCellSetting = z.object({
-  share: z.number().min(0, "share is the programme's share of cost, from 0 to 1").max(1, "share is the programme's share of cost, from 0 to 1"),
-  capped: z.boolean({ error: "capped is true (cost counted up to £18 a pupil-hour, £47 in special and AP schools) or false" }),
-}).strict();
+const SubsidyCellSetting = z
+  .object({
+    share: z.number().min(0, "share is the programme's share of cost, from 0 to 1").max(1, "share is the programme's share of cost, from 0 to 1"),
+    capped: z.boolean({ error: "capped is true (cost counted up to £18 a pupil-hour, £47 in special and AP schools) or false" }),
+  })
+  .strict();
 
 /** Year → route → cell; years and routes are checked in profileProblems, so a wrong key is named even when its cell is wrong too. */
 const SubsidyShareSetting = z.record(z.string(), z.record(z.string(), SubsidyCellSetting));
 
 /** Settings of the `ntp` profile only (programmes.md §1–§2). */
-export const NtpSettings = z.object({
-  /** A place is full with at least this many attended hours over its courses. Default 12. */
-  full_course_hours: z.number().positive().default(12),
-  /** A standardised score at or above this is "not below average". Default 85. */
-  expected_standardised_score: z.number().positive().default(85),
-  /** Cost of a tutor-hour per route where a tuition row leaves hourly_cost_gbp blank. Defaults 45, 25, 30 (choice). */
-  hourly_cost_gbp: z.object({
-    tuition_partner: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.tuition_partner),
-    academic_mentor: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.academic_mentor),
-    school_led: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.school_led),
-  }).strict().prefault({}),
-  /** Cells of the year × route funding table to override: { "2022/23": { "school_led": { "share": 0.6, "capped": true } } }. */
-  subsidy_share: SubsidyShareSetting.default({}),
-  /** Range of each standardised test by its test_name: { "NGRT": { "min": 69, "max": 141 } }. Default 55 to 145. */
-  standardised_tests: z.record(
-    z.string().trim().min(1, "a test's name is the test_name its attainment rows give"),
-    z.object({ min: z.number(), max: z.number() }).strict().refine((r) => r.min < r.max, "min must be below max"),
-  ).default({}),
-}).strict();
+export const NtpSettings = z
+  .object({
+    /** A place is full with at least this many attended hours over its courses. Default 12. */
+    full_course_hours: z.number().positive().default(12),
+    /** A standardised score at or above this is "not below average". Default 85. */
+    expected_standardised_score: z.number().positive().default(85),
+    /** Cost of a tutor-hour per route where a tuition row leaves hourly_cost_gbp blank. Defaults 45, 25, 30 (choice). */
+    hourly_cost_gbp: z
+      .object({
+        tuition_partner: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.tuition_partner),
+        academic_mentor: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.academic_mentor),
+        school_led: z.number().nonnegative().default(DEFAULT_HOURLY_COST_GBP.school_led),
+      })
+      .strict()
+      .prefault({}),
+    /** Cells of the year × route funding table to override: { "2022/23": { "school_led": { "share": 0.6, "capped": true } } }. */
+    subsidy_share: SubsidyShareSetting.default({}),
+    /** Range of each standardised test by its test_name: { "NGRT": { "min": 69, "max": 141 } }. Default 55 to 145. */
+    standardised_tests: z
+      .record(
+        z.string().trim().min(1, "a test's name is the test_name its attainment rows give"),
+        z
+          .object({ min: z.number(), max: z.number() })
+          .strict()
+          .refine((r) => r.min < r.max, "min must be below max"),
+      )
+      .default({}),
+  })
+  .strict();
 export type NtpSettings = z.infer<typeof NtpSettings>;
 
 export const Settings = z
@@ -83,13 +95,20 @@ export const Settings = z
      */
     value_aliases: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.string()))).default({}),
     /** A file with a larger share of its rows quarantined refuses the run (0 to 1). Default 0.05. */
-    max_quarantine_share: z.number().min(0, "max_quarantine_share is a share from 0 to 1, e.g. 0.05").max(1, "max_quarantine_share is a share from 0 to 1, e.g. 0.05").default(0.05),
+    max_quarantine_share: z
+      .number()
+      .min(0, "max_quarantine_share is a share from 0 to 1, e.g. 0.05")
+      .max(1, "max_quarantine_share is a share from 0 to 1, e.g. 0.05")
+      .default(0.05),
     /** The programme evaluated: "one_to_one_2009" (default) or "ntp" (programmes.md §1). */
     programme: z.string().optional(),
     /** Settings of the ntp profile (programmes.md §1–§2). */
     ntp: NtpSettings.optional(),
     /** Date stamped on outputs (ISO), for reproducible builds. Default: now. */
-    build_date: z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "build_date is an ISO date, e.g. 2010-09-30").optional(),
+    build_date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "build_date is an ISO date, e.g. 2010-09-30")
+      .optional(),
   })
   .strict()
   .refine((s) => (s.la ? 1 : 0) + (s.las ? 1 : 0) === 1, "give exactly one of `la` (one LA) or `las` (several LAs)");
@@ -121,11 +140,16 @@ function profileProblems(raw: unknown): string[] {
   const given = raw as Record<string, unknown>;
   const programme = given.programme;
   if (programme !== undefined && !(PROGRAMMES as readonly unknown[]).includes(programme))
-    return [`programme: ${JSON.stringify(programme)} is not a programme; write "one_to_one_2009" (the 2009 one-to-one programme, the default) or "ntp" (the National Tutoring Programme)`];
+    return [
+      `programme: ${JSON.stringify(programme)} is not a programme; write "one_to_one_2009" (the 2009 one-to-one programme, the default) or "ntp" (the National Tutoring Programme)`,
+    ];
   const problems: string[] = [];
   if (programme === "ntp") {
     for (const key of ONE_TO_ONE_ONLY)
-      if (key in given) problems.push(`${key}: belongs to the 2009 one-to-one programme, not to programme "ntp"; remove it (an ntp course costs its hourly_cost_gbp, else ntp.hourly_cost_gbp of its route)`);
+      if (key in given)
+        problems.push(
+          `${key}: belongs to the 2009 one-to-one programme, not to programme "ntp"; remove it (an ntp course costs its hourly_cost_gbp, else ntp.hourly_cost_gbp of its route)`,
+        );
     const years = Array.isArray(given.academic_years) ? given.academic_years : [];
     for (const [i, year] of years.entries())
       if (typeof year === "string" && !(NTP_YEARS as readonly string[]).includes(year))
@@ -139,7 +163,9 @@ function profileProblems(raw: unknown): string[] {
           if (!(ROUTES as readonly string[]).includes(r)) problems.push(`ntp.subsidy_share.${year}.${r}: ${r} is not an NTP route (${ROUTES.join(", ")})`);
       }
   } else if ("ntp" in given) {
-    problems.push(`ntp: settings of the National Tutoring Programme, but programme is ${programme === undefined ? "not given, so one_to_one_2009" : "one_to_one_2009"}; set "programme": "ntp" or remove the ntp block`);
+    problems.push(
+      `ntp: settings of the National Tutoring Programme, but programme is ${programme === undefined ? "not given, so one_to_one_2009" : "one_to_one_2009"}; set "programme": "ntp" or remove the ntp block`,
+    );
   }
   return problems;
 }
@@ -153,7 +179,8 @@ export function parseSettings(raw: unknown, source = "settings.json"): ResolvedS
     const lines = [
       ...profile.map((p) => `  - ${p}`),
       // The profile's sentence about programme replaces zod's plainer one.
-      ...(parsed.error?.issues ?? []).filter((i) => !(profile.length && i.path[0] === "programme"))
+      ...(parsed.error?.issues ?? [])
+        .filter((i) => !(profile.length && i.path[0] === "programme"))
         .map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`),
     ];
     throw new SettingsError(`${source} is not valid:\n${lines.join("\n")}`);

@@ -36,8 +36,16 @@ export const CatalogueRow = z.object({
   count_basis: z
     .string()
     .min(1, "count_basis names the count column(s) the indicator is derived from")
-    .transform((s) => s.split(";").map((c) => c.trim()).filter(Boolean))
-    .refine((cs) => cs.length > 0 && cs.every((c) => /^[a-z][a-z0-9_]*(@total)?$/.test(c)), "count_basis entries are snake_case column names, optionally ending @total"),
+    .transform((s) =>
+      s
+        .split(";")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (cs) => cs.length > 0 && cs.every((c) => /^[a-z][a-z0-9_]*(@total)?$/.test(c)),
+      "count_basis entries are snake_case column names, optionally ending @total",
+    ),
   level: z.enum(["la", "school", "both", "none"]),
   combine: Combine.optional(),
 });
@@ -78,13 +86,15 @@ export function combineRule(row: CatalogueRow): Combine {
  * CSV, an existing indicator_catalogue table is kept (tests and other stages may build it).
  */
 export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promise<CatalogueRow[]> {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".csv"))
+        .sort()
+    : [];
   let raw: Record<string, unknown>[];
   if (files.length > 0) {
     const paths = files.map((f) => literal(join(dir, f))).join(", ");
-    raw = await db.all(
-      `select * from read_csv([${paths}], all_varchar = true, union_by_name = true, filename = true, header = true)`,
-    );
+    raw = await db.all(`select * from read_csv([${paths}], all_varchar = true, union_by_name = true, filename = true, header = true)`);
   } else {
     const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'indicator_catalogue'`);
     if (!exists) throw new CatalogueError(`No indicator catalogue: no CSV files in ${dir} and no table indicator_catalogue.`);
@@ -109,13 +119,33 @@ export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promis
     seen.add(key);
   }
   const columns = [
-    ["indicator", "VARCHAR"], ["mart", "VARCHAR"], ["label", "VARCHAR"], ["grouping", "VARCHAR"], ["unit", "VARCHAR"], ["dp", "INTEGER"],
-    ["count_basis", "VARCHAR"], ["level", "VARCHAR"], ["combine", "VARCHAR"], ["ord", "INTEGER"],
+    ["indicator", "VARCHAR"],
+    ["mart", "VARCHAR"],
+    ["label", "VARCHAR"],
+    ["grouping", "VARCHAR"],
+    ["unit", "VARCHAR"],
+    ["dp", "INTEGER"],
+    ["count_basis", "VARCHAR"],
+    ["level", "VARCHAR"],
+    ["combine", "VARCHAR"],
+    ["ord", "INTEGER"],
   ] as const;
-  await db.writeTable("indicator_catalogue", columns, rows.map((r, i) => ({
-    indicator: r.indicator, mart: r.mart, label: r.label, grouping: r.grouping, unit: r.unit, dp: r.dp,
-    count_basis: r.count_basis.join(";"), level: r.level, combine: combineRule(r), ord: i,
-  })));
+  await db.writeTable(
+    "indicator_catalogue",
+    columns,
+    rows.map((r, i) => ({
+      indicator: r.indicator,
+      mart: r.mart,
+      label: r.label,
+      grouping: r.grouping,
+      unit: r.unit,
+      dp: r.dp,
+      count_basis: r.count_basis.join(";"),
+      level: r.level,
+      combine: combineRule(r),
+      ord: i,
+    })),
+  );
   return rows;
 }
 
@@ -160,7 +190,9 @@ export async function loadCountCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): P
     const parsed = CountRow.safeParse(cleaned);
     if (!parsed.success) {
       const msg = parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ");
-      throw new CatalogueError(`Count catalogue ${join(dir, "counts", "counts.csv")} line ${i + 2} (${cleaned.mart ?? "?"}.${cleaned.count ?? "?"}): ${msg}. Fix the CSV.`);
+      throw new CatalogueError(
+        `Count catalogue ${join(dir, "counts", "counts.csv")} line ${i + 2} (${cleaned.mart ?? "?"}.${cleaned.count ?? "?"}): ${msg}. Fix the CSV.`,
+      );
     }
     return { ...parsed.data, mart: martTable(parsed.data.mart) };
   });
@@ -173,7 +205,9 @@ export async function loadCountCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): P
   const populations = new Set(counts.map((r) => r.population));
   for (const [i, r] of counts.entries()) {
     if (r.within && !populations.has(r.within))
-      throw new CatalogueError(`Count catalogue counts/counts.csv line ${i + 2}: ${r.mart}.${r.count} is within population ${r.within}, which no count column is declared to count.`);
+      throw new CatalogueError(
+        `Count catalogue counts/counts.csv line ${i + 2}: ${r.mart}.${r.count} is within population ${r.within}, which no count column is declared to count.`,
+      );
   }
   const otherGroups = (await read("other_groups.csv")).map((r, i) => {
     if (!r.breakdown || !r.group_label || !r.other_label)

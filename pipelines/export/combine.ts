@@ -103,14 +103,23 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
   for (const r of returns.slice(1)) {
     const missing = first.data.columns.filter((c) => !r.data.columns.includes(c));
     const extra = r.data.columns.filter((c) => !first.data.columns.includes(c));
-    if (missing.length > 0) throw new CombineError(`Missing column: ${r.name} lacks column '${missing[0]}' that ${first.name} has. Every return must come from the same version of the tool.`);
-    if (extra.length > 0) throw new CombineError(`Missing column: ${first.name} lacks column '${extra[0]}' that ${r.name} has. Every return must come from the same version of the tool.`);
+    if (missing.length > 0)
+      throw new CombineError(
+        `Missing column: ${r.name} lacks column '${missing[0]}' that ${first.name} has. Every return must come from the same version of the tool.`,
+      );
+    if (extra.length > 0)
+      throw new CombineError(
+        `Missing column: ${first.name} lacks column '${extra[0]}' that ${r.name} has. Every return must come from the same version of the tool.`,
+      );
     for (const m of r.meta.records) {
       const name = m.values.col_name;
       const other = first.meta.records.find((x) => x.values.col_name === name);
       if (m.values.col_type !== "Indicator" || !other) continue;
       for (const c of ["label", "indicator_unit", "indicator_dp"]) {
-        if (other.values[c] !== m.values[c]) throw new CombineError(`Metadata differs: ${c} of '${name}' is '${m.values[c]}' in ${r.name} (line ${m.line}) but '${other.values[c]}' in ${first.name}.`);
+        if (other.values[c] !== m.values[c])
+          throw new CombineError(
+            `Metadata differs: ${c} of '${name}' is '${m.values[c]}' in ${r.name} (line ${m.line}) but '${other.values[c]}' in ${first.name}.`,
+          );
       }
     }
   }
@@ -124,7 +133,8 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
       continue;
     }
     const diff = firstDifference(prev, r, filters);
-    if (diff) throw new CombineError(`Conflicting duplicates: LA ${r.laCode} is in ${prev.name} and ${r.name} with different figures (${diff}). Keep the right one.`);
+    if (diff)
+      throw new CombineError(`Conflicting duplicates: LA ${r.laCode} is in ${prev.name} and ${r.name} with different figures (${diff}). Keep the right one.`);
     warnings.push(`${r.name} repeats ${prev.name} exactly; used once.`);
   }
   const las = [...byLa.values()].sort((a, b) => (a.laCode < b.laCode ? -1 : a.laCode > b.laCode ? 1 : 0));
@@ -147,10 +157,13 @@ export async function combine(returnPaths: string[], outDir: string, options: Sc
   const meta = toCsv(META_COLUMNS, combinedMeta(first.meta, columns, rows, national, programme));
   assertScreened(names.la, screen(data, meta, { data: names.la, meta: names.laMeta }, options));
   mkdirSync(outDir, { recursive: true });
-  const aggregation = toCsv([...AGGREGATION_COLUMNS], [
-    ...indicators.map((i) => [i, first.aggregation.get(i)?.combine ?? "not_combinable", first.aggregation.get(i)?.weight ?? ""]),
-    ...national.map((n) => [n.indicator, "not_combinable", ""]),
-  ]);
+  const aggregation = toCsv(
+    [...AGGREGATION_COLUMNS],
+    [
+      ...indicators.map((i) => [i, first.aggregation.get(i)?.combine ?? "not_combinable", first.aggregation.get(i)?.weight ?? ""]),
+      ...national.map((n) => [n.indicator, "not_combinable", ""]),
+    ],
+  );
   const files: [string, string][] = [
     [names.la, data],
     [names.laMeta, meta],
@@ -181,18 +194,22 @@ function readReturn(path: string, options: ScreenOptions): LaReturn {
   const data = parseTable(dataText);
   const meta = parseTable(metaText);
   const levels = new Set(data.records.map((r) => r.values.geographic_level));
-  if ([...levels].some((l) => l !== "Local authority")) throw new CombineError(`${name}: holds ${[...levels].join(", ")} rows; an LA return holds Local authority rows only.`);
+  if ([...levels].some((l) => l !== "Local authority"))
+    throw new CombineError(`${name}: holds ${[...levels].join(", ")} rows; an LA return holds Local authority rows only.`);
   const codes = new Set(data.records.map((r) => r.values.old_la_code));
   if (codes.size !== 1 || !codes.has(m[1])) throw new CombineError(`${name}: its rows are for LA ${[...codes].join(", ")}, but the file name says ${m[1]}.`);
   const periods = [...new Set(data.records.map((r) => r.values.time_period))];
-  if (periods.length !== 1 || periods[0] !== m[2]) throw new CombineError(`Mixed years: ${name} holds time_period ${periods.join(", ")}, but the file name says ${m[2]}.`);
+  if (periods.length !== 1 || periods[0] !== m[2])
+    throw new CombineError(`Mixed years: ${name} holds time_period ${periods.join(", ")}, but the file name says ${m[2]}.`);
   const agg = parseTable(readFileSync(aggPath, "utf8"));
   const aggregation = new Map(agg.records.map((r) => [r.values.col_name, { combine: r.values.combine, weight: r.values.weight_col }]));
   for (const ind of meta.records.filter((x) => x.values.col_type === "Indicator")) {
     const a = aggregation.get(ind.values.col_name);
     if (!a) throw new CombineError(`${basename(aggPath)}: no row for indicator '${ind.values.col_name}'.`);
-    if (!["sum", "weighted_mean", "not_combinable"].includes(a.combine)) throw new CombineError(`${basename(aggPath)}: combine '${a.combine}' of '${ind.values.col_name}' must be sum, weighted_mean or not_combinable.`);
-    if (a.combine === "weighted_mean" && !data.columns.includes(a.weight)) throw new CombineError(`${basename(aggPath)}: weight_col '${a.weight}' of '${ind.values.col_name}' is not a column of ${name}.`);
+    if (!["sum", "weighted_mean", "not_combinable"].includes(a.combine))
+      throw new CombineError(`${basename(aggPath)}: combine '${a.combine}' of '${ind.values.col_name}' must be sum, weighted_mean or not_combinable.`);
+    if (a.combine === "weighted_mean" && !data.columns.includes(a.weight))
+      throw new CombineError(`${basename(aggPath)}: weight_col '${a.weight}' of '${ind.values.col_name}' is not a column of ${name}.`);
   }
   const programme: Programme = NTP_ONLY_FILTERS.some((c) => data.columns.includes(c)) ? "ntp" : "one_to_one_2009";
   return { path, name, programme, data, meta, aggregation, timePeriod: m[2], laCode: m[1] };
@@ -226,8 +243,13 @@ interface Note {
 }
 
 function nationalRowsOf(
-  las: LaReturn[], columns: string[], indicators: string[], aggregation: LaReturn["aggregation"], dp: Map<string, number>,
-  national: NationalIndicator[], filters: string[],
+  las: LaReturn[],
+  columns: string[],
+  indicators: string[],
+  aggregation: LaReturn["aggregation"],
+  dp: Map<string, number>,
+  national: NationalIndicator[],
+  filters: string[],
 ): { rows: string[][]; notes: Note[] } {
   const groups = new Map<string, Record<string, string>[]>();
   for (const r of las) {
@@ -241,8 +263,11 @@ function nationalRowsOf(
   const rows: string[][] = [];
   for (const parts of groups.values()) {
     const out: Record<string, string> = {
-      time_period: parts[0].time_period, time_identifier: parts[0].time_identifier, geographic_level: "National",
-      country_code: parts[0].country_code, country_name: parts[0].country_name,
+      time_period: parts[0].time_period,
+      time_identifier: parts[0].time_identifier,
+      geographic_level: "National",
+      country_code: parts[0].country_code,
+      country_name: parts[0].country_name,
     };
     for (const c of filters) out[c] = parts[0][c];
     const pooled = national.length > 0 ? nationalImpact(parts, columns, national) : new Map<string, Cell>();
@@ -275,14 +300,20 @@ function nationalRowsOf(
           const numerator = numerators.reduce((t, v) => t + Number(v), 0);
           out[ind] = denominator === 0 ? "z" : formatFixed((ratio.scale * numerator) / denominator, dp.get(ind) ?? 0);
         }
-      } else if (a.combine === "not_combinable") out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
+      } else if (a.combine === "not_combinable")
+        out[ind] = x("Not combinable from LA returns (an estimate, not a total): run the pipeline on national data for a national figure.");
       else if (parts.length < las.length) out[ind] = x("Not every LA return has this row, so a national figure would be incomplete.");
       else if (values.includes("c")) out[ind] = x("An LA figure behind this national figure is suppressed (c), so it cannot be computed exactly.");
       else if (!values.every((v) => PLAIN_NUMBER.test(v))) out[ind] = x("An LA figure behind this national figure is not available (x) or not applicable (z).");
-      else if (a.combine === "sum") out[ind] = formatFixed(values.reduce((s, v) => s + Number(v), 0), dp.get(ind) ?? 0);
+      else if (a.combine === "sum")
+        out[ind] = formatFixed(
+          values.reduce((s, v) => s + Number(v), 0),
+          dp.get(ind) ?? 0,
+        );
       else {
         const weights = parts.map((p) => p[a.weight]);
-        if (!weights.every((w) => PLAIN_NUMBER.test(w))) out[ind] = x(`The count weighting this mean (${a.weight}) is suppressed or not available in an LA return.`);
+        if (!weights.every((w) => PLAIN_NUMBER.test(w)))
+          out[ind] = x(`The count weighting this mean (${a.weight}) is suppressed or not available in an LA return.`);
         else {
           const total = weights.reduce((s, w) => s + Number(w), 0);
           out[ind] = total === 0 ? "z" : formatFixed(values.reduce((s, v, i) => s + Number(v) * Number(weights[i]), 0) / total, dp.get(ind) ?? 0);
@@ -306,7 +337,12 @@ function combinedMeta(meta: Table, columns: string[], rows: string[][], national
   for (const m of meta.records.filter((x) => x.values.col_type === "Indicator")) out.push(META_COLUMNS.map((c) => m.values[c] ?? ""));
   for (const n of national) {
     const values: Record<string, string> = {
-      col_name: n.indicator, col_type: "Indicator", label: n.label, indicator_grouping: n.grouping, indicator_unit: n.unit, indicator_dp: String(n.dp),
+      col_name: n.indicator,
+      col_type: "Indicator",
+      label: n.label,
+      indicator_grouping: n.grouping,
+      indicator_unit: n.unit,
+      indicator_dp: String(n.dp),
     };
     out.push(META_COLUMNS.map((c) => values[c] ?? ""));
   }
@@ -318,23 +354,40 @@ function guidance(file: string, las: LaReturn[], notes: Note[], pooled: boolean,
   for (const n of notes) counts.set(`${n.indicator}\u0001${n.reason}`, (counts.get(`${n.indicator}\u0001${n.reason}`) ?? 0) + 1);
   const lines = [
     // An ntp folder's guidance opens with the profile's title, by which the release audit reads it with the ntp catalogue.
-    ...(programme === "ntp" ? [NTP_GUIDANCE_TITLE, "", `## ${file}: combined LA returns`] : [`# ${file}: combined LA returns`]), "",
-    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? `the impact pooled (below); other estimates (${programme === "ntp" ? "differences between routes, group sizes or groups, ratios" : "dose, matched, gaps, ratios"}) not combined` : "estimates (impact, CIs) not combined"}.`, "",
-    ...(pooled ? [
-      "## The National impact", "",
-      "The National impact of a subject and group (`b`, `se`, `ci_low`, `ci_high`) is a random-effects meta-analysis of the LAs' published estimates (`b` with its `se`, as published to 3 decimal places): τ² by restricted maximum likelihood, estimate and 95% CI on the normal scale, as R's `metafor::rma(yi, sei = se, method = \"REML\")` gives with its defaults. Only the LAs with an estimate are pooled (an LA's `c` or `x` is left out); with fewer than 3 the National impact is `x`.", "",
-      ...(programme === "ntp" ? [
-        "In these National Tutoring Programme returns a cell is a subject, an outcome measure (each its own analysis, on its own scale) and a route, group size or disadvantage status: each is pooled on its own, so a route's National impact pools the LAs' estimates for that route. The differences between routes or group sizes (`b_diff` and its SE and CI) and cost per point of impact are not pooled: they are `x` on National rows.", "",
-      ] : []),
-      "`pooled_k` is the number of LAs pooled; `pooled_tau2` the variance of the true impact between LAs (points squared); `pooled_i2` the share of the variation in the LA estimates that is between LAs rather than chance (%); `pooled_pi_low` and `pooled_pi_high` the 95% prediction interval (estimate ± 1.96 √(SE² + τ²)), the range in which a new LA's true impact is expected to fall. These columns are `z` on LA rows.", "",
-      "The effect size (`g` and its CI) and months come from the pooled `b` as for an LA (b / s_pooled × J), where `s_pooled` is the pooled LAs' within-LA SD of the outcome (their `s_pooled` weighted by n_t + n_c − 2) and J uses all their pupils in the model; differences in mean outcome between LAs are not in it, as the LA returns do not publish them.", "",
-    ] : []),
-    ...(programme === "ntp" ? [
-      "## National delivery and cost", "",
-      "Course starts, hours, pupils, schools, cost and programme funding are summed over the LAs (a pupil with tuition from schools of two LAs counts in each). `percentage_schools_participating` is the summed `total_schools_participating` as a percentage of the summed `total_schools`, as the Department's NTP statistics combine it, not a mean of the LAs' percentages. Ratios of an LA's own figures (hours per course start, cost per pupil-hour, the shares of hours by tutor type, the 2021/22 tuition-partner pupil premium share) are not combined: `x` on National rows.", "",
-    ] : []),
-    "## Footnotes of National rows", "",
-    "| indicator | reason | cells |", "|---|---|---|",
+    ...(programme === "ntp" ? [NTP_GUIDANCE_TITLE, "", `## ${file}: combined LA returns`] : [`# ${file}: combined LA returns`]),
+    "",
+    `Stacked from ${las.length} LA returns (${las.map((l) => l.name).join(", ")}), each screened first, with National rows computed from the LA rows: counts summed; means and percentages weighted by their counts; ${pooled ? `the impact pooled (below); other estimates (${programme === "ntp" ? "differences between routes, group sizes or groups, ratios" : "dose, matched, gaps, ratios"}) not combined` : "estimates (impact, CIs) not combined"}.`,
+    "",
+    ...(pooled
+      ? [
+          "## The National impact",
+          "",
+          "The National impact of a subject and group (`b`, `se`, `ci_low`, `ci_high`) is a random-effects meta-analysis of the LAs' published estimates (`b` with its `se`, as published to 3 decimal places): τ² by restricted maximum likelihood, estimate and 95% CI on the normal scale, as R's `metafor::rma(yi, sei = se, method = \"REML\")` gives with its defaults. Only the LAs with an estimate are pooled (an LA's `c` or `x` is left out); with fewer than 3 the National impact is `x`.",
+          "",
+          ...(programme === "ntp"
+            ? [
+                "In these National Tutoring Programme returns a cell is a subject, an outcome measure (each its own analysis, on its own scale) and a route, group size or disadvantage status: each is pooled on its own, so a route's National impact pools the LAs' estimates for that route. The differences between routes or group sizes (`b_diff` and its SE and CI) and cost per point of impact are not pooled: they are `x` on National rows.",
+                "",
+              ]
+            : []),
+          "`pooled_k` is the number of LAs pooled; `pooled_tau2` the variance of the true impact between LAs (points squared); `pooled_i2` the share of the variation in the LA estimates that is between LAs rather than chance (%); `pooled_pi_low` and `pooled_pi_high` the 95% prediction interval (estimate ± 1.96 √(SE² + τ²)), the range in which a new LA's true impact is expected to fall. These columns are `z` on LA rows.",
+          "",
+          "The effect size (`g` and its CI) and months come from the pooled `b` as for an LA (b / s_pooled × J), where `s_pooled` is the pooled LAs' within-LA SD of the outcome (their `s_pooled` weighted by n_t + n_c − 2) and J uses all their pupils in the model; differences in mean outcome between LAs are not in it, as the LA returns do not publish them.",
+          "",
+        ]
+      : []),
+    ...(programme === "ntp"
+      ? [
+          "## National delivery and cost",
+          "",
+          "Course starts, hours, pupils, schools, cost and programme funding are summed over the LAs (a pupil with tuition from schools of two LAs counts in each). `percentage_schools_participating` is the summed `total_schools_participating` as a percentage of the summed `total_schools`, as the Department's NTP statistics combine it, not a mean of the LAs' percentages. Ratios of an LA's own figures (hours per course start, cost per pupil-hour, the shares of hours by tutor type, the 2021/22 tuition-partner pupil premium share) are not combined: `x` on National rows.",
+          "",
+        ]
+      : []),
+    "## Footnotes of National rows",
+    "",
+    "| indicator | reason | cells |",
+    "|---|---|---|",
     ...[...counts.entries()].sort().map(([k, n]) => {
       const [ind, reason] = k.split("\u0001");
       return `| ${ind} | ${reason} | ${n} |`;

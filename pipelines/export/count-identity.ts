@@ -62,7 +62,14 @@ export function declareCounts(plans: MartPlan[], catalogue: CountCatalogue): voi
     plan.decls = plan.counts.map((c) => {
       const d = declared.get(`${plan.mart}.${c}`);
       // an undeclared count is a population of its own (a name no declared population can have)
-      return { population: d?.population ?? `${plan.mart}.${c}`, within: d?.within ?? "", group: d?.group ?? "", parentCols: [], crossWithin: "", keyed: false };
+      return {
+        population: d?.population ?? `${plan.mart}.${c}`,
+        within: d?.within ?? "",
+        group: d?.group ?? "",
+        parentCols: [],
+        crossWithin: "",
+        keyed: false,
+      };
     });
     for (const d of plan.decls) {
       if (!d.within) continue;
@@ -127,8 +134,10 @@ export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: Coun
   await db.run(`create or replace temp table _dc_rows as ${rowParts.join("\nunion all\n")}`);
 
   // _dc_ident: the keyed cells with their keys; uid = the smallest cell_id of the same count.
-  const identSql = identParts.length > 0 ? identParts.join("\nunion all\n")
-    : `select null::bigint as cell_id, null::varchar as population, ${KEY_COLUMNS.map((k) => `null::varchar as ${k}`).join(", ")}, null::varchar as dim_key, null::double as value where false`;
+  const identSql =
+    identParts.length > 0
+      ? identParts.join("\nunion all\n")
+      : `select null::bigint as cell_id, null::varchar as population, ${KEY_COLUMNS.map((k) => `null::varchar as ${k}`).join(", ")}, null::varchar as dim_key, null::double as value where false`;
   await db.run(`create or replace temp table _dc_ident as
     with cells as (${identSql}),
     final as (
@@ -152,12 +161,23 @@ export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: Coun
 
 /** Two cells declared to count the same pupils must hold the same number. */
 async function checkIdentities(db: Db, plans: MartPlan[]): Promise<void> {
-  const bad = await db.all<{ cell_id: number; value: number; time_period: string; la_code: string; urn: string | null; subject: string; breakdown: string; group_label: string; population: string }>(
+  const bad = await db.all<{
+    cell_id: number;
+    value: number;
+    time_period: string;
+    la_code: string;
+    urn: string | null;
+    subject: string;
+    breakdown: string;
+    group_label: string;
+    population: string;
+  }>(
     `with conflicts as (
       select uid from _dc_ident where value is not null group by uid having min(value) <> max(value) limit 3
     )
     select i.cell_id, i.value, i.time_period, i.la_code, i.urn, i.subject, i.breakdown, i.group_label, i.population
-    from _dc_ident i join conflicts using (uid) where i.value is not null order by i.uid, i.cell_id`);
+    from _dc_ident i join conflicts using (uid) where i.value is not null order by i.uid, i.cell_id`,
+  );
   if (bad.length === 0) return;
   const name = (cell: number) => {
     const grid = Math.floor(Number(cell) / COL_SPAN);
@@ -165,11 +185,20 @@ async function checkIdentities(db: Db, plans: MartPlan[]): Promise<void> {
     return `${plan.mart}.${plan.counts[Number(cell) % COL_SPAN]}`;
   };
   const first = bad[0];
-  const same = bad.filter((b) => b.population === first.population && b.la_code === first.la_code && b.urn === first.urn
-    && b.subject === first.subject && b.breakdown === first.breakdown && b.group_label === first.group_label);
-  throw new DisclosureError(`Count catalogue (counts/counts.csv) declares ${same.map((b) => `${name(b.cell_id)} = ${b.value}`).join(", ")} to count the same pupils `
-    + `(population ${first.population}), but they differ at LA ${first.la_code}${first.urn ? `, school ${first.urn}` : ""}, ${first.subject}, ${first.breakdown} ${first.group_label}. `
-    + `Fix the declaration or the marts: one count of one set of pupils must be one number.`);
+  const same = bad.filter(
+    (b) =>
+      b.population === first.population &&
+      b.la_code === first.la_code &&
+      b.urn === first.urn &&
+      b.subject === first.subject &&
+      b.breakdown === first.breakdown &&
+      b.group_label === first.group_label,
+  );
+  throw new DisclosureError(
+    `Count catalogue (counts/counts.csv) declares ${same.map((b) => `${name(b.cell_id)} = ${b.value}`).join(", ")} to count the same pupils ` +
+      `(population ${first.population}), but they differ at LA ${first.la_code}${first.urn ? `, school ${first.urn}` : ""}, ${first.subject}, ${first.breakdown} ${first.group_label}. ` +
+      `Fix the declaration or the marts: one count of one set of pupils must be one number.`,
+  );
 }
 
 // _dc_edges(child, parent): child count is a part of the group whose size is parent.
@@ -179,7 +208,9 @@ async function buildEdges(db: Db, plans: MartPlan[]): Promise<void> {
     const rows = ident(`_rows_${mart}`);
     for (const [i, d] of decls.entries()) {
       for (const j of d.parentCols) {
-        parts.push(`select (${m * ROW_SPAN} + row_id) * ${COL_SPAN} + ${i} as child_cell, (${m * ROW_SPAN} + row_id) * ${COL_SPAN} + ${j} as parent_cell from ${rows}`);
+        parts.push(
+          `select (${m * ROW_SPAN} + row_id) * ${COL_SPAN} + ${i} as child_cell, (${m * ROW_SPAN} + row_id) * ${COL_SPAN} + ${j} as parent_cell from ${rows}`,
+        );
       }
       if (d.crossWithin) {
         parts.push(`select k.cell_id as child_cell, p.uid as parent_cell

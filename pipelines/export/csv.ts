@@ -442,7 +442,12 @@ export function parseGrid(text: string, scratch?: Int32Array): CsvGrid {
   scanCsv(text, sink);
   const table = sink.table;
   return {
-    header: sink.header ?? [], size: sink.widths.length, widths: sink.widths, values: table.values, cells: sink.cells, stride,
+    header: sink.header ?? [],
+    size: sink.widths.length,
+    widths: sink.widths,
+    values: table.values,
+    cells: sink.cells,
+    stride,
     find: (value) => table.string(value, false),
   };
 }

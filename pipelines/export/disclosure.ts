@@ -67,7 +67,8 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
   const plans: MartPlan[] = [];
   for (const [m, mart] of marts.entries()) {
     const { cols, text, view } = meta.get(mart)!;
-    if (cols.size === 0) throw new DisclosureError(`The indicator catalogue lists mart ${mart}, but there is no such table. Run the measures stage first or fix the catalogue.`);
+    if (cols.size === 0)
+      throw new DisclosureError(`The indicator catalogue lists mart ${mart}, but there is no such table. Run the measures stage first or fix the catalogue.`);
     for (const k of KEY_COLUMNS) {
       if (!cols.has(k)) throw new DisclosureError(`${mart} lacks key column ${k} (docs/architecture.md: every mart has ${KEY_COLUMNS.join(", ")}).`);
     }
@@ -137,14 +138,18 @@ async function tableMeta(db: Db, marts: string[]): Promise<Map<string, { cols: S
   const meta = new Map(marts.map((m) => [m, { cols: new Set<string>(), text: [] as string[], view: false }]));
   const list = marts.map(() => "?").join(", ");
   const cols = await db.all<{ table_name: string; column_name: string; data_type: string }>(
-    `select table_name, column_name, data_type from information_schema.columns where table_name in (${list}) order by ordinal_position`, marts);
+    `select table_name, column_name, data_type from information_schema.columns where table_name in (${list}) order by ordinal_position`,
+    marts,
+  );
   for (const c of cols) {
     const m = meta.get(c.table_name)!;
     m.cols.add(c.column_name);
     if (c.data_type === "VARCHAR") m.text.push(c.column_name);
   }
   const views = await db.all<{ table_name: string }>(
-    `select table_name from information_schema.tables where table_name in (${list}) and table_type = 'VIEW'`, marts);
+    `select table_name from information_schema.tables where table_name in (${list}) and table_type = 'VIEW'`,
+    marts,
+  );
   for (const v of views) meta.get(v.table_name)!.view = true;
   return meta;
 }

@@ -35,7 +35,11 @@ export const REGIONS: ReadonlyMap<string, string> = new Map([
 
 const EAST = ["E12000006", "East of England"] as const;
 const row = (old_code: string, gss_code: string, name: string, [region_code, region_name]: readonly [string, string]): LaLookup => ({
-  old_code, gss_code, name, region_code, region_name,
+  old_code,
+  gss_code,
+  name,
+  region_code,
+  region_name,
 });
 
 export const KNOWN_LAS: readonly LaLookup[] = [
@@ -59,8 +63,12 @@ export const KNOWN_LAS: readonly LaLookup[] = [
 
 /** Names allowed with code `z` (ees-rules.md rule 49). */
 export const Z_CODE_NAMES = new Set([
-  "Not applicable", "Unknown", "Outside of England", "Outside of the United Kingdom",
-  "Outside of England and unknown", "Outside of the United Kingdom and unknown",
+  "Not applicable",
+  "Unknown",
+  "Outside of England",
+  "Outside of the United Kingdom",
+  "Outside of England and unknown",
+  "Outside of the United Kingdom and unknown",
 ]);
 
 /** The LA lookup keyed `new|name|old`, extended by the run's own LAs. */

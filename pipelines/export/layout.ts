@@ -3,7 +3,14 @@
 
 export const TIME_COLUMNS = ["time_period", "time_identifier"] as const;
 export const GEOGRAPHY_COLUMNS = [
-  "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code", "la_name",
+  "geographic_level",
+  "country_code",
+  "country_name",
+  "region_code",
+  "region_name",
+  "old_la_code",
+  "new_la_code",
+  "la_name",
 ] as const;
 export const SCHOOL_COLUMNS = ["school_urn", "school_laestab", "school_name"] as const;
 
@@ -34,7 +41,11 @@ export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
 export const NTP_FILTERS = [
   { col: "subject", label: "Subject", hint: "English, mathematics, science, other subjects or all of them" },
   // read from the marts' outcome_measure column, not from a breakdown: Total for figures that ignore the outcome
-  { col: "outcome_measure", label: "Outcome measure", hint: "The result impact is measured on (GCSE grades of 2020/21 were teacher-assessed; no KS2 tests in 2021); Total for delivery and cost" },
+  {
+    col: "outcome_measure",
+    label: "Outcome measure",
+    hint: "The result impact is measured on (GCSE grades of 2020/21 were teacher-assessed; no KS2 tests in 2021); Total for delivery and cost",
+  },
   { col: "route", label: "NTP route", hint: "The Department's ntp_pillar: tuition partner, academic mentor or school-led tutoring" },
   { col: "group_size", label: "Group size", hint: "Pupils taught together in most sessions" },
   { col: "disadvantage_status", label: "Disadvantage status", hint: "Disadvantaged: FSM in the last 6 years, FSM, looked after or previously looked after" },

@@ -47,7 +47,8 @@ export function randomEffects(yi: number[], sei: number[]): RandomEffects {
   if (k === 0) throw new MetaAnalysisError("Meta-analysis: no estimate to pool.");
   yi.forEach((y, i) => {
     if (!Number.isFinite(y)) throw new MetaAnalysisError(`Meta-analysis: estimate ${i + 1} is ${y}, not a number.`);
-    if (!(Number.isFinite(sei[i]) && sei[i] > 0)) throw new MetaAnalysisError(`Meta-analysis: standard error ${i + 1} is ${sei[i]}; it must be a positive number.`);
+    if (!(Number.isFinite(sei[i]) && sei[i] > 0))
+      throw new MetaAnalysisError(`Meta-analysis: standard error ${i + 1} is ${sei[i]}; it must be a positive number.`);
   });
   const vi = sei.map((s) => s * s);
 
@@ -64,7 +65,9 @@ export function randomEffects(yi: number[], sei: number[]): RandomEffects {
       tau2 += adj;
       change = Math.abs(old - tau2);
       if (iterations > REML_MAXITER) {
-        throw new MetaAnalysisError(`Meta-analysis: the REML Fisher scoring did not converge in ${REML_MAXITER} steps (k = ${k}); no national estimate can be made.`);
+        throw new MetaAnalysisError(
+          `Meta-analysis: the REML Fisher scoring did not converge in ${REML_MAXITER} steps (k = ${k}); no national estimate can be made.`,
+        );
       }
     }
     if (restrictedLogLik(yi, vi, 0) - restrictedLogLik(yi, vi, tau2) > LL0_TOL && tau2 > REML_THRESHOLD) tau2 = 0;

@@ -43,7 +43,8 @@ export function loadNationalIndicators(catalogueDir = DEFAULT_CATALOGUE_DIR): Na
   if (missing.length > 0) throw new Error(`${path}: no column '${missing[0]}' (expected ${NATIONAL_COLUMNS.join(", ")}).`);
   return table.records.map((r) => {
     const dp = Number(r.values.dp);
-    if (!/^[a-z][a-z0-9_]*$/.test(r.values.indicator)) throw new Error(`${path} line ${r.line}, column indicator: '${r.values.indicator}' is not a snake_case column name.`);
+    if (!/^[a-z][a-z0-9_]*$/.test(r.values.indicator))
+      throw new Error(`${path} line ${r.line}, column indicator: '${r.values.indicator}' is not a snake_case column name.`);
     if (!Number.isInteger(dp) || dp < 0) throw new Error(`${path} line ${r.line}, column dp: '${r.values.dp}' is not a whole number of decimal places.`);
     return { indicator: r.values.indicator, label: r.values.label, grouping: r.values.grouping, unit: r.values.unit, dp };
   });
@@ -68,11 +69,16 @@ export function nationalImpact(parts: Record<string, string>[], columns: string[
   if (parts.every((p) => p[ESTIMATE] === "z")) return all({ z: true });
   const usable = parts.filter((p) => PLAIN_NUMBER.test(p[ESTIMATE]) && PLAIN_NUMBER.test(p[SE]) && Number(p[SE]) > 0);
   if (usable.length < MIN_LAS_POOLED) {
-    return all({ x: `Fewer than ${MIN_LAS_POOLED} LAs have a published impact estimate for this subject and group (suppressed, not available, or an SE of 0 are not pooled), so no national estimate is made.` });
+    return all({
+      x: `Fewer than ${MIN_LAS_POOLED} LAs have a published impact estimate for this subject and group (suppressed, not available, or an SE of 0 are not pooled), so no national estimate is made.`,
+    });
   }
   let re: RandomEffects;
   try {
-    re = randomEffects(usable.map((p) => Number(p[ESTIMATE])), usable.map((p) => Number(p[SE])));
+    re = randomEffects(
+      usable.map((p) => Number(p[ESTIMATE])),
+      usable.map((p) => Number(p[SE])),
+    );
   } catch (e) {
     // Where metafor would stop (no convergence), the National figure is not available; the
     // rest of the combined return still stands.
@@ -80,12 +86,22 @@ export function nationalImpact(parts: Record<string, string>[], columns: string[
     throw e;
   }
   const cells = new Map<string, Cell>([
-    ["b", { value: re.estimate }], ["se", { value: re.se }], ["ci_low", { value: re.ciLow }], ["ci_high", { value: re.ciHigh }],
-    ["pooled_k", { value: re.k }], ["pooled_tau2", { value: re.tau2 }], ["pooled_i2", { value: re.i2 }],
-    ["pooled_pi_low", { value: re.piLow }], ["pooled_pi_high", { value: re.piHigh }],
+    ["b", { value: re.estimate }],
+    ["se", { value: re.se }],
+    ["ci_low", { value: re.ciLow }],
+    ["ci_high", { value: re.ciHigh }],
+    ["pooled_k", { value: re.k }],
+    ["pooled_tau2", { value: re.tau2 }],
+    ["pooled_i2", { value: re.i2 }],
+    ["pooled_pi_low", { value: re.piLow }],
+    ["pooled_pi_high", { value: re.piHigh }],
   ]);
   const scale = effectSizeScale(usable, columns);
-  for (const [col, v] of [["g", re.estimate], ["g_ci_low", re.ciLow], ["g_ci_high", re.ciHigh]] as const) {
+  for (const [col, v] of [
+    ["g", re.estimate],
+    ["g_ci_low", re.ciLow],
+    ["g_ci_high", re.ciHigh],
+  ] as const) {
     cells.set(col, "x" in scale ? scale : { value: v * scale.value });
   }
   cells.set("s_pooled", "x" in scale ? scale : { value: scale.sPooled });
@@ -99,7 +115,9 @@ function effectSizeScale(usable: Record<string, string>[], columns: string[]): {
   const absent = needed.find((c) => !columns.includes(c));
   if (absent) return { x: `The LA returns have no ${absent} column, so the pooled impact cannot be put as an effect size.` };
   if (!usable.every((p) => needed.every((c) => PLAIN_NUMBER.test(p[c])))) {
-    return { x: "An LA's pooled SD or model size (s_pooled, n_t, n_c) behind the pooled impact is suppressed or not available, so no national effect size is made." };
+    return {
+      x: "An LA's pooled SD or model size (s_pooled, n_t, n_c) behind the pooled impact is suppressed or not available, so no national effect size is made.",
+    };
   }
   let weighted = 0;
   let df = 0;

@@ -24,7 +24,14 @@ export const NTP_FILTER_VALUES: Record<string, readonly string[]> = {
   first_language: ["Known or believed to be English", "Known or believed to be other than English"],
   sex: ["Female", "Male"],
   sen_provision: ["No SEN provision", "SEN support / SEN without an EHC plan", "Education, health and care plan"],
-  ethnicity_major: ["White", "Mixed / Multiple ethnic groups", "Asian / Asian British", "Black / African / Caribbean / Black British", "Other ethnic group", "Unknown"],
+  ethnicity_major: [
+    "White",
+    "Mixed / Multiple ethnic groups",
+    "Asian / Asian British",
+    "Black / African / Caribbean / Black British",
+    "Other ethnic group",
+    "Unknown",
+  ],
   key_stage: ["Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4"],
   prior_attainment: ["Below expected", "At or above expected"],
 };
@@ -39,7 +46,10 @@ export function ntpGuidanceParagraphs(settings: ResolvedSettings): string[] {
   return [
     "These files describe the tuition the schools of the LA arranged through the National Tutoring Programme (NTP): its delivery, named as in the Department's NTP statistics, and its cost. A row breaks down by at most one of `route` (the Department's `ntp_pillar`), `group_size` and the pupil characteristics of impact and attainment; the others are `Total` on it. Subjects are English, mathematics, science and other subjects; subject `Total` counts distinct pupils across them.",
     "",
-    `Filter values (each filter is also \`Total\` where a row does not break down by it): ${layoutFor("ntp").filterColumns.filter((f) => f in NTP_FILTER_VALUES).map((f) => `\`${f}\`: ${NTP_FILTER_VALUES[f].join(", ")}`).join("; ")}.`,
+    `Filter values (each filter is also \`Total\` where a row does not break down by it): ${layoutFor("ntp")
+      .filterColumns.filter((f) => f in NTP_FILTER_VALUES)
+      .map((f) => `\`${f}\`: ${NTP_FILTER_VALUES[f].join(", ")}`)
+      .join("; ")}.`,
     "",
     "Impact is measured on three outcomes (`outcome_measure`), each its own analysis, in English and mathematics: the adjusted difference between pupils with tuition, whatever its funding, and pupils of the same NC years without it, with school-clustered confidence intervals, in points of the outcome's own scale. `Standardised score` (years 1 to 11) is the first standardised test after a pupil's tuition, on the test of their baseline (the latest in the year before it began). `KS2 scaled score` (year 6) is the KS2 test after the tuition, and `GCSE grade` (year 11) the GCSE grade (9 to 1, U as 0); their baseline is the standardised score of the year before the tuition, else the latest KS1 teacher assessment (KS2) or KS2 scaled score (GCSE), and a model whose pupils have baselines on two scales has a baseline slope and an intercept for each scale. Progress and mean baseline are published for the standardised score only. KS2 scaled score in 2020/21 is `x`: there were no KS2 tests in 2021.",
     "",

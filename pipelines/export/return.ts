@@ -12,8 +12,15 @@ import { toCsv } from "./csv.ts";
 import { KEY_COLUMNS } from "./disclosure.ts";
 import { renderGuidance } from "./guidance.ts";
 import {
-  AGGREGATION_COLUMNS, COUNTRY, GEOGRAPHY_COLUMNS, layoutFor, returnNames, type ReturnLayout, SCHOOL_COLUMNS,
-  TIME_COLUMNS, TIME_IDENTIFIER,
+  AGGREGATION_COLUMNS,
+  COUNTRY,
+  GEOGRAPHY_COLUMNS,
+  layoutFor,
+  returnNames,
+  type ReturnLayout,
+  SCHOOL_COLUMNS,
+  TIME_COLUMNS,
+  TIME_IDENTIFIER,
 } from "./layout.ts";
 import { assertScreened, META_COLUMNS, problems, ReturnCheckError, screenReport, summarise, type ScreenSummary } from "./screener.ts";
 import { writeWorkbook } from "./workbook.ts";
@@ -56,7 +63,11 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
     written.push(name);
   };
   try {
-    const scopes: { scope: string; las: LocalAuthority[]; national: boolean }[] = settings.las.map((la) => ({ scope: la.old_code, las: [la], national: false }));
+    const scopes: { scope: string; las: LocalAuthority[]; national: boolean }[] = settings.las.map((la) => ({
+      scope: la.old_code,
+      las: [la],
+      national: false,
+    }));
     if (hasNational) scopes.push({ scope: "national", las: settings.las, national: true });
     const built: ReturnFileSummary[] = [];
     // The filters, breakdowns and subject order of the run's programme profile (an ntp return has routes and group sizes)
@@ -81,13 +92,36 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
           write(f.name, data);
           write(f.metaName, meta);
           // Only the shape is kept for the guidance: a national run's rows would not fit in memory twice.
-          built.push({ name: f.name, metaName: f.metaName, level: f.level, columns: f.columns, indicators: f.indicators, rowCount: f.rows.length, screened: summarise(report) });
+          built.push({
+            name: f.name,
+            metaName: f.metaName,
+            level: f.level,
+            columns: f.columns,
+            indicators: f.indicators,
+            rowCount: f.rows.length,
+            screened: summarise(report),
+          });
         }
         write(names.aggregation, toCsv([...AGGREGATION_COLUMNS], aggregationRows(laFile)));
-        write(names.workbook, await writeWorkbook(await workbookSpec(db, catalogue, files.filter((f) => f.rows.length > 0), {
-          title: workbookTitle(las, national, tp, programmeOf(settings)), buildDate: settings.build_date, inputs, timePeriod: tp, las, national,
-          suppressionThreshold: settings.suppression_threshold,
-        })));
+        write(
+          names.workbook,
+          await writeWorkbook(
+            await workbookSpec(
+              db,
+              catalogue,
+              files.filter((f) => f.rows.length > 0),
+              {
+                title: workbookTitle(las, national, tp, programmeOf(settings)),
+                buildDate: settings.build_date,
+                inputs,
+                timePeriod: tp,
+                las,
+                national,
+                suppressionThreshold: settings.suppression_threshold,
+              },
+            ),
+          ),
+        );
       }
     }
     write("data-guidance.md", await renderGuidance(db, built, settings));
@@ -133,19 +167,34 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
   const marts = [...new Set(indicators.map((r) => publishedTable(r.mart)))];
   const urnCond = level === "la" ? "urn is null" : "urn is not null";
-  const columns = [...TIME_COLUMNS, ...GEOGRAPHY_COLUMNS, ...(level === "school" ? SCHOOL_COLUMNS : []), ...FILTER_COLUMNS, ...indicators.map((r) => r.indicator)];
+  const columns = [
+    ...TIME_COLUMNS,
+    ...GEOGRAPHY_COLUMNS,
+    ...(level === "school" ? SCHOOL_COLUMNS : []),
+    ...FILTER_COLUMNS,
+    ...indicators.map((r) => r.indicator),
+  ];
   const table = ident(`_return_${level}`);
   // Filters read from a mart column (an ntp return's outcome_measure): a mart without the column is 'Total' there.
   const martColumns = new Map<string, Set<string>>();
   for (const m of marts)
-    martColumns.set(m, new Set((await db.all<{ c: string }>(`select column_name as c from information_schema.columns where table_name = ?`, [m])).map((r) => r.c)));
+    martColumns.set(
+      m,
+      new Set((await db.all<{ c: string }>(`select column_name as c from information_schema.columns where table_name = ?`, [m])).map((r) => r.c)),
+    );
   const dimOf = (m: string, c: string, alias = "") => (martColumns.get(m)!.has(c) ? `coalesce(${alias}${ident(c)}, 'Total')` : "'Total'");
   const dimSelect = (m: string) => columnFilters.map((c) => `, ${dimOf(m, c)} as ${ident(c)}`).join("");
   for (const m of marts) {
     const dup = await db.one<{ n: number }>(
-      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond} group by all having count(*) > 1)`);
-    if (dup && dup.n > 0) throw new ReturnCheckError(`${m} has ${dup.n} keys with more than one row; the return needs one row per (${KEY_COLUMNS.join(", ")}). Give the extra dimension a level of 'none' in the catalogue or fold it into the key.`);
-    const bad = await db.one<{ breakdown: string }>(`select breakdown from ${ident(m)} where ${urnCond} and breakdown not in (${BREAKDOWNS.map(literal).join(", ")}) limit 1`);
+      `select count(*) as n from (select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond} group by all having count(*) > 1)`,
+    );
+    if (dup && dup.n > 0)
+      throw new ReturnCheckError(
+        `${m} has ${dup.n} keys with more than one row; the return needs one row per (${KEY_COLUMNS.join(", ")}). Give the extra dimension a level of 'none' in the catalogue or fold it into the key.`,
+      );
+    const bad = await db.one<{ breakdown: string }>(
+      `select breakdown from ${ident(m)} where ${urnCond} and breakdown not in (${BREAKDOWNS.map(literal).join(", ")}) limit 1`,
+    );
     if (bad) throw new ReturnCheckError(`${m} has breakdown '${bad.breakdown}', which is not a filter of the return (${BREAKDOWNS.join(", ")}).`);
   }
   if (marts.length === 0) {
@@ -155,17 +204,27 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
   }
   await db.writeTable(
     "_return_geo",
-    [["la_code", "VARCHAR"], ["gss_code", "VARCHAR"], ["la_name", "VARCHAR"], ["region_code", "VARCHAR"], ["region_name", "VARCHAR"]],
+    [
+      ["la_code", "VARCHAR"],
+      ["gss_code", "VARCHAR"],
+      ["la_name", "VARCHAR"],
+      ["region_code", "VARCHAR"],
+      ["region_name", "VARCHAR"],
+    ],
     las.map((la) => ({ la_code: la.old_code, gss_code: la.gss_code, la_name: la.name, region_code: la.region_code, region_name: la.region_name })),
     { temp: true },
   );
-  const stranger = await db.one<{ la_code: string }>(`select la_code from (${marts.map((m) => `select distinct la_code from ${ident(m)} where ${urnCond}`).join(" union ")})
+  const stranger = await db.one<{
+    la_code: string;
+  }>(`select la_code from (${marts.map((m) => `select distinct la_code from ${ident(m)} where ${urnCond}`).join(" union ")})
     where la_code <> 'National' and la_code not in (select la_code from _return_geo) limit 1`);
   if (stranger) throw new ReturnCheckError(`Published row for LA ${stranger.la_code} has no LA in the settings.`);
 
   const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond}`).join(" union ");
-  const joins = marts.map((m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
-      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${columnFilters.map((c) => ` and ${dimOf(m, c, `p${i}.`)} = k.${ident(c)}`).join("")}`);
+  const joins = marts.map(
+    (m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
+      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${columnFilters.map((c) => ` and ${dimOf(m, c, `p${i}.`)} = k.${ident(c)}`).join("")}`,
+  );
   const school = level === "school" && (await tableExists(db, "stg_schools"));
   const national = "k.la_code = 'National'";
   const geo: Record<string, string> = {
@@ -209,7 +268,15 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
 
 /** One data file: the rows of the period and LAs (and National rows for a combined return), sorted. */
 async function readFile(
-  db: Db, catalogue: CatalogueRow[], columns: string[], tp: string, las: LocalAuthority[], national: boolean, level: "la" | "school", name: string, metaName: string,
+  db: Db,
+  catalogue: CatalogueRow[],
+  columns: string[],
+  tp: string,
+  las: LocalAuthority[],
+  national: boolean,
+  level: "la" | "school",
+  name: string,
+  metaName: string,
   layout: ReturnLayout,
 ): Promise<ReturnFile> {
   const indicators = catalogue.filter((r) => r.level === "both" || r.level === level);
@@ -225,7 +292,8 @@ async function readFile(
   );
   const rows = lines.map(([line], i) => {
     const cells = (line as string).split("\u0001");
-    if (cells.length !== columns.length) throw new ReturnCheckError(`${name} row ${i + 2} holds the character U+0001 in a value; remove it from the input or the catalogue.`);
+    if (cells.length !== columns.length)
+      throw new ReturnCheckError(`${name} row ${i + 2} holds the character U+0001 in a value; remove it from the input or the catalogue.`);
     return cells;
   });
   return { name, metaName, level, columns, rows, meta: metaRows(columns, rows, indicators, layout.filters), indicators };
@@ -268,4 +336,3 @@ async function inputFiles(db: Db): Promise<{ file: string; sha256: string }[]> {
   if (!(await tableExists(db, "ingest_files"))) return [];
   return db.all<{ file: string; sha256: string }>(`select file, sha256 from ingest_files order by dataset, file`);
 }
-

@@ -38,18 +38,38 @@ interface SetKind {
 }
 
 const SET_KINDS: SetKind[] = [
-  { // b: the group rows of one breakdown + the breakdown='total' row (same LA, school, subject)
-    shared: ["time_period", "la_code", "urn", "subject"], partOnly: ["breakdown"],
-    part: "breakdown <> 'total'", total: "breakdown = 'total'", notNull: ["time_period", "la_code", "subject", "breakdown"] },
-  { // s: every subject + subject Total (same LA, school, breakdown, group); 2009 has English and Mathematics only
-    shared: ["time_period", "la_code", "urn", "breakdown", "group_label"], partOnly: [],
-    part: "subject <> 'Total'", total: "subject = 'Total'", notNull: ["time_period", "la_code", "breakdown", "group_label"] },
-  { // u: the school rows of an LA + the LA row (same subject, breakdown, group)
-    shared: ["time_period", "la_code", "subject", "breakdown", "group_label"], partOnly: [],
-    part: "urn is not null", total: "urn is null", notNull: ["time_period", "la_code", "subject", "breakdown", "group_label"] },
-  { // n: the LA rows + the National row (national runs)
-    shared: ["time_period", "subject", "breakdown", "group_label"], partOnly: [],
-    part: "urn is null and la_code <> 'National'", total: "urn is null and la_code = 'National'", notNull: ["time_period", "subject", "breakdown", "group_label"] },
+  {
+    // b: the group rows of one breakdown + the breakdown='total' row (same LA, school, subject)
+    shared: ["time_period", "la_code", "urn", "subject"],
+    partOnly: ["breakdown"],
+    part: "breakdown <> 'total'",
+    total: "breakdown = 'total'",
+    notNull: ["time_period", "la_code", "subject", "breakdown"],
+  },
+  {
+    // s: every subject + subject Total (same LA, school, breakdown, group); 2009 has English and Mathematics only
+    shared: ["time_period", "la_code", "urn", "breakdown", "group_label"],
+    partOnly: [],
+    part: "subject <> 'Total'",
+    total: "subject = 'Total'",
+    notNull: ["time_period", "la_code", "breakdown", "group_label"],
+  },
+  {
+    // u: the school rows of an LA + the LA row (same subject, breakdown, group)
+    shared: ["time_period", "la_code", "subject", "breakdown", "group_label"],
+    partOnly: [],
+    part: "urn is not null",
+    total: "urn is null",
+    notNull: ["time_period", "la_code", "subject", "breakdown", "group_label"],
+  },
+  {
+    // n: the LA rows + the National row (national runs)
+    shared: ["time_period", "subject", "breakdown", "group_label"],
+    partOnly: [],
+    part: "urn is null and la_code <> 'National'",
+    total: "urn is null and la_code = 'National'",
+    notNull: ["time_period", "subject", "breakdown", "group_label"],
+  },
 ];
 
 /**
@@ -95,9 +115,12 @@ export async function buildSets(db: Db): Promise<void> {
   // in different marts; the sets within one mart are the row sets above
   await db.run(`create or replace temp table _dc_umembers as
     select set_id as usid, id as uid, is_total from (
-      ${membersSql(`(select distinct uid as id, population, dim_key, time_period, la_code, urn, subject, breakdown, group_label from _dc_ident
+      ${membersSql(
+        `(select distinct uid as id, population, dim_key, time_period, la_code, urn, subject, breakdown, group_label from _dc_ident
         where population in (select population from _dc_ident group by population having count(distinct cell_id // ${COL_SPAN * ROW_SPAN}) > 1))`,
-        ["population", "dim_key"], USET_SPAN)})`);
+        ["population", "dim_key"],
+        USET_SPAN,
+      )})`);
 }
 
 /**

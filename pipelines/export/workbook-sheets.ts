@@ -119,10 +119,14 @@ export class WorkbookLayout {
       // tells the reader nothing; it stays in the CSV.
       const kept = rows.filter((r) => indIdx.some((i) => r[i] !== "z"));
       // A filter that is Total on every row of the sheet breaks nothing down: left out.
-      const baseIdx = base.map((c) => file.columns.indexOf(c))
-        .filter((i) => !filterIdx.includes(i) || kept.some((r) => r[i] !== "Total"));
+      const baseIdx = base.map((c) => file.columns.indexOf(c)).filter((i) => !filterIdx.includes(i) || kept.some((r) => r[i] !== "Total"));
       const name = `${topicName(t)}${file.level === "school" ? " (schools)" : ""}`;
-      this.add(name, [...baseIdx, ...indIdx].map((i) => file.columns[i]), inds, kept.map((r) => [...baseIdx, ...indIdx].map((i) => r[i])));
+      this.add(
+        name,
+        [...baseIdx, ...indIdx].map((i) => file.columns[i]),
+        inds,
+        kept.map((r) => [...baseIdx, ...indIdx].map((i) => r[i])),
+      );
     }
   }
 
@@ -139,7 +143,14 @@ export class WorkbookLayout {
         ? { label: ind.label, code: c, kind: "Indicator", unit: ind.unit, dp: String(ind.dp), grouping: ind.grouping }
         : FILTER_COLUMNS.includes(c)
           ? { label: filterLabel(c), code: c, kind: "Filter", unit: "", dp: "", grouping: "" }
-          : { label: plainLabel(c), code: c, kind: TIME.has(c) ? "Time" : GEOGRAPHY.has(c) ? "Geography" : SCHOOL.has(c) ? "School" : "Dimension", unit: "", dp: "", grouping: "" };
+          : {
+              label: plainLabel(c),
+              code: c,
+              kind: TIME.has(c) ? "Time" : GEOGRAPHY.has(c) ? "Geography" : SCHOOL.has(c) ? "School" : "Dimension",
+              unit: "",
+              dp: "",
+              grouping: "",
+            };
       const seen = this.glossary.get(c);
       if (seen) {
         if (!seen.sheets.includes(name)) seen.sheets.push(name);
@@ -147,8 +158,17 @@ export class WorkbookLayout {
       return entry.label;
     });
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-    if (dup) throw new Error(`Workbook sheet "${name}": two columns would have the heading "${dup}" (${columns.filter((_, i) => labels[i] === dup).join(", ")}); give one a different label in the indicator catalogue.`);
-    this.sheets.push({ name, columns, labels, dp: Object.fromEntries(indicators.filter((r) => columns.includes(r.indicator)).map((r) => [r.indicator, r.dp])), rows });
+    if (dup)
+      throw new Error(
+        `Workbook sheet "${name}": two columns would have the heading "${dup}" (${columns.filter((_, i) => labels[i] === dup).join(", ")}); give one a different label in the indicator catalogue.`,
+      );
+    this.sheets.push({
+      name,
+      columns,
+      labels,
+      dp: Object.fromEntries(indicators.filter((r) => columns.includes(r.indicator)).map((r) => [r.indicator, r.dp])),
+      rows,
+    });
   }
 
   /** The Glossary sheet: every heading used, its code in the CSV files, unit, decimals and sheets. */
@@ -165,7 +185,11 @@ export class WorkbookLayout {
  * level none, so not in the CSV files), as one sheet's columns and rows.
  */
 export async function viewpointRows(
-  db: Db, catalogue: CatalogueRow[], timePeriod: string, las: LocalAuthority[], national: boolean,
+  db: Db,
+  catalogue: CatalogueRow[],
+  timePeriod: string,
+  las: LocalAuthority[],
+  national: boolean,
 ): Promise<{ columns: string[]; indicators: CatalogueRow[]; rows: string[][] } | undefined> {
   const indicators = catalogue.filter((r) => martTable(r.mart) === "mart_viewpoints");
   const table = publishedTable("mart_viewpoints");
@@ -176,16 +200,22 @@ export async function viewpointRows(
   if (national) codes.push("National");
   const names = new Map(las.map((l) => [l.old_code, l.name]));
   const columns = ["time_period", "geographic_level", "old_la_code", "la_name", "subject", "respondent", "item", ...indicators.map((r) => r.indicator)];
-  const found = await db.rows(
+  const found = (await db.rows(
     `select time_period, la_code, subject, respondent, item, ${indicators.map((r) => `coalesce(cast(${ident(r.indicator)} as varchar), 'z')`).join(", ")}
        from ${ident(table)}
       where urn is null and time_period = $1 and la_code in (${codes.map((_, i) => `$${i + 2}`).join(", ")})
       order by la_code = 'National', la_code, coalesce(list_position([${SUBJECT_ORDER.map(literal).join(", ")}], subject), 100), respondent, item`,
     [timePeriod, ...codes],
-  ) as (string | null)[][];
+  )) as (string | null)[][];
   const rows = found.map(([tp, la, subject, respondent, item, ...values]) => [
-    tp ?? "", la === "National" ? "National" : "Local authority", la === "National" ? "" : la ?? "", names.get(la ?? "") ?? "",
-    subject ?? "", respondent ?? "", item ?? "", ...values.map((v) => v ?? "z"),
+    tp ?? "",
+    la === "National" ? "National" : "Local authority",
+    la === "National" ? "" : (la ?? ""),
+    names.get(la ?? "") ?? "",
+    subject ?? "",
+    respondent ?? "",
+    item ?? "",
+    ...values.map((v) => v ?? "z"),
   ]);
   return { columns, indicators, rows };
 }
@@ -201,30 +231,57 @@ export interface WorkbookSpecOptions {
 }
 
 /** Everything writeWorkbook needs for one return: cover notes, glossary, topic and viewpoint sheets. */
-export async function workbookSpec(db: Db, catalogue: CatalogueRow[], files: (SheetSource & { name: string })[], o: WorkbookSpecOptions): Promise<WorkbookSpec> {
+export async function workbookSpec(
+  db: Db,
+  catalogue: CatalogueRow[],
+  files: (SheetSource & { name: string })[],
+  o: WorkbookSpecOptions,
+): Promise<WorkbookSpec> {
   const layout = new WorkbookLayout();
   for (const f of files) layout.addFile(f);
   const views = await viewpointRows(db, catalogue, o.timePeriod, o.las, o.national);
   if (views) layout.addRows(topicName("mart_viewpoints"), views.columns, views.indicators, views.rows);
   const notes: [string, string][] = [
-    ["Headings", "Each column is headed by its label from the metadata; the Glossary sheet gives the column name each heading has in the CSV files, its unit and decimal places."],
+    [
+      "Headings",
+      "Each column is headed by its label from the metadata; the Glossary sheet gives the column name each heading has in the CSV files, its unit and decimal places.",
+    ],
   ];
   const schools = files.find((f) => f.level === "school");
   if (schools && layout.schoolRowsLeftOut > 0) {
-    notes.push(["Schools", `The sheets marked (schools) give each school's figures for all its pupils, subject by subject. The same figures broken down by pupil group (${layout.schoolRowsLeftOut.toLocaleString("en-GB")} more rows) are in the CSV file ${schools.name}.`]);
+    notes.push([
+      "Schools",
+      `The sheets marked (schools) give each school's figures for all its pupils, subject by subject. The same figures broken down by pupil group (${layout.schoolRowsLeftOut.toLocaleString("en-GB")} more rows) are in the CSV file ${schools.name}.`,
+    ]);
   }
-  notes.push(["Rows left out", "A row whose every figure on a sheet is z (not applicable) is left out of that sheet, and so is a filter column that is Total on every row; both are in the CSV files."]);
-  if (views) notes.push(["Viewpoints", "Questionnaire answers before and after tuition for the LA as a whole, as the report site shows them (not part of the CSV files). Comments are never published."]);
+  notes.push([
+    "Rows left out",
+    "A row whose every figure on a sheet is z (not applicable) is left out of that sheet, and so is a filter column that is Total on every row; both are in the CSV files.",
+  ]);
+  if (views)
+    notes.push([
+      "Viewpoints",
+      "Questionnaire answers before and after tuition for the LA as a whole, as the report site shows them (not part of the CSV files). Comments are never published.",
+    ]);
   // An ntp workbook carries its footnotes too (programmes.md §6 item 7) and says what it is in the profile's words;
   // a 2009 one stays as it was, byte for byte (§6 item 1).
   const ntp = catalogue.some((r) => martTable(r.mart).startsWith("mart_ntp_"));
   const footnotes = ntp ? await footnoteSheet(db, files, o) : undefined;
-  if (footnotes) notes.push(["Footnotes", "The Footnotes sheet gives the reason for every x in this workbook's files, with the number of cells it explains, as data-guidance.md does."]);
+  if (footnotes)
+    notes.push([
+      "Footnotes",
+      "The Footnotes sheet gives the reason for every x in this workbook's files, with the number of cells it explains, as data-guidance.md does.",
+    ]);
   // programmes.md §4: GCSE grades of 2020/21 carry a footnote (teacher-assessed), in the workbook as in the guidance
   if (ntp && o.timePeriod === "202021") notes.push(["GCSE grade 2020/21", GCSE_2021_FOOTNOTE.replaceAll("`", "")]);
   return {
-    title: o.title, buildDate: o.buildDate, inputs: o.inputs, files: files.map((f) => f.name),
-    sheets: [layout.glossarySheet(), ...layout.sheets, ...(footnotes ? [footnotes] : [])], notes, suppressionThreshold: o.suppressionThreshold,
+    title: o.title,
+    buildDate: o.buildDate,
+    inputs: o.inputs,
+    files: files.map((f) => f.name),
+    sheets: [layout.glossarySheet(), ...layout.sheets, ...(footnotes ? [footnotes] : [])],
+    notes,
+    suppressionThreshold: o.suppressionThreshold,
     ...(ntp ? { what: NTP_WORKBOOK_WHAT } : {}),
   };
 }
@@ -253,5 +310,11 @@ async function footnoteSheet(db: Db, files: SheetSource[], o: WorkbookSpecOption
   if (found.length === 0) return undefined;
   const columns = ["code", "label", "reason", "cells"];
   const labels = ["Column name in the CSV files", "Column heading in this workbook", "Why the figure is x", "Cells"];
-  return { name: "Footnotes", columns, labels, dp: { cells: 0 }, rows: found.map((f) => [f.indicator, indicators.get(f.indicator) ?? "", f.reason, String(f.n)]) };
+  return {
+    name: "Footnotes",
+    columns,
+    labels,
+    dp: { cells: 0 },
+    rows: found.map((f) => [f.indicator, indicators.get(f.indicator) ?? "", f.reason, String(f.n)]),
+  };
 }

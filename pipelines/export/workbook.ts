@@ -46,15 +46,35 @@ const STYLE = { header: 1, title: 2, number: (dp: number) => 3 + Math.min(dp, MA
 export async function writeWorkbook(spec: WorkbookSpec): Promise<Buffer> {
   const when = new Date(spec.buildDate.length === 10 ? `${spec.buildDate}T00:00:00Z` : spec.buildDate);
   const cover: Cell[][] = [[{ text: spec.title, style: STYLE.title }]];
-  const line = (a: string, b = "") => cover.push([{ text: a, style: STYLE.header }, { text: b, style: STYLE.wrap }]);
-  line("What this is", spec.what ?? "The return of a local authority's one-to-one tuition evaluation to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.");
+  const line = (a: string, b = "") =>
+    cover.push([
+      { text: a, style: STYLE.header },
+      { text: b, style: STYLE.wrap },
+    ]);
+  line(
+    "What this is",
+    spec.what ??
+      "The return of a local authority's one-to-one tuition evaluation to the Department, in Explore Education Statistics form: the same tables as the CSV files beside this workbook.",
+  );
   line("Made on", spec.buildDate);
   line("Data files", spec.files.join(", "));
   const small = spec.suppressionThreshold === undefined ? "a small count of pupils" : `a count of 1 to ${spec.suppressionThreshold - 1} pupils`;
-  line("Numbers", "Figures are stored as numbers, shown to the decimal places of the metadata; a cell that is not a figure holds one of the letters below, as text.");
-  line("c", `Suppressed to protect confidentiality: ${small}, a figure worked out from one (a percentage, mean or estimate), a figure about a group that small, or a figure that would let one be worked out by subtraction from a total and its other parts.`);
-  line("x", "Not available: for example too few pupils or schools to estimate an impact. The reason for every x is listed under Footnotes in data-guidance.md, beside this workbook.");
-  line("z", "Not applicable: the figure has no meaning for that row, for example an impact for both subjects together, or a tutee percentage for a school with no tutees.");
+  line(
+    "Numbers",
+    "Figures are stored as numbers, shown to the decimal places of the metadata; a cell that is not a figure holds one of the letters below, as text.",
+  );
+  line(
+    "c",
+    `Suppressed to protect confidentiality: ${small}, a figure worked out from one (a percentage, mean or estimate), a figure about a group that small, or a figure that would let one be worked out by subtraction from a total and its other parts.`,
+  );
+  line(
+    "x",
+    "Not available: for example too few pupils or schools to estimate an impact. The reason for every x is listed under Footnotes in data-guidance.md, beside this workbook.",
+  );
+  line(
+    "z",
+    "Not applicable: the figure has no meaning for that row, for example an impact for both subjects together, or a tutee percentage for a school with no tutees.",
+  );
   line("Rounding", "Half away from zero, to the decimal places given in the metadata; figures are rounded independently.");
   for (const [a, b] of spec.notes ?? []) line(a, b);
   line("Inputs", spec.inputs.length === 0 ? "not recorded" : `${spec.inputs.length} files, SHA-256 below`);
@@ -70,12 +90,20 @@ export async function writeWorkbook(spec: WorkbookSpec): Promise<Buffer> {
   const text = (name: string, data: string) => ({ name, data: Buffer.from(data, "utf8") });
   const files = [
     text("[Content_Types].xml", contentTypes(sheets.length)),
-    text("_rels/.rels", `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
-    text("xl/workbook.xml", `${XML}<workbook ${NS}><sheets>${sheets.map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("")}</sheets></workbook>`),
+    text(
+      "_rels/.rels",
+      `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
+    text(
+      "xl/workbook.xml",
+      `${XML}<workbook ${NS}><sheets>${sheets.map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("")}</sheets></workbook>`,
+    ),
     text("xl/_rels/workbook.xml.rels", workbookRels(sheets.length)),
     text("xl/styles.xml", styles()),
     ...sheets.map(({ data }, i) => ({
-      name: `xl/worksheets/sheet${i + 1}.xml`, data, recycle: data instanceof SheetBytes ? (chunk: Buffer) => data.recycle(chunk) : undefined,
+      name: `xl/worksheets/sheet${i + 1}.xml`,
+      data,
+      recycle: data instanceof SheetBytes ? (chunk: Buffer) => data.recycle(chunk) : undefined,
     })),
   ];
   return zipAsync(files, when);
@@ -330,13 +358,15 @@ function columnLetters(i: number): string {
 
 // XML 1.0 forbids most control characters; they are dropped rather than written.
 function escapeXml(text: string): string {
-  return text
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters, so they are what this strips
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters, so they are what this strips
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+  );
 }
 
 function contentTypes(sheets: number): string {
@@ -350,7 +380,8 @@ function contentTypes(sheets: number): string {
 function workbookRels(sheets: number): string {
   const rels = Array.from(
     { length: sheets },
-    (_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+    (_, i) =>
+      `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
   );
   rels.push(`<Relationship Id="rId${sheets + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`);
   return `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`;

@@ -4,7 +4,9 @@
 // only a line ending is no record (DuckDB's reader skips it too).
 import { closeSync, openSync, readSync } from "node:fs";
 
-const NL = 0x0a, CR = 0x0d, QUOTE = 0x22;
+const NL = 0x0a,
+  CR = 0x0d,
+  QUOTE = 0x22;
 
 export interface HeadRecord {
   /** 0-based among the file's records (blank lines are not records). */
@@ -32,7 +34,12 @@ export function readHead(path: string, max: number, maxBytes = 4 << 20): HeadRec
   }
   let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const out: HeadRecord[] = [];
-  let line = 1, startLine = 1, inQuote = false, content = false, value = false, valued = 0;
+  let line = 1,
+    startLine = 1,
+    inQuote = false,
+    content = false,
+    value = false,
+    valued = 0;
   for (let i = start; i < buf.length && valued < max; i++) {
     const b = buf[i];
     if (b === QUOTE) inQuote = !inQuote;

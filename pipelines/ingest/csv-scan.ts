@@ -6,7 +6,14 @@ import { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, readSync, writeSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 
-const NL = 0x0a, CR = 0x0d, QUOTE = 0x22, COMMA = 0x2c, SPACE = 0x20, TAB = 0x09, NBSP = 0xa0, NBSP_LEAD = 0xc2;
+const NL = 0x0a,
+  CR = 0x0d,
+  QUOTE = 0x22,
+  COMMA = 0x2c,
+  SPACE = 0x20,
+  TAB = 0x09,
+  NBSP = 0xa0,
+  NBSP_LEAD = 0xc2;
 
 /** How many of the last records are kept (by position) for footer detection. */
 const TAIL = 8;
@@ -68,13 +75,32 @@ export async function scanCsv(
   const emit = (record: number, offset: number) => {
     pending += `${record},${offset}\n`;
     scan.breakpoints++;
-    if (pending.length > 1 << 16) { writeSync(out, pending); pending = ""; }
+    if (pending.length > 1 << 16) {
+      writeSync(out, pending);
+      pending = "";
+    }
   };
 
   const scan: CsvScan = {
-    bytes: 0, sha256: "", utf8: true, bom: false, binary: false, headerLine: 0, headerBytes: Buffer.alloc(0),
-    records: 0, valueRecords: 0, tail: [], minFields: Infinity, maxFields: 0, quotedNewlines: false, unterminatedQuote: false, quoteOpenLine: 0, breakpoints: 0,
-    longestRecord: 0, crlfEnds: 0, lfEnds: 0,
+    bytes: 0,
+    sha256: "",
+    utf8: true,
+    bom: false,
+    binary: false,
+    headerLine: 0,
+    headerBytes: Buffer.alloc(0),
+    records: 0,
+    valueRecords: 0,
+    tail: [],
+    minFields: Infinity,
+    maxFields: 0,
+    quotedNewlines: false,
+    unterminatedQuote: false,
+    quoteOpenLine: 0,
+    breakpoints: 0,
+    longestRecord: 0,
+    crlfEnds: 0,
+    lfEnds: 0,
   };
   let carry: Buffer | null = null; // incomplete UTF-8 sequence at a chunk's end
   let line = 1; // line of the current byte
@@ -88,16 +114,23 @@ export async function scanCsv(
   let recordStartByte = 0; // file offset of the current record's first byte
   let previous = -1; // the byte before the current one (across chunks)
   let skipped = 0; // records above the header passed over so far
-  let headerStart = -1, headerEnd = -1;
+  let headerStart = -1,
+    headerEnd = -1;
   // The last TAIL data records, by position in a ring (no object per record on a big file).
-  const tailStart = new Float64Array(TAIL), tailEnd = new Float64Array(TAIL), tailLine = new Float64Array(TAIL);
+  const tailStart = new Float64Array(TAIL),
+    tailEnd = new Float64Array(TAIL),
+    tailLine = new Float64Array(TAIL);
   const tailFlags = new Uint8Array(TAIL); // 1: blank line(s) before it; 2: no value
-  let previousEndLine = 0, previousBlank = false;
+  let previousEndLine = 0,
+    previousBlank = false;
 
   const endRecord = (endByte: number) => {
     if (!hasContent) return;
     if (scan.headerLine === 0) {
-      if (skipped < headerRecord) { skipped++; return; }
+      if (skipped < headerRecord) {
+        skipped++;
+        return;
+      }
       scan.headerLine = recordStartLine;
       headerStart = recordStartByte;
       headerEnd = endByte;
@@ -107,7 +140,10 @@ export async function scanCsv(
       if (fields < scan.minFields) scan.minFields = fields;
       if (fields > scan.maxFields) scan.maxFields = fields;
       const offset = recordStartLine - (scan.records + 1);
-      if (offset !== lastOffset) { emit(scan.records, offset); lastOffset = offset; }
+      if (offset !== lastOffset) {
+        emit(scan.records, offset);
+        lastOffset = offset;
+      }
       const slot = scan.records % TAIL;
       tailStart[slot] = recordStartByte;
       tailEnd[slot] = endByte;
@@ -123,13 +159,18 @@ export async function scanCsv(
     let start = 0;
     if (first) {
       first = false;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) { scan.bom = true; start = 3; recordStartByte = 3; }
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        scan.bom = true;
+        start = 3;
+        recordStartByte = 3;
+      }
     }
     if (checkUtf8 && scan.utf8) scan.utf8 = utf8Chunk(chunk, carry, (rest) => (carry = rest));
     if (chunk.indexOf(0) !== -1) scan.binary = true;
 
     // The next line end and quote at or after i (chunk.length: none left in this chunk).
-    let nextNl = -1, nextQuote = -1;
+    let nextNl = -1,
+      nextQuote = -1;
     for (let i = start; i < chunk.length; i++) {
       if (!inQuote) {
         // Outside quotes, the bytes up to the next line end or quote only count separators and
@@ -156,7 +197,12 @@ export async function scanCsv(
       }
       const b = chunk[i];
       if (b === NL) {
-        if (inQuote) { scan.quotedNewlines = true; line++; previous = b; continue; }
+        if (inQuote) {
+          scan.quotedNewlines = true;
+          line++;
+          previous = b;
+          continue;
+        }
         const at = scan.bytes + i;
         if (at - recordStartByte > scan.longestRecord) scan.longestRecord = at - recordStartByte;
         if (hasContent) {
@@ -176,8 +222,7 @@ export async function scanCsv(
       if (b === QUOTE) {
         inQuote = !inQuote;
         if (inQuote) scan.quoteOpenLine = line;
-      }
-      else if (b === delimiter && !inQuote) fields++;
+      } else if (b === delimiter && !inQuote) fields++;
       else if (!hasValue && b !== SPACE && b !== TAB && b !== CR && b !== NBSP && b !== NBSP_LEAD) hasValue = true;
       if (b !== CR) hasContent = true;
       previous = b;
@@ -204,7 +249,13 @@ export async function scanCsv(
     if (headerStart >= 0) scan.headerBytes = noCr(bytesAt(headerStart, headerEnd));
     for (let r = Math.max(1, scan.records - TAIL + 1); r <= scan.records; r++) {
       const slot = r % TAIL;
-      scan.tail.push({ record: r, line: tailLine[slot], bytes: noCr(bytesAt(tailStart[slot], tailEnd[slot])), blankBefore: (tailFlags[slot] & 1) === 1, blank: (tailFlags[slot] & 2) === 2 });
+      scan.tail.push({
+        record: r,
+        line: tailLine[slot],
+        bytes: noCr(bytesAt(tailStart[slot], tailEnd[slot])),
+        blankBefore: (tailFlags[slot] & 1) === 1,
+        blank: (tailFlags[slot] & 2) === 2,
+      });
     }
   } finally {
     closeSync(fd);
@@ -243,11 +294,16 @@ export function splitCsvRecord(text: string, delimiter = ","): string[] {
     const ch = text[i];
     if (inQuote) {
       if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else inQuote = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuote = false;
       } else field += ch;
     } else if (ch === '"') inQuote = true;
-    else if (ch === delimiter) { out.push(field); field = ""; }
-    else if (ch !== "\r") field += ch;
+    else if (ch === delimiter) {
+      out.push(field);
+      field = "";
+    } else if (ch !== "\r") field += ch;
   }
   out.push(field);
   return out;

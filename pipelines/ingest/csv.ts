@@ -66,20 +66,37 @@ export async function readCsvFile(
 
   const head = readHead(source, HEADER_SEARCH_ROWS);
   if (head.some((r) => r.bytes.includes(0)))
-    throw new InputError(file, looksLikeUtf16WithoutBom(head[0].bytes)
-      ? "is UTF-16 text without a byte-order mark, which cannot be read reliably. Save it from Excel as \"CSV UTF-8 (Comma delimited)\"."
-      : "is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as \"CSV UTF-8\" or as an .xlsx workbook.");
+    throw new InputError(
+      file,
+      looksLikeUtf16WithoutBom(head[0].bytes)
+        ? 'is UTF-16 text without a byte-order mark, which cannot be read reliably. Save it from Excel as "CSV UTF-8 (Comma delimited)".'
+        : 'is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as "CSV UTF-8" or as an .xlsx workbook.',
+    );
   const headText = (bytes: Buffer) => (isUtf8(bytes) ? bytes.toString("utf8") : iconv.decode(bytes, "win1252"));
   // Candidates for the header: the first non-blank records (a record of separators only is blank).
-  const candidates = head.map((r) => ({ ...r, text: headText(r.bytes) })).filter((r) => /[^\s,;"\u00a0]/.test(r.text)).slice(0, HEADER_SEARCH_ROWS);
+  const candidates = head
+    .map((r) => ({ ...r, text: headText(r.bytes) }))
+    .filter((r) => /[^\s,;"\u00a0]/.test(r.text))
+    .slice(0, HEADER_SEARCH_ROWS);
   if (candidates.length === 0)
-    throw new InputError(file, head.length ? "is empty: every line is blank (spaces or separators only), so it has no header and no rows." : "is empty: it has no header line and no rows.");
+    throw new InputError(
+      file,
+      head.length
+        ? "is empty: every line is blank (spaces or separators only), so it has no header and no rows."
+        : "is empty: it has no header line and no rows.",
+    );
 
   // The separator and the header row together: whichever split names the most columns.
   const lookup = headerLookup(dataset, file, aliases, programme);
   let choice = { delimiter: ",", index: 0, score: { exact: -1, near: -1, cells: -1 } };
   for (const delimiter of DELIMITERS) {
-    const found = findHeaderRow(dataset, lookup, candidates.map((c) => splitCsvRecord(c.text, delimiter)), aliases, programme);
+    const found = findHeaderRow(
+      dataset,
+      lookup,
+      candidates.map((c) => splitCsvRecord(c.text, delimiter)),
+      aliases,
+      programme,
+    );
     if (compareScores(found.score, choice.score) < 0) choice = { delimiter, ...found };
   }
   const headerRecord = candidates[choice.index].index;
@@ -89,10 +106,16 @@ export async function readCsvFile(
   const index = join(tmp, `${dataset}.lines.csv`);
   const scan = await scanCsv(source, index, onBytes, true, choice.delimiter.charCodeAt(0), headerRecord);
   if (scan.binary)
-    throw new InputError(file, "is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as \"CSV UTF-8\" or as an .xlsx workbook.");
+    throw new InputError(
+      file,
+      'is not a CSV text file (it holds binary data: perhaps a workbook or a UTF-16 export). Save it as "CSV UTF-8" or as an .xlsx workbook.',
+    );
   if (scan.headerLine === 0) throw new InputError(file, "is empty: it has no header line and no rows.");
   if (scan.unterminatedQuote)
-    throw new InputError(file, `a quoted value opened on line ${scan.quoteOpenLine} is never closed (an odd number of " characters). Fix the quotes on that line.`);
+    throw new InputError(
+      file,
+      `a quoted value opened on line ${scan.quoteOpenLine} is never closed (an odd number of " characters). Fix the quotes on that line.`,
+    );
 
   // Windows-1252 is the only other encoding Excel on Windows writes for "CSV"; every byte is
   // defined in it, so a file that is not UTF-8 is read as 1252 rather than refused.
@@ -116,10 +139,13 @@ export async function readCsvFile(
   const columns = names.map((_, i) => (i < fields.length ? fields[i] : null));
 
   const footer = footerRecords(scan.tail.map((t) => ({ ...t, cells: t.blank ? [] : splitCsvRecord(decode(t.bytes), choice.delimiter) })));
-  const skipped = [
-    scan.headerLine > 1 ? `line${scan.headerLine > 2 ? `s 1-${scan.headerLine - 1}` : " 1"} above the header` : "",
-    footer.length ? `${describeFooter(footer, "line")} after the table` : "",
-  ].filter(Boolean).join("; ") || null;
+  const skipped =
+    [
+      scan.headerLine > 1 ? `line${scan.headerLine > 2 ? `s 1-${scan.headerLine - 1}` : " 1"} above the header` : "",
+      footer.length ? `${describeFooter(footer, "line")} after the table` : "",
+    ]
+      .filter(Boolean)
+      .join("; ") || null;
 
   // DuckDB skips lines holding only a line ending, as our scan does; `skip` passes over
   // blank lines above the header so `header=true` lands on the header itself.
@@ -140,11 +166,20 @@ export async function readCsvFile(
   const layout = { names, columns, headerWidth: header.length, dataRecords: footer.length ? footer[0].record - 1 : undefined };
   let lines: LineNumbers;
   if (scan.breakpoints <= 64) {
-    const points = scan.breakpoints ? readFileSync(index, "utf8").trim().split("\n").map((l) => l.split(",").map(Number)) : [];
+    const points = scan.breakpoints
+      ? readFileSync(index, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split(",").map(Number))
+      : [];
     lines = {
-      offset: (record) => points.length <= 1
-        ? String(points[0]?.[1] ?? 0)
-        : `case ${[...points].reverse().map(([rec, off]) => `when ${record} >= ${rec} then ${off}`).join(" ")} end`,
+      offset: (record) =>
+        points.length <= 1
+          ? String(points[0]?.[1] ?? 0)
+          : `case ${[...points]
+              .reverse()
+              .map(([rec, off]) => `when ${record} >= ${rec} then ${off}`)
+              .join(" ")} end`,
     };
   } else {
     const table = ident(`_lines_${dataset}`);
@@ -160,14 +195,28 @@ export async function readCsvFile(
   // The base table holds every record DuckDB read, blank ones included: compare with our count.
   const got = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`_src_${dataset}`)}`))!.n);
   if (got !== scan.records)
-    throw new InputError(file, `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`);
+    throw new InputError(
+      file,
+      `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`,
+    );
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
   // Rows are the records with a value, less the footer: counted by our scan, independently of DuckDB.
   if (rows !== scan.valueRecords - footer.length)
-    throw new Error(`${file}: ${rows} rows read but the file has ${scan.valueRecords - footer.length} records with values after the header; this is a bug in the pipeline, please report it.`);
+    throw new Error(
+      `${file}: ${rows} rows read but the file has ${scan.valueRecords - footer.length} records with values after the header; this is a bug in the pipeline, please report it.`,
+    );
   return {
-    encoding, bytes: utf16 ? statSync(path).size : scan.bytes, sha256: originalHash ?? scan.sha256, rows_read: rows, extra_columns: extra,
-    sheet: null, delimiter: choice.delimiter, header_line: scan.headerLine, skipped, headerProblem: problem, guessed,
+    encoding,
+    bytes: utf16 ? statSync(path).size : scan.bytes,
+    sha256: originalHash ?? scan.sha256,
+    rows_read: rows,
+    extra_columns: extra,
+    sheet: null,
+    delimiter: choice.delimiter,
+    header_line: scan.headerLine,
+    skipped,
+    headerProblem: problem,
+    guessed,
   };
 }
 
@@ -186,8 +235,9 @@ function utf16Kind(path: string): "utf16le" | "utf16be" | null {
 
 /** Text as UTF-16 without a BOM: a NUL in every other byte of a line. */
 function looksLikeUtf16WithoutBom(bytes: Buffer): boolean {
-  let even = 0, odd = 0;
-  for (let i = 0; i < Math.min(bytes.length, 512); i++) if (bytes[i] === 0) (i % 2 ? odd++ : even++);
+  let even = 0,
+    odd = 0;
+  for (let i = 0; i < Math.min(bytes.length, 512); i++) if (bytes[i] === 0) i % 2 ? odd++ : even++;
   const half = Math.min(bytes.length, 512) / 2;
   return half >= 4 && (even >= half * 0.8 || odd >= half * 0.8);
 }

@@ -13,8 +13,20 @@ export const COLUMNS: Record<Dataset, readonly string[]> = {
   pupils: ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "cla", "first_language", "sen", "ethnicity"],
   attainment: ["upn", "subject", "assessment", "assessed_on", "result"],
   tuition: [
-    "tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date",
-    "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met",
+    "tuition_id",
+    "upn",
+    "urn",
+    "academic_year",
+    "subject",
+    "tutor_id",
+    "start_date",
+    "end_date",
+    "allocation",
+    "entry_reason",
+    "itp_agreed",
+    "mid_check",
+    "targets_set",
+    "targets_met",
   ],
   sessions: ["tuition_id", "session_date", "minutes", "in_school_day", "attended"],
   viewpoints: ["response_id", "tuition_id", "respondent", "stage", "item", "response", "comment"],
@@ -49,9 +61,10 @@ const NTP_OPTIONAL_HEADERS: Partial<Record<Dataset, readonly string[]>> = {
 };
 
 /** Every column of raw_<dataset> (both profiles): the 2009 contract's, then the ntp profile's. */
-export const RAW_COLUMNS = Object.fromEntries(
-  DATASETS.map((d) => [d, [...COLUMNS[d], ...(NTP_COLUMNS[d] ?? [])]]),
-) as unknown as Record<Dataset, readonly string[]>;
+export const RAW_COLUMNS = Object.fromEntries(DATASETS.map((d) => [d, [...COLUMNS[d], ...(NTP_COLUMNS[d] ?? [])]])) as unknown as Record<
+  Dataset,
+  readonly string[]
+>;
 
 /** The columns a file is read for under a programme profile. */
 export function columnsOf(dataset: Dataset, programme: Programme = DEFAULT_PROGRAMME): readonly string[] {

@@ -19,7 +19,8 @@ export interface TailRecord {
 /** How many trailing records may be a footer. */
 export const FOOTER_MAX = 5;
 
-const FOOTER_WORDS = /\b(total|totals|count|rows|records|pupils|schools|courses|sessions|end of|report|generated|printed|produced|exported|extracted|run on|source|page)\b/i;
+const FOOTER_WORDS =
+  /\b(total|totals|count|rows|records|pupils|schools|courses|sessions|end of|report|generated|printed|produced|exported|extracted|run on|source|page)\b/i;
 
 function isFooter(r: TailRecord): boolean {
   const values = r.cells.map((c) => c.trim()).filter(Boolean);
@@ -40,8 +41,10 @@ export function footerRecords(tail: readonly TailRecord[]): TailRecord[] {
 
 /** "line 14 "Total rows: 12"" for the report (the text cut short: it is a footer, not data). */
 export function describeFooter(records: readonly TailRecord[], unit: "line" | "row"): string {
-  return records.map((r) => {
-    const text = (r.cells.map((c) => c.trim()).find(Boolean) ?? "").replace(/\s+/g, " ");
-    return `${unit} ${r.line} "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
-  }).join(", ");
+  return records
+    .map((r) => {
+      const text = (r.cells.map((c) => c.trim()).find(Boolean) ?? "").replace(/\s+/g, " ");
+      return `${unit} ${r.line} "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
+    })
+    .join(", ");
 }

@@ -23,11 +23,18 @@ export function compareScores(a: HeaderScore, b: HeaderScore): number {
   return b.exact - a.exact || b.near - a.near || b.cells - a.cells;
 }
 
-export function scoreRow(dataset: Dataset, lookup: Map<string, string>, cells: readonly string[], aliases: HeaderAliases = {}, programme: Programme = DEFAULT_PROGRAMME): HeaderScore {
+export function scoreRow(
+  dataset: Dataset,
+  lookup: Map<string, string>,
+  cells: readonly string[],
+  aliases: HeaderAliases = {},
+  programme: Programme = DEFAULT_PROGRAMME,
+): HeaderScore {
   const exact = columnsNamed(lookup, cells);
   const builtIn = builtInAliases(dataset, programme);
   const names = columnsOf(dataset, programme).flatMap((c) => [...(builtIn[c] ?? [c]), ...(aliases[dataset]?.[c] ?? [])]);
-  let near = 0, nonBlank = 0;
+  let near = 0,
+    nonBlank = 0;
   for (const cell of cells) {
     const text = cell.trim();
     if (!text) continue;
@@ -39,7 +46,13 @@ export function scoreRow(dataset: Dataset, lookup: Map<string, string>, cells: r
 }
 
 /** Index of the header among `rows` (the first non-blank rows, in order); the first of equals wins. */
-export function findHeaderRow(dataset: Dataset, lookup: Map<string, string>, rows: readonly (readonly string[])[], aliases: HeaderAliases = {}, programme: Programme = DEFAULT_PROGRAMME): { index: number; score: HeaderScore } {
+export function findHeaderRow(
+  dataset: Dataset,
+  lookup: Map<string, string>,
+  rows: readonly (readonly string[])[],
+  aliases: HeaderAliases = {},
+  programme: Programme = DEFAULT_PROGRAMME,
+): { index: number; score: HeaderScore } {
   let best = { index: 0, score: { exact: -1, near: -1, cells: -1 } };
   rows.slice(0, HEADER_SEARCH_ROWS).forEach((cells, index) => {
     const score = scoreRow(dataset, lookup, cells, aliases, programme);

@@ -10,7 +10,10 @@ import { closestHeaders } from "./similar.ts";
 export type HeaderAliases = Record<string, Record<string, string[]>>;
 
 export function normaliseHeader(name: string): string {
-  return name.replace(/^\uFEFF/, "").toLowerCase().replace(/[\s_\-]+/g, "");
+  return name
+    .replace(/^\uFEFF/, "")
+    .toLowerCase()
+    .replace(/[\s_\-]+/g, "");
 }
 
 export interface HeaderMap {
@@ -21,7 +24,12 @@ export interface HeaderMap {
 }
 
 /** Normalised header → canonical column, from the built-in aliases and then the settings'. */
-export function headerLookup(dataset: Dataset, file: string, settingsAliases: HeaderAliases = {}, programme: Programme = DEFAULT_PROGRAMME): Map<string, string> {
+export function headerLookup(
+  dataset: Dataset,
+  file: string,
+  settingsAliases: HeaderAliases = {},
+  programme: Programme = DEFAULT_PROGRAMME,
+): Map<string, string> {
   const columns = columnsOf(dataset, programme);
   const lookup = new Map<string, string>();
   const add = (alias: string, column: string) => {
@@ -81,7 +89,12 @@ function describeProblem(p: HeaderProblem): string {
     });
     parts.push(
       `required column${p.missing.length > 1 ? "s" : ""} ${p.missing.join(", ")} missing (${closest.join("; ")}). ` +
-        `The header (${p.where}) has: ${p.header.filter((h) => h.trim()).map((h) => `"${h.trim()}"`).join(", ") || "(nothing)"}. ` +
+        `The header (${p.where}) has: ${
+          p.header
+            .filter((h) => h.trim())
+            .map((h) => `"${h.trim()}"`)
+            .join(", ") || "(nothing)"
+        }. ` +
         `Rename the column, or add its header to settings header_aliases.${p.dataset}.`,
     );
   }

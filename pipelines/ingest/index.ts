@@ -71,7 +71,13 @@ export function findDatasetFiles(folder: string): Map<Dataset, { file: string; f
   return found;
 }
 
-export async function ingest(db: Db, folder: string, settings: ResolvedSettings, onProgress?: IngestProgress, options: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingest(
+  db: Db,
+  folder: string,
+  settings: ResolvedSettings,
+  onProgress?: IngestProgress,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
   const guess = options.guessHeaders ?? false;
   const programme = programmeOf(settings);
   const found = findDatasetFiles(folder);
@@ -93,9 +99,10 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
       const path = join(folder, entry.file);
       const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
       try {
-        const read = entry.format === "csv"
-          ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess, programme)
-          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess, programme);
+        const read =
+          entry.format === "csv"
+            ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess, programme)
+            : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess, programme);
         files.push({ dataset, file: entry.file, format: entry.format, ...read });
         if (read.headerProblem) problems.push(read.headerProblem);
       } catch (e) {
@@ -116,8 +123,18 @@ export async function ingest(db: Db, folder: string, settings: ResolvedSettings,
     header_line INTEGER, skipped VARCHAR)`);
   for (const f of files)
     await db.run(`insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'), ?, ?, ?, ?)`, [
-      f.dataset, f.file, f.format, f.encoding, f.bytes, f.sha256, f.rows_read, JSON.stringify(f.extra_columns),
-      f.sheet, f.delimiter, f.header_line, f.skipped,
+      f.dataset,
+      f.file,
+      f.format,
+      f.encoding,
+      f.bytes,
+      f.sha256,
+      f.rows_read,
+      JSON.stringify(f.extra_columns),
+      f.sheet,
+      f.delimiter,
+      f.header_line,
+      f.skipped,
     ]);
   onProgress?.("read", total, total);
   return { files, absent, problems };

@@ -6,7 +6,12 @@
 // the sheet is loaded (merges are listed after the rows, so they cannot be applied as rows stream).
 import { ident, type Db } from "../core/db.ts";
 
-export interface Merge { top: number; left: number; bottom: number; right: number }
+export interface Merge {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
 
 function columnNumber(letters: string): number {
   let n = 0;
@@ -31,7 +36,8 @@ export function watchMerges(sheet: unknown): Merge[] {
       const re = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/g;
       let end = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
-        const top = Number(m[2]), left = columnNumber(m[1]);
+        const top = Number(m[2]),
+          left = columnNumber(m[1]);
         merges.push({ top, left, bottom: m[4] ? Number(m[4]) : top, right: m[3] ? columnNumber(m[3]) : left });
         end = re.lastIndex;
       }

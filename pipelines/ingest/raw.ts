@@ -13,8 +13,10 @@ const WS = " \t\r\n\u00a0";
  * than trim() with a character set, so the set is only applied where an edge is blank.
  */
 export function trimmed(expr: string): string {
-  return `case when regexp_matches(${expr}, '^[\\s\\x{a0}]|[\\s\\x{a0}]$') then nullif(trim(${expr}, ${literal(WS)}), '') ` +
-    `when ${expr} = '' then null else ${expr} end`;
+  return (
+    `case when regexp_matches(${expr}, '^[\\s\\x{a0}]|[\\s\\x{a0}]$') then nullif(trim(${expr}, ${literal(WS)}), '') ` +
+    `when ${expr} = '' then null else ${expr} end`
+  );
 }
 
 export interface SourceLayout {
@@ -53,7 +55,10 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
   // the view (a column of NULLs still takes 16 bytes a row in a temporary table).
   const present = RAW_COLUMNS[dataset].filter((column) => layout.columns.includes(column));
   const stored = present.map((column) => `_t${layout.columns.indexOf(column)} as ${ident(column)}`);
-  const overflow = layout.names.map((_, i) => i).filter((i) => i >= layout.headerWidth).map((i) => `_t${i}`);
+  const overflow = layout.names
+    .map((_, i) => i)
+    .filter((i) => i >= layout.headerWidth)
+    .map((i) => `_t${i}`);
   if (overflow.length) stored.push(`nullif(concat_ws(',', ${overflow.join(", ")}), '') as _overflow`);
   const all = layout.names.map((_, i) => `_t${i}`);
   const base = ident(`_src_${dataset}`);
@@ -77,7 +82,9 @@ export async function createRawTable(db: Db, dataset: Dataset, file: string, sou
 async function dropRelation(db: Db, name: string): Promise<void> {
   const kind = await db.one<{ kind: string }>(
     `select 'table' as kind from duckdb_tables() where table_name = ?
-     union all select 'view' from duckdb_views() where view_name = ?`, [name, name]);
+     union all select 'view' from duckdb_views() where view_name = ?`,
+    [name, name],
+  );
   if (kind) await db.run(`drop ${kind.kind} ${ident(name)}`);
 }
 

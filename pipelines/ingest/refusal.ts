@@ -21,8 +21,12 @@ export function suggestedAliases(problems: readonly HeaderProblemError[], existi
 
 /** The key and its value as they stand inside settings.json's braces, a column to a line. */
 export function aliasBlock(aliases: HeaderAliases): string {
-  const datasets = Object.entries(aliases).map(([dataset, columns]) =>
-    `    ${JSON.stringify(dataset)}: {\n${Object.entries(columns).map(([c, list]) => `      ${JSON.stringify(c)}: ${JSON.stringify(list)}`).join(",\n")}\n    }`);
+  const datasets = Object.entries(aliases).map(
+    ([dataset, columns]) =>
+      `    ${JSON.stringify(dataset)}: {\n${Object.entries(columns)
+        .map(([c, list]) => `      ${JSON.stringify(c)}: ${JSON.stringify(list)}`)
+        .join(",\n")}\n    }`,
+  );
   return `  "header_aliases": {\n${datasets.join(",\n")}\n  }`;
 }
 
@@ -54,13 +58,16 @@ export function describeInputProblems(errors: readonly InputError[], existing: H
     const block = aliasBlock(suggestedAliases(headerProblems, existing));
     lines.push(
       "",
-      "Each \"perhaps\" above is the closest header in that file. If they are right, put this in settings.json in place of",
+      'Each "perhaps" above is the closest header in that file. If they are right, put this in settings.json in place of',
       "any header_aliases already there (it keeps the aliases you have), then run again:",
       block,
     );
   }
   const unmatched = headerProblems.flatMap((e) => e.problem.missing.filter((c) => !e.problem.closest.has(c)).map((c) => `${e.problem.dataset}.${c}`));
   if (unmatched.length)
-    lines.push("", `No header resembles ${unmatched.join(", ")}: add ${unmatched.length > 1 ? "those columns" : "that column"} to the file, or name ${unmatched.length > 1 ? "their headers" : "its header"} in header_aliases yourself.`);
+    lines.push(
+      "",
+      `No header resembles ${unmatched.join(", ")}: add ${unmatched.length > 1 ? "those columns" : "that column"} to the file, or name ${unmatched.length > 1 ? "their headers" : "its header"} in header_aliases yourself.`,
+    );
   return { text: lines.join("\n"), reasons };
 }

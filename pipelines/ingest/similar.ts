@@ -6,7 +6,11 @@
 
 /** Lower case, every run of non-alphanumerics one space: "F_S_M  Eligible" → "f s m eligible". */
 function words(text: string): string[] {
-  return text.toLowerCase().replace(/^\uFEFF/, "").split(/[^a-z0-9£]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/^\uFEFF/, "")
+    .split(/[^a-z0-9£]+/)
+    .filter(Boolean);
 }
 
 function pairs(text: string): Map<string, number> {
@@ -22,7 +26,8 @@ function pairs(text: string): Map<string, number> {
 function dice(a: string, b: string): number {
   if (a === b) return a ? 1 : 0;
   if (a.length < 2 || b.length < 2) return 0;
-  const pa = pairs(a), pb = pairs(b);
+  const pa = pairs(a),
+    pb = pairs(b);
   let shared = 0;
   for (const [p, n] of pa) shared += Math.min(n, pb.get(p) ?? 0);
   return (2 * shared) / (a.length - 1 + b.length - 1);
@@ -30,14 +35,13 @@ function dice(a: string, b: string): number {
 
 /** 0 (nothing alike) to 1 (the same once case, spaces and punctuation are ignored). */
 export function similarity(header: string, name: string): number {
-  const wa = words(header), wb = words(name);
+  const wa = words(header),
+    wb = words(name);
   const byPairs = dice(wa.join(""), wb.join(""));
   const shared = wa.filter((w) => wb.includes(w)).length;
   // Every word of the name in the header ("Phase of education" for phase) counts for more
   // than some words in common ("Year" for academic_year).
-  const byWords = !wa.length || !wb.length ? 0
-    : wb.every((w) => wa.includes(w)) ? 0.6 + (0.4 * shared) / wa.length
-    : shared / Math.max(wa.length, wb.length);
+  const byWords = !wa.length || !wb.length ? 0 : wb.every((w) => wa.includes(w)) ? 0.6 + (0.4 * shared) / wa.length : shared / Math.max(wa.length, wb.length);
   return Math.max(byPairs, byWords);
 }
 

@@ -35,9 +35,16 @@ export async function* worksheets(path: string): AsyncGenerator<Worksheet> {
   const parts = zipParts(path);
   const sheets = worksheetParts(path, parts);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "ignore",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    worksheets: "emit",
+    entries: "ignore",
   }) as unknown as PartParsers;
-  const open = (name: string) => { const part = parts.get(name); return part && partStream(path, part); };
+  const open = (name: string) => {
+    const part = parts.get(name);
+    return part && partStream(path, part);
+  };
   // The order the worksheet parser depends on: relationships and index (sheet names, the 1904
   // date flag), shared strings (a text cell holds only an index into them), styles (dates).
   const rels = open("xl/_rels/workbook.xml.rels");

@@ -9,7 +9,9 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node
 import { Readable } from "node:stream";
 import { createInflateRaw, inflateRawSync } from "node:zlib";
 
-const EOCD = 0x06054b50, CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
+const EOCD = 0x06054b50,
+  CENTRAL = 0x02014b50,
+  LOCAL = 0x04034b50;
 
 /** One part of the zip, as its central directory lists it. */
 export interface ZipPart {
@@ -39,15 +41,23 @@ export function zipParts(path: string): Map<string, ZipPart> {
     const tailStart = Math.max(0, size - 22 - 0xffff);
     const tail = bytesAt(fd, tailStart, size - tailStart);
     let end = -1;
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { end = i; break; }
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === EOCD) {
+        end = i;
+        break;
+      }
     if (end < 0) throw new Error("end of central directory not found");
-    const cdSize = tail.readUInt32LE(end + 12), cdOffset = tail.readUInt32LE(end + 16);
+    const cdSize = tail.readUInt32LE(end + 12),
+      cdOffset = tail.readUInt32LE(end + 16);
     if (cdOffset === 0xffffffff) throw new Error("a zip64 archive (over 4 GB), which Excel does not write");
     if (cdOffset + cdSize > size) throw new Error("end of central directory points past the end of the file");
     const cd = bytesAt(fd, cdOffset, cdSize);
     for (let i = 0; i + 46 <= cd.length && cd.readUInt32LE(i) === CENTRAL; ) {
-      const method = cd.readUInt16LE(i + 10), compressed = cd.readUInt32LE(i + 20);
-      const nameLength = cd.readUInt16LE(i + 28), extra = cd.readUInt16LE(i + 30), comment = cd.readUInt16LE(i + 32);
+      const method = cd.readUInt16LE(i + 10),
+        compressed = cd.readUInt32LE(i + 20);
+      const nameLength = cd.readUInt16LE(i + 28),
+        extra = cd.readUInt16LE(i + 30),
+        comment = cd.readUInt16LE(i + 32);
       const local = cd.readUInt32LE(i + 42);
       const name = cd.subarray(i + 46, i + 46 + nameLength).toString("utf8");
       i += 46 + nameLength + extra + comment;
@@ -114,18 +124,21 @@ export interface SheetPart {
  * a worksheet file that no tab lists comes after them, by number. Throws when the zip cannot be read.
  */
 export function worksheetParts(path: string, parts = zipParts(path)): SheetPart[] {
-  const workbook = partText(path, parts, "xl/workbook.xml"), rels = partText(path, parts, "xl/_rels/workbook.xml.rels");
+  const workbook = partText(path, parts, "xl/workbook.xml"),
+    rels = partText(path, parts, "xl/_rels/workbook.xml.rels");
   const out: SheetPart[] = [];
   const listed = new Set<string>();
   if (workbook && rels) {
     const targets = new Map<string, string>();
     for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
-      const id = attribute(m[0], "Id"), target = attribute(m[0], "Target");
+      const id = attribute(m[0], "Id"),
+        target = attribute(m[0], "Target");
       if (id && target) targets.set(id, target);
     }
     for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
-      const name = attribute(m[0], "name"), rid = attribute(m[0], "(?:\\w+:)?id");
-      const target = rid ? targets.get(rid) ?? "" : "";
+      const name = attribute(m[0], "name"),
+        rid = attribute(m[0], "(?:\\w+:)?id");
+      const target = rid ? (targets.get(rid) ?? "") : "";
       const file = /worksheets\/sheet(\d+)\.xml$/i.exec(target); // not chartsheets/
       // Relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml").
       const partName = target.startsWith("/") ? target.slice(1) : `xl/${target}`;

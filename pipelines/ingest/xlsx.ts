@@ -106,7 +106,14 @@ export async function readXlsxFile(
       if ((sheetSetting !== undefined && !wanted) || bestNamed) continue;
       const merges = watchMerges(rows);
       const read = await readSheet(rows, {
-        name, out: join(tmp, `${dataset}.sheet${names.length}.csv`), dataset, file, lookup, aliases, guess, programme,
+        name,
+        out: join(tmp, `${dataset}.sheet${names.length}.csv`),
+        dataset,
+        file,
+        lookup,
+        aliases,
+        guess,
+        programme,
         // A later sheet is kept only if its header fits better (or it is the one asked for).
         beat: wanted || named || !best ? null : best.score,
       });
@@ -118,15 +125,28 @@ export async function readXlsxFile(
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(file, `is damaged or incomplete, so it cannot be opened as a workbook (${plainReason(e as Error)}). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`);
+    throw new InputError(
+      file,
+      `is damaged or incomplete, so it cannot be opened as a workbook (${plainReason(e as Error)}). Open it in Excel and save it again as "Excel Workbook (.xlsx)", or save the data as CSV.`,
+    );
   }
   onBytes?.(bytes);
   const listed = names.map((n) => `"${n}"`).join(", ");
   if (sheetSetting !== undefined && !best)
-    throw new InputError(file, `has no sheet named "${sheetSetting}" (settings sheets.${dataset}); its sheets are ${listed || "(none)"}. Correct the name in settings.json.`);
-  if (!best) throw new InputError(file, "has no worksheets: it is not an Excel workbook, or it is damaged. Save the data from Excel as \"Excel Workbook (.xlsx)\" or as CSV.");
+    throw new InputError(
+      file,
+      `has no sheet named "${sheetSetting}" (settings sheets.${dataset}); its sheets are ${listed || "(none)"}. Correct the name in settings.json.`,
+    );
+  if (!best)
+    throw new InputError(
+      file,
+      'has no worksheets: it is not an Excel workbook, or it is damaged. Save the data from Excel as "Excel Workbook (.xlsx)" or as CSV.',
+    );
   if (best.empty)
-    throw new InputError(file, names.length > 1 ? `is empty: none of its sheets (${listed}) has a row.` : `sheet "${best.name}" is empty: it has no header row and no rows.`);
+    throw new InputError(
+      file,
+      names.length > 1 ? `is empty: none of its sheets (${listed}) has a row.` : `sheet "${best.name}" is empty: it has no header row and no rows.`,
+    );
   // In guess mode a header problem was read past (the sheet's rows are written): it is returned below.
   if (best.problem && !(guess && best.problem instanceof HeaderProblemError)) throw best.problem;
 
@@ -145,18 +165,31 @@ export async function readXlsxFile(
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from raw_${dataset}`))!.n);
   // Every non-blank row after the header, less the footer, is a row: counted as it was written.
   if (rows !== chosen.rows)
-    throw new Error(`${file}: ${rows} rows read from sheet "${chosen.name}" but ${chosen.rows} were written from it; this is a bug in the pipeline, please report it.`);
+    throw new Error(
+      `${file}: ${rows} rows read from sheet "${chosen.name}" but ${chosen.rows} were written from it; this is a bug in the pipeline, please report it.`,
+    );
   const others = names.filter((n) => n !== chosen.name);
-  const skipped = [
-    chosen.headerRow > 1 ? `row${chosen.headerRow > 2 ? `s 1-${chosen.headerRow - 1}` : " 1"} above the header` : "",
-    chosen.footer.length ? `${describeFooter(chosen.footer, "row")} after the table` : "",
-    merged ? `${merged} merged range${merged > 1 ? "s" : ""} read as ${merged > 1 ? "their" : "its"} top-left value` : "",
-    others.length ? `sheet${others.length > 1 ? "s" : ""} ${others.map((n) => `"${n}"`).join(", ")} not read` : "",
-  ].filter(Boolean).join("; ") || null;
+  const skipped =
+    [
+      chosen.headerRow > 1 ? `row${chosen.headerRow > 2 ? `s 1-${chosen.headerRow - 1}` : " 1"} above the header` : "",
+      chosen.footer.length ? `${describeFooter(chosen.footer, "row")} after the table` : "",
+      merged ? `${merged} merged range${merged > 1 ? "s" : ""} read as ${merged > 1 ? "their" : "its"} top-left value` : "",
+      others.length ? `sheet${others.length > 1 ? "s" : ""} ${others.map((n) => `"${n}"`).join(", ")} not read` : "",
+    ]
+      .filter(Boolean)
+      .join("; ") || null;
   return {
-    encoding: "xlsx", bytes, sha256, rows_read: rows, extra_columns: chosen.extra,
-    sheet: chosen.name, delimiter: null, header_line: chosen.headerRow, skipped,
-    headerProblem: chosen.problem as HeaderProblemError | null, guessed: chosen.guessed,
+    encoding: "xlsx",
+    bytes,
+    sha256,
+    rows_read: rows,
+    extra_columns: chosen.extra,
+    sheet: chosen.name,
+    delimiter: null,
+    header_line: chosen.headerRow,
+    skipped,
+    headerProblem: chosen.problem as HeaderProblemError | null,
+    guessed: chosen.guessed,
   };
 }
 
@@ -168,7 +201,11 @@ function sameSheetName(a: string, b: string): boolean {
 /** A library's error, as a short reason a person can pass on (not a stack or a code alone). */
 function plainReason(e: Error): string {
   const m = e.message ?? String(e);
-  if (/FILE_ENDED|unexpected end|end of (central )?directory|invalid signature|Corrupted zip|bad zip|invalid (distance|block|code)|incorrect header check/i.test(m))
+  if (
+    /FILE_ENDED|unexpected end|end of (central )?directory|invalid signature|Corrupted zip|bad zip|invalid (distance|block|code)|incorrect header check/i.test(
+      m,
+    )
+  )
     return "its zip archive is cut short or corrupt";
   return m.split("\n")[0].slice(0, 200);
 }
@@ -177,11 +214,34 @@ const DISPLAY_ROWS = HEADER_SEARCH_ROWS;
 
 async function readSheet(
   sheet: AsyncIterable<ExcelJS.Row>,
-  ctx: { name: string; out: string; dataset: Dataset; file: string; lookup: Map<string, string>; aliases: HeaderAliases; guess: boolean; programme: Programme; beat: HeaderScore | null },
+  ctx: {
+    name: string;
+    out: string;
+    dataset: Dataset;
+    file: string;
+    lookup: Map<string, string>;
+    aliases: HeaderAliases;
+    guess: boolean;
+    programme: Programme;
+    beat: HeaderScore | null;
+  },
 ): Promise<SheetRead | null> {
   const read: SheetRead = {
-    name: ctx.name, score: { exact: -1, near: -1, cells: -1 }, empty: true, headerRow: 0, header: [], fields: [], extra: [],
-    headerWidth: 0, width: 0, rows: 0, out: ctx.out, footer: [], merges: [], problem: null, guessed: {},
+    name: ctx.name,
+    score: { exact: -1, near: -1, cells: -1 },
+    empty: true,
+    headerRow: 0,
+    header: [],
+    fields: [],
+    extra: [],
+    headerWidth: 0,
+    width: 0,
+    rows: 0,
+    out: ctx.out,
+    footer: [],
+    merges: [],
+    problem: null,
+    guessed: {},
   };
   const texts = (values: unknown[], dated: boolean) => {
     const out: string[] = [];
@@ -200,7 +260,10 @@ async function readSheet(
     read.width = Math.max(read.width, r.cells.length);
     pending += `${r.line},${r.cells.map(csvField).join(",")}\n`;
     read.rows++;
-    if (pending.length > 1 << 16) { writeSync(fd, pending); pending = ""; }
+    if (pending.length > 1 << 16) {
+      writeSync(fd, pending);
+      pending = "";
+    }
   };
   const take = (row: number, values: unknown[]) => {
     const cells = texts(values, true);
@@ -215,12 +278,17 @@ async function readSheet(
     const rows = head.map((h) => texts(h.values, false));
     const found = findHeaderRow(ctx.dataset, ctx.lookup, rows, ctx.aliases, ctx.programme);
     read.score = found.score;
-    if (ctx.beat && compareScores(found.score, ctx.beat) >= 0) { state = "drain"; return; }
+    if (ctx.beat && compareScores(found.score, ctx.beat) >= 0) {
+      state = "drain";
+      return;
+    }
     read.headerRow = head[found.index].row;
     read.header = rows[found.index];
     const where = `sheet "${ctx.name}", row ${read.headerRow}`;
     try {
-      const map = ctx.guess ? guessHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme) : { ...mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme), problem: null, guessed: {} };
+      const map = ctx.guess
+        ? guessHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme)
+        : { ...mapHeaders(ctx.dataset, ctx.file, read.header, ctx.aliases, where, ctx.programme), problem: null, guessed: {} };
       read.fields = map.fields;
       read.extra = map.extra;
       read.problem = map.problem;
@@ -242,7 +310,10 @@ async function readSheet(
       // Every row is read to the end, even of a sheet not kept: the merged ranges come after them.
       if (state === "drain") continue;
       const values = (row.values as unknown[]) ?? [];
-      if (state === "write") { take(row.number, values); continue; }
+      if (state === "write") {
+        take(row.number, values);
+        continue;
+      }
       if (texts(values, false).length === 0) continue;
       head.push({ row: row.number, values });
       if (head.length === DISPLAY_ROWS) decide();
@@ -271,7 +342,7 @@ function checkContainer(path: string, file: string): void {
   try {
     const head = Buffer.alloc(8);
     const n = readSync(fd, head, 0, 8, 0);
-    if (n === 0) throw new InputError(file, "is empty (0 bytes): it is not a workbook. Save the data from Excel as \"Excel Workbook (.xlsx)\" or as CSV.");
+    if (n === 0) throw new InputError(file, 'is empty (0 bytes): it is not a workbook. Save the data from Excel as "Excel Workbook (.xlsx)" or as CSV.');
     if (n >= 4 && head.readUInt32LE(0) === 0x04034b50) return;
     if (n === 8 && head.equals(CFB_SIGNATURE)) {
       // The stream names of an encrypted package, stored as UTF-16 in the compound file's directory.
@@ -279,10 +350,16 @@ function checkContainer(path: string, file: string): void {
       const all = Buffer.alloc(size);
       readSync(fd, all, 0, size, 0);
       if (all.includes(Buffer.from("EncryptedPackage", "utf16le")) || all.includes(Buffer.from("EncryptionInfo", "utf16le")))
-        throw new InputError(file, "is protected with a password (Excel has encrypted it), so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save it, and run again; or save the data as CSV.");
-      throw new InputError(file, "is an Excel 97-2003 workbook (.xls) with an .xlsx name. Open it in Excel and save it as \"Excel Workbook (.xlsx)\", or as CSV.");
+        throw new InputError(
+          file,
+          "is protected with a password (Excel has encrypted it), so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save it, and run again; or save the data as CSV.",
+        );
+      throw new InputError(
+        file,
+        'is an Excel 97-2003 workbook (.xls) with an .xlsx name. Open it in Excel and save it as "Excel Workbook (.xlsx)", or as CSV.',
+      );
     }
-    throw new InputError(file, "is not an .xlsx workbook (it is not a zip file). Save it from Excel as \"Excel Workbook (.xlsx)\" or as CSV.");
+    throw new InputError(file, 'is not an .xlsx workbook (it is not a zip file). Save it from Excel as "Excel Workbook (.xlsx)" or as CSV.');
   } finally {
     closeSync(fd);
   }

@@ -28,7 +28,15 @@ export async function buildEvidenceMart(db: Db): Promise<void> {
   const dfs = await db.all<{ df: number }>("select distinct df from mart_impact where df is not null and df > 0");
   // one batched insert (Db.writeTable), not a statement a df
   const power = dfs.map(({ df }) => ({ df: Number(df), multiplier: mdesMultiplier(Number(df)) }));
-  await db.writeTable("evidence_power", [["df", "integer"], ["multiplier", "double"]], power, { temp: true });
+  await db.writeTable(
+    "evidence_power",
+    [
+      ["df", "integer"],
+      ["multiplier", "double"],
+    ],
+    power,
+    { temp: true },
+  );
   try {
     await db.runFile(join(SQL_DIR, "mart_evidence.sql"));
   } catch (e) {

@@ -31,12 +31,7 @@ export const COLLINEAR_TOLERANCE = 1e-10;
  * kept columns before it is at least `tol` of its own scale — so the intercept and the
  * treatment indicator, listed first, are never dropped in favour of a covariate.
  */
-export function solveNormalEquations(
-  xtx: number[][],
-  xty: number[],
-  constant: boolean[] = [],
-  tol = COLLINEAR_TOLERANCE,
-): LeastSquaresFit {
+export function solveNormalEquations(xtx: number[][], xty: number[], constant: boolean[] = [], tol = COLLINEAR_TOLERANCE): LeastSquaresFit {
   const k = xty.length;
   const scale = xtx.map((row, j) => Math.sqrt(row[j]!));
   const kept: number[] = [];

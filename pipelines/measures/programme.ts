@@ -13,13 +13,7 @@ import { studentTQuantile } from "./ols.ts";
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
 /** In dependency order: mart_delivery and mart_value read mart_places (and int_programme_places, built by transform). */
-export const PROGRAMME_MARTS = [
-  "mart_places",
-  "mart_delivery",
-  "mart_delivery_hours_dist",
-  "mart_value",
-  "mart_viewpoints",
-] as const;
+export const PROGRAMME_MARTS = ["mart_places", "mart_delivery", "mart_delivery_hours_dist", "mart_value", "mart_viewpoints"] as const;
 
 /**
  * Staged tables of the optional input files (inputs.md: sessions, viewpoints and allocations
@@ -48,9 +42,7 @@ export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): P
  * The quantile depends only on n, so it is computed for each distinct n and joined back.
  */
 async function addPairedIntervals(db: Db): Promise<void> {
-  const ns = (await db.all<{ n: number }>(`select distinct n_paired as n from mart_viewpoints where n_paired >= 2 order by n`)).map(
-    (r) => r.n,
-  );
+  const ns = (await db.all<{ n: number }>(`select distinct n_paired as n from mart_viewpoints where n_paired >= 2 order by n`)).map((r) => r.n);
   if (ns.length === 0) return;
   await db.run(
     `create or replace temp table viewpoints_t_quantiles as

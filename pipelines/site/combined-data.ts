@@ -43,7 +43,17 @@ export interface ForestSubject {
   /** ntp only: the outcome measure the impact is on (its scale's points). Absent on a 2009 view. */
   outcome_measure?: string;
   las: ForestLa[];
-  national: { b: string; se: string; ci_low: string; ci_high: string; pooled_k: string; pooled_tau2: string; pooled_i2: string; pooled_pi_low: string; pooled_pi_high: string };
+  national: {
+    b: string;
+    se: string;
+    ci_low: string;
+    ci_high: string;
+    pooled_k: string;
+    pooled_tau2: string;
+    pooled_i2: string;
+    pooled_pi_low: string;
+    pooled_pi_high: string;
+  };
 }
 
 export interface CombinedPeriod {
@@ -64,18 +74,27 @@ export interface CombinedView {
 /** The combined return files of one year that the site offers for download (never anything private). */
 export function combinedFiles(folder: string, timePeriod: string): string[] {
   const wanted = new Set([`impact_national_${timePeriod}.csv`, `impact_national_${timePeriod}.meta.csv`, `data-guidance-national-${timePeriod}.md`]);
-  return readdirSync(folder).filter((f) => wanted.has(f)).sort();
+  return readdirSync(folder)
+    .filter((f) => wanted.has(f))
+    .sort();
 }
 
 /** Reads every combined return in `folder` (latest year first); all of one programme. */
 export function combinedView(folder: string): CombinedView {
   if (!existsSync(folder)) throw new InputError(folder, "no such folder: name the folder tuition-impact combine wrote (its --out).");
-  const names = readdirSync(folder).filter((f) => COMBINED_NAME.test(f)).sort().reverse();
-  if (names.length === 0) throw new InputError(folder, "no combined return here (impact_national_<period>.csv): run tuition-impact combine <returns> --out <folder> first.");
+  const names = readdirSync(folder)
+    .filter((f) => COMBINED_NAME.test(f))
+    .sort()
+    .reverse();
+  if (names.length === 0)
+    throw new InputError(folder, "no combined return here (impact_national_<period>.csv): run tuition-impact combine <returns> --out <folder> first.");
   const read = names.map((name) => combinedPeriod(folder, name));
   const other = read.find((r) => r.programme !== read[0].programme);
   if (other) {
-    throw new InputError(folder, `mixed programmes: ${names[0]} is ${PROGRAMME_NAME[read[0].programme]} and ${names[read.indexOf(other)]} is ${PROGRAMME_NAME[other.programme]}; build one combined site per programme, each from a folder of its own.`);
+    throw new InputError(
+      folder,
+      `mixed programmes: ${names[0]} is ${PROGRAMME_NAME[read[0].programme]} and ${names[read.indexOf(other)]} is ${PROGRAMME_NAME[other.programme]}; build one combined site per programme, each from a folder of its own.`,
+    );
   }
   const periods = read.map((r) => r.period);
   return read[0].programme === "ntp" ? { programme: "ntp", periods } : { periods };
@@ -86,21 +105,30 @@ function programmeOf(path: string, table: Table): CombinedProgramme {
   if (NTP_ONLY.some((c) => table.columns.includes(c))) return "ntp";
   const missing = FILTER_COLUMNS.find((c) => !table.columns.includes(c));
   if (missing === undefined) return "one_to_one_2009";
-  throw new InputError(path, `no column '${missing}' (a 2009 return's filter) nor '${NTP_ONLY[0]}' (an ntp return's): it is neither ${PROGRAMME_NAME.one_to_one_2009} nor ${PROGRAMME_NAME.ntp} of this tool.`);
+  throw new InputError(
+    path,
+    `no column '${missing}' (a 2009 return's filter) nor '${NTP_ONLY[0]}' (an ntp return's): it is neither ${PROGRAMME_NAME.one_to_one_2009} nor ${PROGRAMME_NAME.ntp} of this tool.`,
+  );
 }
 
 /** The return's filter columns, as its metadata (impact_national_<period>.meta.csv) lists them. */
 function filtersOf(folder: string, timePeriod: string, table: Table, name: string): string[] {
   const path = join(folder, `impact_national_${timePeriod}.meta.csv`);
-  if (!existsSync(path)) throw new InputError(path, `no such file: the filters of ${name} are read from its metadata, which combine writes beside it; copy it in or run tuition-impact combine again.`);
+  if (!existsSync(path))
+    throw new InputError(
+      path,
+      `no such file: the filters of ${name} are read from its metadata, which combine writes beside it; copy it in or run tuition-impact combine again.`,
+    );
   const meta = parseTable(readFileSync(path, "utf8"));
-  if (!meta.columns.includes("col_name") || !meta.columns.includes("col_type")) throw new InputError(path, "no col_name or col_type column: it is not the metadata of a combined return.");
+  if (!meta.columns.includes("col_name") || !meta.columns.includes("col_type"))
+    throw new InputError(path, "no col_name or col_type column: it is not the metadata of a combined return.");
   const filters = meta.records.filter((r) => r.values.col_type === "Filter");
   for (const r of filters) {
     if (!table.columns.includes(r.values.col_name)) throw new InputError(path, `line ${r.line}: filter '${r.values.col_name}' is not a column of ${name}.`);
   }
   const cols = filters.map((r) => r.values.col_name);
-  if (!cols.includes("subject")) throw new InputError(path, `no Filter row for 'subject': the forest plots are per subject, so the metadata must list it (combine always writes it).`);
+  if (!cols.includes("subject"))
+    throw new InputError(path, `no Filter row for 'subject': the forest plots are per subject, so the metadata must list it (combine always writes it).`);
   return cols;
 }
 
@@ -122,7 +150,8 @@ function combinedPeriod(folder: string, name: string): { programme: CombinedProg
   // The whole-cohort rows of each panel: every other filter of the metadata at Total.
   const whole = table.records.filter((r) => filters.every((c) => panels.includes(c) || r.values[c] === "Total"));
   for (const r of whole) {
-    if (r.values.time_period !== timePeriod) throw new InputError(path, `line ${r.line}, column time_period: '${r.values.time_period}', but the file name says ${timePeriod}.`);
+    if (r.values.time_period !== timePeriod)
+      throw new InputError(path, `line ${r.line}, column time_period: '${r.values.time_period}', but the file name says ${timePeriod}.`);
     for (const c of ["b", "se", "ci_low", "ci_high", ...NATIONAL_COLUMNS]) {
       if (!CELL.test(r.values[c])) throw new InputError(path, `line ${r.line}, column ${c}: '${r.values[c]}' is neither a number nor c, x or z.`);
     }
@@ -157,8 +186,21 @@ function combinedPeriod(folder: string, name: string): { programme: CombinedProg
       // Only on an ntp view, so that a 2009 view's data file keeps its bytes.
       ...(measure === undefined ? {} : { outcome_measure: measure }),
       las,
-      national: { b: n.b, se: n.se, ci_low: n.ci_low, ci_high: n.ci_high, pooled_k: n.pooled_k, pooled_tau2: n.pooled_tau2, pooled_i2: n.pooled_i2, pooled_pi_low: n.pooled_pi_low, pooled_pi_high: n.pooled_pi_high },
+      national: {
+        b: n.b,
+        se: n.se,
+        ci_low: n.ci_low,
+        ci_high: n.ci_high,
+        pooled_k: n.pooled_k,
+        pooled_tau2: n.pooled_tau2,
+        pooled_i2: n.pooled_i2,
+        pooled_pi_low: n.pooled_pi_low,
+        pooled_pi_high: n.pooled_pi_high,
+      },
     });
   }
-  return { programme, period: { time_period: timePeriod, year: `${timePeriod.slice(0, 4)}/${timePeriod.slice(4)}`, files: combinedFiles(folder, timePeriod), subjects } };
+  return {
+    programme,
+    period: { time_period: timePeriod, year: `${timePeriod.slice(0, 4)}/${timePeriod.slice(4)}`, files: combinedFiles(folder, timePeriod), subjects },
+  };
 }

@@ -73,7 +73,9 @@ function runFramework(config: string, verbose: boolean): Promise<void> {
     child.stdout?.on("data", (d) => (log += d));
     child.stderr?.on("data", (d) => (log += d));
     child.on("error", fail);
-    child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`The combined site build failed (exit ${code}); the old site was left as it was.\n${log.slice(-4000)}`))));
+    child.on("exit", (code) =>
+      code === 0 ? done() : fail(new Error(`The combined site build failed (exit ${code}); the old site was left as it was.\n${log.slice(-4000)}`)),
+    );
   });
 }
 

@@ -91,7 +91,11 @@ export async function keepProgrammePages(site: string, database: string): Promis
   const programme = await siteProgramme(database);
   const removed: string[] = [];
   const pages = (dir: string, prefix: string) =>
-    existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".html")).map((n) => `${prefix}${n.slice(0, -".html".length)}`) : [];
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => n.endsWith(".html"))
+          .map((n) => `${prefix}${n.slice(0, -".html".length)}`)
+      : [];
   const built = [...pages(site, ""), ...pages(join(site, "pages"), "pages/")];
   const drop = programme === "ntp" ? ONLY_2009 : NTP_ONLY;
   for (const page of built.filter((p) => drop.test(p))) {
@@ -110,7 +114,10 @@ export async function keepProgrammePages(site: string, database: string): Promis
     rmSync(template);
     // The 2009 pages' own modules (the 2009 guidance's questions, the funnel, the table tool):
     // Framework lists every module a page loads, its imports' imports too, in the page itself.
-    const pagesLeft = [...pages(site, ""), ...pages(join(site, "pages"), "pages/")].map((p) => readFileSync(join(site, `${p}.html`), "utf8")).concat(schoolPage).join("\n");
+    const pagesLeft = [...pages(site, ""), ...pages(join(site, "pages"), "pages/")]
+      .map((p) => readFileSync(join(site, `${p}.html`), "utf8"))
+      .concat(schoolPage)
+      .join("\n");
     const used = new Set([...pagesLeft.matchAll(/_import\/components\/([^"'\s)]+\.js)/g)].map((m) => m[1]));
     removed.push(...removeMatching(join(site, "_import", "components"), (n) => !used.has(n)).map((n) => `_import/components/${n}`));
     const overview = join(site, "ntp-overview.html");

@@ -36,7 +36,13 @@ const A4_CONTENT_WIDTH = Math.round(((210 - 2 * 12) / 25.4) * 96);
 
 /** "100001-oak-primary-school.pdf": URN first (unique), then the name for a person to find it. */
 export function pdfName(urn: string, name: string): string {
-  const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
   return `${urn}${slug ? `-${slug}` : ""}.pdf`;
 }
 
@@ -46,7 +52,10 @@ const PDF_NAME = /^\d{6}(-[a-z0-9-]+)?\.pdf$/;
 export function schoolPages(site: string): string[] {
   const dir = join(site, "schools");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /^\d{6}\.html$/.test(f)).map((f) => f.slice(0, 6)).sort();
+  return readdirSync(dir)
+    .filter((f) => /^\d{6}\.html$/.test(f))
+    .map((f) => f.slice(0, 6))
+    .sort();
 }
 
 export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
@@ -62,10 +71,15 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
     throw new Error("--pdf needs the playwright-core package, one of the tool's dependencies: run npm ci in the tool's folder to install it.");
   }
   const executablePath = options.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) throw new InputError(executablePath, "no Chromium here to print the school pages with: install Debian's chromium, or name one with CHROMIUM_PATH.");
+  if (!existsSync(executablePath))
+    throw new InputError(executablePath, "no Chromium here to print the school pages with: install Debian's chromium, or name one with CHROMIUM_PATH.");
   // Only ever replace a folder of school PDFs (a mistyped --pdf-out must not cost anything).
   const others = existsSync(out) ? readdirSync(out).filter((f) => !PDF_NAME.test(f)) : [];
-  if (others.length) throw new InputError(out, `holds files other than school PDFs (${others.slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""}); name an empty or new folder with --pdf-out.`);
+  if (others.length)
+    throw new InputError(
+      out,
+      `holds files other than school PDFs (${others.slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""}); name an empty or new folder with --pdf-out.`,
+    );
   const temp = `${out}.writing-${process.pid}`;
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
@@ -93,7 +107,10 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
         // (src/schools/school.md, ntp-school.md), and each chart is drawn once its size is known (resize).
         await page
           .waitForFunction(
-            () => document.documentElement.dataset.schoolPage === "ready" && !document.querySelector("observablehq-loading") && [...document.querySelectorAll("figure.chart")].every((f) => f.querySelector("svg")),
+            () =>
+              document.documentElement.dataset.schoolPage === "ready" &&
+              !document.querySelector("observablehq-loading") &&
+              [...document.querySelectorAll("figure.chart")].every((f) => f.querySelector("svg")),
             undefined,
             { timeout: 60_000, polling: 50 },
           )
@@ -102,7 +119,8 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
         const ready = await page.evaluate(() => document.documentElement.dataset.schoolPage === "ready");
         const failed = await page.locator(".observablehq--error").allTextContents();
         if (!ready) failed.push("it was not ready after 60 s");
-        if (failed.length || errors.length) throw new Error(`The page of school ${urn} did not render, so no PDF was written for it: ${[...failed, ...errors].join("; ")}`);
+        if (failed.length || errors.length)
+          throw new Error(`The page of school ${urn} did not render, so no PDF was written for it: ${[...failed, ...errors].join("; ")}`);
         const name = ((await page.locator("h1").first().textContent()) ?? "").trim();
         const file = pdfName(urn, name);
         await page.pdf({
@@ -142,9 +160,11 @@ export async function schoolPdfs(options: PdfOptions): Promise<PdfResult> {
  */
 async function cachingServer(root: string): Promise<{ server: Server; url: string }> {
   const files = sirv(root, { extensions: ["html"], dotfiles: false, maxAge: 3600 });
-  const server = createServer((req, res) => files(req, res, () => {
-    res.writeHead(404).end();
-  }));
+  const server = createServer((req, res) =>
+    files(req, res, () => {
+      res.writeHead(404).end();
+    }),
+  );
   await new Promise<void>((ok, fail) => server.once("error", fail).listen(0, "127.0.0.1", () => ok()));
   const address = server.address();
   return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };

@@ -19,9 +19,21 @@ export type Term = keyof typeof TERMS;
  * course (the KS2 tests sit in May), Y10 no autumn (their July 2009 TA is on the NC scale,
  * Dec 2009 on GCSE grades), Y11 no summer (they have left). */
 export function termShares(ncYear: number): [Term, number][] {
-  if (ncYear === 6 || ncYear === 11) return [["autumn", 0.3], ["spring", 0.7]];
-  if (ncYear === 10) return [["spring", 0.7], ["summer", 0.3]];
-  return [["autumn", 0.25], ["spring", 0.55], ["summer", 0.2]];
+  if (ncYear === 6 || ncYear === 11)
+    return [
+      ["autumn", 0.3],
+      ["spring", 0.7],
+    ];
+  if (ncYear === 10)
+    return [
+      ["spring", 0.7],
+      ["summer", 0.3],
+    ];
+  return [
+    ["autumn", 0.25],
+    ["spring", 0.55],
+    ["summer", 0.2],
+  ];
 }
 
 export const DGP = {
@@ -84,7 +96,12 @@ export const DGP = {
   },
   rates: { fsm: 0.15, cla: 0.005, eal: 0.15, sen_A: 0.11, sen_P: 0.06, sen_S: 0.027, tutored_per_subject_of_eligible: 0.035 },
   delivery: {
-    session_minutes: [[60, 0.85], [45, 0.08], [30, 0.05], [90, 0.02]] as [number, number][],
+    session_minutes: [
+      [60, 0.85],
+      [45, 0.08],
+      [30, 0.05],
+      [90, 0.02],
+    ] as [number, number][],
     missed_share: 0.05,
     outside_school_day_share: 0.15,
     cut_short_share: 0.1,

@@ -37,11 +37,31 @@ export function plantFaults(
   // Invented pupils for the pupil faults, numbered from an establishment no school uses.
   let serial = 0;
   const freshUpn = () => makeUpn(la, "0999", 5, serial++);
-  const pupilRow = (upn: string, o: { academic_year?: string; urn?: string; nc_year?: string; gender?: string; fsm?: string } = {}) => [upn, o.academic_year ?? "2009/10", o.urn ?? schoolUrn, o.nc_year ?? "4", o.gender ?? "F", o.fsm ?? "N", "N", "ENG", "N", "WBRI"];
+  const pupilRow = (upn: string, o: { academic_year?: string; urn?: string; nc_year?: string; gender?: string; fsm?: string } = {}) => [
+    upn,
+    o.academic_year ?? "2009/10",
+    o.urn ?? schoolUrn,
+    o.nc_year ?? "4",
+    o.gender ?? "F",
+    o.fsm ?? "N",
+    "N",
+    "ENG",
+    "N",
+    "WBRI",
+  ];
   const parents: { upn: string; line: number }[] = [];
   // ---- schools (no dependants) ----
   for (let i = 0; i < n; i++) {
-    const base = (u2: string, o: { laestab?: string; name?: string; phase?: string; academy?: string } = {}) => [u2, o.laestab ?? `${la}${8100 + faults.length}`, o.name ?? `Planted Fault School ${faults.length}`, la, o.phase ?? "primary", o.academy ?? "N", "N", "N"];
+    const base = (u2: string, o: { laestab?: string; name?: string; phase?: string; academy?: string } = {}) => [
+      u2,
+      o.laestab ?? `${la}${8100 + faults.length}`,
+      o.name ?? `Planted Fault School ${faults.length}`,
+      la,
+      o.phase ?? "primary",
+      o.academy ?? "N",
+      "N",
+      "N",
+    ];
     const u = () => String(999e3 + faults.length);
     const wrong = `${la === "920" ? "921" : "920"}${8100 + faults.length}`;
     add("schools.csv", w.schools, base(u(), { laestab: wrong }), "laestab", "laestab_mismatch", wrong);
@@ -92,7 +112,27 @@ export function plantFaults(
   // ---- tuition: faults on courses of real Y1 pupils; a course for every other bad pupil ----
   let tid = 0;
   const courseId = () => `TUF${String(tid++).padStart(5, "0")}`;
-  const course = (id: string, upn: string, urn: string, o: { subject?: string; tutor?: string; start?: string; end?: string; itp?: string; set?: string; met?: string } = {}) => [id, upn, urn, "2009/10", o.subject ?? "maths", o.tutor ?? "T999999", o.start ?? "2010-01-11", o.end ?? "2010-03-19", "core", "below_expected_on_entry", o.itp ?? "Y", "Y", o.set ?? "3", o.met ?? "2"];
+  const course = (
+    id: string,
+    upn: string,
+    urn: string,
+    o: { subject?: string; tutor?: string; start?: string; end?: string; itp?: string; set?: string; met?: string } = {},
+  ) => [
+    id,
+    upn,
+    urn,
+    "2009/10",
+    o.subject ?? "maths",
+    o.tutor ?? "T999999",
+    o.start ?? "2010-01-11",
+    o.end ?? "2010-03-19",
+    "core",
+    "below_expected_on_entry",
+    o.itp ?? "Y",
+    "Y",
+    o.set ?? "3",
+    o.met ?? "2",
+  ];
   for (let i = 0; i < n; i++) {
     const { upn, urn } = y1[i];
     add("tuition.csv", w.tuition, course(courseId(), upn, urn, { start: "2010-03-19", end: "2010-01-11" }), "end_date", "end_before_start", "2010-01-11");
@@ -162,7 +202,8 @@ export function plantFaults(
     const [u2, ks2, s2] = keys[k++];
     add("allocations.csv", w.allocations, ["2009/10", la, u2, ks2, s2, "", "1272"], "places", "missing_value", "");
     const [u3, ks3, s3] = keys[k++];
-    for (let j = 0; j < 2; j++) add("allocations.csv", w.allocations, ["2009/10", la, u3, ks3, s3, "4", "1696"], "academic_year+la_code+urn+key_stage+subject", "duplicate_key", u3);
+    for (let j = 0; j < 2; j++)
+      add("allocations.csv", w.allocations, ["2009/10", la, u3, ks3, s3, "4", "1696"], "academic_year+la_code+urn+key_stage+subject", "duplicate_key", u3);
   }
   return faults;
 }

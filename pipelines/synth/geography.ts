@@ -24,14 +24,86 @@ export const HERTFORDSHIRE: LocalAuthority = {
 };
 
 const STEMS = [
-  "Ash", "Oak", "Elm", "Birch", "Hazel", "Willow", "Beech", "Holly", "Rowan", "Alder", "Maple", "Cedar", "Thorn",
-  "Bramble", "Heather", "Fern", "Mill", "Brook", "Kings", "Queens", "Abbots", "Bishops", "Church", "Market", "Nether",
-  "Upper", "Wood", "Green", "Stone", "Broad", "Red", "White", "Gold", "Silver", "Meadow", "Orchard", "Marsh", "Hollin",
-  "Fair", "Bright", "Wey", "Stour", "Tam", "Cran", "Lark", "Swan", "Kestrel", "Heron", "Wren", "Lin", "Har", "Ald",
+  "Ash",
+  "Oak",
+  "Elm",
+  "Birch",
+  "Hazel",
+  "Willow",
+  "Beech",
+  "Holly",
+  "Rowan",
+  "Alder",
+  "Maple",
+  "Cedar",
+  "Thorn",
+  "Bramble",
+  "Heather",
+  "Fern",
+  "Mill",
+  "Brook",
+  "Kings",
+  "Queens",
+  "Abbots",
+  "Bishops",
+  "Church",
+  "Market",
+  "Nether",
+  "Upper",
+  "Wood",
+  "Green",
+  "Stone",
+  "Broad",
+  "Red",
+  "White",
+  "Gold",
+  "Silver",
+  "Meadow",
+  "Orchard",
+  "Marsh",
+  "Hollin",
+  "Fair",
+  "Bright",
+  "Wey",
+  "Stour",
+  "Tam",
+  "Cran",
+  "Lark",
+  "Swan",
+  "Kestrel",
+  "Heron",
+  "Wren",
+  "Lin",
+  "Har",
+  "Ald",
 ];
 const ENDINGS = [
-  "field", "wood", "ford", "ley", "ton", "bury", "well", "mead", "croft", "hurst", "dene", "gate", "side", "lands",
-  "brook", "moor", "worth", "by", "ham", "stead", "holme", "cote", "combe", "wick", "thorpe", "bridge",
+  "field",
+  "wood",
+  "ford",
+  "ley",
+  "ton",
+  "bury",
+  "well",
+  "mead",
+  "croft",
+  "hurst",
+  "dene",
+  "gate",
+  "side",
+  "lands",
+  "brook",
+  "moor",
+  "worth",
+  "by",
+  "ham",
+  "stead",
+  "holme",
+  "cote",
+  "combe",
+  "wick",
+  "thorpe",
+  "bridge",
 ];
 
 /** Unique invented place names, in a seeded order. */
@@ -116,7 +188,14 @@ export interface School {
   sSelect: number;
 }
 
-const PRIMARY_KINDS = ["Primary School", "JMI School", "Church of England Primary School", "Catholic Primary School", "Junior School", "Primary and Nursery School"];
+const PRIMARY_KINDS = [
+  "Primary School",
+  "JMI School",
+  "Church of England Primary School",
+  "Catholic Primary School",
+  "Junior School",
+  "Primary and Nursery School",
+];
 const SECONDARY_KINDS = ["School", "High School", "Community College", "Upper School", "Catholic School", "Girls' School", "Boys' School"];
 
 /**
@@ -159,7 +238,12 @@ export function makeSchools(la: string, count: number, rng: Rng, nextUrn: () => 
     let yearSize: number[];
     if (phase === "primary") {
       years = [0, 1, 2, 3, 4, 5, 6];
-      const forms = rng.weighted([[1, 0.45], [1.5, 0.15], [2, 0.3], [3, 0.1]] as const);
+      const forms = rng.weighted([
+        [1, 0.45],
+        [1.5, 0.15],
+        [2, 0.3],
+        [3, 0.1],
+      ] as const);
       yearSize = years.map(() => Math.max(6, Math.round(forms * 30 * (0.6 + 0.2 * rng.next()))));
     } else if (phase === "middle") {
       years = [5, 6, 7, 8];

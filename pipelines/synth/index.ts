@@ -37,7 +37,22 @@ export const COLUMNS = {
   schools: ["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"],
   pupils: ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "cla", "first_language", "sen", "ethnicity"],
   attainment: ["upn", "subject", "assessment", "assessed_on", "result"],
-  tuition: ["tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date", "allocation", "entry_reason", "itp_agreed", "mid_check", "targets_set", "targets_met"],
+  tuition: [
+    "tuition_id",
+    "upn",
+    "urn",
+    "academic_year",
+    "subject",
+    "tutor_id",
+    "start_date",
+    "end_date",
+    "allocation",
+    "entry_reason",
+    "itp_agreed",
+    "mid_check",
+    "targets_set",
+    "targets_met",
+  ],
   sessions: ["tuition_id", "session_date", "minutes", "in_school_day", "attended"],
   viewpoints: ["response_id", "tuition_id", "respondent", "stage", "item", "response", "comment"],
   allocations: ["academic_year", "la_code", "urn", "key_stage", "subject", "places", "funding_gbp"],
@@ -53,7 +68,9 @@ export async function synthesise(
 ): Promise<{ files: Record<string, number>; seconds: number }> {
   if (opts.programme === "ntp") {
     if (opts.scale === "national" || opts.las !== undefined || opts.years !== undefined || opts.pupilsPerSchool !== undefined)
-      throw new Error("synth --programme ntp makes one LA in one year: --scale national, --las, --years and --pupils-per-school are for the 2009 programme (use --year for another NTP year)");
+      throw new Error(
+        "synth --programme ntp makes one LA in one year: --scale national, --las, --years and --pupils-per-school are for the 2009 programme (use --year for another NTP year)",
+      );
     return synthesiseNtp({ seed: opts.seed, out: opts.out, faults: opts.faults, schools: opts.schools, year: opts.year }, onProgress);
   }
   if (opts.year !== undefined) throw new Error("--year goes with --programme ntp (the 2009 programme takes --years)");
@@ -209,8 +226,10 @@ function readme(opts: SynthOptions, files: Record<string, number>): string {
     "LA codes are real; its schools, names and numbers are not.",
     "",
     `Generated with: --scale ${opts.scale} --seed ${opts.seed}${opts.faults ? " --faults" : ""}` +
-      (opts.schools ? ` --schools ${opts.schools}` : "") + (opts.las ? ` --las ${opts.las}` : "") +
-      (opts.pupilsPerSchool ? ` --pupils-per-school ${opts.pupilsPerSchool}` : "") + (opts.years && opts.years > 1 ? ` --years ${opts.years}` : ""),
+      (opts.schools ? ` --schools ${opts.schools}` : "") +
+      (opts.las ? ` --las ${opts.las}` : "") +
+      (opts.pupilsPerSchool ? ` --pupils-per-school ${opts.pupilsPerSchool}` : "") +
+      (opts.years && opts.years > 1 ? ` --years ${opts.years}` : ""),
     "",
     "Rows per file:",
     ...Object.entries(files).map(([f, n]) => `  ${f}: ${n}`),
@@ -254,7 +273,13 @@ function truthJson(opts: SynthOptions, run: Run, files: Record<string, number>, 
   );
   return {
     synthetic: true,
-    generator: { scale: opts.scale, seed: opts.seed, faults: !!opts.faults, schools: schools.length, options: { ...opts, out: undefined, programme: undefined } },
+    generator: {
+      scale: opts.scale,
+      seed: opts.seed,
+      faults: !!opts.faults,
+      schools: schools.length,
+      options: { ...opts, out: undefined, programme: undefined },
+    },
     academic_year: "2009/10",
     academic_years: Array.from({ length: nYearsOf(opts) }, (_, k) => academicYearLabel(k)),
     academic_years_note:

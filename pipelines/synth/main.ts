@@ -18,7 +18,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.out) {
-  console.error("Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N] [--years N] [--programme ntp [--year 2022/23]]");
+  console.error(
+    "Usage: tsx pipelines/synth/main.ts --scale la|national --seed N --out DIR [--faults] [--schools N] [--las N] [--pupils-per-school N] [--years N] [--programme ntp [--year 2022/23]]",
+  );
   process.exit(2);
 }
 if (values.scale !== "la" && values.scale !== "national") {

@@ -13,7 +13,13 @@ export const STD_TESTS = {
 
 /** First day of the KS2 test week and of the GCSE exam series, by calendar year (summer). KS2 was not held in 2020 or 2021, KS1 not assessed. */
 export const KS2_TEST_DAY: Record<number, string> = {
-  2016: "2016-05-09", 2017: "2017-05-08", 2018: "2018-05-14", 2019: "2019-05-13", 2022: "2022-05-09", 2023: "2023-05-09", 2024: "2024-05-13",
+  2016: "2016-05-09",
+  2017: "2017-05-08",
+  2018: "2018-05-14",
+  2019: "2019-05-13",
+  2022: "2022-05-09",
+  2023: "2023-05-09",
+  2024: "2024-05-13",
 };
 /** 2021 had no exams (teacher-assessed grades); the row is dated the first day the series would have had (choice). */
 export const GCSE_EXAM_DAY: Record<number, string> = { 2021: "2021-05-17", 2022: "2022-05-16", 2023: "2023-05-15", 2024: "2024-05-09" };
@@ -65,7 +71,8 @@ export const NTP_DGP = {
     disadvantaged_bonus: 1.0,
   },
   selection: {
-    formula: "P(tutored in subject) = logistic(alpha + b_below*(baseline below 90, or KS baseline below expected) + b_dis*dis + b_sen_k*K + b_sen_e*E + s_school)",
+    formula:
+      "P(tutored in subject) = logistic(alpha + b_below*(baseline below 90, or KS baseline below expected) + b_dis*dis + b_sen_k*K + b_sen_e*E + s_school)",
     alpha: -2.8,
     b_below: 1.5,
     b_dis: 0.6,
@@ -73,11 +80,31 @@ export const NTP_DGP = {
     b_sen_e: -0.4,
     sd_school: 0.3,
   },
-  rates: { fsm: 0.21, fsm6_not_fsm: 0.08, cla: 0.005, pla: 0.006, eal: 0.16, sen_K: 0.12, sen_E: 0.025, no_std_y6_y11: 0.1, std_absent: 0.01, pupil_premium_mismatch: 0.02 },
+  rates: {
+    fsm: 0.21,
+    fsm6_not_fsm: 0.08,
+    cla: 0.005,
+    pla: 0.006,
+    eal: 0.16,
+    sen_K: 0.12,
+    sen_E: 0.025,
+    no_std_y6_y11: 0.1,
+    std_absent: 0.01,
+    pupil_premium_mismatch: 0.02,
+  },
   routes: { default: { school_led: 0.6, tuition_partner: 0.25, academic_mentor: 0.15 }, "2020/21": { tuition_partner: 0.7, academic_mentor: 0.3 } },
-  group_sizes: [[1, 0.3], [2, 0.3], [3, 0.36], [4, 0.04]] as [number, number][],
+  group_sizes: [
+    [1, 0.3],
+    [2, 0.3],
+    [3, 0.36],
+    [4, 0.04],
+  ] as [number, number][],
   delivery: {
-    package_sessions: [[15, 60, 0.8], [20, 45, 0.1], [10, 90, 0.1]] as [number, number, number][],
+    package_sessions: [
+      [15, 60, 0.8],
+      [20, 45, 0.1],
+      [10, 90, 0.1],
+    ] as [number, number, number][],
     long_package_share: 0.03,
     long_package_sessions: [19, 22],
     partial_share: 0.25,
@@ -88,7 +115,21 @@ export const NTP_DGP = {
     outside_school_day_share: 0.2,
     group_id_share: 0.92,
   },
-  funding_sources: [["ntp", 0.9], ["pupil_premium", 0.03], ["recovery_premium", 0.03], ["school_budget", 0.025], ["other", 0.015]] as [string, number][],
+  funding_sources: [
+    ["ntp", 0.9],
+    ["pupil_premium", 0.03],
+    ["recovery_premium", 0.03],
+    ["school_budget", 0.025],
+    ["other", 0.015],
+  ] as [string, number][],
   other_subjects: { science_share_y7_11: 0.03, other_share_y7_11: 0.01 },
-  schools: { total: 120, special: 5, ap: 2, secondary_share: 0.15, pupils_per_year_group: [25, 35], special_per_year_group: [5, 12], ap_per_year_group: [3, 8] },
+  schools: {
+    total: 120,
+    special: 5,
+    ap: 2,
+    secondary_share: 0.15,
+    pupils_per_year_group: [25, 35],
+    special_per_year_group: [5, 12],
+    ap_per_year_group: [3, 8],
+  },
 } as const;

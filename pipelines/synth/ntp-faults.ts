@@ -21,8 +21,21 @@ export function plantNtpFaults(
   const urn = ctx.anchors[0].urn;
   let serial = 0;
   const fresh = () => makeUpn(la, "0999", ctx.start % 100, serial++);
-  const pupil = (o: Partial<Record<"fsm6" | "pla" | "pp" | "sen" | "nc_year", string>>) =>
-    [fresh(), year, urn, o.nc_year ?? "4", "F", "N", o.fsm6 ?? "N", "N", o.pla ?? "N", o.pp ?? "N", "ENG", o.sen ?? "N", "WBRI"];
+  const pupil = (o: Partial<Record<"fsm6" | "pla" | "pp" | "sen" | "nc_year", string>>) => [
+    fresh(),
+    year,
+    urn,
+    o.nc_year ?? "4",
+    "F",
+    "N",
+    o.fsm6 ?? "N",
+    "N",
+    o.pla ?? "N",
+    o.pp ?? "N",
+    "ENG",
+    o.sen ?? "N",
+    "WBRI",
+  ];
   add("pupils.csv", w.pupils, pupil({ sen: "S" }), "sen", "bad_code", "S");
   add("pupils.csv", w.pupils, pupil({ sen: "A" }), "sen", "bad_code", "A");
   add("pupils.csv", w.pupils, pupil({ fsm6: "maybe" }), "fsm6", "bad_flag", "maybe");
@@ -53,8 +66,22 @@ export function plantNtpFaults(
   const dates = [`${ctx.start + 1}-01-10`, `${ctx.start + 1}-03-10`];
   type T = Partial<Record<"year" | "subject" | "tutor" | "route" | "size" | "group" | "type" | "trained" | "source" | "cost" | "reason", string>>;
   const course = (i: number, o: T) => [
-    id(), p[i], ctx.anchors[i].urn, o.year ?? year, o.subject ?? "maths", o.tutor ?? "NT99999", dates[0], dates[1], o.route ?? "tuition_partner",
-    o.size ?? "1", o.group ?? "", o.type ?? "external_tutor", o.trained ?? "Y", o.source ?? "ntp", o.cost ?? "45", o.reason ?? "other",
+    id(),
+    p[i],
+    ctx.anchors[i].urn,
+    o.year ?? year,
+    o.subject ?? "maths",
+    o.tutor ?? "NT99999",
+    dates[0],
+    dates[1],
+    o.route ?? "tuition_partner",
+    o.size ?? "1",
+    o.group ?? "",
+    o.type ?? "external_tutor",
+    o.trained ?? "Y",
+    o.source ?? "ntp",
+    o.cost ?? "45",
+    o.reason ?? "other",
   ];
   add("tuition.csv", w.tuition, course(4, { year: "2019/20" }), "academic_year", "bad_academic_year", "2019/20");
   add("tuition.csv", w.tuition, course(4, { route: "tutor_trust" }), "route", "bad_code", "tutor_trust");

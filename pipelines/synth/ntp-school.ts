@@ -119,7 +119,12 @@ export function yearContext(year: string, la: string): NtpYearContext {
   for (const t of TERMS) {
     const T = D.terms[t];
     const cal = t === "autumn" ? s : s + 1;
-    termDays[t] = { firstStart: wk(`${cal}-${T.firstStart}`), lastStart: wk(`${cal}-${T.lastStart}`), lastEnd: before(day(`${cal}-${T.lastEnd}`)), baseline: T.baseline };
+    termDays[t] = {
+      firstStart: wk(`${cal}-${T.firstStart}`),
+      lastStart: wk(`${cal}-${T.lastStart}`),
+      lastEnd: before(day(`${cal}-${T.lastEnd}`)),
+      baseline: T.baseline,
+    };
   }
   return {
     year,
@@ -155,7 +160,20 @@ function ks1Code(x: number): string {
 }
 /** A teacher-assessed writing judgement (unscored in the ntp profile), down to the pre-key-stage standards and the engagement model. */
 function taCode(x: number): string {
-  const cuts: [number, string][] = [[112, "GDS"], [93, "EXS"], [82, "WTS"], [78, "HNM"], [75, "PKF"], [72, "PK6"], [69, "PK5"], [66, "PK4"], [63, "PK3"], [60, "PK2"], [57, "PK1"], [53, "BLW"]];
+  const cuts: [number, string][] = [
+    [112, "GDS"],
+    [93, "EXS"],
+    [82, "WTS"],
+    [78, "HNM"],
+    [75, "PKF"],
+    [72, "PK6"],
+    [69, "PK5"],
+    [66, "PK4"],
+    [63, "PK3"],
+    [60, "PK2"],
+    [57, "PK1"],
+    [53, "BLW"],
+  ];
   for (const [cut, code] of cuts) if (x >= cut) return code;
   return "EM";
 }
@@ -180,7 +198,21 @@ function makePupil(rng: Rng, school: NtpSchool, y: number, ctx: NtpYearContext, 
   const pla = !cla && rng.bool(R.pla);
   const dis = fsm || fsm6 || cla || pla;
   const u = rng.next();
-  const sen: NPupil["sen"] = special ? (rng.bool(0.95) ? "E" : "K") : school.phase === "ap" ? (u < 0.15 ? "E" : u < 0.6 ? "K" : "N") : u < R.sen_E ? "E" : u < R.sen_E + R.sen_K * (dis ? 1.4 : 1) ? "K" : "N";
+  const sen: NPupil["sen"] = special
+    ? rng.bool(0.95)
+      ? "E"
+      : "K"
+    : school.phase === "ap"
+      ? u < 0.15
+        ? "E"
+        : u < 0.6
+          ? "K"
+          : "N"
+      : u < R.sen_E
+        ? "E"
+        : u < R.sen_E + R.sen_K * (dis ? 1.4 : 1)
+          ? "K"
+          : "N";
   const isEal = rng.bool(school.ealRate);
   const eth = rng.weighted(isEal ? ETH_EAL : ETH_NON_EAL);
   let lang = isEal ? (rng.bool(0.05) ? "OTB" : rng.weighted(LANG_BY_ETH[eth] ?? [["OTH", 1]])) : rng.bool(0.01) ? "ENB" : "ENG";
@@ -227,7 +259,19 @@ export async function generateNtpSchool(school: NtpSchool, w: NtpWriters, ctx: N
       const route = drawRoute(ctx, rng);
       const members = pool.slice(i, i + size);
       i += size;
-      const courses = makeGroup(members.map((m) => m.p), subject, term, route, size, school, ctx, w, rng, tutors, false);
+      const courses = makeGroup(
+        members.map((m) => m.p),
+        subject,
+        term,
+        route,
+        size,
+        school,
+        ctx,
+        w,
+        rng,
+        tutors,
+        false,
+      );
       members.forEach((m, j) => {
         m.courses.push(courses[j]);
       });
@@ -243,7 +287,10 @@ export async function generateNtpSchool(school: NtpSchool, w: NtpWriters, ctx: N
     ps.courses.push(makeGroup([ps.p], ps.subject, ps.term, route, 1, school, ctx, w, rng, tutors, true)[0]);
   }
   // Science and other subjects (delivery and cost only), secondary years.
-  for (const [subject, share] of [["science", D.other_subjects.science_share_y7_11], ["other", D.other_subjects.other_share_y7_11]] as const) {
+  for (const [subject, share] of [
+    ["science", D.other_subjects.science_share_y7_11],
+    ["other", D.other_subjects.other_share_y7_11],
+  ] as const) {
     const chosen = all.filter((ps) => ps.subject === "maths" && ps.p.y >= 7 && rng.bool(share)).map((ps) => ps.p);
     for (let i = 0; i < chosen.length; ) {
       const size = Math.min(rng.weighted(D.group_sizes), chosen.length - i);
@@ -300,7 +347,11 @@ function path(ps: PupilSubject, shocks: number[][], effect: number, at: number):
   const x = [ps.x0];
   for (let k = 1; k < 4; k++) {
     const drift =
-      S.kappa * (x[k - 1] - 100) + S.b_disadvantaged * +p.dis + S.b_cla * +p.cla + S.b_sen_any * +(p.sen !== "N") + S.b_eal * +(p.eal === true) +
+      S.kappa * (x[k - 1] - 100) +
+      S.b_disadvantaged * +p.dis +
+      S.b_cla * +p.cla +
+      S.b_sen_any * +(p.sen !== "N") +
+      S.b_eal * +(p.eal === true) +
       S.b_female[ps.subject] * +p.female;
     x.push(x[k - 1] + drift + shocks[k][si] + S.sd_noise * ps.eps[k] + (k === at ? effect : 0));
   }
@@ -331,13 +382,25 @@ function newTutor(route: Route, ctx: NtpYearContext, rng: Rng): Tutor {
   let type: string;
   let rate: number;
   if (route === "school_led") {
-    type = rng.weighted([["qualified_teacher", 0.45], ["teaching_assistant", 0.35], ["other_school_staff", 0.15], ["external_tutor", 0.05]]);
+    type = rng.weighted([
+      ["qualified_teacher", 0.45],
+      ["teaching_assistant", 0.35],
+      ["other_school_staff", 0.15],
+      ["external_tutor", 0.05],
+    ]);
     rate = type === "qualified_teacher" ? rng.int(36, 54) : type === "external_tutor" ? 40 : rng.int(20, 30);
   } else if (route === "tuition_partner") {
-    type = rng.weighted([["external_tutor", 0.8], ["qualified_teacher", 0.2]]);
+    type = rng.weighted([
+      ["external_tutor", 0.8],
+      ["qualified_teacher", 0.2],
+    ]);
     rate = rng.int(40, 60);
   } else {
-    type = rng.weighted([["other_school_staff", 0.6], ["qualified_teacher", 0.3], ["teaching_assistant", 0.1]]);
+    type = rng.weighted([
+      ["other_school_staff", 0.6],
+      ["qualified_teacher", 0.3],
+      ["teaching_assistant", 0.1],
+    ]);
     rate = rng.int(22, 28);
   }
   const trained = type === "qualified_teacher" ? rng.bool(0.5) : rng.bool(0.93);
@@ -420,7 +483,24 @@ function makeGroup(
     };
     const reason = rng.bool(0.1) ? "" : p.dis ? "disadvantaged" : rng.bool(0.8) ? "below_expected_standard" : "other";
     w.tuition.push(
-      [id, p.upn, school.urn, ctx.year, subject, tutor.id, iso(course.start), iso(course.end), route, String(size), groupId, tutor.type, Y(tutor.trained), fundingSource, costWritten, reason]
+      [
+        id,
+        p.upn,
+        school.urn,
+        ctx.year,
+        subject,
+        tutor.id,
+        iso(course.start),
+        iso(course.end),
+        route,
+        String(size),
+        groupId,
+        tutor.type,
+        Y(tutor.trained),
+        fundingSource,
+        costWritten,
+        reason,
+      ]
         .map(csvField)
         .join(","),
     );
@@ -443,13 +523,18 @@ function writeScores(ps: PupilSubject, school: NtpSchool, ctx: NtpYearContext, w
     hours = ps.courses.reduce((a, c) => a + c.attended_minutes, 0) / 60;
     if (hours > 0) {
       const I = D.impact;
-      const m = ps.courses.reduce((a, c) => a + (I.route[c.route] + I.size[Math.min(4, c.group_size)] + I.disadvantaged_bonus * +p.dis) * (c.attended_minutes / 60), 0) / hours;
+      const m =
+        ps.courses.reduce(
+          (a, c) => a + (I.route[c.route] + I.size[Math.min(4, c.group_size)] + I.disadvantaged_bonus * +p.dis) * (c.attended_minutes / 60),
+          0,
+        ) / hours;
       effect = (m * Math.min(hours, 15)) / 15;
     }
   }
   const untutored = path(ps, shocks, 0, b + 1);
   const tutored = path(ps, shocks, effect, b + 1);
-  const put = (subject: string, assessment: string, d: number, result: string, test = "") => w.attainment.push(`${p.upn},${subject},${assessment},${iso(d)},${result},${test}`);
+  const put = (subject: string, assessment: string, d: number, result: string, test = "") =>
+    w.attainment.push(`${p.upn},${subject},${assessment},${iso(d)},${result},${test}`);
   const stdSubject = ps.subject === "english" ? "reading" : "maths";
   const test = ps.subject === "english" ? STD_TESTS.reading.test_name : STD_TESTS.maths.test_name;
   for (let k = 0; k < 4; k++) {

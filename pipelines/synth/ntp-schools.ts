@@ -45,7 +45,13 @@ export function makeNtpSchools(la: string, count: number, rng: Rng, names: strin
     const estab = String(estabNext[academy ? "academy" : phase]++);
     const place = names[nameIx++ % names.length];
     const name =
-      phase === "primary" ? `${place} Primary School` : phase === "secondary" ? `${place} ${academy ? "Academy" : "High School"}` : phase === "special" ? `${place} Special School` : `${place} Pupil Referral Unit`;
+      phase === "primary"
+        ? `${place} Primary School`
+        : phase === "secondary"
+          ? `${place} ${academy ? "Academy" : "High School"}`
+          : phase === "special"
+            ? `${place} Special School`
+            : `${place} Pupil Referral Unit`;
     const years = phase === "primary" ? [1, 2, 3, 4, 5, 6] : phase === "secondary" || phase === "ap" ? [7, 8, 9, 10, 11] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     const range = phase === "special" ? S.special_per_year_group : phase === "ap" ? S.ap_per_year_group : S.pupils_per_year_group;
     const yearSize = years.map(() => rng.int(range[0], range[1]));

@@ -28,7 +28,15 @@ export interface CourseTruth {
 
 export function courseTruth(c: NtpCourse, year: string, phaseOf: Map<string, string>): CourseTruth {
   const billedHours = c.billed_minutes / 60;
-  const k = courseCost({ academicYear: year, route: c.route, fundingSource: c.funding_source, billedHours, hourlyCostGbp: c.hourly_cost_gbp, groupSize: c.group_size, schoolPhase: phaseOf.get(c.urn)! });
+  const k = courseCost({
+    academicYear: year,
+    route: c.route,
+    fundingSource: c.funding_source,
+    billedHours,
+    hourlyCostGbp: c.hourly_cost_gbp,
+    groupSize: c.group_size,
+    schoolPhase: phaseOf.get(c.urn)!,
+  });
   return {
     tuition_id: c.tuition_id,
     urn: c.urn,
@@ -112,10 +120,22 @@ export function deliveryTruth(courses: CourseTruth[], schools: NtpSchool[]) {
       "programme funding: `ntp` courses only. On a school row the courses that school arranged. total_schools: schools with a census pupil in NC 1-11.",
     total_schools: schools.length,
     total: deliveryRow(courses),
-    by_subject: mapValues(groupBy(courses, (c) => c.subject), deliveryRow),
-    by_route: mapValues(groupBy(courses, (c) => c.route), deliveryRow),
-    by_group_size: mapValues(groupBy(courses, (c) => sizeLabel(c.group_size)), deliveryRow),
-    by_school: mapValues(groupBy(courses, (c) => c.urn), deliveryRow),
+    by_subject: mapValues(
+      groupBy(courses, (c) => c.subject),
+      deliveryRow,
+    ),
+    by_route: mapValues(
+      groupBy(courses, (c) => c.route),
+      deliveryRow,
+    ),
+    by_group_size: mapValues(
+      groupBy(courses, (c) => sizeLabel(c.group_size)),
+      deliveryRow,
+    ),
+    by_school: mapValues(
+      groupBy(courses, (c) => c.urn),
+      deliveryRow,
+    ),
   };
 }
 
@@ -154,15 +174,26 @@ export function plantedTruth(places: NtpPlace[]) {
   const bySubject = groupBy(places, (p) => p.subject);
   return {
     note:
-      "planted_effect = the latent effect on the standardised score: " + NTP_DGP.impact.formula + ". " +
+      "planted_effect = the latent effect on the standardised score: " +
+      NTP_DGP.impact.formula +
+      ". " +
       "mean_planted_effect is over the cell's model tutees (a std baseline in [start-365, start] and a std outcome after the courses); " +
       "a place's route and size are its dominant course's (most attended hours, then earliest start, then smallest tuition_id). " +
       "mean_observed_effect is the mean of observed minus untutored score (same draws, after rounding).",
     standardised_score: mapValues(bySubject, (ps) => ({
       total: cell(ps),
-      by_route: mapValues(groupBy(ps, (p) => p.route), cell),
-      by_group_size: mapValues(groupBy(ps, (p) => sizeLabel(p.group_size)), cell),
-      by_disadvantage: mapValues(groupBy(ps, (p) => (p.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged")), cell),
+      by_route: mapValues(
+        groupBy(ps, (p) => p.route),
+        cell,
+      ),
+      by_group_size: mapValues(
+        groupBy(ps, (p) => sizeLabel(p.group_size)),
+        cell,
+      ),
+      by_disadvantage: mapValues(
+        groupBy(ps, (p) => (p.disadvantaged ? "Disadvantaged" : "Not known to be disadvantaged")),
+        cell,
+      ),
     })),
   };
 }

@@ -21,8 +21,22 @@ export const NTP_COLUMNS = {
   pupils: ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "fsm6", "cla", "pla", "pupil_premium", "first_language", "sen", "ethnicity"],
   attainment: ["upn", "subject", "assessment", "assessed_on", "result", "test_name"],
   tuition: [
-    "tuition_id", "upn", "urn", "academic_year", "subject", "tutor_id", "start_date", "end_date", "route", "group_size", "group_id",
-    "tutor_type", "tutor_trained", "funding_source", "hourly_cost_gbp", "entry_reason",
+    "tuition_id",
+    "upn",
+    "urn",
+    "academic_year",
+    "subject",
+    "tutor_id",
+    "start_date",
+    "end_date",
+    "route",
+    "group_size",
+    "group_id",
+    "tutor_type",
+    "tutor_trained",
+    "funding_source",
+    "hourly_cost_gbp",
+    "entry_reason",
   ],
   sessions: ["tuition_id", "session_date", "minutes", "in_school_day", "attended"],
   allocations: ["academic_year", "la_code", "urn", "funding_gbp"],
@@ -54,9 +68,10 @@ export async function synthesiseNtp(
   const la = HERTFORDSHIRE;
   const geo = new Rng(opts.seed, 11);
   const schools = makeNtpSchools(la.old_code, nSchools, geo, placeNames(geo));
-  const w = Object.fromEntries(
-    (Object.keys(NTP_COLUMNS) as NtpDataset[]).map((d) => [d, new CsvWriter(join(opts.out, `${d}.csv`), NTP_COLUMNS[d])]),
-  ) as Record<NtpDataset, CsvWriter>;
+  const w = Object.fromEntries((Object.keys(NTP_COLUMNS) as NtpDataset[]).map((d) => [d, new CsvWriter(join(opts.out, `${d}.csv`), NTP_COLUMNS[d])])) as Record<
+    NtpDataset,
+    CsvWriter
+  >;
   for (const s of schools) w.schools.push([s.urn, s.laestab, csvField(s.name), s.la, s.phase, s.academy ? "Y" : "N"].join(","));
 
   const ctx = yearContext(year, la.old_code);
@@ -141,7 +156,11 @@ function breaches(ctx: NtpYearContext, courses: NtpCourse[]) {
     group_over_three: ids((c) => c.group_size >= 4),
     school_led_2020_21: ids((c) => c.route === "school_led" && ctx.year === "2020/21"),
     tutor_not_trained: ids(
-      (c) => (c.route === "school_led" || (mentorRule && c.route === "academic_mentor")) && c.start >= from && c.tutor_type !== "qualified_teacher" && !c.tutor_trained,
+      (c) =>
+        (c.route === "school_led" || (mentorRule && c.route === "academic_mentor")) &&
+        c.start >= from &&
+        c.tutor_type !== "qualified_teacher" &&
+        !c.tutor_trained,
     ),
     nc_year_out_of_scope: ids((c) => c.nc_year < 1 || c.nc_year > 11),
     group_over_size: (() => {

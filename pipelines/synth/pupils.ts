@@ -66,21 +66,66 @@ const Y = (b: boolean) => (b ? "Y" : "N");
 const TA = TA_DATES.map(day);
 
 export const ETH_NON_EAL: [string, number][] = [
-  ["WBRI", 0.85], ["WIRI", 0.005], ["WOTH", 0.015], ["MWBC", 0.017], ["MWBA", 0.006], ["MWAS", 0.007], ["MOTH", 0.01],
-  ["AIND", 0.007], ["APKN", 0.005], ["ABAN", 0.002], ["BCRB", 0.016], ["BAFR", 0.01], ["BOTH", 0.004], ["OOTH", 0.004],
-  ["CHNE", 0.003], ["REFU", 0.004], ["NOBT", 0.01], ["", 0.005],
+  ["WBRI", 0.85],
+  ["WIRI", 0.005],
+  ["WOTH", 0.015],
+  ["MWBC", 0.017],
+  ["MWBA", 0.006],
+  ["MWAS", 0.007],
+  ["MOTH", 0.01],
+  ["AIND", 0.007],
+  ["APKN", 0.005],
+  ["ABAN", 0.002],
+  ["BCRB", 0.016],
+  ["BAFR", 0.01],
+  ["BOTH", 0.004],
+  ["OOTH", 0.004],
+  ["CHNE", 0.003],
+  ["REFU", 0.004],
+  ["NOBT", 0.01],
+  ["", 0.005],
 ];
 export const ETH_EAL: [string, number][] = [
-  ["WOTH", 0.2], ["AIND", 0.1], ["APKN", 0.15], ["ABAN", 0.1], ["AOTH", 0.05], ["CHNE", 0.03], ["BAFR", 0.15],
-  ["OOTH", 0.05], ["MOTH", 0.03], ["WBRI", 0.02], ["REFU", 0.04], ["NOBT", 0.04], ["BOTH", 0.02], ["MWAS", 0.02],
+  ["WOTH", 0.2],
+  ["AIND", 0.1],
+  ["APKN", 0.15],
+  ["ABAN", 0.1],
+  ["AOTH", 0.05],
+  ["CHNE", 0.03],
+  ["BAFR", 0.15],
+  ["OOTH", 0.05],
+  ["MOTH", 0.03],
+  ["WBRI", 0.02],
+  ["REFU", 0.04],
+  ["NOBT", 0.04],
+  ["BOTH", 0.02],
+  ["MWAS", 0.02],
 ];
 export const LANG_BY_ETH: Record<string, [string, number][]> = {
-  WOTH: [["POL", 0.5], ["TUR", 0.2], ["OTH", 0.3]],
-  AIND: [["GUJ", 0.4], ["PNJ", 0.3], ["OTH", 0.3]],
-  APKN: [["URD", 0.6], ["PNJ", 0.4]],
+  WOTH: [
+    ["POL", 0.5],
+    ["TUR", 0.2],
+    ["OTH", 0.3],
+  ],
+  AIND: [
+    ["GUJ", 0.4],
+    ["PNJ", 0.3],
+    ["OTH", 0.3],
+  ],
+  APKN: [
+    ["URD", 0.6],
+    ["PNJ", 0.4],
+  ],
   ABAN: [["BEN", 1]],
-  BAFR: [["SOM", 0.4], ["YOR", 0.3], ["OTH", 0.3]],
-  OOTH: [["ARA", 0.6], ["OTH", 0.4]],
+  BAFR: [
+    ["SOM", 0.4],
+    ["YOR", 0.3],
+    ["OTH", 0.3],
+  ],
+  OOTH: [
+    ["ARA", 0.6],
+    ["OTH", 0.4],
+  ],
 };
 
 function ethnicityMajor(code: string): string {
@@ -151,9 +196,7 @@ export async function generateSchool(school: School, laCode: string, w: Writers,
     for (let serial = 0; serial < size; serial++) {
       const p = makePupil(rng, school, y, laCode, estab, yy, serial);
       const ncYear = y === 0 ? "R" : String(y);
-      w.pupils.push(
-        [p.upn, "2009/10", school.urn, ncYear, p.female ? "F" : "M", Y(p.fsm), Y(p.cla), p.lang, p.sen, p.eth].join(","),
-      );
+      w.pupils.push([p.upn, "2009/10", school.urn, ncYear, p.female ? "F" : "M", Y(p.fsm), Y(p.cla), p.lang, p.sen, p.eth].join(","));
       if (y === 1 && eligibleFirstLa && run.anchors.y1Pupils.length < 40) run.anchors.y1Pupils.push({ upn: p.upn, urn: school.urn });
       if (y === 2) writeKs1Fresh(p, w, rng);
       if (y < 3 || y > 11) continue;
@@ -183,13 +226,25 @@ export async function generateSchool(school: School, laCode: string, w: Writers,
             const falling = y === 10 && k === 3 ? false : s <= obs[k - 1];
             const sel = DGP.selection;
             const lin =
-              sel.alpha + sel.b_below_are * +belowAre + sel.b_falling_behind * +falling + sel.b_fsm * +p.fsm + sel.b_cla * +p.cla +
-              sel.b_sen_a_or_p * +(p.sen === "A" || p.sen === "P") + sel.b_sen_s * +(p.sen === "S") + school.sSelect;
+              sel.alpha +
+              sel.b_below_are * +belowAre +
+              sel.b_falling_behind * +falling +
+              sel.b_fsm * +p.fsm +
+              sel.b_cla * +p.cla +
+              sel.b_sen_a_or_p * +(p.sen === "A" || p.sen === "P") +
+              sel.b_sen_s * +(p.sen === "S") +
+              school.sSelect;
             if (rng.next() < 1 / (1 + Math.exp(-lin))) {
-              courses = makePlace(term, rng, run, () => {
-                if (tutorCourses-- <= 0 || !tutor) tutor = nextTutor();
-                return tutor;
-              }, nextTutor);
+              courses = makePlace(
+                term,
+                rng,
+                run,
+                () => {
+                  if (tutorCourses-- <= 0 || !tutor) tutor = nextTutor();
+                  return tutor;
+                },
+                nextTutor,
+              );
               hours = courses.reduce((a, c) => a + c.attendedMinutes, 0) / 60;
               const m = p.eal === true ? 0 : DGP.impact.base[subject] + DGP.impact.fsm_bonus * +p.fsm + school.wEffect;
               effect = (Math.min(hours, 10) / 10) * m;
@@ -234,8 +289,16 @@ function makePupil(rng: Rng, school: School, y: number, la: string, estab: strin
   const cla = rng.bool(0.003 + 0.012 * +fsm);
   const u = rng.next() / (fsm ? 1.5 : 1);
   const sen: Pupil["sen"] = special
-    ? rng.bool(0.9) ? "S" : "P"
-    : u < DGP.rates.sen_S ? "S" : u < DGP.rates.sen_S + DGP.rates.sen_P ? "P" : u < DGP.rates.sen_S + DGP.rates.sen_P + DGP.rates.sen_A ? "A" : "N";
+    ? rng.bool(0.9)
+      ? "S"
+      : "P"
+    : u < DGP.rates.sen_S
+      ? "S"
+      : u < DGP.rates.sen_S + DGP.rates.sen_P
+        ? "P"
+        : u < DGP.rates.sen_S + DGP.rates.sen_P + DGP.rates.sen_A
+          ? "A"
+          : "N";
   const isEal = rng.bool(school.ealRate);
   const eth = rng.weighted(isEal ? ETH_EAL : ETH_NON_EAL);
   let lang = isEal ? (rng.bool(0.05) ? "OTB" : rng.weighted(LANG_BY_ETH[eth] ?? [["OTH", 1]])) : rng.bool(0.01) ? "ENB" : "ENG";
@@ -266,8 +329,15 @@ function step(prev: number, p: Pupil, y: number, k: number, subject: Subject, sh
   const sc = gcse ? s.gcse_scale : s.nc_scale;
   const c = gcse ? 40 : ARE_END(y);
   const delta =
-    sc.g_per_term + sc.kappa * (prev - c) + s.b_fsm * +p.fsm + s.b_cla * +p.cla + s.b_sen_any * +(p.sen !== "N") +
-    s.b_eal * +(p.eal === true) + s.b_female[subject] * +p.female + shock + sc.sd_noise * rng.normal();
+    sc.g_per_term +
+    sc.kappa * (prev - c) +
+    s.b_fsm * +p.fsm +
+    s.b_cla * +p.cla +
+    s.b_sen_any * +(p.sen !== "N") +
+    s.b_eal * +(p.eal === true) +
+    s.b_female[subject] * +p.female +
+    shock +
+    sc.sd_noise * rng.normal();
   return gcse ? snapGcse(prev + delta) : snapNc(prev + delta);
 }
 
@@ -499,8 +569,22 @@ function writeTuition(
     const set = rng.bool(0.03) ? "" : String(rng.int(2, 5));
     const met = set === "" ? "" : String(Math.max(0, Number(set) - rng.int(0, short ? 3 : 2)));
     w.tuition.push(
-      [c.id, p.upn, school.urn, "2009/10", subject, c.tutor, iso(c.start), iso(c.end), allocation, entry,
-        Y(!rng.bool(0.08)), Y(!rng.bool(short ? 0.5 : 0.15)), set, met].join(","),
+      [
+        c.id,
+        p.upn,
+        school.urn,
+        "2009/10",
+        subject,
+        c.tutor,
+        iso(c.start),
+        iso(c.end),
+        allocation,
+        entry,
+        Y(!rng.bool(0.08)),
+        Y(!rng.bool(short ? 0.5 : 0.15)),
+        set,
+        met,
+      ].join(","),
     );
     for (const s of c.sessions) w.sessions.push(`${c.id},${iso(s.day)},${s.minutes},${Y(s.inDay)},${Y(s.attended)}`);
     writeViewpoints(c.id, w, rng, run);
@@ -513,7 +597,14 @@ function writeTuition(
 }
 
 const LABELS = ["strongly disagree", "disagree", "agree", "strongly agree"];
-const COMMENT_WORDS = ["more confident with fractions", "enjoys the sessions", "reads at home now", "needs more time", "asks questions, which is new", "tired after school"];
+const COMMENT_WORDS = [
+  "more confident with fractions",
+  "enjoys the sessions",
+  "reads at home now",
+  "needs more time",
+  "asks questions, which is new",
+  "tired after school",
+];
 
 function writeViewpoints(courseId: string, w: Writers, rng: Rng, run: Run) {
   const v = DGP.viewpoints;

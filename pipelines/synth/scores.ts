@@ -27,7 +27,15 @@ export function wholeLevel(points: number): number {
 }
 
 const GRADES: [number, string][] = [
-  [58, "A*"], [52, "A"], [46, "B"], [40, "C"], [34, "D"], [28, "E"], [22, "F"], [16, "G"], [0, "U"],
+  [58, "A*"],
+  [52, "A"],
+  [46, "B"],
+  [40, "C"],
+  [34, "D"],
+  [28, "E"],
+  [22, "F"],
+  [16, "G"],
+  [0, "U"],
 ];
 export function gcseGrade(points: number): string {
   for (const [p, g] of GRADES) if (points >= p) return g;

@@ -25,9 +25,7 @@ export function upnCheckLetter(body: string): string {
  */
 export function makeUpn(la: string, estab: string, yy: number, serial: number, temporary = false): string {
   const year = String(yy % 100).padStart(2, "0");
-  const tail = temporary
-    ? String(Math.floor(serial / 23)).padStart(2, "0") + UPN_LETTERS[serial % 23]
-    : String(serial).padStart(3, "0");
+  const tail = temporary ? String(Math.floor(serial / 23)).padStart(2, "0") + UPN_LETTERS[serial % 23] : String(serial).padStart(3, "0");
   const body = la + estab + year + tail;
   return upnCheckLetter(body) + body;
 }

@@ -135,4 +135,3 @@ function proxy(target: CsvWriter, rewrite: (line: string) => string | null): Csv
     },
   });
 }
-

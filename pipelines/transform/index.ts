@@ -29,8 +29,7 @@ export const TRANSFORM_MODELS = [
  * models run; with no session rows at all, hours, full place and cost are NULL (not available).
  */
 const OPTIONAL_STAGING: Record<string, string> = {
-  stg_sessions:
-    "tuition_id VARCHAR, session_date DATE, minutes INTEGER, in_school_day BOOLEAN, attended BOOLEAN, _file VARCHAR, _line INTEGER",
+  stg_sessions: "tuition_id VARCHAR, session_date DATE, minutes INTEGER, in_school_day BOOLEAN, attended BOOLEAN, _file VARCHAR, _line INTEGER",
   stg_tuition_refused: "upn VARCHAR, academic_year VARCHAR, subject VARCHAR",
 };
 

@@ -52,11 +52,19 @@ const KEY_STAGE = (text: string) => text.toUpperCase().replace(/^(KS|KEY STAGE)\
 const RESPONSE_LABELS = ["strongly disagree", "disagree", "agree", "strongly agree"];
 
 /** Result text as ti_result_text reads it (macros.sql): no spaces, upper case, `Level 4`/`L4` → 4. */
-const resultText = (text: string) => text.replace(/ /g, "").toUpperCase().replace(/^(LEVEL|L)([1-8])/, "$2");
+const resultText = (text: string) =>
+  text
+    .replace(/ /g, "")
+    .toUpperCase()
+    .replace(/^(LEVEL|L)([1-8])/, "$2");
 
 export const CODED_COLUMNS: readonly CodedColumn[] = [
   closed("schools", "phase", ["primary", "middle", "secondary", "special", "all-through"], {
-    allthrough: "all-through", through: "all-through", infant: "primary", junior: "primary", firstschool: "primary",
+    allthrough: "all-through",
+    through: "all-through",
+    infant: "primary",
+    junior: "primary",
+    firstschool: "primary",
   }),
   flag("schools", "academy", "blank = unknown"),
   flag("schools", "national_challenge", "blank = unknown"),
@@ -82,12 +90,42 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
     codes: null,
     expect: "a CBDS language code such as ENG, ENB, OTH, POL",
     valid: (t) => /^[A-Za-z]{3,4}$/.test(t),
-    synonyms: { english: "ENG", believedenglish: "ENB", other: "OTH", otherthanenglish: "OTH", believedother: "OTB", polish: "POL", bengali: "BEN", urdu: "URD", punjabi: "PNJ", somali: "SOM", turkish: "TUR", gujarati: "GUJ", arabic: "ARA", portuguese: "POR", tamil: "TAM", chinese: "CHI", french: "FRN", spanish: "SPA" },
+    synonyms: {
+      english: "ENG",
+      believedenglish: "ENB",
+      other: "OTH",
+      otherthanenglish: "OTH",
+      believedother: "OTB",
+      polish: "POL",
+      bengali: "BEN",
+      urdu: "URD",
+      punjabi: "PNJ",
+      somali: "SOM",
+      turkish: "TUR",
+      gujarati: "GUJ",
+      arabic: "ARA",
+      portuguese: "POR",
+      tamil: "TAM",
+      chinese: "CHI",
+      french: "FRN",
+      spanish: "SPA",
+    },
   },
   closed("pupils", "sen", ["N", "A", "P", "S"], {
-    none: "N", nosen: "N", nospecialeducationalneed: "N", nospecialeducationalneeds: "N",
-    schoolaction: "A", sa: "A", schoolactionplus: "P", "sa+": "P", sap: "P", saplus: "P",
-    statement: "S", statemented: "S", st: "S", statementofsen: "S",
+    none: "N",
+    nosen: "N",
+    nospecialeducationalneed: "N",
+    nospecialeducationalneeds: "N",
+    schoolaction: "A",
+    sa: "A",
+    schoolactionplus: "P",
+    "sa+": "P",
+    sap: "P",
+    saplus: "P",
+    statement: "S",
+    statemented: "S",
+    st: "S",
+    statementofsen: "S",
   }),
   {
     dataset: "pupils",
@@ -96,17 +134,41 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
     expect: "a 4-letter CBDS ethnicity code such as WBRI, ABAN, REFU",
     valid: (t) => /^[A-Za-z]{4}$/.test(t),
     synonyms: {
-      whitebritish: "WBRI", whiteirish: "WIRI", travellerofirishheritage: "WIRT", gypsyroma: "WROM", anyotherwhitebackground: "WOTH",
-      whiteandblackcaribbean: "MWBC", whiteandblackafrican: "MWBA", whiteandasian: "MWAS", anyothermixedbackground: "MOTH",
-      indian: "AIND", pakistani: "APKN", bangladeshi: "ABAN", anyotherasianbackground: "AOTH",
-      caribbean: "BCRB", blackcaribbean: "BCRB", african: "BAFR", blackafrican: "BAFR", anyotherblackbackground: "BOTH",
-      chinese: "CHNE", anyotherethnicgroup: "OOTH", refused: "REFU", informationnotyetobtained: "NOBT", notobtained: "NOBT",
+      whitebritish: "WBRI",
+      whiteirish: "WIRI",
+      travellerofirishheritage: "WIRT",
+      gypsyroma: "WROM",
+      anyotherwhitebackground: "WOTH",
+      whiteandblackcaribbean: "MWBC",
+      whiteandblackafrican: "MWBA",
+      whiteandasian: "MWAS",
+      anyothermixedbackground: "MOTH",
+      indian: "AIND",
+      pakistani: "APKN",
+      bangladeshi: "ABAN",
+      anyotherasianbackground: "AOTH",
+      caribbean: "BCRB",
+      blackcaribbean: "BCRB",
+      african: "BAFR",
+      blackafrican: "BAFR",
+      anyotherblackbackground: "BOTH",
+      chinese: "CHNE",
+      anyotherethnicgroup: "OOTH",
+      refused: "REFU",
+      informationnotyetobtained: "NOBT",
+      notobtained: "NOBT",
     },
   },
   closed("attainment", "subject", ["reading", "writing", "english", "maths"], SUBJECT_SYNONYMS),
   closed("attainment", "assessment", ["ks1", "ks2", "ks3", "ks4", "ta"], {
-    keystage1: "ks1", keystage2: "ks2", keystage3: "ks3", keystage4: "ks4", gcse: "ks4",
-    teacherassessment: "ta", app: "ta", assessingpupilsprogress: "ta",
+    keystage1: "ks1",
+    keystage2: "ks2",
+    keystage3: "ks3",
+    keystage4: "ks4",
+    gcse: "ks4",
+    teacherassessment: "ta",
+    app: "ta",
+    assessingpupilsprogress: "ta",
   }),
   {
     dataset: "attainment",
@@ -118,20 +180,40 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
   },
   closed("tuition", "subject", ["english", "maths"], SUBJECT_SYNONYMS),
   closed("tuition", "allocation", ["core", "fsm", "cla", "ecaw"], {
-    freeschoolmeals: "fsm", lookedafter: "cla", lookedafterchild: "cla", childlookedafter: "cla", incare: "cla",
-    everychildawriter: "ecaw", standard: "core",
+    freeschoolmeals: "fsm",
+    lookedafter: "cla",
+    lookedafterchild: "cla",
+    childlookedafter: "cla",
+    incare: "cla",
+    everychildawriter: "ecaw",
+    standard: "core",
   }),
   closed("tuition", "entry_reason", ["below_expected_on_entry", "falling_behind", "looked_after"], {
-    belowexpected: "below_expected_on_entry", belowexpectations: "below_expected_on_entry", belowexpectedlevel: "below_expected_on_entry",
-    belowage: "below_expected_on_entry", belowagerelatedexpectations: "below_expected_on_entry", belowexpectedonentrytokeystage: "below_expected_on_entry",
-    notmakingprogress: "falling_behind", fallenbehind: "falling_behind", cla: "looked_after", lookedafterchild: "looked_after", incare: "looked_after",
+    belowexpected: "below_expected_on_entry",
+    belowexpectations: "below_expected_on_entry",
+    belowexpectedlevel: "below_expected_on_entry",
+    belowage: "below_expected_on_entry",
+    belowagerelatedexpectations: "below_expected_on_entry",
+    belowexpectedonentrytokeystage: "below_expected_on_entry",
+    notmakingprogress: "falling_behind",
+    fallenbehind: "falling_behind",
+    cla: "looked_after",
+    lookedafterchild: "looked_after",
+    incare: "looked_after",
   }),
   flag("tuition", "itp_agreed", "blank = unknown"),
   flag("tuition", "mid_check", "blank = unknown"),
   flag("sessions", "in_school_day", "blank = unknown"),
   flag("sessions", "attended", "blank = unknown"),
   closed("viewpoints", "respondent", ["pupil", "parent", "teacher", "tutor"], {
-    student: "pupil", child: "pupil", learner: "pupil", carer: "parent", parentcarer: "parent", guardian: "parent", school: "teacher", classteacher: "teacher",
+    student: "pupil",
+    child: "pupil",
+    learner: "pupil",
+    carer: "parent",
+    parentcarer: "parent",
+    guardian: "parent",
+    school: "teacher",
+    classteacher: "teacher",
   }),
   closed("viewpoints", "stage", ["pre", "post"], { before: "pre", start: "pre", baseline: "pre", after: "post", end: "post", exit: "post" }),
   {
@@ -147,7 +229,16 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
     codes: ["1", "2", "3", "4", ...RESPONSE_LABELS],
     expect: "1 to 4, or one of: strongly disagree|disagree|agree|strongly agree",
     valid: (t) => RESPONSE_LABELS.includes(t.toLowerCase()) || (/^[+-]?\d{1,9}$/.test(t) && Number(t) >= 1 && Number(t) <= 4),
-    synonyms: { stronglyagree: "4", agree: "3", disagree: "2", stronglydisagree: "1", agreestrongly: "4", disagreestrongly: "1", tendtoagree: "3", tendtodisagree: "2" },
+    synonyms: {
+      stronglyagree: "4",
+      agree: "3",
+      disagree: "2",
+      stronglydisagree: "1",
+      agreestrongly: "4",
+      disagreestrongly: "1",
+      tendtoagree: "3",
+      tendtodisagree: "2",
+    },
   },
   {
     dataset: "allocations",
@@ -169,34 +260,62 @@ export const CODED_COLUMNS: readonly CodedColumn[] = [
  */
 const NTP_CHANGES: readonly CodedColumn[] = [
   closed("schools", "phase", ["primary", "middle", "secondary", "special", "all-through", "ap"], {
-    allthrough: "all-through", through: "all-through", infant: "primary", junior: "primary", firstschool: "primary",
-    alternativeprovision: "ap", pru: "ap", pupilreferralunit: "ap",
+    allthrough: "all-through",
+    through: "all-through",
+    infant: "primary",
+    junior: "primary",
+    firstschool: "primary",
+    alternativeprovision: "ap",
+    pru: "ap",
+    pupilreferralunit: "ap",
   }),
   closed("pupils", "sen", ["N", "K", "E"], {
-    none: "N", nosen: "N", nospecialeducationalneed: "N", nospecialeducationalneeds: "N",
-    sensupport: "K", support: "K", ehcplan: "E", ehcp: "E", ehc: "E", educationhealthandcareplan: "E", statement: "E",
+    none: "N",
+    nosen: "N",
+    nospecialeducationalneed: "N",
+    nospecialeducationalneeds: "N",
+    sensupport: "K",
+    support: "K",
+    ehcplan: "E",
+    ehcp: "E",
+    ehc: "E",
+    educationhealthandcareplan: "E",
+    statement: "E",
   }),
   flag("pupils", "fsm6", "blank means N"),
   flag("pupils", "pla", "blank means N"),
   flag("pupils", "pupil_premium", "blank = unknown"),
   closed("attainment", "assessment", ["ks1", "ks2", "ks4", "std", "ta"], {
-    keystage1: "ks1", keystage2: "ks2", keystage4: "ks4", gcse: "ks4", standardised: "std", standardisedtest: "std", standardisedscore: "std",
+    keystage1: "ks1",
+    keystage2: "ks2",
+    keystage4: "ks4",
+    gcse: "ks4",
+    standardised: "std",
+    standardisedtest: "std",
+    standardisedscore: "std",
     teacherassessment: "ta",
   }),
   {
     dataset: "attainment",
     column: "result",
     codes: null,
-    expect: "a TA code (GDS, EXS, WTS, HNM, PKF, PK1..PK6, BLW, EM), P-scale, KS2 scaled score, GCSE grade 9..1/U/X, standardised score (98, <70) or code A|B|D|F|H|L|M|P|Q|T",
+    expect:
+      "a TA code (GDS, EXS, WTS, HNM, PKF, PK1..PK6, BLW, EM), P-scale, KS2 scaled score, GCSE grade 9..1/U/X, standardised score (98, <70) or code A|B|D|F|H|L|M|P|Q|T",
     // Any form some assessment accepts (which one applies is judged per row by the SQL).
-    valid: (t) => (TA_CODES as readonly string[]).includes(t.toUpperCase()) || /^([<>]?\d{1,3}(\.\d+)?|P[1-3](I|II)|P[4-8]|[ABDFHLMPQTUX])$/.test(resultText(t)),
+    valid: (t) =>
+      (TA_CODES as readonly string[]).includes(t.toUpperCase()) || /^([<>]?\d{1,3}(\.\d+)?|P[1-3](I|II)|P[4-8]|[ABDFHLMPQTUX])$/.test(resultText(t)),
     synonyms: { absent: "A", disapplied: "D", expected: "EXS", greaterdepth: "GDS", workingtowards: "WTS" },
   },
   closed("tuition", "subject", ["english", "maths", "science", "other"], { ...SUBJECT_SYNONYMS, sci: "science" }),
   closed("tuition", "entry_reason", NTP_ENTRY_REASONS, { pp: "disadvantaged", pupilpremium: "disadvantaged", belowexpected: "below_expected_standard" }),
   closed("tuition", "route", ROUTES, {
-    tp: "tuition_partner", tuitionpartners: "tuition_partner", am: "academic_mentor", academicmentors: "academic_mentor",
-    slt: "school_led", schoolledtutoring: "school_led", schoolled: "school_led",
+    tp: "tuition_partner",
+    tuitionpartners: "tuition_partner",
+    am: "academic_mentor",
+    academicmentors: "academic_mentor",
+    slt: "school_led",
+    schoolledtutoring: "school_led",
+    schoolled: "school_led",
   }),
   closed("tuition", "tutor_type", TUTOR_TYPES, { teacher: "qualified_teacher", qt: "qualified_teacher", ta: "teaching_assistant", tutor: "external_tutor" }),
   flag("tuition", "tutor_trained", "blank = unknown"),
@@ -238,11 +357,21 @@ export function suggestCode(col: CodedColumn, value: string, distance: (a: strin
   if (prefixed) return prefixed;
   // Every word of a code of two words or more among the value's words:
   // "Below expected level on entry" → below_expected_on_entry, "Looked after child" → looked_after.
-  const words = new Set(value.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
-  const covered = unique(codes.filter((c) => {
-    const parts = c.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-    return parts.length >= 2 && parts.every((w) => words.has(w));
-  }));
+  const words = new Set(
+    value
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
+  const covered = unique(
+    codes.filter((c) => {
+      const parts = c
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+      return parts.length >= 2 && parts.every((w) => words.has(w));
+    }),
+  );
   if (covered) return covered;
   if (n.length >= 4) {
     const scored = codes.filter((c) => normalise(c).length >= 3).map((c) => ({ c, d: distance(n, normalise(c)) }));

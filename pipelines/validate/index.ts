@@ -95,7 +95,9 @@ export async function validate(db: Db, settings: ResolvedSettings): Promise<Vali
     rows_quarantined::INTEGER as rows_quarantined from validate_counts order by dataset`);
   for (const f of files)
     if (f.rows_read !== f.rows_loaded + f.rows_quarantined)
-      throw new Error(`${f.file}: ${f.rows_read} rows read but ${f.rows_loaded} loaded + ${f.rows_quarantined} quarantined; this is a bug in the pipeline, please report it.`);
+      throw new Error(
+        `${f.file}: ${f.rows_read} rows read but ${f.rows_loaded} loaded + ${f.rows_quarantined} quarantined; this is a bug in the pipeline, please report it.`,
+      );
   const rules = await db.all<{ rule: string; rows: number }>(`select rule, count(*)::INTEGER as rows from quarantine group by rule order by rule`);
   return { files, rules };
 }
@@ -120,10 +122,12 @@ export async function dropValidatedInputs(db: Db): Promise<void> {
 async function defineProfile(db: Db, settings: ResolvedSettings): Promise<void> {
   const ntp = programmeOf(settings) === "ntp";
   await db.run(`create or replace temp macro ti_ntp() as ${ntp}`);
-  await db.run(`create or replace temp table validate_std_tests as
+  await db.run(
+    `create or replace temp table validate_std_tests as
     select lower(trim(t.name)) as test_key, t.min::DOUBLE as min, t.max::DOUBLE as max
     from (select unnest(from_json(?, '[{"name": "VARCHAR", "min": "DOUBLE", "max": "DOUBLE"}]'), recursive := true)) t`,
-    [JSON.stringify(Object.entries(settings.ntp?.standardised_tests ?? {}).map(([name, r]) => ({ name, ...r })))]);
+    [JSON.stringify(Object.entries(settings.ntp?.standardised_tests ?? {}).map(([name, r]) => ({ name, ...r })))],
+  );
   await db.run(`create or replace temp macro ti_std_min() as ${DEFAULT_STANDARDISED_RANGE.min}`);
   await db.run(`create or replace temp macro ti_std_max() as ${DEFAULT_STANDARDISED_RANGE.max}`);
 }
@@ -176,7 +180,8 @@ async function addGenericRules(db: Db, dataset: Dataset, programme: Programme): 
  */
 export async function writeQuarantineReport(db: Db, path: string): Promise<void> {
   // A plain number such as -1.5 cannot run and is left as written.
-  const safe = (col: string) => `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') and not regexp_full_match(${col}, '-?[0-9]+(\\.[0-9]+)?') then '''' || ${col} else ${col} end`;
+  const safe = (col: string) =>
+    `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') and not regexp_full_match(${col}, '-?[0-9]+(\\.[0-9]+)?') then '''' || ${col} else ${col} end`;
   await db.run(`copy (
       select ${safe("file")} as file, line, ${safe('"column"')} as "column", ${safe("value")} as value, rule, ${safe("message")} as message
       from quarantine order by file, line, "column", rule

@@ -26,7 +26,9 @@ export async function refusalReasons(db: Db, settings: ResolvedSettings, report:
       why.push(`${shareText(f.rows_quarantined, f.rows_read)} quarantined, more than max_quarantine_share ${formatShare(limit)}`);
     if (why.length === 0) continue;
     const top = formatReasons(f);
-    reasons.push(`${f.file}: ${f.rows_read} rows read, ${f.rows_loaded} loaded, ${f.rows_quarantined} quarantined; ${why.join("; ")}${top ? `. Top reasons: ${top}` : ""}`);
+    reasons.push(
+      `${f.file}: ${f.rows_read} rows read, ${f.rows_loaded} loaded, ${f.rows_quarantined} quarantined; ${why.join("; ")}${top ? `. Top reasons: ${top}` : ""}`,
+    );
   }
   reasons.push(...(await yearReasons(db, settings, report)));
   return reasons;
@@ -45,10 +47,14 @@ async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateR
   const tuitionYears = await byYear("stg_tuition");
   const { academic_years: years } = await runContextOf(db, settings);
   if (settings.academic_years?.length && !tuitionYears.some((r) => years.includes(r.year)))
-    out.push(`${tuition.file}: no loaded course is in the academic years of settings.json (${years.join(", ")}); its courses are in ${list(tuitionYears)}. Correct academic_years in settings.json, or use the right year's file`);
+    out.push(
+      `${tuition.file}: no loaded course is in the academic years of settings.json (${years.join(", ")}); its courses are in ${list(tuitionYears)}. Correct academic_years in settings.json, or use the right year's file`,
+    );
   const censusYears = await byYear("stg_pupils");
   if (!censusYears.some((r) => years.includes(r.year)))
-    out.push(`${pupils.file}: no loaded census row is in the academic years analysed (${years.join(", ")}); its rows are in ${list(censusYears)}. Use the census of the year the tuition was in`);
+    out.push(
+      `${pupils.file}: no loaded census row is in the academic years analysed (${years.join(", ")}); its rows are in ${list(censusYears)}. Use the census of the year the tuition was in`,
+    );
   // Each LA of the settings gets its own return: one with no course would be nothing but z and x.
   const schools = fileOf("schools");
   const las = await db.all<{ la_code: string; schools: number; courses: number }>(
@@ -64,7 +70,9 @@ async function yearReasons(db: Db, settings: ResolvedSettings, report: ValidateR
     if (la.schools === 0 && schools)
       out.push(`${schools.file}: settings.json names ${name(la.la_code)}, but no loaded school is in it. Add its schools, or take the LA out of settings.json`);
     else if (la.courses === 0)
-      out.push(`${tuition.file}: no loaded course in the academic years analysed (${years.join(", ")}) was arranged by a school of ${name(la.la_code)}, so its return would have no figures. Add its courses, or take the LA out of settings.json`);
+      out.push(
+        `${tuition.file}: no loaded course in the academic years analysed (${years.join(", ")}) was arranged by a school of ${name(la.la_code)}, so its return would have no figures. Add its courses, or take the LA out of settings.json`,
+      );
   }
   return out;
 }
@@ -127,7 +135,11 @@ async function refuseInOnePass(
       : `To find every other problem in this same pass, the other files were read on.`,
     ...(unknown ? ["", unknown] : []),
     ...(rest.length
-      ? ["", `As the files were read this time, before any of the settings above (so some of these may only follow from the problems above):`, ...rest.map((r) => `  - ${r}`)]
+      ? [
+          "",
+          `As the files were read this time, before any of the settings above (so some of these may only follow from the problems above):`,
+          ...rest.map((r) => `  - ${r}`),
+        ]
       : []),
     "",
     ...(quarantineCsv ? [`Every quarantined row, with its line, column and reason: ${quarantineCsv}`] : []),

@@ -84,7 +84,10 @@ export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[
   const files = counts.map(({ format, sheet, header_line, delimiter, skipped, ...f }) => ({
     ...f,
     read_from: readFrom({ format, sheet, header_line, delimiter, skipped }),
-    reasons: reasons.filter((r) => r.file === f.file).slice(0, TOP_REASONS).map(({ rule, column, rows, lines }) => ({ rule, column, rows, lines: lines.map(Number) })),
+    reasons: reasons
+      .filter((r) => r.file === f.file)
+      .slice(0, TOP_REASONS)
+      .map(({ rule, column, rows, lines }) => ({ rule, column, rows, lines: lines.map(Number) })),
   }));
 
   const candidates = await db.all<Omit<UnknownValue, "suggestion">>(
@@ -97,14 +100,19 @@ export async function buildValidateReport(db: Db, guesses: readonly HeaderGuess[
     const col = codedColumn(c.dataset, c.column, programme);
     return col ? [{ ...c, lines: c.lines.map(Number), col }] : [];
   });
-  const distance = await distances(db, coded.flatMap(({ value, col }) => (col.codes ?? []).map((code) => [normalise(value), normalise(code)] as const)));
+  const distance = await distances(
+    db,
+    coded.flatMap(({ value, col }) => (col.codes ?? []).map((code) => [normalise(value), normalise(code)] as const)),
+  );
   const unknownValues = coded.map(({ col, ...c }) => ({
     ...c,
     suggestion: suggestCode(col, c.value, distance),
     guessed_header: guesses.find((g) => g.file === c.file && g.column === c.column)?.header ?? null,
   }));
 
-  const aliasesApplied = await db.all<AliasApplied>(`select dataset, file, "column", raw_value, code, rows from value_aliases_applied order by dataset, "column", raw_value`);
+  const aliasesApplied = await db.all<AliasApplied>(
+    `select dataset, file, "column", raw_value, code, rows from value_aliases_applied order by dataset, "column", raw_value`,
+  );
   return { files, unknownValues, aliasesApplied, ...(programme ? { programme } : {}) };
 }
 
@@ -114,9 +122,10 @@ const SEPARATORS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t
 
 /** `sheet "Census Spring 2010", header row 4; passed over rows 1-3 above the header; ...` */
 export function readFrom(f: ReadFrom): string {
-  const where = f.format === "xlsx"
-    ? `sheet "${f.sheet}", header row ${f.header_line}`
-    : `header line ${f.header_line}${f.delimiter && f.delimiter !== "," ? `, ${SEPARATORS[f.delimiter] ?? JSON.stringify(f.delimiter)}-separated` : ""}`;
+  const where =
+    f.format === "xlsx"
+      ? `sheet "${f.sheet}", header row ${f.header_line}`
+      : `header line ${f.header_line}${f.delimiter && f.delimiter !== "," ? `, ${SEPARATORS[f.delimiter] ?? JSON.stringify(f.delimiter)}-separated` : ""}`;
   return `${where}${f.skipped ? `; passed over ${f.skipped}` : "; nothing passed over"}`;
 }
 
@@ -192,7 +201,10 @@ export function formatUnknownValues(report: ValidateReport): string {
     first_lines: u.lines.join(", "),
     closest_code: u.suggestion ?? "(no good guess)",
   }));
-  const block = JSON.stringify({ value_aliases: valueAliasesBlock(report.unknownValues, report.programme) }, null, 2).split("\n").slice(1, -1).join("\n");
+  const block = JSON.stringify({ value_aliases: valueAliasesBlock(report.unknownValues, report.programme) }, null, 2)
+    .split("\n")
+    .slice(1, -1)
+    .join("\n");
   return [
     `Values no rule accepts, in every coded column of every file (${report.unknownValues.length})`,
     textTable(rows),

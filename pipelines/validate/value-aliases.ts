@@ -20,7 +20,9 @@ export function checkValueAliases(settings: ResolvedSettings): void {
     for (const [column, map] of Object.entries(columns)) {
       const col = codedColumn(dataset, column, programme);
       if (!col) {
-        const coded = codedColumns(programme).filter((c) => c.dataset === dataset).map((c) => c.column);
+        const coded = codedColumns(programme)
+          .filter((c) => c.dataset === dataset)
+          .map((c) => c.column);
         const what = columnsOf(dataset as (typeof DATASETS)[number], programme).includes(column) ? "not a coded column" : "not a column";
         problems.push(`value_aliases.${dataset}.${column}: ${what} of ${dataset}; the coded columns are ${coded.join(", ")}`);
         continue;
@@ -31,7 +33,8 @@ export function checkValueAliases(settings: ResolvedSettings): void {
         const where = `value_aliases.${dataset}.${column}."${raw}"`;
         if (!key) problems.push(`${where}: a blank value cannot be given a code`);
         else if (!col.valid(code.trim())) problems.push(`${where}: "${code}" is not a value ${dataset}.${column} accepts (${col.expect})`);
-        else if (seen.has(key) && seen.get(key) !== code) problems.push(`${where}: given two codes (${seen.get(key)} and ${code}); matching ignores case, so keep one`);
+        else if (seen.has(key) && seen.get(key) !== code)
+          problems.push(`${where}: given two codes (${seen.get(key)} and ${code}); matching ignores case, so keep one`);
         seen.set(key, code);
       }
     }
@@ -52,7 +55,9 @@ function aliasesOf(settings: ResolvedSettings, dataset: string, column: string):
  * it matched none, so a misspelt alias shows).
  */
 export async function applyValueAliases(db: Db, settings: ResolvedSettings): Promise<void> {
-  await db.run(`create or replace table value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER)`);
+  await db.run(
+    `create or replace table value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER)`,
+  );
   for (const dataset of DATASETS) {
     // Every raw column, the ntp profile's too (NULL in a 2009 folder), so the SQL of validate is one set of files.
     const select = RAW_COLUMNS[dataset].map((column) => {

@@ -7,4 +7,6 @@ export interface CompactTable {
 export function compactTable(objects: Record<string, unknown>[]): CompactTable;
 export function expandTable(table: CompactTable): Record<string, unknown>[];
 export function isCompactTable(v: unknown): v is CompactTable;
-export function expandSchool<S extends { tables: Record<string, CompactTable> }>(school: S): Omit<S, "tables"> & { tables: Record<string, Record<string, unknown>[]> };
+export function expandSchool<S extends { tables: Record<string, CompactTable> }>(
+  school: S,
+): Omit<S, "tables"> & { tables: Record<string, Record<string, unknown>[]> };

@@ -9,7 +9,7 @@ export function compactTable(objects) {
   const columns = [];
   const seen = new Set();
   for (const o of objects) for (const k of Object.keys(o)) if (!seen.has(k)) seen.add(k), columns.push(k);
-  return {columns, rows: objects.map((o) => columns.map((c) => (c in o ? o[c] : null)))};
+  return { columns, rows: objects.map((o) => columns.map((c) => (c in o ? o[c] : null))) };
 }
 
 /** {columns, rows} → rows as objects. */
@@ -20,13 +20,17 @@ export function expandTable(table) {
 /** True for a value in the compact form (what the audit and the page test for). */
 export function isCompactTable(v) {
   return (
-    v !== null && typeof v === "object" && !Array.isArray(v) &&
-    Array.isArray(v.columns) && v.columns.every((c) => typeof c === "string") &&
-    Array.isArray(v.rows) && v.rows.every((r) => Array.isArray(r))
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Array.isArray(v.columns) &&
+    v.columns.every((c) => typeof c === "string") &&
+    Array.isArray(v.rows) &&
+    v.rows.every((r) => Array.isArray(r))
   );
 }
 
 /** A school file ({urn, name, tables: {mart: compact}}) with its tables expanded to row objects. */
 export function expandSchool(school) {
-  return {...school, tables: Object.fromEntries(Object.entries(school.tables).map(([mart, t]) => [mart, expandTable(t)]))};
+  return { ...school, tables: Object.fromEntries(Object.entries(school.tables).map(([mart, t]) => [mart, expandTable(t)])) };
 }

@@ -47,24 +47,35 @@ export function evidenceSentence(impact, matched, evidence, subject) {
     if (!clear && (g === undefined || below))
       cautions.push(`the design could reliably detect only an effect size of ${formatNumber(evidence.mdes)} or more, so a smaller effect may have gone unseen`);
     else if (clear && below)
-      cautions.push(`the estimate is smaller than the effect size of ${formatNumber(evidence.mdes)} the design could reliably detect, and such clear results tend to overstate the true effect`);
+      cautions.push(
+        `the estimate is smaller than the effect size of ${formatNumber(evidence.mdes)} the design could reliably detect, and such clear results tend to overstate the true effect`,
+      );
     else supports.push(`the design could reliably detect an effect size of ${formatNumber(evidence.mdes)}`);
   }
   const att = num(matched?.att);
   if (att === undefined) cautions.push("there is no exact-matching estimate to check it against");
-  else if (b !== undefined && Math.sign(att) !== Math.sign(b)) cautions.push(`the exact-matching estimate (${points(matched.att)} points) points the other way`);
+  else if (b !== undefined && Math.sign(att) !== Math.sign(b))
+    cautions.push(`the exact-matching estimate (${points(matched.att)} points) points the other way`);
   else supports.push(`the exact-matching estimate (${points(matched.att)} points) agrees in direction`);
   const before = num(evidence?.max_std_diff);
   const after = num(evidence?.max_std_diff_matched);
   if (before !== undefined && before > IMBALANCE_LIMIT)
-    cautions.push(`tutees and comparison pupils differed by up to ${formatNumber(evidence.max_std_diff)} standard deviations before adjustment, beyond the ±${IMBALANCE_LIMIT} usually read as a poor match`);
+    cautions.push(
+      `tutees and comparison pupils differed by up to ${formatNumber(evidence.max_std_diff)} standard deviations before adjustment, beyond the ±${IMBALANCE_LIMIT} usually read as a poor match`,
+    );
   else if (before !== undefined) supports.push("tutees and comparison pupils were alike before tuition");
   // A suppressed largest difference may hide a poor match: never read its absence as balance.
-  else if (evidence?.max_std_diff === "c") cautions.push("how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page)");
+  else if (evidence?.max_std_diff === "c")
+    cautions.push(
+      "how alike tutees and comparison pupils were before tuition cannot be shown here (c: it involves a small group; see the balance on the impact page)",
+    );
   if (after !== undefined && after > IMBALANCE_LIMIT)
-    cautions.push(`even exactly matched pupils differ by ${formatNumber(evidence.max_std_diff_matched)} standard deviations in a characteristic not matched on`);
+    cautions.push(
+      `even exactly matched pupils differ by ${formatNumber(evidence.max_std_diff_matched)} standard deviations in a characteristic not matched on`,
+    );
   const lost = num(evidence?.lost_share);
-  if (lost !== undefined && lost >= LOST_LIMIT) cautions.push(`${formatNumber(evidence.lost_share, "%")} of tutees had no baseline or no outcome and are not in it`);
+  if (lost !== undefined && lost >= LOST_LIMIT)
+    cautions.push(`${formatNumber(evidence.lost_share, "%")} of tutees had no baseline or no outcome and are not in it`);
   else if (lost === 0) supports.push("no tutee was lost for want of a baseline or an outcome");
   else if (lost !== undefined) supports.push(`${formatNumber(evidence.lost_share, "%")} of tutees were lost for want of a baseline or an outcome`);
   if (cautions.length) return `Read the ${s}figure with caution: ${list(cautions)}.`;
@@ -78,18 +89,38 @@ export function evidenceItems(impact, matched, evidence) {
   const m = matched ?? {};
   const pointsOf = (v) => (isSymbol(v) ? formatNumber(v) : `${points(v)} points`);
   return [
-    ["Smallest effect the design could reliably detect (80% power)", isSymbol(e.mdes) ? formatNumber(e.mdes) : `effect size ${formatNumber(e.mdes)} (${pointsOf(e.mde_points)})`],
-    ["Tutees not analysed for want of a baseline or an outcome", isSymbol(e.lost_share) ? formatNumber(e.lost_share) : `${formatNumber(e.lost_share, "%")} (${formatNumber(e.ev_tutees_lost)} of ${formatNumber(e.ev_tutees)})`],
-    ["Largest standardised difference at baseline", `${formatNumber(e.max_std_diff)} before adjustment; ${formatNumber(e.max_std_diff_matched)} in the exactly matched sample`],
-    ["Exact-matching estimate beside the primary", `${pointsOf(m.att)} against ${pointsOf(impact?.b)}${m.n_matched_t == null ? "" : ` (${formatNumber(m.n_matched_t)} matched tutees)`}`],
+    [
+      "Smallest effect the design could reliably detect (80% power)",
+      isSymbol(e.mdes) ? formatNumber(e.mdes) : `effect size ${formatNumber(e.mdes)} (${pointsOf(e.mde_points)})`,
+    ],
+    [
+      "Tutees not analysed for want of a baseline or an outcome",
+      isSymbol(e.lost_share)
+        ? formatNumber(e.lost_share)
+        : `${formatNumber(e.lost_share, "%")} (${formatNumber(e.ev_tutees_lost)} of ${formatNumber(e.ev_tutees)})`,
+    ],
+    [
+      "Largest standardised difference at baseline",
+      `${formatNumber(e.max_std_diff)} before adjustment; ${formatNumber(e.max_std_diff_matched)} in the exactly matched sample`,
+    ],
+    [
+      "Exact-matching estimate beside the primary",
+      `${pointsOf(m.att)} against ${pointsOf(impact?.b)}${m.n_matched_t == null ? "" : ` (${formatNumber(m.n_matched_t)} matched tutees)`}`,
+    ],
   ];
 }
 
 /** A small card: the four figures and the sentence. */
 export function evidenceBlock(impact, matched, evidence, subject) {
-  return el("div", { class: "card evidence" },
+  return el(
+    "div",
+    { class: "card evidence" },
     el("h3", {}, subject),
-    el("dl", {}, evidenceItems(impact, matched, evidence).flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)])),
+    el(
+      "dl",
+      {},
+      evidenceItems(impact, matched, evidence).flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)]),
+    ),
     el("p", { class: "reading" }, evidenceSentence(impact, matched, evidence, subject)),
   );
 }

@@ -11,9 +11,7 @@ function compareText(a, b) {
 
 /** Where a cell is, in words: "English, all pupils" or "Mathematics, Free school meals: FSM eligible". */
 export function cellPlace(f, { withYear = false } = {}) {
-  const group = f.breakdown === "total" || f.breakdown == null
-    ? "all pupils"
-    : `${BREAKDOWN_LABEL[f.breakdown] ?? f.breakdown}: ${f.group_label}`;
+  const group = f.breakdown === "total" || f.breakdown == null ? "all pupils" : `${BREAKDOWN_LABEL[f.breakdown] ?? f.breakdown}: ${f.group_label}`;
   const la = f.la_code === "National" ? " (National)" : "";
   const year = withYear && f.time_period ? `${String(f.time_period).slice(0, 4)}/${String(f.time_period).slice(4)}, ` : "";
   return `${year}${f.subject ?? "All subjects"}${la}, ${group}`;
@@ -37,9 +35,17 @@ export function groupFootnotes(footnotes, catalogue = []) {
     const key = [topic(f.indicator), f.time_period, f.la_code, f.subject, f.breakdown, f.group_label].join("\u0001");
     if (!r.places.has(key)) {
       r.places.set(key, {
-        topic: topic(f.indicator), place: cellPlace(f, { withYear }), figures: [],
-        sort: [topic(f.indicator), String(f.time_period ?? ""), f.la_code === "National" ? "1" : "0", String(f.subject ?? ""),
-          String(BREAKDOWN_ORDER.indexOf(f.breakdown)).padStart(2, "0"), String(f.group_label ?? "")],
+        topic: topic(f.indicator),
+        place: cellPlace(f, { withYear }),
+        figures: [],
+        sort: [
+          topic(f.indicator),
+          String(f.time_period ?? ""),
+          f.la_code === "National" ? "1" : "0",
+          String(f.subject ?? ""),
+          String(BREAKDOWN_ORDER.indexOf(f.breakdown)).padStart(2, "0"),
+          String(f.group_label ?? ""),
+        ],
       });
     }
     const figures = r.places.get(key).figures;
@@ -63,12 +69,24 @@ export function groupFootnotes(footnotes, catalogue = []) {
 export function footnoteList(footnotes, catalogue = []) {
   if (!footnotes.length) return el("p", {}, "No figure is x (not available) in this run.");
   const groups = groupFootnotes(footnotes, catalogue);
-  return el("ul", { class: "footnotes" },
-    groups.map((g) => el("li", {},
-      el("details", {},
-        el("summary", {}, el("strong", {}, g.reason), ` — ${g.cells.toLocaleString("en-GB")} ${g.cells === 1 ? "figure" : "figures"}`),
-        el("ul", {}, g.places.map((p) => el("li", {}, `${p.topic} · ${p.place}: `, p.figures.join("; ")))),
+  return el(
+    "ul",
+    { class: "footnotes" },
+    groups.map((g) =>
+      el(
+        "li",
+        {},
+        el(
+          "details",
+          {},
+          el("summary", {}, el("strong", {}, g.reason), ` — ${g.cells.toLocaleString("en-GB")} ${g.cells === 1 ? "figure" : "figures"}`),
+          el(
+            "ul",
+            {},
+            g.places.map((p) => el("li", {}, `${p.topic} · ${p.place}: `, p.figures.join("; "))),
+          ),
+        ),
       ),
-    )),
+    ),
   );
 }

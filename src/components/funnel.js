@@ -16,18 +16,26 @@ const Z998 = 3.090232306167814;
  */
 export function funnelShape(rows) {
   const mean = num(rows.find((r) => num(r.funnel_centre) !== undefined)?.funnel_centre);
-  const sd = mean === undefined ? undefined
-    : d3.median(rows, (r) => (num(r.funnel_95_high) !== undefined && num(r.adj_tutees) > 0 ? ((num(r.funnel_95_high) - mean) * Math.sqrt(num(r.adj_tutees))) / Z95 : undefined));
+  const sd =
+    mean === undefined
+      ? undefined
+      : d3.median(rows, (r) =>
+          num(r.funnel_95_high) !== undefined && num(r.adj_tutees) > 0 ? ((num(r.funnel_95_high) - mean) * Math.sqrt(num(r.adj_tutees))) / Z95 : undefined,
+        );
   return { mean, sd };
 }
 
 /** SVG of the funnel for one subject; mine: this school's published row (or undefined). */
 export function schoolFunnel(rows, mine, { width, name = "This school", subject = "" } = {}) {
   width = Math.max(280, width || 640);
-  const others = rows.filter((r) => r.urn !== mine?.urn).map((r) => ({ n: num(r.adj_tutees), y: num(r.adjusted_progress) })).filter((d) => d.n > 0 && d.y !== undefined);
+  const others = rows
+    .filter((r) => r.urn !== mine?.urn)
+    .map((r) => ({ n: num(r.adj_tutees), y: num(r.adjusted_progress) }))
+    .filter((d) => d.n > 0 && d.y !== undefined);
   const { mean, sd } = funnelShape(mine ? [...rows, mine] : rows);
   const position = funnelPosition(mine).position;
-  const me = position === "too-few" ? [] : [{ n: num(mine.adj_tutees), y: num(mine.adjusted_progress), lo: num(mine.adjusted_ci_low), hi: num(mine.adjusted_ci_high) }];
+  const me =
+    position === "too-few" ? [] : [{ n: num(mine.adj_tutees), y: num(mine.adjusted_progress), lo: num(mine.adjusted_ci_low), hi: num(mine.adjusted_ci_high) }];
   const maxN = Math.max(10, d3.max([...others, ...me], (d) => d.n) ?? 10) * 1.05;
   const limits = [];
   if (mean !== undefined && Number.isFinite(sd)) {
@@ -37,7 +45,8 @@ export function schoolFunnel(rows, mine, { width, name = "This school", subject 
     }
   }
   const where = { above: "above the 95% limits", below: "below the 95% limits", within: "within the 95% limits" }[position];
-  const OTHER = "Other schools", ME = name;
+  const OTHER = "Other schools",
+    ME = name;
   const chart = Plot.plot({
     width,
     // Shorter when narrow (a phone, or two funnels side by side on A4), so both fit beside the text.
@@ -50,7 +59,9 @@ export function schoolFunnel(rows, mine, { width, name = "This school", subject 
     color: { legend: true, domain: [OTHER, ME], range: ["#9a9a9a", "#b3471d"] },
     ariaLabel: `Funnel plot${subject ? ` for ${subject}` : ""} with ${name} marked`,
     ariaDescription: `${others.length} other schools plotted against the LA's tutees' mean of ${mean === undefined ? "(not published)" : formatNumber(String(mean))} points, with 95% and 99.8% limits. ${
-      me.length ? `${name}: ${formatNumber(mine.adj_tutees)} tutees, adjusted progress ${formatNumber(mine.adjusted_progress)} points (95% CI ${formatNumber(mine.adjusted_ci_low)} to ${formatNumber(mine.adjusted_ci_high)}), ${where}.` : `${name} is not plotted: too few tutees to publish its figures.`
+      me.length
+        ? `${name}: ${formatNumber(mine.adj_tutees)} tutees, adjusted progress ${formatNumber(mine.adjusted_progress)} points (95% CI ${formatNumber(mine.adjusted_ci_low)} to ${formatNumber(mine.adjusted_ci_high)}), ${where}.`
+        : `${name} is not plotted: too few tutees to publish its figures.`
     }`,
     marks: [
       mean !== undefined ? Plot.ruleY([mean], { stroke: "currentColor", strokeOpacity: 0.6 }) : null,
@@ -59,10 +70,24 @@ export function schoolFunnel(rows, mine, { width, name = "This school", subject 
       Plot.line(limits, { x: "n", y: "lo998", stroke: "currentColor", strokeOpacity: 0.35 }),
       Plot.line(limits, { x: "n", y: "hi998", stroke: "currentColor", strokeOpacity: 0.35 }),
       Plot.dot(others, { x: "n", y: "y", r: 3, fill: () => OTHER, fillOpacity: 0.75 }),
-      Plot.ruleX(me.filter((d) => d.lo !== undefined && d.hi !== undefined), { x: "n", y1: "lo", y2: "hi", stroke: () => ME, strokeWidth: 2 }),
+      Plot.ruleX(
+        me.filter((d) => d.lo !== undefined && d.hi !== undefined),
+        { x: "n", y1: "lo", y2: "hi", stroke: () => ME, strokeWidth: 2 },
+      ),
       Plot.dot(me, { x: "n", y: "y", r: 6, fill: () => ME, stroke: "white", strokeWidth: 1.5 }),
       // Its label to the left of the dot when the dot is near the right edge, so it is never cut off.
-      Plot.text(me, { x: "n", y: "y", text: () => name, dx: me[0]?.n > maxN * 0.6 ? -10 : 10, textAnchor: me[0]?.n > maxN * 0.6 ? "end" : "start", fontWeight: "bold", fill: "currentColor", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke" }),
+      Plot.text(me, {
+        x: "n",
+        y: "y",
+        text: () => name,
+        dx: me[0]?.n > maxN * 0.6 ? -10 : 10,
+        textAnchor: me[0]?.n > maxN * 0.6 ? "end" : "start",
+        fontWeight: "bold",
+        fill: "currentColor",
+        stroke: "var(--theme-background, white)",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
     ],
   });
   // Plot labels its mark groups with aria-label, which ARIA allows only on elements with a role.

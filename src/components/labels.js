@@ -21,7 +21,10 @@ export const RESPONDENT_LABEL = {
 
 /** A code in words: "uses_strategies" → "Uses strategies". */
 export function words(code) {
-  const s = String(code ?? "").replaceAll("_", " ").replace(/\s+/g, " ").trim();
+  const s = String(code ?? "")
+    .replaceAll("_", " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return s ? s[0].toUpperCase() + s.slice(1) : "–";
 }
 

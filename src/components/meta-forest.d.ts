@@ -6,7 +6,17 @@ export const MARKS: { las: string; intervals: string; pooled: string; prediction
 export function metaForest(view: ForestSubject, options?: { width?: number; xLabel?: string; description?: string }): SVGSVGElement;
 export function i2Words(i2: string): string | undefined;
 export function metaReading(view: ForestSubject, options?: { unit?: string; what?: string; about?: string }): string;
-export interface PanelWords { heading: string; about: string; what: string; unit: string; xLabel: string; columnLabel: string; chart: string; table: string; file: string }
+export interface PanelWords {
+  heading: string;
+  about: string;
+  what: string;
+  unit: string;
+  xLabel: string;
+  columnLabel: string;
+  chart: string;
+  table: string;
+  file: string;
+}
 export function panelWords(view: ForestSubject, year: string): PanelWords;
 /** Text, with [tag, text] for an inline element (code). */
 export function combinedIntro(combined: Pick<CombinedView, "programme">): (string | [string, string])[];

@@ -31,7 +31,9 @@ export function forestRows(view) {
   const shown = las.filter((d) => d.est !== undefined && d.lo !== undefined && d.hi !== undefined);
   const n = view.national;
   const pooled = [n.b, n.ci_low, n.ci_high].every((v) => num(v) !== undefined) ? { est: num(n.b), lo: num(n.ci_low), hi: num(n.ci_high) } : undefined;
-  const prediction = [n.pooled_pi_low, n.pooled_pi_high].every((v) => num(v) !== undefined) ? { lo: num(n.pooled_pi_low), hi: num(n.pooled_pi_high) } : undefined;
+  const prediction = [n.pooled_pi_low, n.pooled_pi_high].every((v) => num(v) !== undefined)
+    ? { lo: num(n.pooled_pi_low), hi: num(n.pooled_pi_high) }
+    : undefined;
   return { las, shown, pooled, prediction };
 }
 
@@ -49,12 +51,19 @@ export function metaForest(view, { width, xLabel = "Impact (NC points), 95% CI",
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const diamond = pooled
-    ? [[pooled.lo, yPooled], [pooled.est, yPooled - 0.35], [pooled.hi, yPooled], [pooled.est, yPooled + 0.35]].map(([x, y]) => ({ x, y }))
+    ? [
+        [pooled.lo, yPooled],
+        [pooled.est, yPooled - 0.35],
+        [pooled.hi, yPooled],
+        [pooled.est, yPooled + 0.35],
+      ].map(([x, y]) => ({ x, y }))
     : [];
   const notShown = las.filter((d) => !shown.includes(d));
   const detail = [
     ...shown.map((d) => `${d.la_name}: ${d.b} (95% CI ${d.ci_low} to ${d.ci_high})`),
-    pooled ? `National (pooled over ${view.national.pooled_k} LAs): ${view.national.b} (95% CI ${view.national.ci_low} to ${view.national.ci_high})` : `National: ${view.national.b} (not estimated)`,
+    pooled
+      ? `National (pooled over ${view.national.pooled_k} LAs): ${view.national.b} (95% CI ${view.national.ci_low} to ${view.national.ci_high})`
+      : `National: ${view.national.b} (not estimated)`,
     ...(prediction ? [`95% prediction interval ${view.national.pooled_pi_low} to ${view.national.pooled_pi_high}`] : []),
   ].join("; ");
   const missing = notShown.length ? ` Not plotted: ${notShown.map((d) => `${d.la_name} (${d.b})`).join(", ")}.` : "";
@@ -72,13 +81,55 @@ export function metaForest(view, { width, xLabel = "Impact (NC points), 95% CI",
       // The zero line: no difference between tutees and comparison pupils.
       Plot.ruleX([0], { stroke: "currentColor", strokeWidth: 1.5 }),
       Plot.ruleY([las.length - 0.1], { stroke: "currentColor", strokeOpacity: 0.3 }),
-      Plot.ruleY(shown, { y: "i", x1: "lo", x2: "hi", stroke: BLUE, strokeWidth: 2, className: MARKS.intervals, ariaDescription: "each LA's 95% confidence interval" }),
-      Plot.dot(shown, { y: "i", x: "est", r: 4, symbol: "square", fill: BLUE, className: MARKS.las, ariaDescription: "each LA's estimate", title: (d) => `${d.la_name}: ${d.b} (${d.ci_low} to ${d.ci_high})` }),
+      Plot.ruleY(shown, {
+        y: "i",
+        x1: "lo",
+        x2: "hi",
+        stroke: BLUE,
+        strokeWidth: 2,
+        className: MARKS.intervals,
+        ariaDescription: "each LA's 95% confidence interval",
+      }),
+      Plot.dot(shown, {
+        y: "i",
+        x: "est",
+        r: 4,
+        symbol: "square",
+        fill: BLUE,
+        className: MARKS.las,
+        ariaDescription: "each LA's estimate",
+        title: (d) => `${d.la_name}: ${d.b} (${d.ci_low} to ${d.ci_high})`,
+      }),
       Plot.text(notShown, { y: "i", frameAnchor: "left", dx: 4, text: (d) => `${d.b} (not plotted)`, fill: "currentColor", fontStyle: "italic" }),
       // One closed path: the diamond's width is the pooled estimate's 95% CI.
-      Plot.line(diamond, { x: "x", y: "y", curve: "linear-closed", fill: DARK, stroke: DARK, className: MARKS.pooled, ariaDescription: "the national pooled estimate: a diamond across its 95% confidence interval", title: () => `National: ${view.national.b} (${view.national.ci_low} to ${view.national.ci_high})` }),
-      Plot.ruleY(prediction ? [prediction] : [], { y: () => yPi, x1: "lo", x2: "hi", stroke: DARK, strokeWidth: 2, strokeDasharray: "5,3", className: MARKS.prediction, ariaDescription: "the 95% prediction interval" }),
-      Plot.text(pooled ? [] : [view.national.b], { y: () => yPooled, frameAnchor: "left", dx: 4, text: (d) => `${d} (no national estimate)`, fill: "currentColor", fontStyle: "italic" }),
+      Plot.line(diamond, {
+        x: "x",
+        y: "y",
+        curve: "linear-closed",
+        fill: DARK,
+        stroke: DARK,
+        className: MARKS.pooled,
+        ariaDescription: "the national pooled estimate: a diamond across its 95% confidence interval",
+        title: () => `National: ${view.national.b} (${view.national.ci_low} to ${view.national.ci_high})`,
+      }),
+      Plot.ruleY(prediction ? [prediction] : [], {
+        y: () => yPi,
+        x1: "lo",
+        x2: "hi",
+        stroke: DARK,
+        strokeWidth: 2,
+        strokeDasharray: "5,3",
+        className: MARKS.prediction,
+        ariaDescription: "the 95% prediction interval",
+      }),
+      Plot.text(pooled ? [] : [view.national.b], {
+        y: () => yPooled,
+        frameAnchor: "left",
+        dx: 4,
+        text: (d) => `${d} (no national estimate)`,
+        fill: "currentColor",
+        fontStyle: "italic",
+      }),
     ],
   });
   return accessible(svg);
@@ -139,9 +190,10 @@ export function panelWords(view, year) {
 
 /** The page's opening paragraph: what each line and the diamond are, in the programme's words. */
 export function combinedIntro(combined) {
-  const lines = combined.programme === "ntp"
-    ? "Each line is one LA's estimated impact of the National Tutoring Programme on its tutees' results, with its 95% confidence interval, as its own return publishes it: one chart per subject and outcome measure, each in the measure's own scale (standardised score or KS2 scaled score points, GCSE grades)."
-    : "Each line is one LA's estimated impact of tuition on progress (National Curriculum points), with its 95% confidence interval, as its own return publishes it.";
+  const lines =
+    combined.programme === "ntp"
+      ? "Each line is one LA's estimated impact of the National Tutoring Programme on its tutees' results, with its 95% confidence interval, as its own return publishes it: one chart per subject and outcome measure, each in the measure's own scale (standardised score or KS2 scaled score points, GCSE grades)."
+      : "Each line is one LA's estimated impact of tuition on progress (National Curriculum points), with its 95% confidence interval, as its own return publishes it.";
   return [
     `${lines} The diamond is the national estimate: a random-effects meta-analysis of those estimates (REML, as R's `,
     ["code", "metafor"],
@@ -162,17 +214,24 @@ export function metaReading(view, { unit, what, about } = {}) {
   const n = view.national;
   const { las, shown } = forestRows(view);
   const left = las.length - shown.length;
-  const leftOut = left ? ` ${left} of the ${las.length} LAs ${left === 1 ? "has" : "have"} no published estimate (c or x) and ${left === 1 ? "is" : "are"} not pooled.` : "";
+  const leftOut = left
+    ? ` ${left} of the ${las.length} LAs ${left === 1 ? "has" : "have"} no published estimate (c or x) and ${left === 1 ? "is" : "are"} not pooled.`
+    : "";
   if (isSymbol(n.b)) {
     return `No national estimate of the impact on ${about} was made (${n.b}): fewer than 3 LAs have a published estimate, or the meta-analysis did not converge (the combined return's data guidance gives the reason).${leftOut}`;
   }
-  const tau = num(n.pooled_tau2) === 0
-    ? "The LAs' true impacts are estimated not to differ at all (τ² = 0)"
-    : `The variance of the true impact between LAs is τ² = ${n.pooled_tau2} ${unit} squared (a standard deviation of about ${Math.sqrt(num(n.pooled_tau2)).toFixed(2)} ${unit})`;
+  const tau =
+    num(n.pooled_tau2) === 0
+      ? "The LAs' true impacts are estimated not to differ at all (τ² = 0)"
+      : `The variance of the true impact between LAs is τ² = ${n.pooled_tau2} ${unit} squared (a standard deviation of about ${Math.sqrt(num(n.pooled_tau2)).toFixed(2)} ${unit})`;
   const i2 = i2Words(n.pooled_i2);
   return [
     `Pooled over k = ${n.pooled_k} LAs (random effects, REML), ${what} is ${n.b} ${unit} (95% CI ${n.ci_low} to ${n.ci_high}).${leftOut}`,
     `${tau}${i2 ? `; I² = ${n.pooled_i2}%: ${i2}` : ""}.`,
-    isSymbol(n.pooled_pi_low) ? "" : `A new LA's true impact would be expected between ${n.pooled_pi_low} and ${n.pooled_pi_high} ${unit} (95% prediction interval): this, not the CI, is the range an LA should compare itself with.`,
-  ].filter(Boolean).join(" ");
+    isSymbol(n.pooled_pi_low)
+      ? ""
+      : `A new LA's true impact would be expected between ${n.pooled_pi_low} and ${n.pooled_pi_high} ${unit} (95% prediction interval): this, not the CI, is the range an LA should compare itself with.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
 }

@@ -32,16 +32,26 @@ export function ntpWords(layout) {
   // Breakdowns: total first, then the filters in the metadata's order (subject and outcome measure are not breakdowns).
   const breakdownOrder = ["total", ...filters.map((f) => f.col).filter((c) => c !== "subject" && c !== "outcome_measure")];
   const filterLabel = Object.fromEntries(filters.map((f) => [f.col, f.label]));
-  const breakdownLabel = (b) => (b === "total" ? "All pupils" : filterLabel[b] ?? words(b));
+  const breakdownLabel = (b) => (b === "total" ? "All pupils" : (filterLabel[b] ?? words(b)));
   const groupLabel = (r) => (r.breakdown === "total" ? "All pupils" : r.group_label);
   const compare = (a, b) =>
-    position(subjectOrder, a.subject) - position(subjectOrder, b.subject) || text(a.subject, b.subject) ||
-    position(NTP_OUTCOME_ORDER, a.outcome_measure) - position(NTP_OUTCOME_ORDER, b.outcome_measure) || text(a.outcome_measure, b.outcome_measure) ||
-    position(breakdownOrder, a.breakdown) - position(breakdownOrder, b.breakdown) || text(a.breakdown, b.breakdown) ||
-    position(NTP_GROUP_ORDER[a.breakdown], a.group_label) - position(NTP_GROUP_ORDER[b.breakdown], b.group_label) || text(a.group_label, b.group_label);
+    position(subjectOrder, a.subject) - position(subjectOrder, b.subject) ||
+    text(a.subject, b.subject) ||
+    position(NTP_OUTCOME_ORDER, a.outcome_measure) - position(NTP_OUTCOME_ORDER, b.outcome_measure) ||
+    text(a.outcome_measure, b.outcome_measure) ||
+    position(breakdownOrder, a.breakdown) - position(breakdownOrder, b.breakdown) ||
+    text(a.breakdown, b.breakdown) ||
+    position(NTP_GROUP_ORDER[a.breakdown], a.group_label) - position(NTP_GROUP_ORDER[b.breakdown], b.group_label) ||
+    text(a.group_label, b.group_label);
   const inOrder = (rows) => [...(rows ?? [])].sort(compare);
   /** Distinct values of a key in the report's order. */
-  const valuesOf = (rows, key) => [...new Set(inOrder(rows).map((r) => r[key]).filter((v) => v != null))];
+  const valuesOf = (rows, key) => [
+    ...new Set(
+      inOrder(rows)
+        .map((r) => r[key])
+        .filter((v) => v != null),
+    ),
+  ];
   return { breakdownLabel, groupLabel, filterLabel, inOrder, valuesOf, breakdownOrder };
 }
 
@@ -53,7 +63,9 @@ export function inSentence(label) {
 
 /** A code in words: "tutor_type" → "Tutor type". */
 export function words(code) {
-  const s = String(code ?? "").replaceAll("_", " ").trim();
+  const s = String(code ?? "")
+    .replaceAll("_", " ")
+    .trim();
   return s ? s[0].toUpperCase() + s.slice(1) : "–";
 }
 
@@ -77,7 +89,8 @@ export function ntpImpactReading(row, label) {
   const sym = symbolClause(row.b);
   if (sym) return `${lead}${sym}.`;
   const ci = isSymbol(row.ci_low) || isSymbol(row.ci_high) ? "" : `, 95% CI ${points(row.ci_low)} to ${points(row.ci_high)}`;
-  if (ciIncludesZero(row.ci_low, row.ci_high)) return `${lead}no clear evidence of a difference in ${measure} between tutees and similar pupils (estimate ${points(row.b)} points${ci}).`;
+  if (ciIncludesZero(row.ci_low, row.ci_high))
+    return `${lead}no clear evidence of a difference in ${measure} between tutees and similar pupils (estimate ${points(row.b)} points${ci}).`;
   return `${lead}tutees scored about ${points(Math.abs(num(row.b)))} points ${num(row.b) > 0 ? "higher" : "lower"} on the ${measure} than similar untutored pupils${ci}.`;
 }
 
@@ -113,10 +126,14 @@ export function footnoteList(footnotes, catalogue, filter = () => true) {
     const key = `${label(n.indicator)}|${n.reason}`;
     byReason.set(key, [...(byReason.get(key) ?? []), `${n.subject}, ${n.group_label}`]);
   }
-  return el("ul", { class: "footnotes muted" }, [...byReason].map(([key, where]) => {
-    const [what, reason] = key.split("|");
-    return el("li", {}, el("strong", {}, `${what}: `), `${reason} (${where.join("; ")}).`);
-  }));
+  return el(
+    "ul",
+    { class: "footnotes muted" },
+    [...byReason].map(([key, where]) => {
+      const [what, reason] = key.split("|");
+      return el("li", {}, el("strong", {}, `${what}: `), `${reason} (${where.join("; ")}).`);
+    }),
+  );
 }
 
 /** A whole-number money or count cell with its unit: "£1,434,280". */

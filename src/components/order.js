@@ -8,7 +8,17 @@
 export const SUBJECT_ORDER = ["English", "Mathematics", "Total"];
 
 /** `total` first, then the filter columns of the return in its column order. */
-export const BREAKDOWN_ORDER = ["total", "fsm_status", "cla_status", "first_language", "sex", "sen_provision", "ethnicity_major", "key_stage", "prior_attainment"];
+export const BREAKDOWN_ORDER = [
+  "total",
+  "fsm_status",
+  "cla_status",
+  "first_language",
+  "sex",
+  "sen_provision",
+  "ethnicity_major",
+  "key_stage",
+  "prior_attainment",
+];
 
 /** Each filter's values in the vocabulary's order (the overall row, Total, comes first). */
 export const GROUP_ORDER = {
@@ -18,7 +28,14 @@ export const GROUP_ORDER = {
   first_language: ["Known or believed to be English", "Known or believed to be other than English", "Unknown"],
   sex: ["Female", "Male"],
   sen_provision: ["No SEN provision", "School Action", "School Action Plus", "Statement"],
-  ethnicity_major: ["White", "Mixed / Multiple ethnic groups", "Asian / Asian British", "Black / African / Caribbean / Black British", "Other ethnic group", "Unknown"],
+  ethnicity_major: [
+    "White",
+    "Mixed / Multiple ethnic groups",
+    "Asian / Asian British",
+    "Black / African / Caribbean / Black British",
+    "Other ethnic group",
+    "Unknown",
+  ],
   key_stage: ["Key stage 2", "Key stage 3", "Key stage 4"],
   prior_attainment: ["Well below expected", "Below expected", "At or above expected", "Unknown"],
 };
@@ -33,7 +50,8 @@ const position = (list, value) => {
 };
 
 function compareText(a, b) {
-  const sa = String(a ?? ""), sb = String(b ?? "");
+  const sa = String(a ?? ""),
+    sb = String(b ?? "");
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
@@ -56,5 +74,7 @@ export function inReportOrder(rows) {
 
 /** Viewpoint rows: respondents in inputs.md's order, then items as the rows give them. */
 export function inRespondentOrder(rows) {
-  return [...(rows ?? [])].sort((a, b) => position(RESPONDENT_ORDER, a.breakdown) - position(RESPONDENT_ORDER, b.breakdown) || compareText(a.breakdown, b.breakdown));
+  return [...(rows ?? [])].sort(
+    (a, b) => position(RESPONDENT_ORDER, a.breakdown) - position(RESPONDENT_ORDER, b.breakdown) || compareText(a.breakdown, b.breakdown),
+  );
 }

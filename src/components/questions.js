@@ -38,7 +38,8 @@ export function schoolQuestions({ subjects, attainment = {}, delivery = {}, prog
   return [
     {
       question: "Who was chosen for tuition, and why them?",
-      guidance: "Tuition is for pupils who are ‘stuck’ or ‘slow moving’: those who entered the key stage below age-related expectations, those falling behind, and looked-after children who would benefit; selection must not leave out pupils thought harder to reach.",
+      guidance:
+        "Tuition is for pupils who are ‘stuck’ or ‘slow moving’: those who entered the key stage below age-related expectations, those falling behind, and looked-after children who would benefit; selection must not leave out pupils thought harder to reach.",
       figures: [
         ...per((s) => {
           const a = attainment[s];
@@ -50,7 +51,8 @@ export function schoolQuestions({ subjects, attainment = {}, delivery = {}, prog
     },
     {
       question: "How was tuition linked to the pupil's classroom teaching?",
-      guidance: "The class teacher sets the targets and agrees an Individual Tuition Plan (ITP) with the tutor before tuition begins, and the two keep in touch so that what is learnt is taken forward in class.",
+      guidance:
+        "The class teacher sets the targets and agrees an Individual Tuition Plan (ITP) with the tutor before tuition begins, and the two keep in touch so that what is learnt is taken forward in class.",
       figures: per((s) => {
         const d = delivery[s];
         if (!d) return `${none}.`;
@@ -77,11 +79,19 @@ export function schoolQuestions({ subjects, attainment = {}, delivery = {}, prog
     },
     {
       question: "What changed for the pupils, and how are the gains kept up in class?",
-      guidance: "At the end, teacher and tutor review progress against the targets, set new ones to secure the gains, and the leadership team uses the results to choose pupils next time.",
+      guidance:
+        "At the end, teacher and tutor review progress against the targets, set new ones to secure the gains, and the leadership team uses the results to choose pupils next time.",
       figures: per((s) => {
-        const a = attainment[s], p = progress[s];
-        const adjusted = !p ? "no adjusted progress is published" : isSymbol(p.adjusted_progress) ? `adjusted progress ${value(p.adjusted_progress)}` : `tutees made ${formatNumber(String(p.adjusted_progress).replace(/^-/, ""))} points ${num(p.adjusted_progress) >= 0 ? "more" : "less"} progress than similar untutored pupils (95% CI ${formatNumber(p.adjusted_ci_low)} to ${formatNumber(p.adjusted_ci_high)})`;
-        const are = a ? `; ${share(a.at_are_outcome_t, a.are_outcome_t, a.pct_at_are_outcome_t, "tutees")} were at or above age-related expectations at the end` : "";
+        const a = attainment[s],
+          p = progress[s];
+        const adjusted = !p
+          ? "no adjusted progress is published"
+          : isSymbol(p.adjusted_progress)
+            ? `adjusted progress ${value(p.adjusted_progress)}`
+            : `tutees made ${formatNumber(String(p.adjusted_progress).replace(/^-/, ""))} points ${num(p.adjusted_progress) >= 0 ? "more" : "less"} progress than similar untutored pupils (95% CI ${formatNumber(p.adjusted_ci_low)} to ${formatNumber(p.adjusted_ci_high)})`;
+        const are = a
+          ? `; ${share(a.at_are_outcome_t, a.are_outcome_t, a.pct_at_are_outcome_t, "tutees")} were at or above age-related expectations at the end`
+          : "";
         const pupil = viewpoints.find((r) => r.subject === s && r.breakdown === "pupil" && r.group_label === "confidence");
         const confidence = pupil ? `; pupils' confidence in the subject: ${changeReading(pupil).replace(/\.$/, "")}` : "";
         return `${adjusted}${are}${confidence}.`;
@@ -92,11 +102,21 @@ export function schoolQuestions({ subjects, attainment = {}, delivery = {}, prog
 
 /** The questions as a numbered list: each question, the guidance behind it, then the school's figures. */
 export function questionList(questions) {
-  return el("ol", { class: "sip-questions" },
-    questions.map((q) => el("li", {},
-      el("p", { class: "sip-question" }, el("strong", {}, q.question)),
-      el("p", { class: "sip-guidance muted" }, q.guidance),
-      el("ul", { class: "sip-figures" }, q.figures.map((f) => el("li", {}, f))),
-    )),
+  return el(
+    "ol",
+    { class: "sip-questions" },
+    questions.map((q) =>
+      el(
+        "li",
+        {},
+        el("p", { class: "sip-question" }, el("strong", {}, q.question)),
+        el("p", { class: "sip-guidance muted" }, q.guidance),
+        el(
+          "ul",
+          { class: "sip-figures" },
+          q.figures.map((f) => el("li", {}, f)),
+        ),
+      ),
+    ),
   );
 }

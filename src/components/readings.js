@@ -10,7 +10,8 @@ const SUBJECT_WORD = { English: "English", Mathematics: "maths" };
 
 /** True unless both bounds are numbers on the same side of 0: without a CI there is no evidence. */
 export function ciIncludesZero(low, high) {
-  const lo = num(low), hi = num(high);
+  const lo = num(low),
+    hi = num(high);
   return lo === undefined || hi === undefined || (lo <= 0 && hi >= 0);
 }
 
@@ -32,7 +33,7 @@ function monthsPhrase(months) {
  */
 export function impactReading(row, options = {}) {
   const { subject, label } = typeof options === "string" ? { subject: options } : options;
-  const s = subject ? SUBJECT_WORD[subject] ?? subject : "";
+  const s = subject ? (SUBJECT_WORD[subject] ?? subject) : "";
   // Each reading as [subject of the sentence when it has no lead, the rest].
   const say = (opener, clause) => {
     if (label) return `${label}: ${clause}.`;
@@ -80,7 +81,14 @@ function characteristic(indicator, catalogue) {
   const label = catalogue?.find((c) => c.indicator === indicator)?.label;
   const m = label && /standardised difference in (.+)$/.exec(label);
   // "with SEN provision" reads "for SEN provision" in a list of differences.
-  return (m ? m[1] : indicator.replace(/^m?bal_/, "").replace(/_std_diff$/, "").replaceAll("_", " ")).replace(/^with /, "");
+  return (
+    m
+      ? m[1]
+      : indicator
+          .replace(/^m?bal_/, "")
+          .replace(/_std_diff$/, "")
+          .replaceAll("_", " ")
+  ).replace(/^with /, "");
 }
 
 /** Model-sample standardised differences of a balance row beyond `limit` in size: [{indicator, value, label}]. */
@@ -104,7 +112,11 @@ export function balanceReading(balance, catalogue, { subject, limit = 0.25 } = {
   const groupsOff = groups.filter((r) => imbalances(r, catalogue, { limit }).length > 0).length;
   if (!overall.length && !groupsOff) return "";
   const s = subject ? `${SUBJECT_WORD[subject] ?? subject} ` : "";
-  const list = (items) => items.map((d) => `${formatNumber(d.value)} for ${d.label}`).join(", ").replace(/, ([^,]*)$/, " and $1");
+  const list = (items) =>
+    items
+      .map((d) => `${formatNumber(d.value)} for ${d.label}`)
+      .join(", ")
+      .replace(/, ([^,]*)$/, " and $1");
   const poor = `beyond ±${limit} is usually read as a poor match`;
   const inGroups = `${groupsOff} of ${groups.length} groups`;
   const first = !overall.length
@@ -115,7 +127,8 @@ export function balanceReading(balance, catalogue, { subject, limit = 0.25 } = {
 
 /** "English: 249 places used of 300 funded (83.0% of the funded places)." from a delivery row. */
 export function placesReading(row) {
-  const used = row.places, funded = row.places_funded;
+  const used = row.places,
+    funded = row.places_funded;
   const lead = row.subject ? `${row.subject}: ` : "";
   if (isSymbol(used)) return `${lead}places used ${formatNumber(used)} (${used === "c" ? "suppressed" : "not available"}).`;
   const u = `${formatNumber(used)} ${num(used) === 1 ? "place" : "places"} used`;
@@ -134,7 +147,8 @@ export function gapReading(row) {
   if (d === "c") return `${who}: suppressed (c) to protect the confidentiality of a small number of pupils.`;
   if (d === "z") return `${who}: not applicable (z).`;
   if (isSymbol(d)) return `${who}: not available (x): too few pupils in one of the two groups to estimate it.`;
-  const ci = isSymbol(row.gap_impact_ci_low) || isSymbol(row.gap_impact_ci_high) ? "" : `, 95% CI ${points(row.gap_impact_ci_low)} to ${points(row.gap_impact_ci_high)}`;
+  const ci =
+    isSymbol(row.gap_impact_ci_low) || isSymbol(row.gap_impact_ci_high) ? "" : `, 95% CI ${points(row.gap_impact_ci_low)} to ${points(row.gap_impact_ci_high)}`;
   if (ciIncludesZero(row.gap_impact_ci_low, row.gap_impact_ci_high)) {
     return `${who}: no clear evidence that tuition did more or less for these pupils than for the others (difference ${points(d)} points${ci}).`;
   }
@@ -145,8 +159,22 @@ export function gapReading(row) {
 export function groupReadings(rows, reading) {
   const byBreakdown = new Map();
   for (const r of rows) if (r.breakdown !== "total") byBreakdown.set(r.breakdown, [...(byBreakdown.get(r.breakdown) ?? []), r]);
-  return el("ul", { class: "readings" }, [...byBreakdown].map(([breakdown, groupRows]) =>
-    el("li", {}, el("strong", {}, BREAKDOWN_LABEL[breakdown] ?? breakdown), el("ul", {}, groupRows.map((r) => el("li", {}, reading(r)))))));
+  return el(
+    "ul",
+    { class: "readings" },
+    [...byBreakdown].map(([breakdown, groupRows]) =>
+      el(
+        "li",
+        {},
+        el("strong", {}, BREAKDOWN_LABEL[breakdown] ?? breakdown),
+        el(
+          "ul",
+          {},
+          groupRows.map((r) => el("li", {}, reading(r))),
+        ),
+      ),
+    ),
+  );
 }
 
 /** A paired change in viewpoints in words (mean change on the 1–4 scale with its 95% CI). */
@@ -155,7 +183,10 @@ export function changeReading(row, label) {
   const lead = label ? `${label}: ` : "";
   if (d === "c") return `${lead}suppressed (c) to protect the confidentiality of a small number of respondents.`;
   if (isSymbol(d)) return `${lead}not available (${d ?? "x"}): no answers both before and after tuition.`;
-  const ci = isSymbol(row.mean_change_ci_low) || isSymbol(row.mean_change_ci_high) ? "" : `, 95% CI ${formatNumber(row.mean_change_ci_low)} to ${formatNumber(row.mean_change_ci_high)}`;
+  const ci =
+    isSymbol(row.mean_change_ci_low) || isSymbol(row.mean_change_ci_high)
+      ? ""
+      : `, 95% CI ${formatNumber(row.mean_change_ci_low)} to ${formatNumber(row.mean_change_ci_high)}`;
   if (ciIncludesZero(row.mean_change_ci_low, row.mean_change_ci_high)) return `${lead}no clear evidence of a change (mean change ${formatNumber(d)}${ci}).`;
   return `${lead}answers ${num(d) > 0 ? "rose" : "fell"} by about ${formatNumber(String(Math.abs(num(d)).toFixed(2)))} on the 1–4 scale after tuition${ci}.`;
 }

@@ -40,9 +40,11 @@ export function toCsv(rows, columns) {
 }
 
 function compare(a, b) {
-  const sa = isSymbol(a), sb = isSymbol(b);
+  const sa = isSymbol(a),
+    sb = isSymbol(b);
   if (sa || sb) return sa && sb ? String(a ?? "").localeCompare(String(b ?? "")) : sa ? 1 : -1;
-  const na = Number(a), nb = Number(b);
+  const na = Number(a),
+    nb = Number(b);
   if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
   return String(a).localeCompare(String(b), "en-GB", { numeric: true });
 }
@@ -55,7 +57,15 @@ function compare(a, b) {
 export function dataTable(rows, { columns, caption, filename = "data.csv", search = true, link, rowsShown = Infinity } = {}) {
   const id = `table-${++counter}`;
   const cols = columns ?? Object.keys(rows[0] ?? {}).map((key) => ({ key, label: key }));
-  const numeric = new Set(cols.filter((c) => rows.some((r) => Number.isFinite(Number(r[c.key])) && r[c.key] !== "" && r[c.key] != null) && rows.every((r) => isSymbol(r[c.key]) || Number.isFinite(Number(r[c.key])))).map((c) => c.key));
+  const numeric = new Set(
+    cols
+      .filter(
+        (c) =>
+          rows.some((r) => Number.isFinite(Number(r[c.key])) && r[c.key] !== "" && r[c.key] != null) &&
+          rows.every((r) => isSymbol(r[c.key]) || Number.isFinite(Number(r[c.key]))),
+      )
+      .map((c) => c.key),
+  );
   let query = "";
   let sortKey = null;
   let descending = false;
@@ -69,7 +79,19 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
 
   function visible() {
     const q = query.trim().toLowerCase();
-    let out = q ? rows.filter((r) => cols.some((c) => String(r[c.key] ?? "").toLowerCase().includes(q) || String(cellText(c, r[c.key], r)).toLowerCase().includes(q))) : rows.slice();
+    let out = q
+      ? rows.filter((r) =>
+          cols.some(
+            (c) =>
+              String(r[c.key] ?? "")
+                .toLowerCase()
+                .includes(q) ||
+              String(cellText(c, r[c.key], r))
+                .toLowerCase()
+                .includes(q),
+          ),
+        )
+      : rows.slice();
     if (sortKey) out.sort((a, b) => (descending ? -1 : 1) * compare(a[sortKey], b[sortKey]));
     return out;
   }
@@ -87,7 +109,16 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
             const content = i === 0 && link ? el("a", { href: link(r) }, text) : text;
             const symbol = v === "c" || v === "x" || v === "z";
             // data-label: the column's name, shown beside each value where print CSS stacks a wide table's cells.
-            return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, "data-label": c.label ?? c.key, title: symbol ? SYMBOL_MEANING[v] : null, class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null }, content);
+            return el(
+              i === 0 ? "th" : "td",
+              {
+                scope: i === 0 ? "row" : null,
+                "data-label": c.label ?? c.key,
+                title: symbol ? SYMBOL_MEANING[v] : null,
+                class: [numeric.has(c.key) ? "num" : "", isSymbol(v) ? "symbol" : ""].join(" ").trim() || null,
+              },
+              content,
+            );
           }),
         ),
       ),
@@ -129,7 +160,13 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
   const table = el("table", {}, caption ? el("caption", {}, caption) : null, el("thead", {}, el("tr", {}, headers)), tbody);
   render();
   const legend = symbolLegend(rows.flatMap((r) => cols.map((c) => r[c.key])));
-  return el("div", { class: "data-table" }, tools, el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption ?? "Data table" }, table), legend);
+  return el(
+    "div",
+    { class: "data-table" },
+    tools,
+    el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption ?? "Data table" }, table),
+    legend,
+  );
 }
 
 /** A chart with its text alternative and the data table behind it. */
@@ -139,6 +176,11 @@ export function figure(chart, { description, rows, columns, filename, caption })
     { class: "chart", "aria-label": description },
     chart,
     el("figcaption", {}, caption ?? description),
-    el("details", { class: "data" }, el("summary", {}, "Data table behind this chart"), dataTable(rows, { columns, filename, search: false, caption: description })),
+    el(
+      "details",
+      { class: "data" },
+      el("summary", {}, "Data table behind this chart"),
+      dataTable(rows, { columns, filename, search: false, caption: description }),
+    ),
   );
 }

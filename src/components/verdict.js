@@ -8,7 +8,7 @@
 import { formatNumber, isSymbol, num } from "./format.js";
 
 const SUBJECT_WORD = { English: "English", Mathematics: "maths" };
-const FLAG = { "1": "above", "-1": "below", "0": "within" };
+const FLAG = { 1: "above", "-1": "below", 0: "within" };
 
 /**
  * Where a school's published comparison row puts it: {position: "above" | "below" | "within" |
@@ -22,12 +22,19 @@ export function funnelPosition(row) {
     if (isSymbol(row[key])) return { position: "too-few", reason: row[key] === "x" ? "not-available" : "suppressed", symbol: row[key] ?? "–" };
   }
   const position = FLAG[String(row.funnel_flag)];
-  if (!position) throw new Error(`School ${row.urn}, ${row.subject}: funnel_flag is "${row.funnel_flag}", not 1 (above), 0 (within) or -1 (below) as measures.md §11 defines it.`);
-  const a = num(row.adjusted_progress), lo = num(row.funnel_95_low), hi = num(row.funnel_95_high);
+  if (!position)
+    throw new Error(
+      `School ${row.urn}, ${row.subject}: funnel_flag is "${row.funnel_flag}", not 1 (above), 0 (within) or -1 (below) as measures.md §11 defines it.`,
+    );
+  const a = num(row.adjusted_progress),
+    lo = num(row.funnel_95_low),
+    hi = num(row.funnel_95_high);
   if (lo !== undefined && hi !== undefined) {
     const seen = a > hi ? "above" : a < lo ? "below" : a > lo && a < hi ? "within" : undefined;
     if (seen && seen !== position)
-      throw new Error(`School ${row.urn}, ${row.subject}: funnel_flag says ${position} the 95% limits, but adjusted progress ${row.adjusted_progress} against limits ${row.funnel_95_low} to ${row.funnel_95_high} is ${seen} them.`);
+      throw new Error(
+        `School ${row.urn}, ${row.subject}: funnel_flag says ${position} the 95% limits, but adjusted progress ${row.adjusted_progress} against limits ${row.funnel_95_low} to ${row.funnel_95_high} is ${seen} them.`,
+      );
   }
   return { position };
 }
@@ -58,7 +65,10 @@ export function verdictSentence(row, { subject = row?.subject, who = "this schoo
     return `In ${s}, there are too few tutees to say: ${why}.`;
   }
   const n = row.adj_tutees;
-  const ci = isSymbol(row.adjusted_ci_low) || isSymbol(row.adjusted_ci_high) ? "" : ` (95% CI ${formatNumber(row.adjusted_ci_low)} to ${formatNumber(row.adjusted_ci_high)})`;
+  const ci =
+    isSymbol(row.adjusted_ci_low) || isSymbol(row.adjusted_ci_high)
+      ? ""
+      : ` (95% CI ${formatNumber(row.adjusted_ci_low)} to ${formatNumber(row.adjusted_ci_high)})`;
   const made = `they made ${progressPhrase(row.adjusted_progress)}${ci}`;
   const centre = isSymbol(row.funnel_centre) ? "" : ` (centred on the LA's tutees' mean of ${formatNumber(row.funnel_centre)} points)`;
   const forSize = `for a school with ${tutees(n)}${centre}`;

@@ -16,7 +16,12 @@ process.stdout.write(
     files.map((file) => {
       const bytes = readFileSync(join(dir, file));
       const name = offeredName(file, bytes.length);
-      return { name, bytes: offeredBytes(file, bytes).length, sha256: createHash("sha256").update(bytes).digest("hex"), ...(name === file ? {} : { zipped: file }) };
+      return {
+        name,
+        bytes: offeredBytes(file, bytes).length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        ...(name === file ? {} : { zipped: file }),
+      };
     }),
   ),
 );

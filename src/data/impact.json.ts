@@ -3,6 +3,11 @@
 import { pageData } from "./page-data.ts";
 import { asJson, runLoader } from "./source.ts";
 
-export const output = asJson((db) => pageData(db, ["impact", "attainment", "gaps", "balance", "matched"].map((mart) => ({ mart }))));
+export const output = asJson((db) =>
+  pageData(
+    db,
+    ["impact", "attainment", "gaps", "balance", "matched"].map((mart) => ({ mart })),
+  ),
+);
 
 await runLoader(import.meta.url, output);

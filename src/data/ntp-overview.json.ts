@@ -2,6 +2,13 @@
 import { ntpPageData } from "./ntp-page-data.ts";
 import { asJson, runLoader } from "./source.ts";
 
-export const output = asJson((db) => ntpPageData(db, [{ mart: "ntp_impact", totalOnly: true }, { mart: "ntp_delivery", totalOnly: true }, { mart: "ntp_cost", totalOnly: true }, { mart: "ntp_practice", totalOnly: true }]));
+export const output = asJson((db) =>
+  ntpPageData(db, [
+    { mart: "ntp_impact", totalOnly: true },
+    { mart: "ntp_delivery", totalOnly: true },
+    { mart: "ntp_cost", totalOnly: true },
+    { mart: "ntp_practice", totalOnly: true },
+  ]),
+);
 
 await runLoader(import.meta.url, output);

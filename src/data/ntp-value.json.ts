@@ -2,6 +2,8 @@
 import { ntpPageData } from "./ntp-page-data.ts";
 import { asJson, runLoader } from "./source.ts";
 
-export const output = asJson((db) => ntpPageData(db, [{ mart: "ntp_cost" }, { mart: "ntp_impact", drop: ["n_excluded_unknown_covariate", "s_pooled", "se", "se_diff"] }]));
+export const output = asJson((db) =>
+  ntpPageData(db, [{ mart: "ntp_cost" }, { mart: "ntp_impact", drop: ["n_excluded_unknown_covariate", "s_pooled", "se", "se_diff"] }]),
+);
 
 await runLoader(import.meta.url, output);

@@ -153,5 +153,8 @@ export async function provenanceData(db: Db): Promise<{ run: Record<string, unkn
 
 /** Every published table whose name matches, LA rows of the latest year (targeting's reason tables). */
 export async function martsMatching(db: Db, pattern: RegExp): Promise<MartSelection[]> {
-  return (await publishedTables(db)).map((t) => t.slice("published_".length)).filter((m) => pattern.test(m)).map((mart) => ({ mart }));
+  return (await publishedTables(db))
+    .map((t) => t.slice("published_".length))
+    .filter((m) => pattern.test(m))
+    .map((mart) => ({ mart }));
 }

@@ -15,7 +15,12 @@ export const output = asJson(async (db) => {
       { mart: "delivery", totalOnly: true },
       // Every school's point of the funnel, so a school's page can mark it among the others; only
       // what the funnel draws, and only schools with figures (an all-c row is not plotted).
-      { mart: "school_progress", schools: true, totalOnly: true, drop: ["adj_mean_progress", "adjusted_ci_low", "adjusted_ci_high", "funnel_95_low", "funnel_998_low", "funnel_998_high"] },
+      {
+        mart: "school_progress",
+        schools: true,
+        totalOnly: true,
+        drop: ["adj_mean_progress", "adjusted_ci_low", "adjusted_ci_high", "funnel_95_low", "funnel_998_low", "funnel_998_high"],
+      },
     ],
     { catalogue: false },
   );

@@ -24,7 +24,10 @@ export async function schoolRows(db: Db): Promise<Map<string, Record<string, Row
     const mart = table.slice("published_".length);
     const where = hasBreakdown ? ` and breakdown not in (${PUPIL_BREAKDOWNS.map(() => "?").join(", ")})` : "";
     const rows = jsonSafe(
-      await db.all<Row & { urn: string }>(`select * from ${ident(table)} where urn is not null and time_period = ?${where} order by all`, [period, ...(hasBreakdown ? PUPIL_BREAKDOWNS : [])]),
+      await db.all<Row & { urn: string }>(`select * from ${ident(table)} where urn is not null and time_period = ?${where} order by all`, [
+        period,
+        ...(hasBreakdown ? PUPIL_BREAKDOWNS : []),
+      ]),
     );
     for (const row of rows) {
       const tables = bySchool.get(row.urn) ?? {};

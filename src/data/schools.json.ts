@@ -7,7 +7,9 @@ import { schoolNames } from "./school-names.ts";
 import { asJson, runLoader } from "./source.ts";
 
 export const output = asJson(async (db) => {
-  const data = await pageData(db, [{ mart: "school_progress", schools: true, totalOnly: true, drop: ["funnel_998_low", "funnel_998_high"] }], { catalogue: false });
+  const data = await pageData(db, [{ mart: "school_progress", schools: true, totalOnly: true, drop: ["funnel_998_low", "funnel_998_high"] }], {
+    catalogue: false,
+  });
   const all = await schoolNames(db);
   const names: Record<string, string> = {};
   for (const r of data.tables.school_progress) if (all[String(r.urn)]) names[String(r.urn)] = all[String(r.urn)];

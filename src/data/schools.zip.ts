@@ -17,7 +17,12 @@ export async function output(db: Db): Promise<Uint8Array> {
   const bySchool = await schoolRows(db);
   // Fixed member dates and order: the same database always gives the same bytes.
   const members = [...bySchool].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const entries = members.map(([urn, tables]) => ({ name: `${urn}.json`, data: Buffer.from(JSON.stringify({ urn, name: names[urn] ?? null, tables: Object.fromEntries(Object.entries(tables).map(([mart, rows]) => [mart, compactTable(rows)])) })) }));
+  const entries = members.map(([urn, tables]) => ({
+    name: `${urn}.json`,
+    data: Buffer.from(
+      JSON.stringify({ urn, name: names[urn] ?? null, tables: Object.fromEntries(Object.entries(tables).map(([mart, rows]) => [mart, compactTable(rows)])) }),
+    ),
+  }));
   return zip(entries, new Date("1980-01-01T00:00:00Z"));
 }
 

@@ -34,10 +34,7 @@ export async function openDatabase(): Promise<Db> {
 
 /** Tables present, so pages can say "not available in this run" instead of failing. */
 export async function tableExists(db: Db, name: string): Promise<boolean> {
-  const row = await db.one<{ n: number }>(
-    "select count(*)::int as n from information_schema.tables where table_name = ?",
-    [name],
-  );
+  const row = await db.one<{ n: number }>("select count(*)::int as n from information_schema.tables where table_name = ?", [name]);
   return (row?.n ?? 0) > 0;
 }
 

@@ -51,13 +51,22 @@ type CatalogueEntry = Row & {
 async function catalogueOf(db: Db): Promise<CatalogueEntry[]> {
   if (!(await tableExists(db, "indicator_catalogue"))) return [];
   const order = (await columnsOf(db, "indicator_catalogue")).includes("ord") ? "ord" : "rowid";
-  return jsonSafe(await db.all<CatalogueEntry>(`select indicator, mart, label, grouping, unit, dp::int as dp, level from indicator_catalogue order by ${order}`));
+  return jsonSafe(
+    await db.all<CatalogueEntry>(`select indicator, mart, label, grouping, unit, dp::int as dp, level from indicator_catalogue order by ${order}`),
+  );
 }
 
 function indicatorsOf(catalogue: CatalogueEntry[], level: "la" | "school"): ToolIndicator[] {
   return catalogue
     .filter((r) => r.level === "both" || r.level === level)
-    .map((r) => ({ indicator: r.indicator, label: r.label, grouping: r.grouping ?? "", unit: r.unit ?? "", dp: Number(r.dp), part: publishedTable(r.mart).slice("published_".length) }));
+    .map((r) => ({
+      indicator: r.indicator,
+      label: r.label,
+      grouping: r.grouping ?? "",
+      unit: r.unit ?? "",
+      dp: Number(r.dp),
+      part: publishedTable(r.mart).slice("published_".length),
+    }));
 }
 
 const keyOf = (r: Row, cols: readonly string[]) => JSON.stringify(cols.map((c) => r[c] ?? null));
@@ -72,11 +81,17 @@ async function mergedRows(db: Db, indicators: ToolIndicator[], level: "la" | "sc
     const cols = await columnsOf(db, table);
     const wanted = indicators.filter((i) => i.part === part).map((i) => i.indicator);
     const missing = wanted.filter((c) => !cols.includes(c));
-    if (missing.length) throw new Error(`${table} has no column ${missing.join(", ")}, which the indicator catalogue lists for it: the database and the catalogue are from different versions; run the pipeline again.`);
+    if (missing.length)
+      throw new Error(
+        `${table} has no column ${missing.join(", ")}, which the indicator catalogue lists for it: the database and the catalogue are from different versions; run the pipeline again.`,
+      );
     const urn = cols.includes("urn") ? (level === "school" ? "urn is not null" : "urn is null") : level === "school" ? "false" : "true";
     const breakdowns = level === "school" ? ` and breakdown not in (${PUPIL_BREAKDOWNS.map(() => "?").join(", ")})` : "";
     const rows = jsonSafe(
-      await db.all<Row>(`select ${[...key, ...wanted].map(ident).join(", ")} from ${ident(table)} where ${urn}${breakdowns}`, level === "school" ? PUPIL_BREAKDOWNS : []),
+      await db.all<Row>(
+        `select ${[...key, ...wanted].map(ident).join(", ")} from ${ident(table)} where ${urn}${breakdowns}`,
+        level === "school" ? PUPIL_BREAKDOWNS : [],
+      ),
     );
     for (const r of rows) {
       const k = keyOf(r, key);
@@ -85,7 +100,7 @@ async function mergedRows(db: Db, indicators: ToolIndicator[], level: "la" | "sc
   }
   const out = [...merged.values()];
   for (const r of out) for (const i of indicators) r[i.indicator] ??= "z";
-  const position = (list: readonly string[], v: unknown) => (list.indexOf(String(v)) + 1 || list.length + 1);
+  const position = (list: readonly string[], v: unknown) => list.indexOf(String(v)) + 1 || list.length + 1;
   return out.sort(
     (a, b) =>
       String(a.time_period).localeCompare(String(b.time_period)) ||
@@ -105,7 +120,10 @@ export async function laData(db: Db, names: Record<string, string>): Promise<Rec
   const school = indicatorsOf(catalogue, "school");
   const schoolPartsUsed = [...new Set(school.map((i) => i.part))];
   const unknown = schoolPartsUsed.filter((p) => !(SCHOOL_PARTS as readonly string[]).includes(p));
-  if (unknown.length) throw new Error(`The indicator catalogue has school indicators in published_${unknown.join(", published_")}, which the table tool has no file for: add it to SCHOOL_PARTS in src/data/table-tool.ts and to the page src/pages/table-tool.md.`);
+  if (unknown.length)
+    throw new Error(
+      `The indicator catalogue has school indicators in published_${unknown.join(", published_")}, which the table tool has no file for: add it to SCHOOL_PARTS in src/data/table-tool.ts and to the page src/pages/table-tool.md.`,
+    );
   const rows = await mergedRows(db, la, "la", KEY);
   return {
     ...(await provenanceData(db)),

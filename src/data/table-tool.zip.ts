@@ -14,7 +14,10 @@ export async function output(db: Db): Promise<Uint8Array> {
   // An ntp run's site has no table tool (its school tables are the ntp ones; pipelines/site/ntp-site.ts
   // leaves the page out): members that only let Framework build the page it then drops.
   if ((await readRunContext(db))?.programme === "ntp")
-    return zip(["la.json", "schools-rows.json", ...SCHOOL_PARTS.map((p) => `schools-${p}.json`)].map((name) => ({ name, data: Buffer.from("{}") })), new Date("1980-01-01T00:00:00Z"));
+    return zip(
+      ["la.json", "schools-rows.json", ...SCHOOL_PARTS.map((p) => `schools-${p}.json`)].map((name) => ({ name, data: Buffer.from("{}") })),
+      new Date("1980-01-01T00:00:00Z"),
+    );
   const { rows, parts } = await schoolParts(db);
   const all = await schoolNames(db);
   // Names of the schools that have rows here only (the return's schools file lists the same).

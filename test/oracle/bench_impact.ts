@@ -17,7 +17,8 @@ const codes = Array.from({ length: las }, (_, i) => String(919 + i));
 
 const db = await Db.open(":memory:");
 const t0 = performance.now();
-await db.run(`
+await db.run(
+  `
   create table int_analysis_pupils as
   with base as (
     select i, hash(i, 'a') % 1000000 / 1e6 as u1, hash(i, 'b') % 1000000 / 1e6 as u2,
@@ -47,7 +48,9 @@ await db.run(`
     3 + (case when tutored then 1.5 else 0 end) - fsm::int + 6 * (noise - 0.5) as progress,
     null::boolean as below_are_baseline, null::boolean as at_are_outcome, null::boolean as expected_progress,
     true as in_model_sample, null::varchar as prior_attainment, school
-  from pupils`, [rows, schools, "x"]);
+  from pupils`,
+  [rows, schools, "x"],
+);
 await db.run("create table la_map (la_code varchar, k integer)");
 for (const [k, c] of codes.entries()) await db.run("insert into la_map values (?, ?)", [c, k]);
 await db.run(`
@@ -68,7 +71,9 @@ console.log(`generated ${JSON.stringify(n)} in ${((t1 - t0) / 1000).toFixed(1)} 
 await buildImpactMarts(db, fixtureSettings(codes));
 const t2 = performance.now();
 const models = await db.one("select count(*) as rows, count(b) as estimated from mart_impact");
-const total = await db.all("select la_code, subject, n_t, n_c, n_schools, b, se from mart_impact where breakdown = 'total' and subject <> 'Total' order by all");
+const total = await db.all(
+  "select la_code, subject, n_t, n_c, n_schools, b, se from mart_impact where breakdown = 'total' and subject <> 'Total' order by all",
+);
 console.log(`buildImpactMarts: ${((t2 - t1) / 1000).toFixed(1)} s; mart_impact ${JSON.stringify(models)}`);
 console.log(total);
 db.close();

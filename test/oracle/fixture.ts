@@ -38,10 +38,40 @@ function keyStage(y: number): string | null {
 }
 
 const COLUMNS = [
-  "academic_year", "time_period", "la_code", "urn", "upn", "nc_year", "key_stage", "fsm", "cla", "eal", "female",
-  "sen", "sen_any", "ethnicity_major", "eligible", "fsm_status", "cla_status", "first_language", "sex",
-  "sen_provision", "subject", "tutored", "full_place", "anchor_start", "anchor_end", "baseline", "outcome",
-  "baseline_on", "outcome_on", "progress", "below_are_baseline", "at_are_outcome", "expected_progress", "in_model_sample",
+  "academic_year",
+  "time_period",
+  "la_code",
+  "urn",
+  "upn",
+  "nc_year",
+  "key_stage",
+  "fsm",
+  "cla",
+  "eal",
+  "female",
+  "sen",
+  "sen_any",
+  "ethnicity_major",
+  "eligible",
+  "fsm_status",
+  "cla_status",
+  "first_language",
+  "sex",
+  "sen_provision",
+  "subject",
+  "tutored",
+  "full_place",
+  "anchor_start",
+  "anchor_end",
+  "baseline",
+  "outcome",
+  "baseline_on",
+  "outcome_on",
+  "progress",
+  "below_are_baseline",
+  "at_are_outcome",
+  "expected_progress",
+  "in_model_sample",
   "prior_attainment",
 ];
 
@@ -63,13 +93,41 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
     const sen_any = p.sen_any === undefined ? false : p.sen_any;
     const cla = p.cla ?? false;
     return [
-      "2009/10", "200910", p.la_code ?? "919", p.urn, p.upn, p.nc_year, keyStage(p.nc_year), p.fsm, cla, p.eal, p.female,
-      sen_any === null ? null : sen_any ? "A" : "N", sen_any, p.ethnicity_major ?? "White", true,
-      p.fsm ? "FSM eligible" : "Not known to be FSM eligible", cla ? "Looked after" : "Not looked after",
+      "2009/10",
+      "200910",
+      p.la_code ?? "919",
+      p.urn,
+      p.upn,
+      p.nc_year,
+      keyStage(p.nc_year),
+      p.fsm,
+      cla,
+      p.eal,
+      p.female,
+      sen_any === null ? null : sen_any ? "A" : "N",
+      sen_any,
+      p.ethnicity_major ?? "White",
+      true,
+      p.fsm ? "FSM eligible" : "Not known to be FSM eligible",
+      cla ? "Looked after" : "Not looked after",
       p.eal === null ? "Unknown" : p.eal ? "Known or believed to be other than English" : "Known or believed to be English",
-      p.female ? "Female" : "Male", sen_any === null ? null : sen_any ? "School Action" : "No SEN provision",
-      p.subject ?? "English", p.tutored, p.tutored ? (p.full_place === null ? null : (p.full_place ?? true)) : null, null, null, p.baseline, p.outcome,
-      null, null, p.outcome - p.baseline, null, null, null, true, p.prior_attainment ?? null,
+      p.female ? "Female" : "Male",
+      sen_any === null ? null : sen_any ? "School Action" : "No SEN provision",
+      p.subject ?? "English",
+      p.tutored,
+      p.tutored ? (p.full_place === null ? null : (p.full_place ?? true)) : null,
+      null,
+      null,
+      p.baseline,
+      p.outcome,
+      null,
+      null,
+      p.outcome - p.baseline,
+      null,
+      null,
+      null,
+      true,
+      p.prior_attainment ?? null,
     ];
   });
   const batch = 100;
@@ -85,7 +143,17 @@ export async function fixtureDb(pupils: FixturePupil[]): Promise<Db> {
     const chunk = places.slice(i, i + batch);
     await db.run(
       `insert into int_places (academic_year, time_period, la_code, arranging_urn, upn, subject, n_courses, hours, full_place, cost_gbp) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, 1, ?, ?, ?)").join(", ")}`,
-      chunk.flatMap((p) => ["2009/10", "200910", p.la_code ?? "919", p.urn, p.upn, p.subject ?? "English", p.full_place === null ? null : p.full_place === false ? 6 : 12, p.full_place === null ? null : (p.full_place ?? true), p.full_place === null ? null : (p.cost_gbp ?? 400)]),
+      chunk.flatMap((p) => [
+        "2009/10",
+        "200910",
+        p.la_code ?? "919",
+        p.urn,
+        p.upn,
+        p.subject ?? "English",
+        p.full_place === null ? null : p.full_place === false ? 6 : 12,
+        p.full_place === null ? null : (p.full_place ?? true),
+        p.full_place === null ? null : (p.cost_gbp ?? 400),
+      ]),
     );
   }
   await buildPupilGroups(db);
@@ -109,7 +177,13 @@ export async function buildPupilGroups(db: Db): Promise<void> {
 
 export function fixtureSettings(codes: string[] = ["919"]): ResolvedSettings {
   return parseSettings({
-    las: codes.map((c, i) => ({ old_code: c, name: `Test LA ${i + 1}`, gss_code: `E1000${String(i).padStart(4, "0")}`, region_code: "E12000006", region_name: "East of England" })),
+    las: codes.map((c, i) => ({
+      old_code: c,
+      name: `Test LA ${i + 1}`,
+      gss_code: `E1000${String(i).padStart(4, "0")}`,
+      region_code: "E12000006",
+      region_name: "East of England",
+    })),
     build_date: "2010-09-30",
   });
 }

@@ -267,8 +267,7 @@ export function siteRows(
       v.forEach((x, i) => {
         walk(x, `${path}[${i}]`);
       });
-    }
-    else if (v && typeof v === "object") {
+    } else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
       const isRow = "time_period" in o && "la_code" in o && "subject" in o && "breakdown" in o && "group_label" in o;
       // A row's key, once for all its figures (emit and LongWriter only read it).

@@ -23,12 +23,23 @@ function charLimit(values: string[], type: LimitType): CheckResult {
 /** Ports check_api_char_col_name(): data column names ≤ 50 characters. */
 export const checkApiCharColName = (data: DataTable) => charLimit(data.columns, "column-name");
 /** Ports check_api_char_col_label(): metadata labels ≤ 100 characters. */
-export const checkApiCharColLabel = (meta: MetaTable) => charLimit(meta.rows.map((r) => r.label), "column-label");
+export const checkApiCharColLabel = (meta: MetaTable) =>
+  charLimit(
+    meta.rows.map((r) => r.label),
+    "column-label",
+  );
 /** Ports check_api_char_loc_code(): location codes ≤ 30 characters. */
-export const checkApiCharLocCode = (data: DataTable) => charLimit(GEO_CODE_COLS.filter((c) => data.has(c)).flatMap((c) => data.distinct(c)), "location-code");
+export const checkApiCharLocCode = (data: DataTable) =>
+  charLimit(
+    GEO_CODE_COLS.filter((c) => data.has(c)).flatMap((c) => data.distinct(c)),
+    "location-code",
+  );
 /** Ports check_api_char_filter_items(): filter items and location names ≤ 120 characters. */
 export const checkApiCharFilterItems = (data: DataTable, meta: MetaTable) =>
-  charLimit([...new Set([...filtersOf(meta, true), ...GEO_NAME_COLS])].filter((c) => data.has(c)).flatMap((c) => data.distinct(c)), "column-item");
+  charLimit(
+    [...new Set([...filtersOf(meta, true), ...GEO_NAME_COLS])].filter((c) => data.has(c)).flatMap((c) => data.distinct(c)),
+    "column-item",
+  );
 
 /** The Department's data dictionary (the screener app's data-dictionary.csv), one row per filter item. */
 export interface DataDictionaryRow {
@@ -45,7 +56,8 @@ function standardCols(dd: readonly DataDictionaryRow[]): Set<string> {
 }
 function metaCols(meta: MetaTable): { type: string; name: string }[] {
   const seen = new Set<string>();
-  return meta.rows.flatMap((r) => [r.col_name, r.filter_grouping_column].filter((n) => n !== "").map((name) => ({ type: r.col_type, name })))
+  return meta.rows
+    .flatMap((r) => [r.col_name, r.filter_grouping_column].filter((n) => n !== "").map((name) => ({ type: r.col_type, name })))
     .filter((c) => !seen.has(`${c.type}\u0000${c.name}`) && !!seen.add(`${c.type}\u0000${c.name}`));
 }
 
@@ -54,19 +66,44 @@ export function checkDataDictColName(meta: MetaTable, dd: readonly DataDictionar
   const known = standardCols(dd);
   const bad = metaCols(meta).filter((c) => !known.has(`${c.type}\u0000${c.name}`));
   if (bad.length === 0) return pass("data_dict_col_name", "All col_names are consistent with the data dictionary.");
-  const parts = (["Indicator", "Filter"] as const).map((t) => [t, bad.filter((c) => c.type === t).map((c) => c.name)] as const)
-    .filter(([, ns]) => ns.length > 0).map(([t, ns]) => `${t}s: '${ns.join("', '")}'.`);
-  return warn("data_dict_col_name", `The following column${bad.length > 1 ? "s are" : " is"} not present in the data dictionary and should not be used as part of an API data set until resolved. ${parts.join(" ")}`);
+  const parts = (["Indicator", "Filter"] as const)
+    .map((t) => [t, bad.filter((c) => c.type === t).map((c) => c.name)] as const)
+    .filter(([, ns]) => ns.length > 0)
+    .map(([t, ns]) => `${t}s: '${ns.join("', '")}'.`);
+  return warn(
+    "data_dict_col_name",
+    `The following column${bad.length > 1 ? "s are" : " is"} not present in the data dictionary and should not be used as part of an API data set until resolved. ${parts.join(" ")}`,
+  );
 }
 
 /** Ports check_data_dict_fil_item(): the values of dictionary filter columns are dictionary items of that column (warning). */
 export function checkDataDictFilItem(data: DataTable, meta: MetaTable, dd: readonly DataDictionaryRow[]): CheckResult {
   const known = standardCols(dd);
-  const cols = metaCols(meta).filter((c) => c.type === "Filter" && known.has(`Filter\u0000${c.name}`)).map((c) => c.name);
+  const cols = metaCols(meta)
+    .filter((c) => c.type === "Filter" && known.has(`Filter\u0000${c.name}`))
+    .map((c) => c.name);
   if (cols.length === 0) return pass("data_dict_fil_item", "No data dictionary filter columns found in the metadata.");
-  const items = new Set(dd.flatMap((r) => [[r.col_name, r.filter_item], [r.col_name_parent, r.filter_item_parent]].filter(([c, i]) => !!c && !!i).map(([c, i]) => `${c}\u0000${i}`)));
-  const bad = cols.flatMap((c) => data.distinct(c).filter((v) => !items.has(`${c}\u0000${v}`)).map((v) => `'${c} / ${v}'`)).sort();
+  const items = new Set(
+    dd.flatMap((r) =>
+      [
+        [r.col_name, r.filter_item],
+        [r.col_name_parent, r.filter_item_parent],
+      ]
+        .filter(([c, i]) => !!c && !!i)
+        .map(([c, i]) => `${c}\u0000${i}`),
+    ),
+  );
+  const bad = cols
+    .flatMap((c) =>
+      data
+        .distinct(c)
+        .filter((v) => !items.has(`${c}\u0000${v}`))
+        .map((v) => `'${c} / ${v}'`),
+    )
+    .sort();
   if (bad.length === 0) return pass("data_dict_fil_item", "All filter items are consistent with the data dictionary.");
-  return warn("data_dict_fil_item", `The following col_name / filter_item combination${bad.length > 1 ? "s are" : " is"} not present in the data dictionary and should not be used as part of an API data set until resolved: ${bad.join(", ")}.`);
+  return warn(
+    "data_dict_fil_item",
+    `The following col_name / filter_item combination${bad.length > 1 ? "s are" : " is"} not present in the data dictionary and should not be used as part of an API data set until resolved: ${bad.join(", ")}.`,
+  );
 }
-

@@ -6,10 +6,15 @@ import { colsOfMeta, fail, filtersOf, pass, quoted, warn, type CheckResult, type
 export function precheckCrossMetaToData(data: DataTable, meta: MetaTable): CheckResult {
   const missing = [...new Set(filtersOf(meta, true).filter((c) => !data.has(c)))];
   if (missing.length === 0) return pass("cross_meta_to_data", "All variables from the metadata were found in the data file.");
-  return fail("cross_meta_to_data", `The following variable${missing.length > 1 ? "s were" : " was"} found in the metadata file, but could not be found in the data file: ${quoted(missing)}.`,
-    meta.rows.flatMap((r) => (["col_name", "filter_grouping_column"] as const)
-      .filter((c) => missing.includes(r[c]) && (c === "filter_grouping_column" || r.col_type === "Filter"))
-      .map((c) => ({ file: "meta" as const, row: r.line, column: c, message: `Metadata ${c} '${r[c]}' is not a column of the data file.` }))));
+  return fail(
+    "cross_meta_to_data",
+    `The following variable${missing.length > 1 ? "s were" : " was"} found in the metadata file, but could not be found in the data file: ${quoted(missing)}.`,
+    meta.rows.flatMap((r) =>
+      (["col_name", "filter_grouping_column"] as const)
+        .filter((c) => missing.includes(r[c]) && (c === "filter_grouping_column" || r.col_type === "Filter"))
+        .map((c) => ({ file: "meta" as const, row: r.line, column: c, message: `Metadata ${c} '${r[c]}' is not a column of the data file.` })),
+    ),
+  );
 }
 
 /**
@@ -20,6 +25,9 @@ export function precheckCrossDataToMeta(data: DataTable, meta: MetaTable): Check
   const described = new Set(colsOfMeta(meta, true));
   const bad = [...new Set(data.columns)].filter((c) => !OB_UNITS.includes(c) && !described.has(c) && data.distinctIds(c).length > 1);
   if (bad.length === 0) return pass("cross_data_to_meta", "All variables in the data file are observational units or are represented in the metadata file.");
-  return warn("cross_data_to_meta", `The following variable${bad.length > 1 ? "s" : ""} in the data file ${bad.length > 1 ? "are" : "is"} not ${bad.length > 1 ? "observational units" : "an observational unit"}, ${bad.length > 1 ? "do" : "does"} not have a single level, and ${bad.length > 1 ? "are" : "is"} not represented in the metadata: ${quoted(bad)}.`,
-    bad.map((c) => ({ file: "data", row: 1, column: c, message: `Data column '${c}' is not in the metadata.` })));
+  return warn(
+    "cross_data_to_meta",
+    `The following variable${bad.length > 1 ? "s" : ""} in the data file ${bad.length > 1 ? "are" : "is"} not ${bad.length > 1 ? "observational units" : "an observational unit"}, ${bad.length > 1 ? "do" : "does"} not have a single level, and ${bad.length > 1 ? "are" : "is"} not represented in the metadata: ${quoted(bad)}.`,
+    bad.map((c) => ({ file: "data", row: 1, column: c, message: `Data column '${c}' is not in the metadata.` })),
+  );
 }

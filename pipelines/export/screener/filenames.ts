@@ -19,7 +19,10 @@ export function checkFilenameSpecial(filename: string): CheckResult {
   const rest = stem.replace(/[-_\s]/g, "");
   if (/[^\p{L}\p{N}]/u.test(rest)) {
     const specials = [...new Set(stem.replace(/[A-Za-z0-9]|-|_|\s/g, ""))];
-    return fail("filename_special", `The following special characters need removing from ${filename} (filename): ${specials.join(" ")}. Filenames must only contain numbers, letters, hyphens or underscores.`);
+    return fail(
+      "filename_special",
+      `The following special characters need removing from ${filename} (filename): ${specials.join(" ")}. Filenames must only contain numbers, letters, hyphens or underscores.`,
+    );
   }
   return pass("filename_special", `'${filename}' does not contain any special characters.`);
 }
@@ -30,5 +33,8 @@ export function checkFilenamesMatch(datafilename: string, metafilename: string):
   const expected = datafilename.replace(".csv", ".meta.csv");
   return metafilename === expected
     ? pass("filenames_match", "The names of the files follow the recommended naming convention.")
-    : fail("filenames_match", `The filenames do not follow the recommended naming convention. Based on the given data filename, the metadata filename is expected to be '${expected}'.`);
+    : fail(
+        "filenames_match",
+        `The filenames do not follow the recommended naming convention. Based on the given data filename, the metadata filename is expected to be '${expected}'.`,
+      );
 }

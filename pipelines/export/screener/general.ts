@@ -44,7 +44,12 @@ export function checkGeneralDupes(data: DataTable, meta: MetaTable): CheckResult
     }
     if (prev >= 0) {
       dupes++;
-      if (findings.length < MAX_FINDINGS) findings.push({ file: "data", row: lineOf(i), message: `Row repeats the time, geography and filters of line ${lineOf(prev)}; one row per combination.` });
+      if (findings.length < MAX_FINDINGS)
+        findings.push({
+          file: "data",
+          row: lineOf(i),
+          message: `Row repeats the time, geography and filters of line ${lineOf(prev)}; one row per combination.`,
+        });
     } else {
       firsts[slot] = i + 1;
       hashes[slot] = h;
@@ -67,18 +72,26 @@ export function checkGeneralNull(data: DataTable, meta: MetaTable): CheckResult 
   const metaNulls = NULL_SYMBOLS.filter((s) => meta.rows.some((r) => r.cells.includes(s)));
   if (nullCols.length > 0 || metaNulls.length > 0) {
     const parts: string[] = [];
-    if (nullCols.length > 0) parts.push(`Problematic null or NA symbols were found in the data file. The symbols checked for are: '${NULL_SYMBOLS.join("', '")}'.`);
-    if (metaNulls.length > 0) parts.push(`The following problematic symbol${metaNulls.length > 1 ? "s were" : " was"} found in the metadata file: '${metaNulls.join("', '")}'.`);
-    const findings: Finding[] = nullCols.flatMap((c) => rowFindings(data, c, isNull, (v) => `Data cell is '${v}'; use x (not available) or z (not applicable).`));
+    if (nullCols.length > 0)
+      parts.push(`Problematic null or NA symbols were found in the data file. The symbols checked for are: '${NULL_SYMBOLS.join("', '")}'.`);
+    if (metaNulls.length > 0)
+      parts.push(`The following problematic symbol${metaNulls.length > 1 ? "s were" : " was"} found in the metadata file: '${metaNulls.join("', '")}'.`);
+    const findings: Finding[] = nullCols.flatMap((c) =>
+      rowFindings(data, c, isNull, (v) => `Data cell is '${v}'; use x (not available) or z (not applicable).`),
+    );
     for (const r of meta.rows)
       r.cells.forEach((v, j) => {
-        if (NULL_SYMBOLS.includes(v) && findings.length < MAX_FINDINGS * 2) findings.push({ file: "meta", row: r.line, column: meta.columns[j], message: `Metadata cell is '${v}'.` });
+        if (NULL_SYMBOLS.includes(v) && findings.length < MAX_FINDINGS * 2)
+          findings.push({ file: "meta", row: r.line, column: meta.columns[j], message: `Metadata cell is '${v}'.` });
       });
     return fail("general_null", parts.join(" "), findings);
   }
   if (legacyCols.length > 0) {
-    return warn("general_null", `Legacy no-data symbols were found in the data file. The symbols checked for are: '${LEGACY_SYMBOLS.join("', '")}'. Please check the GSS guidance for advice on the symbols to use for no data.`,
-      legacyCols.flatMap((c) => rowFindings(data, c, isLegacy, (v) => `Data cell is '${v}', a legacy symbol.`)));
+    return warn(
+      "general_null",
+      `Legacy no-data symbols were found in the data file. The symbols checked for are: '${LEGACY_SYMBOLS.join("', '")}'. Please check the GSS guidance for advice on the symbols to use for no data.`,
+      legacyCols.flatMap((c) => rowFindings(data, c, isLegacy, (v) => `Data cell is '${v}', a legacy symbol.`)),
+    );
   }
   return pass("general_null", "No problematic null or legacy no-data symbols were found in the data or metadata files.");
 }
@@ -89,6 +102,9 @@ export function checkIndInvalidEntry(data: DataTable, meta: MetaTable): CheckRes
   const indicators = [...new Set(meta.rows.filter((r) => r.col_type === "Indicator").map((r) => r.col_name))].filter((c) => data.has(c));
   const invalid = indicators.filter((c) => data.distinctIds(c).some(bad));
   if (invalid.length === 0) return pass("ind_invalid_entry", "There are no blank values or GSS legacy symbols in any indicators.");
-  return fail("ind_invalid_entry", `${invalid.length} indicator${invalid.length > 1 ? "s" : ""} with invalid entries: ${invalid.join(", ")} contains either a blank or at least one of '${LEGACY_GSS_SYMBOLS.join("', '")}'`,
-    invalid.flatMap((c) => rowFindings(data, c, bad, (v) => `Indicator '${c}' is '${v}'; use x (not available), z (not applicable) or c (suppressed).`)));
+  return fail(
+    "ind_invalid_entry",
+    `${invalid.length} indicator${invalid.length > 1 ? "s" : ""} with invalid entries: ${invalid.join(", ")} contains either a blank or at least one of '${LEGACY_GSS_SYMBOLS.join("', '")}'`,
+    invalid.flatMap((c) => rowFindings(data, c, bad, (v) => `Indicator '${c}' is '${v}'; use x (not available), z (not applicable) or c (suppressed).`)),
+  );
 }

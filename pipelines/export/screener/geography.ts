@@ -16,7 +16,9 @@ export function precheckGeogLevel(data: DataTable): CheckResult {
   const isBad = data.test((l) => !LEVELS.has(l));
   const ids = data.ids("geographic_level");
   const findings: Finding[] = [];
-  for (let i = 0; i < data.size && findings.length < MAX_FINDINGS; i++) if (isBad(ids[i])) findings.push({ file: "data", row: lineOf(i), column: "geographic_level", message: `geographic_level '${data.values[ids[i]]}' is not an EES level.` });
+  for (let i = 0; i < data.size && findings.length < MAX_FINDINGS; i++)
+    if (isBad(ids[i]))
+      findings.push({ file: "data", row: lineOf(i), column: "geographic_level", message: `geographic_level '${data.values[ids[i]]}' is not an EES level.` });
   return fail("geog_level", `The following invalid geographic level(s) were found in the file: ${bad.join("', '")}.`, findings);
 }
 
@@ -26,8 +28,11 @@ export function precheckGeogLevelPresent(data: DataTable): CheckResult {
   if (levels.every((l) => l === "National")) return pass("geog_level_present", "There is only National level data in the file.");
   const missing = [...new Set(GEOGRAPHY.filter((g) => g.level !== "Planning area" && levels.includes(g.level)).flatMap(levelCols))].filter((c) => !data.has(c));
   if (missing.length === 0) return pass("geog_level_present", "The geography columns are present as expected for the geographic_level values in the file.");
-  return fail("geog_level_present", `Given that the following geographic_level values are present: ${quoted(levels)}; the following column${missing.length > 1 ? "s are" : " is"} missing from the file: ${missing.map((c) => `'${c}'`).join(", ")}.`,
-    missing.map((c) => ({ file: "data", row: 1, column: c, message: `The data has rows at a level that needs column '${c}'.` })));
+  return fail(
+    "geog_level_present",
+    `Given that the following geographic_level values are present: ${quoted(levels)}; the following column${missing.length > 1 ? "s are" : " is"} missing from the file: ${missing.map((c) => `'${c}'`).join(", ")}.`,
+    missing.map((c) => ({ file: "data", row: 1, column: c, message: `The data has rows at a level that needs column '${c}'.` })),
+  );
 }
 
 interface Combos {
@@ -68,30 +73,54 @@ function geogCombos(data: DataTable, c: Combos): CheckResult {
       seen.set(key, ok);
       if (!ok) bad.push([extra, code, name].filter((v, k) => k > 0 || extras).join(" "));
     }
-    if (!ok && findings.length < MAX_FINDINGS) findings.push({ file: "data", row: lineOf(i), column: c.code, message: `${all.join(" / ")} '${[extras ? extra : undefined, code, name].filter((v) => v !== undefined).join("', '")}' is not in the lookup.` });
+    if (!ok && findings.length < MAX_FINDINGS)
+      findings.push({
+        file: "data",
+        row: lineOf(i),
+        column: c.code,
+        message: `${all.join(" / ")} '${[extras ? extra : undefined, code, name].filter((v) => v !== undefined).join("', '")}' is not in the lookup.`,
+      });
   }
   if (bad.length === 0) return pass(c.check, `All ${all.join(" / ")} combinations are valid.`);
-  return fail(c.check, `The following ${all.join(" / ")} combination${bad.length > 1 ? "s are" : " is"} invalid: ${quoted(bad)}. We do not expect any combinations outside of the standard geographies lookup (case sensitive), please check your name and code combinations against this lookup.`, findings);
+  return fail(
+    c.check,
+    `The following ${all.join(" / ")} combination${bad.length > 1 ? "s are" : " is"} invalid: ${quoted(bad)}. We do not expect any combinations outside of the standard geographies lookup (case sensitive), please check your name and code combinations against this lookup.`,
+    findings,
+  );
 }
 
 const inMap = (m: ReadonlyMap<string, readonly string[]>) => (code: string, name: string) => m.get(code)?.includes(name) ?? false;
 
 /** Ports check_geog_country_combos(). */
-export const checkGeogCountryCombos = (data: DataTable) => geogCombos(data, { check: "geog_country_combos", code: "country_code", name: "country_name", lookup: inMap(ACCEPTABLE_COUNTRIES) });
+export const checkGeogCountryCombos = (data: DataTable) =>
+  geogCombos(data, { check: "geog_country_combos", code: "country_code", name: "country_name", lookup: inMap(ACCEPTABLE_COUNTRIES) });
 /** Ports check_geog_region_combos(). */
-export const checkGeogRegionCombos = (data: DataTable) => geogCombos(data, { check: "geog_region_combos", code: "region_code", name: "region_name", lookup: inMap(ACCEPTABLE_REGIONS), restrictedLevel: "Regional" });
+export const checkGeogRegionCombos = (data: DataTable) =>
+  geogCombos(data, { check: "geog_region_combos", code: "region_code", name: "region_name", lookup: inMap(ACCEPTABLE_REGIONS), restrictedLevel: "Regional" });
 
 /** Ports check_geog_la_combos(): (old_la_code, new_la_code, la_name) against the LA lookup (geography.ts plus a run's own LAs). */
 export function checkGeogLaCombos(data: DataTable, las: readonly { old_code: string; gss_code: string; name: string }[] = []): CheckResult {
   const lookup = laLookup(las);
-  return geogCombos(data, { check: "geog_la_combos", code: "new_la_code", name: "la_name", extraCode: "old_la_code", lookup: (code, name, old) => lookup.has(`${code}|${name}|${old}`) });
+  return geogCombos(data, {
+    check: "geog_la_combos",
+    code: "new_la_code",
+    name: "la_name",
+    extraCode: "old_la_code",
+    lookup: (code, name, old) => lookup.has(`${code}|${name}|${old}`),
+  });
 }
 
 const OTHER_COMBOS: { check: string; key: keyof GeogLookups; code: string; name: string; level: string }[] = [
   { check: "geog_ward_combos", key: "ward", code: "ward_code", name: "ward_name", level: "Ward" },
   { check: "geog_pcon_combos", key: "pcon", code: "pcon_code", name: "pcon_name", level: "Parliamentary constituency" },
   { check: "geog_lad_combos", key: "lad", code: "lad_code", name: "lad_name", level: "Local authority district" },
-  { check: "geog_lep_combos", key: "lep", code: "local_enterprise_partnership_code", name: "local_enterprise_partnership_name", level: "Local enterprise partnership" },
+  {
+    check: "geog_lep_combos",
+    key: "lep",
+    code: "local_enterprise_partnership_code",
+    name: "local_enterprise_partnership_name",
+    level: "Local enterprise partnership",
+  },
   { check: "geog_lsip_combos", key: "lsip", code: "lsip_code", name: "lsip_name", level: "Local skills improvement plan area" },
   { check: "geog_eda_combos", key: "eda", code: "english_devolved_area_code", name: "english_devolved_area_name", level: "English devolved area" },
 ];
@@ -127,19 +156,31 @@ export function checkGeogLevelCompleted(data: DataTable): CheckResult {
     }
   }
   if (incomplete.length === 0) return pass("geog_level_completed", "All geographic level columns are completed as expected.");
-  return fail("geog_level_completed", `The following column${incomplete.length > 1 ? "s are" : " is"} incomplete for the associated geographic level: ${quoted(incomplete)}.`, findings);
+  return fail(
+    "geog_level_completed",
+    `The following column${incomplete.length > 1 ? "s are" : " is"} incomplete for the associated geographic level: ${quoted(incomplete)}.`,
+    findings,
+  );
 }
 
 /** Ports check_geog_ignored_rows(). */
 export function checkGeogIgnoredRows(data: DataTable): CheckResult {
   const levels = data.distinct("geographic_level");
   if (data.rowsAt(["Institution", "Planning area"]).length === data.size) {
-    return fail("geog_ignored_rows", "This file only contains rows at Institution or Planning area level, which are ignored by the EES table tool. Consider uploading this as an ancillary file without the metadata.");
+    return fail(
+      "geog_ignored_rows",
+      "This file only contains rows at Institution or Planning area level, which are ignored by the EES table tool. Consider uploading this as an ancillary file without the metadata.",
+    );
   }
   const ignored = data.rowsAt(["School", "Provider", "Institution", "Planning area"]).length;
-  if (ignored === 0 || (levels.length === 1 && (levels[0] === "School" || levels[0] === "Provider"))) return pass("geog_ignored_rows", "No rows in the file will be ignored by the EES table tool.");
-  if (levels.includes("School") && levels.includes("Provider")) return fail("geog_ignored_rows", "School and Provider data has been mixed - please contact the Explore education statistics platforms team.");
-  return pass("geog_ignored_rows", `${ignored} row${ignored > 1 ? "s" : ""} will be ignored by the EES table tool, at School, Provider, Institution, or Planning area level.`);
+  if (ignored === 0 || (levels.length === 1 && (levels[0] === "School" || levels[0] === "Provider")))
+    return pass("geog_ignored_rows", "No rows in the file will be ignored by the EES table tool.");
+  if (levels.includes("School") && levels.includes("Provider"))
+    return fail("geog_ignored_rows", "School and Provider data has been mixed - please contact the Explore education statistics platforms team.");
+  return pass(
+    "geog_ignored_rows",
+    `${ignored} row${ignored > 1 ? "s" : ""} will be ignored by the EES table tool, at School, Provider, Institution, or Planning area level.`,
+  );
 }
 
 /** Ports .check_geog_other_dupes(): at Opportunity area, MAT and Sponsor level, one code per name (by_name) or one name per code (by_code). */
@@ -164,9 +205,12 @@ function otherDupes(data: DataTable, by: "by_name" | "by_code"): CheckResult {
     for (const [k, s] of byKey) if (s.size > 1) multi.push(`${data.values[k]} - ${s.size} different ${by === "by_name" ? "codes" : "names"}`);
   }
   if (multi.length === 0) return pass(check, by === "by_name" ? "Every geography has one code." : "Every geography code has one assigned geography.");
-  return fail(check, by === "by_name"
-    ? `The following ${multi.length > 1 ? "geographies have" : "geography has"} multiple codes: ${quoted(multi)}. Each geography should have only one code.`
-    : `The following geography code${multi.length > 1 ? "s have" : " has"} multiple assigned geographies: ${quoted(multi)}. Each geography code should have only one assigned geography.`);
+  return fail(
+    check,
+    by === "by_name"
+      ? `The following ${multi.length > 1 ? "geographies have" : "geography has"} multiple codes: ${quoted(multi)}. Each geography should have only one code.`
+      : `The following geography code${multi.length > 1 ? "s have" : " has"} multiple assigned geographies: ${quoted(multi)}. Each geography code should have only one assigned geography.`,
+  );
 }
 /** Ports check_geog_other_dupes(). */
 export const checkGeogOtherDupes = (data: DataTable) => otherDupes(data, "by_name");
@@ -180,8 +224,11 @@ function colPresent(data: DataTable, level: string, check: string): CheckResult 
   const missing = cols.filter((c) => !data.has(c));
   if (missing.length === cols.length) return pass(check, `No ${label} columns are present in this data file.`);
   if (missing.length === 0) return pass(check, `All ${label} columns are present in the data file.`);
-  return fail(check, `The following ${label} column${missing.length > 1 ? "s are" : " is"} missing from the data file: ${quoted(missing)}. When any ${label} column is present, all should be included.`,
-    missing.map((c) => ({ file: "data", row: 1, column: c, message: `Column '${c}' goes with the other ${label} columns.` })));
+  return fail(
+    check,
+    `The following ${label} column${missing.length > 1 ? "s are" : " is"} missing from the data file: ${quoted(missing)}. When any ${label} column is present, all should be included.`,
+    missing.map((c) => ({ file: "data", row: 1, column: c, message: `Column '${c}' goes with the other ${label} columns.` })),
+  );
 }
 /** Ports check_geog_la_col_present(). */
 export const checkGeogLaColPresent = (data: DataTable) => colPresent(data, "Local authority", "geog_la_col_present");
@@ -193,13 +240,22 @@ function regionFor(data: DataTable, level: string, check: string): CheckResult {
   const rows = data.rowsAt([level]);
   if (rows.length === 0) return pass(check, `There is no ${level} level data in the data file.`);
   const missing = ["region_code", "region_name"].filter((c) => !data.has(c));
-  if (missing.length > 0) return warn(check, `The following region column${missing.length > 1 ? "s are" : " is"} missing from the data file: ${quoted(missing)}. Regional information should ideally be given for all ${level} level data.`);
+  if (missing.length > 0)
+    return warn(
+      check,
+      `The following region column${missing.length > 1 ? "s are" : " is"} missing from the data file: ${quoted(missing)}. Regional information should ideally be given for all ${level} level data.`,
+    );
   const code = data.ids("region_code");
   const name = data.ids("region_name");
   const blank = rows.filter((i) => code[i] === 0 || name[i] === 0);
   if (blank.length > 0) {
-    return warn(check, `region_code and / or region_name have missing values for ${level} rows in the data file. It is recommended to include the information from these columns for ${level} level data.`,
-      blank.slice(0, MAX_FINDINGS).map((i) => ({ file: "data", row: lineOf(i), column: code[i] === 0 ? "region_code" : "region_name", message: `${level} row without a region.` })));
+    return warn(
+      check,
+      `region_code and / or region_name have missing values for ${level} rows in the data file. It is recommended to include the information from these columns for ${level} level data.`,
+      blank
+        .slice(0, MAX_FINDINGS)
+        .map((i) => ({ file: "data", row: lineOf(i), column: code[i] === 0 ? "region_code" : "region_name", message: `${level} row without a region.` })),
+    );
   }
   return pass(check, `Both region_code and region_name are completed for all ${level} rows in the data file.`);
 }
@@ -216,15 +272,20 @@ export function checkGeogNa(data: DataTable): CheckResult {
   const levels = data.distinct("geographic_level");
   const present = NA_LEVELS.filter((g) => levels.includes(g.level));
   if (present.length === 0) return pass("geog_na", "No applicable geographic levels to test.");
-  const failing = present.filter((g) => {
-    if (!data.has(g.code!) || !data.has(g.name!)) return false;
-    const codes = data.ids(g.code!);
-    const names = data.ids(g.name!);
-    for (let i = 0; i < data.size; i++) if (data.values[codes[i]] === "x" && data.values[names[i]] !== "Not available" && names[i] !== 0) return true;
-    return false;
-  }).map((g) => g.level);
+  const failing = present
+    .filter((g) => {
+      if (!data.has(g.code!) || !data.has(g.name!)) return false;
+      const codes = data.ids(g.code!);
+      const names = data.ids(g.name!);
+      for (let i = 0; i < data.size; i++) if (data.values[codes[i]] === "x" && data.values[names[i]] !== "Not available" && names[i] !== 0) return true;
+      return false;
+    })
+    .map((g) => g.level);
   if (failing.length === 0) return pass("geog_na", "No tested locations have a code of 'x' without the corresponding name 'Not available'.");
-  return fail("geog_na", `The following geographic level${failing.length > 1 ? "s have" : " has"} at least one location with a code of 'x' but without the corresponding name 'Not available': ${quoted(failing)}. The name for 'x' should always be 'Not available'.`);
+  return fail(
+    "geog_na",
+    `The following geographic level${failing.length > 1 ? "s have" : " has"} at least one location with a code of 'x' but without the corresponding name 'Not available': ${quoted(failing)}. The name for 'x' should always be 'Not available'.`,
+  );
 }
 
 /** Ports check_geog_na_code(): at those levels, a row named "Not available" has code x. */
@@ -232,20 +293,38 @@ export function checkGeogNaCode(data: DataTable): CheckResult {
   const levels = data.distinct("geographic_level");
   const present = NA_LEVELS.filter((g) => levels.includes(g.level));
   if (present.length === 0) return pass("geog_na_code", "No applicable geographic levels to check for 'Not available' codes.");
-  const failing = present.filter((g) => {
-    if (!data.has(g.code!) || !data.has(g.name!)) return false;
-    const codes = data.ids(g.code!);
-    const names = data.ids(g.name!);
-    return data.rowsAt([g.level]).some((i) => data.values[names[i]] === "Not available" && codes[i] !== 0 && data.values[codes[i]] !== "x");
-  }).map((g) => g.level);
+  const failing = present
+    .filter((g) => {
+      if (!data.has(g.code!) || !data.has(g.name!)) return false;
+      const codes = data.ids(g.code!);
+      const names = data.ids(g.name!);
+      return data.rowsAt([g.level]).some((i) => data.values[names[i]] === "Not available" && codes[i] !== 0 && data.values[codes[i]] !== "x");
+    })
+    .map((g) => g.level);
   if (failing.length === 0) return pass("geog_na_code", "No locations have a name of 'Not available' without the corresponding code 'x'.");
-  return fail("geog_na_code", `The following geographic level${failing.length > 1 ? "s have" : " has"} at least one location with a name of 'Not available' that does not have the corresponding code 'x': ${quoted(failing)}. The code for 'Not available' should always be 'x'.`);
+  return fail(
+    "geog_na_code",
+    `The following geographic level${failing.length > 1 ? "s have" : " has"} at least one location with a name of 'Not available' that does not have the corresponding code 'x': ${quoted(failing)}. The code for 'Not available' should always be 'x'.`,
+  );
 }
 
 const LOW = ["School", "Provider", "Institution"];
 /** check_geog_overcompleted_cols(): the levels on whose rows each level's columns may be filled. */
 const COMPATIBLE: Record<string, string[]> = {
-  Regional: ["Regional", "Local skills improvement plan area", "Local authority", "Local enterprise partnership", "Opportunity area", "Local authority district", "Parliamentary constituency", "English devolved area", "Ward", ...LOW, "Planning area", "Police force area"],
+  Regional: [
+    "Regional",
+    "Local skills improvement plan area",
+    "Local authority",
+    "Local enterprise partnership",
+    "Opportunity area",
+    "Local authority district",
+    "Parliamentary constituency",
+    "English devolved area",
+    "Ward",
+    ...LOW,
+    "Planning area",
+    "Police force area",
+  ],
   "Local authority": ["Local authority", "Parliamentary constituency", "Local authority district", "Ward", ...LOW, "Planning area", "Police force area"],
   "Local authority district": ["Local authority district", "Ward", ...LOW, "Police force area"],
   "Local skills improvement plan area": ["Local skills improvement plan area", "Local authority district", ...LOW, "Planning area"],
@@ -274,7 +353,8 @@ export function checkGeogOvercompletedCols(data: DataTable, meta: MetaTable): Ch
   for (const g of GEOGRAPHY) {
     if (g.level === "National" || !(g.level in COMPATIBLE)) continue;
     let cols = levelCols(g).filter((c) => data.has(c));
-    if ((g.level === "School" || g.level === "Provider") && filters.length === 1 && (filters.includes(g.name!) || groups.includes(g.name!))) cols = cols.filter((c) => c !== g.name);
+    if ((g.level === "School" || g.level === "Provider") && filters.length === 1 && (filters.includes(g.name!) || groups.includes(g.name!)))
+      cols = cols.filter((c) => c !== g.name);
     if (cols.length === 0) continue;
     const incompatible = levels.filter((l) => !COMPATIBLE[g.level].includes(l));
     if (incompatible.length === 0) continue;
@@ -283,9 +363,19 @@ export function checkGeogOvercompletedCols(data: DataTable, meta: MetaTable): Ch
       const ids = data.ids(c);
       const filled = rows.filter((i) => ids[i] !== 0);
       if (filled.length > 0 && !over.includes(c)) over.push(c);
-      for (const i of filled.slice(0, MAX_FINDINGS)) findings.push({ file: "data", row: lineOf(i), column: c, message: `A ${data.cell("geographic_level", i)} row fills '${c}', which belongs to another level; leave it blank.` });
+      for (const i of filled.slice(0, MAX_FINDINGS))
+        findings.push({
+          file: "data",
+          row: lineOf(i),
+          column: c,
+          message: `A ${data.cell("geographic_level", i)} row fills '${c}', which belongs to another level; leave it blank.`,
+        });
     }
   }
   if (over.length === 0) return pass("geog_overcompleted_cols", "All geographic columns are empty where expected.");
-  return fail("geog_overcompleted_cols", `The following geographic column${over.length > 1 ? "s are" : " is"} completed for unexpected geographic_level rows: ${quoted(over)}.`, findings);
+  return fail(
+    "geog_overcompleted_cols",
+    `The following geographic column${over.length > 1 ? "s are" : " is"} completed for unexpected geographic_level rows: ${quoted(over)}.`,
+    findings,
+  );
 }

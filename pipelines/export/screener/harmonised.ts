@@ -13,8 +13,20 @@ const STANDARD = new Set(HARMONISED_COL_NAMES.map(([, n]) => n));
 export function checkHarmonisedVariables(meta: MetaTable): CheckResult {
   const bad = colsOfMeta(meta, true).filter((c) => SEARCH.some((s) => c.toLowerCase().includes(s)) && !STANDARD.has(c));
   if (bad.length === 0) return pass("harmonised_variables", "No standardised column name issues found.");
-  return fail("harmonised_variables", `The following column${bad.length > 1 ? "s" : ""} ${quoted(bad)} appear${bad.length > 1 ? "" : "s"} to relate to contexts that fall under the harmonised data standards. Please verify your column headers against the data standards.`,
-    meta.rows.flatMap((r) => (["col_name", "filter_grouping_column"] as const).filter((c) => bad.includes(r[c])).map((c) => ({ file: "meta" as const, row: r.line, column: c, message: `'${r[c]}' looks like a harmonised variable but is not one of its standard names (e.g. sen_provision, ethnicity_major).` }))));
+  return fail(
+    "harmonised_variables",
+    `The following column${bad.length > 1 ? "s" : ""} ${quoted(bad)} appear${bad.length > 1 ? "" : "s"} to relate to contexts that fall under the harmonised data standards. Please verify your column headers against the data standards.`,
+    meta.rows.flatMap((r) =>
+      (["col_name", "filter_grouping_column"] as const)
+        .filter((c) => bad.includes(r[c]))
+        .map((c) => ({
+          file: "meta" as const,
+          row: r.line,
+          column: c,
+          message: `'${r[c]}' looks like a harmonised variable but is not one of its standard names (e.g. sen_provision, ethnicity_major).`,
+        })),
+    ),
+  );
 }
 
 const MAJORS = new Set(ETHNICITY_PAIRS.map(([a]) => a));
@@ -22,7 +34,10 @@ const MINORS = new Set(ETHNICITY_PAIRS.map(([, b]) => b));
 const PAIRS = new Set(ETHNICITY_PAIRS.map(([a, b]) => `${a}\u0000${b}`));
 
 function nonconforming(check: string, values: string[], type: string): CheckResult {
-  return warn(check, `The following ethnicity filter ${type}${values.length > 1 ? "s" : ""} '${values.join("', '")}' do${values.length > 1 ? "" : "es"} not conform to the GSS standards. Please cross check against the published standards.`);
+  return warn(
+    check,
+    `The following ethnicity filter ${type}${values.length > 1 ? "s" : ""} '${values.join("', '")}' do${values.length > 1 ? "" : "es"} not conform to the GSS standards. Please cross check against the published standards.`,
+  );
 }
 
 /** Ports check_harmonised_eth_vals(): ethnicity_major / ethnicity_minor values (or pairs, with both) follow the GSS standard (warning). */
@@ -49,20 +64,25 @@ export function checkHarmonisedEthVals(data: DataTable): CheckResult {
 }
 
 /** eth_std_char_groups(): the ethnic harmonised names in title case ("Ethnicity Major", "Minority Ethnic", …). */
-const STD_CHAR_GROUPS = [...new Set(HARMONISED_COL_NAMES.filter(([s]) => s.includes("ethnic")).map(([, n]) => n))]
-  .map((n) => n.replaceAll("_", " ").replace(/\b\w/g, (ch) => ch.toUpperCase()));
+const STD_CHAR_GROUPS = [...new Set(HARMONISED_COL_NAMES.filter(([s]) => s.includes("ethnic")).map(([, n]) => n))].map((n) =>
+  n.replaceAll("_", " ").replace(/\b\w/g, (ch) => ch.toUpperCase()),
+);
 
 /** Ports check_harmonised_eth_char_grp(): a characteristic_group mentioning ethnicity contains a standard group name. */
 export function checkHarmonisedEthCharGrp(data: DataTable): CheckResult {
   if (!data.has("characteristic_group")) return pass("harmonised_eth_char_grp", "No characteristic_group column found.");
   const bad = data.distinct("characteristic_group").filter((v) => /ethnic/i.test(v) && !STD_CHAR_GROUPS.some((s) => v.includes(s)));
   if (bad.length === 0) return pass("harmonised_eth_char_grp", "All ethnicity characteristic_group values are consistent with the expected standards.");
-  return fail("harmonised_eth_char_grp", `The following characteristic_group value${bad.length > 1 ? "s" : ""} '${bad.join("', '")}' appear${bad.length > 1 ? "" : "s"} to relate to ethnicity data, but do${bad.length > 1 ? "" : "es"} not conform to the standard conventions. Expected values: ${STD_CHAR_GROUPS.join(", ")} (or these combined with other filters with 'and' - e.g. 'Gender and Minority Ethnic').`);
+  return fail(
+    "harmonised_eth_char_grp",
+    `The following characteristic_group value${bad.length > 1 ? "s" : ""} '${bad.join("', '")}' appear${bad.length > 1 ? "" : "s"} to relate to ethnicity data, but do${bad.length > 1 ? "" : "es"} not conform to the standard conventions. Expected values: ${STD_CHAR_GROUPS.join(", ")} (or these combined with other filters with 'and' - e.g. 'Gender and Minority Ethnic').`,
+  );
 }
 
 /** Ports check_harmonised_eth_char_vals(): characteristic values of ethnicity groups are GSS values (warning). */
 export function checkHarmonisedEthCharVals(data: DataTable): CheckResult {
-  if (!data.has("characteristic_group") || !data.has("characteristic")) return pass("harmonised_eth_char_vals", "No characteristic_group and characteristic columns found.");
+  if (!data.has("characteristic_group") || !data.has("characteristic"))
+    return pass("harmonised_eth_char_vals", "No characteristic_group and characteristic columns found.");
   const groups = data.ids("characteristic_group");
   const chars = data.ids("characteristic");
   const ethnic = data.test((v) => /ethnic/i.test(v));

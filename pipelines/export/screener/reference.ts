@@ -16,8 +16,17 @@ const WEEKS = Array.from({ length: 52 }, (_, i) => `Week ${i + 1}`);
 const FY_QUARTERS = [1, 2, 3, 4].map((q) => `Financial year Q${q}`);
 const FY_HALVES = ["Part 1 (April to September)", "Part 2 (October to March)"];
 export const TIME_ID_GROUPS: readonly string[][] = [
-  ["Autumn and spring term"], ["Calendar year"], ["Financial year"], ["Academic year"], ["Tax year"], ["Reporting year"],
-  TERMS, WEEKS, MONTHS, FY_QUARTERS, FY_HALVES,
+  ["Autumn and spring term"],
+  ["Calendar year"],
+  ["Financial year"],
+  ["Academic year"],
+  ["Tax year"],
+  ["Reporting year"],
+  TERMS,
+  WEEKS,
+  MONTHS,
+  FY_QUARTERS,
+  FY_HALVES,
 ];
 export const FOUR_DIGIT_IDS = new Set(["Calendar year", "Reporting year", ...WEEKS, ...MONTHS]);
 export const SIX_DIGIT_IDS = new Set(["Autumn and spring term", ...TERMS, "Financial year", "Academic year", "Tax year", ...FY_QUARTERS, ...FY_HALVES]);
@@ -73,12 +82,21 @@ export const POTENTIAL_OB_UNITS = new RegExp(
 
 /** The screener app's harmonised_col_names.csv: a search string and the names it allows. */
 export const HARMONISED_COL_NAMES: readonly [string, string][] = [
-  ["sen_", "sen_status"], ["sen_", "sen_primary_need"], ["sen_", "sen_secondary_need"], ["sen_", "sen_provision"],
-  ["primary_need", "sen_primary_need"], ["secondary_need", "sen_secondary_need"],
-  ["establishment_type", "establishment_type"], ["establishment_type", "establishment_type_group"],
+  ["sen_", "sen_status"],
+  ["sen_", "sen_primary_need"],
+  ["sen_", "sen_secondary_need"],
+  ["sen_", "sen_provision"],
+  ["primary_need", "sen_primary_need"],
+  ["secondary_need", "sen_secondary_need"],
+  ["establishment_type", "establishment_type"],
+  ["establishment_type", "establishment_type_group"],
   ["provider_type", "provider_type"],
-  ["school_type", "establishment_type"], ["school_type", "establishment_type_group"],
-  ["ethnic", "ethnicity_major"], ["ethnic", "ethnicity_minor"], ["ethnic", "ethnicity_detailed"], ["ethnic", "minority_ethnic"],
+  ["school_type", "establishment_type"],
+  ["school_type", "establishment_type_group"],
+  ["ethnic", "ethnicity_major"],
+  ["ethnic", "ethnicity_minor"],
+  ["ethnic", "ethnicity_detailed"],
+  ["ethnic", "minority_ethnic"],
 ];
 
 /**
@@ -87,7 +105,10 @@ export const HARMONISED_COL_NAMES: readonly [string, string][] = [
  */
 const ETHNIC_GROUPS: [string, string[]][] = [
   ["White", ["English / Welsh / Scottish / Northern Irish / British", "Irish", "Gypsy or Irish Traveller", "Roma", "Any other White background"]],
-  ["Mixed / Multiple ethnic groups", ["White and Black Caribbean", "White and Black African", "White and Asian", "Any other Mixed / Multiple ethnic background"]],
+  [
+    "Mixed / Multiple ethnic groups",
+    ["White and Black Caribbean", "White and Black African", "White and Asian", "Any other Mixed / Multiple ethnic background"],
+  ],
   ["Asian / Asian British", ["Indian", "Pakistani", "Bangladeshi", "Chinese", "Any other Asian background"]],
   ["Black / African / Caribbean / Black British", ["African", "Caribbean", "Any other Black / African / Caribbean background"]],
   ["Other ethnic group", ["Arab", "Any other ethnic group"]],
@@ -97,7 +118,8 @@ export const ETHNICITY_PAIRS: readonly [string, string][] = [
   ["Total", "Total"],
   ...ETHNIC_GROUPS.flatMap(([major, minors]) => {
     const spaced: [string, string][] = [[major, "Total"], ...minors.map((m): [string, string] => [major, m])];
-    const tight: [string, string][] = major === "White" ? [["White", unspaced(minors[0])]] : major === "Other ethnic group" ? [] : spaced.map(([a, b]) => [unspaced(a), unspaced(b)]);
+    const tight: [string, string][] =
+      major === "White" ? [["White", unspaced(minors[0])]] : major === "Other ethnic group" ? [] : spaced.map(([a, b]) => [unspaced(a), unspaced(b)]);
     return [...spaced, ...tight];
   }),
   ["Unknown", "Unknown"],
@@ -107,7 +129,14 @@ export const ETHNICITY_PAIRS: readonly [string, string][] = [
 export const API_CHAR_LIMITS = { "location-code": 30, "column-name": 50, "column-label": 100, "column-item": 120 } as const;
 
 /** The screener app's universal_geog_options.csv: code z with these names is valid at any level. */
-export const EXTRA_GEOG_NAMES = ["Not applicable", "Unknown", "Outside of England", "Outside of the United Kingdom", "Outside of England and unknown", "Outside of the United Kingdom and unknown"];
+export const EXTRA_GEOG_NAMES = [
+  "Not applicable",
+  "Unknown",
+  "Outside of England",
+  "Outside of the United Kingdom",
+  "Outside of England and unknown",
+  "Outside of the United Kingdom and unknown",
+];
 
 /** country.csv and regions.csv: geography.ts's lists plus the rows it does not hold. */
 export const ACCEPTABLE_COUNTRIES: ReadonlyMap<string, string[]> = pairsOf([...COUNTRIES, ["z", "England, Wales and Northern Ireland"]]);

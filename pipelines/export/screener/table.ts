@@ -138,10 +138,16 @@ export function metaTable(g: CsvGrid): MetaTable {
   const get = (c: string, i: number) => (t.has(c) ? t.cell(c, i) : "");
   const rows: MetaRow[] = Array.from({ length: t.size }, (_, i) => ({
     line: lineOf(i),
-    col_name: get("col_name", i), col_type: get("col_type", i), label: get("label", i),
-    indicator_grouping: get("indicator_grouping", i), indicator_unit: get("indicator_unit", i), indicator_dp: get("indicator_dp", i),
-    filter_hint: get("filter_hint", i), filter_grouping_column: get("filter_grouping_column", i), filter_default: get("filter_default", i),
-    cells: t.columns.map((c, j) => t.values[t.cells[j * (g.stride) + i]]),
+    col_name: get("col_name", i),
+    col_type: get("col_type", i),
+    label: get("label", i),
+    indicator_grouping: get("indicator_grouping", i),
+    indicator_unit: get("indicator_unit", i),
+    indicator_dp: get("indicator_dp", i),
+    filter_hint: get("filter_hint", i),
+    filter_grouping_column: get("filter_grouping_column", i),
+    filter_default: get("filter_default", i),
+    cells: t.columns.map((c, j) => t.values[t.cells[j * g.stride + i]]),
   }));
   return { columns: t.columns, rows };
 }
