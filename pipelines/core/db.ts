@@ -47,11 +47,11 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 /**
  * The memory DuckDB may hold in this process before it spills to disk (TUITION_MEMORY_LIMIT,
  * default 5GB). The limit bounds DuckDB's buffer manager only: some of its operators allocate
- * outside it, and Node has its own heap, so the process's peak runs above it. Nationally, at 6GB the
- * run peaked at 8.6-8.7 GB (the audit's last statements), over issue 18's 8 GB; at 5GB at 7.6 GB,
- * and no slower (1,015 s against 1,069 s, spilling little). A second DuckDB instance would take a limit of its own (DuckDB's default is 80% of
- * the machine's RAM), so work that needs scratch tables beside a run's database takes them from it
- * (`scratch`), inside this one limit.
+ * outside it, and Node has its own heap, so the process peaks some 2.5 GB above it. A national run
+ * at 6GB peaked at 8.6-8.7 GB (in the audit's last statements), over issue 18's 8 GB; at 5GB it
+ * stays under, no slower (docs/benchmark.md). A second DuckDB instance would take a limit of its
+ * own (DuckDB's default is 80% of the machine's RAM), so work that needs scratch tables beside a
+ * run's database takes them from it (`scratch`), inside this one limit.
  */
 export const MEMORY_LIMIT = process.env.TUITION_MEMORY_LIMIT ?? "5GB";
 

@@ -93,7 +93,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
   // another and before anything else is loaded, so row ids and breaches come in the same order.
   let loading: Promise<void> = Promise.resolve();
   // Nationally the audit's tables reach gigabytes: in an instance of its own, with DuckDB's default
-  // limit (80% of RAM), they came on top of the run's own limit (then 6 GB) (a 16.5 GB peak, issue 18).
+  // limit (80% of RAM), they came on top of the run's own limit, then 6 GB (a 16.5 GB peak, issue 18).
   const { db, release } = options.database
     ? await options.database.scratch()
     : await Db.open(":memory:", { memory_limit: MEMORY_LIMIT, temp_directory: join(tmp, "spill") }).then((own) => ({
