@@ -12,6 +12,12 @@ export default defineConfig({
     // and the site's modules are loaded once per worker, not once per file (about 1.5 s each of
     // ~90 files). No test file changes shared state: none mocks a module or sets process.env.
     isolate: false,
+    // One DuckDB thread per database, in the workers and in every CLI they start (core/db.ts,
+    // openOptions): the two workers already keep both cores busy, and DuckDB's threads would only
+    // contend for them. Six pipeline-heavy files (trends, ntp-target, ntp-coverage,
+    // ntp-impact-measures, five-las-e2e, validate-refusal), two runs each: 76.4 and 81.4 s at two
+    // threads, 65.6 and 68.2 s at one (CPU 148-157 -> 127-132 s); the whole suite 573-586 -> 562 s.
+    env: { TUITION_THREADS: "1" },
     // A skipped test fails the run and is listed with its reason (test/helpers/no-skips.ts);
     // listed first so vitest's own summary stays the last thing printed.
     reporters: ["./test/helpers/no-skips.ts", "default"],

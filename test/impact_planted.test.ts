@@ -68,9 +68,8 @@ interface Outcome {
 
 async function runSeed(seed: number): Promise<Map<string, Outcome>> {
   const dir = mkdtempSync(join(tmpdir(), `planted-${seed}-`));
-  // One thread: a seed's tables are small, and DuckDB's threads cost more CPU than they save here
-  // (four seeds: 21 -> 18 CPU-s), while the other test worker has the second core.
-  const db = await Db.open(":memory:", { threads: "1" });
+  // One DuckDB thread, as every database the tests open (vitest.config.ts, TUITION_THREADS).
+  const db = await Db.open(":memory:");
   try {
     await synthesise({ scale: "la", seed, out: dir, schools: SCHOOLS }, () => {});
     const settings = loadSettings(join(dir, "settings.json"));

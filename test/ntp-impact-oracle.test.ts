@@ -87,7 +87,7 @@ const SAMPLE: [string, string][] = [
 
 /** Runs the pipeline's impact path (every model, the whole cohort) on `rows` as ntp_impact_sample; mart_ntp_impact's rows. */
 async function fitted(rows: Sample[]): Promise<Mart[]> {
-  const db = await Db.open(":memory:", { threads: "1" });
+  const db = await Db.open(":memory:");
   try {
     await db.writeTable("ntp_impact_sample", SAMPLE, rows, { temp: true });
     await db.run("create temp table ntp_impact_keys as select distinct time_period, la_code, subject, outcome_measure from ntp_impact_sample where tutored");

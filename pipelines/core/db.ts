@@ -55,6 +55,21 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
  */
 export const MEMORY_LIMIT = process.env.TUITION_MEMORY_LIMIT ?? "5GB";
 
+/**
+ * The options a database is opened with: the caller's, and DuckDB's worker threads from
+ * TUITION_THREADS when it is set and the caller names none (unset: DuckDB's own default, a thread
+ * per core). One run alone on a machine wants every core; several runs at once on the same cores
+ * (the test suite's two workers, each running pipelines) do better with one thread each: DuckDB's
+ * threads then contend for the cores, and on small inputs they cost more CPU than they save
+ * (vitest.config.ts gives the figures).
+ */
+export function openOptions(options: Record<string, string>, threads: string | undefined): Record<string, string> {
+  if (threads === undefined || threads === "" || options.threads !== undefined) return options;
+  if (!/^[1-9]\d*$/.test(threads))
+    throw new Error(`TUITION_THREADS is "${threads}": it must be a whole number of threads, 1 or more (or unset, for one per core).`);
+  return { ...options, threads };
+}
+
 let scratchCount = 0;
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -69,7 +84,7 @@ export class Db {
 
   /** Opens (or creates) a database file; ":memory:" for a scratch database. */
   static async open(path: string, options: Record<string, string> = {}): Promise<Db> {
-    const instance = await DuckDBInstance.create(path, options);
+    const instance = await DuckDBInstance.create(path, openOptions(options, process.env.TUITION_THREADS));
     const connection = await instance.connect();
     return new Db(path, instance, connection);
   }

@@ -20,9 +20,8 @@ export async function withNtpSeed<T>(
   read: (db: Db, truth: any) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `ntp-planted-${seed}-`));
-  // One thread: a seed's tables are small, and DuckDB's threads cost more CPU than they save here
-  // (four seeds: 21 -> 18 CPU-s), while the other test worker has the second core.
-  const db = await Db.open(":memory:", { threads: "1" });
+  // One DuckDB thread, as every database the tests open (vitest.config.ts, TUITION_THREADS).
+  const db = await Db.open(":memory:");
   try {
     await synthesise({ scale: "la", out: dir, programme: "ntp", seed, schools }, () => {});
     const settings = loadSettings(join(dir, "settings.json"));
