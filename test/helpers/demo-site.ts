@@ -30,11 +30,15 @@ export async function builtDemoSite(): Promise<DemoSite> {
     async (dir) => {
       const cli = join(projectRoot, "bin", "tuition-impact.js");
       const out = join(dir, "out");
+      // DuckDB's own threads (one per core), not the suite's one (vitest.config.ts): the demo LA is
+      // the suite's one large run (2.2M results: 25 s at two threads, 32 s at one, on an idle
+      // machine), and files in the other worker wait for it.
+      const env: NodeJS.ProcessEnv = { ...process.env, TUITION_THREADS: "" };
       for (const args of [
         ["synth", "--scale", "la", "--seed", "1", "--out", join(dir, "in"), "--quiet"],
         ["run", join(dir, "in"), "--out", out, "--quiet"],
       ]) {
-        const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8" });
+        const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", env });
         if (r.status !== 0) throw new Error(`The demo LA's ${args[0]} failed (exit ${r.status}):\n${r.stderr}`);
       }
       // The inputs (100 MB) are not needed once the pipeline has read them.
