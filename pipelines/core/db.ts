@@ -109,6 +109,11 @@ export class Db {
     return (await this.all<T>(sql, params))[0];
   }
 
+  /** Whether a table or view of this name exists, in any schema (a stage, a site or the audit reading what an earlier one left). */
+  async hasTable(name: string): Promise<boolean> {
+    return (await this.one("select 1 as x from information_schema.tables where table_name = ?", [name])) !== undefined;
+  }
+
   /**
    * (Re)creates `table` with `columns` and inserts `rows` (values by column name, missing as NULL),
    * a few hundred rows a statement: one statement per row costs more than the figures in it.

@@ -39,10 +39,10 @@ export async function runContextOf(db: Db, settings: ResolvedSettings): Promise<
   const years =
     settings.academic_years && settings.academic_years.length > 0
       ? [...settings.academic_years]
-      : (await tableExists(db, "stg_tuition"))
+      : (await db.hasTable("stg_tuition"))
         ? (await db.all<{ y: string }>("select distinct academic_year as y from stg_tuition where academic_year is not null order by 1")).map((r) => r.y)
         : [];
-  const sessions = (await tableExists(db, "stg_sessions")) && (await db.one("select 1 as x from stg_sessions limit 1")) !== undefined;
+  const sessions = (await db.hasTable("stg_sessions")) && (await db.one("select 1 as x from stg_sessions limit 1")) !== undefined;
   return {
     la_codes: settings.las.map((la) => la.old_code),
     several_las: severalLas(settings.las),
@@ -95,7 +95,7 @@ export async function writeRunLas(db: Db, settings: ResolvedSettings): Promise<v
 
 /** The context the tables hold, or undefined when this database has none. */
 export async function readRunContext(db: Db): Promise<RunContext | undefined> {
-  if (!(await tableExists(db, "run_context")) || !(await tableExists(db, "run_las"))) return undefined;
+  if (!(await db.hasTable("run_context")) || !(await db.hasTable("run_las"))) return undefined;
   const row = await db.one<Omit<RunContext, "la_codes" | "academic_years"> & { academic_years: unknown }>("select * from run_context");
   if (!row) return undefined;
   const las = await db.all<{ la_code: string }>("select la_code from run_las");
@@ -135,8 +135,4 @@ function listItems(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   const items = (value as { items?: unknown[] } | null)?.items;
   return Array.isArray(items) ? items.map(String) : [];
-}
-
-async function tableExists(db: Db, table: string): Promise<boolean> {
-  return (await db.one("select 1 as x from information_schema.tables where table_name = ?", [table])) !== undefined;
 }

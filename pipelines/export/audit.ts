@@ -360,11 +360,10 @@ export async function assertReleaseClean(folder: string, what: string, options: 
 
 /** The run's own tutor ids and questionnaire comments, as canaries for the audit. */
 export async function canariesFromDb(db: Db): Promise<Canaries> {
-  const has = async (t: string) => (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [t])) !== undefined;
-  const tutorIds = (await has("stg_tuition"))
+  const tutorIds = (await db.hasTable("stg_tuition"))
     ? (await db.all<{ v: string }>("select distinct tutor_id as v from stg_tuition where tutor_id is not null")).map((r) => r.v)
     : [];
-  const comments = (await has("stg_viewpoints"))
+  const comments = (await db.hasTable("stg_viewpoints"))
     ? (await db.all<{ v: string }>("select distinct comment as v from stg_viewpoints where comment is not null")).map((r) => r.v)
     : [];
   return { tutorIds, comments };
@@ -374,9 +373,7 @@ export async function canariesFromDb(db: Db): Promise<Canaries> {
 export async function auditOptionsFromDatabase(path: string): Promise<AuditOptions> {
   const db = await Db.open(path, { access_mode: "READ_ONLY" });
   try {
-    const settings = (await db.one(`select 1 as x from information_schema.tables where table_name = 'run_context'`))
-      ? await db.one<{ t: number }>("select suppression_threshold as t from run_context")
-      : undefined;
+    const settings = (await db.hasTable("run_context")) ? await db.one<{ t: number }>("select suppression_threshold as t from run_context") : undefined;
     return { canaries: await canariesFromDb(db), threshold: settings?.t == null ? undefined : Number(settings.t) };
   } finally {
     db.close();

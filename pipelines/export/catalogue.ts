@@ -96,8 +96,8 @@ export async function loadCatalogue(db: Db, dir = DEFAULT_CATALOGUE_DIR): Promis
     const paths = files.map((f) => literal(join(dir, f))).join(", ");
     raw = await db.all(`select * from read_csv([${paths}], all_varchar = true, union_by_name = true, filename = true, header = true)`);
   } else {
-    const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'indicator_catalogue'`);
-    if (!exists) throw new CatalogueError(`No indicator catalogue: no CSV files in ${dir} and no table indicator_catalogue.`);
+    if (!(await db.hasTable("indicator_catalogue")))
+      throw new CatalogueError(`No indicator catalogue: no CSV files in ${dir} and no table indicator_catalogue.`);
     raw = await db.all(`select * from indicator_catalogue`);
     for (const r of raw) delete r.ord;
   }

@@ -99,8 +99,7 @@ export async function renderGuidance(db: Db, files: ReturnFileSummary[], setting
 }
 
 async function footnotes(db: Db): Promise<{ indicator: string; reason: string; n: number }[]> {
-  const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'published_footnotes'`);
-  if (!exists) return [];
+  if (!(await db.hasTable("published_footnotes"))) return [];
   return db.all(`select indicator, reason, count(*) as n from published_footnotes group by indicator, reason order by indicator, reason`);
 }
 

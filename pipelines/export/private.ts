@@ -9,18 +9,14 @@ import { type Db, literal } from "../core/db.ts";
 const NEUTRALISE = (col: string) =>
   `case when regexp_matches(${col}, '^[=+\\-@\\t\\r]') and not regexp_full_match(${col}, '-?[0-9]+(\\.[0-9]+)?') then '''' || ${col} else ${col} end`;
 
-async function exists(db: Db, table: string): Promise<boolean> {
-  return (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table])) !== undefined;
-}
-
 /** Writes the private lists into `dir`; returns the file names written (a list whose source table is absent is skipped). */
 export async function writePrivateOutputs(db: Db, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const hasSchools = await exists(db, "stg_schools");
+  const hasSchools = await db.hasTable("stg_schools");
   const schoolName = hasSchools ? `${NEUTRALISE("s.school_name")}` : "cast(null as varchar)";
   const schools = hasSchools ? "left join (select distinct on (urn) urn, school_name from stg_schools order by urn) s on s.urn = x.urn" : "";
   const written: string[] = [];
-  if (await exists(db, "int_analysis_pupils")) {
+  if (await db.hasTable("int_analysis_pupils")) {
     const file = "tutees_without_baseline_or_outcome.csv";
     await db.run(`copy (
       select x.academic_year, x.la_code, x.urn, ${schoolName} as school_name, x.upn, x.subject, x.nc_year,
@@ -33,7 +29,7 @@ export async function writePrivateOutputs(db: Db, dir: string): Promise<string[]
     ) to ${literal(join(dir, file))} (header, delimiter ',')`);
     written.push(file);
   }
-  if (await exists(db, "int_eligible_untutored")) {
+  if (await db.hasTable("int_eligible_untutored")) {
     const file = "eligible_below_are_not_tutored.csv";
     await db.run(`copy (
       select x.academic_year, x.la_code, x.urn, ${schoolName} as school_name, x.upn, x.subject, x.nc_year,

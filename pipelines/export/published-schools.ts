@@ -14,8 +14,7 @@ export async function buildPublishedSchools(db: Db, catalogue: CatalogueRow[]): 
   const urns = marts.length
     ? marts.map((m) => `select urn from ${ident(m)} where urn is not null and la_code in (select la_code from run_las)`).join(" union ")
     : "select null::VARCHAR as urn where false";
-  const staged = await db.one(`select 1 as x from information_schema.tables where table_name = 'stg_schools'`);
-  const schools = staged
+  const schools = (await db.hasTable("stg_schools"))
     ? "(select distinct on (urn) urn, laestab, school_name from stg_schools order by urn, laestab)"
     : "(select null::VARCHAR as urn, null::VARCHAR as laestab, null::VARCHAR as school_name where false)";
   await db.run(`create or replace table published_schools as

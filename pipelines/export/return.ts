@@ -49,7 +49,7 @@ export interface ReturnOptions {
 
 /** Writes the return of every academic year and LA of the run into outDir. */
 export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: string, options: ReturnOptions = {}): Promise<{ files: string[] }> {
-  const catalogue = (await tableExists(db, "indicator_catalogue")) ? await readCatalogue(db) : await loadCatalogue(db, options.catalogueDir);
+  const catalogue = (await db.hasTable("indicator_catalogue")) ? await readCatalogue(db) : await loadCatalogue(db, options.catalogueDir);
   const periods = await timePeriods(db, catalogue);
   const hasNational = await nationalRowsExist(db, catalogue);
   // Files are written as they are made (a national return does not fit in memory at once), into
@@ -133,10 +133,6 @@ export async function writeReturn(db: Db, settings: ResolvedSettings, outDir: st
   for (const name of written) renameSync(join(scratch, name), join(outDir, name));
   rmSync(scratch, { recursive: true, force: true });
   return { files: written };
-}
-
-async function tableExists(db: Db, name: string): Promise<boolean> {
-  return (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [name])) !== undefined;
 }
 
 function publishedMarts(catalogue: CatalogueRow[]): string[] {
@@ -225,7 +221,7 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
     (m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
       and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${columnFilters.map((c) => ` and ${dimOf(m, c, `p${i}.`)} = k.${ident(c)}`).join("")}`,
   );
-  const school = level === "school" && (await tableExists(db, "stg_schools"));
+  const school = level === "school" && (await db.hasTable("stg_schools"));
   const national = "k.la_code = 'National'";
   const geo: Record<string, string> = {
     geographic_level: `case when ${national} then 'National' else ${literal(level === "school" ? "School" : "Local authority")} end`,
@@ -333,6 +329,6 @@ function workbookTitle(las: LocalAuthority[], national: boolean, tp: string, pro
 }
 
 async function inputFiles(db: Db): Promise<{ file: string; sha256: string }[]> {
-  if (!(await tableExists(db, "ingest_files"))) return [];
+  if (!(await db.hasTable("ingest_files"))) return [];
   return db.all<{ file: string; sha256: string }>(`select file, sha256 from ingest_files order by dataset, file`);
 }

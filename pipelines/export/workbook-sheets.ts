@@ -194,8 +194,7 @@ export async function viewpointRows(
   const indicators = catalogue.filter((r) => martTable(r.mart) === "mart_viewpoints");
   const table = publishedTable("mart_viewpoints");
   if (indicators.length === 0) return undefined;
-  const exists = await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table]);
-  if (!exists) return undefined;
+  if (!(await db.hasTable(table))) return undefined;
   const codes = las.map((l) => l.old_code);
   if (national) codes.push("National");
   const names = new Map(las.map((l) => [l.old_code, l.name]));
@@ -296,8 +295,7 @@ const NTP_WORKBOOK_WHAT =
  * text, as it reads the Glossary.
  */
 async function footnoteSheet(db: Db, files: SheetSource[], o: WorkbookSpecOptions): Promise<WorkbookSheet | undefined> {
-  const exists = await db.one(`select 1 as x from information_schema.tables where table_name = 'published_footnotes'`);
-  if (!exists) return undefined;
+  if (!(await db.hasTable("published_footnotes"))) return undefined;
   const indicators = new Map(files.flatMap((f) => f.indicators).map((r) => [r.indicator, r.label]));
   if (indicators.size === 0) return undefined;
   const codes = [...o.las.map((l) => l.old_code), ...(o.national ? ["National"] : [])];

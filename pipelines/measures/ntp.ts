@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
-import { requireNtpTransform, tableExists } from "../transform/ntp.ts";
+import { requireNtpTransform } from "../transform/ntp.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 
@@ -29,7 +29,7 @@ export async function buildNtpMarts(db: Db, settings: ResolvedSettings): Promise
  * run whose validate made programme_breaches.
  */
 export async function buildNtpDataQualityMart(db: Db): Promise<void> {
-  if (!(await tableExists(db, "programme_breaches")))
+  if (!(await db.hasTable("programme_breaches")))
     throw new Error("The NTP data-quality mart reads validate's programme_breaches, which this database lacks: validate an ntp folder first");
   await db.runFile(join(SQL_DIR, "mart_ntp_data_quality.sql"));
 }

@@ -30,7 +30,7 @@ const OPTIONAL_INPUTS: Record<string, string> = {
 /** Builds mart_places, mart_delivery, mart_delivery_hours_dist, mart_value and mart_viewpoints. */
 export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): Promise<void> {
   for (const [table, columns] of Object.entries(OPTIONAL_INPUTS)) {
-    if (!(await tableExists(db, table))) await db.run(`create or replace temp table ${table} (${columns})`);
+    if (!(await db.hasTable(table))) await db.run(`create or replace temp table ${table} (${columns})`);
   }
   await ensureRunContext(db, settings);
   for (const mart of PROGRAMME_MARTS) await db.runFile(join(SQL_DIR, `${mart}.sql`));
@@ -55,9 +55,4 @@ async function addPairedIntervals(db: Db): Promise<void> {
     from viewpoints_t_quantiles as q
     where q.n_paired = m.n_paired`);
   await db.run(`drop table viewpoints_t_quantiles`);
-}
-
-async function tableExists(db: Db, table: string): Promise<boolean> {
-  const row = await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table]);
-  return row !== undefined;
 }

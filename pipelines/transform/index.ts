@@ -68,7 +68,6 @@ export async function runModelFiles(db: Db, models: readonly string[]): Promise<
 
 async function createOptionalStaging(db: Db): Promise<void> {
   for (const [table, columns] of Object.entries(OPTIONAL_STAGING)) {
-    const found = await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table]);
-    if (!found) await db.run(`create or replace temp table ${table} (${columns})`);
+    if (!(await db.hasTable(table))) await db.run(`create or replace temp table ${table} (${columns})`);
   }
 }

@@ -28,7 +28,7 @@ export async function transformNtp(db: Db, settings: ResolvedSettings, models: r
   if (!settings.ntp) throw new Error('The ntp transform was asked for, but the run\'s settings have no ntp block: it runs only when programme is "ntp"');
   // Hours, starts, billed cost and a tutee's place cost are all made of session minutes: without
   // them every such figure would read 0.
-  const sessions = (await tableExists(db, "stg_sessions")) ? await db.one<{ n: number }>(`select count(*)::INTEGER as n from stg_sessions`) : undefined;
+  const sessions = (await db.hasTable("stg_sessions")) ? await db.one<{ n: number }>(`select count(*)::INTEGER as n from stg_sessions`) : undefined;
   if (!sessions?.n)
     throw new Error(
       "The NTP delivery and cost measures (course starts, hours, cost, programme funding) are made of session minutes, but the run has no sessions.csv rows: add the sessions file",
@@ -65,12 +65,8 @@ export async function writeNtpRuleTables(db: Db, settings: ResolvedSettings): Pr
   );
 }
 
-export async function tableExists(db: Db, table: string): Promise<boolean> {
-  return (await db.one(`select 1 as x from information_schema.tables where table_name = ?`, [table])) !== undefined;
-}
-
 /** Refuses a mart build whose transform did not run, naming the table and what builds it. */
 export async function requireNtpTransform(db: Db, table: NtpTransformModel, what: string): Promise<void> {
-  if (!(await tableExists(db, table)))
+  if (!(await db.hasTable(table)))
     throw new Error(`${what} reads ${table}, which this database lacks: run the ntp transform first (transformNtp, pipelines/transform/ntp.ts)`);
 }

@@ -5,7 +5,7 @@
 // Rows stay objects with the five key columns, exactly as published: the site's disclosure
 // audit (pipelines/export/audit) recognises published rows by those keys.
 import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
-import { jsonSafe, tableExists } from "./source.ts";
+import { jsonSafe } from "./source.ts";
 
 export interface MartSelection {
   /** Published table without its `published_` prefix. */
@@ -54,7 +54,7 @@ export async function columnsOf(db: Db, table: string): Promise<string[]> {
 export async function martRows(db: Db, selection: MartSelection, period: string | undefined): Promise<Row[]> {
   const table = `published_${selection.mart}`;
   if (!/^published_[a-z0-9_]+$/.test(table)) throw new Error(`not a published table name: ${table}`);
-  if (!(await tableExists(db, table))) return [];
+  if (!(await db.hasTable(table))) return [];
   const all = await columnsOf(db, table);
   const cols = all.filter((c) => KEY.includes(c) || !(selection.drop ?? []).includes(c));
   const where = [
@@ -76,14 +76,14 @@ export async function catalogueFor(db: Db, tables: Record<string, Row[]>): Promi
 
 /** The catalogue's label, unit and topic of each named indicator. */
 export async function labelsOf(db: Db, used: Set<string>): Promise<Row[]> {
-  if (!(await tableExists(db, "indicator_catalogue"))) return [];
+  if (!(await db.hasTable("indicator_catalogue"))) return [];
   const rows = await db.all<Row>("select indicator, label, unit, grouping from indicator_catalogue order by mart, indicator");
   return jsonSafe(rows.filter((r) => used.has(String(r.indicator))));
 }
 
 /** When and from what the data was built (run_info), for the provenance line of every page. */
 export async function runInfo(db: Db): Promise<Record<string, unknown>> {
-  if (await tableExists(db, "run_info")) {
+  if (await db.hasTable("run_info")) {
     const info = jsonSafe((await db.one<Row>("select * from run_info")) ?? {}) as Record<string, unknown>;
     let laCodes: string[] = [];
     try {
@@ -105,7 +105,7 @@ export async function runInfo(db: Db): Promise<Record<string, unknown>> {
   }
   // Older databases: the academic years from the published tables, the build date unknown.
   const years = await db.all<{ time_period: string }>(
-    (await tableExists(db, "published_impact"))
+    (await db.hasTable("published_impact"))
       ? "select distinct time_period from published_impact order by time_period"
       : "select null::varchar as time_period where false",
   );
@@ -114,8 +114,8 @@ export async function runInfo(db: Db): Promise<Record<string, unknown>> {
 
 /** The input files read: rows read / loaded / quarantined and unused column names (never values). */
 export async function inputFiles(db: Db): Promise<Row[]> {
-  if (!(await tableExists(db, "ingest_files"))) return [];
-  const counts = await tableExists(db, "validate_counts");
+  if (!(await db.hasTable("ingest_files"))) return [];
+  const counts = await db.hasTable("validate_counts");
   return jsonSafe(
     await db.all(
       counts

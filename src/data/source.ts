@@ -32,17 +32,11 @@ export async function openDatabase(): Promise<Db> {
   return Db.open(path, { access_mode: "READ_ONLY" });
 }
 
-/** Tables present, so pages can say "not available in this run" instead of failing. */
-export async function tableExists(db: Db, name: string): Promise<boolean> {
-  const row = await db.one<{ n: number }>("select count(*)::int as n from information_schema.tables where table_name = ?", [name]);
-  return (row?.n ?? 0) > 0;
-}
-
 /** Every row of one published table (already disclosure-controlled), or [] when it is absent. */
 export async function publishedRows(db: Db, mart: string): Promise<Row[]> {
   const table = `published_${mart}`;
   if (!/^published_[a-z0-9_]+$/.test(table)) throw new Error(`not a published table name: ${table}`);
-  if (!(await tableExists(db, table))) return [];
+  if (!(await db.hasTable(table))) return [];
   return jsonSafe(await db.all(`select * from ${ident(table)}`));
 }
 
@@ -51,7 +45,7 @@ export async function publishedRows(db: Db, mart: string): Promise<Row[]> {
  * lines or messages (they can hold UPNs). [] when the run quarantined nothing.
  */
 export async function quarantineRuleCounts(db: Db): Promise<Row[]> {
-  if (!(await tableExists(db, "quarantine"))) return [];
+  if (!(await db.hasTable("quarantine"))) return [];
   return jsonSafe(
     await db.all(
       `select dataset, file, rule, count(distinct line)::int as rows

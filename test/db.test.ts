@@ -1,6 +1,8 @@
-// DuckDB's worker threads (core/db.ts, openOptions): TUITION_THREADS sets them for every database
-// a process opens unless the caller names its own; unset, DuckDB keeps its default (one per core);
-// a value that is not a whole number of threads is refused with a sentence naming the variable.
+// core/db.ts: DuckDB's worker threads (openOptions): TUITION_THREADS sets them for every database a
+// process opens unless the caller names its own; unset, DuckDB keeps its default (one per core); a
+// value that is not a whole number of threads is refused with a sentence naming the variable.
+// And Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
+// audit and the site's loaders ask.
 import { describe, expect, it } from "vitest";
 import { Db, openOptions } from "../pipelines/core/db.ts";
 
@@ -25,6 +27,22 @@ describe("TUITION_THREADS", () => {
     const db = await Db.open(":memory:");
     try {
       expect((await db.one<{ t: number }>("select current_setting('threads') as t"))?.t).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("Db.hasTable", () => {
+  it("is true of a table, a temp table and a view, in any schema, and false of a name nothing has", async () => {
+    const db = await Db.open(":memory:");
+    try {
+      await db.run("create table kept (x INTEGER); create temp table scratch (x INTEGER); create view shown as select 1 as x");
+      await db.run("create schema other; create table other.elsewhere (x INTEGER)");
+      for (const name of ["kept", "scratch", "shown", "elsewhere"]) expect(await db.hasTable(name), name).toBe(true);
+      for (const name of ["missing", "KEPT", "kep"]) expect(await db.hasTable(name), name).toBe(false);
+      await db.run("drop table kept");
+      expect(await db.hasTable("kept")).toBe(false);
     } finally {
       db.close();
     }
