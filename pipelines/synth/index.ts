@@ -9,6 +9,7 @@ import { generateSchool, newTruth, type GroupSums, type Run, type Writers } from
 import { plantFaults, type Fault } from "./faults.js";
 import { DGP, TA_DATES, TERMS } from "./dgp.js";
 import { parseSettings, type LocalAuthority } from "../core/settings.js";
+import { COLUMNS, type Dataset } from "../ingest/datasets.js";
 import { academicYearLabel, laterYearWriters, UpnRegister } from "./years.js";
 import { synthesiseNtp } from "./ntp.js";
 
@@ -33,31 +34,8 @@ export interface SynthOptions {
   year?: string;
 }
 
-export const COLUMNS = {
-  schools: ["urn", "laestab", "school_name", "la_code", "phase", "academy", "national_challenge", "ecaw"],
-  pupils: ["upn", "academic_year", "urn", "nc_year", "gender", "fsm", "cla", "first_language", "sen", "ethnicity"],
-  attainment: ["upn", "subject", "assessment", "assessed_on", "result"],
-  tuition: [
-    "tuition_id",
-    "upn",
-    "urn",
-    "academic_year",
-    "subject",
-    "tutor_id",
-    "start_date",
-    "end_date",
-    "allocation",
-    "entry_reason",
-    "itp_agreed",
-    "mid_check",
-    "targets_set",
-    "targets_met",
-  ],
-  sessions: ["tuition_id", "session_date", "minutes", "in_school_day", "attended"],
-  viewpoints: ["response_id", "tuition_id", "respondent", "stage", "item", "response", "comment"],
-  allocations: ["academic_year", "la_code", "urn", "key_stage", "subject", "places", "funding_gbp"],
-} as const;
-export type Dataset = keyof typeof COLUMNS;
+// The 2009 files' columns as inputs.md gives them and ingest reads them, in the same order (ingest/datasets.ts).
+export { COLUMNS, type Dataset };
 
 /** Funding per place: 12 hours (10 tuition + 2 liaison) at £27 plus £100 to the school. */
 const FUNDING_PER_PLACE = 12 * 27 + 100;
