@@ -16,7 +16,9 @@ export default defineConfig({
     // openOptions): the two workers already keep both cores busy, and DuckDB's threads would only
     // contend for them. Six pipeline-heavy files (trends, ntp-target, ntp-coverage,
     // ntp-impact-measures, five-las-e2e, validate-refusal), two runs each: 76.4 and 81.4 s at two
-    // threads, 65.6 and 68.2 s at one (CPU 148-157 -> 127-132 s); the whole suite 573-586 -> 562 s.
+    // threads, 65.6 and 68.2 s at one (CPU 148-157 -> 127-132 s); the whole suite, its fixtures
+    // built before, 573-586 -> 562 s. The demo LA's build keeps two (test/helpers/demo-site.ts):
+    // from a fresh clone, vitest took 648 s before and 624-627 s with both.
     env: { TUITION_THREADS: "1" },
     // A skipped test fails the run and is listed with its reason (test/helpers/no-skips.ts);
     // listed first so vitest's own summary stays the last thing printed.
