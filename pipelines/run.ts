@@ -104,7 +104,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     },
   });
   try {
-    const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
+    const { problems, report } = await loadAndValidate(db, options.input, settings, reporter, staging);
     // Refused before anything is written: the catch below removes the scratch database.
     await refuseUnusableInput(db, settings, report, undefined, problems);
     await dropValidatedInputs(db);
@@ -238,9 +238,10 @@ function looksLikeDuckDb(path: string): boolean {
 /**
  * Ingest reads a file whose headers are refused on with the guessed headers (issue 14: one
  * pass), so validate's report also lists its values; the input is then refused once, with both.
+ * `scratch`: a run's staging folder, for ingest's working copies of the files (a dry run has none).
  */
-async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings, reporter: Reporter) {
-  const ingested = await reporter.stage("ingest", (progress) => ingest(db, input, settings, progress, { guessHeaders: true }));
+async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings, reporter: Reporter, scratch?: string) {
+  const ingested = await reporter.stage("ingest", (progress) => ingest(db, input, settings, progress, { guessHeaders: true, scratch }));
   try {
     await reporter.stage("validate", () => validate(db, settings));
   } catch (error) {

@@ -2,7 +2,7 @@
 // and a run killed at any stage leaves the last good outputs untouched and readable.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -124,7 +124,10 @@ describe("tuition-impact run", () => {
     "a run killed during %s leaves the previous outputs untouched",
     async (stage) => {
       const before = withoutScratch(hashTree(out));
-      const child = spawn(process.execPath, [CLI, "run", FIXTURE, "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+      // A temp folder of its own: ingest's working copies of the files go to the run's staging
+      // folder (which the next run removes), so a killed run leaves none of them in it.
+      const tmp = mkdtempSync(join(tmpdir(), "killed-run-tmp-"));
+      const child = spawn(process.execPath, [CLI, "run", FIXTURE, "--out", out], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TMPDIR: tmp } });
       let seen = "";
       const killed = await new Promise<boolean>((done) => {
         child.stderr.on("data", (chunk: Buffer) => {
@@ -140,6 +143,11 @@ describe("tuition-impact run", () => {
       expect(killed, `never reached ${stage}: ${seen}`).toBe(true);
       // The killed run may leave its scratch files; everything else is as it was.
       expect(withoutScratch(hashTree(out))).toEqual(before);
+      expect(
+        readdirSync(tmp).filter((f) => f.startsWith("tuition-")),
+        "left in the temp folder",
+      ).toEqual([]);
+      rmSync(tmp, { recursive: true, force: true });
       const contents = await tableContents(join(out, "tuition-impact.duckdb"));
       expect(Number(JSON.parse(contents.validate_counts).length)).toBe(7);
     },

@@ -1,7 +1,7 @@
 // Ingest: find the dataset files in the input folder and read each, as text, into
 // raw_<dataset>; record what was read in ingest_files. Nothing is judged here (that is
 // validate's job) except whether a file can be used at all.
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { Db } from "../core/db.ts";
@@ -41,6 +41,12 @@ export interface IngestOptions {
    * refuse once with everything (issue 14). Without it, ingest throws as soon as all files are read.
    */
   guessHeaders?: boolean;
+  /**
+   * Where the files' working copies go (a UTF-8 copy of a UTF-16 file, a sheet as CSV, the line
+   * index): a run's staging folder, which the run removes however it ends (and the next run, if it
+   * was killed), so no copy of pupils' rows is left in the system's temp folder. Default: there.
+   */
+  scratch?: string;
 }
 
 export type IngestProgress = (msg: string, done?: number, total?: number) => void;
@@ -82,7 +88,8 @@ export async function ingest(
   const programme = programmeOf(settings);
   const found = findDatasetFiles(folder);
   const total = [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
-  const tmp = mkdtempSync(join(tmpdir(), "tuition-ingest-"));
+  if (options.scratch) mkdirSync(options.scratch, { recursive: true });
+  const tmp = mkdtempSync(options.scratch ? join(options.scratch, "ingest-") : join(tmpdir(), "tuition-ingest-"));
   const files: IngestedFile[] = [];
   const absent: Dataset[] = [];
   // A file that cannot be used does not stop the others being read: every problem is reported at once.
