@@ -33,6 +33,8 @@ export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): P
     if (!(await db.hasTable(table))) await db.run(`create or replace temp table ${table} (${columns})`);
   }
   await ensureRunContext(db, settings);
+  // each census pupil's breakdown groups, unpivoted once for the marts that group places by them
+  await db.runFile(join(SQL_DIR, "pupil_year_groups.sql"));
   for (const mart of PROGRAMME_MARTS) await db.runFile(join(SQL_DIR, `${mart}.sql`));
   await addPairedIntervals(db);
 }

@@ -72,23 +72,14 @@ place_facts as (
     group by all
 ),
 
--- the pupil's census characteristics that year give the group of each breakdown;
--- a pupil without a census row (or outside a key stage) counts in the total only
-labelled as (
-    select
-        f.*,
-        'Total' as total,
-        ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
-        ip.ethnicity_major, ip.key_stage
-    from place_facts as f
-    left join int_pupils as ip
-      on ip.academic_year = f.academic_year and ip.upn = f.upn
-),
-
+-- the pupil's census characteristics that year give the group of each breakdown
+-- (pupil_year_groups.sql); a pupil without a census row (or outside a key stage) counts in
+-- the total only
 grouped as (
-    unpivot labelled
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
-    into name breakdown value group_label
+    select f.*, coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
+    from place_facts as f
+    left join pupil_year_groups as g
+      on g.academic_year = f.academic_year and g.upn = f.upn
 ),
 
 aggregated as (

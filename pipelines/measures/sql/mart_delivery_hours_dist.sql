@@ -17,21 +17,13 @@ places as (
       and list_contains((select academic_years from run_context), p.academic_year)
 ),
 
-labelled as (
-    select
-        pl.*,
-        'Total' as total,
-        ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
-        ip.ethnicity_major, ip.key_stage
-    from places as pl
-    left join int_pupils as ip
-      on ip.academic_year = pl.academic_year and ip.upn = pl.upn
-),
-
 grouped as (
-    unpivot labelled
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
-    into name breakdown value group_label
+    -- each place in its pupil's groups that year (pupil_year_groups.sql); a place whose pupil has
+    -- no census row that year is in the total only
+    select pl.*, coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
+    from places as pl
+    left join pupil_year_groups as g
+      on g.academic_year = pl.academic_year and g.upn = pl.upn
 ),
 
 aggregated as (
