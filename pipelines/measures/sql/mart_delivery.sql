@@ -133,18 +133,12 @@ aggregated as (
 
 -- tutors: distinct across places, so counted in their own pass (ids go no further)
 tutor_groups as (
-    unpivot (
-        select
-            c.time_period, c.la_code, c.urn, c.subject, c.tutor_id,
-            'Total' as total,
-            ip.fsm_status, ip.cla_status, ip.first_language, ip.sex, ip.sen_provision,
-            ip.ethnicity_major, ip.key_stage
-        from courses as c
-        left join int_pupils as ip
-          on ip.academic_year = c.academic_year and ip.upn = c.upn
-    )
-    on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
-    into name breakdown value group_label
+    select
+        c.time_period, c.la_code, c.urn, c.subject, c.tutor_id,
+        coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
+    from courses as c
+    left join pupil_year_groups as g
+      on g.academic_year = c.academic_year and g.upn = c.upn
 ),
 
 tutors as (

@@ -1,7 +1,8 @@
 -- pupil_year_groups: each census pupil's group in every breakdown the programme marts report
 -- (measures.md §5 on int_pupils' characteristics; prior attainment is a subject's baseline band
 -- and is not among them), unpivoted once for mart_delivery, mart_delivery_hours_dist and
--- mart_value, which give each place its pupil's groups that academic year.
+-- mart_value, which give each place (and mart_delivery each course, for its tutors) its
+-- pupil's groups that academic year.
 -- Grain: one row per academic_year × upn × breakdown in which the pupil has a group: 'total'
 --   (group 'Total') always; a NULL characteristic gives no row for its breakdown (UNPIVOT
 --   leaves NULLs out). A place whose pupil has no census row that year joins no row here: the
