@@ -78,11 +78,8 @@ by_side as (
         sum(ks_pair)::bigint as ks_pair,
         sum(expected_progress)::bigint as expected_progress
     from long
-    group by grouping sets (
-        (time_period, la_code, subject, breakdown, group_label, tutored),
-        (time_period, la_code, urn, subject, breakdown, group_label, tutored),
-        (time_period, subject, breakdown, group_label, tutored)
-    )
+    -- school, LA and National rows (rollup)
+    group by time_period, subject, breakdown, group_label, tutored, rollup(la_code, urn)
 ),
 
 by_subject as (
@@ -164,11 +161,8 @@ across_subjects as (
         sum(pupils_t)::bigint as pupils_att_t,
         sum(pupils_c)::bigint as pupils_att_c
     from long_across_subjects
-    group by grouping sets (
-        (time_period, la_code, breakdown, group_label),
-        (time_period, la_code, urn, breakdown, group_label),
-        (time_period, breakdown, group_label)
-    )
+    -- school, LA and National rows (rollup)
+    group by time_period, breakdown, group_label, rollup(la_code, urn)
 ),
 
 aggregated as (

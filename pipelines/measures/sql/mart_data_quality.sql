@@ -68,7 +68,8 @@ result_counts as (
         coalesce(sum(n) filter (where unscored_reason = 'code_n'), 0)::bigint as dq_unscored_code_n,
         coalesce(sum(n) filter (where unscored_reason = 'code_t'), 0)::bigint as dq_unscored_code_t
     from results
-    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+    -- LA and National rows (cube), each by subject and across both
+    group by time_period, cube(la_code, subject)
 ),
 
 place_counts as (
@@ -84,7 +85,8 @@ place_counts as (
         count(*) filter (where out_of_scope_year) as dq_out_of_scope_year,
         count(*) filter (where out_of_scope_place_type) as dq_out_of_scope_place_type
     from places
-    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+    -- LA and National rows (cube), each by subject and across both
+    group by time_period, cube(la_code, subject)
 ),
 
 geographies as (

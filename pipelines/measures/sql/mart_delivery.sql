@@ -121,14 +121,8 @@ aggregated as (
         sum(targets_set)                           as targets_set,
         sum(targets_met)                           as targets_met
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 -- tutors: distinct across places, so counted in their own pass (ids go no further)
@@ -149,14 +143,8 @@ tutors as (
         case when grouping(subject) = 1 then 'Total' else subject end as subject,
         count(distinct tutor_id) as tutors
     from tutor_groups
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 with_tutors as (

@@ -36,14 +36,8 @@ aggregated as (
         hours_from,
         count(*) as places
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, hours_from, la_code, urn, subject),
-        (time_period, breakdown, group_label, hours_from, la_code, urn),
-        (time_period, breakdown, group_label, hours_from, la_code, subject),
-        (time_period, breakdown, group_label, hours_from, la_code),
-        (time_period, breakdown, group_label, hours_from, subject),
-        (time_period, breakdown, group_label, hours_from)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, hours_from, rollup(la_code, urn), cube(subject)
 ),
 
 final as (

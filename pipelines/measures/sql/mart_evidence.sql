@@ -36,7 +36,8 @@ tutees as (
         count(*) filter (where baseline is null or outcome is null) as ev_tutees_lost
     from int_analysis_pupils
     where tutored
-    group by grouping sets ((time_period, la_code, subject), (time_period, subject))
+    -- LA and National rows (rollup)
+    group by time_period, subject, rollup(la_code)
 ),
 
 subject_rows as (

@@ -33,10 +33,8 @@ progress_sides as (
         from int_pupil_groups
         where in_model_sample and breakdown in (select breakdown from pairs)
     )
-    group by grouping sets (
-        (time_period, la_code, subject, breakdown, group_label, tutored),
-        (time_period, subject, breakdown, group_label, tutored)
-    )
+    -- LA and National rows (rollup)
+    group by time_period, subject, breakdown, group_label, tutored, rollup(la_code)
     having grouping(la_code) = 0 or (select several_las from run_context)
 ),
 

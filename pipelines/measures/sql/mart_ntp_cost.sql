@@ -42,14 +42,8 @@ money as (
         sum(programme_funding_gbp)          as programme_funding_gbp,
         sum(school_contribution_gbp)        as school_contribution_gbp
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 places as (
@@ -73,14 +67,8 @@ full_places as (
         case when grouping(subject) = 1 then 'Total' else subject end as subject,
         count(*) filter (where full_place)  as full_places
     from places_grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 allocations as (

@@ -60,7 +60,8 @@ counted as (
         count(distinct upn) filter (where pupil_premium = false and disadvantaged)
                                                                          as dq_tutees_disadvantaged_not_pp
     from courses
-    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+    -- LA and National rows (cube), each by subject and across both
+    group by time_period, cube(la_code, subject)
 ),
 
 std_results as (
@@ -85,7 +86,8 @@ std_counted as (
         count(*) filter (where result like '<%')                         as dq_std_below_range,
         count(*) filter (where result like '>%')                         as dq_std_above_range
     from std_results
-    group by grouping sets ((time_period, la_code, subject), (time_period, la_code), (time_period, subject), (time_period))
+    -- LA and National rows (cube), each by subject and across both
+    group by time_period, cube(la_code, subject)
 ),
 
 final as (

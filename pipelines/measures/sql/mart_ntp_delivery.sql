@@ -38,14 +38,8 @@ pupil_rows as (
         upn,
         coalesce(sum(attended_minutes) filter (where is_ntp), 0) as ntp_minutes
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject, upn),
-        (time_period, breakdown, group_label, la_code, urn, upn),
-        (time_period, breakdown, group_label, la_code, subject, upn),
-        (time_period, breakdown, group_label, la_code, upn),
-        (time_period, breakdown, group_label, subject, upn),
-        (time_period, breakdown, group_label, upn)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, upn, rollup(la_code, urn), cube(subject)
 ),
 
 pupil_starts as (
@@ -91,14 +85,8 @@ participating as (
                                                     as total_schools_participating
     from grouped as g
     left join census_schools as cs on cs.time_period = g.time_period and cs.urn = g.urn
-    group by grouping sets (
-        (g.time_period, g.breakdown, g.group_label, g.la_code, g.urn, g.subject),
-        (g.time_period, g.breakdown, g.group_label, g.la_code, g.urn),
-        (g.time_period, g.breakdown, g.group_label, g.la_code, g.subject),
-        (g.time_period, g.breakdown, g.group_label, g.la_code),
-        (g.time_period, g.breakdown, g.group_label, g.subject),
-        (g.time_period, g.breakdown, g.group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by g.time_period, g.breakdown, g.group_label, rollup(g.la_code, g.urn), cube(g.subject)
 ),
 
 school_totals as (

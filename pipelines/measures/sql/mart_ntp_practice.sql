@@ -62,14 +62,8 @@ counted as (
         sum(attended_minutes) filter (where route_code = 'school_led' and tutor_type <> 'qualified_teacher' and tutor_trained)
                                                                          as minutes_trained
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 final as (

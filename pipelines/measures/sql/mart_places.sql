@@ -76,14 +76,8 @@ aggregated as (
         sum(funding_la)      as funding_la,
         sum(funding_school)  as funding_school
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 -- the eligible cohort is the same for both subjects, so it is grouped without them
@@ -107,11 +101,8 @@ cohort as (
         urn,
         count(*) as eligible_cohort
     from cohort_grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label)
-    )
+    -- school, LA and National rows (rollup)
+    group by time_period, breakdown, group_label, rollup(la_code, urn)
 ),
 
 joined as (

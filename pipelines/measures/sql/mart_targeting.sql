@@ -119,10 +119,8 @@ aggregated as (
         sum(untutored_are_baseline)::bigint as untutored_are_baseline,
         sum(untutored_below_are)::bigint as untutored_below_are
     from long
-    group by grouping sets (
-        (time_period, la_code, subject, breakdown, group_label),
-        (time_period, subject, breakdown, group_label)
-    )
+    -- LA and National rows (rollup)
+    group by time_period, subject, breakdown, group_label, rollup(la_code)
 ),
 
 geographies as (

@@ -42,14 +42,8 @@ aggregated as (
         count(*) filter (where full_place)     as full_places,
         sum(cost_gbp)                          as total_cost_gbp
     from grouped
-    group by grouping sets (
-        (time_period, breakdown, group_label, la_code, urn, subject),
-        (time_period, breakdown, group_label, la_code, urn),
-        (time_period, breakdown, group_label, la_code, subject),
-        (time_period, breakdown, group_label, la_code),
-        (time_period, breakdown, group_label, subject),
-        (time_period, breakdown, group_label)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
 ),
 
 final as (

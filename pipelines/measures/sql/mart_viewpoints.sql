@@ -77,14 +77,8 @@ aggregated as (
         avg(change) filter (where stage = 'pair')                   as change_mean,
         stddev_samp(change) filter (where stage = 'pair')           as change_sd
     from facts
-    group by grouping sets (
-        (time_period, item, respondent, la_code, urn, subject),
-        (time_period, item, respondent, la_code, urn),
-        (time_period, item, respondent, la_code, subject),
-        (time_period, item, respondent, la_code),
-        (time_period, item, respondent, subject),
-        (time_period, item, respondent)
-    )
+    -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
+    group by time_period, item, respondent, rollup(la_code, urn), cube(subject)
 ),
 
 final as (
