@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "../core/db.ts";
 import { ensureRunContext } from "../core/run-context.ts";
 import type { ResolvedSettings } from "../core/settings.ts";
+import { createOptionalStaging } from "../transform/index.ts";
 import { studentTQuantile } from "./ols.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -15,23 +16,10 @@ const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
 /** In dependency order: mart_delivery and mart_value read mart_places (and int_programme_places, built by transform). */
 export const PROGRAMME_MARTS = ["mart_places", "mart_delivery", "mart_delivery_hours_dist", "mart_value", "mart_viewpoints"] as const;
 
-/**
- * Staged tables of the optional input files (inputs.md: sessions, viewpoints and allocations
- * may be absent). When validate made no table for one, an empty temp table with the
- * contract's columns (docs/architecture.md) stands in, so the models still run and the
- * measures that need the file come out not available.
- */
-const OPTIONAL_INPUTS: Record<string, string> = {
-  stg_sessions: `tuition_id VARCHAR, session_date DATE, minutes INTEGER, in_school_day BOOLEAN, attended BOOLEAN`,
-  stg_viewpoints: `response_id VARCHAR, tuition_id VARCHAR, respondent VARCHAR, stage VARCHAR, item VARCHAR, response INTEGER, comment VARCHAR`,
-  stg_allocations: `academic_year VARCHAR, la_code VARCHAR, urn VARCHAR, key_stage INTEGER, subject VARCHAR, places INTEGER, funding_gbp DOUBLE`,
-};
-
 /** Builds mart_places, mart_delivery, mart_delivery_hours_dist, mart_value and mart_viewpoints. */
 export async function buildProgrammeMarts(db: Db, settings: ResolvedSettings): Promise<void> {
-  for (const [table, columns] of Object.entries(OPTIONAL_INPUTS)) {
-    if (!(await db.hasTable(table))) await db.run(`create or replace temp table ${table} (${columns})`);
-  }
+  // sessions, viewpoints and allocations may be absent: empty stand-ins then (transform/index.ts)
+  await createOptionalStaging(db);
   await ensureRunContext(db, settings);
   // each census pupil's breakdown groups, unpivoted once for the marts that group places by them
   await db.runFile(join(SQL_DIR, "pupil_year_groups.sql"));

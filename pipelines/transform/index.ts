@@ -24,12 +24,19 @@ export const TRANSFORM_MODELS = [
 ] as const;
 
 /**
- * Optional inputs (inputs.md: sessions may be absent) and the refused-tuition list: when
- * validate did not create them, empty temp tables with the contract's columns stand in, so the
- * models run; with no session rows at all, hours, full place and cost are NULL (not available).
+ * The staged tables a run may lack (validate builds every stg_* table, empty where an optional
+ * input is absent; a test fixture built without validate may have none of them): the optional
+ * inputs (inputs.md: sessions, viewpoints and allocations may be absent) and the refused-tuition
+ * list. Where one is missing, an empty temp table with stg_*.sql's columns stands in, so the
+ * transform and the marts run; with no session rows at all, hours, full place and cost are NULL
+ * (not available).
  */
 const OPTIONAL_STAGING: Record<string, string> = {
   stg_sessions: "tuition_id VARCHAR, session_date DATE, minutes INTEGER, in_school_day BOOLEAN, attended BOOLEAN, _file VARCHAR, _line INTEGER",
+  stg_viewpoints:
+    "response_id VARCHAR, tuition_id VARCHAR, respondent VARCHAR, stage VARCHAR, item VARCHAR, response INTEGER, comment VARCHAR, _file VARCHAR, _line INTEGER",
+  stg_allocations:
+    "academic_year VARCHAR, la_code VARCHAR, urn VARCHAR, key_stage INTEGER, subject VARCHAR, places INTEGER, funding_gbp DOUBLE, _file VARCHAR, _line INTEGER",
   stg_tuition_refused: "upn VARCHAR, academic_year VARCHAR, subject VARCHAR",
 };
 
@@ -66,7 +73,8 @@ export async function runModelFiles(db: Db, models: readonly string[]): Promise<
   }
 }
 
-async function createOptionalStaging(db: Db): Promise<void> {
+/** Empty stand-ins for the staged tables of OPTIONAL_STAGING that this database lacks. */
+export async function createOptionalStaging(db: Db): Promise<void> {
   for (const [table, columns] of Object.entries(OPTIONAL_STAGING)) {
     if (!(await db.hasTable(table))) await db.run(`create or replace temp table ${table} (${columns})`);
   }
