@@ -18,6 +18,7 @@ import { IMPACT_BREAKDOWNS, IMPACT_MODELS } from "../pipelines/measures/models.t
 import { synthesise } from "../pipelines/synth/index.ts";
 import { transform } from "../pipelines/transform/index.ts";
 import { validate } from "../pipelines/validate/index.ts";
+import { binomialLowerBound } from "./helpers/coverage.ts";
 
 const SEEDS = Number(process.env.IMPACT_PLANTED_SEEDS ?? 20);
 const SCHOOLS = Number(process.env.IMPACT_PLANTED_SCHOOLS ?? 20);
@@ -40,23 +41,6 @@ const SUBJECTS: [string, string][] = [
  * other breakdowns' fits (two thirds of the marts' rows) would only be thrown away.
  */
 const MANIFEST = { models: IMPACT_MODELS, breakdowns: IMPACT_BREAKDOWNS.filter((b) => GROUPS.some(([breakdown]) => breakdown === b.id)) };
-
-/** Smallest count k with P(Bin(n, p) < k) ≤ alpha: fewer covered runs than k is evidence of under-coverage. */
-function binomialLowerBound(n: number, p: number, alpha: number): number {
-  let cdf = 0;
-  let k = 0;
-  for (; k <= n; k++) {
-    const pk = Math.exp(lnChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p));
-    if (cdf + pk > alpha) break;
-    cdf += pk;
-  }
-  return k;
-}
-function lnChoose(n: number, k: number): number {
-  let s = 0;
-  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
-  return s;
-}
 
 interface Outcome {
   covered: boolean;

@@ -11,24 +11,12 @@
 import { describe, expect, it } from "vitest";
 import { NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS } from "../pipelines/measures/ntp-impact.ts";
 import { withNtpSeed } from "./helpers/ntp-seed.ts";
+import { binomialLowerBound } from "./helpers/coverage.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_KS_SEEDS ?? 10);
 const SCHOOLS = 40;
 /** truth.json's name of each measure's effect. */
 const EFFECT: Record<string, "ks2_scaled_score" | "gcse_grade"> = { "KS2 scaled score": "ks2_scaled_score", "GCSE grade": "gcse_grade" };
-
-/** Smallest count k with P(Bin(n, p) < k) ≤ alpha. */
-function binomialLowerBound(n: number, p: number, alpha: number): number {
-  let cdf = 0;
-  for (let k = 0; k <= n; k++) {
-    let ln = 0;
-    for (let i = 1; i <= k; i++) ln += Math.log((n - k + i) / i);
-    const pk = Math.exp(ln + k * Math.log(p) + (n - k) * Math.log(1 - p));
-    if (cdf + pk > alpha) return k;
-    cdf += pk;
-  }
-  return n + 1;
-}
 
 interface Cell {
   seed: number;

@@ -11,28 +11,12 @@
 import { describe, expect, it } from "vitest";
 import { NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS } from "../pipelines/measures/ntp-impact.ts";
 import { withNtpSeed } from "./helpers/ntp-seed.ts";
+import { binomialLowerBound } from "./helpers/coverage.ts";
 
 const SEEDS = Number(process.env.NTP_PLANTED_SEEDS ?? 40);
 const SCHOOLS = Number(process.env.NTP_PLANTED_SCHOOLS ?? 40);
 const MIN_CELL_TUTEES = 100;
 const MIN_CELL_SCHOOLS = 20;
-
-/** Smallest count k with P(Bin(n, p) < k) ≤ alpha: fewer covered cells than k is evidence of under-coverage. */
-function binomialLowerBound(n: number, p: number, alpha: number): number {
-  let cdf = 0;
-  let k = 0;
-  for (; k <= n; k++) {
-    const pk = Math.exp(lnChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p));
-    if (cdf + pk > alpha) break;
-    cdf += pk;
-  }
-  return k;
-}
-function lnChoose(n: number, k: number): number {
-  let s = 0;
-  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
-  return s;
-}
 
 interface Cell {
   seed: number;
