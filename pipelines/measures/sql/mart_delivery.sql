@@ -73,13 +73,9 @@ place_facts as (
 ),
 
 -- the pupil's census characteristics that year give the group of each breakdown
--- (pupil_year_groups.sql); a pupil without a census row (or outside a key stage) counts in
--- the total only
+-- (pupil_year_groups.sql); a pupil without a census row counts in the total only
 grouped as (
-    select f.*, coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
-    from place_facts as f
-    left join pupil_year_groups as g
-      on g.academic_year = f.academic_year and g.upn = f.upn
+    select * from in_pupil_year_groups(place_facts)
 ),
 
 aggregated as (
@@ -127,12 +123,8 @@ aggregated as (
 
 -- tutors: distinct across places, so counted in their own pass (ids go no further)
 tutor_groups as (
-    select
-        c.time_period, c.la_code, c.urn, c.subject, c.tutor_id,
-        coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
-    from courses as c
-    left join pupil_year_groups as g
-      on g.academic_year = c.academic_year and g.upn = c.upn
+    select time_period, la_code, urn, subject, tutor_id, breakdown, group_label
+    from in_pupil_year_groups(courses)
 ),
 
 tutors as (

@@ -20,10 +20,7 @@ places as (
 grouped as (
     -- each place in its pupil's groups that year (pupil_year_groups.sql); a place whose pupil has
     -- no census row that year is in the total only
-    select pl.*, coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
-    from places as pl
-    left join pupil_year_groups as g
-      on g.academic_year = pl.academic_year and g.upn = pl.upn
+    select * from in_pupil_year_groups(places)
 ),
 
 aggregated as (

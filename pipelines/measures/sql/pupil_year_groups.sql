@@ -7,7 +7,8 @@
 --   (group 'Total') always; a NULL characteristic gives no row for its breakdown (UNPIVOT
 --   leaves NULLs out). A place whose pupil has no census row that year joins no row here: the
 --   marts count it in the total only.
--- A temp view of the run's connection, read by the marts that follow in programme.ts.
+-- A temp view of the run's connection, read by the marts that follow in programme.ts, through
+-- in_pupil_year_groups below.
 create or replace temp view pupil_year_groups as
 unpivot (
     select
@@ -18,3 +19,12 @@ unpivot (
 )
 on total, fsm_status, cla_status, first_language, sex, sen_provision, ethnicity_major, key_stage
 into name breakdown value group_label;
+
+-- in_pupil_year_groups(places): each row of the relation `places` (it has academic_year and upn)
+-- once in each of its pupil's groups that year, with the group's breakdown and group_label; a row
+-- whose pupil has no census row that year once, in the total only.
+create or replace temp macro in_pupil_year_groups(places) as table
+select p.*, coalesce(g.breakdown, 'total') as breakdown, coalesce(g.group_label, 'Total') as group_label
+from query_table(places) as p
+left join pupil_year_groups as g
+  on g.academic_year = p.academic_year and g.upn = p.upn;
