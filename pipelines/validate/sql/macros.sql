@@ -1,6 +1,7 @@
--- Shared parsing macros for the validate stage. Temporary: they live only for the
--- connection that runs validation, so the database file holds tables, not code.
--- Each macro returns NULL when the text cannot be read; a NULL input stays NULL and
+-- Shared parsing macros for the validate stage, and one shared rule (q_school_reference, at the
+-- end). Temporary: they live only for the connection that runs validation, so the database file
+-- holds tables, not code.
+-- Each parsing macro returns NULL when the text cannot be read; a NULL input stays NULL and
 -- the caller decides whether blank is allowed.
 
 -- Flags: Y/N, Yes/No, TRUE/FALSE, 1/0, any case (inputs.md).
@@ -123,3 +124,27 @@ create or replace temp macro ti_result_ntp_out_of_range(r, assessment, lo, hi) a
       and (regexp_full_match(r, '[<>]?\d+\.\d\d+') or try_cast(ltrim(r, '<>') as DOUBLE) not between lo and hi)
     else false
   end;
+
+-- q_school_reference(typed): the quarantine rows (file, line, column, value, rule, message) of a
+-- dataset whose rows name a school, for the urn of each row of the relation `typed` (it has
+-- _file, _line, urn and urn_ok) that is a well-formed URN of no loaded school (inputs.md): the
+-- school is itself held back in quarantine (parent_quarantined: fix that row and this one loads),
+-- or it is not in the schools file (unknown_school). Needs q_schools and stg_schools, so q_pupils,
+-- q_tuition and q_allocations call it after the schools are staged; a malformed urn is each
+-- caller's own bad_code rule.
+create or replace temp macro q_school_reference(typed) as table
+with held_schools as (
+    select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
+    from aliased_schools r semi join q_schools q on q.line = r._line
+    where r.urn is not null group by r.urn
+)
+select t._file, t._line, 'urn' as "column", t.urn as value, 'parent_quarantined' as rule,
+    format('school {} is itself held back ({} line {}); fix that row and this one loads', t.urn, h.file, array_to_string(h.lines, ', ')) as message
+from query_table(typed) t join held_schools h using (urn)
+where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
+union all
+select t._file, t._line, 'urn', t.urn, 'unknown_school',
+    format('school {} is not in the schools file; add it there or correct the urn', t.urn)
+from query_table(typed) t
+where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
+  and not exists (select 1 from held_schools h where h.urn = t.urn);

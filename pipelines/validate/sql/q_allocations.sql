@@ -11,11 +11,6 @@ dups as (
     from keyed where academic_year is not null and la_code is not null and ks_key is not null and subject_key is not null
     group by all having count(*) > 1
 ),
-held_schools as (
-    select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from aliased_schools r semi join q_schools q on q.line = r._line
-    where r.urn is not null group by r.urn
-),
 checks as (
     select t._file, t._line, 'academic_year+la_code+urn+key_stage+subject' as "column",
         concat_ws(' ', k.academic_year, k.la_code, nullif(k.urn_key, ''), k.ks_key, k.subject_key) as value, 'duplicate_key' as rule,
@@ -41,16 +36,8 @@ checks as (
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN (leave it blank for the LA total)', urn)
     from typed where urn is not null and not urn_ok
     union all
-    select t._file, t._line, 'urn', t.urn, 'parent_quarantined',
-        format('school {} is itself held back ({} line {}); fix that row and this one loads', t.urn, h.file, array_to_string(h.lines, ', '))
-    from typed t join held_schools h using (urn)
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-    union all
-    select t._file, t._line, 'urn', t.urn, 'unknown_school',
-        format('school {} is not in the schools file; add it there or correct the urn', t.urn)
-    from typed t
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-      and not exists (select 1 from held_schools h where h.urn = t.urn)
+    -- the urn against the schools file (macros.sql)
+    select * from q_school_reference(typed)
     union all
     select _file, _line, 'key_stage', key_stage, 'bad_code', format('key_stage "{}" is not 2, 3 or 4', key_stage)
     from typed where key_stage is not null and key_stage_i is null

@@ -12,11 +12,6 @@ dups as (
     from dup_keys d join typed t using (upn_n, academic_year_n)
     group by all
 ),
-held_schools as (
-    select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from aliased_schools r semi join q_schools q on q.line = r._line
-    where r.urn is not null group by r.urn
-),
 checks as (
     select _file, _line, 'upn' as "column", upn as value, upn_status as rule,
         case upn_status
@@ -35,16 +30,8 @@ checks as (
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN', urn)
     from typed where urn is not null and not urn_ok
     union all
-    select t._file, t._line, 'urn', t.urn, 'parent_quarantined',
-        format('school {} is itself held back ({} line {}); fix that row and this one loads', t.urn, h.file, array_to_string(h.lines, ', '))
-    from typed t join held_schools h using (urn)
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-    union all
-    select t._file, t._line, 'urn', t.urn, 'unknown_school',
-        format('school {} is not in the schools file; add it there or correct the urn', t.urn)
-    from typed t
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-      and not exists (select 1 from held_schools h where h.urn = t.urn)
+    -- the urn against the schools file (macros.sql)
+    select * from q_school_reference(typed)
     union all
     select _file, _line, 'nc_year', nc_year, case when nc_year_i is null then 'bad_code' else 'out_of_range' end,
         format('nc_year "{}" is not a National Curriculum year: write R or 1 to 13', nc_year)

@@ -10,11 +10,6 @@ held_pupils as (
     from aliased_pupils r semi join q_pupils q on q.line = r._line
     where r.upn is not null group by upper(r.upn)
 ),
-held_schools as (
-    select r.urn, min(r._file) as file, list_sort(list(distinct r._line))[1:5] as lines
-    from aliased_schools r semi join q_schools q on q.line = r._line
-    where r.urn is not null group by r.urn
-),
 loaded_pupils as (select distinct upn as upn_n from stg_pupils),
 -- group_inconsistent (programmes.md §2): the rows of one group_id must agree on where, what and
 -- by whom it was taught and what it cost; when they do not, there is no telling which is right.
@@ -59,16 +54,8 @@ checks as (
     select _file, _line, 'urn', urn, 'bad_code', format('urn "{}" is not a 6-digit URN', urn)
     from typed where urn is not null and not urn_ok
     union all
-    select t._file, t._line, 'urn', t.urn, 'parent_quarantined',
-        format('school {} is itself held back ({} line {}); fix that row and this one loads', t.urn, h.file, array_to_string(h.lines, ', '))
-    from typed t join held_schools h using (urn)
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-    union all
-    select t._file, t._line, 'urn', t.urn, 'unknown_school',
-        format('school {} is not in the schools file; add it there or correct the urn', t.urn)
-    from typed t
-    where t.urn_ok and not exists (select 1 from stg_schools s where s.urn = t.urn)
-      and not exists (select 1 from held_schools h where h.urn = t.urn)
+    -- the urn against the schools file (macros.sql)
+    select * from q_school_reference(typed)
     union all
     select _file, _line, 'academic_year', academic_year, 'bad_academic_year',
         format('academic_year "{}" is not an academic year of two consecutive years written like 2009/10 (2009-10, 2009/2010 and 200910 also work)', academic_year)
