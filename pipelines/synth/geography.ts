@@ -2,18 +2,11 @@
 // other LA and every school name is invented.
 import { Rng } from "./prng.js";
 import type { LocalAuthority } from "../core/settings.js";
+import { REGIONS as ENGLISH_REGIONS } from "../export/geography.js";
 
-const REGIONS: [string, string][] = [
-  ["E12000001", "North East"],
-  ["E12000002", "North West"],
-  ["E12000003", "Yorkshire and The Humber"],
-  ["E12000004", "East Midlands"],
-  ["E12000005", "West Midlands"],
-  ["E12000006", "East of England"],
-  ["E12000007", "London"],
-  ["E12000008", "South East"],
-  ["E12000009", "South West"],
-];
+// the nine English regions, in code order (E12000001 North East … E12000009 South West), as the
+// screener knows them
+const REGIONS: [string, string][] = [...ENGLISH_REGIONS];
 
 export const HERTFORDSHIRE: LocalAuthority = {
   old_code: "919",
