@@ -54,7 +54,7 @@ function compare(a, b) {
  * columns: [{key, label, format?}] (default: every key of the first row)
  * link: optional (row) => href for the first column.
  */
-export function dataTable(rows, { columns, caption, filename = "data.csv", search = true, link, rowsShown = Infinity } = {}) {
+export function dataTable(rows, { columns, caption, filename = "data.csv", search = true, link } = {}) {
   const id = `table-${++counter}`;
   const cols = columns ?? Object.keys(rows[0] ?? {}).map((key) => ({ key, label: key }));
   const numeric = new Set(
@@ -99,7 +99,7 @@ export function dataTable(rows, { columns, caption, filename = "data.csv", searc
   function render() {
     const shown = visible();
     tbody.replaceChildren(
-      ...shown.slice(0, rowsShown).map((r) =>
+      ...shown.map((r) =>
         el(
           "tr",
           {},
