@@ -1,5 +1,5 @@
-// The binomial bound of the planted-effect tests (impact_planted, ntp-impact-planted): how many of
-// n intervals at least must cover their target before coverage below the nominal rate is ruled out.
+// The binomial bound of the planted-effect tests (impact_planted, ntp-impact-planted and its KS
+// twin): how many of n intervals at least must cover their target before under-coverage is ruled out.
 import binomialQuantile from "@stdlib/stats-base-dists-binomial-quantile";
 
 /**
