@@ -1,5 +1,5 @@
 // The binomial bound of the planted-effect tests (impact_planted, ntp-impact-planted and its KS
-// twin): how many of n intervals at least must cover their target before under-coverage is ruled out.
+// twin): the fewest of n intervals that must cover their target; fewer is evidence of under-coverage.
 import binomialQuantile from "@stdlib/stats-base-dists-binomial-quantile";
 
 /**
