@@ -1,10 +1,12 @@
 // core/db.ts: DuckDB's worker threads (openOptions): TUITION_THREADS sets them for every database a
 // process opens unless the caller names its own; unset, DuckDB keeps its default (one per core); a
 // value that is not a whole number of threads is refused with a sentence naming the variable.
+// TUITION_BLOCK_MEMORY: the memory DuckDB's block allocator keeps (default 1GB, blockAllocatorMemory);
+// a value that is not an amount of memory is refused with a sentence naming the variable.
 // And Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
 // audit and the site's loaders ask.
 import { describe, expect, it } from "vitest";
-import { Db, openOptions } from "../pipelines/core/db.ts";
+import { blockAllocatorMemory, Db, openOptions } from "../pipelines/core/db.ts";
 
 describe("TUITION_THREADS", () => {
   it("sets threads when given and the caller names none; leaves the options alone when unset or blank", () => {
@@ -30,6 +32,34 @@ describe("TUITION_THREADS", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("TUITION_BLOCK_MEMORY", () => {
+  const setting = async (options: Record<string, string>) => {
+    const db = await Db.open(":memory:", options);
+    try {
+      return (await db.one<{ v: string }>("select current_setting('block_allocator_memory') as v"))?.v;
+    } finally {
+      db.close();
+    }
+  };
+
+  it("is 1GB unless set, and an amount of memory when set", () => {
+    expect(blockAllocatorMemory(undefined)).toBe("1GB");
+    expect(blockAllocatorMemory("")).toBe("1GB");
+    for (const ok of ["0B", "512MB", "1.5GB", "2GiB"]) expect(blockAllocatorMemory(ok)).toBe(ok);
+  });
+
+  it("refuses a value that is not an amount of memory, naming the variable and the value", () => {
+    for (const bad of ["lots", "1", "-1GB", "1 GB", "GB"])
+      expect(() => blockAllocatorMemory(bad), bad).toThrow(new RegExp(`TUITION_BLOCK_MEMORY is "${bad}": it must be an amount of memory`));
+  });
+
+  it("reaches every database opened: one with no options keeps what one opened with 1GB keeps, not DuckDB's default of none", async () => {
+    const opened = await setting({});
+    expect(opened).toBe(await setting({ block_allocator_memory: "1GB" }));
+    expect(opened).not.toBe(await setting({ block_allocator_memory: "0B" }));
   });
 });
 
