@@ -1,10 +1,12 @@
 // core/db.ts: DuckDB's worker threads (openOptions): TUITION_THREADS sets them for every database a
 // process opens unless the caller names its own; unset, DuckDB keeps its default (one per core); a
 // value that is not a whole number of threads is refused with a sentence naming the variable.
-// TUITION_BLOCK_MEMORY: the memory DuckDB's block allocator keeps (default 1GB, blockAllocatorMemory);
+// TUITION_BLOCK_MEMORY: the memory DuckDB's block allocator keeps (default 0B, blockAllocatorMemory);
 // a value that is not an amount of memory is refused with a sentence naming the variable.
 // And Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
 // audit and the site's loaders ask.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockAllocatorMemory, Db, openOptions } from "../pipelines/core/db.ts";
 
@@ -36,18 +38,9 @@ describe("TUITION_THREADS", () => {
 });
 
 describe("TUITION_BLOCK_MEMORY", () => {
-  const setting = async (options: Record<string, string>) => {
-    const db = await Db.open(":memory:", options);
-    try {
-      return (await db.one<{ v: string }>("select current_setting('block_allocator_memory') as v"))?.v;
-    } finally {
-      db.close();
-    }
-  };
-
-  it("is 1GB unless set, and an amount of memory when set", () => {
-    expect(blockAllocatorMemory(undefined)).toBe("1GB");
-    expect(blockAllocatorMemory("")).toBe("1GB");
+  it("is 0B (DuckDB's default: keep none) unless set, and an amount of memory when set", () => {
+    expect(blockAllocatorMemory(undefined)).toBe("0B");
+    expect(blockAllocatorMemory("")).toBe("0B");
     for (const ok of ["0B", "512MB", "1.5GB", "2GiB"]) expect(blockAllocatorMemory(ok)).toBe(ok);
   });
 
@@ -56,10 +49,22 @@ describe("TUITION_BLOCK_MEMORY", () => {
       expect(() => blockAllocatorMemory(bad), bad).toThrow(new RegExp(`TUITION_BLOCK_MEMORY is "${bad}": it must be an amount of memory`));
   });
 
-  it("reaches every database opened: one with no options keeps what one opened with 1GB keeps, not DuckDB's default of none", async () => {
-    const opened = await setting({});
-    expect(opened).toBe(await setting({ block_allocator_memory: "1GB" }));
-    expect(opened).not.toBe(await setting({ block_allocator_memory: "0B" }));
+  it("reaches a database a process opens with no options (a child process, so this one's environment is untouched)", () => {
+    const script = `import { Db } from ${JSON.stringify(join(import.meta.dirname, "..", "pipelines", "core", "db.ts"))};
+      const db = await Db.open(":memory:");
+      console.log((await db.one("select current_setting('block_allocator_memory') as v")).v);
+      db.close();`;
+    const setting = (value: string) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        env: { ...process.env, TUITION_BLOCK_MEMORY: value },
+        encoding: "utf8",
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    const kept = setting("1GB");
+    expect(kept).not.toBe(setting("0B"));
+    expect(kept).toMatch(/^953\.6 MiB$/); // 10^9 bytes, as DuckDB prints it
   });
 });
 

@@ -72,18 +72,23 @@ export function openOptions(options: Record<string, string>, threads: string | u
 
 /**
  * The memory DuckDB's block allocator keeps once it has used it: TUITION_BLOCK_MEMORY (an amount
- * such as 1GB or 512MB; 0B keeps none), default 1GB. DuckDB's own default keeps none: it hands
- * every freed buffer block back to the operating system and faults fresh pages in for the next.
- * The demo LA's run, runs interleaved on a two-core machine shared with other work: 28.0-35.7 s
- * without (11 runs, mean 32.0; system CPU 7.0-8.8 s), 24.8-31.8 s at 1GB (5 runs, mean 27.1;
- * system CPU 5.2-6.4 s); 2GB and 3GB were no faster, 512MB between the two; peak resident memory
- * 1.25 -> 1.55 GB (docs/benchmark.md). The memory is the instance's: a closed database gives it
- * back.
+ * such as 1GB or 512MB), default 0B, DuckDB's own default: it hands every freed buffer block back
+ * to the operating system and faults fresh pages in for the next. Keeping 1GB pays on large runs
+ * and costs on small ones, so it is the caller's choice (a national run, a large LA). Runs
+ * interleaved on a two-core machine shared with other work, without and with 1GB kept:
+ * - the demo LA (2.2M results): 28.0-35.7 s (11 runs, mean 32.0; system CPU 7.0-8.8 s) against
+ *   24.8-31.8 s (5 runs, mean 27.1; 5.2-6.4 s); peak resident memory 1.25 -> 1.55 GB;
+ * - national (`npm run bench`, one run each): 1,382 s against 1,235 s, peak 7.64 -> 6.96 GB;
+ * - a small LA (the tests' small-la-run fixture): 6.3-8.3 s against 7.1-9.3 s (system CPU
+ *   1.4-1.7 s against 2.2-2.4 s), and three 40-school ntp seeds in one process 5.1-5.4 s
+ *   against 6.0-6.2 s: the test suite, all small runs, was slower with it (vitest 757 s against
+ *   692 s from a fresh clone).
+ * The memory is the instance's: a closed database gives it back.
  */
 export function blockAllocatorMemory(value: string | undefined): string {
-  if (value === undefined || value === "") return "1GB";
+  if (value === undefined || value === "") return "0B";
   if (!/^\d+(\.\d+)?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value))
-    throw new Error(`TUITION_BLOCK_MEMORY is "${value}": it must be an amount of memory such as 1GB or 512MB (0B to keep none).`);
+    throw new Error(`TUITION_BLOCK_MEMORY is "${value}": it must be an amount of memory such as 1GB or 512MB (0B, the default, keeps none).`);
   return value;
 }
 
