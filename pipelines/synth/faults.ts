@@ -6,7 +6,7 @@
 import { iso } from "./dates.js";
 import { makeUpn, withWrongCheckLetter } from "./upn-make.js";
 import type { CsvWriter } from "./csv-writer.js";
-import type { Dataset } from "./index.js";
+import type { Dataset } from "../ingest/datasets.js";
 import type { Run } from "./pupils.js";
 
 export interface Fault {

@@ -9,6 +9,7 @@ import { generateSchool, newTruth, type GroupSums, type Run, type Writers } from
 import { plantFaults, type Fault } from "./faults.js";
 import { DGP, TA_DATES, TERMS } from "./dgp.js";
 import { parseSettings, type LocalAuthority } from "../core/settings.js";
+// the 2009 files' columns as inputs.md gives them and ingest reads them, in the same order
 import { COLUMNS, type Dataset } from "../ingest/datasets.js";
 import { academicYearLabel, laterYearWriters, UpnRegister } from "./years.js";
 import { synthesiseNtp } from "./ntp.js";
@@ -33,9 +34,6 @@ export interface SynthOptions {
   /** ntp only: the academic year, 2020/21–2023/24 (default 2022/23). */
   year?: string;
 }
-
-// The 2009 files' columns as inputs.md gives them and ingest reads them, in the same order (ingest/datasets.ts).
-export { COLUMNS, type Dataset };
 
 /** Funding per place: 12 hours (10 tuition + 2 liaison) at £27 plus £100 to the school. */
 const FUNDING_PER_PLACE = 12 * 27 + 100;
