@@ -178,7 +178,7 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
       m,
       new Set((await db.all<{ c: string }>(`select column_name as c from information_schema.columns where table_name = ?`, [m])).map((r) => r.c)),
     );
-  const dimOf = (m: string, c: string, alias = "") => (martColumns.get(m)!.has(c) ? `coalesce(${alias}${ident(c)}, 'Total')` : "'Total'");
+  const dimOf = (m: string, c: string) => (martColumns.get(m)!.has(c) ? `coalesce(${ident(c)}, 'Total')` : "'Total'");
   const dimSelect = (m: string) => columnFilters.map((c) => `, ${dimOf(m, c)} as ${ident(c)}`).join("");
   for (const m of marts) {
     const dup = await db.one<{ n: number }>(
@@ -217,10 +217,17 @@ async function buildReturnTable(db: Db, catalogue: CatalogueRow[], las: LocalAut
   if (stranger) throw new ReturnCheckError(`Published row for LA ${stranger.la_code} has no LA in the settings.`);
 
   const keys = marts.map((m) => `select ${KEY_COLUMNS.join(", ")}${dimSelect(m)} from ${ident(m)} where ${urnCond}`).join(" union ");
-  const joins = marts.map(
-    (m, i) => `left join ${ident(m)} p${i} on p${i}.time_period = k.time_period and p${i}.la_code = k.la_code
-      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${columnFilters.map((c) => ` and ${dimOf(m, c, `p${i}.`)} = k.${ident(c)}`).join("")}`,
-  );
+  const joins = marts.map((m, i) => {
+    // A filter the mart lacks is 'Total' there: a key row of another value gets a NULL time_period
+    // key, which matches nothing. Written as `'Total' = k.outcome_measure` (a condition on the
+    // key side alone), it made DuckDB join by nested loop, quadratic in the rows.
+    const [present, absent] = [true, false].map((has) => columnFilters.filter((c) => martColumns.get(m)!.has(c) === has));
+    const time = absent.length ? `case when ${absent.map((c) => `k.${ident(c)} = 'Total'`).join(" and ")} then k.time_period end` : "k.time_period";
+    return `left join ${ident(m)} p${i} on p${i}.time_period = ${time} and p${i}.la_code = k.la_code
+      and p${i}.urn is not distinct from k.urn and p${i}.subject = k.subject and p${i}.breakdown = k.breakdown and p${i}.group_label = k.group_label${present
+        .map((c) => ` and coalesce(p${i}.${ident(c)}, 'Total') = k.${ident(c)}`)
+        .join("")}`;
+  });
   const school = level === "school" && (await db.hasTable("stg_schools"));
   const national = "k.la_code = 'National'";
   const geo: Record<string, string> = {

@@ -14,8 +14,10 @@ select
     c.place_cost_gbp,
     case when a.tutored then case when a.full_place then 'full' else 'partial' end end as place
 from int_ntp_analysis_pupils as a
+-- a comparison pupil's upn key is NULL, which matches nothing: `on a.tutored and ...` (a condition
+-- on the left side alone) made DuckDB join by nested loop, 9.3 s of a 400-school LA's run
 left join int_ntp_place_costs as c
-    on a.tutored and c.academic_year = a.academic_year and c.upn = a.upn and c.subject = a.subject
+    on c.academic_year = a.academic_year and c.upn = case when a.tutored then a.upn end and c.subject = a.subject
 where a.baseline is not null and a.outcome is not null
   and a.cla is not null and a.eal is not null and a.female is not null and a.sen_any is not null;
 
