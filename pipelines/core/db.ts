@@ -1,8 +1,10 @@
 // One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
 // parameters always bound (never spliced into SQL), rows returned as plain JS values.
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { nestedLoopsIn } from "./join-check.ts";
 
 /**
  * TUITION_PROFILE=<file> appends one line per statement (seconds, then what ran, then the
@@ -16,6 +18,8 @@ import { basename } from "node:path";
  */
 const PROFILE = process.env.TUITION_PROFILE;
 const PROFILE_MEMORY = process.env.TUITION_PROFILE_MEMORY === "1";
+/** TUITION_JOIN_CHECK=<file>: the joins by nested loop of every statement, listed there (join-check.ts). */
+const JOIN_CHECK = process.env.TUITION_JOIN_CHECK;
 
 /** The process's peak resident MB since the last reset, then resets it (Linux only; else 0). */
 function peakResidentMb(): number {
@@ -93,6 +97,15 @@ export function blockAllocatorMemory(value: string | undefined): string {
 }
 
 let scratchCount = 0;
+let profileCount = 0;
+
+/** With TUITION_JOIN_CHECK, a connection writes each statement's profile to a file of its own, returned. */
+async function profiled(connection: DuckDBConnection): Promise<string | undefined> {
+  if (!JOIN_CHECK) return undefined;
+  const file = join(tmpdir(), `tuition-profile-${process.pid}-${++profileCount}.json`);
+  await connection.run(`set enable_profiling = 'json'; set profiling_output = ${literal(file)}`);
+  return file;
+}
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -102,6 +115,8 @@ export class Db {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** Where DuckDB writes each statement's profile, with TUITION_JOIN_CHECK. */
+    private readonly profile?: string,
   ) {}
 
   /** Opens (or creates) a database file; ":memory:" for a scratch database. */
@@ -111,22 +126,33 @@ export class Db {
       ...openOptions(options, process.env.TUITION_THREADS),
     });
     const connection = await instance.connect();
-    return new Db(path, instance, connection);
+    return new Db(path, instance, connection, await profiled(connection));
+  }
+
+  /** Runs one statement, timed with TUITION_PROFILE; with TUITION_JOIN_CHECK, its nested-loop joins are listed. */
+  private async statement<T>(label: string, work: () => Promise<T>): Promise<T> {
+    if (!this.profile || !JOIN_CHECK) return timed(label, work);
+    rmSync(this.profile, { force: true });
+    const result = await timed(label, work);
+    const what = label.replace(/\s+/g, " ").trim().slice(0, 300);
+    for (const loop of nestedLoopsIn(this.profile))
+      appendFileSync(JOIN_CHECK, `${loop.operator}\t${loop.rows.join(" x ")} rows\t${loop.condition.replace(/\s+/g, " ")}\t${what}\n`);
+    return result;
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await timed(sql, () => this.connection.run(sql, params));
+    await this.statement(sql, () => this.connection.run(sql, params));
   }
 
   /** Runs a query and returns its rows as plain objects (BIGINT as number where safe). */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await timed(sql, () => this.connection.runAndReadAll(sql, params));
+    const reader = await this.statement(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS().map((r) => normaliseRow(r)) as T[];
   }
 
   /** Rows as arrays in column order: cheaper than objects for wide results written straight out. */
   async rows(sql: string, params?: Params): Promise<unknown[][]> {
-    const reader = await timed(sql, () => this.connection.runAndReadAll(sql, params));
+    const reader = await this.statement(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowsJS() as unknown[][];
   }
 
@@ -163,7 +189,17 @@ export class Db {
 
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
   async runFile(path: string): Promise<void> {
-    await timed(`file ${basename(path)}`, () => this.connection.run(readFileSync(path, "utf8")));
+    const sql = readFileSync(path, "utf8");
+    if (!this.profile) {
+      await timed(`file ${basename(path)}`, () => this.connection.run(sql));
+      return;
+    }
+    // one statement at a time, so that each one's profile is read
+    const statements = await this.connection.extractStatements(sql);
+    for (let i = 0; i < statements.count; i++) {
+      const prepared = await statements.prepare(i);
+      await this.statement(`file ${basename(path)}, statement ${i + 1}`, () => prepared.run());
+    }
   }
 
   /**
@@ -176,11 +212,12 @@ export class Db {
     const connection = await this.instance.connect();
     await connection.run(`attach ':memory:' as ${name}`);
     await connection.run(`use ${name}`);
-    const db = new Db(`${this.path} (scratch)`, this.instance, connection);
+    const db = new Db(`${this.path} (scratch)`, this.instance, connection, await profiled(connection));
     return {
       db,
       release: async () => {
         connection.closeSync();
+        if (db.profile) rmSync(db.profile, { force: true });
         await this.run(`detach ${name}`);
       },
     };
@@ -189,6 +226,7 @@ export class Db {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.profile) rmSync(this.profile, { force: true });
   }
 }
 
