@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesise } from "../pipelines/synth/index.ts";
+import { placeNames } from "../pipelines/synth/geography.ts";
+import { makeNtpSchools } from "../pipelines/synth/ntp-schools.ts";
+import { Rng } from "../pipelines/synth/prng.ts";
 import { courseCost, type Route } from "../pipelines/core/ntp-rules.ts";
 import { loadSettings, parseSettings } from "../pipelines/core/settings.ts";
 import { Db } from "../pipelines/core/db.ts";
@@ -353,6 +356,21 @@ describe("planted effects (§5)", () => {
     const share = y.filter((p: any) => !p.std_baseline).length / y.length;
     expect(share).toBeGreaterThan(0.04);
     expect(share).toBeLessThan(0.2);
+  });
+});
+
+describe("a large LA (§2: a pupil's UPN is its own)", () => {
+  it("every school has an establishment number of its own, so no two pupils share a UPN (LA, establishment, year of issue, serial)", () => {
+    // At 400 schools the academies' numbers (6901 on) ran into the special schools' (7001 on):
+    // 976 pupils shared a UPN with another and were quarantined, with all their results.
+    for (const count of [120, 400, 2000]) {
+      const geo = new Rng(1, 11);
+      const schools = makeNtpSchools("919", count, geo, placeNames(geo));
+      expect(schools).toHaveLength(count);
+      const estabs = schools.map((s) => s.laestab);
+      expect(new Set(estabs).size, `${count} schools`).toBe(count);
+      expect(estabs.every((e) => /^919\d{4}$/.test(e))).toBe(true);
+    }
   });
 });
 

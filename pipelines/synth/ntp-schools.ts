@@ -38,11 +38,23 @@ export function makeNtpSchools(la: string, count: number, rng: Rng, names: strin
     ...Array<NtpPhase>(nAp).fill("ap"),
   ];
   const estabNext: Record<string, number> = { primary: 2001, secondary: 4001, special: 7001, ap: 1101, academy: 6901 };
+  // Every school a number of its own: the kinds' ranges meet in a large LA (past about 100
+  // academies, 6901 on reaches the special schools' 7001), and a pupil's UPN carries the number,
+  // so two schools sharing one gave pupils the same UPN (976 pupils of a 400-school LA quarantined).
+  const taken = new Set<number>();
+  const estabOf = (kind: string): string => {
+    let n = estabNext[kind];
+    while (taken.has(n)) n++;
+    if (n > 9999) throw new Error(`synth --programme ntp: ${count} schools need more than the four-digit establishment numbers`);
+    taken.add(n);
+    estabNext[kind] = n + 1;
+    return String(n);
+  };
   let urn = 200_000;
   let nameIx = Math.floor(rng.next() * names.length);
   return phases.map((phase) => {
     const academy = phase !== "ap" && rng.bool(phase === "secondary" ? 0.6 : 0.3);
-    const estab = String(estabNext[academy ? "academy" : phase]++);
+    const estab = estabOf(academy ? "academy" : phase);
     const place = names[nameIx++ % names.length];
     const name =
       phase === "primary"
