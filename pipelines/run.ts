@@ -1,31 +1,17 @@
-// Orchestrates one run: ingest → validate → transform → measures → export, into a new
-// database file that replaces the last good one only when every stage has passed.
+// Orchestrates one run: ingest → validate here, then transform → measures → export (stages.ts),
+// into a new database file that replaces the last good one only when every stage has passed.
 // A run that fails or is killed leaves the previous database, return and site untouched.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Db, ident, MEMORY_LIMIT } from "./core/db.ts";
+import { Db, MEMORY_LIMIT } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
 import { guard, setStopMessage } from "./core/interrupt.ts";
-import { loadSettings, programmeOf, type ResolvedSettings } from "./core/settings.ts";
+import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
 import { ingest, InputError } from "./ingest/index.ts";
 import { refuseInput } from "./ingest/refusal.ts";
 import { dropValidatedInputs, validate, writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
 import { refuseUnusableInput } from "./validate/refusal.ts";
-import { transform } from "./transform/index.ts";
-import { buildDescriptiveMarts } from "./measures/descriptive.ts";
-import { buildImpactMarts } from "./measures/impact.ts";
-import { buildEvidenceMart } from "./measures/evidence.ts";
-import { buildProgrammeMarts } from "./measures/programme.ts";
-import { buildNtpDataQualityMart, buildNtpMarts, buildNtpPracticeMart } from "./measures/ntp.ts";
-import { buildNtpImpactMart } from "./measures/ntp-impact.ts";
-import { transformNtp } from "./transform/ntp.ts";
-import { NTP_CATALOGUE_DIR } from "./export/catalogue.ts";
-import { publish } from "./export/disclosure.ts";
-import { writeReturn } from "./export/return.ts";
-import { assertReleaseClean, canariesFromDb } from "./export/audit.ts";
-import { writePrivateOutputs } from "./export/private.ts";
-import { writeNtpPrivateOutputs } from "./export/ntp-private.ts";
 
 export const DATABASE_NAME = "tuition-impact.duckdb";
 const ROOT = resolve(import.meta.dirname, "..");
@@ -108,47 +94,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     // Refused before anything is written: the catch below removes the scratch database.
     await refuseUnusableInput(db, settings, report, undefined, problems);
     await dropValidatedInputs(db);
-    // An ntp run builds what its profile has so far: §13 delivery, §14 cost and the data-quality
-    // reading of the programme's rules (programmes.md). The 2009 models would misread its scales,
-    // codes and years, so they are not run, and its release holds the NTP marts only.
-    const ntp = programmeOf(settings) === "ntp";
-    await reporter.stage("transform", async () => {
-      if (ntp)
-        await transformNtp(db, settings); // the run context and the ntp int_* models
-      else await transform(db, settings);
-    });
-    await reporter.stage("measures", async () => {
-      if (ntp) {
-        await buildNtpMarts(db, settings);
-        await buildNtpDataQualityMart(db);
-        await buildNtpPracticeMart(db);
-        await buildNtpImpactMart(db, settings); // §3 on the Standardised score: published for the site (catalogue level none)
-        return;
-      }
-      await buildDescriptiveMarts(db, settings);
-      await buildProgrammeMarts(db, settings);
-      await buildImpactMarts(db, settings);
-      await buildEvidenceMart(db); // reads mart_impact and mart_balance
-    });
-    await reporter.stage("publish", () => publish(db, settings, ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}));
-    await recordRun(db, settings, options);
-    await reporter.stage("export", async () => {
-      await writeReturn(db, settings, join(staging, "return"));
-      await writePrivateOutputs(db, join(staging, "private"));
-      if (ntp) await writeNtpPrivateOutputs(db, join(staging, "private"));
-      await writeQuarantineReport(db, join(staging, "private", "quarantine.csv"));
-    });
-    await dropScratchTables(db);
-    // The release is audited as it will be published (outputs.md §2), with the run's own tutor
-    // ids and comments as canaries: a breach refuses it here, before anything is swapped in.
-    await reporter.stage("audit", async () =>
-      assertReleaseClean(join(staging, "return"), "the return", {
-        threshold: settings.suppression_threshold,
-        canaries: await canariesFromDb(db),
-        database: db,
-        ...(ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}),
-      }),
-    );
+    await recordRun(db, settings);
+    // The stages' modules are loaded only now: a dry run or a refused input never runs them, and
+    // loading them (the models, the release's writers) took 0.3 s of each such command.
+    const { buildRelease } = await import("./stages.ts");
+    await buildRelease(db, settings, reporter, staging);
     const result: RunResult = {
       database: join(out, DATABASE_NAME),
       files: await fileCounts(db),
@@ -253,20 +203,8 @@ async function loadAndValidate(db: Db, input: string, settings: ResolvedSettings
   return { problems: ingested.problems, report: await buildValidateReport(db, guesses) };
 }
 
-/**
- * Drops the run's scratch (its temp tables and views, never written to its file) once the release
- * is written: nothing reads them after export, and the audit's tables share their memory limit.
- */
-async function dropScratchTables(db: Db): Promise<void> {
-  const scratch = await db.all<{ name: string; kind: string }>(
-    `select view_name as name, 'view' as kind from duckdb_views() where temporary and not internal
-     union all select table_name, 'table' from duckdb_tables() where temporary`,
-  );
-  for (const { name, kind } of scratch.sort((a, b) => b.kind.localeCompare(a.kind))) await db.run(`drop ${kind} if exists ${ident(name)}`);
-}
-
 /** Provenance: what went in, with which settings and tool version, and when. */
-async function recordRun(db: Db, settings: ResolvedSettings, options: RunOptions) {
+async function recordRun(db: Db, settings: ResolvedSettings) {
   await db.run(
     `create or replace table run_info as select
        $version::varchar as tool_version,
@@ -288,7 +226,6 @@ async function recordRun(db: Db, settings: ResolvedSettings, options: RunOptions
            c.rows_loaded, c.rows_quarantined
     from ingest_files f left join validate_counts c using (dataset, file)
     order by f.dataset, f.file`);
-  void options;
 }
 
 async function fileCounts(db: Db): Promise<FileCounts[]> {
