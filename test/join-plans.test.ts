@@ -17,12 +17,21 @@ const root = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "tuition-join-plans-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What a process run with TUITION_JOIN_CHECK listed (nothing if it wrote no file). */
-function listed(name: string, args: string[]): string[] {
+/**
+ * The joins a process run with TUITION_JOIN_CHECK listed, and how many statements it profiled (each
+ * database it closed says so on a "#" line): a check that did not take would list nothing too.
+ */
+function listed(name: string, args: string[]): { loops: string[]; profiled: number } {
   const file = join(dir, `${name}.txt`);
   const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, TUITION_JOIN_CHECK: file }, encoding: "utf8" });
   expect(r.status, `${name}: ${r.stderr}`).toBe(0);
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : [];
+  expect(existsSync(file), `${name}: the check wrote nothing`).toBe(true);
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  const profiled = lines
+    .map((l) => /^# .*: (\d+) of (\d+) statements profiled$/.exec(l))
+    .filter((m) => m !== null)
+    .reduce((sum, m) => sum + Number(m[1]), 0);
+  return { loops: lines.filter((l) => !l.startsWith("#")), profiled };
 }
 
 const cli = (...args: string[]) => [join(root, "bin", "tuition-impact.js"), ...args, "--quiet"];
@@ -39,9 +48,10 @@ describe("joins by nested loop (TUITION_JOIN_CHECK)", () => {
       // a large table with a handful of rows (as the models table): by design, not listed
       await db.all(\`select count(*) from range(\${n}) a(i) join range(${MIN_ROWS - 1}) b(j) on a.i % 7 = 0 or b.j = 1\`);
       db.close();`;
-    const lines = listed("control", ["--import", "tsx", "--input-type=module", "-e", script]);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^(BLOCKWISE_NL_JOIN|NESTED_LOOP_JOIN)\\t${MIN_ROWS * 10} x ${MIN_ROWS * 10} rows\\t.*a\\.i < 500`));
+    const { loops, profiled } = listed("control", ["--import", "tsx", "--input-type=module", "-e", script]);
+    expect(profiled).toBe(3);
+    expect(loops).toHaveLength(1);
+    expect(loops[0]).toMatch(new RegExp(`^(BLOCKWISE_NL_JOIN|NESTED_LOOP_JOIN)\\t${MIN_ROWS * 10} x ${MIN_ROWS * 10} rows\\t.*a\\.i < 500`));
   });
 
   it("none in a 2009 programme run of two LAs over two years", () => {
@@ -51,7 +61,10 @@ describe("joins by nested loop (TUITION_JOIN_CHECK)", () => {
       await synthesise({ scale: "national", las: 2, schools: 16, years: 2, seed: 5, out: ${JSON.stringify(input)} });`;
     const synth = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(synth.status, synth.stderr).toBe(0);
-    expect(listed("national", cli("run", input, "--out", join(dir, "national-out")))).toEqual([]);
+    const { loops, profiled } = listed("national", cli("run", input, "--out", join(dir, "national-out")));
+    expect(loops).toEqual([]);
+    // the run's queries were profiled and read (about 480; DDL and inserts of values leave no profile)
+    expect(profiled).toBeGreaterThan(250);
   }, 300_000);
 
   it("none in an ntp LA's run", () => {
@@ -61,6 +74,8 @@ describe("joins by nested loop (TUITION_JOIN_CHECK)", () => {
       encoding: "utf8",
     });
     expect(synth.status, synth.stderr).toBe(0);
-    expect(listed("ntp", cli("run", input, "--out", join(dir, "ntp-out")))).toEqual([]);
+    const { loops, profiled } = listed("ntp", cli("run", input, "--out", join(dir, "ntp-out")));
+    expect(loops).toEqual([]);
+    expect(profiled).toBeGreaterThan(250); // about 340
   }, 300_000);
 });

@@ -119,6 +119,9 @@ export class Db {
     private readonly profile?: string,
   ) {}
 
+  /** With TUITION_JOIN_CHECK: statements run, and those whose profile was read. */
+  private checked = { statements: 0, profiled: 0 };
+
   /** Opens (or creates) a database file; ":memory:" for a scratch database. */
   static async open(path: string, options: Record<string, string> = {}): Promise<Db> {
     const instance = await DuckDBInstance.create(path, {
@@ -135,9 +138,19 @@ export class Db {
     rmSync(this.profile, { force: true });
     const result = await timed(label, work);
     const what = label.replace(/\s+/g, " ").trim().slice(0, 300);
-    for (const loop of nestedLoopsIn(this.profile))
+    const loops = nestedLoopsIn(this.profile);
+    this.checked.statements++;
+    if (loops) this.checked.profiled++;
+    for (const loop of loops ?? [])
       appendFileSync(JOIN_CHECK, `${loop.operator}\t${loop.rows.join(" x ")} rows\t${loop.condition.replace(/\s+/g, " ")}\t${what}\n`);
     return result;
+  }
+
+  /** With TUITION_JOIN_CHECK: removes this connection's profile and says how many statements it checked. */
+  private endCheck(): void {
+    if (!this.profile || !JOIN_CHECK) return;
+    rmSync(this.profile, { force: true });
+    appendFileSync(JOIN_CHECK, `# ${this.path}: ${this.checked.profiled} of ${this.checked.statements} statements profiled\n`);
   }
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -217,7 +230,7 @@ export class Db {
       db,
       release: async () => {
         connection.closeSync();
-        if (db.profile) rmSync(db.profile, { force: true });
+        db.endCheck();
         await this.run(`detach ${name}`);
       },
     };
@@ -226,7 +239,7 @@ export class Db {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
-    if (this.profile) rmSync(this.profile, { force: true });
+    this.endCheck();
   }
 }
 
