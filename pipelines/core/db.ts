@@ -41,7 +41,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    const what = label.replace(/\s+/g, " ").trim().slice(0, 160);
+    const what = oneLine(label, 160);
     const cpu = process.cpuUsage(cpu0);
     const during = peakResidentMb();
     appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\t${during}\t${between}\n`);
@@ -99,12 +99,23 @@ export function blockAllocatorMemory(value: string | undefined): string {
 let scratchCount = 0;
 let profileCount = 0;
 
-/** With TUITION_JOIN_CHECK, a connection writes each statement's profile to a file of its own, returned. */
-async function profiled(connection: DuckDBConnection): Promise<string | undefined> {
+/** SQL as one line (of at most `n` characters), for the profile and the join check's list. */
+function oneLine(sql: string, n = Number.POSITIVE_INFINITY): string {
+  return sql.replace(/\s+/g, " ").trim().slice(0, n);
+}
+
+/** With TUITION_JOIN_CHECK: the file listing nested loops, and the file this connection writes each statement's profile to. */
+interface JoinCheck {
+  list: string;
+  profile: string;
+}
+
+/** With TUITION_JOIN_CHECK, the connection profiles each statement to a file of its own. */
+async function profiled(connection: DuckDBConnection): Promise<JoinCheck | undefined> {
   if (!JOIN_CHECK) return undefined;
-  const file = join(tmpdir(), `tuition-profile-${process.pid}-${++profileCount}.json`);
-  await connection.run(`set enable_profiling = 'json'; set profiling_output = ${literal(file)}`);
-  return file;
+  const profile = join(tmpdir(), `tuition-profile-${process.pid}-${++profileCount}.json`);
+  await connection.run(`set enable_profiling = 'json'; set profiling_output = ${literal(profile)}`);
+  return { list: JOIN_CHECK, profile };
 }
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -115,8 +126,8 @@ export class Db {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
-    /** Where DuckDB writes each statement's profile, with TUITION_JOIN_CHECK. */
-    private readonly profile?: string,
+    /** With TUITION_JOIN_CHECK: where the connection's profiles go and its findings are listed. */
+    private readonly check?: JoinCheck,
   ) {}
 
   /** With TUITION_JOIN_CHECK: statements run, and those whose profile was read. */
@@ -134,23 +145,22 @@ export class Db {
 
   /** Runs one statement, timed with TUITION_PROFILE; with TUITION_JOIN_CHECK, its nested-loop joins are listed. */
   private async statement<T>(label: string, work: () => Promise<T>): Promise<T> {
-    if (!this.profile || !JOIN_CHECK) return timed(label, work);
-    rmSync(this.profile, { force: true });
+    if (!this.check) return timed(label, work);
+    rmSync(this.check.profile, { force: true });
     const result = await timed(label, work);
-    const what = label.replace(/\s+/g, " ").trim().slice(0, 300);
-    const loops = nestedLoopsIn(this.profile);
+    const what = oneLine(label, 300);
+    const loops = nestedLoopsIn(this.check.profile);
     this.checked.statements++;
     if (loops) this.checked.profiled++;
-    for (const loop of loops ?? [])
-      appendFileSync(JOIN_CHECK, `${loop.operator}\t${loop.rows.join(" x ")} rows\t${loop.condition.replace(/\s+/g, " ")}\t${what}\n`);
+    for (const loop of loops ?? []) appendFileSync(this.check.list, `${loop.operator}\t${loop.rows.join(" x ")} rows\t${oneLine(loop.condition)}\t${what}\n`);
     return result;
   }
 
   /** With TUITION_JOIN_CHECK: removes this connection's profile and says how many statements it checked. */
   private endCheck(): void {
-    if (!this.profile || !JOIN_CHECK) return;
-    rmSync(this.profile, { force: true });
-    appendFileSync(JOIN_CHECK, `# ${this.path}: ${this.checked.profiled} of ${this.checked.statements} statements profiled\n`);
+    if (!this.check) return;
+    rmSync(this.check.profile, { force: true });
+    appendFileSync(this.check.list, `# ${this.path}: ${this.checked.profiled} of ${this.checked.statements} statements profiled\n`);
   }
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -203,7 +213,7 @@ export class Db {
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */
   async runFile(path: string): Promise<void> {
     const sql = readFileSync(path, "utf8");
-    if (!this.profile) {
+    if (!this.check) {
       await timed(`file ${basename(path)}`, () => this.connection.run(sql));
       return;
     }
