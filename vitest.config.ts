@@ -20,6 +20,8 @@ export default defineConfig({
     // built before, 573-586 -> 562 s. The demo LA's build keeps two (test/helpers/demo-site.ts):
     // from a fresh clone, vitest took 648 s before and 624-627 s with both.
     env: { TUITION_THREADS: "1" },
+    // The run's temp folders in one folder, removed when it ends (test/helpers/run-temp.ts).
+    globalSetup: ["./test/helpers/run-temp.ts"],
     // A skipped test fails the run and is listed with its reason (test/helpers/no-skips.ts);
     // listed first so vitest's own summary stays the last thing printed.
     reporters: ["./test/helpers/no-skips.ts", "default"],

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utim
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { builtOnce, IDLE_BEFORE_PRUNE_MS, pruneBuilds, sourcesHash } from "./helpers/source-files.ts";
+import { buildCache, builtOnce, IDLE_BEFORE_PRUNE_MS, pruneBuilds, sourcesHash } from "./helpers/source-files.ts";
 
 const HOUR = 60 * 60 * 1000;
 const NOW = Date.parse("2026-12-03T12:00:00Z");
@@ -61,7 +61,7 @@ describe("pruneBuilds", () => {
   });
 
   it("builtOnce marks its build as used each time it is asked for, and makes it once", async () => {
-    root = join(tmpdir(), `tuition-prune-test-${process.pid}-${sourcesHash(["package.json"])}`);
+    root = join(buildCache(), `tuition-prune-test-${process.pid}-${sourcesHash(["package.json"])}`);
     let made = 0;
     const ask = () => builtOnce(`tuition-prune-test-${process.pid}`, ["package.json"], async (dir) => ({ dir, made: ++made }));
     const first = await ask();

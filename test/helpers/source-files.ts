@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { withLockDir } from "../../scripts/build-site.ts";
 import { projectRoot } from "../../src/data/source.ts";
+import { BUILD_CACHE } from "./run-temp.ts";
 
 /** Framework's cache, installed packages and test output: never a source of a build. */
 const SKIP = new Set([".observablehq", "node_modules", "test-results"]);
@@ -35,7 +36,7 @@ export function sourcesHash(paths: string[]): string {
 }
 
 /**
- * What `build` returns, made once into `<system temp>/<name>-<sourcesHash(sources)>/` (the folder
+ * What `build` returns, made once into `<buildCache()>/<name>-<sourcesHash(sources)>/` (the folder
  * it is given, emptied first) and reused by every later caller while those sources are unchanged:
  * vitest runs each test file in its own worker, so the build is held by a lock folder, and a
  * worker that asks while another builds waits for it (up to `waitSeconds`) and reads its result.
@@ -44,7 +45,8 @@ export function sourcesHash(paths: string[]): string {
  */
 export async function builtOnce<T>(name: string, sources: string[], build: (dir: string) => Promise<T>, waitSeconds = 900): Promise<T> {
   const key = sourcesHash(sources);
-  const dir = join(tmpdir(), `${name}-${key}`);
+  const root = buildCache();
+  const dir = join(root, `${name}-${key}`);
   const done = join(dir, "built.json");
   const read = (): T => {
     // built.json's time is when the build was last asked for: pruneBuilds keeps a build in use.
@@ -68,9 +70,17 @@ export async function builtOnce<T>(name: string, sources: string[], build: (dir:
       );
   if (!pruned.has(name)) {
     pruned.add(name);
-    pruneBuilds(tmpdir(), name, key);
+    pruneBuilds(root, name, key);
   }
   return built;
+}
+
+/**
+ * Where builds are kept between test runs: the system temp folder, which the run's global setup
+ * (test/helpers/run-temp.ts) names in BUILD_CACHE when it points TMPDIR at the run's own folder.
+ */
+export function buildCache(): string {
+  return process.env[BUILD_CACHE] ?? tmpdir();
 }
 
 /** The names whose old builds this process has already pruned (once each is enough). */
