@@ -15,6 +15,7 @@ import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 import { builtNtpSite } from "./fixtures/ntp-site/built.ts";
 import { clippedOnPage } from "./fixtures/site/clipped.ts";
+import { coloursDifferByWidth } from "./fixtures/site/width-colours.ts";
 
 const PAGES = ["/", ...sitePages("ntp").map((p) => p.path)];
 // Its forests and readings are checked on its load at 1280 px below: a renamed page must not drop them.
@@ -78,8 +79,9 @@ describe("the ntp site in a browser, offline", () => {
           }
           if (forests) await expectForestsAndReadings(page);
           // Every rule that can report a serious violation (./fixtures/site/axe.ts) at 1280 px; at 390 px every one but colour contrast, the slowest, whose
-          // colours are the same at both widths (only the layout changes).
+          // colours are the same at both widths: the stylesheets set none by width (asserted first).
           // The content of closed <details> (each chart's data table) is not rendered, so not checked.
+          expect(await coloursDifferByWidth(page), `${path}: colours set by width`).toEqual([]);
           const serious = await seriousViolations(page, { exclude: "details:not([open]) > :not(summary)", skip: width < 900 ? ["color-contrast"] : [] });
           expect(serious, `${path} at ${width}px: axe`).toEqual([]);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
