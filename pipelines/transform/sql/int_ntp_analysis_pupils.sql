@@ -193,30 +193,47 @@ pupil_measures as (
     join measures as m on p.nc_year between m.nc_min and m.nc_max
 ),
 
-with_std_baseline as (
+-- The dated picks below are each one hash join on the pupil and a group by (max_by / min_by on
+-- the date), not a row_number() over every match: std holds one row a pupil, subject and day,
+-- and ks one a pupil, subject, scale and day, so the latest (or earliest) match is one row.
+-- The std baseline is a pupil's, whatever the measure: it is found once for each pupil row.
+std_baselines as (
+    -- the latest std in [start − 365, start]
     select
-        p.*,
-        s.score       as std_baseline,
-        s.test_name   as test_name,
-        s.assessed_on as std_baseline_on
-    from pupil_measures as p
-    left join std as s
+        p.academic_year, p.upn, p.subject,
+        max_by(s.score, s.assessed_on)     as std_baseline,
+        max_by(s.test_name, s.assessed_on) as test_name,
+        max(s.assessed_on)                 as std_baseline_on
+    from pupils as p
+    join std as s
       on s.upn = p.upn and s.subject = p.subject
      and s.assessed_on between p.anchor_start - interval 365 day and p.anchor_start
-    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by s.assessed_on desc nulls last, s.test_name) = 1
+    group by p.academic_year, p.upn, p.subject
+),
+
+ks_baselines as (
+    -- the latest key-stage result of the measure's fallback scale on or before the start
+    select
+        p.outcome_measure, p.academic_year, p.upn, p.subject,
+        max_by(k.score, k.assessed_on) as ks_baseline,
+        max(k.assessed_on)             as ks_baseline_on
+    from pupil_measures as p
+    join ks as k
+      on k.upn = p.upn and k.subject = p.subject
+     and k.scale = p.fallback_scale and k.assessed_on <= p.anchor_start
+    group by p.outcome_measure, p.academic_year, p.upn, p.subject
 ),
 
 with_baseline as (
     select
-        p.* exclude (std_baseline, std_baseline_on),
-        coalesce(p.std_baseline, k.score)                                        as baseline,
-        coalesce(p.std_baseline_on, k.assessed_on)                               as baseline_on,
-        case when p.std_baseline is not null then 'std' when k.score is not null then p.fallback_scale end as baseline_scale
-    from with_std_baseline as p
-    left join ks as k
-      on k.upn = p.upn and k.subject = p.subject
-     and k.scale = p.fallback_scale and k.assessed_on <= p.anchor_start
-    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by k.assessed_on desc nulls last) = 1
+        p.*,
+        b.test_name,
+        coalesce(b.std_baseline, k.ks_baseline)                                  as baseline,
+        coalesce(b.std_baseline_on, k.ks_baseline_on)                            as baseline_on,
+        case when b.std_baseline is not null then 'std' when k.ks_baseline is not null then p.fallback_scale end as baseline_scale
+    from pupil_measures as p
+    left join std_baselines as b using (academic_year, upn, subject)
+    left join ks_baselines as k using (outcome_measure, academic_year, upn, subject)
 ),
 
 outcomes as (
@@ -226,20 +243,30 @@ outcomes as (
     select upn, subject, scale, assessed_on, '' as test_name, score from ks where scale in ('ks2', 'gcse9')
 ),
 
+first_outcomes as (
+    -- the earliest result in (end, end + 365] on the measure's scale (std: the baseline's test)
+    select
+        p.outcome_measure, p.academic_year, p.upn, p.subject,
+        min_by(o.score, o.assessed_on) as outcome,
+        min(o.assessed_on)             as outcome_on
+    from with_baseline as p
+    join outcomes as o
+      on o.upn = p.upn and o.subject = p.subject and o.scale = p.outcome_scale
+     and o.test_name = case when p.outcome_scale = 'std' then p.test_name else '' end
+     and o.assessed_on > p.anchor_end and o.assessed_on <= p.anchor_end + interval 365 day
+    group by p.outcome_measure, p.academic_year, p.upn, p.subject
+),
+
 final as (
     select
         p.* exclude (outcome_scale, fallback_scale),
-        o.score       as outcome,
-        o.assessed_on as outcome_on,
+        o.outcome,
+        o.outcome_on,
         case
             when p.nc_year <= 2 then 1 when p.nc_year <= 6 then 2 when p.nc_year <= 9 then 3 else 4
         end                                                                      as key_stage
     from with_baseline as p
-    left join outcomes as o
-      on o.upn = p.upn and o.subject = p.subject and o.scale = p.outcome_scale
-     and o.test_name = case when p.outcome_scale = 'std' then p.test_name else '' end
-     and o.assessed_on > p.anchor_end and o.assessed_on <= p.anchor_end + interval 365 day
-    qualify row_number() over (partition by p.outcome_measure, p.academic_year, p.subject, p.upn order by o.assessed_on nulls last) = 1
+    left join first_outcomes as o using (outcome_measure, academic_year, upn, subject)
 )
 
 select * from final;
