@@ -4,7 +4,7 @@
 -- baseline is (end of the previous NC year; GCSE scale against grade C).
 -- Grain: one row per academic year × subject × eligible pupil without tuition in it, for
 -- subjects with tuition in the pupil's LA that year.
--- The as-of join to int_scores is on pupil_id (int_pupils' integer key), not the upn text.
+-- The join to int_scores is on pupil_id (int_pupils' integer key), not the upn text.
 create or replace table int_eligible_untutored as
 with tutee_starts as (
     select
@@ -40,21 +40,31 @@ untutored as (
     where pu.eligible
 ),
 
-with_baseline as (
+baselines as (
+    -- the latest score in [median_start - 365, median_start]: one hash join on the pupil and a
+    -- group by, where an as-of join sorted the scores (int_scores holds one score a pupil,
+    -- subject and day, so the latest is one row)
     select
-        u.*,
-        case when s.assessed_on >= u.median_start - 365 then s.points end as baseline,
-        case when s.assessed_on >= u.median_start - 365 then s.assessed_on end as baseline_on,
-        case when s.assessed_on >= u.median_start - 365 then s.scale end as baseline_scale
+        u.academic_year, u.pupil_id, u.subject,
+        max_by(s.points, s.assessed_on) as baseline,
+        max(s.assessed_on)              as baseline_on,
+        max_by(s.scale, s.assessed_on)  as baseline_scale
     from untutored as u
     -- only the scores that can be a baseline (from the earliest median start - 365 days to the
-    -- latest median start) are sorted for the as-of join: an earlier latest score gives no
-    -- baseline, and so does no score at all (on the demo LA, 0.5 of 1.8 CPU-s, issue 18)
-    asof left join (
+    -- latest median start) are probed
+    join (
         select * from int_scores
         where assessed_on between (select min(median_start) - 365 from median_start) and (select max(median_start) from median_start)
     ) as s
-        on s.pupil_id = u.pupil_id and s.subject = u.subject and u.median_start >= s.assessed_on
+        on s.pupil_id = u.pupil_id and s.subject = u.subject
+        and s.assessed_on between u.median_start - 365 and u.median_start
+    group by u.academic_year, u.pupil_id, u.subject
+),
+
+with_baseline as (
+    select u.*, b.baseline, b.baseline_on, b.baseline_scale
+    from untutored as u
+    left join baselines as b using (academic_year, pupil_id, subject)
 ),
 
 final as (
