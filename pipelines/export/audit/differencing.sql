@@ -36,10 +36,20 @@ members as (
   from audit_state s join set_keys k using (kid), n_canon
   where s.canon in (select cid from audit_count_canon)
 ),
+-- a set can expose only with exactly one member not shown, and that one c: those sets are found
+-- from the sets with a c not shown, and only their members not shown are counted, so the whole
+-- set is counted only for them, where grouping every member by its set counted tens of millions
+-- of sets on a national release (most of them with nothing suppressed)
+c_sets as (
+  select distinct set_id from members where not shown and any_c
+),
+one_hidden as (
+  select set_id from members semi join c_sets using (set_id) where not shown group by set_id
+  having count(*) = 1
+),
 exposed as (
-  select set_id from members group by set_id
+  select set_id from members semi join one_hidden using (set_id) group by set_id
   having count(*) filter (where is_total) = 1 and count(*) filter (where not is_total) >= 1
-    and count(*) filter (where not shown) = 1 and count(*) filter (where not shown and any_c) = 1
 ),
 -- the set in words, for the message (the same from each part of it; a b set's Total says nothing)
 named as (
