@@ -10,7 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Each worker runs its test files one after another in one process, so DuckDB, the pipeline
     // and the site's modules are loaded once per worker, not once per file (about 1.5 s each of
-    // ~90 files). No test file changes shared state: none mocks a module or sets process.env.
+    // ~90 files). No test file leaves shared state changed: none mocks a module, and the one that
+    // sets process.env (audit.test.ts, TMPDIR for one call) puts it back in a finally.
     isolate: false,
     // One DuckDB thread per database, in the workers and in every CLI they start (core/db.ts,
     // openOptions): the two workers already keep both cores busy, and DuckDB's threads would only
