@@ -13,6 +13,8 @@ import { join } from "node:path";
 /** The environment variable naming where builtOnce keeps its builds between runs. */
 export const BUILD_CACHE = "TUITION_BUILD_CACHE";
 const PREFIX = "tuition-test-run-";
+/** A run's folder: PREFIX, the pid of the vitest process that made it, then mkdtemp's suffix. */
+const RUN_FOLDER = new RegExp(`^${PREFIX}(\\d+)-`);
 
 export default function setup(): () => void {
   const system = tmpdir();
@@ -27,7 +29,7 @@ export default function setup(): () => void {
 export function removeFinishedRuns(root: string, alive: (pid: number) => boolean = isAlive): string[] {
   const removed: string[] = [];
   for (const entry of readdirSync(root)) {
-    const pid = Number(/^tuition-test-run-(\d+)-/.exec(entry)?.[1]);
+    const pid = Number(RUN_FOLDER.exec(entry)?.[1]);
     if (!pid || alive(pid)) continue;
     rmSync(join(root, entry), { recursive: true, force: true });
     removed.push(join(root, entry));
