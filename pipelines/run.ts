@@ -3,11 +3,11 @@
 // A run that fails or is killed leaves the previous database, return and site untouched.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Db, MEMORY_LIMIT } from "./core/db.ts";
+import { Db, MEMORY_LIMIT, runBlockMemory } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
 import { guard, setStopMessage } from "./core/interrupt.ts";
 import { loadSettings, type ResolvedSettings } from "./core/settings.ts";
-import { ingest, InputError } from "./ingest/index.ts";
+import { ingest, InputError, inputBytes } from "./ingest/index.ts";
 import { refuseInput } from "./ingest/refusal.ts";
 import { dropValidatedInputs, validate, writeQuarantineReport } from "./validate/index.ts";
 import { buildValidateReport, type ValidateReport } from "./validate/report.ts";
@@ -51,8 +51,10 @@ export function toolVersion(): string {
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const reporter = options.reporter ?? makeReporter(process.stderr, true);
   const settings = loadSettings(options.settingsPath ?? join(options.input, "settings.json"));
+  // DuckDB keeps freed buffer memory on a large input only (runBlockMemory in core/db.ts).
+  const block_allocator_memory = runBlockMemory(inputBytes(options.input));
   if (options.dryRun) {
-    const db = await Db.open(":memory:");
+    const db = await Db.open(":memory:", { block_allocator_memory });
     try {
       const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
       // The one file validate writes: the officer needs every quarantined row most when refused.
@@ -80,7 +82,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const building = join(out, `.building-${process.pid}.duckdb`);
   const staging = join(out, `.staging-${process.pid}`);
   // A bounded memory limit makes DuckDB spill to disk rather than grow past it (national runs).
-  const db = await Db.open(building, { memory_limit: MEMORY_LIMIT });
+  const db = await Db.open(building, { memory_limit: MEMORY_LIMIT, block_allocator_memory });
   // Ctrl-C / SIGTERM: stop the running query and remove this run's scratch (the database being
   // built, its WAL and spill folder, the staged folders) before exiting; nothing is published.
   const endGuard = guard({

@@ -2,13 +2,17 @@
 // process opens unless the caller names its own; unset, DuckDB keeps its default (one per core); a
 // value that is not a whole number of threads is refused with a sentence naming the variable.
 // TUITION_BLOCK_MEMORY: the memory DuckDB's block allocator keeps (default 0B, blockAllocatorMemory);
-// a value that is not an amount of memory is refused with a sentence naming the variable.
+// a value that is not an amount of memory is refused with a sentence naming the variable; a run keeps
+// 1GB where its input is large and the variable unset (runBlockMemory, inputBytes).
 // And Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
 // audit and the site's loaders ask.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { blockAllocatorMemory, Db, openOptions } from "../pipelines/core/db.ts";
+import { blockAllocatorMemory, Db, LARGE_INPUT_BYTES, openOptions, runBlockMemory } from "../pipelines/core/db.ts";
+import { inputBytes } from "../pipelines/ingest/index.ts";
 
 describe("TUITION_THREADS", () => {
   it("sets threads when given and the caller names none; leaves the options alone when unset or blank", () => {
@@ -65,6 +69,36 @@ describe("TUITION_BLOCK_MEMORY", () => {
     const kept = setting("1GB");
     expect(kept).not.toBe(setting("0B"));
     expect(kept).toMatch(/^953\.6 MiB$/); // 10^9 bytes, as DuckDB prints it
+  });
+});
+
+describe("a run's block allocator memory (runBlockMemory)", () => {
+  it("is 1GB for an input of LARGE_INPUT_BYTES or more and 0B below, unless TUITION_BLOCK_MEMORY says otherwise", () => {
+    expect(runBlockMemory(LARGE_INPUT_BYTES - 1, undefined)).toBe("0B");
+    expect(runBlockMemory(LARGE_INPUT_BYTES, undefined)).toBe("1GB");
+    expect(runBlockMemory(LARGE_INPUT_BYTES, "")).toBe("1GB");
+    expect(runBlockMemory(LARGE_INPUT_BYTES, "0B")).toBe("0B");
+    expect(runBlockMemory(0, "512MB")).toBe("512MB");
+    expect(() => runBlockMemory(0, "lots")).toThrow(/TUITION_BLOCK_MEMORY is "lots"/);
+  });
+
+  it("measures the dataset files of the input folder, nothing else in it, and is 0B where the folder has none to read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "input-bytes-"));
+    try {
+      for (const d of ["schools", "pupils", "tuition", "attainment"]) writeFileSync(join(dir, `${d}.csv`), "x\n");
+      writeFileSync(join(dir, "notes.csv"), "not a dataset\n");
+      expect(inputBytes(dir)).toBe(8);
+      // a sparse file: its size without writing its bytes
+      truncateSync(join(dir, "attainment.csv"), LARGE_INPUT_BYTES);
+      expect(inputBytes(dir)).toBe(LARGE_INPUT_BYTES + 6);
+      expect(runBlockMemory(inputBytes(dir), undefined)).toBe("1GB");
+      truncateSync(join(dir, "notes.csv"), 2 * LARGE_INPUT_BYTES);
+      truncateSync(join(dir, "attainment.csv"), 2);
+      expect(runBlockMemory(inputBytes(dir), undefined)).toBe("0B");
+      expect(inputBytes(join(dir, "absent"))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

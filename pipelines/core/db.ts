@@ -78,8 +78,9 @@ export function openOptions(options: Record<string, string>, threads: string | u
  * The memory DuckDB's block allocator keeps once it has used it: TUITION_BLOCK_MEMORY (an amount
  * such as 1GB or 512MB), default 0B, DuckDB's own default: it hands every freed buffer block back
  * to the operating system and faults fresh pages in for the next. Keeping 1GB pays on large runs
- * and costs on small ones, so it is the caller's choice (a national run, a large LA). Runs
- * interleaved on a two-core machine shared with other work, without and with 1GB kept:
+ * and costs on small ones, so a run chooses by the size of its input (runBlockMemory) and every
+ * other database keeps DuckDB's default. Runs interleaved on a two-core machine shared with other
+ * work, without and with 1GB kept:
  * - the demo LA (2.2M results): 28.0-35.7 s (11 runs, mean 32.0; system CPU 7.0-8.8 s) against
  *   24.8-31.8 s (5 runs, mean 27.1; 5.2-6.4 s); peak resident memory 1.25 -> 1.55 GB;
  * - national (`npm run bench`, one run each): 1,382 s against 1,235 s, peak 7.64 -> 6.96 GB;
@@ -94,6 +95,20 @@ export function blockAllocatorMemory(value: string | undefined): string {
   if (!/^\d+(\.\d+)?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value))
     throw new Error(`TUITION_BLOCK_MEMORY is "${value}": it must be an amount of memory such as 1GB or 512MB (0B, the default, keeps none).`);
   return value;
+}
+
+/**
+ * A run's input of this many bytes or more keeps 1GB (runBlockMemory). Three runs each way,
+ * interleaved, without and with 1GB kept: a 100-school LA (20 MB of input) 10.1-10.9 s against
+ * 10.4-12.1 s; a 250-school LA (48 MB) 16.5-17.6 s against 15.6-15.9 s; the demo LA (95 MB)
+ * 26.3-28.1 s against 23.2-25.5 s (more runs above). The line lies between the two smaller LAs.
+ */
+export const LARGE_INPUT_BYTES = 32 * 1024 * 1024;
+
+/** The block allocator memory of a run reading `inputBytes` of files: TUITION_BLOCK_MEMORY where set, else 1GB for a large input, else 0B. */
+export function runBlockMemory(inputBytes: number, value = process.env.TUITION_BLOCK_MEMORY): string {
+  if (value !== undefined && value !== "") return blockAllocatorMemory(value);
+  return inputBytes >= LARGE_INPUT_BYTES ? "1GB" : "0B";
 }
 
 let scratchCount = 0;

@@ -77,6 +77,24 @@ export function findDatasetFiles(folder: string): Map<Dataset, { file: string; f
   return found;
 }
 
+/** The bytes of the dataset files found in a folder. */
+function bytesOf(folder: string, found: ReturnType<typeof findDatasetFiles>): number {
+  return [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
+}
+
+/**
+ * The bytes of a folder's dataset files, for choosing settings by the size of a run before it
+ * reads anything; 0 where the folder's files cannot be found (ingest then says why).
+ */
+export function inputBytes(folder: string): number {
+  try {
+    return bytesOf(folder, findDatasetFiles(folder));
+  } catch (e) {
+    if (e instanceof InputError) return 0;
+    throw e;
+  }
+}
+
 export async function ingest(
   db: Db,
   folder: string,
@@ -87,7 +105,7 @@ export async function ingest(
   const guess = options.guessHeaders ?? false;
   const programme = programmeOf(settings);
   const found = findDatasetFiles(folder);
-  const total = [...found.values()].reduce((sum, f) => sum + statSync(join(folder, f.file)).size, 0);
+  const total = bytesOf(folder, found);
   if (options.scratch) mkdirSync(options.scratch, { recursive: true });
   const tmp = mkdtempSync(options.scratch ? join(options.scratch, "ingest-") : join(tmpdir(), "tuition-ingest-"));
   const files: IngestedFile[] = [];
