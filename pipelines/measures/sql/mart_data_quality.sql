@@ -18,21 +18,20 @@
 create table if not exists value_aliases_applied (dataset VARCHAR, file VARCHAR, "column" VARCHAR, raw_value VARCHAR, code VARCHAR, rows INTEGER);
 
 create or replace table mart_data_quality as
--- Counted once per pupil, subject and reason, then rolled up: the four grouping sets and
--- seven filtered counts then run over a few thousand counts, not every attainment row.
--- A pupil is their pupil_id (stg_pupils' integer key of the upn, which int_results carries):
--- every attainment row is grouped, and an integer hashes cheaper than a 13-character upn.
+-- Counted by period, LA, subject and reason as the rows are read, then rolled up: the four
+-- grouping sets and seven filtered counts then run over a few thousand counts at most, not every
+-- attainment row. Each result is joined to its pupil's census row (int_pupils, by pupil_id,
+-- stg_pupils' integer key of the upn, which int_results carries) before it is counted, so the
+-- one group by over every attainment row has that handful of keys: counting by pupil first kept
+-- a key for every pupil, subject and reason (national: 26.9-28.1 s, now 16.6-18.3; the same table).
 with results as (
     select
         pu.time_period, pu.la_code,
         case r.subject when 'maths' then 'Mathematics' else 'English' end as subject,
-        r.scored, r.unscored_reason, r.n
-    from (
-        select pupil_id, subject, points is not null as scored, unscored_reason, count(*) as n
-        from int_results
-        group by all
-    ) as r
+        r.points is not null as scored, r.unscored_reason, count(*) as n
+    from int_results as r
     join int_pupils as pu using (pupil_id)
+    group by all
 ),
 
 places as (
