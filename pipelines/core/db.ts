@@ -101,7 +101,8 @@ export function blockAllocatorMemory(value: string | undefined): string {
  * A run's input of this many bytes or more keeps 1GB (runBlockMemory). Three runs each way,
  * interleaved, without and with 1GB kept: a 100-school LA (20 MB of input) 10.1-10.9 s against
  * 10.4-12.1 s; a 250-school LA (48 MB) 16.5-17.6 s against 15.6-15.9 s; the demo LA (95 MB)
- * 26.3-28.1 s against 23.2-25.5 s (more runs above). The line lies between the two smaller LAs.
+ * 26.3-28.1 s (and one of 37.5 s) against 23.2-25.5 s (more runs above). The line lies between
+ * the two smaller LAs.
  */
 export const LARGE_INPUT_BYTES = 32 * 1024 * 1024;
 
