@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { seriousViolations } from "./fixtures/site/axe.ts";
-import { launch, nextFrames, openPage, watchedContext, type Watched } from "./fixtures/site/browser.ts";
+import { launch, nextFrames, openInTab, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
 import { clippedOnPage } from "./fixtures/site/clipped.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
@@ -36,6 +36,8 @@ let site: BuiltSite;
 let server: StaticServer;
 let browser: Browser;
 let watched: Watched;
+/** The phone-width context: every 390 px test's page in its one tab. */
+let phone: Watched;
 let schoolUrl: string;
 let schoolName: string;
 
@@ -44,6 +46,7 @@ beforeAll(async () => {
   server = await serveStatic(site.dist);
   browser = await launch();
   watched = await watchedContext(browser, server.origin, { width: 1280 });
+  phone = await watchedContext(browser, server.origin, { width: 390 });
   const names = readFileSync(join(site.dir, "return", "impact_schools_919_200910.csv"), "utf8")
     .trim()
     .split("\n")
@@ -57,6 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await watched?.context.close();
+  await phone?.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -145,32 +149,34 @@ async function expectPrintsOnA4(page: Page, path: string, name: string) {
 describe("every page at 1280px, offline: opens cleanly, renders its charts, passes axe, nothing cut off, in dark mode too, prints on A4", () => {
   for (const path of [...PAGES, "school page"]) {
     it(`${path} opens cleanly, renders its charts and passes axe; no sideways scroll, no clipped label, the list of pages reachable; in dark mode no axe violation of its colours; prints on A4 with no table wider than the page`, async () => {
-      const page = await openPage(watched, urlOf(path));
-      try {
-        expect(await page.locator("h1").first().textContent()).toBeTruthy();
-        // Every page says which academic year, when built and from which inputs.
-        await expect
-          .poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 })
-          .toMatch(/Academic year 2009\/10.*Data built 2010-09-30.*from attainment\.csv, pupils\.xlsx, schools\.csv, tuition\.csv/);
-        const figures = page.locator("figure.chart");
-        const want = path === "school page" ? 1 : (CHARTS[path] ?? 0);
-        expect(await figures.count()).toBeGreaterThanOrEqual(want);
-        for (let i = 0; i < want; i++) {
-          const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
-          expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
-          // Marks: circles, rects, lines or paths inside the plot's mark groups.
-          expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
-          expect(await figures.nth(i).locator("details.data table").count(), `${path} chart ${i} data table`).toBe(1);
-        }
-        expect(await seriousViolations(page), `${path}: axe`).toEqual([]);
-        const name = path === "school page" ? "school" : path === "/" ? "index" : path.slice(1).replace("/", "_");
-        await expectNothingCutOff(page, path, 1280);
-        await expectDarkModeReadable(page, path);
-        await expectPrintsOnA4(page, path, name);
-        expectClean(path);
-      } finally {
-        await page.close();
+      const page = await openInTab(watched, urlOf(path));
+      // a reader's screen at 1280 px, not the printed or dark view the test before left in the tab
+      expect(await page.evaluate(() => [innerWidth, matchMedia("print").matches, matchMedia("(prefers-color-scheme: dark)").matches])).toEqual([
+        1280,
+        false,
+        false,
+      ]);
+      expect(await page.locator("h1").first().textContent()).toBeTruthy();
+      // Every page says which academic year, when built and from which inputs.
+      await expect
+        .poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 })
+        .toMatch(/Academic year 2009\/10.*Data built 2010-09-30.*from attainment\.csv, pupils\.xlsx, schools\.csv, tuition\.csv/);
+      const figures = page.locator("figure.chart");
+      const want = path === "school page" ? 1 : (CHARTS[path] ?? 0);
+      expect(await figures.count()).toBeGreaterThanOrEqual(want);
+      for (let i = 0; i < want; i++) {
+        const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
+        expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
+        // Marks: circles, rects, lines or paths inside the plot's mark groups.
+        expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
+        expect(await figures.nth(i).locator("details.data table").count(), `${path} chart ${i} data table`).toBe(1);
       }
+      expect(await seriousViolations(page), `${path}: axe`).toEqual([]);
+      const name = path === "school page" ? "school" : path === "/" ? "index" : path.slice(1).replace("/", "_");
+      await expectNothingCutOff(page, path, 1280);
+      await expectDarkModeReadable(page, path);
+      await expectPrintsOnA4(page, path, name);
+      expectClean(path);
     }, 300_000);
   }
 });
@@ -179,7 +185,7 @@ describe("schools", () => {
   // One load of the schools page for both: the download first, while the table holds every row,
   // then the search, whose link leaves the page.
   it("the schools table downloads as CSV with the expected header and every published school row; the search finds a school, and its link opens the school's page", async () => {
-    const page = await openPage(watched, `${server.origin}/pages/schools`);
+    const page = await openInTab(watched, `${server.origin}/pages/schools`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".data-table button.download").first().click()]);
     const bytes = readFileSync((await download.path())!);
     // A byte order mark, so that Excel reads the file as UTF-8 (issue 17).
@@ -208,30 +214,23 @@ describe("schools", () => {
     await page.waitForURL(`**${schoolUrl}`);
     await expect.poll(() => page.locator("h1").first().textContent(), { timeout: 20_000 }).toBe(schoolName);
     expectClean("school search");
-    await page.close();
   });
 });
 
 describe("phone width: every page at 390px, light", () => {
   for (const path of [...PAGES, "school page"]) {
     it(`${path} fits a 390px phone screen without errors or axe violations (colour contrast on the 1280 px load: no colour set by width); no clipped label, the list of pages behind a toggle on screen`, async () => {
-      const ctx = await watchedContext(browser, server.origin, { width: 390 });
-      try {
-        const page = await openPage(ctx, urlOf(path));
-        const shown = path === "school page" ? schoolUrl : path;
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${shown} at 390px scrolls sideways`).toBeLessThanOrEqual(1);
-        // axe at phone width (layout changes what it checks: the sidebar toggle, reflowed tables):
-        // no serious or critical violation. Every rule but colour contrast, checked on the 1280 px
-        // load: the colours are the same at both widths, as the stylesheets set none by width.
-        expect(await coloursDifferByWidth(page), `${shown} at 390px: colours by width`).toEqual([]);
-        expect(await seriousViolations(page, { skip: ["color-contrast"] }), `${shown} at 390px, light: axe`).toEqual([]);
-        await expectNothingCutOff(page, shown, 390);
-        await page.close();
-        expectClean(`${shown} at 390px`, ctx);
-      } finally {
-        await ctx.context.close();
-      }
+      const page = await openInTab(phone, urlOf(path));
+      const shown = path === "school page" ? schoolUrl : path;
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${shown} at 390px scrolls sideways`).toBeLessThanOrEqual(1);
+      // axe at phone width (layout changes what it checks: the sidebar toggle, reflowed tables):
+      // no serious or critical violation. Every rule but colour contrast, checked on the 1280 px
+      // load: the colours are the same at both widths, as the stylesheets set none by width.
+      expect(await coloursDifferByWidth(page), `${shown} at 390px: colours by width`).toEqual([]);
+      expect(await seriousViolations(page, { skip: ["color-contrast"] }), `${shown} at 390px, light: axe`).toEqual([]);
+      await expectNothingCutOff(page, shown, 390);
+      expectClean(`${shown} at 390px`, phone);
     }, 300_000);
   }
 });

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sitePages } from "../pipelines/site/ntp-site.ts";
 import { seriousViolations } from "./fixtures/site/axe.ts";
-import { launch, openPage, watchedContext } from "./fixtures/site/browser.ts";
+import { launch, openInTab, watchedContext, type Watched } from "./fixtures/site/browser.ts";
 import { serveStatic, type StaticServer } from "./fixtures/site/serve.ts";
 import { builtNtpSite } from "./fixtures/ntp-site/built.ts";
 import { clippedOnPage } from "./fixtures/site/clipped.ts";
@@ -27,6 +27,8 @@ const CHARTS: Record<string, number> = { "/pages/ntp-impact": 4, "/pages/ntp-del
 
 let server: StaticServer;
 let browser: Browser;
+/** A context for each width, each test's page loaded in its one tab (openInTab). */
+const contexts = new Map<number, Watched>();
 
 beforeAll(async () => {
   const site = await builtNtpSite();
@@ -35,9 +37,11 @@ beforeAll(async () => {
     .replace(".html", "")}`;
   server = await serveStatic(site.dist);
   browser = await launch();
+  for (const width of [1280, 390]) contexts.set(width, await watchedContext(browser, server.origin, { width }));
 }, 600_000);
 
 afterAll(async () => {
+  for (const watched of contexts.values()) await watched.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -64,42 +68,39 @@ describe("the ntp site in a browser, offline", () => {
       const forests = which === "/pages/ntp-impact" && width === 1280;
       it(`${which} at ${width}px: clean, axe-clean, nothing cut off, charts drawn${forests ? "; each forest drawn with its zero line and each estimate read in words" : ""}`, async () => {
         const path = which === "school page" ? schoolUrl : which;
-        const watched = await watchedContext(browser, server.origin, { width });
-        try {
-          const page = await openPage(watched, server.origin + path);
-          expect(await page.locator("h1").first().textContent(), path).toBeTruthy();
-          await expect.poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 }).toMatch(/Academic year 2022\/23.*Data built/);
-          const figures = page.locator("figure.chart");
-          const want = CHARTS[path] ?? 0;
-          expect(await figures.count(), `${path}: charts`).toBeGreaterThanOrEqual(want);
-          for (let i = 0; i < want; i++) {
-            const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
-            expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
-            expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
-          }
-          if (forests) await expectForestsAndReadings(page);
-          // Every rule that can report a serious violation (./fixtures/site/axe.ts) at 1280 px; at 390 px every one but colour contrast, the slowest, whose
-          // colours are the same at both widths: the stylesheets set none by width (asserted first).
-          // The content of closed <details> (each chart's data table) is not rendered, so not checked.
-          expect(await coloursDifferByWidth(page), `${path}: colours set by width`).toEqual([]);
-          const serious = await seriousViolations(page, { exclude: "details:not([open]) > :not(summary)", skip: width < 900 ? ["color-contrast"] : [] });
-          expect(serious, `${path} at ${width}px: axe`).toEqual([]);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
-          expect(await page.evaluate(clippedOnPage), `${path} at ${width}px`).toEqual([]);
-          // Every symbol shown in a table is explained on the page.
-          const symbols = await page
-            .locator("#observablehq-main td")
-            .evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
-          const legends = (await page.locator(".symbol-legend").allTextContents()).join(" ");
-          for (const sym of symbols) expect(legends, `${path}: legend for ${sym}`).toMatch(new RegExp(`${sym} (suppressed|not available|not applicable)`));
-          await page.close();
-          expect(watched.outside, "requests outside the site").toEqual([]);
-          expect(watched.failed, "failed requests").toEqual([]);
-          expect(watched.errors, "console errors").toEqual([]);
-        } finally {
-          await watched.context.close();
+        const watched = contexts.get(width)!;
+        // this load's requests and messages only (the context's lists hold every earlier test's)
+        for (const list of [watched.outside, watched.failed, watched.errors]) list.length = 0;
+        const page = await openInTab(watched, server.origin + path);
+        expect(await page.locator("h1").first().textContent(), path).toBeTruthy();
+        await expect.poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 }).toMatch(/Academic year 2022\/23.*Data built/);
+        const figures = page.locator("figure.chart");
+        const want = CHARTS[path] ?? 0;
+        expect(await figures.count(), `${path}: charts`).toBeGreaterThanOrEqual(want);
+        for (let i = 0; i < want; i++) {
+          const svg = figures.nth(i).locator("svg:has(g[aria-label])").first();
+          expect(await svg.getAttribute("aria-label"), `${path} chart ${i} text alternative`).toBeTruthy();
+          expect(await svg.locator("g[aria-label] :is(circle, rect, line, path)").count(), `${path} chart ${i} marks`).toBeGreaterThan(0);
         }
+        if (forests) await expectForestsAndReadings(page);
+        // Every rule that can report a serious violation (./fixtures/site/axe.ts) at 1280 px; at 390 px every one but colour contrast, the slowest, whose
+        // colours are the same at both widths: the stylesheets set none by width (asserted first).
+        // The content of closed <details> (each chart's data table) is not rendered, so not checked.
+        expect(await coloursDifferByWidth(page), `${path}: colours set by width`).toEqual([]);
+        const serious = await seriousViolations(page, { exclude: "details:not([open]) > :not(summary)", skip: width < 900 ? ["color-contrast"] : [] });
+        expect(serious, `${path} at ${width}px: axe`).toEqual([]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(1);
+        expect(await page.evaluate(clippedOnPage), `${path} at ${width}px`).toEqual([]);
+        // Every symbol shown in a table is explained on the page.
+        const symbols = await page
+          .locator("#observablehq-main td")
+          .evaluateAll((tds) => [...new Set(tds.map((td) => td.textContent?.trim()).filter((t) => t === "c" || t === "x" || t === "z"))]);
+        const legends = (await page.locator(".symbol-legend").allTextContents()).join(" ");
+        for (const sym of symbols) expect(legends, `${path}: legend for ${sym}`).toMatch(new RegExp(`${sym} (suppressed|not available|not applicable)`));
+        expect(watched.outside, "requests outside the site").toEqual([]);
+        expect(watched.failed, "failed requests").toEqual([]);
+        expect(watched.errors, "console errors").toEqual([]);
       }, 300_000); // axe on the impact page takes minutes when the two cores are shared
     }
   }
