@@ -1,5 +1,6 @@
-// The binomial bound of the planted-effect tests (impact_planted, ntp-impact-planted and its KS
-// twin): the fewest of n intervals that must cover their target; fewer is evidence of under-coverage.
+// The binomial bound of the planted-effect tests (impact_planted, and ntp-impact-planted's
+// Standardised score and KS tests): the fewest of n intervals that must cover their target; fewer
+// is evidence of under-coverage.
 import binomialQuantile from "@stdlib/stats-base-dists-binomial-quantile";
 
 /**
