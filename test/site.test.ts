@@ -3,14 +3,14 @@
 // the fixture must never appear), a new database never served from a stale cache, and a failed
 // build leaves the previous dist/ in place.
 import JSZip from "jszip";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Db } from "../pipelines/core/db.ts";
 import { buildSite } from "../scripts/build-site.ts";
 import { builtFixtureSite, type BuiltSite } from "./fixtures/site/built.ts";
-import { CANARY, LA_CODE, makeSiteDb, THRESHOLD, TIME_PERIOD } from "./fixtures/site/make-db.ts";
+import { CANARY, LA_CODE, THRESHOLD, TIME_PERIOD } from "./fixtures/site/make-db.ts";
 import { expandSchool } from "../src/components/compact-rows.js";
 
 const UPN = /[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]/;
@@ -189,21 +189,23 @@ describe("privacy: dist/ holds only what the published tables publish", () => {
 
 describe("build-site.ts", () => {
   it("rebuilds from a new database instead of serving the loader cache, and a failed build keeps the previous dist/", async () => {
+    // The fixture site as built before (builtFixtureSite), copied with its database: then a new
+    // pipeline run, the same file name with a different published figure, and one build from it.
     const dir = mkdtempSync(join(tmpdir(), "site-rebuild-"));
     const db2 = join(dir, "tuition-impact.duckdb");
-    await makeSiteDb(db2, { schools: 2 }); // small: this test builds twice
+    copyFileSync(site.db, db2);
     const out = join(dir, "dist");
-    await buildSite({ db: db2, out, verbose: false });
+    cpSync(site.dist, out, { recursive: true });
+    const build = (db: string) => buildSite({ db, out, returnDir: join(site.dir, "return"), verbose: false });
     const englishTotal = () =>
       (dataFile(out, "impact") as { tables: { impact: Record<string, string>[] } }).tables.impact.find(
         (r) => r.subject === "English" && r.breakdown === "total",
       );
     const before = englishTotal();
-    // A new pipeline run: same file name, a different published figure.
     const w = await Db.open(db2);
     await w.run("update published_impact set b = '9.9' where subject = 'English' and breakdown = 'total'");
     w.close();
-    await buildSite({ db: db2, out, verbose: false });
+    await build(db2);
     const after = englishTotal();
     expect(before?.b).not.toBe("9.9");
     expect(after?.b).toBe("9.9");
@@ -211,7 +213,7 @@ describe("build-site.ts", () => {
     writeFileSync(join(out, "previous-build-marker.txt"), "kept");
     const broken = join(dir, "broken.duckdb");
     writeFileSync(broken, "this is not a DuckDB database");
-    await expect(buildSite({ db: broken, out, verbose: false })).rejects.toThrow(/build failed|not a valid|database/i);
+    await expect(build(broken)).rejects.toThrow(/build failed|not a valid|database/i);
     expect(readFileSync(join(out, "previous-build-marker.txt"), "utf8")).toBe("kept");
     expect(existsSync(join(out, "index.html"))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes(".building-"))).toEqual([]);
