@@ -6,7 +6,7 @@
 // so the scaled figure (8 MB) passed while the demo's dist/ was 25 MB.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import JSZip from "jszip";
 import { offeredBytes, offeredName, ZIP_ABOVE_BYTES } from "../src/data/downloadable.ts";
@@ -65,11 +65,31 @@ function weigh(path: string): Promise<{ requests: number; bytes: number; urls: s
   return weighed.get(path)!;
 }
 
+/**
+ * The one tab every page is weighed in, its cache off (as DevTools' "Disable cache"): each load
+ * then requests every file it needs, as a first visit in a new tab does, where a reused renderer
+ * could serve a file an earlier page loaded from its memory without a request (on the demo's 11
+ * pages weighed here, each page's requests and bytes were the same in new tabs, in one tab with
+ * its cache off, and in one tab with it on; the cache off makes that hold by construction). A new
+ * tab for each page, as before, started a renderer process for each (openInTab in
+ * test/fixtures/site/browser.ts): 17.1 s for those pages, against 10.6 s in one tab.
+ */
+let tab: Page | undefined;
+async function weighingTab(): Promise<Page> {
+  if (tab === undefined) {
+    tab = await watched.context.newPage();
+    const cdp = await watched.context.newCDPSession(tab);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  }
+  return tab;
+}
+
 async function load(path: string): Promise<{ requests: number; bytes: number; urls: string[] }> {
-  const page = await watched.context.newPage();
+  const page = await weighingTab();
   const sizes: Promise<number>[] = [];
   const urls: string[] = [];
-  page.on("response", (r) => {
+  const weigh = (r: Response) => {
     urls.push(r.url());
     sizes.push(
       r.body().then(
@@ -77,13 +97,17 @@ async function load(path: string): Promise<{ requests: number; bytes: number; ur
         () => 0,
       ),
     );
-  });
-  await page.goto(server.origin + path, { waitUntil: "networkidle" });
-  // and every cell displayed (Framework removes a cell's <observablehq-loading> when it first displays)
-  await page.waitForFunction(() => !document.querySelector("observablehq-loading"), undefined, { timeout: 15_000 });
-  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-  await page.close();
-  return { requests: urls.length, bytes, urls };
+  };
+  page.on("response", weigh);
+  try {
+    await page.goto(server.origin + path, { waitUntil: "networkidle" });
+    // and every cell displayed (Framework removes a cell's <observablehq-loading> when it first displays)
+    await page.waitForFunction(() => !document.querySelector("observablehq-loading"), undefined, { timeout: 15_000 });
+    const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+    return { requests: urls.length, bytes, urls };
+  } finally {
+    page.off("response", weigh);
+  }
 }
 
 describe("page weight, the demo LA", () => {
