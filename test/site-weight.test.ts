@@ -89,7 +89,7 @@ async function load(path: string): Promise<{ requests: number; bytes: number; ur
   const page = await weighingTab();
   const sizes: Promise<number>[] = [];
   const urls: string[] = [];
-  const weigh = (r: Response) => {
+  const record = (r: Response) => {
     urls.push(r.url());
     sizes.push(
       r.body().then(
@@ -98,7 +98,7 @@ async function load(path: string): Promise<{ requests: number; bytes: number; ur
       ),
     );
   };
-  page.on("response", weigh);
+  page.on("response", record);
   try {
     await page.goto(server.origin + path, { waitUntil: "networkidle" });
     // and every cell displayed (Framework removes a cell's <observablehq-loading> when it first displays)
@@ -106,7 +106,7 @@ async function load(path: string): Promise<{ requests: number; bytes: number; ur
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     return { requests: urls.length, bytes, urls };
   } finally {
-    page.off("response", weigh);
+    page.off("response", record);
   }
 }
 
