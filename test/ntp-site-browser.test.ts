@@ -69,8 +69,6 @@ describe("the ntp site in a browser, offline", () => {
       it(`${which} at ${width}px: clean, axe-clean, nothing cut off, charts drawn${forests ? "; each forest drawn with its zero line and each estimate read in words" : ""}`, async () => {
         const path = which === "school page" ? schoolUrl : which;
         const watched = contexts.get(width)!;
-        // this load's requests and messages only (the context's lists hold every earlier test's)
-        for (const list of [watched.outside, watched.failed, watched.errors]) list.length = 0;
         const page = await openInTab(watched, server.origin + path);
         expect(await page.locator("h1").first().textContent(), path).toBeTruthy();
         await expect.poll(() => page.locator(".provenance").first().textContent(), { timeout: 20_000 }).toMatch(/Academic year 2022\/23.*Data built/);
