@@ -16,6 +16,7 @@
 // The KS measures are fitted on the seeds they are read from, in the same run as the
 // Standardised score's: each seed's synth, load and transform is most of its time (about 2 s).
 import { describe, expect, it } from "vitest";
+import type { Db } from "../pipelines/core/db.ts";
 import { NTP_BREAKDOWNS, NTP_IMPACT_ROW_MODELS } from "../pipelines/measures/ntp-impact.ts";
 import { binomialLowerBound } from "./helpers/coverage.ts";
 import { withNtpSeed } from "./helpers/ntp-seed.ts";
@@ -74,9 +75,8 @@ async function runSeed(seed: number): Promise<Seed> {
 
 // biome-ignore lint/suspicious/noExplicitAny: truth.json as synth writes it
 type Truth = any;
-type SeedDb = Parameters<Parameters<typeof withNtpSeed>[3]>[0];
 
-async function standardisedCells(db: SeedDb, truth: Truth, seed: number): Promise<Cell[]> {
+async function standardisedCells(db: Db, truth: Truth, seed: number): Promise<Cell[]> {
   // each place's planted effect (truth.json), by pupil and subject as the sample names them
   const planted = new Map<string, number>();
   for (const p of truth.places) planted.set(`${p.upn}|${subjectOf(p.subject)}`, p.planted_effect);
@@ -121,7 +121,7 @@ async function standardisedCells(db: SeedDb, truth: Truth, seed: number): Promis
   return cells;
 }
 
-async function ksCells(db: SeedDb, truth: Truth, seed: number): Promise<{ cells: KsCell[]; scales: Set<string> }> {
+async function ksCells(db: Db, truth: Truth, seed: number): Promise<{ cells: KsCell[]; scales: Set<string> }> {
   const effect = new Map<string, Record<string, number | null>>();
   for (const p of truth.places) effect.set(`${p.upn}|${subjectOf(p.subject)}`, p.effect);
   const tutees = await db.all<{ upn: string; subject: string; outcome_measure: string; baseline_scale: string }>(
