@@ -55,7 +55,7 @@ from model_pupils;
 create or replace temp table ntp_impact_cluster_sums as
 with
 
-sums as (
+sums as materialized (
 select
     key_id, model_ord, breakdown, group_label, urn, cell_id, scale, nc_year, key_stage,
     count(*)::DOUBLE                                      as n,
@@ -99,14 +99,25 @@ select
     sum(outcome_at_high::DOUBLE)                          as n_high
 from ntp_impact_fitted
 group by key_id, model_ord, breakdown, group_label, urn, cell_id, scale, nc_year, key_stage
+),
+
+groups as (
+    -- gid numbers the model groups in key order (a dense rank of the rows of sums), worked out on
+    -- the groups (a few hundred) rather than by a window over every row of sums, which sorted all
+    -- their columns (0.7 of this file's 2.8 s on a 400-school ntp LA)
+    select key_id, model_ord, breakdown, group_label,
+        row_number() over (order by key_id, model_ord, breakdown, group_label)::INTEGER as gid
+    from (select distinct key_id, model_ord, breakdown, group_label from sums)
 )
 
 select
-    dense_rank() over (order by s.key_id, s.model_ord, s.breakdown, s.group_label)::INTEGER as gid,
+    g.gid,
     s.key_id, s.model_ord, s.breakdown, s.group_label, s.urn,
     case when s.cell_id = 0 then 'comparison' when s.cell_id < 0 then 'other' else 'part:' || m.parts[s.cell_id] end as cell,
     s.* exclude (key_id, model_ord, breakdown, group_label, urn, cell_id)
 from sums as s
+-- no key column is NULL (ntp_impact_pupil_groups keeps no pupil outside a group), so an equality joins them
+join groups as g using (key_id, model_ord, breakdown, group_label)
 join ntp_impact_models as m using (model_ord);
 
 create or replace temp table ntp_impact_groups as
