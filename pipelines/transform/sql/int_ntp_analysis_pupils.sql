@@ -67,10 +67,16 @@ scores as (
 ),
 
 std as (
-    select upn, subject, assessed_on, test_name, score
-    from scores
-    where score is not null
-    qualify row_number() over (partition by upn, subject, assessed_on order by is_english desc, test_name) = 1
+    -- the first of a pupil's scores in the subject that day by `english` first, then test name:
+    -- a group by (a hash of the keys), where row_number() over each partition sorted every row
+    select upn, subject, assessed_on, pick.test_name, pick.score
+    from (
+        select upn, subject, assessed_on,
+            arg_min({'test_name': test_name, 'score': score}, {'not_english': not is_english, 'test_name': test_name}) as pick
+        from scores
+        where score is not null
+        group by upn, subject, assessed_on
+    )
 ),
 
 ks_raw as (
@@ -140,8 +146,10 @@ places as (
         min(start_date)                                                          as anchor_start,
         max(end_date)                                                            as anchor_end,
         sum(attended_minutes) / 60.0                                             as hours,
-        list(struct_pack(route, group_size, attended_minutes, start_date, tuition_id)
-             order by attended_minutes desc, start_date, tuition_id)[1]          as dominant
+        -- the course with most attended minutes, then the earliest, then the first tuition_id
+        -- (which is unique, so one course): arg_min, where an ordered list sorted each place's courses
+        arg_min({'route': route, 'group_size': group_size},
+                {'minutes': -attended_minutes, 'start_date': start_date, 'tuition_id': tuition_id}) as dominant
     from courses
     group by all
 ),
