@@ -41,15 +41,13 @@ grouped as (
     into name breakdown value group_label
 ),
 
-counted as (
+course_sums as (
     select
         time_period, breakdown, group_label,
         case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
         urn,
         case when grouping(subject) = 1 then 'Total' else subject end   as subject,
-        count(distinct upn)                                              as tutees,
-        count(distinct upn) filter (where disadvantaged)                 as tutees_disadvantaged,
-        count(distinct upn) filter (where tp_ntp)                        as tutees_tp_ntp,
+        grouping(la_code, urn, subject)                                  as level,
         count(*) filter (where tp_ntp)                                   as tp_ntp_courses,
         count(*) filter (where tp_ntp and pupil_premium_else_disadvantaged) as tp_ntp_courses_pupil_premium,
         sum(attended_minutes)                                            as minutes,
@@ -64,6 +62,43 @@ counted as (
     from grouped
     -- the release's six levels: school, LA and National (rollup), each by subject and across both (cube)
     group by time_period, breakdown, group_label, rollup(la_code, urn), cube(subject)
+),
+
+row_tutees as (
+    -- each tutee once in each row they count in (the same six levels), with whether they are
+    -- disadvantaged and have a tuition partner course claimed against the grant there; counted
+    -- below, where count(distinct upn) in each of the six grouping sets kept a set of upns per
+    -- group and aggregate (most of this file's time on a 400-school ntp LA)
+    select
+        time_period, breakdown, group_label,
+        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
+        urn,
+        case when grouping(subject) = 1 then 'Total' else subject end   as subject,
+        grouping(la_code, urn, subject)                                  as level,
+        bool_or(disadvantaged)                                           as disadvantaged,
+        bool_or(tp_ntp)                                                  as tp_ntp
+    from grouped
+    where upn is not null
+    group by time_period, breakdown, group_label, upn, rollup(la_code, urn), cube(subject)
+),
+
+tutee_counts as (
+    select
+        time_period, breakdown, group_label, la_code, urn, subject, level,
+        count(*)                                                         as tutees,
+        count(*) filter (where disadvantaged)                            as tutees_disadvantaged,
+        count(*) filter (where tp_ntp)                                   as tutees_tp_ntp
+    from row_tutees
+    group by all
+),
+
+counted as (
+    select s.*, coalesce(t.tutees, 0) as tutees, coalesce(t.tutees_disadvantaged, 0) as tutees_disadvantaged,
+        coalesce(t.tutees_tp_ntp, 0) as tutees_tp_ntp
+    from course_sums as s
+    left join tutee_counts as t
+      on t.level = s.level and t.time_period = s.time_period and t.breakdown = s.breakdown
+     and t.group_label = s.group_label and t.la_code = s.la_code and t.urn is not distinct from s.urn and t.subject = s.subject
 ),
 
 final as (
