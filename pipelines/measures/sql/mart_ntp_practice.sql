@@ -43,11 +43,7 @@ grouped as (
 
 course_sums as (
     select
-        time_period, breakdown, group_label,
-        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
-        urn,
-        case when grouping(subject) = 1 then 'Total' else subject end   as subject,
-        grouping(la_code, urn, subject)                                  as level,
+        time_period, breakdown, group_label, la_code, urn, subject, grouping(la_code, urn, subject) as level,
         count(*) filter (where tp_ntp)                                   as tp_ntp_courses,
         count(*) filter (where tp_ntp and pupil_premium_else_disadvantaged) as tp_ntp_courses_pupil_premium,
         sum(attended_minutes)                                            as minutes,
@@ -70,11 +66,7 @@ row_tutees as (
     -- below, where count(distinct upn) in each of the six grouping sets kept a set of upns per
     -- group and aggregate (most of this file's time on a 400-school ntp LA)
     select
-        time_period, breakdown, group_label,
-        case when grouping(la_code) = 1 then 'National' else la_code end as la_code,
-        urn,
-        case when grouping(subject) = 1 then 'Total' else subject end   as subject,
-        grouping(la_code, urn, subject)                                  as level,
+        time_period, breakdown, group_label, la_code, urn, subject, grouping(la_code, urn, subject) as level,
         bool_or(disadvantaged)                                           as disadvantaged,
         bool_or(tp_ntp)                                                  as tp_ntp
     from grouped
@@ -93,12 +85,21 @@ tutee_counts as (
 ),
 
 counted as (
-    select s.*, coalesce(t.tutees, 0) as tutees, coalesce(t.tutees_disadvantaged, 0) as tutees_disadvantaged,
-        coalesce(t.tutees_tp_ntp, 0) as tutees_tp_ntp
+    -- level is grouping(la_code, urn, subject): 4 where la_code is rolled up (National rows), 1
+    -- where subject is (Total rows)
+    select
+        s.time_period, s.breakdown, s.group_label,
+        case when s.level & 4 <> 0 then 'National' else s.la_code end   as la_code,
+        s.urn,
+        case when s.level & 1 <> 0 then 'Total' else s.subject end      as subject,
+        s.* exclude (time_period, breakdown, group_label, la_code, urn, subject, level),
+        coalesce(t.tutees, 0)                                            as tutees,
+        coalesce(t.tutees_disadvantaged, 0)                              as tutees_disadvantaged,
+        coalesce(t.tutees_tp_ntp, 0)                                     as tutees_tp_ntp
     from course_sums as s
     left join tutee_counts as t
-      on t.level = s.level and t.time_period = s.time_period and t.breakdown = s.breakdown
-     and t.group_label = s.group_label and t.la_code = s.la_code and t.urn is not distinct from s.urn and t.subject = s.subject
+      on t.level = s.level and t.time_period = s.time_period and t.breakdown = s.breakdown and t.group_label = s.group_label
+     and t.la_code is not distinct from s.la_code and t.urn is not distinct from s.urn and t.subject is not distinct from s.subject
 ),
 
 final as (
