@@ -21,6 +21,7 @@
 -- ntp_impact_part_costs: per model part, the §14 cost of its tutees' places (§9), summed in the
 --   order of the pupils (urn, upn), and whether every tutee's cost is known.
 -- Temp tables.
+
 -- ntp_model_fits: whether a model (m, a row of ntp_impact_models) is fitted on a pupil of
 -- ntp_impact_pupil_groups of this measure, breakdown and side (tutored or not).
 create or replace temp macro ntp_model_fits(m, outcome_measure, breakdown, tutored) as
@@ -62,9 +63,9 @@ with
 to_sum as (
     -- tutees once for each model that fits them, in their cell; comparison pupils once (model_ord
     -- NULL): their cell is `comparison` in every model, so their sums are the same in each, and
-    -- each model that fits them is given them below. Comparison pupils are most of the rows (1.2M
-    -- of 1.4M on a 400-school ntp LA), and in two to four models each: summed model by model,
-    -- 3.1M rows went through the sums below; so, 1.6M.
+    -- `sums` gives them to each model that fits them. Comparison pupils are most of the rows (1.2M
+    -- of 1.4M on a 400-school ntp LA) and in two to four models each: summed model by model they
+    -- put 3.1M rows through the sums below, summed once 1.6M.
     select * from ntp_impact_fitted where tutored
     union all by name
     select *, null::INTEGER as model_ord, 0 as cell_id from ntp_impact_pupil_groups where not tutored
