@@ -76,6 +76,15 @@ async function runSeed(seed: number): Promise<Seed> {
 // biome-ignore lint/suspicious/noExplicitAny: truth.json as synth writes it
 type Truth = any;
 
+/** The mean of a cell's model tutees' effects (its coverage target); each must be a number in truth.json. */
+function meanEffect(effects: (number | null | undefined)[], message: string): number {
+  expect(
+    effects.every((e) => typeof e === "number"),
+    message,
+  ).toBe(true);
+  return (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+}
+
 async function standardisedCells(db: Db, truth: Truth, seed: number): Promise<Cell[]> {
   // each place's planted effect (truth.json), by pupil and subject as the sample names them
   const planted = new Map<string, number>();
@@ -103,12 +112,10 @@ async function standardisedCells(db: Db, truth: Truth, seed: number): Promise<Ce
     const part = PART.get(`${r.breakdown}|${r.group_label}`)!;
     const members = tutees.filter((t) => t.subject === r.subject && (part.column === undefined || t[part.column] === part.value));
     expect(members.length, `${seed} ${r.subject} ${r.group_label}: the cell's model tutees`).toBe(r.n_t);
-    const effects = members.map((m) => planted.get(`${m.upn}|${m.subject}`));
-    expect(
-      effects.every((e) => e !== undefined),
+    const target = meanEffect(
+      members.map((m) => planted.get(`${m.upn}|${m.subject}`)),
       `${seed} ${r.subject} ${r.group_label}: every model tutee has a planted effect`,
-    ).toBe(true);
-    const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+    );
     cells.push({
       seed,
       subject: r.subject,
@@ -136,12 +143,10 @@ async function ksCells(db: Db, truth: Truth, seed: number): Promise<{ cells: KsC
     expect(r.b, `seed ${seed} ${r.outcome_measure} ${r.subject}: estimated`).not.toBeNull();
     const members = tutees.filter((t) => t.subject === r.subject && t.outcome_measure === r.outcome_measure);
     expect(members.length).toBe(r.n_t);
-    const effects = members.map((m) => effect.get(`${m.upn}|${m.subject}`)?.[EFFECT[r.outcome_measure]!]);
-    expect(
-      effects.every((e) => typeof e === "number"),
+    const target = meanEffect(
+      members.map((m) => effect.get(`${m.upn}|${m.subject}`)?.[EFFECT[r.outcome_measure]!]),
       `seed ${seed} ${r.outcome_measure} ${r.subject}: every model tutee has an effect in truth.json`,
-    ).toBe(true);
-    const target = (effects as number[]).reduce((a, e) => a + e, 0) / effects.length;
+    );
     cells.push({ seed, measure: r.outcome_measure, subject: r.subject, covered: r.ci_low <= target && target <= r.ci_high });
   }
   const scales = new Set(tutees.filter((t) => t.outcome_measure === "KS2 scaled score").map((t) => t.baseline_scale));
