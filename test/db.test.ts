@@ -117,3 +117,56 @@ describe("Db.hasTable", () => {
     }
   });
 });
+
+describe("Db.writeTable", () => {
+  const columns = [
+    ["label", "VARCHAR"],
+    ["x", "DOUBLE"],
+    ["n", "integer"],
+    ["big", "BIGINT"],
+    ["flag", "BOOLEAN"],
+  ] as const;
+
+  it("stores each value exactly (every bit of a double, NaN included), NULL where a row has none, in row order", async () => {
+    const rows: Record<string, unknown>[] = [
+      { label: "a", x: 0.1 + 0.2, n: -7, big: 2 ** 40, flag: true },
+      { label: "ü 'quoted' \"both\"", x: 1e-300, n: 0, big: 3n, flag: false },
+      { label: "", x: Number.NaN, n: 2147483647, big: -1 },
+      { x: -1.5e308, n: null, big: undefined, flag: null },
+      { label: "bigint into DOUBLE", x: 12345678901234n },
+    ];
+    const db = await Db.open(":memory:");
+    try {
+      await db.writeTable("written", columns, rows, { temp: true });
+      const stored = await db.all("select * from written");
+      // what each row should read back as: its value, a bigint as the number it is, absent as NULL
+      const expected = rows.map((r) => Object.fromEntries(columns.map(([c]) => [c, typeof r[c] === "bigint" ? Number(r[c]) : (r[c] ?? null)])));
+      expect(stored).toEqual(expected);
+      for (const [i, r] of stored.entries()) expect(Object.is(r.x, expected[i]!.x), `row ${i + 1}: x ${r.x}`).toBe(true);
+      expect((await db.one<{ t: boolean }>("select temporary as t from duckdb_tables() where table_name = 'written'"))?.t).toBe(true);
+      expect((await db.one<{ t: string }>("select data_type as t from information_schema.columns where table_name = 'written' and column_name = 'n'"))?.t).toBe(
+        "INTEGER",
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it("refuses a value that is not its column's type, naming the table, row and column, and a column type it does not append", async () => {
+    const db = await Db.open(":memory:");
+    try {
+      await expect(
+        db.writeTable("t", columns, [
+          { label: "a", x: 1 },
+          { label: "b", x: "2.5" },
+        ]),
+      ).rejects.toThrow("writeTable t: row 2, column x (DOUBLE) holds string 2.5, not a DOUBLE");
+      await expect(db.writeTable("t", columns, [{ n: 2.5 }])).rejects.toThrow("writeTable t: row 1, column n (integer) holds number 2.5");
+      await expect(db.writeTable("t", columns, [{ label: 5 }])).rejects.toThrow("writeTable t: row 1, column label (VARCHAR) holds number 5");
+      await expect(db.writeTable("t", columns, [{ flag: 1 }])).rejects.toThrow("writeTable t: row 1, column flag (BOOLEAN) holds number 1");
+      await expect(db.writeTable("t", [["d", "DATE"]], [])).rejects.toThrow("writeTable t: column d has type DATE, which writeTable does not append");
+    } finally {
+      db.close();
+    }
+  });
+});

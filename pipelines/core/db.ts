@@ -1,6 +1,6 @@
 // One small wrapper over @duckdb/node-api so every stage talks to DuckDB the same way:
 // parameters always bound (never spliced into SQL), rows returned as plain JS values.
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -45,6 +45,34 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
     const cpu = process.cpuUsage(cpu0);
     const during = peakResidentMb();
     appendFileSync(PROFILE, `${((performance.now() - t0) / 1000).toFixed(3)}\t${what}\t${((cpu.user + cpu.system) / 1e6).toFixed(3)}\t${during}\t${between}\n`);
+  }
+}
+
+/** Appends one value of a column (never NULL: writeTable appends those) as the column's type. */
+type ColumnWriter = (appender: DuckDBAppender, value: unknown, row: number) => void;
+
+/** How writeTable appends a column's values: each type takes the JavaScript values that are exactly its values. */
+function columnWriter(table: string, column: string, type: string): ColumnWriter {
+  const refuse = (value: unknown, row: number): never => {
+    throw new Error(`writeTable ${table}: row ${row + 1}, column ${column} (${type}) holds ${typeof value} ${String(value)}, not a ${type}`);
+  };
+  const integer = (value: unknown, row: number): number => {
+    const n = typeof value === "bigint" ? Number(value) : value;
+    return typeof n === "number" && Number.isSafeInteger(n) ? n : refuse(value, row);
+  };
+  switch (type.toUpperCase()) {
+    case "VARCHAR":
+      return (a, v, row) => (typeof v === "string" ? a.appendVarchar(v) : refuse(v, row));
+    case "DOUBLE":
+      return (a, v, row) => (typeof v === "number" || typeof v === "bigint" ? a.appendDouble(Number(v)) : refuse(v, row));
+    case "INTEGER":
+      return (a, v, row) => a.appendInteger(integer(v, row));
+    case "BIGINT":
+      return (a, v, row) => a.appendBigInt(BigInt(integer(v, row)));
+    case "BOOLEAN":
+      return (a, v, row) => (typeof v === "boolean" ? a.appendBoolean(v) : refuse(v, row));
+    default:
+      throw new Error(`writeTable ${table}: column ${column} has type ${type}, which writeTable does not append (VARCHAR, DOUBLE, INTEGER, BIGINT, BOOLEAN)`);
   }
 }
 
@@ -205,8 +233,12 @@ export class Db {
   }
 
   /**
-   * (Re)creates `table` with `columns` and inserts `rows` (values by column name, missing as NULL),
-   * a few hundred rows a statement: one statement per row costs more than the figures in it.
+   * (Re)creates `table` with `columns` and appends `rows` (values by column name, missing as NULL)
+   * through DuckDB's appender, each value as its column's type: a wide table of a few hundred rows
+   * (mart_ntp_impact, 108 columns) took 0.23-0.43 s as INSERT ... VALUES with bound parameters
+   * (binding 20,000 parameters) and takes 0.03 s appended. A value whose JavaScript type is not its
+   * column's (text for a number, a fraction for an INTEGER) is refused, naming the table, column and
+   * row, rather than converted by a rule nobody chose.
    * `temp`: a table of this connection only, never written to the database file (scratch tables).
    */
   async writeTable(
@@ -216,14 +248,23 @@ export class Db {
     { temp = false }: { temp?: boolean } = {},
   ): Promise<void> {
     await this.run(`create or replace ${temp ? "temp " : ""}table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
-    const row = `(${columns.map(() => "?").join(", ")})`;
-    for (let i = 0; i < rows.length; i += 200) {
-      const batch = rows.slice(i, i + 200);
-      await this.run(
-        `insert into ${ident(table)} values ${batch.map(() => row).join(", ")}`,
-        batch.flatMap((r) => columns.map(([c]) => (r[c] ?? null) as DuckDBValue)),
-      );
-    }
+    const writers = columns.map(([column, type]) => columnWriter(table, column, type));
+    await timed(`append ${table} (${rows.length} rows)`, async () => {
+      const appender = await this.connection.createAppender(table);
+      try {
+        rows.forEach((row, i) => {
+          for (const [k, [column]] of columns.entries()) {
+            const value = row[column];
+            if (value === null || value === undefined) appender.appendNull();
+            else writers[k]!(appender, value, i);
+          }
+          appender.endRow();
+        });
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
   }
 
   /** Runs every statement of a .sql file (DuckDB accepts several statements in one call). */

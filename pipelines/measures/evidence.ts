@@ -26,7 +26,7 @@ export function mdesMultiplier(df: number, alpha = MDES_ALPHA, power = MDES_POWE
 /** Builds mart_evidence from mart_impact, mart_balance and int_analysis_pupils (after buildImpactMarts). */
 export async function buildEvidenceMart(db: Db): Promise<void> {
   const dfs = await db.all<{ df: number }>("select distinct df from mart_impact where df is not null and df > 0");
-  // one batched insert (Db.writeTable), not a statement a df
+  // one appended table (Db.writeTable), not a statement a df
   const power = dfs.map(({ df }) => ({ df: Number(df), multiplier: mdesMultiplier(Number(df)) }));
   await db.writeTable(
     "evidence_power",

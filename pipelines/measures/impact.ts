@@ -438,7 +438,7 @@ function coefficientColumns(models: ImpactModel[]): string[] {
   return [...cols, ...models.filter((m) => m.role === "school_progress").map((m) => `${m.prefix}_df`)];
 }
 
-/** Loads the coefficients into DuckDB (Db.writeTable: bound parameters, in batches). */
+/** Loads the coefficients into DuckDB (Db.writeTable: appended, each value as its column's type). */
 async function writeCoefficients(db: Db, models: ImpactModel[], rows: Row[]): Promise<void> {
   const columns = [...KEY.map((k) => [k, "varchar"] as const), ...coefficientColumns(models).map((c) => [c, "double"] as const)];
   await db.writeTable("impact_coef", columns, rows, { temp: true });
