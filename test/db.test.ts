@@ -152,6 +152,18 @@ describe("Db.writeTable", () => {
     }
   });
 
+  it("appends a temp table's rows to it, not to a table of the same name in the database file", async () => {
+    const db = await Db.open(":memory:");
+    try {
+      await db.writeTable("twice", [["n", "INTEGER"]], [{ n: 1 }]);
+      await db.writeTable("twice", [["n", "INTEGER"]], [{ n: 2 }, { n: 3 }], { temp: true });
+      expect(await db.all("select n from memory.main.twice")).toEqual([{ n: 1 }]);
+      expect(await db.all("select n from temp.main.twice")).toEqual([{ n: 2 }, { n: 3 }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("refuses a value that is not its column's type, naming the table, row and column, and a column type it does not append", async () => {
     const db = await Db.open(":memory:");
     try {

@@ -247,10 +247,11 @@ export class Db {
     rows: readonly Record<string, unknown>[],
     { temp = false }: { temp?: boolean } = {},
   ): Promise<void> {
-    await this.run(`create or replace ${temp ? "temp " : ""}table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
     const writers = columns.map(([column, type]) => columnWriter(table, column, type));
+    await this.run(`create or replace ${temp ? "temp " : ""}table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
     await timed(`append ${table} (${rows.length} rows)`, async () => {
-      const appender = await this.connection.createAppender(table);
+      // a temp table is in the catalogue "temp", which a table of the same name in the file never shadows
+      const appender = await this.connection.createAppender(table, null, temp ? "temp" : null);
       try {
         rows.forEach((row, i) => {
           for (const [k, [column]] of columns.entries()) {
