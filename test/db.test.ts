@@ -4,8 +4,9 @@
 // TUITION_BLOCK_MEMORY: the memory DuckDB's block allocator keeps (default 0B, blockAllocatorMemory);
 // a value that is not an amount of memory is refused with a sentence naming the variable; a run keeps
 // 1GB where its input is large and the variable unset (runBlockMemory, inputBytes).
-// And Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
-// audit and the site's loaders ask.
+// Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
+// audit and the site's loaders ask. And Db.writeTable, the one writer of rows from JavaScript (by
+// DuckDB's appender): every value stored exactly, a mistyped one refused with its place.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
