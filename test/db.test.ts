@@ -153,12 +153,16 @@ describe("Db.writeTable", () => {
     }
   });
 
-  it("appends a temp table's rows to it, not to a table of the same name in the database file", async () => {
+  it("appends a table's rows to it, not to a table of the same name in the other catalogue (temp or the file)", async () => {
     const db = await Db.open(":memory:");
     try {
       await db.writeTable("twice", [["n", "INTEGER"]], [{ n: 1 }]);
       await db.writeTable("twice", [["n", "INTEGER"]], [{ n: 2 }, { n: 3 }], { temp: true });
       expect(await db.all("select n from memory.main.twice")).toEqual([{ n: 1 }]);
+      expect(await db.all("select n from temp.main.twice")).toEqual([{ n: 2 }, { n: 3 }]);
+      // a file table made while a temp one of its name exists
+      await db.writeTable("twice", [["n", "INTEGER"]], [{ n: 4 }]);
+      expect(await db.all("select n from memory.main.twice")).toEqual([{ n: 4 }]);
       expect(await db.all("select n from temp.main.twice")).toEqual([{ n: 2 }, { n: 3 }]);
     } finally {
       db.close();

@@ -249,9 +249,11 @@ export class Db {
   ): Promise<void> {
     const writers = columns.map(([column, type]) => columnWriter(table, column, type));
     await this.run(`create or replace ${temp ? "temp " : ""}table ${ident(table)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
+    // The appender is given the table's catalogue ("temp", or the file's): by name alone it finds a
+    // temp table first, so a file table's rows went into a temp table of the same name.
+    const catalogue = temp ? "temp" : (await this.one<{ d: string }>("select current_database() as d"))!.d;
     await timed(`append ${table} (${rows.length} rows)`, async () => {
-      // a temp table is in the catalogue "temp", which a table of the same name in the file never shadows
-      const appender = await this.connection.createAppender(table, null, temp ? "temp" : null);
+      const appender = await this.connection.createAppender(table, null, catalogue);
       try {
         rows.forEach((row, i) => {
           for (const [k, [column]] of columns.entries()) {
