@@ -77,4 +77,19 @@ describe("header problems of every file, in one run", () => {
     expect(err.reasons[1]).toMatch(/is not an \.xlsx workbook/);
     expect(pastedBlock(err.message)).toEqual({ header_aliases: { pupils: { gender: ["Sex of pupil"] } } });
   });
+
+  // Ingest prepares the next CSV file (its scan, in JavaScript) while DuckDB loads the one before:
+  // a problem found by DuckDB in one file and one found by the scan of the next are both named, in
+  // the datasets' order, as when the files were read one after the other.
+  it("names a file DuckDB cannot read and the next file's scan problem, in the datasets' order", async () => {
+    const dir = folder({
+      "schools.csv": `${HEADERS.schools}\n100001,9192001,"School" A,919,primary,N,N,N\n`,
+      "pupils.csv": `${HEADERS.pupils}\n"K201100109001,2009/10\n`,
+    });
+    const err = await ingestOnly(dir).catch((e) => e);
+    expect(err).toBeInstanceOf(InputRefusedError);
+    expect(err.reasons).toHaveLength(2);
+    expect(err.reasons[0]).toMatch(/^schools\.csv: could not be read as CSV: .*Line: 2/);
+    expect(err.reasons[1]).toBe('pupils.csv: a quoted value opened on line 2 is never closed (an odd number of " characters). Fix the quotes on that line.');
+  });
 });

@@ -16,7 +16,7 @@ import { footerRecords, describeFooter } from "./footer.ts";
 import { readHead } from "./csv-head.ts";
 import { compareScores, findHeaderRow, HEADER_SEARCH_ROWS } from "./header-row.ts";
 import { guessHeaders, headerLookup, mapHeaders, type HeaderAliases, type HeaderProblemError } from "./headers.ts";
-import { createRawTable, type LineNumbers } from "./raw.ts";
+import { createRawTable, type LineNumbers, type SourceLayout } from "./raw.ts";
 
 export interface FileRead {
   encoding: string;
@@ -41,8 +41,29 @@ export interface FileRead {
 /** Separators we read, in order of preference when two fit the header equally. */
 const DELIMITERS = [",", ";", "\t"] as const;
 
-export async function readCsvFile(
-  db: Db,
+/**
+ * What reading a CSV file needs before DuckDB sees it, all worked out in JavaScript: its encoding
+ * (a converted copy where it is not UTF-8), header row, separator and columns, and the record scan
+ * (counts, hash, line numbers). No database: ingest prepares the next file while DuckDB loads this
+ * one (index.ts).
+ */
+export interface PreparedCsv {
+  dataset: Dataset;
+  file: string;
+  /** The whole read but DuckDB's count, which loadCsvFile fills in. */
+  read: Omit<FileRead, "rows_read">;
+  /** read_csv over the UTF-8 text, its fields named f0, f1, ... */
+  relation: string;
+  layout: SourceLayout;
+  /** The line-number breakpoints (record, offset) when few, else the path of their index file. */
+  points: number[][] | { index: string };
+  records: number;
+  valueRecords: number;
+  footerRecords: number;
+}
+
+/** The JavaScript half of reading a CSV file (see PreparedCsv); loadCsvFile is the DuckDB half. */
+export async function prepareCsvFile(
   dataset: Dataset,
   path: string,
   file: string,
@@ -53,7 +74,7 @@ export async function readCsvFile(
   guess = false,
   /** The programme profile: which columns the file is read for (programmes.md §2). */
   programme: Programme = DEFAULT_PROGRAMME,
-): Promise<FileRead> {
+): Promise<PreparedCsv> {
   // UTF-16 ("Unicode text" in Excel) is converted to UTF-8 first; the hash is of the file as given.
   const utf16 = utf16Kind(path);
   let source = path;
@@ -161,17 +182,47 @@ export async function readCsvFile(
         delim = ${literal(choice.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = ${strict}, max_line_size = ${maxLineSize},
         null_padding = ${nullPadding}, parallel = ${!(nullPadding && scan.quotedNewlines)}) s`;
 
+  const layout = { names, columns, headerWidth: header.length, dataRecords: footer.length ? footer[0].record - 1 : undefined };
+  const points =
+    scan.breakpoints > 64
+      ? { index }
+      : scan.breakpoints
+        ? readFileSync(index, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => l.split(",").map(Number))
+        : [];
+  return {
+    dataset,
+    file,
+    read: {
+      encoding,
+      bytes: utf16 ? statSync(path).size : scan.bytes,
+      sha256: originalHash ?? scan.sha256,
+      extra_columns: extra,
+      sheet: null,
+      delimiter: choice.delimiter,
+      header_line: scan.headerLine,
+      skipped,
+      headerProblem: problem,
+      guessed,
+    },
+    relation,
+    layout,
+    points,
+    records: scan.records,
+    valueRecords: scan.valueRecords,
+    footerRecords: footer.length,
+  };
+}
+
+/** The DuckDB half of reading a CSV file: raw_<dataset> from a prepared file, its records counted against the scan's. */
+export async function loadCsvFile(db: Db, prepared: PreparedCsv): Promise<FileRead> {
+  const { dataset, file, points } = prepared;
   // Record n starts on line n + 1 + offset, the offset changing only after blank lines or
   // quoted newlines. Few changes (the usual case) become a CASE expression; many, an ASOF join.
-  const layout = { names, columns, headerWidth: header.length, dataRecords: footer.length ? footer[0].record - 1 : undefined };
   let lines: LineNumbers;
-  if (scan.breakpoints <= 64) {
-    const points = scan.breakpoints
-      ? readFileSync(index, "utf8")
-          .trim()
-          .split("\n")
-          .map((l) => l.split(",").map(Number))
-      : [];
+  if (Array.isArray(points)) {
     lines = {
       offset: (record) =>
         points.length <= 1
@@ -184,40 +235,29 @@ export async function readCsvFile(
   } else {
     const table = ident(`_lines_${dataset}`);
     await db.run(`create or replace temp table ${table} as
-      select * from read_csv(${literal(index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
+      select * from read_csv(${literal(points.index)}, header = false, columns = {'rec': 'BIGINT', 'off': 'BIGINT'}, auto_detect = false)`);
     lines = { offsets: table };
   }
   try {
-    await createRawTable(db, dataset, file, relation, lines, layout);
+    await createRawTable(db, dataset, file, prepared.relation, lines, prepared.layout);
   } catch (e) {
     throw new InputError(file, `could not be read as CSV: ${firstLine((e as Error).message)}`);
   }
   // The base table holds every record DuckDB read, blank ones included: compare with our count.
   const got = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`_src_${dataset}`)}`))!.n);
-  if (got !== scan.records)
+  if (got !== prepared.records)
     throw new InputError(
       file,
-      `DuckDB read ${got} records but the file has ${scan.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`,
+      `DuckDB read ${got} records but the file has ${prepared.records}; the quoting is probably irregular. Re-save the file from Excel as CSV and try again.`,
     );
   const rows = Number((await db.one<{ n: number }>(`select count(*) as n from ${ident(`raw_${dataset}`)}`))!.n);
   // Rows are the records with a value, less the footer: counted by our scan, independently of DuckDB.
-  if (rows !== scan.valueRecords - footer.length)
+  const expected = prepared.valueRecords - prepared.footerRecords;
+  if (rows !== expected)
     throw new Error(
-      `${file}: ${rows} rows read but the file has ${scan.valueRecords - footer.length} records with values after the header; this is a bug in the pipeline, please report it.`,
+      `${file}: ${rows} rows read but the file has ${expected} records with values after the header; this is a bug in the pipeline, please report it.`,
     );
-  return {
-    encoding,
-    bytes: utf16 ? statSync(path).size : scan.bytes,
-    sha256: originalHash ?? scan.sha256,
-    rows_read: rows,
-    extra_columns: extra,
-    sheet: null,
-    delimiter: choice.delimiter,
-    header_line: scan.headerLine,
-    skipped,
-    headerProblem: problem,
-    guessed,
-  };
+  return { ...prepared.read, rows_read: rows };
 }
 
 /** "utf16le" or "utf16be" when the file starts with that byte-order mark. */

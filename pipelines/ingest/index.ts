@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { Db } from "../core/db.ts";
 import { programmeOf, type ResolvedSettings } from "../core/settings.ts";
-import { readCsvFile, type FileRead } from "./csv.ts";
+import { loadCsvFile, prepareCsvFile, type FileRead, type PreparedCsv } from "./csv.ts";
 import { DATASETS, REQUIRED_DATASETS, type Dataset } from "./datasets.ts";
 import { InputError } from "./errors.ts";
 import { createEmptyRawTable } from "./raw.ts";
@@ -112,22 +112,45 @@ export async function ingest(
   const absent: Dataset[] = [];
   // A file that cannot be used does not stop the others being read: every problem is reported at once.
   const problems: InputError[] = [];
-  let before = 0;
+  const order = DATASETS.map((dataset) => ({ dataset, entry: found.get(dataset) }));
+  // Progress counts the bytes of the files before each one, then its own as they are scanned.
+  const before: number[] = [];
+  let bytes = 0;
+  for (const { entry } of order) {
+    before.push(bytes);
+    if (entry) bytes += statSync(join(folder, entry.file)).size;
+  }
+  // A CSV file's own reading (encoding, header, the record scan with its hash: JavaScript) is done
+  // while DuckDB loads the file before it, one file ahead: the attainment file's scan runs beside
+  // the pupils file's load, and the small files' scans beside the attainment file's. Files are
+  // still loaded, and their problems reported, in DATASETS order. A workbook is read as before.
+  const onBytes = (i: number) => (done: number) => onProgress?.(`reading ${order[i].entry?.file}`, before[i] + done, total);
+  const prepare = (i: number): Promise<Settled<PreparedCsv>> | undefined => {
+    const { dataset, entry } = order[i] ?? {};
+    if (!dataset || entry?.format !== "csv") return undefined;
+    return settle(prepareCsvFile(dataset, join(folder, entry.file), entry.file, tmp, settings.header_aliases, onBytes(i), guess, programme));
+  };
+  let next = prepare(0);
   try {
-    for (const dataset of DATASETS) {
-      const entry = found.get(dataset);
+    for (const [i, { dataset, entry }] of order.entries()) {
+      const preparing = next;
       if (!entry) {
+        next = prepare(i + 1);
         absent.push(dataset);
         await createEmptyRawTable(db, dataset);
         continue;
       }
-      const path = join(folder, entry.file);
-      const onBytes = (done: number) => onProgress?.(`reading ${entry.file}`, before + done, total);
       try {
-        const read =
-          entry.format === "csv"
-            ? await readCsvFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, guess, programme)
-            : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes, settings.sheets?.[dataset], guess, programme);
+        let read: FileRead;
+        if (preparing) {
+          const prepared = await preparing;
+          next = prepare(i + 1);
+          read = await loadCsvFile(db, unsettle(prepared));
+        } else {
+          next = prepare(i + 1);
+          const path = join(folder, entry.file);
+          read = await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes(i), settings.sheets?.[dataset], guess, programme);
+        }
         files.push({ dataset, file: entry.file, format: entry.format, ...read });
         if (read.headerProblem) problems.push(read.headerProblem);
       } catch (e) {
@@ -136,9 +159,10 @@ export async function ingest(
         // Guess mode reads on: the dataset is empty, so the checks of the other files still run.
         if (guess) await createEmptyRawTable(db, dataset);
       }
-      before += statSync(path).size;
     }
   } finally {
+    // the next file's preparation may still be writing into tmp (a failure stopped the loop)
+    await next;
     rmSync(tmp, { recursive: true, force: true });
   }
   if (problems.length && !guess) throw refuseInput(problems, settings.header_aliases);
@@ -163,4 +187,19 @@ export async function ingest(
     ]);
   onProgress?.("read", total, total);
   return { files, absent, problems };
+}
+
+/** A promise's outcome as a value, so that one awaited later never goes unhandled meanwhile. */
+type Settled<T> = { value: T } | { error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function unsettle<T>(settled: Settled<T>): T {
+  if ("error" in settled) throw settled.error;
+  return settled.value;
 }
