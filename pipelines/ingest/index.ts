@@ -133,24 +133,19 @@ export async function ingest(
   let next = prepare(0);
   try {
     for (const [i, { dataset, entry }] of order.entries()) {
-      const preparing = next;
+      // this file's preparation, finished; the next file's starts now, beside this one's load
+      const prepared = next && (await next);
+      next = prepare(i + 1);
       if (!entry) {
-        next = prepare(i + 1);
         absent.push(dataset);
         await createEmptyRawTable(db, dataset);
         continue;
       }
+      const path = join(folder, entry.file);
       try {
-        let read: FileRead;
-        if (preparing) {
-          const prepared = await preparing;
-          next = prepare(i + 1);
-          read = await loadCsvFile(db, unsettle(prepared));
-        } else {
-          next = prepare(i + 1);
-          const path = join(folder, entry.file);
-          read = await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes(i), settings.sheets?.[dataset], guess, programme);
-        }
+        const read = prepared
+          ? await loadCsvFile(db, unsettle(prepared))
+          : await readXlsxFile(db, dataset, path, entry.file, tmp, settings.header_aliases, onBytes(i), settings.sheets?.[dataset], guess, programme);
         files.push({ dataset, file: entry.file, format: entry.format, ...read });
         if (read.headerProblem) problems.push(read.headerProblem);
       } catch (e) {
@@ -161,7 +156,8 @@ export async function ingest(
       }
     }
   } finally {
-    // the next file's preparation may still be writing into tmp (a failure stopped the loop)
+    // After a failure that stops the loop, the next file's preparation may still be writing into
+    // tmp: it is let finish first (its outcome is not wanted).
     await next;
     rmSync(tmp, { recursive: true, force: true });
   }
