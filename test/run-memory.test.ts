@@ -3,11 +3,13 @@
 // RAM), which put a national run's peak at 16.5 GB; and a run drops what validate read once its
 // rows are staged. The peak itself is measured by the benchmark, not here: these tests hold the
 // mechanisms to what they promise.
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSettings } from "../pipelines/core/settings.ts";
+import { projectRoot } from "../src/data/source.ts";
 import { Db } from "../pipelines/core/db.ts";
 import { auditRelease, canariesFromDb } from "../pipelines/export/audit.ts";
 import { ingest } from "../pipelines/ingest/index.ts";
@@ -104,5 +106,31 @@ describe("dropValidatedInputs", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("the dry run (validate)", () => {
+  const validate = (input: string, env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [join(projectRoot, "bin", "tuition-impact.js"), "validate", input, "--out", mkdtempSync(join(dir, "dry-")), "--quiet"], {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+
+  it("is held to the run's memory limit (TUITION_MEMORY_LIMIT), not DuckDB's default of 80% of RAM", async () => {
+    const { input } = await smallLaRun();
+    const ok = validate(input, { TUITION_MEMORY_LIMIT: "1GB" });
+    expect(ok.status, ok.stderr).toBe(0);
+    // Loading the attainment file alone takes more than 1 MB: held to that, the dry run cannot finish.
+    const starved = validate(input, { TUITION_MEMORY_LIMIT: "1MB" });
+    expect(starved.status).not.toBe(0);
+    expect(starved.stderr).toMatch(/Out of Memory/i);
+  });
+
+  it("spills into a scratch folder of its own and leaves nothing in the temp folder", async () => {
+    const { input } = await smallLaRun();
+    const temp = mkdtempSync(join(dir, "tmp-"));
+    const r = validate(input, { TUITION_MEMORY_LIMIT: "1GB", TMPDIR: temp });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
   });
 });
