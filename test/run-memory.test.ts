@@ -126,11 +126,12 @@ describe("the dry run (validate)", () => {
     expect(starved.stderr).toMatch(/Out of Memory/i);
   });
 
-  it("spills into a scratch folder of its own and leaves nothing in the temp folder", async () => {
+  it("spills into a scratch folder of its own and leaves none of its folders in the temp folder", async () => {
     const { input } = await smallLaRun();
     const temp = mkdtempSync(join(dir, "tmp-"));
     const r = validate(input, { TUITION_MEMORY_LIMIT: "1GB", TMPDIR: temp });
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(temp)).toEqual([]);
+    // the tool's own folders (tuition-validate-*, tuition-ingest-*); tsx keeps its cache there when bin/ runs the sources
+    expect(readdirSync(temp).filter((name) => name.startsWith("tuition-"))).toEqual([]);
   });
 });
