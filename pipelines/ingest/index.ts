@@ -105,7 +105,6 @@ export async function ingest(
   const guess = options.guessHeaders ?? false;
   const programme = programmeOf(settings);
   const found = findDatasetFiles(folder);
-  const total = bytesOf(folder, found);
   if (options.scratch) mkdirSync(options.scratch, { recursive: true });
   const tmp = mkdtempSync(options.scratch ? join(options.scratch, "ingest-") : join(tmpdir(), "tuition-ingest-"));
   const files: IngestedFile[] = [];
@@ -115,10 +114,10 @@ export async function ingest(
   const order = DATASETS.map((dataset) => ({ dataset, entry: found.get(dataset) }));
   // Progress counts the bytes of the files before each one, then its own as they are scanned.
   const before: number[] = [];
-  let bytes = 0;
+  let total = 0;
   for (const { entry } of order) {
-    before.push(bytes);
-    if (entry) bytes += statSync(join(folder, entry.file)).size;
+    before.push(total);
+    if (entry) total += statSync(join(folder, entry.file)).size;
   }
   // A CSV file's own reading (encoding, header, the record scan with its hash: JavaScript) is done
   // while DuckDB loads the file before it, one file ahead: the attainment file's scan runs beside
