@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hashTree } from "./helpers/files.ts";
 import { plantedRun } from "./helpers/planted-run.ts";
 import { Db } from "../pipelines/core/db.ts";
+import { TS_LOADER_COMMAND } from "../src/data/source.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test", "fixtures", "ingest", "planted");
@@ -111,7 +112,8 @@ async function loaderOutputs(out: string): Promise<Record<string, string>> {
         const module = (await import(pathToFileURL(path).href)) as { output: (db: Db) => Promise<string | Uint8Array> };
         bytes = Buffer.from(await module.output(db));
       } else {
-        const r = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [path], {
+        const [command, ...args] = TS_LOADER_COMMAND;
+        const r = spawnSync(command, [...args, path], {
           cwd: ROOT,
           encoding: "buffer",
           maxBuffer: 1 << 28,

@@ -10,13 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clearLoaderCache, precomputeLoaders, withLockDir } from "../scripts/build-site.ts";
-import { projectRoot } from "../src/data/source.ts";
+import { projectRoot, TS_LOADER_COMMAND } from "../src/data/source.ts";
 import { makeSiteDb } from "./fixtures/site/make-db.ts";
 
 const dataDir = join(projectRoot, "src", "data");
 const cacheData = join(projectRoot, "src", ".observablehq", "cache", "data");
 const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
-const tsx = join(projectRoot, "node_modules", ".bin", "tsx");
 let db: string;
 const loaders = readdirSync(dataDir).filter((n) => /\.(json|zip)\.ts$/.test(n));
 const precomputed = new Map<string, Buffer>();
@@ -51,7 +50,12 @@ describe("loaders run in the build's process", () => {
 
   it("write what each loader writes when Framework runs it", () => {
     for (const name of ran) {
-      const fromFramework = execFileSync(tsx, [join("src", "data", name)], { cwd: projectRoot, env: { ...process.env, TUITION_DB: db }, maxBuffer: 1 << 28 });
+      const [command, ...args] = TS_LOADER_COMMAND;
+      const fromFramework = execFileSync(command, [...args, join("src", "data", name)], {
+        cwd: projectRoot,
+        env: { ...process.env, TUITION_DB: db },
+        maxBuffer: 1 << 28,
+      });
       expect(Buffer.compare(precomputed.get(name) as Buffer, fromFramework), name).toBe(0);
     }
   }, 600_000);
