@@ -9,6 +9,7 @@
 import type { Db, Row } from "../../pipelines/core/db.ts";
 import { layoutFor } from "../../pipelines/export/layout.ts";
 import { pageData, type MartSelection, type PageData } from "./page-data.ts";
+import { hasTable } from "./site-catalogue.ts";
 import { jsonSafe } from "./source.ts";
 
 export interface NtpPageData extends PageData {
@@ -20,7 +21,7 @@ export async function ntpPageData(db: Db, marts: MartSelection[]): Promise<NtpPa
   const data = await pageData(db, marts);
   const layout = layoutFor("ntp");
   const tables = marts.map((m) => `published_${m.mart}`);
-  const footnotes = (await db.hasTable("published_footnotes"))
+  const footnotes = (await hasTable(db, "published_footnotes"))
     ? jsonSafe(
         await db.all<Row>(
           `select published_table, subject, breakdown, group_label, indicator, reason from published_footnotes

@@ -5,6 +5,7 @@
 // Rows stay objects with the five key columns, exactly as published: the site's disclosure
 // audit (pipelines/export/audit) recognises published rows by those keys.
 import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
+import { columnsOf, hasTable, publishedTablesWith } from "./site-catalogue.ts";
 import { jsonSafe } from "./source.ts";
 
 export interface MartSelection {
@@ -31,30 +32,17 @@ const KEY = ["time_period", "la_code", "urn", "subject", "breakdown", "group_lab
 
 /** The latest academic year of the published tables: the one every page shows. */
 export async function latestPeriod(db: Db): Promise<string | undefined> {
-  const tables = await publishedTables(db);
+  const tables = await publishedTablesWith(db, "time_period");
   if (!tables.length) return undefined;
   const union = tables.map((t) => `select max(time_period) as p from ${ident(t)}`).join(" union all ");
   return (await db.one<{ p: string | null }>(`select max(p) as p from (${union})`))?.p ?? undefined;
-}
-
-async function publishedTables(db: Db): Promise<string[]> {
-  const rows = await db.all<{ t: string }>(
-    `select table_name as t from information_schema.columns
-      where table_name like 'published\\_%' escape '\\' and column_name = 'time_period' order by table_name`,
-  );
-  return rows.map((r) => r.t);
-}
-
-export async function columnsOf(db: Db, table: string): Promise<string[]> {
-  const rows = await db.all<{ c: string }>("select column_name as c from information_schema.columns where table_name = ? order by ordinal_position", [table]);
-  return rows.map((r) => r.c);
 }
 
 /** Rows of one published table as a page shows them (see MartSelection). */
 export async function martRows(db: Db, selection: MartSelection, period: string | undefined): Promise<Row[]> {
   const table = `published_${selection.mart}`;
   if (!/^published_[a-z0-9_]+$/.test(table)) throw new Error(`not a published table name: ${table}`);
-  if (!(await db.hasTable(table))) return [];
+  if (!(await hasTable(db, table))) return [];
   const all = await columnsOf(db, table);
   const cols = all.filter((c) => KEY.includes(c) || !(selection.drop ?? []).includes(c));
   const where = [
@@ -76,14 +64,14 @@ export async function catalogueFor(db: Db, tables: Record<string, Row[]>): Promi
 
 /** The catalogue's label, unit and topic of each named indicator. */
 export async function labelsOf(db: Db, used: Set<string>): Promise<Row[]> {
-  if (!(await db.hasTable("indicator_catalogue"))) return [];
+  if (!(await hasTable(db, "indicator_catalogue"))) return [];
   const rows = await db.all<Row>("select indicator, label, unit, grouping from indicator_catalogue order by mart, indicator");
   return jsonSafe(rows.filter((r) => used.has(String(r.indicator))));
 }
 
 /** When and from what the data was built (run_info), for the provenance line of every page. */
 export async function runInfo(db: Db): Promise<Record<string, unknown>> {
-  if (await db.hasTable("run_info")) {
+  if (await hasTable(db, "run_info")) {
     const info = jsonSafe((await db.one<Row>("select * from run_info")) ?? {}) as Record<string, unknown>;
     let laCodes: string[] = [];
     try {
@@ -105,7 +93,7 @@ export async function runInfo(db: Db): Promise<Record<string, unknown>> {
   }
   // Older databases: the academic years from the published tables, the build date unknown.
   const years = await db.all<{ time_period: string }>(
-    (await db.hasTable("published_impact"))
+    (await hasTable(db, "published_impact"))
       ? "select distinct time_period from published_impact order by time_period"
       : "select null::varchar as time_period where false",
   );
@@ -114,8 +102,8 @@ export async function runInfo(db: Db): Promise<Record<string, unknown>> {
 
 /** The input files read: rows read / loaded / quarantined and unused column names (never values). */
 export async function inputFiles(db: Db): Promise<Row[]> {
-  if (!(await db.hasTable("ingest_files"))) return [];
-  const counts = await db.hasTable("validate_counts");
+  if (!(await hasTable(db, "ingest_files"))) return [];
+  const counts = await hasTable(db, "validate_counts");
   return jsonSafe(
     await db.all(
       counts
@@ -153,7 +141,7 @@ export async function provenanceData(db: Db): Promise<{ run: Record<string, unkn
 
 /** Every published table whose name matches, LA rows of the latest year (targeting's reason tables). */
 export async function martsMatching(db: Db, pattern: RegExp): Promise<MartSelection[]> {
-  return (await publishedTables(db))
+  return (await publishedTablesWith(db, "time_period"))
     .map((t) => t.slice("published_".length))
     .filter((m) => pattern.test(m))
     .map((mart) => ({ mart }));

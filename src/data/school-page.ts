@@ -3,7 +3,8 @@
 // and questionnaire (respondent × item) rows. Pupil-characteristic breakdowns are left out: at
 // one school they are nearly all suppressed, and they would make the site ~20 times larger.
 import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
-import { columnsOf, latestPeriod } from "./page-data.ts";
+import { latestPeriod } from "./page-data.ts";
+import { columnsOf } from "./site-catalogue.ts";
 import { jsonSafe } from "./source.ts";
 import { schoolTables } from "./school-tables.ts";
 

@@ -5,6 +5,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Db, ident, type Row } from "../../pipelines/core/db.ts";
+import { hasTable } from "./site-catalogue.ts";
 
 /** What a database loader writes: its output file's bytes, from the open database. */
 export type LoaderOutput = (db: Db) => Promise<string | Uint8Array>;
@@ -44,7 +45,7 @@ export async function openDatabase(): Promise<Db> {
 export async function publishedRows(db: Db, mart: string): Promise<Row[]> {
   const table = `published_${mart}`;
   if (!/^published_[a-z0-9_]+$/.test(table)) throw new Error(`not a published table name: ${table}`);
-  if (!(await db.hasTable(table))) return [];
+  if (!(await hasTable(db, table))) return [];
   return jsonSafe(await db.all(`select * from ${ident(table)}`));
 }
 
@@ -53,7 +54,7 @@ export async function publishedRows(db: Db, mart: string): Promise<Row[]> {
  * lines or messages (they can hold UPNs). [] when the run quarantined nothing.
  */
 export async function quarantineRuleCounts(db: Db): Promise<Row[]> {
-  if (!(await db.hasTable("quarantine"))) return [];
+  if (!(await hasTable(db, "quarantine"))) return [];
   return jsonSafe(
     await db.all(
       `select dataset, file, rule, count(distinct line)::int as rows

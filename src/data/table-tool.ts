@@ -14,8 +14,9 @@
 import { ident, type Db, type Row } from "../../pipelines/core/db.ts";
 import { publishedTable } from "../../pipelines/export/catalogue.ts";
 import { BREAKDOWNS, FILTERS, SUBJECT_ORDER } from "../../pipelines/export/layout.ts";
-import { columnsOf, provenanceData } from "./page-data.ts";
+import { provenanceData } from "./page-data.ts";
 import { PUPIL_BREAKDOWNS } from "./school-page.ts";
+import { columnsOf, hasTable } from "./site-catalogue.ts";
 import { jsonSafe } from "./source.ts";
 
 /**
@@ -49,7 +50,7 @@ type CatalogueEntry = Row & {
 
 /** The catalogue in its own order (the return's column order), read as the site needs it. */
 async function catalogueOf(db: Db): Promise<CatalogueEntry[]> {
-  if (!(await db.hasTable("indicator_catalogue"))) return [];
+  if (!(await hasTable(db, "indicator_catalogue"))) return [];
   const order = (await columnsOf(db, "indicator_catalogue")).includes("ord") ? "ord" : "rowid";
   return jsonSafe(
     await db.all<CatalogueEntry>(`select indicator, mart, label, grouping, unit, dp::int as dp, level from indicator_catalogue order by ${order}`),
@@ -77,7 +78,7 @@ async function mergedRows(db: Db, indicators: ToolIndicator[], level: "la" | "sc
   const parts = [...new Set(indicators.map((i) => i.part))];
   for (const part of parts) {
     const table = `published_${part}`;
-    if (!(await db.hasTable(table))) continue;
+    if (!(await hasTable(db, table))) continue;
     const cols = await columnsOf(db, table);
     const wanted = indicators.filter((i) => i.part === part).map((i) => i.indicator);
     const missing = wanted.filter((c) => !cols.includes(c));
