@@ -15,7 +15,7 @@ import { Db } from "../pipelines/core/db.ts";
 import { guard } from "../pipelines/core/interrupt.ts";
 import { keepProgrammePages } from "../pipelines/site/ntp-site.ts";
 import { assertReleaseClean, auditOptionsFromDatabase } from "../pipelines/export/audit.ts";
-import { databasePath, projectRoot, returnDir } from "../src/data/source.ts";
+import { databasePath, type LoaderOutput, projectRoot, returnDir } from "../src/data/source.ts";
 import { offeredBytes, offeredName, publishableDownloads } from "../src/data/downloadable.ts";
 import { schoolPageUrns } from "../src/data/school-page.ts";
 
@@ -76,7 +76,7 @@ export function clearLoaderCache(): void {
  * `output` (or a cache Framework ever judges stale) is simply run by Framework as before.
  * Returns the seconds each loader took, for the timings.
  */
-export async function precomputeLoaders(db: string): Promise<[string, number][]> {
+export async function precomputeLoaders(db: string, returnFolder = returnDir({ ...process.env, TUITION_DB: db })): Promise<[string, number][]> {
   const dataDir = join(projectRoot, "src", "data");
   const loaders = readdirSync(dataDir)
     .filter((n) => /\.(json|zip)\.ts$/.test(n))
@@ -91,7 +91,7 @@ export async function precomputeLoaders(db: string): Promise<[string, number][]>
       const started = performance.now();
       const target = join(cacheDir, "data", name.replace(/\.ts$/, ""));
       mkdirSync(dirname(target), { recursive: true });
-      const bytes = await module.output(database);
+      const bytes = await module.output(database, { returnDir: returnFolder });
       writeFileSync(target, bytes);
       // An archive's members too, where Framework caches what it extracts (data/schools/<urn>.json
       // from data/schools.zip): else it reads the whole archive again for each of ~500 members.
@@ -145,7 +145,7 @@ export async function writeSchoolPages(site: string, db: string): Promise<number
 }
 
 interface LoaderModule {
-  output?: (db: Db) => Promise<string | Uint8Array>;
+  output?: LoaderOutput;
 }
 
 /** True when the process that wrote a lock folder's pid file is gone (a killed build). */
@@ -284,7 +284,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     rmSync(temp, { recursive: true, force: true });
     try {
       // A loader that fails here fails the build as Framework's own failure would, in the same words.
-      const loaders = await precomputeLoaders(db).catch((e: Error) => {
+      const loaders = await precomputeLoaders(db, downloadsFrom).catch((e: Error) => {
         throw new Error(`The site build failed (a data loader: ${e.message.split("\n")[0]}); dist/ was left as it was.`);
       });
       for (const [loader, s] of loaders) timings.mark(`  loader ${loader}`, s);

@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hashTree } from "./helpers/files.ts";
 import { plantedRun } from "./helpers/planted-run.ts";
 import { Db } from "../pipelines/core/db.ts";
-import { TS_LOADER_COMMAND } from "../src/data/source.ts";
+import type { LoaderOutput } from "../src/data/source.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test", "fixtures", "ingest", "planted");
@@ -93,11 +93,10 @@ async function cells(path: string): Promise<Record<string, string>> {
 }
 
 /**
- * The site's data: each src/data loader run against one database, as the site build runs it. A
- * loader module (one that ends with runLoader) is imported here and its `output` called on the
- * open database, as scripts/build-site.ts precomputeLoaders does for the build (the same bytes it
- * prints when Framework starts it as a process, without a process per loader and database); any
- * other loader (a script that only prints) is run as a process, as Framework would.
+ * The site's data: each src/data loader run against one database, as the site build runs it: the
+ * loader module is imported and its `output` called on the open database and the return folder, as
+ * scripts/build-site.ts precomputeLoaders does (the same bytes it prints when Framework starts it as
+ * a process, without a process per loader and database).
  */
 async function loaderOutputs(out: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
@@ -106,22 +105,9 @@ async function loaderOutputs(out: string): Promise<Record<string, string>> {
     for (const loader of readdirSync(join(ROOT, "src", "data"))
       .filter((f) => /\.(json|zip|csv)\.ts$/.test(f))
       .sort()) {
-      const path = join(ROOT, "src", "data", loader);
-      let bytes: Buffer;
-      if (readFileSync(path, "utf8").includes("await runLoader(import.meta.url, output)")) {
-        const module = (await import(pathToFileURL(path).href)) as { output: (db: Db) => Promise<string | Uint8Array> };
-        bytes = Buffer.from(await module.output(db));
-      } else {
-        const [command, ...args] = TS_LOADER_COMMAND;
-        const r = spawnSync(command, [...args, path], {
-          cwd: ROOT,
-          encoding: "buffer",
-          maxBuffer: 1 << 28,
-          env: { ...process.env, TUITION_DB: join(out, "tuition-impact.duckdb"), TUITION_RETURN_DIR: join(out, "return") },
-        });
-        expect(r.status, `${loader}: ${r.stderr?.toString()}`).toBe(0);
-        bytes = r.stdout;
-      }
+      const module = (await import(pathToFileURL(join(ROOT, "src", "data", loader)).href)) as { output?: LoaderOutput };
+      expect(typeof module.output, `${loader} exports the output the site build calls`).toBe("function");
+      const bytes = Buffer.from(await module.output!(db, { returnDir: join(out, "return") }));
       result[loader] = await comparable(loader, bytes);
     }
   } finally {

@@ -5,11 +5,12 @@
 // cached too, as Framework would extract them.
 import JSZip from "jszip";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clearLoaderCache, precomputeLoaders, withLockDir } from "../scripts/build-site.ts";
+import { ZIP_ABOVE_BYTES } from "../src/data/downloadable.ts";
 import { projectRoot, TS_LOADER_COMMAND } from "../src/data/source.ts";
 import { makeSiteDb } from "./fixtures/site/make-db.ts";
 
@@ -25,6 +26,12 @@ const ran: string[] = [];
 beforeAll(async () => {
   db = join(mkdtempSync(join(tmpdir(), "site-loaders-")), "site.duckdb");
   await makeSiteDb(db);
+  // The fixture's return folder beside the database (where the site build and Framework's loader
+  // both look for it), with data guidance, a CSV large enough to be offered zipped, and a file not offered.
+  const returned = join(dirname(db), "return");
+  writeFileSync(join(returned, "impact_large_919_200910.csv"), `time_period,school_urn\n${"200910,100001\n".repeat(ZIP_ABOVE_BYTES / 10)}`);
+  writeFileSync(join(returned, "data-guidance.md"), "# Data guidance\n");
+  writeFileSync(join(returned, "notes.txt"), "not offered\n");
   // Framework's cache folder is shared by every site build: held as buildSite holds it.
   await withLockDir(lockDir, async () => {
     clearLoaderCache(); // as buildSite does before it: no other build's outputs are left in the cache
@@ -58,6 +65,16 @@ describe("loaders run in the build's process", () => {
       });
       expect(Buffer.compare(precomputed.get(name) as Buffer, fromFramework), name).toBe(0);
     }
+    // downloads.json reads the return folder, not the database: both ways found the one beside it.
+    const offered = JSON.parse((precomputed.get("downloads.json.ts") as Buffer).toString("utf8")) as { name: string; zipped?: string }[];
+    expect(offered.map((f) => [f.name, f.zipped])).toEqual([
+      ["data-guidance.md", undefined],
+      ["impact_919_200910.csv", undefined],
+      ["impact_919_200910.meta.csv", undefined],
+      ["impact_large_919_200910.csv.zip", "impact_large_919_200910.csv"],
+      ["impact_schools_919_200910.csv", undefined],
+      ["impact_schools_919_200910.meta.csv", undefined],
+    ]);
   }, 600_000);
 
   it("put each archive's members where Framework caches what it extracts, as it would extract them", async () => {

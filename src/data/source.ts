@@ -7,8 +7,13 @@ import { fileURLToPath } from "node:url";
 import { Db, ident, type Row } from "../../pipelines/core/db.ts";
 import { hasTable } from "./site-catalogue.ts";
 
-/** What a database loader writes: its output file's bytes, from the open database. */
-export type LoaderOutput = (db: Db) => Promise<string | Uint8Array>;
+/** What a loader reads besides the database: the return folder the site offers as downloads. */
+export interface LoaderInputs {
+  returnDir: string;
+}
+
+/** What a database loader writes: its output file's bytes, from the open database (and the return folder). */
+export type LoaderOutput = (db: Db, inputs: LoaderInputs) => Promise<string | Uint8Array>;
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -69,8 +74,8 @@ export function jsonSafe<T>(rows: T): T {
 }
 
 /** A loader body's result as the JSON text its file holds. */
-export function asJson(body: (db: Db) => Promise<unknown>): LoaderOutput {
-  return async (db) => JSON.stringify(await body(db));
+export function asJson(body: (db: Db, inputs: LoaderInputs) => Promise<unknown>): LoaderOutput {
+  return async (db, inputs) => JSON.stringify(await body(db, inputs));
 }
 
 /**
@@ -84,7 +89,7 @@ export async function runLoader(moduleUrl: string, output: LoaderOutput): Promis
   if (!script || realpathSync(resolve(script)) !== realpathSync(fileURLToPath(moduleUrl))) return;
   const db = await openDatabase();
   try {
-    process.stdout.write(await output(db));
+    process.stdout.write(await output(db, { returnDir: returnDir() }));
   } finally {
     db.close();
   }
