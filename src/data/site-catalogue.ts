@@ -15,7 +15,11 @@ function catalogueOf(db: Db): Promise<Map<string, string[]>> {
       .all<{ t: string; c: string }>("select table_name as t, column_name as c from information_schema.columns order by table_name, ordinal_position")
       .then((rows) => {
         const byTable = new Map<string, string[]>();
-        for (const { t, c } of rows) byTable.set(t, [...(byTable.get(t) ?? []), c]);
+        for (const { t, c } of rows) {
+          const columns = byTable.get(t);
+          if (columns) columns.push(c);
+          else byTable.set(t, [c]);
+        }
         return byTable;
       });
     catalogues.set(db, catalogue);
