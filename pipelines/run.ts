@@ -1,8 +1,7 @@
 // Orchestrates one run: ingest → validate here, then transform → measures → export (stages.ts),
 // into a new database file that replaces the last good one only when every stage has passed.
 // A run that fails or is killed leaves the previous database, return and site untouched.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Db, MEMORY_LIMIT, runBlockMemory } from "./core/db.ts";
 import { makeReporter, type Reporter } from "./core/progress.ts";
@@ -55,11 +54,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   // DuckDB keeps freed buffer memory on a large input only (runBlockMemory in core/db.ts).
   const block_allocator_memory = runBlockMemory(inputBytes(options.input));
   if (options.dryRun) {
-    // The run's memory limit, as the run has: left to DuckDB's default (80% of RAM), a dry run of
-    // a national input peaked at 19.5 GB. Beyond it DuckDB spills to a scratch folder of its own,
-    // as the audit's database does, removed when the dry run ends.
-    const spill = mkdtempSync(join(tmpdir(), "tuition-validate-"));
-    const db = await Db.open(":memory:", { memory_limit: MEMORY_LIMIT, temp_directory: spill, block_allocator_memory });
+    // The run's memory limit, as the run has (Db.inMemory).
+    const db = await Db.inMemory({ block_allocator_memory });
     try {
       const { problems, report } = await loadAndValidate(db, options.input, settings, reporter);
       // The one file validate writes: the officer needs every quarantined row most when refused.
@@ -68,7 +64,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       return { files: await fileCounts(db), timings: reporter.timings, quarantine: await ruleCounts(db), report, quarantineCsv };
     } finally {
       db.close();
-      rmSync(spill, { recursive: true, force: true });
     }
   }
 

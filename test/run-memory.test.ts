@@ -131,7 +131,7 @@ describe("the dry run (validate)", () => {
     const temp = mkdtempSync(join(dir, "tmp-"));
     const r = validate(input, { TUITION_MEMORY_LIMIT: "1GB", TMPDIR: temp });
     expect(r.status, r.stderr).toBe(0);
-    // the tool's own folders (tuition-validate-*, tuition-ingest-*); tsx keeps its cache there when bin/ runs the sources
+    // the tool's own folders (tuition-db-*, tuition-ingest-*); tsx keeps its cache there when bin/ runs the sources
     expect(readdirSync(temp).filter((name) => name.startsWith("tuition-"))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Db, literal, MEMORY_LIMIT } from "../core/db.ts";
+import { Db, literal } from "../core/db.ts";
 import { ReleaseRefusedError } from "../core/exit-codes.ts";
 import {
   csvHeader,
@@ -96,7 +96,7 @@ export async function auditRelease(folder: string, options: AuditOptions = {}): 
   // limit (80% of RAM), they came on top of the run's own limit, then 6 GB (a 16.5 GB peak, issue 18).
   const { db, release } = options.database
     ? await options.database.scratch()
-    : await Db.open(":memory:", { memory_limit: MEMORY_LIMIT, temp_directory: join(tmp, "spill") }).then((own) => ({
+    : await Db.inMemory().then((own) => ({
         db: own,
         release: async () => own.close(),
       }));
