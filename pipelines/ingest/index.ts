@@ -124,7 +124,7 @@ export async function ingest(
   // the pupils file's load, and the small files' scans beside the attainment file's. Files are
   // still loaded, and their problems reported, in DATASETS order. A workbook is read as before.
   const onBytes = (i: number) => (done: number) => onProgress?.(`reading ${order[i].entry?.file}`, before[i] + done, total);
-  const prepare = (i: number): Promise<Settled<PreparedCsv>> | undefined => {
+  const prepare = (i: number): Promise<PromiseSettledResult<PreparedCsv>> | undefined => {
     const { dataset, entry } = order[i] ?? {};
     if (!dataset || entry?.format !== "csv") return undefined;
     return settle(prepareCsvFile(dataset, join(folder, entry.file), entry.file, tmp, settings.header_aliases, onBytes(i), guess, programme));
@@ -184,17 +184,12 @@ export async function ingest(
   return { files, absent, problems };
 }
 
-/** A promise's outcome as a value, so that one awaited later never goes unhandled meanwhile. */
-type Settled<T> = { value: T } | { error: unknown };
-
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
+/** A promise's outcome as a value (Promise.allSettled's), so that one awaited later never goes unhandled meanwhile. */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return Promise.allSettled([promise]).then(([outcome]) => outcome);
 }
 
-function unsettle<T>(settled: Settled<T>): T {
-  if ("error" in settled) throw settled.error;
-  return settled.value;
+function unsettle<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === "rejected") throw outcome.reason;
+  return outcome.value;
 }
