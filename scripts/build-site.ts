@@ -7,7 +7,7 @@
 // the seconds of each phase (each loader, Framework, the audit, ...) when it ends.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { unzipSync } from "fflate";
@@ -18,6 +18,7 @@ import { assertReleaseClean, auditOptionsFromDatabase } from "../pipelines/expor
 import { databasePath, type LoaderOutput, projectRoot, returnDir } from "../src/data/source.ts";
 import { offeredBytes, offeredName, publishableDownloads } from "../src/data/downloadable.ts";
 import { schoolPageUrns } from "../src/data/school-page.ts";
+import { siteConfig } from "./site-config.ts";
 
 export interface BuildSiteOptions {
   /** Folder the finished site ends up in (default dist/ in the project root). */
@@ -37,6 +38,8 @@ export interface BuildSiteResult {
 
 const cacheDir = join(projectRoot, "src", ".observablehq", "cache");
 const lockDir = join(projectRoot, "src", ".observablehq", "build.lock");
+/** Where a build writes Framework's configuration (runFramework), under the build lock like the cache. */
+const configFile = join(projectRoot, "src", ".observablehq", "build.config.js");
 
 /**
  * Fixes to Framework 1.13's page shell that axe reports as serious: no lang on <html>, the
@@ -51,7 +54,8 @@ export function accessibleHtml(html: string): string {
     .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>");
 }
 
-function fixHtmlUnder(dir: string): void {
+/** accessibleHtml on every page under `dir` (the LA site and the combined one). */
+export function fixHtmlUnder(dir: string): void {
   for (const name of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, name.name);
     if (name.isDirectory()) fixHtmlUnder(path);
@@ -190,20 +194,29 @@ function withLock<T>(body: () => Promise<T>): Promise<T> {
   return withLockDir(lockDir, body);
 }
 
-function runFramework(env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
+/** The module Framework is given as its configuration: the data alone, no import (scripts/site-config.ts says why). */
+export function frameworkConfigModule(config: object): string {
+  return `export default ${JSON.stringify(config, null, 2)};\n`;
+}
+
+/**
+ * Runs `observable build` from the project root with this configuration, written for it as
+ * frameworkConfigModule (the caller holds the build lock). A failure is `failure(exit code)` with
+ * the end of Framework's output; stopped by a signal (tuition-impact site), Framework stops at
+ * once, not after we exit. The combined site (pipelines/site/combined.ts) builds with it too.
+ */
+export function runFramework(config: object, env: NodeJS.ProcessEnv, verbose: boolean, failure: (code: number | null) => string): Promise<void> {
+  writeFileSync(configFile, frameworkConfigModule(config));
   const bin = join(projectRoot, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "build"], { cwd: projectRoot, env, stdio: verbose ? "inherit" : "pipe" });
-    // Stopped by a signal (tuition-impact site): Framework stops at once, not after we exit.
+    const child = spawn(process.execPath, [bin, "build", "--config", configFile], { cwd: projectRoot, env, stdio: verbose ? "inherit" : "pipe" });
     const endGuard = guard({ abort: () => child.kill("SIGKILL"), cleanup: () => {} });
     child.on("exit", () => endGuard());
     let log = "";
     child.stdout?.on("data", (d) => (log += d));
     child.stderr?.on("data", (d) => (log += d));
     child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`The site build failed (exit ${code}); dist/ was left as it was.\n${log.slice(-4000)}`)),
-    );
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${failure(code)}\n${log.slice(-4000)}`))));
   });
 }
 
@@ -268,11 +281,8 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     TUITION_DB: db,
     TUITION_RETURN: downloadsFrom,
     TUITION_RETURN_DIR: downloadsFrom,
-    TUITION_SITE_OUT: temp,
     // Framework would otherwise send usage telemetry, and print a notice the first time.
     OBSERVABLE_TELEMETRY_DISABLE: "true",
-    // Framework runs .ts loaders with `tsx`, found on PATH.
-    PATH: [join(projectRoot, "node_modules", ".bin"), process.env.PATH].join(delimiter),
   };
   // Stopped by a signal: the half-built folder goes too (dist/ is untouched; the build lock,
   // whose pid is then gone, is taken over by the next build).
@@ -289,7 +299,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       });
       for (const [loader, s] of loaders) timings.mark(`  loader ${loader}`, s);
       timings.mark("loaders, in one process (precomputeLoaders)");
-      await runFramework(env, options.verbose ?? true);
+      await runFramework(await siteConfig(db, temp), env, options.verbose ?? true, (code) => `The site build failed (exit ${code}); dist/ was left as it was.`);
       timings.mark("Framework (loaders and pages)");
       // Before the school pages are copied from their template: the template is fixed once.
       fixHtmlUnder(temp);

@@ -8,8 +8,7 @@
 // helpers; Framework cannot import from outside its root) and the data written here as a file.
 // Built into a temporary folder, audited as published, and only then swapped into place, as the
 // LA site is (scripts/build-site.ts).
-import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { guard } from "../core/interrupt.ts";
@@ -29,12 +28,13 @@ export interface CombinedSiteOptions {
 
 /** What this build uses of scripts/build-site.ts (imported by URL: the compile of pipelines/ must not pull scripts/ in). */
 interface BuildSiteModule {
-  accessibleHtml: (html: string) => string;
+  fixHtmlUnder: (dir: string) => void;
   withLockDir: <T>(dir: string, body: () => Promise<T>) => Promise<T>;
+  runFramework: (config: object, env: NodeJS.ProcessEnv, verbose: boolean, failure: (code: number | null) => string) => Promise<void>;
 }
 
-/** Writes the combined site's Framework root (page, components, style, data, config) into `root`. */
-export function stageCombinedRoot(root: string, combined: string, output: string): void {
+/** Writes the combined site's Framework root (page, components, style, data) into `root`; returns its configuration. */
+export function stageCombinedRoot(root: string, combined: string, output: string): object {
   const view = combinedView(combined);
   // Framework's bundles of node_modules packages (_node) are kept between builds: keyed by
   // package version, not by data.
@@ -44,7 +44,7 @@ export function stageCombinedRoot(root: string, combined: string, output: string
   copyFileSync(join(ROOT, "src", "style.css"), join(root, "style.css"));
   copyFileSync(join(ROOT, "pipelines", "site", "combined-page.md"), join(root, "index.md"));
   writeFileSync(join(root, "data", "combined.json"), JSON.stringify(view));
-  const config = {
+  return {
     title: "Tuition impact: national",
     root,
     output,
@@ -58,33 +58,6 @@ export function stageCombinedRoot(root: string, combined: string, output: string
     pages: [],
     footer: "Built from the combined LA returns as published (disclosure-controlled). Synthetic demonstration data.",
   };
-  writeFileSync(join(root, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
-}
-
-function runFramework(config: string, verbose: boolean): Promise<void> {
-  const bin = join(ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, "build", "--config", config], {
-      cwd: ROOT,
-      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
-      stdio: verbose ? "inherit" : "pipe",
-    });
-    let log = "";
-    child.stdout?.on("data", (d) => (log += d));
-    child.stderr?.on("data", (d) => (log += d));
-    child.on("error", fail);
-    child.on("exit", (code) =>
-      code === 0 ? done() : fail(new Error(`The combined site build failed (exit ${code}); the old site was left as it was.\n${log.slice(-4000)}`)),
-    );
-  });
-}
-
-function fixHtmlUnder(dir: string, fix: (html: string) => string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) fixHtmlUnder(path, fix);
-    else if (entry.name.endsWith(".html")) writeFileSync(path, fix(readFileSync(path, "utf8")));
-  }
 }
 
 export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{ out: string; seconds: number }> {
@@ -96,7 +69,7 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
   // scripts/build-site.ts is TypeScript: the compiled CLI (build/) registers tsx for it, the CLI
   // run from source already has it (as pipelines/site.ts does).
   if (!import.meta.url.endsWith(".ts")) (await import("tsx/esm/api")).register();
-  const { accessibleHtml, withLockDir } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as BuildSiteModule;
+  const { fixHtmlUnder, withLockDir, runFramework } = (await import(pathToFileURL(join(ROOT, "scripts", "build-site.ts")).href)) as BuildSiteModule;
   const stage = join(ROOT, "src", ".observablehq", "combined-site");
   const temp = `${out}.building-${process.pid}`;
   mkdirSync(join(ROOT, "src", ".observablehq"), { recursive: true });
@@ -106,9 +79,13 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
   await withLockDir(join(ROOT, "src", ".observablehq", "build.lock"), async () => {
     rmSync(temp, { recursive: true, force: true });
     try {
-      stageCombinedRoot(stage, combined, temp);
-      await runFramework(join(stage, "observablehq.config.js"), options.verbose ?? true);
-      fixHtmlUnder(temp, accessibleHtml);
+      await runFramework(
+        stageCombinedRoot(stage, combined, temp),
+        { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+        options.verbose ?? true,
+        (code) => `The combined site build failed (exit ${code}); the old site was left as it was.`,
+      );
+      fixHtmlUnder(temp);
       mkdirSync(join(temp, "downloads"), { recursive: true });
       for (const f of view.periods.flatMap((p) => p.files)) copyFileSync(join(combined, f), join(temp, "downloads", f));
       // Audited as published (outputs.md §2) before the old site is replaced.
