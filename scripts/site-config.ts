@@ -5,11 +5,11 @@
 // (jsdom, acorn, rollup, ...) goes through tsx's hooks; and this configuration opens the database
 // to choose the nav. The build works it out before Framework starts, so Framework does neither
 // (the fixture site's Framework step: 5.9-6.4 s with the .ts file, 5.4-5.9 s with a .js one).
-// The site must work with no network: no web fonts (globalStylesheets: []), no search index
-// (search: false), themes and libraries served from dist/ itself (bare imports resolve to
-// node_modules and are bundled).
+// Bare imports resolve to node_modules and are bundled, so the site works with no network
+// (pipelines/site/framework-options.ts).
 // The school pages are one page (src/schools/school.md) that scripts/build-site.ts writes once per
 // school as schools/<urn>.html after Framework has built it (issue 17: the build-time budget).
+import { SITE_FRAMEWORK_OPTIONS } from "../pipelines/site/framework-options.ts";
 import { siteProgramme, sitePages } from "../pipelines/site/ntp-site.ts";
 import { TS_LOADER_COMMAND } from "../src/data/source.ts";
 
@@ -20,11 +20,7 @@ export async function siteConfig(database: string, output: string) {
     root: "src",
     // Built into a temporary folder by scripts/build-site.ts, then swapped into dist/.
     output,
-    style: "style.css",
-    globalStylesheets: [],
-    search: false,
-    pager: false,
-    toc: false,
+    ...SITE_FRAMEWORK_OPTIONS,
     sidebar: true,
     // The nav of the database's programme profile (pipelines/site/ntp-site.ts): an ntp site lists its
     // route and group-size pages, a 2009 site the pages it always had.

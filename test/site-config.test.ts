@@ -35,6 +35,9 @@ describe("the site's Framework configuration", () => {
     expect(cNtp.pages).not.toEqual(c2009.pages);
     expect(c2009.output).toBe("/somewhere/out");
     expect(c2009.root).toBe("src");
+    // nothing fetched from outside the site: no web fonts, no search index (Framework's CDN)
+    expect(c2009.globalStylesheets).toEqual([]);
+    expect(c2009.search).toBe(false);
   });
 
   it("as a build writes it, plain Node (no tsx) reads it back whole, and it imports nothing", async () => {

@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { guard } from "../core/interrupt.ts";
 import { assertReleaseClean } from "../export/audit.ts";
 import { combinedView } from "./combined-data.ts";
+import { SITE_FRAMEWORK_OPTIONS } from "./framework-options.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 
@@ -48,12 +49,8 @@ export function stageCombinedRoot(root: string, combined: string, output: string
     title: "Tuition impact: national",
     root,
     output,
-    style: "style.css",
-    // As the LA site: no web fonts, no search index, nothing fetched from outside the site.
-    globalStylesheets: [],
-    search: false,
-    pager: false,
-    toc: false,
+    // As the LA site: nothing fetched from outside the site.
+    ...SITE_FRAMEWORK_OPTIONS,
     sidebar: false,
     pages: [],
     footer: "Built from the combined LA returns as published (disclosure-controlled). Synthetic demonstration data.",
