@@ -89,7 +89,7 @@ import {
   projectRowWidths,
 } from "./screener/project.ts";
 import { REQ_META_COLS } from "./screener/reference.ts";
-import { DataTable, fail, metaTable, pass, type CheckResult, type Finding, type MetaTable } from "./screener/table.ts";
+import { DataTable, fail, metaTable, pass, type CheckResult, type MetaTable } from "./screener/table.ts";
 import { checkTimePeriod, checkTimePeriodSix, precheckTimeIdMix, precheckTimeIdValid, precheckTimePeriodNum } from "./screener/time.ts";
 
 export type { CheckResult, Finding } from "./screener/table.ts";
