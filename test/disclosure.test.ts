@@ -217,6 +217,60 @@ describe("publish: hand-worked suppression patterns", () => {
   });
 });
 
+// A breakdown whose Total row is not unique (two rows of one key): each of its rows is published
+// once for each Total row, so the published table is no longer row for row the mart, and the
+// footnotes are worked out from the mart again rather than read back beside it.
+describe("publish: footnotes where a Total row is not unique", () => {
+  let db: Db;
+  let rows: Record<string, string | null>[];
+  let notes: Record<string, string | null>[];
+  beforeAll(async () => {
+    db = await Db.open(":memory:");
+    await db.run(`create table mart_dup (time_period varchar, la_code varchar, urn varchar, subject varchar, breakdown varchar, group_label varchar,
+      n integer, estimate double, estimate_na_reason varchar, na_reason varchar)`);
+    await db.run(`insert into mart_dup values
+      ('200910', '100', null, 'English', 'total', 'Total', 40, 1.25, null, null),
+      ('200910', '100', null, 'English', 'total', 'Total', 40, null, 'Fewer than 10 tutees', null),
+      ('200910', '100', null, 'English', 'sex', 'Female', 20, null, '  ', 'Not estimated for this group'),
+      ('200910', '100', null, 'English', 'sex', 'Male', 20, null, 'not applicable: one sex only', null),
+      ('200910', '100', null, 'Mathematics', 'total', 'Total', 0, null, null, null)`);
+    const dir = join(tmp, "dup");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "dup.csv"),
+      "indicator,mart,label,grouping,unit,dp,count_basis,level\nn,mart_dup,Pupils,Counts,,0,n,both\nestimate,mart_dup,Estimate,Impact,,1,n,la\n",
+    );
+    await publish(db, fakeSettings([HERTS]), { catalogueDir: dir });
+    rows = await db.all(`select group_label, subject, n, estimate from published_dup order by all`);
+    notes = await db.all(`select group_label, subject, indicator, reason from published_footnotes where published_table = 'published_dup' order by all`);
+  });
+  afterAll(() => db.close());
+
+  it("publishes each row once per Total row of its key, and reads x, z and the rounded figure as the mart has them", () => {
+    // 2 Total rows, each joined to both; Female and Male once each; Mathematics once
+    expect(rows).toEqual([
+      { group_label: "Female", subject: "English", n: "20", estimate: "x" },
+      { group_label: "Female", subject: "English", n: "20", estimate: "x" },
+      { group_label: "Male", subject: "English", n: "20", estimate: "z" },
+      { group_label: "Male", subject: "English", n: "20", estimate: "z" },
+      { group_label: "Total", subject: "English", n: "40", estimate: "1.3" },
+      { group_label: "Total", subject: "English", n: "40", estimate: "1.3" },
+      { group_label: "Total", subject: "English", n: "40", estimate: "x" },
+      { group_label: "Total", subject: "English", n: "40", estimate: "x" },
+      { group_label: "Total", subject: "Mathematics", n: "0", estimate: "z" },
+    ]);
+  });
+
+  it("gives every x cell its footnote: the figure's own reason, else the row's (a blank own reason is none), and nothing for z", () => {
+    expect(notes).toEqual([
+      { group_label: "Female", subject: "English", indicator: "estimate", reason: "Not estimated for this group" },
+      { group_label: "Female", subject: "English", indicator: "estimate", reason: "Not estimated for this group" },
+      { group_label: "Total", subject: "English", indicator: "estimate", reason: "Fewer than 10 tutees" },
+      { group_label: "Total", subject: "English", indicator: "estimate", reason: "Fewer than 10 tutees" },
+    ]);
+  });
+});
+
 /** Independent checker: every additive set of a published count; fails on a set with exactly one c and the rest numbers. */
 function recoverable(rows: Record<string, string | null>[], count: string): string[] {
   const sets = new Map<string, { parts: (string | null)[]; total: (string | null)[] }>();
