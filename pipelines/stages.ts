@@ -18,7 +18,7 @@ import { buildImpactMarts } from "./measures/impact.ts";
 import { buildNtpDataQualityMart, buildNtpMarts, buildNtpPracticeMart } from "./measures/ntp.ts";
 import { buildNtpImpactMart } from "./measures/ntp-impact.ts";
 import { buildProgrammeMarts } from "./measures/programme.ts";
-import { transform } from "./transform/index.ts";
+import { defineGroupLabel, runModelFiles, transform } from "./transform/index.ts";
 import { transformNtp } from "./transform/ntp.ts";
 import { writeQuarantineReport } from "./validate/index.ts";
 
@@ -41,9 +41,20 @@ export async function buildRelease(db: Db, settings: ResolvedSettings, reporter:
       await buildNtpImpactMart(db, settings); // §3 on the Standardised score: published for the site (catalogue level none)
       return;
     }
-    await buildDescriptiveMarts(db, settings);
-    await buildProgrammeMarts(db, settings);
-    await buildImpactMarts(db, settings);
+    // The impact models beside the descriptive marts, on a second connection (Db.sideBySide): they
+    // read the same tables and write different ones. Demo LA: measures 4.6-5.1 s -> 3.9-4.2 s.
+    await db.sideBySide(
+      async (main) => {
+        await buildDescriptiveMarts(main, settings);
+        await buildProgrammeMarts(main, settings);
+      },
+      async (side) => {
+        // the transform's temp macro and view the models read, made again on this connection
+        await defineGroupLabel(side);
+        await runModelFiles(side, ["int_pupil_groups"]);
+        await buildImpactMarts(side, settings);
+      },
+    );
     await buildEvidenceMart(db); // reads mart_impact and mart_balance
   });
   await reporter.stage("publish", () => publish(db, settings, ntp ? { catalogueDir: NTP_CATALOGUE_DIR } : {}));

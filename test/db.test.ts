@@ -7,6 +7,7 @@
 // Db.hasTable, the one test of whether an earlier stage left a table, which every stage, the
 // audit and the site's loaders ask. And Db.writeTable, the one writer of rows from JavaScript (by
 // DuckDB's appender): every value stored exactly, a mistyped one refused with its place.
+// Db.sideBySide: two pieces of work at once on two connections, a failure thrown once both stop.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -186,4 +187,59 @@ describe("Db.writeTable", () => {
       db.close();
     }
   });
+});
+
+describe("Db.sideBySide", () => {
+  it("runs both at once, the second on a connection that sees the database's tables but not the first's temp tables", async () => {
+    const db = await Db.open(":memory:");
+    try {
+      await db.run("create table base as select range as i from range(10)");
+      await db.run("create temp table main_only as select 1 as x");
+      let sideStarted!: () => void;
+      const started = new Promise<void>((resolve) => {
+        sideStarted = resolve;
+      });
+      const seen: string[] = [];
+      await db.sideBySide(
+        async (main) => {
+          // waits for the side's first table: run one after the other, this would never end
+          await started;
+          await main.run("create table from_main as select count(*) as n from base");
+          seen.push("main");
+        },
+        async (side) => {
+          await side.run("create table from_side as select sum(i) as s from base");
+          sideStarted();
+          await expect(side.all("select * from main_only")).rejects.toThrow(/main_only/);
+          seen.push("side");
+        },
+      );
+      expect(seen.sort()).toEqual(["main", "side"]);
+      expect(await db.all("select (select n from from_main) as n, (select s from from_side) as s")).toEqual([{ n: 10, s: 45 }]);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+
+  it("throws a failure of either only once the other has finished", async () => {
+    const db = await Db.open(":memory:");
+    try {
+      let mainDone = false;
+      const run = db.sideBySide(
+        async (main) => {
+          await main.run("create table slow as select count(*) as n from range(20000000) a join range(2) b on a.range % 2 = b.range");
+          mainDone = true;
+        },
+        async (side) => {
+          await side.run("select * from no_such_table");
+        },
+      );
+      await expect(run).rejects.toThrow(/no_such_table/);
+      expect(mainDone).toBe(true);
+      // the first connection goes on working
+      expect(await db.all("select n from slow")).toEqual([{ n: 20000000 }]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });

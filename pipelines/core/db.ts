@@ -327,6 +327,28 @@ export class Db {
     };
   }
 
+  /**
+   * Runs `main` on this connection and `side` on a second connection to the same database at the
+   * same time, for two pieces of work that read the same tables and write different ones: each
+   * one's statements keep the cores busy only part of the time (planning, commits, small steps),
+   * and the other's fill the gaps. The second connection sees the database's tables, not this
+   * connection's temp tables, views and macros (DuckDB keeps those per connection), and it is
+   * closed when both are done, with the temp objects it made. Both are waited for whatever happens
+   * to either, so a failure is thrown only once no statement of the two is still running.
+   */
+  async sideBySide(main: (db: Db) => Promise<void>, side: (db: Db) => Promise<void>): Promise<void> {
+    const connection = await this.instance.connect();
+    const sibling = new Db(this.path, this.instance, connection, await profiled(connection));
+    try {
+      const results = await Promise.allSettled([main(this), side(sibling)]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    } finally {
+      connection.closeSync();
+      sibling.endCheck();
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
