@@ -41,8 +41,12 @@ export interface CountDecl {
 export interface MartPlan {
   m: number;
   mart: string;
-  /** What to read the mart's values from: the mart, or a temp copy when the mart is a view (no rowid). */
+  /** What to read the mart's values from: the mart, or a copy when the mart is a view (no rowid). */
   source: string;
+  /** Its narrow rows (`_rows_<mart>`, disclosure.ts buildRows): a table of publish's work catalogue. */
+  narrow: string;
+  /** The one decision: every cell published as c (`_dc_c`, suppression.ts protect), in the same catalogue. */
+  decision: string;
   rows: CatalogueRow[];
   counts: string[];
   decls: CountDecl[];
@@ -116,8 +120,7 @@ export async function buildCountTable(db: Db, plans: MartPlan[], catalogue: Coun
   const rowParts: string[] = [];
   const cellParts: string[] = [];
   const identParts: string[] = [];
-  for (const { m, mart, counts, decls } of plans) {
-    const rows = ident(`_rows_${mart}`);
+  for (const { m, narrow: rows, counts, decls } of plans) {
     rowParts.push(`select ${m * ROW_SPAN} + row_id as grid, ${m} as m, _dim_key as dim_key, time_period, la_code, cast(urn as varchar) as urn,
         subject, breakdown, group_label from ${rows}`);
     for (const i of counts.keys()) {
@@ -204,8 +207,7 @@ async function checkIdentities(db: Db, plans: MartPlan[]): Promise<void> {
 // _dc_edges(child, parent): child count is a part of the group whose size is parent.
 async function buildEdges(db: Db, plans: MartPlan[]): Promise<void> {
   const parts: string[] = [];
-  for (const { m, mart, decls } of plans) {
-    const rows = ident(`_rows_${mart}`);
+  for (const { m, narrow: rows, decls } of plans) {
     for (const [i, d] of decls.entries()) {
       for (const j of d.parentCols) {
         parts.push(

@@ -184,9 +184,9 @@ const pickSql = (open: string) => `
  * more cell, then all picks are applied to every cell of their count and spread to the counts
  * below them. Only sets holding a cell hidden last round can have become exposed, so after the
  * first round (which looks at every set with a hidden cell) only those sets are recounted.
- * Leaves _dc_c(cell_id): every cell published as `c`.
+ * Leaves the table `decision` (cell_id): every cell published as `c`.
  */
-export async function protect(db: Db): Promise<void> {
+export async function protect(db: Db, decision: string): Promise<void> {
   await db.run(`create or replace temp table _dc_seed as select distinct uid from _dc_cells where hidden and value is not null`);
   await spread(db, "_dc_seed");
   await db.run(`create or replace temp table _dc_exposed as
@@ -227,7 +227,7 @@ export async function protect(db: Db): Promise<void> {
     await db.run(`create or replace temp table _dc_exposed as ${exposedRowSets("_dc_dirty")}`);
     await db.run(`create or replace temp table _dc_uexposed as ${exposedCountSets("_dc_udirty")}`);
   }
-  await db.run(`create or replace temp table _dc_c as select cell_id from _dc_cells where hidden and value is not null`);
+  await db.run(`create or replace table ${decision} as select cell_id from _dc_cells where hidden and value is not null`);
   for (const t of ["_dc_seed", "_dc_spread", "_dc_pick", "_dc_new", "_dc_dirty", "_dc_udirty", "_dc_exposed", "_dc_uexposed"]) {
     await db.run(`drop table if exists ${t}`);
   }
