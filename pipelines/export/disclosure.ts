@@ -88,13 +88,14 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
 
 let workCount = 0;
 
+/** publish's work once its catalogue is read and its work catalogue `work` attached. */
 async function publishWith(
   db: Db,
   work: string,
   catalogue: CatalogueRow[],
   countCatalogue: CountCatalogue,
   marts: string[],
-  meta: Awaited<ReturnType<typeof tableMeta>>,
+  meta: Map<string, MartMeta>,
 ): Promise<void> {
   const plans: MartPlan[] = [];
   const sizes = new Map<MartPlan, number>();
@@ -184,8 +185,15 @@ async function inTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Per mart: its column names, its VARCHAR columns in order, and whether it is a view. */
-async function tableMeta(db: Db, marts: string[]): Promise<Map<string, { cols: Set<string>; text: string[]; view: boolean }>> {
+/** A mart's column names, its VARCHAR columns in order, and whether it is a view. */
+interface MartMeta {
+  cols: Set<string>;
+  text: string[];
+  view: boolean;
+}
+
+/** Each mart's MartMeta. */
+async function tableMeta(db: Db, marts: string[]): Promise<Map<string, MartMeta>> {
   const meta = new Map(marts.map((m) => [m, { cols: new Set<string>(), text: [] as string[], view: false }]));
   const list = marts.map(() => "?").join(", ");
   const cols = await db.all<{ table_name: string; column_name: string; data_type: string }>(
