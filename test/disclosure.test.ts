@@ -247,7 +247,7 @@ describe("publish: footnotes where a Total row is not unique", () => {
   afterAll(() => db.close());
 
   it("publishes each row once per Total row of its key, and reads x, z and the rounded figure as the mart has them", () => {
-    // 2 Total rows, each joined to both; Female and Male once each; Mathematics once
+    // every English row once per English Total row (two), so each Total row twice; Mathematics, one Total row, once
     expect(rows).toEqual([
       { group_label: "Female", subject: "English", n: "20", estimate: "x" },
       { group_label: "Female", subject: "English", n: "20", estimate: "x" },
