@@ -201,7 +201,7 @@ export function frameworkConfigModule(config: object): string {
 
 /**
  * Runs `observable build` from the project root with this configuration, written for it as
- * frameworkConfigModule (the caller holds the build lock). A failure is `failure(exit code)` with
+ * frameworkConfigModule (the caller holds the build lock), and its telemetry off. A failure is `failure(exit code)` with
  * the end of Framework's output; stopped by a signal (tuition-impact site), Framework stops at
  * once, not after we exit. The combined site (pipelines/site/combined.ts) builds with it too.
  */
@@ -209,7 +209,12 @@ export function runFramework(config: object, env: NodeJS.ProcessEnv, verbose: bo
   writeFileSync(configFile, frameworkConfigModule(config));
   const bin = join(projectRoot, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "build", "--config", configFile], { cwd: projectRoot, env, stdio: verbose ? "inherit" : "pipe" });
+    // Framework would otherwise send usage telemetry, and print a notice the first time.
+    const child = spawn(process.execPath, [bin, "build", "--config", configFile], {
+      cwd: projectRoot,
+      env: { ...env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+      stdio: verbose ? "inherit" : "pipe",
+    });
     const endGuard = guard({ abort: () => child.kill("SIGKILL"), cleanup: () => {} });
     child.on("exit", () => endGuard());
     let log = "";
@@ -281,8 +286,6 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     TUITION_DB: db,
     TUITION_RETURN: downloadsFrom,
     TUITION_RETURN_DIR: downloadsFrom,
-    // Framework would otherwise send usage telemetry, and print a notice the first time.
-    OBSERVABLE_TELEMETRY_DISABLE: "true",
   };
   // Stopped by a signal: the half-built folder goes too (dist/ is untouched; the build lock,
   // whose pid is then gone, is taken over by the next build).

@@ -78,7 +78,7 @@ export async function buildCombinedSite(options: CombinedSiteOptions): Promise<{
     try {
       await runFramework(
         stageCombinedRoot(stage, combined, temp),
-        { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+        process.env,
         options.verbose ?? true,
         (code) => `The combined site build failed (exit ${code}); the old site was left as it was.`,
       );
