@@ -312,19 +312,29 @@ export class Db {
    * spill folder and never reach its file. `release` closes the connection and detaches it.
    */
   async scratch(): Promise<{ db: Db; release: () => Promise<void> }> {
-    const name = ident(`scratch_${process.pid}_${++scratchCount}`);
+    const catalogue = await this.attachCatalogue();
     const connection = await this.instance.connect();
-    await connection.run(`attach ':memory:' as ${name}`);
-    await connection.run(`use ${name}`);
+    await connection.run(`use ${catalogue.name}`);
     const db = new Db(`${this.path} (scratch)`, this.instance, connection, await profiled(connection));
     return {
       db,
       release: async () => {
         connection.closeSync();
         db.endCheck();
-        await this.run(`detach ${name}`);
+        await catalogue.detach();
       },
     };
+  }
+
+  /**
+   * An in-memory catalogue attached to this database's instance, under a name of its own (`name`,
+   * quoted): every connection of the instance sees its tables, which share the instance's memory
+   * limit and spill folder and never reach the file. `detach` drops it with everything in it.
+   */
+  async attachCatalogue(): Promise<{ name: string; detach: () => Promise<void> }> {
+    const name = ident(`scratch_${process.pid}_${++scratchCount}`);
+    await this.run(`attach ':memory:' as ${name}`);
+    return { name, detach: () => this.run(`detach ${name}`) };
   }
 
   /**

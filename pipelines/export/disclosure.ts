@@ -74,19 +74,16 @@ export async function publish(db: Db, settings: ResolvedSettings, options: Publi
   // Each mart's narrow rows and the one decision are read by two connections at the end
   // (buildAllPublished), so they go to an in-memory catalogue of the instance, which every
   // connection sees, not to this connection's temp one; detaching it drops them.
-  const work = ident(`publish_${process.pid}_${++workCount}`);
-  await db.run(`attach ':memory:' as ${work}`);
+  const work = await db.attachCatalogue();
   try {
-    await publishWith(db, work, catalogue, countCatalogue, marts, meta);
+    await publishWith(db, work.name, catalogue, countCatalogue, marts, meta);
   } finally {
-    await db.run(`detach ${work}`);
+    await work.detach();
   }
   for (const t of ["_dc_rows", "_dc_cells", "_dc_ident", "_dc_edges", "_dc_other_groups", "_dc_members", "_dc_umembers"]) {
     await db.run(`drop table if exists ${t}`);
   }
 }
-
-let workCount = 0;
 
 /** publish's work once its catalogue is read and its work catalogue `work` attached. */
 async function publishWith(
