@@ -96,6 +96,7 @@ async function publishWith(
 ): Promise<void> {
   const plans: MartPlan[] = [];
   const sizes = new Map<MartPlan, number>();
+  const decision = `${work}._dc_c`;
   for (const [m, mart] of marts.entries()) {
     const { cols, text, view } = meta.get(mart)!;
     if (cols.size === 0)
@@ -123,7 +124,7 @@ async function publishWith(
       mart,
       source: ident(mart),
       narrow: `${work}.${ident(`_rows_${mart}`)}`,
-      decision: `${work}._dc_c`,
+      decision,
       rows,
       counts: [...counts].sort(),
       decls: [],
@@ -141,7 +142,7 @@ async function publishWith(
   declareCounts(plans, countCatalogue);
   await buildCountTable(db, plans, countCatalogue);
   await buildSets(db);
-  await protect(db, `${work}._dc_c`);
+  await protect(db, decision);
 
   await buildAllPublished(db, plans, sizes);
   await buildFootnotes(db, plans);
